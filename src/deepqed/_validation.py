@@ -1,0 +1,116 @@
+"""Input validation shared by every numerical function.
+
+Each public function of deepqed validates its arguments here, *before* any arithmetic, so that a
+wrong argument is reported by name with the expected and the received shape or dtype, never as a
+broadcasting error from deep inside NumPy or PyTorch.
+
+Arrays may come from any namespace that ``array_api_compat`` recognises (NumPy, PyTorch on CPU or
+CUDA, ``array_api_strict``). Only real floating dtypes (float32, float64) are accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import array_api_compat
+
+__all__ = ["ShapeError", "namespace", "check_array", "check_same_namespace"]
+
+
+class ShapeError(ValueError):
+    """An array argument has the wrong shape."""
+
+
+def _describe(x: Any) -> str:
+    return type(x).__module__ + "." + type(x).__qualname__
+
+
+def namespace(*arrays: Any) -> Any:
+    """Return the array API namespace shared by ``arrays`` (ignoring ``None``)."""
+    present = [a for a in arrays if a is not None]
+    return array_api_compat.array_namespace(*present)
+
+
+def check_array(
+    name: str,
+    x: Any,
+    *,
+    ndim: int | Sequence[int] | None = None,
+    shape: Sequence[int | None | str] | None = None,
+    allow_nonfinite: bool = False,
+) -> Any:
+    """Validate one array argument and return it unchanged.
+
+    Arguments:
+        name: the argument's name as the caller's signature spells it (used in messages).
+        x: the argument.
+        ndim: the allowed number of dimensions (one or several).
+        shape: the expected shape; an entry ``None`` matches any size, a string entry names a
+            dimension in the message (it also matches any size; callers compare named sizes).
+        allow_nonfinite: accept NaN and infinities (default: reject them).
+
+    Raises:
+        TypeError: ``x`` is not an array, or its dtype is not a real floating type.
+        ShapeError: ``x`` has the wrong number of dimensions or the wrong shape.
+        ValueError: ``x`` contains NaN or an infinity.
+    """
+    if not array_api_compat.is_array_api_obj(x) or isinstance(x, (bool, int, float, complex)):
+        raise TypeError(
+            f"argument {name!r} must be an array (numpy.ndarray, torch.Tensor, ...), "
+            f"got {_describe(x)}"
+        )
+    xp = array_api_compat.array_namespace(x)
+    if not xp.isdtype(x.dtype, "real floating"):
+        raise TypeError(
+            f"argument {name!r} must have a real floating dtype (float32 or float64), "
+            f"got dtype {x.dtype}"
+        )
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if x.ndim not in allowed:
+            want = " or ".join(str(d) for d in allowed)
+            raise ShapeError(
+                f"argument {name!r} must have {want} dimension(s), got shape {tuple(x.shape)}"
+            )
+    if shape is not None:
+        ok = len(shape) == x.ndim and all(
+            s is None or isinstance(s, str) or s == r for s, r in zip(shape, x.shape)
+        )
+        if not ok:
+            want = "(" + ", ".join("*" if s is None else str(s) for s in shape) + ")"
+            raise ShapeError(
+                f"argument {name!r} must have shape {want}, got shape {tuple(x.shape)}"
+            )
+    if not allow_nonfinite and not bool(xp.all(xp.isfinite(x))):
+        kind = "NaN" if bool(xp.any(xp.isnan(x))) else "an infinite value"
+        raise ValueError(f"argument {name!r} contains {kind}")
+    return x
+
+
+def check_same_namespace(**arrays: Any) -> Any:
+    """Return the namespace of the named arrays; raise ``TypeError`` naming them if they differ.
+
+    Also rejects mixed dtypes (float32 with float64), which would otherwise promote silently.
+    """
+    items = [(k, v) for k, v in arrays.items() if v is not None]
+    first_name, first = items[0]
+    xp = array_api_compat.array_namespace(first)
+    for k, v in items[1:]:
+        other = array_api_compat.array_namespace(v)
+        if other is not xp:
+            raise TypeError(
+                f"arguments {first_name!r} and {k!r} come from different array libraries "
+                f"({_describe(first)} and {_describe(v)})"
+            )
+        if v.dtype != first.dtype:
+            raise TypeError(
+                f"arguments {first_name!r} and {k!r} have different dtypes "
+                f"({first.dtype} and {v.dtype}); convert one of them explicitly"
+            )
+        if array_api_compat.device(v) != array_api_compat.device(first):
+            raise TypeError(
+                f"arguments {first_name!r} and {k!r} live on different devices "
+                f"({array_api_compat.device(first)} and {array_api_compat.device(v)})"
+            )
+    return xp

@@ -1,0 +1,90 @@
+r"""Backpropagation in matrix form (Algorithm `alg-backprop`, Theorem `thm-backprop`).
+
+For the batch objective $\mathcal L(\theta) = \frac1m\sum_i \ell(f_\theta(x_i), y_i)$ the algorithm
+computes, with $G^L = \partial\mathcal L/\partial A^L$,
+
+$$\Delta^l = G^l\odot\sigma_l'(Z^l),\qquad G^{l-1} = \Delta^l W^l,\qquad
+\nabla_{W^l}\mathcal L = (\Delta^l)^\top A^{l-1},\qquad \nabla_{b^l}\mathcal L = (\Delta^l)^\top\mathbf 1_m,$$
+
+for $l = L, \dots, 1$. Shapes: $\Delta^l, G^l\in\mathbb R^{m\times n_l}$.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import losses as _losses
+from .._validation import ShapeError, check_array, check_same_namespace
+from .activations import ACTIVATIONS
+from .mlp import Architecture, Forward, Parameters, _check_input, _forward, check_parameters
+
+__all__ = ["backprop", "loss_and_gradient", "sgd_step"]
+
+
+def backprop(
+    arch: Architecture, theta: Parameters, fwd: Forward, G: Any, *, xp: Any
+) -> Parameters:
+    r"""The backward sweep of Algorithm `alg-backprop`, given the forward pass and $G^L$.
+
+    Arguments:
+        arch, theta: the network.
+        fwd: the output of :func:`deepqed.nn.forward` for the batch.
+        G: $G^L = \partial\mathcal L/\partial A^L$, shape ``(m, n_L)``.
+        xp: the array namespace of ``theta``.
+
+    Returns:
+        $\nabla_\theta\mathcal L$ in a :class:`Parameters` container (same shapes as ``theta``).
+    """
+    L = arch.depth
+    dW: list[Any] = [None] * L
+    db: list[Any] = [None] * L
+    for l in range(L, 0, -1):
+        act = ACTIVATIONS[arch.activations[l - 1]]
+        Delta = G * act.derivative(xp, fwd.Z[l], fwd.A[l])     # Delta^l = G^l . sigma_l'(Z^l)
+        dW[l - 1] = Delta.T @ fwd.A[l - 1]                     # grad_{W^l} = Delta^l^T A^{l-1}
+        db[l - 1] = xp.sum(Delta, axis=0)                      # grad_{b^l} = Delta^l^T 1_m
+        if l > 1:
+            G = Delta @ theta.W[l - 1]                         # G^{l-1} = Delta^l W^l
+    return Parameters(tuple(dW), tuple(db))
+
+
+def loss_and_gradient(
+    arch: Architecture, theta: Parameters, X: Any, Y: Any, loss: str = "squared_error"
+) -> tuple[Any, Parameters]:
+    r"""$\mathcal L(\theta)$ and $\nabla_\theta\mathcal L(\theta)$ by forward pass and backpropagation.
+
+    Arguments:
+        arch: the architecture.
+        theta: parameters for ``arch`` (NumPy, torch, ...; float32 or float64).
+        X: inputs, shape ``(m, n_0)``.
+        Y: targets, shape ``(m, n_L)``.
+        loss: ``"squared_error"`` or ``"cross_entropy"`` (softmax cross-entropy on $A^L$).
+
+    Returns:
+        ``(value, grad)``: a 0-d array and a :class:`Parameters` of gradients.
+    """
+    if loss not in _losses.LOSSES:
+        raise ValueError(f"'loss' must be one of {sorted(_losses.LOSSES)}, got {loss!r}")
+    xp = check_parameters(arch, theta)
+    _check_input(arch, X)
+    check_array("Y", Y, ndim=2)
+    if tuple(Y.shape) != (X.shape[0], arch.widths[-1]):
+        raise ShapeError(
+            f"argument 'Y' must have shape (m, n_L) = ({X.shape[0]}, {arch.widths[-1]}), "
+            f"got shape {tuple(Y.shape)}"
+        )
+    check_same_namespace(X=X, Y=Y, W1=theta.W[0])
+    fwd = _forward(xp, arch, theta, X)
+    spec = _losses.LOSSES[loss]
+    value = spec.value(xp, fwd.output, Y)
+    return value, backprop(arch, theta, fwd, spec.grad(xp, fwd.output, Y), xp=xp)
+
+
+def sgd_step(theta: Parameters, grad: Parameters, eta: float) -> Parameters:
+    r"""One gradient step $\theta \leftarrow \theta - \eta\,\nabla_\theta\mathcal L$ (a new container)."""
+    if not eta > 0:
+        raise ValueError(f"'eta' (the step size) must be positive, got {eta!r}")
+    return Parameters(
+        tuple(W - eta * dW for W, dW in zip(theta.W, grad.W)),
+        tuple(b - eta * db for b, db in zip(theta.b, grad.b)),
+    )

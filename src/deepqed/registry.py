@@ -1,0 +1,235 @@
+r"""The claims registry: one table linking the book's labels, code, witnesses and exercises.
+
+The *book* is the source of truth for what a statement says: its kind (definition, theorem, ...),
+its title and its label are read from the MyST sources (``{prf:kind}`` directives with a
+``:label:``). The *witness modules* say how each label is checked: each exports ``CLAIMS``, a tuple
+of :class:`Witness` (a function that tests the statement on random instances against something
+independent) and :class:`Unwitnessed` (an explicit reason why no numerical test exists). Exercises
+are read from the ``{exercise}`` directives and the exercise specifications beside each chapter.
+
+The book's Sphinx extension, ``deepqed verify`` and the test suite all read this module; nothing
+about a claim is written twice.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "Figures",
+    "Witness",
+    "Unwitnessed",
+    "Chapter",
+    "Statement",
+    "CHAPTERS",
+    "ASSERTING_KINDS",
+    "book_dir",
+    "statements",
+    "claims",
+    "witnesses_for",
+    "consistency_problems",
+    "witness_rng",
+]
+
+#: Kinds of numbered statement that must have a registry entry (a witness or a stated reason).
+ASSERTING_KINDS = ("definition", "lemma", "proposition", "theorem", "corollary", "algorithm")
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What a witness measured: ``instances`` random instances, the worst error, the tolerance.
+
+    The witness passes when ``max_error <= tolerance`` (a NaN error fails). ``detail`` says in one
+    line what was compared with what (for example "relative error of backprop vs torch.autograd,
+    float64").
+    """
+
+    instances: int
+    max_error: float
+    tolerance: float
+    detail: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.max_error <= self.tolerance) and self.instances > 0
+
+
+@dataclass(frozen=True)
+class Witness:
+    """A test of the statement ``label`` on random instances.
+
+    ``check(rng)`` must draw all randomness from ``rng`` and return :class:`Figures`; it must be
+    able to fail, that is, compare against something independent of the code it checks.
+    """
+
+    label: str
+    check: Callable[[np.random.Generator], Figures]
+    summary: str
+
+    @property
+    def name(self) -> str:
+        return self.check.__name__
+
+    @property
+    def source(self) -> str:
+        """``module:function`` of the check, for links to its source."""
+        return f"{self.check.__module__}:{self.check.__qualname__}"
+
+
+@dataclass(frozen=True)
+class Unwitnessed:
+    """A statement that cannot be tested numerically, with the reason why."""
+
+    label: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter of the book: where its text lives and which module holds its witnesses."""
+
+    slug: str
+    title: str
+    part: str
+    source: str  # path of the MyST file, relative to the book directory
+    witnesses: str  # dotted module exporting CLAIMS
+    exercises: str = ""  # folder of exercise specifications, relative to the book directory
+
+
+CHAPTERS: tuple[Chapter, ...] = (
+    Chapter(
+        slug="feedforward",
+        title="Feedforward networks and backpropagation",
+        part="II Networks",
+        source="feedforward/index.md",
+        witnesses="deepqed.witnesses.feedforward",
+        exercises="feedforward/exercises",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A numbered statement as the book writes it."""
+
+    label: str
+    kind: str  # definition, theorem, ..., or "exercise"
+    title: str
+    chapter: str  # chapter slug
+    path: Path
+    line: int
+
+
+def book_dir() -> Path:
+    """The book sources: the repository's ``book/`` or, in an installed wheel, ``deepqed/_book``."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parents[1] / "book", here / "_book"):
+        if (candidate / "conf.py").is_file():
+            return candidate
+    raise FileNotFoundError("the book sources (book/conf.py) were not found next to deepqed")
+
+
+_DIRECTIVE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>prf:[a-z]+|exercise)\}\s*(?P<title>.*)$")
+_LABEL = re.compile(r"^:label:\s*(?P<label>\S+)\s*$")
+
+
+def parse_statements(path: Path, chapter: str) -> list[Statement]:
+    """Read the labelled ``{prf:*}`` and ``{exercise}`` directives of one MyST file."""
+    out: list[Statement] = []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines):
+        m = _DIRECTIVE.match(line.strip())
+        if not m:
+            continue
+        name = m.group("name")
+        kind = name.split(":")[1] if name.startswith("prf:") else "exercise"
+        for follow in lines[i + 1 : i + 6]:
+            lm = _LABEL.match(follow.strip())
+            if lm:
+                out.append(Statement(lm.group("label"), kind, m.group("title").strip(), chapter,
+                                     path, i + 1))
+                break
+    return out
+
+
+@cache
+def statements() -> tuple[Statement, ...]:
+    """Every labelled statement and exercise of the written chapters, in book order."""
+    root = book_dir()
+    out: list[Statement] = []
+    for ch in CHAPTERS:
+        out.extend(parse_statements(root / ch.source, ch.slug))
+    return tuple(out)
+
+
+@cache
+def claims() -> tuple[tuple[Chapter, Witness | Unwitnessed], ...]:
+    """Every registry entry, with its chapter, from the chapters' witness modules."""
+    out = []
+    for ch in CHAPTERS:
+        module = importlib.import_module(ch.witnesses)
+        out.extend((ch, c) for c in module.CLAIMS)
+    return tuple(out)
+
+
+def witnesses_for(label: str) -> list[Witness | Unwitnessed]:
+    return [c for _, c in claims() if c.label == label]
+
+
+def consistency_problems() -> list[str]:
+    """Disagreements between the text and the registry; empty when they agree.
+
+    Reports duplicated labels, numbered statements of an asserting kind with no registry entry,
+    registry entries for labels the book does not contain, and entries filed under the wrong
+    chapter.
+    """
+    problems: list[str] = []
+    seen: dict[str, Statement] = {}
+    for s in statements():
+        if s.label in seen:
+            o = seen[s.label]
+            problems.append(
+                f"duplicate label {s.label!r}: {s.path}:{s.line} and {o.path}:{o.line}"
+            )
+        seen[s.label] = s
+    entries: dict[str, list[tuple[Chapter, Witness | Unwitnessed]]] = {}
+    for ch, c in claims():
+        entries.setdefault(c.label, []).append((ch, c))
+    for s in statements():
+        if s.kind in ASSERTING_KINDS and s.label not in entries:
+            problems.append(
+                f"{s.kind} {s.label!r} ({s.path}:{s.line}) has neither a witness nor a stated "
+                "reason in the registry"
+            )
+    for label, items in entries.items():
+        if label not in seen:
+            problems.append(
+                f"the registry has an entry for {label!r} ({items[0][1].__class__.__name__} in "
+                f"{items[0][0].witnesses}), but no statement of the book carries that label"
+            )
+            continue
+        st = seen[label]
+        if st.kind not in ASSERTING_KINDS:
+            problems.append(f"the registry has an entry for {label!r}, which is a {st.kind}")
+        for ch, _ in items:
+            if ch.slug != st.chapter:
+                problems.append(
+                    f"{label!r} is registered under chapter {ch.slug!r} but written in "
+                    f"{st.chapter!r}"
+                )
+    return problems
+
+
+def witness_rng(seed: int, witness: Witness) -> np.random.Generator:
+    """The generator a witness receives: fixed by ``seed`` and the witness, not by run order."""
+    key = zlib.crc32(f"{witness.label}/{witness.name}".encode())
+    return np.random.default_rng([seed, key])
+

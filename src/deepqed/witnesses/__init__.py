@@ -1,0 +1,1 @@
+"""Witnesses: one module per chapter, each exporting ``CLAIMS`` (see :mod:`deepqed.registry`)."""
