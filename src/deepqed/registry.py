@@ -14,6 +14,7 @@ about a claim is written twice.
 from __future__ import annotations
 
 import importlib
+import os
 import re
 import zlib
 from collections.abc import Callable
@@ -129,7 +130,13 @@ class Statement:
 
 
 def book_dir() -> Path:
-    """The book sources: the repository's ``book/`` or, in an installed wheel, ``deepqed/_book``."""
+    """The book sources: the repository's ``book/`` or, in an installed wheel, ``deepqed/_book``.
+
+    The environment variable ``DEEPQED_BOOK_DIR`` overrides both (used for test books).
+    """
+    override = os.environ.get("DEEPQED_BOOK_DIR")
+    if override:
+        return Path(override).resolve()
     here = Path(__file__).resolve().parent
     for candidate in (here.parents[1] / "book", here / "_book"):
         if (candidate / "conf.py").is_file():
@@ -166,7 +173,8 @@ def statements() -> tuple[Statement, ...]:
     root = book_dir()
     out: list[Statement] = []
     for ch in CHAPTERS:
-        out.extend(parse_statements(root / ch.source, ch.slug))
+        if (root / ch.source).is_file():  # a missing source is a consistency problem
+            out.extend(parse_statements(root / ch.source, ch.slug))
     return tuple(out)
 
 
@@ -192,6 +200,9 @@ def consistency_problems() -> list[str]:
     chapter.
     """
     problems: list[str] = []
+    for ch in CHAPTERS:
+        if not (book_dir() / ch.source).is_file():
+            problems.append(f"chapter {ch.slug!r}: its source {book_dir() / ch.source} is missing")
     seen: dict[str, Statement] = {}
     for s in statements():
         if s.label in seen:

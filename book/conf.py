@@ -1,0 +1,49 @@
+"""Sphinx configuration of the deepqed book.
+
+The book is built by ``deepqed book`` (or ``sphinx-build -W book _build/html``). Every numbered
+statement is followed by its verification result, which the ``deepqed.sphinxext`` extension takes
+from the claims registry; MathJax is served from the build itself, so the book renders offline.
+"""
+
+project = "deepqed"
+author = "the deepqed authors"
+copyright = "2026, the deepqed authors"
+
+extensions = [
+    "myst_nb",
+    "sphinx_proof",
+    "sphinx_exercise",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.viewcode",
+    "sphinx.ext.mathjax",
+    "deepqed.sphinxext",
+]
+
+myst_enable_extensions = ["colon_fence", "dollarmath", "amsmath"]
+myst_heading_anchors = 3
+
+# Notebook execution: cached by jupyter-cache, so an unchanged chapter is not executed again.
+nb_execution_mode = "cache"
+nb_execution_timeout = 300
+nb_execution_raise_on_error = True  # a failing cell fails the build, naming the file
+nb_merge_streams = True
+nb_ipywidgets_js = {}  # no widget JavaScript from a CDN
+
+exclude_patterns = ["_build", "**/exercises/*.py", "**/.ipynb_checkpoints", "README.md"]
+suppress_warnings = ["mystnb.unknown_mime_type"]
+
+numfig = True
+proof_minimal_theme = False
+
+html_theme = "sphinx_book_theme"
+html_title = "deepqed: the mathematics of neural networks, verified"
+html_theme_options = {
+    "show_toc_level": 2,
+    "use_download_button": False,
+    "use_fullscreen_button": False,
+}
+html_static_path: list[str] = []
+html_last_updated_fmt = ""
+
+autodoc_member_order = "bysource"
+autodoc_typehints = "none"

@@ -1,0 +1,33 @@
+"""``deepqed book``: build the verified book as HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from ..book import build
+
+
+def book(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for the HTML.")] = Path(
+        "_build/html"),
+    seed: Annotated[int, typer.Option(help="Seed of the witnesses shown beside statements.")] = 0,
+    strict: Annotated[bool, typer.Option(help="Treat Sphinx warnings as errors.")] = True,
+    fresh: Annotated[bool, typer.Option(help="Ignore caches; rebuild everything.")] = False,
+    open_: Annotated[bool, typer.Option("--open", help="Open the index page in a browser.")] = False,
+) -> None:
+    """Build the HTML book (witness results beside every statement) and print its index page."""
+    err = Console(stderr=True)
+    try:
+        index = build(out, seed=seed, strict=strict, fresh=fresh, console=err)
+    except RuntimeError as exc:
+        err.print(f"[bold red]book build failed:[/] {exc}")
+        raise typer.Exit(1) from None
+    typer.echo(str(index))
+    if open_:
+        import webbrowser
+
+        webbrowser.open(index.as_uri())

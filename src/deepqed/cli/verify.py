@@ -1,0 +1,78 @@
+"""``deepqed verify``: run the witnesses of the book's numbered statements."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .. import registry
+from ..verify import Result, run, select
+
+_STYLE = {"passed": "green", "failed": "bold red", "error": "bold red", "unwitnessed": "yellow"}
+
+
+def _fmt(x: float | None) -> str:
+    return "" if x is None else f"{x:.2e}"
+
+
+def _table(results: list[Result]) -> Table:
+    t = Table(title="deepqed verify", show_lines=False)
+    for col, kw in (("label", {}), ("kind", {}), ("witness", {}), ("status", {}),
+                    ("instances", {"justify": "right"}), ("max error", {"justify": "right"}),
+                    ("tolerance", {"justify": "right"}), ("s", {"justify": "right"})):
+        t.add_column(col, **kw)
+    for r in results:
+        t.add_row(r.label, r.kind, r.witness or "(reason)",
+                  f"[{_STYLE[r.status]}]{r.status}[/]", str(r.instances or ""),
+                  _fmt(r.max_error), _fmt(r.tolerance), f"{r.seconds:.2f}")
+    return t
+
+
+def verify(
+    label: Annotated[list[str] | None, typer.Option("--label", "-l",
+                     help="Only this label (repeatable).")] = None,
+    chapter: Annotated[str | None, typer.Option("--chapter", "-c",
+                       help="Only this chapter (its slug, e.g. 'feedforward').")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of every witness's random generator.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of results.")] = False,
+) -> None:
+    """Run the witnesses of the book's numbered statements; exit 0 when all pass."""
+    err = Console(stderr=True)
+    problems = registry.consistency_problems()
+    try:
+        entries = select(label, chapter)
+    except ValueError as exc:
+        err.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    if as_json:
+        results = run(label, chapter, seed)
+        typer.echo(json.dumps([r.to_json() for r in results], indent=2))
+    else:
+        with Progress(TextColumn("[bold]verifying[/]"), BarColumn(), MofNCompleteColumn(),
+                      TextColumn("{task.description}"), TimeElapsedColumn(),
+                      console=err, transient=True) as bar:
+            task = bar.add_task("", total=len(entries))
+
+            def advance(r: Result, done: int, total: int) -> None:
+                bar.update(task, completed=done, description=r.label)
+
+            results = run(label, chapter, seed, on_result=advance)
+        out = Console()
+        out.print(_table(results))
+        for r in results:
+            if not r.ok:
+                out.print(f"[bold red]{r.status}[/] {r.label} / {r.witness} "
+                          f"({r.path}:{r.line}): {r.detail}")
+        n_ok = sum(r.ok for r in results)
+        out.print(f"{n_ok} of {len(results)} witnesses passed "
+                  f"({sum(r.status == 'unwitnessed' for r in results)} with a stated reason), "
+                  f"{len({r.label for r in results})} statements, seed {seed}")
+    for p in problems:
+        err.print(f"[bold red]registry:[/] {p}")
+    if problems or not all(r.ok for r in results):
+        raise typer.Exit(1)

@@ -1,0 +1,173 @@
+"""Sphinx extension: verification results beside every numbered statement, offline MathJax.
+
+* At the start of a build the extension checks that the book and the claims registry agree
+  (:func:`deepqed.registry.consistency_problems`) and runs every witness
+  (:func:`deepqed.verify.run`) with the seed ``deepqed_seed``; results are cached under the output
+  folder, keyed by a hash of deepqed's sources, so an unchanged book does not run them again.
+  A disagreement, a failing witness or a witness that raises is a Sphinx warning at the
+  statement's file and line, hence an error under ``-W``.
+* After each document is read, every ``{prf:...}`` statement with a label receives a box with its
+  results: status, instances, worst error, tolerance, what was compared, and a link to the
+  witness's source in the book's *Witnesses* appendix.
+* MathJax 3 is copied from the ``django-static-mathjax`` package into the build's ``_static``
+  folder, so the mathematics renders with no network access.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from .. import registry
+from ..verify import Result, run, source_fingerprint
+
+logger = logging.getLogger(__name__)
+
+MATHJAX_ENTRY = "mathjax/tex-chtml-full.js"
+_MATHJAX_PARTS = ("tex-chtml-full.js", "output/chtml", "input/tex", "ui", "a11y", "adaptors")
+_CSS = Path(__file__).with_name("deepqed.css")
+
+
+def _mathjax_source() -> Path:
+    import mathjax  # the django-static-mathjax distribution
+
+    root = Path(next(iter(mathjax.__path__))) / "static" / "mathjax" / "es5"
+    if not (root / "tex-chtml-full.js").is_file():
+        raise FileNotFoundError(f"MathJax files not found under {root}")
+    return root
+
+
+def _stage_static(app: Sphinx) -> None:
+    """Copy the MathJax subset and the extension's CSS into a folder on ``html_static_path``."""
+    staged = Path(app.doctreedir).parent / "_deepqed_static"
+    target = staged / "mathjax"
+    src = _mathjax_source()
+    if not (target / "tex-chtml-full.js").is_file():
+        for part in _MATHJAX_PARTS:
+            s, t = src / part, target / part
+            if s.is_dir():
+                shutil.copytree(s, t, dirs_exist_ok=True)
+            else:
+                t.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(s, t)
+    shutil.copy2(_CSS, staged / "deepqed.css")
+    if str(staged) not in app.config.html_static_path:
+        app.config.html_static_path.append(str(staged))
+
+
+def _config_inited(app: Sphinx, config: Any) -> None:
+    config.mathjax_path = MATHJAX_ENTRY
+    app.add_css_file("deepqed.css")
+
+
+def _load_results(app: Sphinx) -> dict[str, list[dict]]:
+    seed = int(app.config.deepqed_seed)
+    key = source_fingerprint(seed)
+    cache = Path(app.outdir) / ".deepqed-verify.json"
+    if cache.is_file():
+        try:
+            stored = json.loads(cache.read_text())
+            if stored.get("key") == key:
+                return stored["results"]
+        except (ValueError, KeyError):
+            pass
+    logger.info("deepqed: running the witnesses (seed %d)", seed)
+
+    def report(r: Result, done: int, total: int) -> None:
+        logger.info("deepqed: [%d/%d] %s %s: %s", done, total, r.label, r.witness, r.status)
+
+    results: dict[str, list[dict]] = {}
+    for r in run(seed=seed, on_result=report):
+        results.setdefault(r.label, []).append(r.to_json())
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps({"key": key, "results": results}))
+    return results
+
+
+def _builder_inited(app: Sphinx) -> None:
+    if app.builder.format == "html":
+        _stage_static(app)
+    for problem in registry.consistency_problems():
+        logger.warning("deepqed registry: %s", problem, type="deepqed", subtype="registry")
+    results = _load_results(app)
+    for entries in results.values():
+        for r in entries:
+            if r["status"] in ("failed", "error"):
+                logger.warning(
+                    "deepqed: witness %s of %s %r %s: %s (max error %s, tolerance %s)",
+                    r["witness"], r["kind"], r["label"], r["status"], r["detail"],
+                    r["max_error"], r["tolerance"], location=(r["path"], r["line"]),
+                    type="deepqed", subtype="witness")
+    app.env.deepqed_results = results  # type: ignore[attr-defined]
+    app.env.deepqed_key = source_fingerprint(int(app.config.deepqed_seed))  # type: ignore
+
+
+def _env_get_outdated(app: Sphinx, env: Any, added: set, changed: set, removed: set) -> list:
+    """Re-read every document with numbered statements when the witness results changed."""
+    key = getattr(env, "deepqed_key", None)
+    if getattr(env, "deepqed_key_read", None) == key:
+        return []
+    env.deepqed_key_read = key
+    return sorted({v["docname"] for v in getattr(env, "proof_list", {}).values()})
+
+
+def _fmt(x: Any) -> str:
+    return f"{x:.1e}" if isinstance(x, (int, float)) else str(x)
+
+
+def _box(label: str, entries: list[dict], chapter_module: str) -> nodes.container:
+    ok = all(e["status"] in ("passed", "unwitnessed") for e in entries)
+    box = nodes.container(classes=["deepqed-verification", "passed" if ok else "failed"])
+    for e in entries:
+        para = nodes.paragraph(classes=["deepqed-result", e["status"]])
+        if e["status"] == "unwitnessed":
+            para += nodes.strong(text="Not tested numerically: ")
+            para += nodes.Text(e["detail"])
+            box += para
+            continue
+        word = {"passed": "Verified", "failed": "FAILED", "error": "ERROR"}[e["status"]]
+        para += nodes.strong(text=f"{'✔' if e['status'] == 'passed' else '✘'} {word}")
+        para += nodes.Text(" by ")
+        ref = addnodes.pending_xref(
+            "", nodes.literal(text=e["witness"]), refdomain="py", reftype="func",
+            reftarget=f"{chapter_module}.{e['witness']}", refexplicit=True, refwarn=True)
+        para += ref
+        para += nodes.Text(f": {e['summary']}. ")
+        if e["status"] == "error":
+            para += nodes.Text(f"The witness raised {e['detail']}.")
+        else:
+            para += nodes.Text(
+                f"{e['instances']} instances, worst error {_fmt(e['max_error'])} "
+                f"{'≤' if e['status'] == 'passed' else '>'} tolerance {_fmt(e['tolerance'])}")
+            if e["detail"]:
+                para += nodes.Text(f" ({e['detail']})")
+            para += nodes.Text(f"; {e['seconds']:.2f} s.")
+        box += para
+    return box
+
+
+def _doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    results = getattr(app.env, "deepqed_results", {})
+    chapters = {c.slug: c.witnesses for c in registry.CHAPTERS}
+    for node in list(doctree.findall(lambda n: isinstance(n, nodes.Element)
+                                     and "realtype" in n.attributes)):
+        label = node.get("label", "")
+        if label in results:
+            entries = results[label]
+            node += _box(label, entries, chapters.get(entries[0]["chapter"], ""))
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("deepqed_seed", 0, "env", types=frozenset({int}))
+    app.connect("config-inited", _config_inited)
+    app.connect("builder-inited", _builder_inited)
+    app.connect("env-get-outdated", _env_get_outdated)
+    app.connect("doctree-read", _doctree_read)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

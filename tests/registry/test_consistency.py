@@ -1,0 +1,96 @@
+"""The book and the claims registry agree: every asserting statement is registered, every entry
+names a real statement, no label is used twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from deepqed import registry
+from deepqed.registry import ASSERTING_KINDS, Unwitnessed, Witness
+
+
+def test_book_and_registry_agree():
+    assert registry.consistency_problems() == []
+
+
+def test_every_written_chapter_has_statements():
+    by_chapter = {c.slug: [s for s in registry.statements() if s.chapter == c.slug]
+                  for c in registry.CHAPTERS}
+    for slug, found in by_chapter.items():
+        assert [s for s in found if s.kind in ASSERTING_KINDS], f"chapter {slug} has none"
+
+
+def test_every_asserting_statement_of_kind_lemma_to_theorem_has_a_witness():
+    """A stated reason is allowed, but theorems, propositions, lemmas, corollaries and
+    algorithms assert something checkable: each has at least one real witness."""
+    for s in registry.statements():
+        if s.kind in ("lemma", "proposition", "theorem", "corollary", "algorithm"):
+            entries = registry.witnesses_for(s.label)
+            assert any(isinstance(e, Witness) for e in entries), s.label
+
+
+def test_entries_are_well_formed():
+    for _, entry in registry.claims():
+        if isinstance(entry, Witness):
+            assert callable(entry.check) and entry.summary.strip(), entry
+        else:
+            assert isinstance(entry, Unwitnessed) and len(entry.reason) > 20, entry
+
+
+def _fake_book(tmp_path: Path, body: str) -> Path:
+    for ch in registry.CHAPTERS:
+        p = tmp_path / ch.source
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(body)
+    (tmp_path / "conf.py").write_text("")
+    return tmp_path
+
+
+@pytest.fixture
+def fake_book(tmp_path, monkeypatch):
+    def make(body: str) -> None:
+        monkeypatch.setenv("DEEPQED_BOOK_DIR", str(_fake_book(tmp_path, body)))
+        registry.statements.cache_clear()
+
+    yield make
+    registry.statements.cache_clear()
+
+
+def test_an_unwitnessed_theorem_is_reported(fake_book):
+    real = [s for s in registry.statements()]
+    text = "\n\n".join(f":::{{prf:{s.kind}}} {s.title}\n:label: {s.label}\n\nx\n:::"
+                       for s in real)
+    fake_book(text + "\n\n:::{prf:theorem} New\n:label: thm-new-unwitnessed\n\nx\n:::\n")
+    problems = registry.consistency_problems()
+    assert len(problems) == 1 and "thm-new-unwitnessed" in problems[0]
+    assert "neither a witness nor a stated reason" in problems[0]
+
+
+def test_a_witness_for_a_missing_label_is_reported(fake_book):
+    real = [s for s in registry.statements() if s.label != "thm-backprop"]
+    fake_book("\n\n".join(f":::{{prf:{s.kind}}} {s.title}\n:label: {s.label}\n\nx\n:::"
+                          for s in real))
+    problems = registry.consistency_problems()
+    assert problems and all("thm-backprop" in p for p in problems)
+    assert any("no statement of the book carries that label" in p for p in problems)
+
+
+def test_a_duplicated_label_is_reported(fake_book):
+    real = [s for s in registry.statements()]
+    text = "\n\n".join(f":::{{prf:{s.kind}}} {s.title}\n:label: {s.label}\n\nx\n:::"
+                       for s in real)
+    fake_book(text + "\n\n:::{prf:lemma} Again\n:label: thm-backprop\n\nx\n:::\n")
+    problems = registry.consistency_problems()
+    assert any(p.startswith("duplicate label 'thm-backprop'") for p in problems)
+
+
+def test_parse_reads_backtick_and_colon_fences(tmp_path):
+    p = tmp_path / "c.md"
+    p.write_text("```{prf:theorem} T\n:label: thm-a\n\nx\n```\n\n"
+                 "::::{exercise} E\n:label: ex-a\n\ny\n::::\n\n"
+                 ":::{prf:proof}\nno label\n:::\n")
+    got = registry.parse_statements(p, "c")
+    assert [(s.label, s.kind, s.title, s.line) for s in got] == [
+        ("thm-a", "theorem", "T", 1), ("ex-a", "exercise", "E", 7)]
