@@ -47,3 +47,5 @@ html_last_updated_fmt = ""
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "none"
+# pydata-sphinx-theme logs a console error when no default colour mode is set
+html_context = {"default_mode": "light"}

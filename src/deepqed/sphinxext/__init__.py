@@ -23,9 +23,12 @@ from typing import Any
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from docutils.statemachine import StringList
 from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
 
 from .. import registry
+from ..registry import Unwitnessed
 from ..verify import Result, run, source_fingerprint
 
 logger = logging.getLogger(__name__)
@@ -122,7 +125,7 @@ def _fmt(x: Any) -> str:
     return f"{x:.1e}" if isinstance(x, (int, float)) else str(x)
 
 
-def _box(label: str, entries: list[dict], chapter_module: str) -> nodes.container:
+def _box(entries: list[dict]) -> nodes.container:
     ok = all(e["status"] in ("passed", "unwitnessed") for e in entries)
     box = nodes.container(classes=["deepqed-verification", "passed" if ok else "failed"])
     for e in entries:
@@ -137,7 +140,7 @@ def _box(label: str, entries: list[dict], chapter_module: str) -> nodes.containe
         para += nodes.Text(" by ")
         ref = addnodes.pending_xref(
             "", nodes.literal(text=e["witness"]), refdomain="py", reftype="func",
-            reftarget=f"{chapter_module}.{e['witness']}", refexplicit=True, refwarn=True)
+            reftarget=e["source"].replace(":", "."), refexplicit=True, refwarn=True)
         para += ref
         para += nodes.Text(f": {e['summary']}. ")
         if e["status"] == "error":
@@ -155,13 +158,44 @@ def _box(label: str, entries: list[dict], chapter_module: str) -> nodes.containe
 
 def _doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     results = getattr(app.env, "deepqed_results", {})
-    chapters = {c.slug: c.witnesses for c in registry.CHAPTERS}
     for node in list(doctree.findall(lambda n: isinstance(n, nodes.Element)
                                      and "realtype" in n.attributes)):
         label = node.get("label", "")
         if label in results:
-            entries = results[label]
-            node += _box(label, entries, chapters.get(entries[0]["chapter"], ""))
+            node += _box(results[label])
+
+
+class WitnessIndex(SphinxDirective):
+    """``{deepqed-witnesses}``: every chapter's witnesses, statement by statement, with autodoc
+    entries (docstring and a link to the source) generated from the registry.
+
+    The generated text is reStructuredText inside a MyST ``eval-rst`` block, parsed in place.
+    """
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        lines: list[str] = []
+        by_label: dict[str, list] = {}
+        for _, entry in registry.claims():
+            by_label.setdefault(entry.label, []).append(entry)
+        for ch in registry.CHAPTERS:
+            lines += [f".. rubric:: {ch.title}", ""]
+            for st in registry.statements():
+                if st.chapter != ch.slug or st.label not in by_label:
+                    continue
+                lines += [f"*{st.kind.capitalize()}* :prf:ref:`{st.label}`", ""]
+                for entry in by_label[st.label]:
+                    if isinstance(entry, Unwitnessed):
+                        lines += [f"Not tested numerically: {entry.reason}", ""]
+                    else:
+                        target = entry.source.replace(":", ".")
+                        lines += [f".. autofunction:: {target}", "   :no-index-entry:", ""]
+        # autodoc emits reStructuredText, so the generated text goes through an eval-rst block
+        block = ["```{eval-rst}", *lines, "```"]
+        container = nodes.container(classes=["deepqed-witness-index"])
+        self.state.nested_parse(StringList(block, source="deepqed-witnesses"), 0, container)
+        return [container]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -170,4 +204,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _builder_inited)
     app.connect("env-get-outdated", _env_get_outdated)
     app.connect("doctree-read", _doctree_read)
+    app.add_directive("deepqed-witnesses", WitnessIndex)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
