@@ -196,8 +196,8 @@ def consistency_problems() -> list[str]:
     """Disagreements between the text and the registry; empty when they agree.
 
     Reports duplicated labels, numbered statements of an asserting kind with no registry entry,
-    registry entries for labels the book does not contain, and entries filed under the wrong
-    chapter.
+    registry entries for labels the book does not contain, entries filed under the wrong
+    chapter, and exercises of the text without a specification (or the reverse).
     """
     problems: list[str] = []
     for ch in CHAPTERS:
@@ -236,7 +236,9 @@ def consistency_problems() -> list[str]:
                     f"{label!r} is registered under chapter {ch.slug!r} but written in "
                     f"{st.chapter!r}"
                 )
-    return problems
+    from .exercises.catalogue import problems as exercise_problems  # imports this module
+
+    return problems + exercise_problems()
 
 
 def witness_rng(seed: int, witness: Witness) -> np.random.Generator:

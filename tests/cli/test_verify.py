@@ -55,7 +55,7 @@ def test_unknown_chapter_is_a_usage_error():
 
 def test_table_output_for_one_label():
     label = _fast_labels(1)[0]
-    res = runner.invoke(app, ["verify", "--label", label])
+    res = runner.invoke(app, ["verify", "--label", label], env={"COLUMNS": "250"})
     assert res.exit_code == 0, res.output
     assert label in res.stdout and "passed" in res.stdout
 

@@ -1,0 +1,5 @@
+"""``python -m deepqed``: the command line."""
+
+from deepqed.cli import main
+
+main()

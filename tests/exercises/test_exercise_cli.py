@@ -1,0 +1,185 @@
+"""``deepqed exercise ...`` and ``deepqed progress`` through the command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from exercise_helpers import IMPLEMENT, reference_submission, wrong_submission
+
+from deepqed.exercises import catalogue, get
+from deepqed.exercises.stub import stub_filename
+
+
+@pytest.mark.parametrize("spec", IMPLEMENT, ids=lambda s: s.id)
+def test_reference_passes_through_the_cli(spec, cli, tmp_path):
+    result = cli("exercise", "check", reference_submission(tmp_path, spec))
+    assert result.exit_code == 0, result.output
+    assert "PASSED" in result.output
+
+
+@pytest.mark.parametrize(
+    ("spec", "index"),
+    [(s, i) for s in IMPLEMENT for i in range(len(s.wrong))],
+    ids=[f"{s.id}:{w.function.__name__}" for s in IMPLEMENT for w in s.wrong],
+)
+def test_wrong_solution_fails_through_the_cli(spec, index, cli, tmp_path):
+    wrong = spec.wrong[index]
+    result = cli("exercise", "check", wrong_submission(tmp_path, spec, index))
+    assert result.exit_code == 1, result.output
+    assert f"✗ {wrong.check}:" in result.output
+    assert wrong.mentions.lower() in result.output.lower()
+
+
+def test_json_output_parses(cli, tmp_path):
+    spec = get("ex-ff-ce-grad").exercise
+    out = cli("exercise", "check", wrong_submission(tmp_path, spec, 0), "--json")
+    assert out.exit_code == 1
+    data = json.loads(out.stdout)
+    assert data["verdict"] == "failed" and data["exercise"] == "ex-ff-ce-grad"
+    failed = [c for c in data["checks"] if c["status"] == "failed"]
+    assert [c["name"] for c in failed] == ["values of G"]
+    assert failed[0]["input"]["A"] and failed[0]["expected"] and failed[0]["got"]
+    assert "1/m" in failed[0]["diagnosis"]
+
+
+def test_subprocess_python_m_deepqed(tmp_path, data_dir):
+    spec = get("ex-ff-sigmoid-prime").exercise
+    path = reference_submission(tmp_path, spec)
+    env = {**os.environ, "DEEPQED_DATA_DIR": str(data_dir)}
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "deepqed", "exercise", "check", str(path),
+                           "--json"], capture_output=True, text=True, env=env, cwd=tmp_path,
+                          timeout=60)
+    seconds = time.perf_counter() - start
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["verdict"] == "passed"
+    assert not (tmp_path / ".hypothesis").exists(), "no .hypothesis folder in the reader's cwd"
+    assert seconds < 10  # typically well under 2 s; generous for loaded CI machines
+    summary = subprocess.run([sys.executable, "-m", "deepqed", "progress", "--json"],
+                             capture_output=True, text=True, env=env, timeout=60)
+    assert json.loads(summary.stdout)["exercises"]["ex-ff-sigmoid-prime"] == "solved"
+
+
+def test_start_writes_a_stub_and_never_overwrites(cli, tmp_path):
+    out = cli("exercise", "start", "ex-ff-layer-backward", "--dir", tmp_path)
+    assert out.exit_code == 0, out.output
+    path = tmp_path / "ex_ff_layer_backward.py"
+    text = path.read_text()
+    assert text.startswith("# deepqed-exercise: ex-ff-layer-backward\n")
+    assert "def layer_backward(Delta, W, A_prev):" in text
+    assert "shape (m, n_l)" in text and "raise NotImplementedError" in text
+    compile(text, str(path), "exec")
+
+    path.write_text(text + "# my work\n")
+    again = cli("exercise", "start", "ex-ff-layer-backward", "--dir", tmp_path)
+    assert again.exit_code == 2 and "--force" in again.output
+    assert path.read_text().endswith("# my work\n")
+    forced = cli("exercise", "start", "ex-ff-layer-backward", "--dir", tmp_path, "--force")
+    assert forced.exit_code == 0 and path.read_text() == text
+
+
+@pytest.mark.parametrize("spec", IMPLEMENT, ids=lambda s: s.id)
+def test_every_stub_compiles_and_is_unusable_until_filled_in(spec, tmp_path):
+    from deepqed.exercises import check_file
+    from deepqed.exercises.stub import stub_source
+
+    path = tmp_path / stub_filename(spec)
+    path.write_text(stub_source(spec))
+    compile(path.read_text(), str(path), "exec")
+    result = check_file(path)
+    assert result.verdict == "unusable" and "NotImplementedError" in result.message
+    assert f"def {spec.signature}:" in path.read_text()
+
+
+def test_a_fresh_stub_is_unusable_until_filled_in(cli, tmp_path):
+    cli("exercise", "start", "ex-ff-sigmoid-prime", "--dir", tmp_path)
+    out = cli("exercise", "check", tmp_path / stub_filename(get("ex-ff-sigmoid-prime").exercise))
+    assert out.exit_code == 2
+    assert "NotImplementedError" in out.output
+
+
+def test_start_refuses_a_proof(cli, tmp_path):
+    out = cli("exercise", "start", "ex-ff-softmax-rank", "--dir", tmp_path)
+    assert out.exit_code == 2 and "proof" in out.output
+
+
+def test_progress_counts(cli, tmp_path):
+    ce = get("ex-ff-ce-grad").exercise
+    sig = get("ex-ff-sigmoid-prime").exercise
+    assert cli("exercise", "check", wrong_submission(tmp_path, ce, 0)).exit_code == 1
+    assert cli("exercise", "check", reference_submission(tmp_path, sig)).exit_code == 0
+    assert cli("exercise", "check", reference_submission(tmp_path, sig)).exit_code == 0
+    assert cli("exercise", "mark", "ex-ff-tanh-sigmoid").exit_code == 0
+    data = json.loads(cli("progress", "--json").stdout)
+    total = len(catalogue.exercises())
+    assert data["chapters"] == [{
+        "chapter": "feedforward", "title": "Feedforward networks and backpropagation",
+        "solved": 2, "attempted": 3, "total": total}]
+    assert data["exercises"]["ex-ff-ce-grad"] == "attempted"
+    assert data["exercises"]["ex-ff-softmax-rank"] == "not started"
+    listing = cli("exercise", "list", "--chapter", "feedforward")
+    assert listing.exit_code == 0 and "solved" in listing.output
+    assert "Feedforward" in cli("progress").output
+
+
+def test_progress_database_schema(cli, data_dir, tmp_path):
+    import sqlite3
+
+    from deepqed.exercises.progress import SCHEMA_VERSION, Store, file_sha256
+
+    sig = get("ex-ff-sigmoid-prime").exercise
+    path = reference_submission(tmp_path, sig)
+    cli("exercise", "check", path, "--data-dir", tmp_path / "elsewhere")
+    assert not data_dir.exists()  # --data-dir wins over DEEPQED_DATA_DIR
+    store = Store(tmp_path / "elsewhere")
+    (attempt,) = store.attempts()
+    assert attempt["exercise"] == sig.id and attempt["verdict"] == "passed"
+    assert attempt["sha256"] == file_sha256(path)
+    con = sqlite3.connect(store.path)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_hint_solution_show(cli):
+    assert "1/m" in cli("exercise", "hint", "ex-ff-ce-grad").output.replace("\n", " ") or \
+        "MEAN" in cli("exercise", "hint", "ex-ff-ce-grad").output
+    declined = cli("exercise", "solution", "ex-ff-ce-grad", input="n\n")
+    assert declined.exit_code == 1 and "def ce_grad" not in declined.output
+    shown = cli("exercise", "solution", "ex-ff-ce-grad", "--yes")
+    assert shown.exit_code == 0 and "def ce_grad(A, Y):" in shown.output
+    proof = cli("exercise", "solution", "ex-ff-relu-convention", "--yes")
+    assert "c(1 - c)" in proof.output
+    show = cli("exercise", "show", "ex-ff-softmax-jacobian")
+    assert show.exit_code == 0 and "softmax_jacobian(z)" in show.output
+    unknown = cli("exercise", "show", "ex-nope")
+    assert unknown.exit_code == 2 and "no exercise" in unknown.output
+
+
+def test_show_reads_the_directive_from_the_book(cli, tmp_path, monkeypatch):
+    from deepqed import registry
+
+    book = tmp_path / "book"
+    (book / "feedforward").mkdir(parents=True)
+    (book / "feedforward" / "index.md").write_text(
+        "# Chapter\n\n:::{exercise} The Jacobian of softmax\n:label: ex-ff-softmax-jacobian\n\n"
+        "Show that $J(z) = \\operatorname{diag}(s) - s s^\\top$.\n:::\n\n"
+        "```{exercise} Other\n:label: ex-ff-ce-grad\n\nSomething else.\n```\n")
+    monkeypatch.setattr(registry, "book_dir", lambda: book)
+    out = cli("exercise", "show", "ex-ff-softmax-jacobian")
+    assert out.exit_code == 0
+    assert "\\operatorname{diag}(s)" in out.output and "Something else" not in out.output
+    assert "does not contain" not in out.output
+
+
+def test_an_unwritable_data_folder_does_not_change_the_verdict(cli, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    spec = get("ex-ff-sigmoid-prime").exercise
+    out = cli("exercise", "check", reference_submission(tmp_path, spec), "--data-dir", blocker)
+    assert out.exit_code == 0
+    assert "not recorded" in out.output
