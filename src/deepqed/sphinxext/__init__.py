@@ -176,6 +176,7 @@ class WitnessIndex(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         lines: list[str] = []
+        documented: set[str] = set()  # a witness of several statements is documented once
         by_label: dict[str, list] = {}
         for _, entry in registry.claims():
             by_label.setdefault(entry.label, []).append(entry)
@@ -188,8 +189,10 @@ class WitnessIndex(SphinxDirective):
                 for entry in by_label[st.label]:
                     if isinstance(entry, Unwitnessed):
                         lines += [f"Not tested numerically: {entry.reason}", ""]
+                    elif (target := entry.source.replace(":", ".")) in documented:
+                        lines += [f"Also checked by :func:`{target}` (above).", ""]
                     else:
-                        target = entry.source.replace(":", ".")
+                        documented.add(target)
                         lines += [f".. autofunction:: {target}", "   :no-index-entry:", ""]
         # autodoc emits reStructuredText, so the generated text goes through an eval-rst block
         block = ["```{eval-rst}", *lines, "```"]

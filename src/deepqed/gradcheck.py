@@ -1,0 +1,196 @@
+r"""Gradient checking with finite differences (Section "Checking gradients").
+
+For $f$ defined near $x$ and a direction $v$ (both of the same shape), the *central difference*
+
+$$D_h f(x)[v] = \frac{f(x + h v) - f(x - h v)}{2h}$$
+
+approximates the directional derivative $Df(x)[v]$ with error at most $\frac{h^2}{6}M_3$
+(Proposition `prop-fd-order`); the forward difference $(f(x+hv) - f(x))/h$ only to $O(h)$.
+
+A backward function (a vector–Jacobian product $u \mapsto J^\top u$) is checked through the
+adjoint identity $\langle u, Jv\rangle = \langle J^\top u, v\rangle$ for random $u, v$
+(:func:`check_vjp`, after HIPS autograd's ``check_vjp``); backpropagation is checked through
+$\langle\nabla_\theta\mathcal L, V\rangle = D\mathcal L(\theta)[V]$
+(:func:`loss_directional_difference`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import array_api_compat
+import numpy as np
+
+from . import losses as _losses
+from ._validation import ShapeError, check_array, check_same_namespace
+from .nn.mlp import Architecture, Parameters, _check_input, _forward, check_parameters
+
+__all__ = [
+    "central_difference",
+    "forward_difference",
+    "check_vjp",
+    "inner",
+    "random_direction",
+    "perturb",
+    "loss_directional_difference",
+]
+
+
+def _check_step(h: Any) -> float:
+    if isinstance(h, bool) or not isinstance(h, (int, float, np.floating, np.integer)):
+        raise TypeError(f"argument 'h' (the step) must be a real number, got {type(h).__name__}")
+    if not (math.isfinite(h) and h > 0):
+        raise ValueError(f"argument 'h' (the step) must be positive and finite, got {h!r}")
+    return float(h)
+
+
+def _check_point(x: Any, v: Any) -> Any:
+    check_array("x", x)
+    check_array("v", v)
+    if tuple(v.shape) != tuple(x.shape):
+        raise ShapeError(
+            f"argument 'v' must have the shape of 'x', {tuple(x.shape)}, got shape {tuple(v.shape)}"
+        )
+    return check_same_namespace(x=x, v=v)
+
+
+def central_difference(f: Callable[[Any], Any], x: Any, v: Any, h: float) -> Any:
+    r"""$D_h f(x)[v] = \bigl(f(x + hv) - f(x - hv)\bigr)/(2h)$, error $O(h^2)$ (`prop-fd-order`).
+
+    Arguments:
+        f: a function of one array of the shape of ``x`` (its value: any shape, or a scalar).
+        x: the point, any shape.
+        v: the direction, the shape, namespace and dtype of ``x``.
+        h: the step, a positive number.
+
+    Returns:
+        an approximation of $Df(x)[v]$, with the shape of $f(x)$.
+    """
+    _check_point(x, v)
+    h = _check_step(h)
+    return (f(x + h * v) - f(x - h * v)) / (2.0 * h)
+
+
+def forward_difference(f: Callable[[Any], Any], x: Any, v: Any, h: float) -> Any:
+    r"""$\bigl(f(x + hv) - f(x)\bigr)/h$, error $O(h)$ (`prop-fd-order`); arguments as
+    :func:`central_difference`."""
+    _check_point(x, v)
+    h = _check_step(h)
+    return (f(x + h * v) - f(x)) / h
+
+
+def _dot(xp: Any, a: Any, b: Any) -> float:
+    return float(xp.sum(a * b))
+
+
+def check_vjp(
+    f: Callable[[Any], Any], vjp: Callable[[Any], Any], x: Any, u: Any, v: Any, h: float
+) -> tuple[float, float]:
+    r"""Both sides of $\langle u, Df(x)[v]\rangle = \langle J^\top u, v\rangle$ (adjoint identity).
+
+    The left side is computed by central differences, $\langle u, D_h f(x)[v]\rangle$; the right
+    side from the backward function, $\langle \mathrm{vjp}(u), v\rangle$. They agree up to
+    $O(h^2)$ and rounding when ``vjp`` is the adjoint of $Df(x)$.
+
+    Arguments:
+        f: maps an array of the shape of ``x`` to an array of the shape of ``u``.
+        vjp: maps $u$ (the shape of $f(x)$) to $J^\top u$ (the shape of ``x``).
+        x, v: the point and direction, same shape.
+        u: the cotangent, the shape of $f(x)$.
+        h: the step.
+
+    Returns:
+        ``(lhs, rhs)`` as Python floats.
+    """
+    xp = _check_point(x, v)
+    check_array("u", u)
+    check_same_namespace(x=x, u=u)
+    fx = f(x)
+    if tuple(fx.shape) != tuple(u.shape):
+        raise ShapeError(
+            f"argument 'u' must have the shape of f(x), {tuple(fx.shape)}, "
+            f"got shape {tuple(u.shape)}"
+        )
+    JTu = vjp(u)
+    if tuple(JTu.shape) != tuple(x.shape):
+        raise ShapeError(
+            f"'vjp(u)' must have the shape of 'x', {tuple(x.shape)}, got shape {tuple(JTu.shape)}"
+        )
+    return _dot(xp, u, central_difference(f, x, v, h)), _dot(xp, JTu, v)
+
+
+# --- parameters as vectors of R^P -------------------------------------------------------------
+def _check_like(name: str, P: Any, theta: Parameters) -> None:
+    if not isinstance(P, Parameters):
+        raise TypeError(f"argument {name!r} must be deepqed.nn.Parameters, got {type(P).__name__}")
+    if len(P.arrays()) != len(theta.arrays()):
+        raise ValueError(f"argument {name!r} must hold {len(theta.W)} weight matrices and bias "
+                         f"vectors (as theta), got {len(P.W)} and {len(P.b)}")
+    for k, (a, t) in enumerate(zip(P.arrays(), theta.arrays())):
+        check_array(f"{name}[{k}]", a, shape=tuple(t.shape))
+        check_same_namespace(**{f"{name}[{k}]": a, f"theta[{k}]": t})
+
+
+def inner(P: Parameters, Q: Parameters) -> float:
+    r"""The inner product of $\Theta\cong\mathbb R^P$ (Definition `def-parameters`):
+
+    $$\langle P, Q\rangle = \sum_l \operatorname{tr}\bigl((W_P^l)^\top W_Q^l\bigr)
+    + (b_P^l)^\top b_Q^l.$$
+    """
+    _check_like("Q", Q, P)
+    xp = array_api_compat.array_namespace(P.W[0])
+    return math.fsum(_dot(xp, a, b) for a, b in zip(P.arrays(), Q.arrays()))
+
+
+def random_direction(theta: Parameters, *, rng: np.random.Generator) -> Parameters:
+    r"""A direction $V\in\Theta$ uniform on the unit sphere $\|V\| = 1$, in ``theta``'s namespace,
+    dtype and device."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"'rng' must be a numpy.random.Generator, got {type(rng).__name__}")
+    raw = [rng.standard_normal(tuple(a.shape)) for a in theta.arrays()]
+    norm = math.sqrt(sum(float(np.sum(r * r)) for r in raw))
+    xp = array_api_compat.array_namespace(theta.W[0])
+    dev = array_api_compat.device(theta.W[0])
+    out = [xp.asarray(r / norm, dtype=a.dtype, device=dev) for r, a in zip(raw, theta.arrays())]
+    return Parameters(tuple(out[0::2]), tuple(out[1::2]))
+
+
+def perturb(theta: Parameters, V: Parameters, t: float) -> Parameters:
+    r"""$\theta + tV$ (a new container)."""
+    _check_like("V", V, theta)
+    return Parameters(
+        tuple(W + t * dW for W, dW in zip(theta.W, V.W)),
+        tuple(b + t * db for b, db in zip(theta.b, V.b)),
+    )
+
+
+def loss_directional_difference(
+    arch: Architecture, theta: Parameters, X: Any, Y: Any, V: Parameters, h: float,
+    loss: str = "squared_error",
+) -> float:
+    r"""$D_h\mathcal L(\theta)[V] = (\mathcal L(\theta + hV) - \mathcal L(\theta - hV))/(2h)$.
+
+    Compare with $\langle\nabla_\theta\mathcal L(\theta), V\rangle$ from backpropagation
+    (Theorem `thm-backprop`). Only forward passes are used.
+
+    Arguments:
+        arch, theta: the network; ``V`` a direction with the shapes of ``theta``.
+        X: inputs, shape ``(m, n_0)``; Y: targets, shape ``(m, n_L)``.
+        h: the step; loss: a name from ``deepqed.losses.LOSSES``.
+    """
+    if loss not in _losses.LOSSES:
+        raise ValueError(f"'loss' must be one of {sorted(_losses.LOSSES)}, got {loss!r}")
+    xp = check_parameters(arch, theta)
+    _check_like("V", V, theta)
+    _check_input(arch, X)
+    check_array("Y", Y, shape=(X.shape[0], arch.widths[-1]))
+    check_same_namespace(X=X, Y=Y, W1=theta.W[0])
+    h = _check_step(h)
+    value = _losses.LOSSES[loss].value
+
+    def L(t: float) -> float:
+        return float(value(xp, _forward(xp, arch, perturb(theta, V, t), X).output, Y))
+
+    return (L(h) - L(-h)) / (2.0 * h)

@@ -1,0 +1,216 @@
+r"""Witnesses of Sections "The chain rule" and "Checking gradients": `def-frechet`,
+`thm-chain-rule`, `lem-affine-layer`, `prop-fd-order`."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from ... import gradcheck, losses, nn
+from ...registry import Figures, Witness
+from ._common import SMOOTH, nan_max, random_targets, single_threaded
+
+
+def _slope(h: np.ndarray, err: np.ndarray) -> float:
+    """Least-squares slope of log(err) against log(h)."""
+    return float(np.polyfit(np.log(h), np.log(err), 1)[0])
+
+
+@single_threaded
+def frechet_remainder_vanishes(
+    rng: np.random.Generator, *, softmax_cross_entropy_grad=losses.softmax_cross_entropy_grad
+    ) -> Figures:
+    """Riesz gradient of A -> CE(A, Y) on R^{m x K} (Frobenius): |f(A+tH) - f(A) - <G, tH>| / |tH|
+    decays like t (slope 1), i.e. the remainder is o(||tH||)."""
+    errors = []
+    n = 12
+    t = np.logspace(-2, -5, 7)
+    for _ in range(n):
+        m, K = int(rng.integers(1, 8)), int(rng.integers(2, 8))
+        A, H = rng.standard_normal((m, K)), rng.standard_normal((m, K))
+        Y = random_targets(rng, m, K, "simplex")
+        G = np.asarray(softmax_cross_entropy_grad(A, Y))
+        f0 = float(losses.softmax_cross_entropy(A, Y))
+        ratio = np.array([abs(float(losses.softmax_cross_entropy(A + s * H, Y)) - f0
+                              - s * float(np.sum(G * H))) / (s * np.linalg.norm(H)) for s in t])
+        errors.append(abs(_slope(t, ratio) - 1.0) if np.all(ratio > 0) else math.inf)
+    return Figures(n, nan_max(errors), 0.15,
+                   "|slope - 1| of log(remainder/||tH||) vs log t, t in [1e-5, 1e-2], remainder "
+                   "f(A+tH) - f(A) - <grad f(A), tH>_F for softmax cross-entropy, float64")
+
+
+def _composite(W, b):
+    """x -> softmax(tanh(W x + b)) with its Jacobian by the chain rule from deepqed's pieces."""
+    def f(x):
+        return np.asarray(nn.softmax(np.tanh(W @ x + b)[None, :]))[0]
+
+    def Df(x, softmax_jacobian, tanh_prime):
+        z = W @ x + b
+        return np.asarray(softmax_jacobian(np.tanh(z))) @ (np.asarray(tanh_prime(z))[:, None] * W)
+    return f, Df
+
+
+@single_threaded
+def chain_rule_jacobian(
+    rng: np.random.Generator, *, softmax_jacobian=nn.softmax_jacobian, tanh_prime=nn.tanh_prime
+    ) -> Figures:
+    """D(f o g)(x) = Df(g(x)) Dg(x) for softmax o tanh o affine, vs central differences and
+    torch.autograd.functional.jacobian."""
+    errors = []
+    n = 20
+    for _ in range(n):
+        k, d = int(rng.integers(2, 8)), int(rng.integers(1, 8))
+        W, b, x = rng.standard_normal((k, d)), rng.standard_normal(k), rng.standard_normal(d)
+        f, Df = _composite(W, b)
+        J = Df(x, softmax_jacobian, tanh_prime)
+        cd = np.stack([gradcheck.central_difference(f, x, e, 1e-5) for e in np.eye(d)], axis=1)
+        Wt, bt = torch.from_numpy(W), torch.from_numpy(b)
+        ref = torch.autograd.functional.jacobian(
+            lambda t: torch.softmax(torch.tanh(Wt @ t + bt), 0), torch.from_numpy(x)).numpy()
+        scale = float(np.linalg.norm(ref))
+        errors.append(float(np.linalg.norm(J - ref)) / scale / 1e-12)
+        errors.append(float(np.linalg.norm(J - cd)) / scale / 1e-6)
+    return Figures(n, nan_max(errors), 1.0,
+                   "||J_chain - J_ref||_F / ||J_ref||_F: vs torch jacobian in units of 1e-12, vs "
+                   "central differences (h = 1e-5) in units of 1e-6, float64")
+
+
+@single_threaded
+def chain_rule_remainder(rng: np.random.Generator) -> Figures:
+    """For the composite F = f o g: ||F(x+tv) - F(x) - Df(g(x))Dg(x) tv|| / ||tv|| decays like t."""
+    errors = []
+    n = 12
+    t = np.logspace(-2, -5, 7)
+    for _ in range(n):
+        k, d = int(rng.integers(2, 8)), int(rng.integers(1, 8))
+        W, b, x, v = (rng.standard_normal((k, d)), rng.standard_normal(k), rng.standard_normal(d),
+                      rng.standard_normal(d))
+        f, Df = _composite(W, b)
+        J = Df(x, nn.softmax_jacobian, nn.tanh_prime)
+        r = np.array([np.linalg.norm(f(x + s * v) - f(x) - s * J @ v) / (s * np.linalg.norm(v))
+                      for s in t])
+        errors.append(abs(_slope(t, r) - 1.0) if np.all(r > 0) else math.inf)
+    return Figures(n, nan_max(errors), 0.15,
+                   "|slope - 1| of log(remainder/||tv||) vs log t for softmax o tanh o affine, "
+                   "t in [1e-5, 1e-2], float64")
+
+
+@single_threaded
+def affine_layer_adjoints(
+    rng: np.random.Generator, *, activations=nn.ACTIVATIONS) -> Figures:
+    """<Delta, D_h Z[dW, db, dA]> = <Delta^T A, dW> + <Delta^T 1, db> + <Delta W, dA> for
+    Z = A W^T + 1 b^T, and <G, D_h sigma(Z)[H]> = <sigma'(Z) . G, H> (smooth sigma)."""
+    errors = []
+    n = 30
+    for i in range(n):
+        m, p, q = (int(v) for v in rng.integers(1, 12, size=3))
+        A, W, b = rng.standard_normal((m, p)), rng.standard_normal((q, p)), rng.standard_normal(q)
+        Delta = rng.standard_normal((m, q))
+        dA, dW = rng.standard_normal((m, p)), rng.standard_normal((q, p))
+        db = rng.standard_normal(q)
+        h = float(rng.uniform(0.1, 1.0))   # Z is affine in each argument, bilinear in (A, W):
+        # the central difference is exact for any h (the h^2 dA dW^T terms cancel)
+
+        def Z(t):
+            return (A + t * dA) @ (W + t * dW).T + (b + t * db)[None, :]
+        lhs = float(np.sum(Delta * (Z(h) - Z(-h)) / (2 * h)))
+        rhs = math.fsum([np.sum((Delta.T @ A) * dW), np.sum(Delta.sum(axis=0) * db),
+                         np.sum((Delta @ W) * dA)])
+        scale = (np.linalg.norm(Delta) * (np.linalg.norm(A) * np.linalg.norm(dW)
+                 + np.linalg.norm(W) * np.linalg.norm(dA) + math.sqrt(m) * np.linalg.norm(db)))
+        errors.append(abs(lhs - rhs) / scale / 1e-14)
+        act = activations[SMOOTH[i % len(SMOOTH)]]
+        Zs, H, G = (rng.standard_normal((m, q)) for _ in range(3))
+        lhs2, rhs2 = gradcheck.check_vjp(lambda X: act.sigma(np, X),
+                                         lambda U: act.sigma_prime(np, Zs) * U, Zs, G, H, 1e-5)
+        errors.append(abs(lhs2 - rhs2) / (np.linalg.norm(G) * np.linalg.norm(H)) / 1e-8)
+    return Figures(n, nan_max(errors), 1.0,
+                   "adjoint identity of the affine layer, |lhs - rhs| / scale in units of 1e-14; "
+                   "elementwise sigma: |<G, D_h sigma[H]> - <sigma'(Z).G, H>| / (|G||H|) in units "
+                   "of 1e-8 (h = 1e-5), float64")
+
+
+def _sin_instance(rng):
+    """f(x) = sin(<w, x>), with g2(0), g3(0) (2nd, 3rd derivatives of t -> f(x+tv)) not small."""
+    while True:
+        d = int(rng.integers(1, 6))
+        w, x, v = rng.standard_normal(d), rng.standard_normal(d), rng.standard_normal(d)
+        s0, c = float(w @ x), float(w @ v)
+        if min(abs(math.sin(s0)), abs(math.cos(s0))) > 0.1 and 0.1 < abs(c) < 3:
+            return w, x, v, (lambda y: math.sin(float(w @ y)))
+
+
+@single_threaded
+def central_difference_is_second_order(
+    rng: np.random.Generator, *, central_difference=gradcheck.central_difference,
+    forward_difference=gradcheck.forward_difference) -> Figures:
+    """Slopes of log error against log h: 2 for D_h, 1 for the forward difference, on
+    f(x) = sin(<w, x>) along random v."""
+    errors = []
+    n = 12
+    hs = np.logspace(-1.5, -3, 9)  # central: truncation error >= 1e-11 here, rounding <= 1e-13
+    hf = np.logspace(-2.5, -4, 9)  # forward: its h^2 term is < 1% of its h term here
+    for _ in range(n):
+        w, x, v, f = _sin_instance(rng)
+        exact = math.cos(float(w @ x)) * float(w @ v)            # Df(x)[v]
+        e_c = np.array([abs(central_difference(f, x, v, h) - exact) for h in hs])
+        e_f = np.array([abs(forward_difference(f, x, v, h) - exact) for h in hf])
+        errors.append(abs(_slope(hs, e_c) - 2.0) if np.all(e_c > 0) else math.inf)
+        errors.append(abs(_slope(hf, e_f) - 1.0) if np.all(e_f > 0) else math.inf)
+    return Figures(n, nan_max(errors), 0.15,
+                   "max of |slope - 2| (central, h in [1e-3, 3e-2]) and |slope - 1| (forward, "
+                   "h in [1e-4, 3e-3]) of log error vs log h, least squares, float64")
+
+
+def _max_abs_trig(f, lo: float, hi: float, peak: float) -> float:
+    """max |f| over [lo, hi] for f = cos (peak 0) or sin (peak pi/2): 1 if the interval contains
+    peak + k pi, else the larger endpoint value."""
+    if math.floor((hi - peak) / math.pi) >= math.ceil((lo - peak) / math.pi):
+        return 1.0
+    return max(abs(f(lo)), abs(f(hi)))
+
+
+@single_threaded
+def difference_error_bounds(
+    rng: np.random.Generator, *, central_difference=gradcheck.central_difference,
+    forward_difference=gradcheck.forward_difference) -> Figures:
+    """Items 1-3 for f(x) = sin(<w, x>), g(t) = sin(s0 + t c), suprema in closed form:
+    |D_h f - Df| <= (h^2/6) max_{|t|<=h} |g'''| and |D+_h f - Df| <= (h/2) max_{0<=t<=h} |g''|,
+    each plus the rounding term eps M0 / h. The central bound is attained as h -> 0."""
+    errors = []
+    n = 12
+    hs = np.logspace(-1, -3, 9)
+    for _ in range(n):
+        w, x, v, f = _sin_instance(rng)
+        c, s0 = float(w @ v), float(w @ x)
+        exact = math.cos(s0) * c                                  # Df(x)[v]
+        for h in hs:
+            # rounding: eps/h times |f| <= 1 and the rounding of the argument |s0| + h|c|
+            rounding = 4 * (1 + abs(s0) + h * abs(c)) * 2.0**-52 / h
+            M3 = abs(c) ** 3 * _max_abs_trig(math.cos, s0 - h * abs(c), s0 + h * abs(c), 0.0)
+            lo, hi = sorted((s0, s0 + h * c))
+            M2 = c * c * _max_abs_trig(math.sin, lo, hi, math.pi / 2)
+            errors.append(abs(central_difference(f, x, v, h) - exact) / (h * h / 6 * M3 + rounding))
+            errors.append(abs(forward_difference(f, x, v, h) - exact) / (h / 2 * M2 + rounding))
+    return Figures(n * len(hs), nan_max(errors), 1.0,
+                   "error / bound for D_h ((h^2/6) M3) and D+_h ((h/2) M2), each + 4 eps "
+                   "(1 + |<w,x>|) / h, M2, M3 exact for sin(<w, x>), h in [1e-3, 1e-1], float64 "
+                   "(the central ratio tends to 1 as h -> 0)")
+
+
+CLAIMS = (
+    Witness("def-frechet", frechet_remainder_vanishes,
+            "remainder of the Frobenius gradient decays like ||H||"),
+    Witness("thm-chain-rule", chain_rule_jacobian,
+            "product of Jacobians vs torch jacobian and central differences"),
+    Witness("thm-chain-rule", chain_rule_remainder,
+            "remainder of the chain-rule derivative decays like ||h||"),
+    Witness("lem-affine-layer", affine_layer_adjoints,
+            "adjoint identities of the affine layer and of elementwise sigma"),
+    Witness("prop-fd-order", central_difference_is_second_order,
+            "log-log slopes 2 (central difference) and 1 (forward difference)"),
+    Witness("prop-fd-order", difference_error_bounds,
+            "errors of D_h and D+_h vs the bounds (h^2/6) M3, (h/2) M2 in closed form"),
+)

@@ -1,0 +1,100 @@
+"""Backpropagation (deepqed.nn.backprop): Theorem thm-backprop on Hypothesis-drawn networks."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+
+from deepqed import gradcheck, nn
+from deepqed._validation import ShapeError
+from deepqed.witnesses.feedforward._common import relative_error, torch_gradient
+from strategies import SMOOTH, networks
+
+
+@pytest.mark.parametrize("loss,target", [("squared_error", "real"),
+                                         ("cross_entropy", "onehot"),
+                                         ("cross_entropy", "simplex"),
+                                         ("cross_entropy", "real")])
+@given(data=networks(activations=SMOOTH))
+@settings(max_examples=20, deadline=None)
+def test_gradient_matches_directional_differences(loss, target, data):
+    arch, theta, X, Y = data
+    if target != "real":
+        rng = np.random.default_rng(X.size)
+        Y = (np.eye(Y.shape[1])[rng.integers(Y.shape[1], size=Y.shape[0])] if target == "onehot"
+             else rng.dirichlet(np.ones(Y.shape[1]), size=Y.shape[0]))
+    _, grad = nn.loss_and_gradient(arch, theta, X, Y, loss)
+    V = gradcheck.random_direction(theta, rng=np.random.default_rng(0))
+    cd = gradcheck.loss_directional_difference(arch, theta, X, Y, V, 1e-5, loss)
+    norm = math.sqrt(gradcheck.inner(grad, grad))
+    assert abs(gradcheck.inner(grad, V) - cd) <= 1e-7 * (1 + norm)
+
+
+@given(net=networks(max_depth=5, max_width=12, max_batch=8))
+@settings(max_examples=40, deadline=None)
+def test_gradient_matches_torch_autograd(net):
+    arch, theta, X, Y = net
+    value, grad = nn.loss_and_gradient(arch, theta, X, Y)
+    ref_value, ref = torch_gradient(arch, theta, X, Y, "squared_error")
+    assert relative_error(grad.arrays(), ref) <= 1e-10
+    assert math.isclose(float(value), ref_value, rel_tol=1e-12, abs_tol=1e-14)
+
+
+@given(net=networks(max_depth=3, max_width=6))
+@settings(max_examples=30, deadline=None)
+def test_backward_sweep_is_linear_in_G(net):
+    arch, theta, X, _ = net
+    fwd = nn.forward(arch, theta, X)
+    rng = np.random.default_rng(1)
+    G1, G2 = rng.standard_normal((2, *fwd.output.shape))
+    g1, g2 = (nn.backprop(arch, theta, fwd, G, xp=np) for G in (G1, G2))
+    g12 = nn.backprop(arch, theta, fwd, 2 * G1 - G2, xp=np)
+    for a, b, c in zip(g1.arrays(), g2.arrays(), g12.arrays()):
+        np.testing.assert_allclose(c, 2 * a - b, atol=1e-12)
+
+
+@given(net=networks(max_depth=3, max_width=6, dtype=np.float32))
+@settings(max_examples=25, deadline=None)
+def test_float32_is_preserved(net):
+    arch, theta, X, Y = net
+    value, grad = nn.loss_and_gradient(arch, theta, X, Y)
+    assert value.dtype == np.float32 and all(g.dtype == np.float32 for g in grad.arrays())
+
+
+def test_torch_tensors_give_torch_gradients():
+    arch = nn.Architecture((3, 4, 2), ("tanh", "identity"))
+    theta = nn.init_parameters(arch, rng=np.random.default_rng(0))
+    X, Y = np.ones((5, 3)), np.zeros((5, 2))
+    _, g_np = nn.loss_and_gradient(arch, theta, X, Y)
+    _, g_t = nn.loss_and_gradient(arch, theta.map(torch.from_numpy), torch.from_numpy(X),
+                                  torch.from_numpy(Y))
+    assert all(isinstance(g, torch.Tensor) for g in g_t.arrays())
+    for a, b in zip(g_np.arrays(), g_t.arrays()):
+        np.testing.assert_allclose(a, b.numpy(), rtol=1e-14, atol=1e-15)
+
+
+def test_sgd_step():
+    arch = nn.Architecture((2, 3, 1), ("sigmoid", "identity"))
+    theta = nn.init_parameters(arch, rng=np.random.default_rng(0))
+    X, Y = np.random.default_rng(1).standard_normal((8, 2)), np.ones((8, 1))
+    value, grad = nn.loss_and_gradient(arch, theta, X, Y)
+    new = nn.sgd_step(theta, grad, 0.1)
+    for t, g, n in zip(theta.arrays(), grad.arrays(), new.arrays()):
+        np.testing.assert_array_equal(n, t - 0.1 * g)
+    smaller, _ = nn.loss_and_gradient(arch, nn.sgd_step(theta, grad, 1e-3), X, Y)
+    assert float(smaller) < float(value)                # a descent direction
+    with pytest.raises(ValueError, match="'eta'"):
+        nn.sgd_step(theta, grad, 0.0)
+
+
+def test_loss_argument_errors():
+    arch = nn.Architecture((2, 1), ("identity",))
+    theta = nn.init_parameters(arch, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="'loss'"):
+        nn.loss_and_gradient(arch, theta, np.zeros((3, 2)), np.zeros((3, 1)), "hinge")
+    with pytest.raises(ShapeError, match=r"'Y'.*\(3, 1\).*\(4, 1\)"):
+        nn.loss_and_gradient(arch, theta, np.zeros((3, 2)), np.zeros((4, 1)))

@@ -1,0 +1,145 @@
+"""Every kind of bad input gives an error that names the argument (and, for shapes, the shapes).
+
+The cases are data: (call, argument name, the good value of that argument, its required ndim).
+Each kind of bad value replaces the good one in turn.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+import torch
+
+from deepqed import gradcheck, losses, nn
+from deepqed._validation import ShapeError, check_array, check_same_namespace
+
+ARCH = nn.Architecture((3, 4, 2), ("tanh", "identity"))
+THETA = nn.init_parameters(ARCH, rng=np.random.default_rng(0))
+X, Y = np.ones((5, 3)), np.zeros((5, 2))
+
+
+def _call_loss_and_gradient(**kw):
+    args = {"X": X, "Y": Y} | kw
+    return nn.loss_and_gradient(ARCH, THETA, args["X"], args["Y"])
+
+
+# (name of the case, function of one argument, argument name, good value, a wrongly shaped value;
+# None where any shape is accepted)
+CASES = [
+    *[(f"{n}:Z", lambda Z, f=getattr(nn, n): f(Z), "Z", np.ones((2, 3)), None)
+      for n in ("sigmoid", "relu_prime", "gelu", "softplus_prime")],
+    ("softmax:Z", lambda Z: nn.softmax(Z), "Z", np.ones((2, 3)), np.ones(3)),
+    ("logsumexp:Z", lambda Z: nn.logsumexp(Z), "Z", np.ones((2, 3)), np.ones((2, 3, 1))),
+    ("softmax_jacobian:z", lambda z: nn.softmax_jacobian(z), "z", np.ones(3), np.ones((1, 3))),
+    ("squared_error:A", lambda A: losses.squared_error(A, Y), "A", np.ones((5, 2)),
+     np.ones((5, 3))),
+    ("cross_entropy:Y", lambda Y_: losses.softmax_cross_entropy(Y, Y_), "Y", np.ones((5, 2)),
+     np.ones((4, 2))),
+    ("forward:X", lambda X_: nn.forward(ARCH, THETA, X_), "X", X, np.ones((5, 4))),
+    ("realization:x", lambda x: nn.realization(ARCH, THETA, x), "x", np.ones(3), np.ones((1, 3))),
+    ("loss_and_gradient:X", lambda X_: _call_loss_and_gradient(X=X_), "X", X, np.ones(3)),
+    ("loss_and_gradient:Y", lambda Y_: _call_loss_and_gradient(Y=Y_), "Y", Y, np.ones((5, 3))),
+    ("central_difference:v", lambda v: gradcheck.central_difference(np.sin, np.ones(4), v, 1e-3),
+     "v", np.ones(4), np.ones(5)),
+]
+IDS = [c[0] for c in CASES]
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_wrong_shape_names_argument_and_shapes(case):
+    _, f, name, good, bad = case
+    f(good)                                    # the good value is accepted
+    if bad is None:                            # elementwise: any shape, preserved
+        for shape in [(), (4,), (2, 3, 5)]:
+            assert f(np.ones(shape)).shape == shape
+        return
+    with pytest.raises(ShapeError) as info:
+        f(bad)
+    msg = str(info.value)
+    assert f"'{name}'" in msg and str(tuple(bad.shape)) in msg
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+@pytest.mark.parametrize("kind", ["int dtype", "NaN", "inf", "list", "bool dtype", "scalar"])
+def test_bad_values_name_argument(case, kind):
+    _, f, name, good, _ = case
+    bad = {
+        "int dtype": good.astype(np.int64),
+        "bool dtype": good.astype(bool),
+        "NaN": np.where(np.arange(good.size).reshape(good.shape) == 0, np.nan, good),
+        "inf": np.where(np.arange(good.size).reshape(good.shape) == 0, -np.inf, good),
+        "list": good.tolist(),
+        "scalar": 1.0,
+    }[kind]
+    expected = ValueError if kind in ("NaN", "inf") else TypeError
+    with pytest.raises(expected) as info:
+        f(bad)
+    msg = str(info.value)
+    assert f"'{name}'" in msg
+    if kind == "NaN":
+        assert "NaN" in msg
+    if kind == "inf":
+        assert "infinite" in msg
+    if kind.endswith("dtype"):
+        assert str(bad.dtype) in msg
+
+
+MIXED = [
+    ("A,Y", lambda a, b: losses.squared_error(a, b), np.ones((2, 3)), np.ones((2, 3))),
+    ("A,Y", lambda a, b: losses.softmax_cross_entropy_grad(a, b), np.ones((2, 3)),
+     np.ones((2, 3))),
+    ("x,v", lambda a, b: gradcheck.central_difference(np.sin, a, b, 0.1), np.ones(3), np.ones(3)),
+]
+
+
+@pytest.mark.parametrize("names,f,a,b", MIXED, ids=[m[0] for m in MIXED])
+def test_mixed_dtypes_and_libraries_are_rejected(names, f, a, b):
+    first, second = names.split(",")
+    f(a, b)
+    with pytest.raises(TypeError, match=rf"'{first}'.*'{second}'.*different dtypes"):
+        f(a, b.astype(np.float32))
+    with pytest.raises(TypeError, match=rf"'{first}'.*'{second}'.*different array libraries"):
+        f(a, torch.from_numpy(b))
+
+
+def test_input_and_parameters_must_agree():
+    with pytest.raises(TypeError, match=r"'X' and 'W1' have different dtypes"):
+        nn.forward(ARCH, THETA, X.astype(np.float32))
+    with pytest.raises(TypeError, match=r"'X' and 'W1' come from different array libraries"):
+        nn.loss_and_gradient(ARCH, THETA, torch.from_numpy(X), torch.from_numpy(Y))
+    with pytest.raises(TypeError, match=r"'W\^1' and 'b\^1' have different dtypes"):
+        nn.forward(ARCH, nn.Parameters((THETA.W[0].astype(np.float32), THETA.W[1]), THETA.b), X)
+    with pytest.raises(TypeError, match=r"'x' and 'W1' come from different array libraries"):
+        nn.realization(ARCH, THETA, torch.ones(3, dtype=torch.float64))
+
+
+def test_parameters_errors_name_the_layer():
+    W = list(THETA.W)
+    W[1] = np.ones((2, 5))
+    with pytest.raises(ShapeError, match=re.escape("W^2") + r".*\(2, 4\).*\(2, 5\)"):
+        nn.forward(ARCH, nn.Parameters(tuple(W), THETA.b), X)
+    with pytest.raises(ValueError, match="L = 2"):
+        nn.forward(ARCH, nn.Parameters(THETA.W[:1], THETA.b[:1]), X)
+    with pytest.raises(TypeError, match="'theta'"):
+        nn.forward(ARCH, list(THETA.arrays()), X)
+    b = list(THETA.b)
+    b[0] = np.full(4, np.nan)
+    with pytest.raises(ValueError, match=re.escape("b^1") + ".*NaN"):
+        nn.loss_and_gradient(ARCH, nn.Parameters(THETA.W, tuple(b)), X, Y)
+
+
+def test_check_array_options():
+    assert check_array("q", np.array([np.inf]), allow_nonfinite=True) is not None
+    with pytest.raises(ShapeError, match=r"'q' must have 1 or 3 dimension"):
+        check_array("q", np.ones((2, 2)), ndim=(1, 3))
+    with pytest.raises(ShapeError, match=r"'q' must have shape \(\*, 3\), got shape \(2, 2\)"):
+        check_array("q", np.ones((2, 2)), shape=(None, 3))
+    assert check_same_namespace(a=np.ones(2), b=None, c=np.zeros(3)) is not None
+
+
+@pytest.mark.parametrize("h", [0.0, -1e-3, float("nan"), float("inf"), True, "0.1", None])
+def test_step_must_be_positive_number(h):
+    with pytest.raises((TypeError, ValueError), match="'h'"):
+        gradcheck.central_difference(np.sin, np.ones(2), np.ones(2), h)
