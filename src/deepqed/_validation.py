@@ -82,10 +82,25 @@ def check_array(
             raise ShapeError(
                 f"argument {name!r} must have shape {want}, got shape {tuple(x.shape)}"
             )
-    if not allow_nonfinite and not bool(xp.all(xp.isfinite(x))):
+    if not allow_nonfinite and not _all_finite(xp, x):
         kind = "NaN" if bool(xp.any(xp.isnan(x))) else "an infinite value"
         raise ValueError(f"argument {name!r} contains {kind}")
     return x
+
+
+def _all_finite(xp: Any, x: Any) -> bool:
+    """Whether every entry of ``x`` is finite (neither NaN nor an infinity).
+
+    NaN and the infinities propagate through addition (``inf + (-inf)`` is NaN), so a finite sum
+    proves every term finite, in any summation order. PyTorch computes that one reduction several
+    times faster than ``isfinite(x).all()`` (whose ``isfinite`` builds temporaries); only when the
+    sum is not finite (a non-finite entry, or finite entries whose sum overflows) does the
+    elementwise test decide. NumPy's ``isfinite(x).all()`` is as fast as its sum (and a NumPy sum
+    that overflows would warn), so other namespaces take the elementwise test directly.
+    """
+    if array_api_compat.is_torch_namespace(xp) and bool(xp.isfinite(xp.sum(x))):
+        return True
+    return bool(xp.all(xp.isfinite(x)))
 
 
 def check_same_namespace(**arrays: Any) -> Any:

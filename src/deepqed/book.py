@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from .registry import book_dir
 
@@ -62,7 +63,7 @@ def build(out: Path, *, seed: int = 0, strict: bool = True, fresh: bool = False,
             log.append(line)
             if "WARNING" in line or "ERROR" in line or "Traceback" in line:
                 problems.append(line)
-                console.print(f"[red]{line}[/]")
+                console.print(escape(line), style="red", soft_wrap=True)
             elif _PHASE.match(line):
                 status.update(f"[bold]building the book:[/] {line[:100]}")
         code = proc.wait()

@@ -4,6 +4,7 @@ and a broken chapter fails the build with its file and line."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -101,25 +102,29 @@ def test_witness_links_resolve(built_book):
 
 
 def test_a_broken_chapter_fails_with_file_and_line(built_book, tmp_path):
+    """A dangling reference and a failing code cell are each reported with file and line."""
     book = tmp_path / "book"
     shutil.copytree(registry.book_dir(), book)
     chapter = book / registry.CHAPTERS[0].source
     lines = chapter.read_text().splitlines()
-    # break a cross-reference near the end of the chapter
-    lines.append("")
-    lines.append("See {prf:ref}`thm-no-such-theorem`.")
+    lines += ["", "See {ref}`sec-no-such-section`."]
+    ref_line = len(lines)
+    lines += ["", "```{code-cell} ipython3"]
+    cell_line = len(lines)
+    lines += ['raise ValueError("deliberately broken cell")', "```"]
     chapter.write_text("\n".join(lines) + "\n")
     out = tmp_path / "html"
     out.mkdir()
     # reuse the witness results of the session build (same sources, same seed)
     shutil.copy(built_book / ".deepqed-verify.json", out / ".deepqed-verify.json")
     proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-W", "-q", "-D", "nb_execution_mode=off",
-         str(book), str(out)],
+        [sys.executable, "-m", "deepqed", "book", "--out", str(out)],
         capture_output=True, text=True, timeout=900,
-        env={**__import__("os").environ, "DEEPQED_BOOK_DIR": str(book)},
+        env={**os.environ, "DEEPQED_BOOK_DIR": str(book), "COLUMNS": "60"},
     )
-    assert proc.returncode != 0
-    assert re.search(rf"{re.escape(registry.CHAPTERS[0].source)}:{len(lines)}", proc.stderr), \
-        proc.stderr
-    assert "thm-no-such-theorem" in proc.stderr
+    assert proc.returncode == 1
+    source = re.escape(registry.CHAPTERS[0].source)
+    assert re.search(rf"{source}:{ref_line}: WARNING: undefined label: 'sec-no-such-section'",
+                     proc.stderr), proc.stderr
+    assert re.search(rf"{source}:{cell_line}: WARNING: deepqed: a code cell failed: "
+                     r"ValueError: deliberately broken cell", proc.stderr), proc.stderr

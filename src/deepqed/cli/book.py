@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..book import build
 
@@ -24,7 +25,7 @@ def book(
     try:
         index = build(out, seed=seed, strict=strict, fresh=fresh, console=err)
     except RuntimeError as exc:
-        err.print(f"[bold red]book build failed:[/] {exc}")
+        err.print("[bold red]book build failed:[/]", escape(str(exc)), soft_wrap=True)
         raise typer.Exit(1) from None
     typer.echo(str(index))
     if open_:

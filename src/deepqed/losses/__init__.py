@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._validation import ShapeError, check_array, check_same_namespace
-from ..nn.activations import _logsumexp, _softmax
+from ..nn.activations import _softmax
 
 __all__ = [
     "Loss",
@@ -53,8 +53,12 @@ def _squared_error_grad(xp: Any, A: Any, Y: Any) -> Any:
 
 # --- cross-entropy fused with softmax ---------------------------------------------------------
 def _softmax_cross_entropy(xp: Any, A: Any, Y: Any) -> Any:
-    # -sum_k y_k log softmax(a)_k = (sum_k y_k) lse(a) - <y, a>,  lse evaluated with the max shift
-    per_sample = xp.sum(Y, axis=1) * _logsumexp(xp, A) - xp.sum(Y * A, axis=1)
+    # -sum_k y_k log softmax(a)_k = (sum_k y_k) lse(a) - <y, a>
+    #   = <y, c 1 - a> + (sum_k y_k) log sum_k e^{a_k - c},  c = max_k a_k  (lse with the max shift;
+    # grouping c - a_k avoids the cancellation of two large terms when |a| is large)
+    c = xp.max(A, axis=1, keepdims=True)
+    log_S = xp.log(xp.sum(xp.exp(A - c), axis=1))
+    per_sample = xp.sum(Y * (c - A), axis=1) + xp.sum(Y, axis=1) * log_S
     return xp.sum(per_sample) / A.shape[0]
 
 

@@ -110,7 +110,7 @@ def _tanh_prime(xp: Any, Z: Any) -> Any:
 
 # --- rectified linear unit --------------------------------------------------------------------
 def _relu(xp: Any, Z: Any) -> Any:
-    return xp.where(Z > 0, Z, xp.zeros_like(Z))                # max(z, 0)
+    return xp.maximum(Z, 0.0)                                  # max(z, 0)
 
 
 def _relu_prime(xp: Any, Z: Any) -> Any:

@@ -84,7 +84,20 @@ def sgd_step(theta: Parameters, grad: Parameters, eta: float) -> Parameters:
     r"""One gradient step $\theta \leftarrow \theta - \eta\,\nabla_\theta\mathcal L$ (a new container)."""
     if not eta > 0:
         raise ValueError(f"'eta' (the step size) must be positive, got {eta!r}")
-    return Parameters(
-        tuple(W - eta * dW for W, dW in zip(theta.W, grad.W)),
-        tuple(b - eta * db for b, db in zip(theta.b, grad.b)),
-    )
+    return Parameters(tuple(_step(W, dW, eta) for W, dW in zip(theta.W, grad.W)),
+                      tuple(_step(b, db, eta) for b, db in zip(theta.b, grad.b)))
+
+
+def _step(w: Any, dw: Any, eta: float) -> Any:
+    r"""$w - \eta\,\nabla w$ as a new array.
+
+    Written as ``(-eta) dw``, then ``+= w`` in place on that fresh array: one allocation instead
+    of two, which matters for large $W^l$ (a new large array costs page faults). Arguments whose
+    shapes or dtypes differ take the plain expression, so that broadcasting and promotion are
+    unchanged.
+    """
+    if dw.shape != w.shape or dw.dtype != w.dtype:
+        return w - eta * dw
+    new = dw * (-eta)                                          # -eta grad (a fresh array) ...
+    new += w                                                   # ... + theta
+    return new

@@ -158,7 +158,8 @@ def _forward(xp: Any, arch: Architecture, theta: Parameters, X: Any) -> Forward:
     Z: list[Any] = [None]
     A: list[Any] = [X]
     for l in range(1, arch.depth + 1):
-        Zl = A[l - 1] @ theta.W[l - 1].T + theta.b[l - 1]     # Z^l = A^{l-1} W^l^T + 1 b^l^T
+        Zl = A[l - 1] @ theta.W[l - 1].T                       # Z^l = A^{l-1} W^l^T ...
+        Zl += theta.b[l - 1]                                   #       + 1 b^l^T (in place)
         Z.append(Zl)
         A.append(ACTIVATIONS[arch.activations[l - 1]].sigma(xp, Zl))  # A^l = sigma_l(Z^l)
     return Forward(tuple(Z), tuple(A))

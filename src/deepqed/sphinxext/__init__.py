@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,11 @@ def _load_results(app: Sphinx) -> dict[str, list[dict]]:
     return results
 
 
+def _docname(app: Sphinx, path: str) -> str:
+    """The Sphinx document name of a source path (for warning locations)."""
+    return app.env.path2doc(path) or path
+
+
 def _builder_inited(app: Sphinx) -> None:
     if app.builder.format == "html":
         _stage_static(app)
@@ -106,7 +112,7 @@ def _builder_inited(app: Sphinx) -> None:
                 logger.warning(
                     "deepqed: witness %s of %s %r %s: %s (max error %s, tolerance %s)",
                     r["witness"], r["kind"], r["label"], r["status"], r["detail"],
-                    r["max_error"], r["tolerance"], location=(r["path"], r["line"]),
+                    r["max_error"], r["tolerance"], location=(_docname(app, r["path"]), r["line"]),
                     type="deepqed", subtype="witness")
     app.env.deepqed_results = results  # type: ignore[attr-defined]
     app.env.deepqed_key = source_fingerprint(int(app.config.deepqed_seed))  # type: ignore
@@ -156,7 +162,37 @@ def _box(entries: list[dict]) -> nodes.container:
     return box
 
 
+def _failed_cell_line(source: Path, traceback_text: str) -> int | None:
+    """The line of the ``{code-cell}`` fence whose source appears in nbclient's traceback."""
+    parts = traceback_text.split("------------------")
+    if len(parts) < 3:
+        return None
+    cell = parts[1].strip("\n")
+    text = source.read_text(encoding="utf-8")
+    at = text.find(cell)
+    if not cell.strip() or at < 0:
+        return None
+    fence = text.rfind("{code-cell}", 0, at)
+    return text.count("\n", 0, fence if fence >= 0 else at) + 1
+
+
+def _report_failed_cells(app: Sphinx, doctree: nodes.document) -> None:
+    """Name the file and line of a code cell whose execution failed (MyST-NB names the file only)."""
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    data = NbMetadataCollector.get_exec_data(app.env, app.env.docname)
+    if not data or not data.get("traceback"):
+        return
+    source = Path(app.env.doc2path(app.env.docname))
+    tb = re.sub(r"\x1b\[[0-9;]*m", "", data["traceback"]).strip()  # drop ANSI colours
+    last = tb.splitlines()[-1] if tb else "an error"
+    logger.warning("deepqed: a code cell failed: %s", last,
+                   location=(app.env.docname, _failed_cell_line(source, tb)),
+                   type="deepqed", subtype="cell")
+
+
 def _doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    _report_failed_cells(app, doctree)
     results = getattr(app.env, "deepqed_results", {})
     for node in list(doctree.findall(lambda n: isinstance(n, nodes.Element)
                                      and "realtype" in n.attributes)):

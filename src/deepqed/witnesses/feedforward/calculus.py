@@ -22,8 +22,9 @@ def _slope(h: np.ndarray, err: np.ndarray) -> float:
 def frechet_remainder_vanishes(
     rng: np.random.Generator, *, softmax_cross_entropy_grad=losses.softmax_cross_entropy_grad
     ) -> Figures:
-    """Riesz gradient of A -> CE(A, Y) on R^{m x K} (Frobenius): |f(A+tH) - f(A) - <G, tH>| / |tH|
-    decays like t (slope 1), i.e. the remainder is o(||tH||)."""
+    """Riesz gradient of ``A -> CE(A, Y)`` on ``R^{m x K}`` (Frobenius):
+    ``|f(A+tH) - f(A) - <G, tH>| / ||tH||`` decays like ``t`` (slope 1), i.e. the remainder is
+    ``o(||tH||)``."""
     errors = []
     n = 12
     t = np.logspace(-2, -5, 7)
@@ -176,9 +177,10 @@ def _max_abs_trig(f, lo: float, hi: float, peak: float) -> float:
 def difference_error_bounds(
     rng: np.random.Generator, *, central_difference=gradcheck.central_difference,
     forward_difference=gradcheck.forward_difference) -> Figures:
-    """Items 1-3 for f(x) = sin(<w, x>), g(t) = sin(s0 + t c), suprema in closed form:
-    |D_h f - Df| <= (h^2/6) max_{|t|<=h} |g'''| and |D+_h f - Df| <= (h/2) max_{0<=t<=h} |g''|,
-    each plus the rounding term eps M0 / h. The central bound is attained as h -> 0."""
+    """Items 1-3 for ``f(x) = sin(<w, x>)``, ``g(t) = sin(s0 + t c)``, suprema in closed form:
+    ``|D_h f - Df| <= (h^2/6) max_{|t|<=h} |g'(3)|`` and
+    ``|D+_h f - Df| <= (h/2) max_{0<=t<=h} |g'(2)|``, each plus the rounding term
+    ``eps M0 / h``. The central bound is attained as ``h -> 0``."""
     errors = []
     n = 12
     hs = np.logspace(-1, -3, 9)
