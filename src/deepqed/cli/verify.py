@@ -17,7 +17,7 @@ _STYLE = {"passed": "green", "failed": "bold red", "error": "bold red", "unwitne
 
 
 def _fmt(x: float | None) -> str:
-    return "" if x is None else f"{x:.2e}"
+    return "" if x is None else f"{x:.5g}"
 
 
 def _table(results: list[Result]) -> Table:
