@@ -10,6 +10,7 @@ CUDA, ``array_api_strict``). Only real floating dtypes (float32, float64) are ac
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -98,7 +99,7 @@ def _all_finite(xp: Any, x: Any) -> bool:
     elementwise test decide. NumPy's ``isfinite(x).all()`` is as fast as its sum (and a NumPy sum
     that overflows would warn), so other namespaces take the elementwise test directly.
     """
-    if array_api_compat.is_torch_namespace(xp) and bool(xp.isfinite(xp.sum(x))):
+    if array_api_compat.is_torch_namespace(xp) and math.isfinite(float(xp.sum(x.detach()))):
         return True
     return bool(xp.all(xp.isfinite(x)))
 
@@ -111,6 +112,7 @@ def check_same_namespace(**arrays: Any) -> Any:
     items = [(k, v) for k, v in arrays.items() if v is not None]
     first_name, first = items[0]
     xp = array_api_compat.array_namespace(first)
+    first_device = array_api_compat.device(first)
     for k, v in items[1:]:
         other = array_api_compat.array_namespace(v)
         if other is not xp:
@@ -123,9 +125,9 @@ def check_same_namespace(**arrays: Any) -> Any:
                 f"arguments {first_name!r} and {k!r} have different dtypes "
                 f"({first.dtype} and {v.dtype}); convert one of them explicitly"
             )
-        if array_api_compat.device(v) != array_api_compat.device(first):
+        if array_api_compat.device(v) != first_device:
             raise TypeError(
                 f"arguments {first_name!r} and {k!r} live on different devices "
-                f"({array_api_compat.device(first)} and {array_api_compat.device(v)})"
+                f"({first_device} and {array_api_compat.device(v)})"
             )
     return xp

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import array_api_compat
+
 from .. import losses as _losses
 from .._validation import ShapeError, check_array, check_same_namespace
 from .activations import ACTIVATIONS
-from .mlp import Architecture, Forward, Parameters, _check_input, _forward, check_parameters
+from .mlp import (Architecture, Forward, Parameters, _check_input, _forward, _product,
+                  check_parameters)
 
 __all__ = ["backprop", "loss_and_gradient", "sgd_step"]
 
@@ -44,7 +47,7 @@ def backprop(
         dW[l - 1] = Delta.T @ fwd.A[l - 1]                     # grad_{W^l} = Delta^l^T A^{l-1}
         db[l - 1] = xp.sum(Delta, axis=0)                      # grad_{b^l} = Delta^l^T 1_m
         if l > 1:
-            G = Delta @ theta.W[l - 1]                         # G^{l-1} = Delta^l W^l
+            G = _product(xp, Delta, theta.W[l - 1])            # G^{l-1} = Delta^l W^l
     return Parameters(tuple(dW), tuple(db))
 
 
@@ -92,12 +95,16 @@ def _step(w: Any, dw: Any, eta: float) -> Any:
     r"""$w - \eta\,\nabla w$ as a new array.
 
     Written as ``(-eta) dw``, then ``+= w`` in place on that fresh array: one allocation instead
-    of two, which matters for large $W^l$ (a new large array costs page faults). Arguments whose
-    shapes or dtypes differ take the plain expression, so that broadcasting and promotion are
-    unchanged.
+    of two, which matters for large $W^l$ (a new large array costs page faults). PyTorch has the
+    fused ``torch.add(w, dw, alpha=-eta)``: one allocation and one pass. Arguments whose shapes
+    or dtypes differ take the plain expression, so that broadcasting and promotion are unchanged.
     """
     if dw.shape != w.shape or dw.dtype != w.dtype:
         return w - eta * dw
+    if array_api_compat.is_torch_array(w) and isinstance(eta, (int, float)):
+        import torch                                           # (already loaded: w is a tensor)
+
+        return torch.add(w, dw, alpha=-eta)                    # w - eta dw, one pass
     new = dw * (-eta)                                          # -eta grad (a fresh array) ...
     new += w                                                   # ... + theta
     return new

