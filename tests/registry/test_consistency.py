@@ -58,10 +58,16 @@ def fake_book(tmp_path, monkeypatch):
     registry.statements.cache_clear()
 
 
+def _text(statements) -> str:
+    """MyST text with one directive per statement (exercises too, so their specs stay matched)."""
+    def one(s):
+        name = "exercise" if s.kind == "exercise" else f"prf:{s.kind}"
+        return f":::{{{name}}} {s.title}\n:label: {s.label}\n\nx\n:::"
+    return "\n\n".join(one(s) for s in statements)
+
+
 def test_an_unwitnessed_theorem_is_reported(fake_book):
-    real = [s for s in registry.statements()]
-    text = "\n\n".join(f":::{{prf:{s.kind}}} {s.title}\n:label: {s.label}\n\nx\n:::"
-                       for s in real)
+    text = _text(registry.statements())
     fake_book(text + "\n\n:::{prf:theorem} New\n:label: thm-new-unwitnessed\n\nx\n:::\n")
     problems = registry.consistency_problems()
     assert len(problems) == 1 and "thm-new-unwitnessed" in problems[0]
@@ -69,19 +75,15 @@ def test_an_unwitnessed_theorem_is_reported(fake_book):
 
 
 def test_a_witness_for_a_missing_label_is_reported(fake_book):
-    real = [s for s in registry.statements() if s.label != "thm-backprop"]
-    fake_book("\n\n".join(f":::{{prf:{s.kind}}} {s.title}\n:label: {s.label}\n\nx\n:::"
-                          for s in real))
+    fake_book(_text(s for s in registry.statements() if s.label != "thm-backprop"))
     problems = registry.consistency_problems()
     assert problems and all("thm-backprop" in p for p in problems)
     assert any("no statement of the book carries that label" in p for p in problems)
 
 
 def test_a_duplicated_label_is_reported(fake_book):
-    real = [s for s in registry.statements()]
-    text = "\n\n".join(f":::{{prf:{s.kind}}} {s.title}\n:label: {s.label}\n\nx\n:::"
-                       for s in real)
-    fake_book(text + "\n\n:::{prf:lemma} Again\n:label: thm-backprop\n\nx\n:::\n")
+    fake_book(_text(registry.statements())
+              + "\n\n:::{prf:lemma} Again\n:label: thm-backprop\n\nx\n:::\n")
     problems = registry.consistency_problems()
     assert any(p.startswith("duplicate label 'thm-backprop'") for p in problems)
 
@@ -94,3 +96,11 @@ def test_parse_reads_backtick_and_colon_fences(tmp_path):
     got = registry.parse_statements(p, "c")
     assert [(s.label, s.kind, s.title, s.line) for s in got] == [
         ("thm-a", "theorem", "T", 1), ("ex-a", "exercise", "E", 7)]
+
+
+def test_an_exercise_without_specification_is_reported(fake_book):
+    fake_book(_text(registry.statements())
+              + "\n\n::::{exercise} New\n:label: ex-ff-no-spec\n\nx\n::::\n")
+    problems = registry.consistency_problems()
+    assert len(problems) == 1 and "ex-ff-no-spec" in problems[0]
+    assert "has no specification" in problems[0]
