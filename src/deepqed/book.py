@@ -61,6 +61,8 @@ def build(out: Path, *, seed: int = 0, strict: bool = True, fresh: bool = False,
         for line in proc.stdout:
             line = line.rstrip()
             log.append(line)
+            if line.startswith("[IPKernelApp]"):  # the notebook kernel's own start-up notice
+                continue
             if "WARNING" in line or "ERROR" in line or "Traceback" in line:
                 problems.append(line)
                 console.print(escape(line), style="red", soft_wrap=True)
