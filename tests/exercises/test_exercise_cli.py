@@ -9,13 +9,14 @@ import sys
 import time
 
 import pytest
-from exercise_helpers import IMPLEMENT, reference_submission, wrong_submission
+from exercise_helpers import CHECKED, IMPLEMENT, reference_submission, wrong_name, wrong_submission
 
 from deepqed.exercises import catalogue, get
+from deepqed.exercises.spec import Implement
 from deepqed.exercises.stub import stub_filename
 
 
-@pytest.mark.parametrize("spec", IMPLEMENT, ids=lambda s: s.id)
+@pytest.mark.parametrize("spec", CHECKED, ids=lambda s: s.id)
 def test_reference_passes_through_the_cli(spec, cli, tmp_path):
     result = cli("exercise", "check", reference_submission(tmp_path, spec))
     assert result.exit_code == 0, result.output
@@ -24,8 +25,8 @@ def test_reference_passes_through_the_cli(spec, cli, tmp_path):
 
 @pytest.mark.parametrize(
     ("spec", "index"),
-    [(s, i) for s in IMPLEMENT for i in range(len(s.wrong))],
-    ids=[f"{s.id}:{w.function.__name__}" for s in IMPLEMENT for w in s.wrong],
+    [(s, i) for s in CHECKED for i in range(len(s.wrong))],
+    ids=[f"{s.id}:{wrong_name(s, i)}" for s in CHECKED for i in range(len(s.wrong))],
 )
 def test_wrong_solution_fails_through_the_cli(spec, index, cli, tmp_path):
     wrong = spec.wrong[index]
@@ -83,7 +84,7 @@ def test_start_writes_a_stub_and_never_overwrites(cli, tmp_path):
     assert forced.exit_code == 0 and path.read_text() == text
 
 
-@pytest.mark.parametrize("spec", IMPLEMENT, ids=lambda s: s.id)
+@pytest.mark.parametrize("spec", CHECKED, ids=lambda s: s.id)
 def test_every_stub_compiles_and_is_unusable_until_filled_in(spec, tmp_path):
     from deepqed.exercises import check_file
     from deepqed.exercises.stub import stub_source
@@ -92,8 +93,40 @@ def test_every_stub_compiles_and_is_unusable_until_filled_in(spec, tmp_path):
     path.write_text(stub_source(spec))
     compile(path.read_text(), str(path), "exec")
     result = check_file(path)
-    assert result.verdict == "unusable" and "NotImplementedError" in result.message
-    assert f"def {spec.signature}:" in path.read_text()
+    assert result.verdict == "unusable"
+    if isinstance(spec, Implement):
+        assert "NotImplementedError" in result.message
+        assert f"def {spec.signature}:" in path.read_text()
+    else:
+        assert "no answer filled in" in result.message
+        assert all(f"\n{a.name} = ...  # " in path.read_text() for a in spec.answers)
+
+
+def test_a_half_filled_compute_stub_names_the_missing_answers(cli, tmp_path):
+    cli("exercise", "start", "ex-ff-cost-count", "--dir", tmp_path)
+    path = tmp_path / "ex_ff_cost_count.py"
+    path.write_text(path.read_text().replace("forward = ...", "forward = 64 * 268_800"))
+    out = cli("exercise", "check", path, "--json")
+    assert out.exit_code == 1
+    data = json.loads(out.stdout)
+    status = {c["name"]: c["status"] for c in data["checks"]}
+    assert status == {"answer forward": "passed", "answer backward": "failed",
+                      "answer ratio": "failed", "answer elementwise": "failed"}
+    assert "still `Ellipsis`" in out.stdout
+
+
+def test_compute_answers_may_be_arrays_or_expressions_but_not_strings(cli, tmp_path):
+    from exercise_helpers import write
+
+    path = write(tmp_path, "a.py", "# deepqed-exercise: ex-ff-cost-count\nimport numpy as np\n"
+                 "forward = np.int64(64) * (784*256 + 256*256 + 256*10)\n"
+                 "backward = 2 * forward - 64*256*784\nratio = backward / forward\n"
+                 "elementwise = '166518'\n")
+    out = cli("exercise", "check", path, "--json")
+    data = json.loads(out.stdout)
+    assert out.exit_code == 1
+    (failed,) = [c for c in data["checks"] if c["status"] == "failed"]
+    assert failed["name"] == "answer elementwise" and "expected a number" in failed["message"]
 
 
 def test_a_fresh_stub_is_unusable_until_filled_in(cli, tmp_path):
@@ -115,6 +148,7 @@ def test_progress_counts(cli, tmp_path):
     assert cli("exercise", "check", reference_submission(tmp_path, sig)).exit_code == 0
     assert cli("exercise", "check", reference_submission(tmp_path, sig)).exit_code == 0
     assert cli("exercise", "mark", "ex-ff-tanh-sigmoid").exit_code == 0
+    assert cli("exercise", "mark", "ex-ff-cost-count").exit_code == 2  # checked by the machine
     data = json.loads(cli("progress", "--json").stdout)
     total = len(catalogue.exercises())
     assert data["chapters"] == [{
@@ -183,3 +217,14 @@ def test_an_unwritable_data_folder_does_not_change_the_verdict(cli, tmp_path):
     out = cli("exercise", "check", reference_submission(tmp_path, spec), "--data-dir", blocker)
     assert out.exit_code == 0
     assert "not recorded" in out.output
+
+
+def test_list_by_chapter_number_and_show_a_compute_exercise(cli):
+    listing = cli("exercise", "list", "--chapter", "1")
+    assert listing.exit_code == 0
+    assert "ex-ff-cost-count" in listing.output and "compute" in listing.output
+    assert cli("exercise", "list", "--chapter", "99").exit_code == 2
+    show = cli("exercise", "show", "ex-ff-cost-count")
+    assert show.exit_code == 0 and "Answers asked for: forward" in show.output
+    solution = cli("exercise", "solution", "ex-ff-cost-count", "--yes")
+    assert "21 561 344" in solution.output

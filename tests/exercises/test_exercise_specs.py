@@ -6,10 +6,10 @@ import inspect
 
 import numpy as np
 import pytest
-from exercise_helpers import IMPLEMENT
+from exercise_helpers import COMPUTE, IMPLEMENT
 
 from deepqed.exercises import check, exercises, get
-from deepqed.exercises.spec import Implement, Prove
+from deepqed.exercises.spec import Compute, Implement, Prove
 
 #: The exercise labels fixed by the chapter plan.
 PLAN = {
@@ -20,7 +20,7 @@ PLAN = {
     "ex-ff-central-difference": "implement",
     "ex-ff-tanh-sigmoid": "prove",
     "ex-ff-softmax-rank": "prove",
-    "ex-ff-cost-count": "prove",
+    "ex-ff-cost-count": "compute",
     "ex-ff-relu-convention": "prove",
 }
 
@@ -42,7 +42,7 @@ def test_spec_file_is_named_after_the_id(entry):
     assert entry.path.name == entry.exercise.id.replace("-", "_") + ".py"
     assert entry.path.parent.name == "exercises"
     assert entry.exercise.hint.strip()
-    if isinstance(entry.exercise, Prove):
+    if isinstance(entry.exercise, (Prove, Compute)):
         assert entry.exercise.solution.strip()
 
 
@@ -60,6 +60,42 @@ def test_reference_passes(spec: Implement):
     assert result.verdict == "passed", str(result)
     assert all(c.examples > 0 for c in result.checks)
     assert result.seconds < 2
+
+
+@pytest.mark.parametrize("spec", COMPUTE, ids=lambda s: s.id)
+def test_compute_answers_pass_and_wrong_answers_fail(spec: Compute):
+    assert len(spec.wrong) >= 3
+    right = {a.name: a.value for a in spec.answers}
+    assert check(right, spec.id).verdict == "passed"
+    for wrong in spec.wrong:
+        result = check(dict(wrong.values), spec.id)
+        assert result.verdict == "failed", wrong.mistake
+        failed = {c.name: c for c in result.failed_checks}
+        assert wrong.check in failed, (wrong.mistake, str(result))
+        assert wrong.mentions.lower() in str(result).lower(), (wrong.mistake, str(result))
+
+
+def test_cost_count_agrees_with_counting_the_products():
+    """The answers of ex-ff-cost-count, counted from the shapes of the products of one forward
+    and one backward pass (an independent witness of the closed forms in the spec)."""
+    spec = get("ex-ff-cost-count").exercise
+    widths, m = (784, 256, 256, 10), 64
+    forward = backward = 0
+    for l in range(1, len(widths)):
+        n, n_prev = widths[l], widths[l - 1]
+        forward += m * n_prev * n  # Z = A_prev W^T: (m, n_prev) @ (n_prev, n)
+        backward += n * m * n_prev  # dW = Delta^T A_prev: (n, m) @ (m, n_prev)
+        if l > 1:
+            backward += m * n * n_prev  # G_prev = Delta W: (m, n) @ (n, n_prev)
+    answers = {a.name: a.value for a in spec.answers}
+    assert (answers["forward"], answers["backward"]) == (forward, backward)
+    assert answers["ratio"] == pytest.approx(backward / forward)
+    assert answers["elementwise"] == 166_518  # the book's solution
+
+
+def test_compute_rejects_a_function():
+    with pytest.raises(TypeError, match="mapping"):
+        check(lambda: None, "ex-ff-cost-count")
 
 
 # The references agree with deepqed's own library (an independent implementation).

@@ -14,12 +14,12 @@ def directional_derivative(f, x, v, h):
 
 #: Test functions R^n -> R^p, each with a readable repr for counterexamples.
 FUNCTIONS = (
-    Named("f(x) = 3 x", lambda x: 3 * x),
-    Named("f(x) = sin(x)", np.sin),
-    Named("f(x) = x ** 3", lambda x: x**3),
-    Named("f(x) = [sum(x ** 2)]", lambda x: np.atleast_1d(np.sum(x**2))),
-    Named("f(x) = exp(x) / 10", lambda x: np.exp(x) / 10),
-    Named("f(x) = x[::-1] * x", lambda x: x[::-1] * x),
+    Named("f(x) = 3 x", "lambda x: 3 * x"),
+    Named("f(x) = sin(x)", "np.sin"),
+    Named("f(x) = x ** 3", "lambda x: x**3"),
+    Named("f(x) = [sum(x ** 2)]", "lambda x: np.atleast_1d(np.sum(x**2))"),
+    Named("f(x) = exp(x) / 10", "lambda x: np.exp(x) / 10"),
+    Named("f(x) = x[::-1] * x", "lambda x: x[::-1] * x"),
 )
 
 

@@ -1,7 +1,8 @@
 """``deepqed exercise ...`` and ``deepqed progress``: exercises that grade themselves.
 
 Exit codes of ``deepqed exercise check``: 0 the submission passed, 1 it failed a check, 2 it could
-not be checked (no header, syntax error, missing function, ...) or the command was misused.
+not be checked (no header, syntax error, missing function, a limit reached, ...) or the command
+was misused. The submission runs in a worker process under limits (``deepqed.exercises.isolation``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import inspect
 import json
 import os
 import sqlite3
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,7 +24,8 @@ from rich.text import Text
 __all__ = ["exercise_app", "progress"]
 
 exercise_app = typer.Typer(
-    help="Exercises that grade themselves: list, show, start, check, hint, solution, mark.",
+    help="Exercises that grade themselves: list, show, start, check, hint, solution, mark, "
+         "grade.",
     no_args_is_help=True,
 )
 
@@ -51,9 +54,9 @@ def _entry(exercise_id: str) -> Any:
 
 
 def _implement(entry: Any, command: str) -> Any:
-    from deepqed.exercises.spec import Implement
+    from deepqed.exercises.spec import Compute, Implement
 
-    if not isinstance(entry.exercise, Implement):
+    if not isinstance(entry.exercise, (Implement, Compute)):
         _console().print(Text(f"{entry.exercise.id} is a proof exercise: `{command}` applies to "
                               "exercises you implement. Write the proof, then run "
                               f"`deepqed exercise mark {entry.exercise.id}`.", style="yellow"))
@@ -63,13 +66,18 @@ def _implement(entry: Any, command: str) -> Any:
 
 @exercise_app.command("list")
 def list_(
-    chapter: Annotated[str | None, typer.Option(help="Only this chapter (its slug).")] = None,
+    chapter: Annotated[str | None, typer.Option(help="Only this chapter: its number (1, 2, "
+                                                "...) or its slug.")] = None,
     data_dir: DataDir = None,
 ) -> None:
     """The exercises: id, title, kind and your status."""
     from deepqed.exercises import exercises
     from deepqed.exercises.progress import Store
 
+    from deepqed import registry
+
+    if chapter is not None and chapter.isdigit() and 1 <= int(chapter) <= len(registry.CHAPTERS):
+        chapter = registry.CHAPTERS[int(chapter) - 1].slug
     entries = [e for e in exercises() if chapter is None or e.chapter.slug == chapter]
     if chapter is not None and not entries:
         _console().print(Text(f"error: no exercises in a chapter {chapter!r}", style="red"))
@@ -88,7 +96,7 @@ def list_(
 def show(exercise_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
     """The statement of an exercise, as the book writes it (mathematics left as LaTeX)."""
     from deepqed.exercises.catalogue import statement_text
-    from deepqed.exercises.spec import Implement
+    from deepqed.exercises.spec import Compute, Implement
 
     entry = _entry(exercise_id)
     ex = entry.exercise
@@ -106,6 +114,11 @@ def show(exercise_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
     if isinstance(ex, Implement):
         console.print(Text(f"Write {ex.signature}: `deepqed exercise start {ex.id}` writes a "
                            "starter file.", style="dim"))
+    elif isinstance(ex, Compute):
+        console.print(Text("Answers asked for: " + "; ".join(
+            f"{a.name} ({a.description})" for a in ex.answers), style="dim"))
+        console.print(Text(f"`deepqed exercise start {ex.id}` writes a file with one line per "
+                           "answer.", style="dim"))
     else:
         console.print(Text(f"A proof: when done, `deepqed exercise mark {ex.id}`.", style="dim"))
 
@@ -136,24 +149,29 @@ def check(
     file: Annotated[Path, typer.Argument(help="The submission (its first line names the "
                                           "exercise: `# deepqed-exercise: ID`).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    timeout: Annotated[float, typer.Option(help="Wall-clock seconds allowed for one call of "
+                                           "the function.", min=0.1)] = 10.0,
     data_dir: DataDir = None,
 ) -> None:
-    """Check a submission; exit 0 passed, 1 failed, 2 unusable. The attempt is recorded."""
+    """Check a submission in a separate process and record the attempt (exit 0/1/2).
+
+    Exit 0: passed; 1: a check failed; 2: unusable (or a usage error)."""
     from deepqed.exercises import catalogue
-    from deepqed.exercises.submission import check_file
+    from deepqed.exercises.isolation import Limits
     from deepqed.exercises.progress import Store, file_sha256
     from deepqed.exercises.result import report_lines
+    from deepqed.exercises.submission import check_file
 
-    # Hypothesis keeps a cache of source constants; keep it beside the progress database rather
-    # than in a `.hypothesis` folder in the reader's working directory.
-    os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY",
-                          str(Store(data_dir).folder / "hypothesis"))
-    result = check_file(file)
+    _hypothesis_storage(data_dir)
+    sha = file_sha256(file) if file.is_file() else None  # of the file as checked
+    result = check_file(file, limits=Limits(call_seconds=timeout))
     known = {e.exercise.id for e in catalogue.exercises()}
-    if result.exercise in known and file.is_file():
+    if result.exercise in known and sha is not None:
         try:
-            Store(data_dir).record(result.exercise, result.verdict, file_sha256(file))
-        except (OSError, sqlite3.Error) as e:  # the verdict stands; only the record is lost
+            Store(data_dir).record(result.exercise, result.verdict, sha,
+                                   checks_passed=sum(c.status == "passed" for c in result.checks),
+                                   checks_total=len(result.checks), seconds=result.seconds)
+        except (OSError, sqlite3.Error, RuntimeError) as e:  # the verdict stands
             Console(stderr=True).print(Text(f"warning: the attempt was not recorded ({e})",
                                             style="yellow"))
     if as_json:
@@ -165,6 +183,63 @@ def check(
         if result.verdict == "failed":
             console.print(Text(f"  hint: deepqed exercise hint {result.exercise}", style="dim"))
     raise typer.Exit(EXIT[result.verdict])
+
+
+def _hypothesis_storage(data_dir: Path | None) -> None:
+    """Hypothesis keeps a cache of source constants; keep it beside the progress database rather
+    than in a `.hypothesis` folder in the reader's working directory."""
+    from deepqed.exercises.progress import Store
+
+    os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY",
+                          str(Store(data_dir).folder / "hypothesis"))
+
+
+@exercise_app.command()
+def grade(
+    folder: Annotated[Path, typer.Argument(help="Submissions: DIR/<student>/<file>.py or "
+                                            "DIR/<student>_<name>.py, each with its header "
+                                            "line.", exists=True, file_okay=False)],
+    workers: Annotated[int, typer.Option(help="Files checked at once.", min=1)] = 2,
+    out: Annotated[Path | None, typer.Option(help="Write the report: report.csv or "
+                                             "report.json.")] = None,
+    timeout: Annotated[float, typer.Option(help="Wall-clock seconds for one call of a "
+                                           "function.", min=0.1)] = 5.0,
+    file_timeout: Annotated[float, typer.Option(help="Wall-clock seconds for one file.",
+                                                min=1)] = 60.0,
+    data_dir: DataDir = None,
+) -> None:
+    """Course mode: grade a folder of submissions in parallel, one report row per file.
+
+    The attempts are not recorded in the progress database."""
+    from deepqed.exercises.grade import Row, grade as grade_folder, write_report
+    from deepqed.exercises.isolation import Limits
+
+    if out is not None and out.suffix not in (".csv", ".json"):
+        _console().print(Text("error: --out must end in .csv or .json", style="red"))
+        raise typer.Exit(2)
+    _hypothesis_storage(data_dir)
+    console = _console()
+    limits = Limits(call_seconds=timeout, check_seconds=file_timeout,
+                    cpu_seconds=int(file_timeout) + 5)
+
+    def tick(row: Row) -> None:
+        console.print(Text(f"{row.verdict:9} {row.student:20} {row.exercise:28} "
+                           f"{row.checks_passed}/{row.checks_total}  {row.seconds:6.2f} s  "
+                           f"{row.file}", style={"passed": "green", "failed": "red"}.get(
+                               row.verdict, "yellow")))
+
+    start = time.perf_counter()
+    rows = grade_folder(folder, workers=workers, limits=limits, progress=tick)
+    seconds = time.perf_counter() - start
+    if out is not None:
+        write_report(rows, out)
+    counts = {v: sum(r.verdict == v for r in rows) for v in ("passed", "failed", "unusable",
+                                                            "error")}
+    console.print(Text(f"{len(rows)} files in {seconds:.1f} s with {workers} workers: "
+                       + ", ".join(f"{n} {v}" for v, n in counts.items() if n)
+                       + (f"; report: {out}" if out else ""), style="bold"))
+    if counts["error"]:
+        raise typer.Exit(1)
 
 
 @exercise_app.command()

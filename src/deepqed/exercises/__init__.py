@@ -1,7 +1,8 @@
 """Exercises that grade themselves.
 
 Each exercise is a record (:mod:`.spec`) in a file beside its chapter; :func:`check` runs a
-function against it, :func:`check_file` a submission file, and :mod:`.progress` keeps the
+function against it (in this process), :func:`check_file` a submission file (in a worker process
+under limits, :mod:`.isolation`), :mod:`.grade` a folder of them, and :mod:`.progress` keeps the
 attempts.
 
 From Python or Jupyter::
@@ -14,9 +15,12 @@ from .catalogue import Entry, UnknownExercise, exercises, get
 from .check import check
 from .submission import check_file
 from .result import CheckOutcome, CheckResult
-from .spec import Diagnosis, Implement, Property, Prove, Tolerance, Wrong
+from .isolation import Limits
+from .spec import (Answer, Compute, Diagnosis, Implement, Mistake, Property, Prove, Tolerance,
+                   Wrong, WrongAnswers)
 
 __all__ = [
-    "check", "check_file", "CheckResult", "CheckOutcome", "Entry", "UnknownExercise",
-    "exercises", "get", "Implement", "Prove", "Property", "Diagnosis", "Tolerance", "Wrong",
+    "check", "check_file", "CheckResult", "CheckOutcome", "Entry", "UnknownExercise", "Limits",
+    "exercises", "get", "Implement", "Compute", "Prove", "Property", "Diagnosis", "Tolerance",
+    "Wrong", "Answer", "Mistake", "WrongAnswers",
 ]

@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from .. import registry
-from .spec import Exercise, Implement, Prove
+from .spec import Compute, Exercise, Implement, Prove
 
 __all__ = ["Entry", "exercises", "get", "statement_text", "UnknownExercise", "problems"]
 
@@ -42,8 +42,8 @@ def _load(path: Path, chapter: str) -> Exercise:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     ex = getattr(module, "EXERCISE", None)
-    if not isinstance(ex, (Implement, Prove)):
-        raise TypeError(f"{path} must define EXERCISE, an Implement or a Prove")
+    if not isinstance(ex, (Implement, Compute, Prove)):
+        raise TypeError(f"{path} must define EXERCISE, an Implement, a Compute or a Prove")
     return ex
 
 

@@ -8,8 +8,10 @@ every input. Each check that failed somewhere is then searched again on its own 
 :func:`hypothesis.find`, which shrinks the failing input; the report shows that input, expected and
 got, the worst error and the tolerance, and, where a known mistake matches, its likely cause.
 
-Submissions run in this process (a later version isolates them): exceptions, ``SystemExit`` and
-anything the submission prints are caught and reported, never confused with the verdict.
+The submission is called through a *runner*: :func:`.checks.local_runner` calls a function of
+this process (``check(function, id)`` from Python or Jupyter: not isolated), and
+:func:`.submission.check_file` runs a file in a worker process (:mod:`.isolation`). Either way
+the inputs are drawn, the reference is computed and every comparison is made here.
 """
 
 from __future__ import annotations
@@ -22,15 +24,17 @@ import signal
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
 
 from . import catalogue
-from .checks import Context, Failure, build_checks, diagnose, evaluate, show, trim_traceback
+from .checks import (Context, Failure, Runner, build_checks, diagnose, evaluate, local_runner,
+                     show, trim_traceback)
+from .isolation import Abort
 from .result import CheckOutcome, CheckResult, fmt
-from .spec import Implement, Prove
+from .spec import Compute, Implement, Prove
 
 __all__ = ["check", "check_function"]
 
@@ -69,7 +73,7 @@ def _time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, old)
 
 
-def _search(spec: Implement, fn: Callable[..., Any]) -> tuple[list[CheckOutcome], bool]:
+def _search(spec: Implement, fn: Runner) -> tuple[list[CheckOutcome], bool]:
     """Survey every check on ``max_examples`` inputs, then shrink each failing check's input.
 
     Returns the outcomes and whether the function raised ``NotImplementedError`` on every input
@@ -134,7 +138,8 @@ def _search(spec: Implement, fn: Callable[..., Any]) -> tuple[list[CheckOutcome]
             input={k: fmt(v) for k, v in shrunk.items()}, expected=show(failure.expected),
             got=show(failure.got), worst_error=failure.worst_error, tolerance=failure.tolerance,
             message=failure.message, diagnosis=failure.diagnosis,
-            traceback=trim_traceback(failure.exception) if failure.exception else ""))
+            traceback=failure.traceback or (trim_traceback(failure.exception)
+                                            if failure.exception else "")))
         if failure.not_implemented and c.name == "runs" and not counts["output type"]:
             stub = True
     return outcomes, stub
@@ -153,9 +158,14 @@ def _signature_problem(spec: Implement, fn: Callable[..., Any]) -> str:
     return ""
 
 
-def check(function: Callable[..., Any], exercise_id: str, *, timeout: float = 60.0
-          ) -> CheckResult:
+def check(function: Any, exercise_id: str, *, timeout: float = 60.0) -> CheckResult:
     """Check ``function`` against the exercise ``exercise_id`` (for Python and Jupyter).
+
+    The function runs in this process (it already lives here): the verdict is the same as
+    ``deepqed exercise check`` gives for a file, but without the isolation of a file's check
+    (an endless loop is stopped after ``timeout`` seconds only in the main thread). For a
+    *compute* exercise pass a mapping of the answers, e.g. ``{"forward": 17203200, ...}``.
+    The attempt is not recorded in the progress database (``deepqed exercise check FILE`` does).
 
     Example::
 
@@ -167,24 +177,38 @@ def check(function: Callable[..., Any], exercise_id: str, *, timeout: float = 60
     if isinstance(spec, Prove):
         raise ValueError(f"{exercise_id} is a proof exercise: mark it with "
                          f"`deepqed exercise mark {exercise_id}`")
+    if isinstance(spec, Compute):
+        from .compute import check_answers
+
+        if not isinstance(function, Mapping):
+            raise TypeError(f"{exercise_id} asks for numbers: pass a mapping "
+                            f"{{{', '.join(repr(a.name) for a in spec.answers)}: ...}}")
+        return check_answers(spec, dict(function), None)
     return check_function(spec, function, None, timeout)
 
 
-def check_function(spec: Implement, fn: Any, file: str | None, timeout: float) -> CheckResult:
+def check_function(spec: Implement, fn: Any, file: str | None, timeout: float,
+                   runner: Runner | None = None) -> CheckResult:
+    """Check ``fn`` (in this process), or, with ``runner``, whatever the runner calls (the
+    function of a file, in a worker process; ``fn`` is then ``None``)."""
     start = time.perf_counter()
     result = CheckResult(spec.id, spec.title, "unusable", file=file)
-    if not callable(fn):
+    if runner is None and not callable(fn):
         result.message = f"{spec.function} is a {type(fn).__name__}, not a function"
-    elif problem := _signature_problem(spec, fn):
+    elif runner is None and (problem := _signature_problem(spec, fn)):
         result.message = problem
     else:
         buffer = io.StringIO()
         try:
-            with quiet(buffer), _time_limit(timeout):
-                result.checks, stub = _search(spec, fn)
+            with quiet(buffer), _time_limit(timeout if runner is None else 0):
+                result.checks, stub = _search(spec, runner or local_runner(fn))
         except _TimeUp:
             result.message = (f"the check did not finish within {timeout:g} s (an endless "
                               "loop?)")
+        except Abort as e:
+            result.message = f"{spec.function}: {e.message}" if not e.message.startswith(
+                "the ") else e.message
+            result.checks = []
         else:
             if stub:
                 result.message = (f"{spec.function} raises NotImplementedError: replace the "

@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,8 @@ import numpy as np
 from .result import fmt
 from .spec import Implement, Tolerance
 
-__all__ = ["Failure", "Check", "Context", "build_checks", "evaluate", "diagnose", "compare",
+__all__ = ["Failure", "Check", "Context", "Call", "Runner", "local_runner", "build_checks",
+           "evaluate", "diagnose", "compare",
            "show", "trim_traceback"]
 
 
@@ -46,6 +47,7 @@ class Failure:
     exception: BaseException | None = None  # its traceback is formatted only when reported
     diagnosis: str = ""
     not_implemented: bool = False
+    traceback: str = ""  # already formatted (a submission run in a worker process)
 
 
 @dataclass
@@ -56,11 +58,45 @@ class Check:
     run: Callable[[Context], Failure | None]
 
 
+Runner = Callable[[list[Any]], "Call"]
+"""Runs the submission on positional arguments; see :func:`local_runner` and
+:func:`.submission.worker_runner`."""
+
+
+@dataclass
+class Call:
+    """What one call of the submission gave: its value or its error, and its arguments after."""
+
+    value: Any = None
+    error: Failure | None = None
+    args_after: list[Any] = field(default_factory=list)
+
+
+def local_runner(fn: Callable[..., Any]) -> Runner:
+    """Call ``fn`` in this process, on copies of the arguments (not isolated: for Python and
+    Jupyter, where the function already lives in the reader's process)."""
+
+    def run(args: list[Any]) -> Call:
+        args = [copy.deepcopy(a) for a in args]
+        try:
+            value = fn(*args)
+        except SystemExit as e:
+            return Call(None, Failure(f"the function called sys.exit({e.code!r})", exception=e),
+                        args)
+        except Exception as e:  # the submission's own error, reported with its traceback
+            return Call(None, Failure(f"the function raised {type(e).__name__}: {e}",
+                                      exception=e,
+                                      not_implemented=isinstance(e, NotImplementedError)), args)
+        return Call(value, None, args)
+
+    return run
+
+
 class Context:
     """One input: the reference's output and the submission's, each computed once."""
 
-    def __init__(self, spec: Implement, fn: Callable[..., Any], kwargs: dict[str, Any]) -> None:
-        self.spec, self.fn, self.kwargs = spec, fn, kwargs
+    def __init__(self, spec: Implement, runner: Runner, kwargs: dict[str, Any]) -> None:
+        self.spec, self.runner, self.kwargs = spec, runner, kwargs
         self._expected: Any = None
         self._called = False
         self.got: Any = None
@@ -79,16 +115,8 @@ class Context:
         if self._called:
             return
         self._called = True
-        args = [copy.deepcopy(self.kwargs[p]) for p in self.spec.parameters]
-        try:
-            self.got = self.fn(*args)
-        except SystemExit as e:
-            self.error = Failure(f"the function called sys.exit({e.code!r})", exception=e)
-        except Exception as e:  # the submission's own error, reported with its traceback
-            self.error = Failure(
-                f"the function raised {type(e).__name__}: {e}", exception=e,
-                not_implemented=isinstance(e, NotImplementedError))
-        self.args_after = args
+        result = self.runner([self.kwargs[p] for p in self.spec.parameters])
+        self.got, self.error, self.args_after = result.value, result.error, result.args_after
 
     @property
     def outputs(self) -> tuple[Any, ...]:
@@ -106,6 +134,8 @@ def show(x: Any) -> str | None:
 
 
 def _type_name(x: Any) -> str:
+    if hasattr(x, "type_name") and type(x).__name__ == "Opaque":
+        return str(x.type_name)
     t = type(x)
     return t.__qualname__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
 

@@ -2,8 +2,13 @@
 
 The database lives in ``platformdirs.user_data_dir("deepqed")``, or in the folder named by
 ``--data-dir`` or the environment variable ``DEEPQED_DATA_DIR``. One table, ``attempts`` (time,
-exercise id, verdict, SHA-256 of the submitted file); the schema version is ``PRAGMA
-user_version``; the journal is in WAL mode and every write is one transaction.
+exercise id, verdict, SHA-256 of the submitted file, checks passed / total, seconds).
+
+Robustness: the journal is in WAL mode with ``synchronous = FULL``; every write is one
+``BEGIN IMMEDIATE`` transaction, so a process killed mid-write leaves the database as it was
+before that attempt (earlier attempts are never lost), and concurrent writers wait for each other
+(``busy_timeout``) instead of failing. The schema version is ``PRAGMA user_version``; opening an
+older database migrates it in one transaction (:data:`MIGRATIONS`), a newer one is refused.
 
 An exercise is *solved* once some attempt passed (for proofs: once the reader marked it), and
 *attempted* once it has any attempt.
@@ -14,27 +19,53 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
-__all__ = ["SCHEMA_VERSION", "ENV_VAR", "data_dir", "Store", "ChapterProgress", "file_sha256"]
+__all__ = ["SCHEMA_VERSION", "MIGRATIONS", "ENV_VAR", "data_dir", "Store", "ChapterProgress",
+           "file_sha256"]
 
-SCHEMA_VERSION = 1
 ENV_VAR = "DEEPQED_DATA_DIR"
 SOLVING = ("passed", "self-marked")
 
-_SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS attempts ("
-    " id INTEGER PRIMARY KEY,"
-    " time TEXT NOT NULL,"  # ISO 8601, UTC
-    " exercise TEXT NOT NULL,"  # the exercise id (the book label)
-    " verdict TEXT NOT NULL"
-    " CHECK (verdict IN ('passed', 'failed', 'unusable', 'self-marked')),"
-    " sha256 TEXT)",  # of the submitted file; NULL for a self-marked proof
-    "CREATE INDEX IF NOT EXISTS attempts_exercise ON attempts (exercise)",
-)
+#: version -> the statements that bring a database from the previous version to it.
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        "CREATE TABLE IF NOT EXISTS attempts ("
+        " id INTEGER PRIMARY KEY,"
+        " time TEXT NOT NULL,"  # ISO 8601, UTC
+        " exercise TEXT NOT NULL,"  # the exercise id (the book label)
+        " verdict TEXT NOT NULL"
+        " CHECK (verdict IN ('passed', 'failed', 'unusable', 'self-marked')),"
+        " sha256 TEXT)",  # of the submitted file; NULL for a self-marked proof
+        "CREATE INDEX IF NOT EXISTS attempts_exercise ON attempts (exercise)",
+    ),
+    2: (  # what a check found, for the report of course mode and `progress --json`
+        "ALTER TABLE attempts ADD COLUMN checks_passed INTEGER",
+        "ALTER TABLE attempts ADD COLUMN checks_total INTEGER",
+        "ALTER TABLE attempts ADD COLUMN seconds REAL",
+    ),
+}
+SCHEMA_VERSION = max(MIGRATIONS)
+_BUSY_MS = 30_000
+
+T = TypeVar("T")
+
+
+def _retry(action: Callable[[], T], seconds: float = 30.0) -> T:
+    """``action()``, retried while another process holds the database's lock."""
+    until = time.monotonic() + seconds
+    while True:
+        try:
+            return action()
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) and "busy" not in str(e) or time.monotonic() > until:
+                raise
+            time.sleep(0.01)
 
 
 def data_dir(override: str | Path | None = None) -> Path:
@@ -74,29 +105,53 @@ class Store:
 
     def _connect(self) -> sqlite3.Connection:
         self.folder.mkdir(parents=True, exist_ok=True)
-        con = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-        con.execute("PRAGMA journal_mode=WAL")
-        version = con.execute("PRAGMA user_version").fetchone()[0]
-        if version == 0:
-            with _transaction(con):
-                for statement in _SCHEMA:
-                    con.execute(statement)
-                con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        elif version > SCHEMA_VERSION:
+        con = sqlite3.connect(self.path, timeout=_BUSY_MS / 1000, isolation_level=None)
+        try:
+            con.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
+            _retry(lambda: con.execute("PRAGMA journal_mode=WAL").fetchone())
+            con.execute("PRAGMA synchronous=FULL")
+            if self._version(con) < SCHEMA_VERSION:
+                _retry(lambda: self._migrate(con))
+            version = self._version(con)
+            if version > SCHEMA_VERSION:
+                raise RuntimeError(f"{self.path} has schema version {version}; this deepqed "
+                                   f"knows up to {SCHEMA_VERSION}: upgrade deepqed")
+        except BaseException:
             con.close()
-            raise RuntimeError(f"{self.path} has schema version {version}; this deepqed knows "
-                               f"up to {SCHEMA_VERSION}: upgrade deepqed")
+            raise
         return con
 
+    @staticmethod
+    def _version(con: sqlite3.Connection) -> int:
+        return int(con.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self, con: sqlite3.Connection) -> None:
+        """Bring the schema to :data:`SCHEMA_VERSION` in one transaction (another process may
+        have done it meanwhile: the version is read again under the lock)."""
+        with _transaction(con):
+            version = self._version(con)
+            for v in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[v]:
+                    con.execute(statement)
+            if version < SCHEMA_VERSION:
+                con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
     def record(self, exercise: str, verdict: str, sha256: str | None = None,
-               when: datetime | None = None) -> None:
+               when: datetime | None = None, *, checks_passed: int | None = None,
+               checks_total: int | None = None, seconds: float | None = None) -> None:
         """Add one attempt (one transaction)."""
         when = when or datetime.now(timezone.utc)
         con = self._connect()
         try:
-            with _transaction(con):
-                con.execute("INSERT INTO attempts (time, exercise, verdict, sha256) "
-                            "VALUES (?, ?, ?, ?)", (when.isoformat(), exercise, verdict, sha256))
+            def write() -> None:
+                with _transaction(con):
+                    con.execute(
+                        "INSERT INTO attempts (time, exercise, verdict, sha256, checks_passed, "
+                        "checks_total, seconds) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (when.isoformat(), exercise, verdict, sha256, checks_passed,
+                         checks_total, seconds))
+
+            _retry(write)
         finally:
             con.close()
 
@@ -107,7 +162,8 @@ class Store:
         con = self._connect()
         try:
             con.row_factory = sqlite3.Row
-            sql = "SELECT time, exercise, verdict, sha256 FROM attempts"
+            sql = ("SELECT time, exercise, verdict, sha256, checks_passed, checks_total, seconds "
+                   "FROM attempts")
             rows = (con.execute(sql + " WHERE exercise = ? ORDER BY id", (exercise,))
                     if exercise else con.execute(sql + " ORDER BY id"))
             return [dict(r) for r in rows]

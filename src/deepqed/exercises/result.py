@@ -120,7 +120,8 @@ def report_lines(result: CheckResult) -> list[tuple[str, str]]:
             out.append(("  " + line, ""))
     for c in result.checks:
         mark, colour = _MARK[c.status]
-        count = f" ({c.examples} inputs)" if c.status == "passed" else ""
+        count = f" ({c.examples} inputs)" if c.status == "passed" and c.input is None \
+            and not c.name.startswith("answer ") else ""
         out.append((f"  {mark} {c.name}: {c.compared}{count}", colour))
         if c.status == "skipped" and c.message:
             out.append((f"      {c.message}", "dim"))

@@ -1,7 +1,8 @@
 r"""The exercise format: plain records that the checker, the CLI and the tests all read.
 
 One Python file per exercise lives beside its chapter (``book/<chapter>/exercises/ex_*.py``) and
-exports ``EXERCISE``, an :class:`Implement` or a :class:`Prove`. Its ``id`` is the label of the
+exports ``EXERCISE``: an :class:`Implement` (write a function), a :class:`Compute` (give numbers)
+or a :class:`Prove` (a proof, marked by the reader). Its ``id`` is the label of the
 ``{exercise}`` directive in the chapter's text.
 
 An :class:`Implement` exercise is checked by running the reader's function and the reference on
@@ -28,7 +29,8 @@ from typing import Any
 
 from hypothesis.strategies import SearchStrategy
 
-__all__ = ["Tolerance", "Property", "Diagnosis", "Wrong", "Implement", "Prove", "Exercise"]
+__all__ = ["Tolerance", "Property", "Diagnosis", "Wrong", "Implement", "Answer", "Mistake",
+           "WrongAnswers", "Compute", "Prove", "Exercise"]
 
 Kwargs = Mapping[str, Any]
 
@@ -131,7 +133,7 @@ class Implement:
 
 @dataclass(frozen=True)
 class Prove:
-    """A proof (or a computation on paper), marked by the reader with ``deepqed exercise mark``."""
+    """A proof, marked by the reader with ``deepqed exercise mark`` (recorded as self-marked)."""
 
     id: str
     title: str
@@ -140,4 +142,55 @@ class Prove:
     kind: str = field(default="prove", init=False)
 
 
-Exercise = Implement | Prove
+@dataclass(frozen=True)
+class Answer:
+    """One number (or array) asked for by a :class:`Compute` exercise; the reader's file assigns
+    it to a variable called ``name``."""
+
+    name: str
+    value: Any
+    description: str
+    tolerance: Tolerance = Tolerance(0.0, 0.5)  # counts: exact integers
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A recognisable wrong answer: when the reader's ``name`` equals ``value``, ``message``
+    says what went wrong."""
+
+    name: str
+    value: Any
+    message: str
+
+
+@dataclass(frozen=True)
+class WrongAnswers:
+    """Plausible wrong answers (for the tests): ``values`` must fail the check ``check`` (e.g.
+    ``"answer backward"``) with a report that mentions ``mentions``."""
+
+    values: Mapping[str, Any]
+    mistake: str
+    check: str
+    mentions: str = ""
+
+
+@dataclass(frozen=True)
+class Compute:
+    """A worked problem whose answers are numbers (or arrays), checked with a tolerance.
+
+    The reader's file (``deepqed exercise start`` writes it) assigns each answer to a variable
+    named ``Answer.name``; the values may be computed in Python. ``solution`` is shown by
+    ``deepqed exercise solution``.
+    """
+
+    id: str
+    title: str
+    answers: tuple[Answer, ...]
+    hint: str
+    solution: str
+    mistakes: tuple[Mistake, ...] = ()
+    wrong: tuple[WrongAnswers, ...] = ()
+    kind: str = field(default="compute", init=False)
+
+
+Exercise = Implement | Compute | Prove

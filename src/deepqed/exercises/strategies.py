@@ -7,7 +7,6 @@ range (large magnitudes, where unstable formulas overflow).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -53,14 +52,23 @@ def one_hot(dtype: Any, m: int, K: int) -> st.SearchStrategy[Any]:
 
 
 class Named:
-    """A callable argument with a readable ``repr`` (printed in counterexamples)."""
+    """A function argument with a readable ``repr`` (printed in counterexamples).
 
-    def __init__(self, text: str, function: Callable[[Any], Any]) -> None:
+    ``source`` is a Python expression for the function in terms of ``np`` (``"np.sin"``,
+    ``"lambda x: 3 * x"``): only its text is sent to the submission's process, which rebuilds
+    it there.
+    """
+
+    def __init__(self, text: str, source: str) -> None:
         self.text = text
-        self.function = function
+        self.source = source
+        self.function = eval(source, {"np": np, "numpy": np})
 
     def __call__(self, x: Any) -> Any:
         return self.function(x)
 
     def __repr__(self) -> str:
         return self.text
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Named:
+        return self

@@ -5,17 +5,22 @@ from __future__ import annotations
 import textwrap
 
 from .submission import HEADER
-from .spec import Implement
+from .spec import Compute, Implement
 
 __all__ = ["stub_source", "stub_filename"]
 
 
-def stub_filename(spec: Implement) -> str:
+def stub_filename(spec: Implement | Compute) -> str:
     return spec.id.replace("-", "_") + ".py"
 
 
-def stub_source(spec: Implement) -> str:
-    """Header line, imports, signature, docstring (formula and shapes), ``NotImplementedError``."""
+def stub_source(spec: Implement | Compute) -> str:
+    """Header line, imports, signature, docstring (formula and shapes), ``NotImplementedError``;
+    for a compute exercise, one ``name = ...`` line per answer."""
+    if isinstance(spec, Compute):
+        from .compute import compute_stub_source
+
+        return compute_stub_source(spec, HEADER)
     doc = textwrap.indent(spec.docstring.strip("\n"), "    ")
     imports = "\n".join(spec.imports)
     return f'''{HEADER} {spec.id}
