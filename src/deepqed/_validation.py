@@ -5,7 +5,8 @@ wrong argument is reported by name with the expected and the received shape or d
 broadcasting error from deep inside NumPy or PyTorch.
 
 Arrays may come from any namespace that ``array_api_compat`` recognises (NumPy, PyTorch on CPU or
-CUDA, ``array_api_strict``). Only real floating dtypes (float32, float64) are accepted.
+CUDA, ``array_api_strict``). Only float32 and float64 are accepted (not float16 or bfloat16, whose
+range and precision the stable formulas and the witnesses' tolerances do not cover).
 """
 
 from __future__ import annotations
@@ -40,8 +41,9 @@ def check_array(
     ndim: int | Sequence[int] | None = None,
     shape: Sequence[int | None | str] | None = None,
     allow_nonfinite: bool = False,
+    nonempty: bool = False,
 ) -> Any:
-    """Validate one array argument and return it unchanged.
+    r"""Validate one array argument and return it unchanged.
 
     Arguments:
         name: the argument's name as the caller's signature spells it (used in messages).
@@ -50,10 +52,12 @@ def check_array(
         shape: the expected shape; an entry ``None`` matches any size, a string entry names a
             dimension in the message (it also matches any size; callers compare named sizes).
         allow_nonfinite: accept NaN and infinities (default: reject them).
+        nonempty: reject a size 0 along any axis (batch sizes and widths are in $\mathbb N$).
 
     Raises:
-        TypeError: ``x`` is not an array, or its dtype is not a real floating type.
-        ShapeError: ``x`` has the wrong number of dimensions or the wrong shape.
+        TypeError: ``x`` is not an array, or its dtype is not float32 or float64.
+        ShapeError: ``x`` has the wrong number of dimensions or the wrong shape, or (with
+            ``nonempty``) no entries.
         ValueError: ``x`` contains NaN or an infinity.
     """
     if not array_api_compat.is_array_api_obj(x) or isinstance(x, (bool, int, float, complex)):
@@ -62,9 +66,9 @@ def check_array(
             f"got {_describe(x)}"
         )
     xp = array_api_compat.array_namespace(x)
-    if not xp.isdtype(x.dtype, "real floating"):
+    if x.dtype not in (xp.float32, xp.float64):  # not float16, bfloat16, ... (no stable formulas)
         raise TypeError(
-            f"argument {name!r} must have a real floating dtype (float32 or float64), "
+            f"argument {name!r} must have dtype float32 or float64, "
             f"got dtype {x.dtype}"
         )
     if ndim is not None:
@@ -79,14 +83,25 @@ def check_array(
             s is None or isinstance(s, str) or s == r for s, r in zip(shape, x.shape)
         )
         if not ok:
-            want = "(" + ", ".join("*" if s is None else str(s) for s in shape) + ")"
+            want = _format_shape("*" if s is None else str(s) for s in shape)
             raise ShapeError(
                 f"argument {name!r} must have shape {want}, got shape {tuple(x.shape)}"
             )
+    if nonempty and any(n == 0 for n in x.shape):
+        raise ShapeError(
+            f"argument {name!r} must have at least one entry along every axis, "
+            f"got shape {tuple(x.shape)}"
+        )
     if not allow_nonfinite and not _all_finite(xp, x):
         kind = "NaN" if bool(xp.any(xp.isnan(x))) else "an infinite value"
         raise ValueError(f"argument {name!r} contains {kind}")
     return x
+
+
+def _format_shape(entries: Any) -> str:
+    """``(a, b)``, and ``(a,)`` for one entry, as Python writes a tuple."""
+    items = list(entries)
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
 
 
 def _all_finite(xp: Any, x: Any) -> bool:

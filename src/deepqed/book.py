@@ -39,6 +39,17 @@ def sphinx_command(out: Path, *, seed: int = 0, strict: bool = True, fresh: bool
     return cmd + [str(src), str(out)]
 
 
+def _check_is_build_output(out: Path) -> None:
+    """Refuse to delete a folder that is not an earlier build (``--out . --fresh`` must not erase
+    the reader's working directory)."""
+    if out.is_dir() and any(out.iterdir()) and not (out / ".doctrees").is_dir() \
+            and not (out / ".buildinfo").is_file():
+        raise RuntimeError(f"--fresh would delete {out}, which is not a book build (no .doctrees "
+                           "or .buildinfo inside); choose another --out folder")
+    if not out.is_dir():
+        raise RuntimeError(f"--out {out} exists and is not a folder")
+
+
 def build(out: Path, *, seed: int = 0, strict: bool = True, fresh: bool = False,
           console: Console | None = None, source: Path | None = None) -> Path:
     """Build the HTML book into ``out`` and return the path of its ``index.html``.
@@ -49,6 +60,7 @@ def build(out: Path, *, seed: int = 0, strict: bool = True, fresh: bool = False,
     console = console or Console(stderr=True)
     out = Path(out).resolve()
     if fresh and out.exists():
+        _check_is_build_output(out)
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
     cmd = sphinx_command(out, seed=seed, strict=strict, fresh=fresh, source=source)

@@ -25,7 +25,8 @@ import numpy as np
 
 from . import losses as _losses
 from ._validation import ShapeError, check_array, check_same_namespace
-from .nn.mlp import Architecture, Parameters, _check_input, _forward, check_parameters
+from .nn.mlp import (Architecture, Parameters, _check_input, _forward, check_container,
+                     check_like, check_parameters)
 
 __all__ = [
     "central_difference",
@@ -122,26 +123,26 @@ def check_vjp(
 
 
 # --- parameters as vectors of R^P -------------------------------------------------------------
-def _check_like(name: str, P: Any, theta: Parameters) -> None:
-    if not isinstance(P, Parameters):
-        raise TypeError(f"argument {name!r} must be deepqed.nn.Parameters, got {type(P).__name__}")
-    if len(P.arrays()) != len(theta.arrays()):
-        raise ValueError(f"argument {name!r} must hold {len(theta.W)} weight matrices and bias "
-                         f"vectors (as theta), got {len(P.W)} and {len(P.b)}")
-    for k, (a, t) in enumerate(zip(P.arrays(), theta.arrays())):
-        check_array(f"{name}[{k}]", a, shape=tuple(t.shape))
-        check_same_namespace(**{f"{name}[{k}]": a, f"theta[{k}]": t})
+def _check_real(name: str, t: Any) -> float:
+    if isinstance(t, bool) or not isinstance(t, (int, float, np.floating, np.integer)):
+        raise TypeError(f"argument {name!r} must be a real number, got {type(t).__name__}")
+    if not math.isfinite(t):
+        raise ValueError(f"argument {name!r} must be finite, got {t!r}")
+    return float(t)
 
 
-def inner(P: Parameters, Q: Parameters) -> float:
+def inner(U: Parameters, V: Parameters) -> float:
     r"""The inner product of $\Theta\cong\mathbb R^P$ (Definition `def-parameters`):
 
-    $$\langle P, Q\rangle = \sum_l \operatorname{tr}\bigl((W_P^l)^\top W_Q^l\bigr)
-    + (b_P^l)^\top b_Q^l.$$
+    $$\langle U, V\rangle = \sum_{l=1}^L \operatorname{tr}\bigl((W_U^l)^\top W_V^l\bigr)
+    + (b_U^l)^\top b_V^l,$$
+
+    the dot product of the two parameters flattened to vectors of $\mathbb R^P$. ``U`` and ``V``
+    have the same shapes, namespace and dtype; returns a Python float (summed with ``math.fsum``).
     """
-    _check_like("Q", Q, P)
-    xp = array_api_compat.array_namespace(P.W[0])
-    return math.fsum(_dot(xp, a, b) for a, b in zip(P.arrays(), Q.arrays()))
+    check_container("U", U)
+    xp = check_like("V", V, U)
+    return math.fsum(_dot(xp, a, b) for a, b in zip(U.arrays(), V.arrays()))
 
 
 def random_direction(theta: Parameters, *, rng: np.random.Generator) -> Parameters:
@@ -149,6 +150,7 @@ def random_direction(theta: Parameters, *, rng: np.random.Generator) -> Paramete
     dtype and device."""
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"'rng' must be a numpy.random.Generator, got {type(rng).__name__}")
+    check_container("theta", theta)
     raw = [rng.standard_normal(tuple(a.shape)) for a in theta.arrays()]
     norm = math.sqrt(sum(float(np.sum(r * r)) for r in raw))
     xp = array_api_compat.array_namespace(theta.W[0])
@@ -158,8 +160,13 @@ def random_direction(theta: Parameters, *, rng: np.random.Generator) -> Paramete
 
 
 def perturb(theta: Parameters, V: Parameters, t: float) -> Parameters:
-    r"""$\theta + tV$ (a new container)."""
-    _check_like("V", V, theta)
+    r"""$\theta + tV$ (a new container); ``V`` with ``theta``'s shapes, namespace and dtype."""
+    check_container("theta", theta)
+    check_like("V", V, theta)
+    return _perturb(theta, V, _check_real("t", t))
+
+
+def _perturb(theta: Parameters, V: Parameters, t: float) -> Parameters:
     return Parameters(
         tuple(W + t * dW for W, dW in zip(theta.W, V.W)),
         tuple(b + t * db for b, db in zip(theta.b, V.b)),
@@ -180,10 +187,10 @@ def loss_directional_difference(
         X: inputs, shape ``(m, n_0)``; Y: targets, shape ``(m, n_L)``.
         h: the step; loss: a name from ``deepqed.losses.LOSSES``.
     """
-    if loss not in _losses.LOSSES:
+    if not isinstance(loss, str) or loss not in _losses.LOSSES:
         raise ValueError(f"'loss' must be one of {sorted(_losses.LOSSES)}, got {loss!r}")
     xp = check_parameters(arch, theta)
-    _check_like("V", V, theta)
+    check_like("V", V, theta)
     _check_input(arch, X)
     check_array("Y", Y, shape=(X.shape[0], arch.widths[-1]))
     check_same_namespace(X=X, Y=Y, W1=theta.W[0])
@@ -191,6 +198,6 @@ def loss_directional_difference(
     value = _losses.LOSSES[loss].value
 
     def L(t: float) -> float:
-        return float(value(xp, _forward(xp, arch, perturb(theta, V, t), X).output, Y))
+        return float(value(xp, _forward(xp, arch, _perturb(theta, V, t), X).output, Y))
 
     return (L(h) - L(-h)) / (2.0 * h)

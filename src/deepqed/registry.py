@@ -34,6 +34,8 @@ __all__ = [
     "ASSERTING_KINDS",
     "book_dir",
     "statements",
+    "parse_statements",
+    "unlabelled_statements",
     "claims",
     "witnesses_for",
     "consistency_problems",
@@ -145,12 +147,37 @@ def book_dir() -> Path:
 
 
 _DIRECTIVE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>prf:[a-z]+|exercise)\}\s*(?P<title>.*)$")
-_LABEL = re.compile(r"^:label:\s*(?P<label>\S+)\s*$")
+_OPTION = re.compile(r"^:(?P<key>[\w-]+):\s*(?P<value>.*?)\s*$")       # :label: thm-x
+_YAML_OPTION = re.compile(r"^(?P<key>[\w-]+):\s*(?P<value>.*?)\s*$")    # label: thm-x (in ---)
 
 
-def parse_statements(path: Path, chapter: str) -> list[Statement]:
-    """Read the labelled ``{prf:*}`` and ``{exercise}`` directives of one MyST file."""
-    out: list[Statement] = []
+def _directive_label(lines: list[str]) -> str | None:
+    """The ``label`` option of a directive whose body is ``lines``, or ``None``.
+
+    MyST writes options either as ``:key: value`` lines at the top of the body or as a YAML block
+    between two ``---`` lines; both are read, however many options precede the label.
+    """
+    body = [line.strip() for line in lines]
+    if body and body[0] == "---":
+        for line in body[1:]:
+            if line == "---":
+                break
+            m = _YAML_OPTION.match(line)
+            if m and m.group("key") == "label":
+                return m.group("value").strip("'\"") or None
+        return None
+    for line in body:
+        m = _OPTION.match(line)
+        if not m:
+            break                                  # the options end at the first other line
+        if m.group("key") == "label":
+            return m.group("value") or None
+    return None
+
+
+def _directives(path: Path) -> list[tuple[str, str, int, str | None]]:
+    """``(kind, title, line, label or None)`` for every ``{prf:*}`` and ``{exercise}`` directive."""
+    out = []
     lines = path.read_text(encoding="utf-8").splitlines()
     for i, line in enumerate(lines):
         m = _DIRECTIVE.match(line.strip())
@@ -158,13 +185,21 @@ def parse_statements(path: Path, chapter: str) -> list[Statement]:
             continue
         name = m.group("name")
         kind = name.split(":")[1] if name.startswith("prf:") else "exercise"
-        for follow in lines[i + 1 : i + 6]:
-            lm = _LABEL.match(follow.strip())
-            if lm:
-                out.append(Statement(lm.group("label"), kind, m.group("title").strip(), chapter,
-                                     path, i + 1))
-                break
+        out.append((kind, m.group("title").strip(), i + 1, _directive_label(lines[i + 1:])))
     return out
+
+
+def parse_statements(path: Path, chapter: str) -> list[Statement]:
+    """Read the labelled ``{prf:*}`` and ``{exercise}`` directives of one MyST file."""
+    return [Statement(label, kind, title, chapter, path, line)
+            for kind, title, line, label in _directives(path) if label is not None]
+
+
+def unlabelled_statements(path: Path) -> list[tuple[str, int]]:
+    """``(kind, line)`` of the directives of an asserting kind that carry no label (these could not
+    be matched with the registry, so they are consistency problems)."""
+    return [(kind, line) for kind, _, line, label in _directives(path)
+            if label is None and kind in ASSERTING_KINDS]
 
 
 @cache
@@ -195,14 +230,29 @@ def witnesses_for(label: str) -> list[Witness | Unwitnessed]:
 def consistency_problems() -> list[str]:
     """Disagreements between the text and the registry; empty when they agree.
 
-    Reports duplicated labels, numbered statements of an asserting kind with no registry entry,
-    registry entries for labels the book does not contain, entries filed under the wrong
-    chapter, and exercises of the text without a specification (or the reverse).
+    Reports statements of an asserting kind without a label or outside the chapters' sources,
+    duplicated labels, labelled statements of an asserting kind with no registry entry, registry
+    entries for labels the book does not contain, entries filed under the wrong chapter, and
+    exercises of the text without a specification (or the reverse).
     """
     problems: list[str] = []
     for ch in CHAPTERS:
-        if not (book_dir() / ch.source).is_file():
-            problems.append(f"chapter {ch.slug!r}: its source {book_dir() / ch.source} is missing")
+        source = book_dir() / ch.source
+        if not source.is_file():
+            problems.append(f"chapter {ch.slug!r}: its source {source} is missing")
+            continue
+        for kind, line in unlabelled_statements(source):
+            problems.append(f"{kind} at {source}:{line} has no label, so the registry cannot "
+                            "check it (add ':label: ...')")
+    sources = {(book_dir() / ch.source).resolve() for ch in CHAPTERS}
+    for path in sorted(book_dir().rglob("*.md")):
+        if path.resolve() in sources or any(part.startswith(("_", ".")) for part in
+                                            path.relative_to(book_dir()).parts):
+            continue                                    # a chapter, or _build/, .ipynb_checkpoints
+        for kind, _, line, _ in _directives(path):
+            if kind in ASSERTING_KINDS:
+                problems.append(f"{kind} at {path}:{line} is in no chapter of the registry "
+                                "(registry.CHAPTERS), so it is never checked")
     seen: dict[str, Statement] = {}
     for s in statements():
         if s.label in seen:

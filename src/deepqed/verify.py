@@ -8,6 +8,7 @@ a generator derived from the seed and its own name (:func:`deepqed.registry.witn
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import math
 import time
@@ -24,6 +25,8 @@ __all__ = ["Result", "select", "run", "run_one", "source_fingerprint", "STATUSES
 #: ``passed``/``failed``/``error`` for witnesses; ``unwitnessed`` for a statement whose registry
 #: entry is a stated reason (it counts as success: the reason is printed with it).
 STATUSES = ("passed", "failed", "error", "unwitnessed")
+
+_WITNESS_DEPENDENCIES = ("numpy", "scipy", "torch", "sympy", "mpmath", "array-api-compat")
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,8 @@ def select(
 ) -> list[tuple[registry.Statement, Witness | Unwitnessed]]:
     """The registry entries to run, in book order, filtered by labels and/or chapter slug.
 
-    Raises ``ValueError`` naming an unknown label or chapter.
+    Raises ``ValueError`` naming an unknown label or chapter, or a label that selects no entry
+    (an exercise, a remark, or a statement of another chapter than ``chapter``).
     """
     by_label = {s.label: s for s in registry.statements()}
     if chapter is not None and chapter not in {c.slug for c in registry.CHAPTERS}:
@@ -82,6 +86,13 @@ def select(
         entries = [e for e in entries if e[0].label in wanted]
     if chapter is not None:
         entries = [e for e in entries if e[0].chapter == chapter]
+    for lab in wanted or ():  # a selected label must run something: never an empty success
+        if not any(s.label == lab for s, _ in entries):
+            s = by_label[lab]
+            where = (f"it is in chapter {s.chapter!r}, not {chapter!r}"
+                     if chapter is not None and s.chapter != chapter
+                     else f"the {s.kind} has no registry entry")
+            raise ValueError(f"label {lab!r} selects nothing to verify: {where}")
     return entries
 
 
@@ -96,6 +107,9 @@ def run_one(statement: registry.Statement, entry: Witness | Unwitnessed, seed: i
     start = time.perf_counter()
     try:
         fig = entry.check(registry.witness_rng(seed, entry))
+        if isinstance(fig, registry.Figures):  # malformed figures are the witness's error too
+            instances, max_error = int(fig.instances), float(fig.max_error)
+            tolerance, passed = float(fig.tolerance), fig.passed
     except Exception as exc:  # a witness that crashes is reported, not propagated
         tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
         return Result(**common, witness=entry.name, summary=entry.summary, status="error",
@@ -108,8 +122,8 @@ def run_one(statement: registry.Statement, entry: Witness | Unwitnessed, seed: i
                       detail=f"witness returned {type(fig).__name__}, not Figures",
                       source=entry.source)
     return Result(**common, witness=entry.name, summary=entry.summary,
-                  status="passed" if fig.passed else "failed", instances=int(fig.instances),
-                  max_error=float(fig.max_error), tolerance=float(fig.tolerance),
+                  status="passed" if passed else "failed", instances=instances,
+                  max_error=max_error, tolerance=tolerance,
                   seconds=time.perf_counter() - start, detail=fig.detail, source=entry.source)
 
 
@@ -131,12 +145,18 @@ def run(
 
 
 def source_fingerprint(seed: int) -> str:
-    """A hash of deepqed's sources, the book's statements and the seed.
+    """A hash of deepqed's sources, the book's statements, the seed and the versions of the
+    libraries the witnesses compare with.
 
     Results stored under this key stay valid while none of them changes (the book build uses it
     to avoid running the witnesses again when nothing they depend on changed).
     """
     h = hashlib.sha256(f"seed={seed}".encode())
+    for dist in _WITNESS_DEPENDENCIES:  # the references the witnesses compare with
+        try:
+            h.update(f"{dist}={importlib.metadata.version(dist)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            h.update(f"{dist}=absent".encode())
     pkg = Path(__file__).resolve().parent
     for p in sorted(pkg.rglob("*.py")):
         h.update(str(p.relative_to(pkg)).encode())

@@ -128,3 +128,15 @@ def test_a_broken_chapter_fails_with_file_and_line(built_book, tmp_path):
                      proc.stderr), proc.stderr
     assert re.search(rf"{source}:{cell_line}: WARNING: deepqed: a code cell failed: "
                      r"ValueError: deliberately broken cell", proc.stderr), proc.stderr
+
+
+def test_fresh_refuses_to_delete_a_folder_that_is_not_a_build(tmp_path):
+    """``deepqed book --out . --fresh`` must not erase the working directory."""
+    from typer.testing import CliRunner
+
+    from deepqed.cli import app
+
+    (tmp_path / "notes.txt").write_text("keep me")
+    res = CliRunner().invoke(app, ["book", "--out", str(tmp_path), "--fresh"])
+    assert res.exit_code == 1 and "not a book build" in res.output
+    assert (tmp_path / "notes.txt").read_text() == "keep me"

@@ -92,3 +92,26 @@ def test_a_raising_witness_is_reported_as_error(monkeypatch):
     assert res.exit_code == 1
     row = json.loads(res.stdout)[0]
     assert row["status"] == "error" and "boom" in row["detail"]
+
+
+def test_a_label_with_nothing_to_run_is_a_usage_error():
+    """An exercise's label is known to the book but has no witness: not an empty success."""
+    exercise = next(s.label for s in registry.statements() if s.kind == "exercise")
+    res = runner.invoke(app, ["verify", "--label", exercise])
+    assert res.exit_code == 2 and exercise in res.output and "nothing to verify" in res.output
+
+
+def test_malformed_figures_are_an_error_not_a_crash():
+    from deepqed import verify as verify_mod
+    from deepqed.registry import Figures, Witness
+
+    statement = next(s for s in registry.statements() if s.label == "thm-backprop")
+    bad = Witness("thm-backprop", lambda rng: Figures(1, None, 1e-10), "x")   # no max error
+    nan = Witness("thm-backprop", lambda rng: Figures(1, float("nan"), 1e-10), "x")
+    assert verify_mod.run_one(statement, bad, 0).status == "error"
+    assert verify_mod.run_one(statement, nan, 0).status == "failed"
+
+
+def test_a_negative_seed_is_a_usage_error():
+    res = runner.invoke(app, ["verify", "--seed", "-1", "--label", _fast_labels(1)[0]])
+    assert res.exit_code == 2 and "seed" in res.output.lower()

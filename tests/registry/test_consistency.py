@@ -104,3 +104,29 @@ def test_an_exercise_without_specification_is_reported(fake_book):
     problems = registry.consistency_problems()
     assert len(problems) == 1 and "ex-ff-no-spec" in problems[0]
     assert "has no specification" in problems[0]
+
+
+def test_an_unlabelled_theorem_is_reported(fake_book):
+    """A numbered statement without a label cannot be matched with the registry: never silent."""
+    fake_book(_text(registry.statements()) + "\n\n:::{prf:theorem} No label\n\nx\n:::\n")
+    problems = registry.consistency_problems()
+    assert len(problems) == 1 and "theorem at" in problems[0] and "has no label" in problems[0]
+
+
+def test_labels_after_many_options_and_in_yaml_blocks_are_read(tmp_path):
+    p = tmp_path / "c.md"
+    p.write_text(":::{prf:theorem} T\n:class: a\n:nonumber:\n:name: n\n:x: 1\n:y: 2\n:z: 3\n"
+                 ":label: thm-late\n\nbody :label: not-this\n:::\n\n"
+                 "```{prf:lemma} L\n---\nclass: b\nlabel: lem-yaml\n---\nbody\n```\n\n"
+                 ":::{prf:remark} R\n\n:label: rem-in-body\n:::\n")
+    got = registry.parse_statements(p, "c")
+    assert [(s.label, s.kind, s.line) for s in got] == [("thm-late", "theorem", 1),
+                                                        ("lem-yaml", "lemma", 13)]
+    assert registry.unlabelled_statements(p) == []         # a remark is not an asserting kind
+
+
+def test_a_statement_outside_the_chapters_is_reported(fake_book, tmp_path):
+    fake_book(_text(registry.statements()))
+    (tmp_path / "appendix.md").write_text(":::{prf:lemma} Stray\n:label: lem-stray\n\nx\n:::\n")
+    problems = registry.consistency_problems()
+    assert len(problems) == 1 and "appendix.md:1" in problems[0] and "in no chapter" in problems[0]

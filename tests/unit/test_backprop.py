@@ -98,3 +98,36 @@ def test_loss_argument_errors():
         nn.loss_and_gradient(arch, theta, np.zeros((3, 2)), np.zeros((3, 1)), "hinge")
     with pytest.raises(ShapeError, match=r"'Y'.*\(3, 1\).*\(4, 1\)"):
         nn.loss_and_gradient(arch, theta, np.zeros((3, 2)), np.zeros((4, 1)))
+
+
+def test_requires_grad_and_non_contiguous_inputs():
+    """Tensors that require grad (theta of a torch model) and transposed (non-contiguous) inputs
+    give the same gradient as plain arrays."""
+    arch = nn.Architecture((3, 4, 2), ("gelu", "identity"))
+    theta = nn.init_parameters(arch, rng=np.random.default_rng(0))
+    rng = np.random.default_rng(1)
+    Xt, Y = rng.standard_normal((3, 5)), rng.standard_normal((5, 2))
+    _, ref = nn.loss_and_gradient(arch, theta, np.ascontiguousarray(Xt.T), Y)
+    _, g_np = nn.loss_and_gradient(arch, theta, Xt.T, Y)
+    tt = theta.map(lambda a: torch.tensor(a, requires_grad=True))
+    _, g_t = nn.loss_and_gradient(arch, tt, torch.from_numpy(Xt).T, torch.from_numpy(Y))
+    for r, a, b in zip(ref.arrays(), g_np.arrays(), g_t.arrays()):
+        np.testing.assert_allclose(a, r, rtol=1e-14, atol=1e-15)
+        np.testing.assert_allclose(b.detach().numpy(), r, rtol=1e-13, atol=1e-15)
+    stepped = nn.sgd_step(tt, g_t, 0.1)
+    for s, t, g in zip(stepped.arrays(), theta.arrays(), ref.arrays()):
+        np.testing.assert_allclose(s.detach().numpy(), t - 0.1 * g, rtol=1e-14, atol=1e-15)
+
+
+def test_depth_one_and_single_sample():
+    """L = 1, m = 1, n_L = 1: dW = Delta^T x, db = Delta, by hand."""
+    arch = nn.Architecture((3, 1), ("tanh",))
+    W, b = np.array([[0.5, -1.0, 2.0]]), np.array([0.3])
+    x, y = np.array([[1.0, 2.0, -0.5]]), np.array([[0.7]])
+    value, grad = nn.loss_and_gradient(arch, nn.Parameters((W,), (b,)), x, y)
+    z = float(W[0] @ x[0] + b[0])
+    a = math.tanh(z)
+    assert math.isclose(float(value), 0.5 * (a - 0.7) ** 2, rel_tol=1e-15)
+    delta = (a - 0.7) * (1 - a * a)
+    np.testing.assert_allclose(grad.W[0], delta * x, rtol=1e-14)
+    np.testing.assert_allclose(grad.b[0], [delta], rtol=1e-14)

@@ -87,7 +87,7 @@ def test_errors_name_arguments():
     other = nn.init_parameters(nn.Architecture((3, 3), ("relu",)), rng=np.random.default_rng(0))
     with pytest.raises(ShapeError, match=r"'V\[0\]'.*\(2, 3\).*\(3, 3\)"):
         gradcheck.perturb(theta, other, 0.1)
-    with pytest.raises(TypeError, match="'Q'"):
+    with pytest.raises(TypeError, match="'V'"):
         gradcheck.inner(theta, theta.arrays())
     deeper = nn.init_parameters(nn.Architecture((3, 2, 2), ("relu", "relu")),
                                 rng=np.random.default_rng(0))

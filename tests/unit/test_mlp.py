@@ -86,7 +86,7 @@ def test_forward_rejects_wrong_input_width():
     theta = nn.init_parameters(arch, rng=np.random.default_rng(0))
     with pytest.raises(ShapeError, match=r"'X'.*\(m, 3\).*\(5, 4\)"):
         nn.forward(arch, theta, np.zeros((5, 4)))
-    with pytest.raises(ShapeError, match=r"'x'.*\(3\).*\(4,\)"):
+    with pytest.raises(ShapeError, match=r"'x'.*\(n_0,\) = \(3,\).*\(4,\)"):
         nn.realization(arch, theta, np.zeros(4))
     wrong = nn.Parameters((np.zeros((3, 2)),), (np.zeros(2),))
     with pytest.raises(ShapeError, match=r"W\^1.*\(2, 3\).*\(3, 2\)"):

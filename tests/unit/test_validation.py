@@ -143,3 +143,93 @@ def test_check_array_options():
 def test_step_must_be_positive_number(h):
     with pytest.raises((TypeError, ValueError), match="'h'"):
         gradcheck.central_difference(np.sin, np.ones(2), np.ones(2), h)
+
+
+@pytest.mark.parametrize("bad", [np.ones((2, 3), dtype=np.float16),
+                                 torch.ones(2, 3, dtype=torch.bfloat16),
+                                 torch.ones(2, 3, dtype=torch.float16)], ids=str)
+def test_half_precision_is_rejected(bad):
+    with pytest.raises(TypeError, match=r"'Z' must have dtype float32 or float64"):
+        nn.sigmoid(bad)
+
+
+@pytest.mark.parametrize("call,name", [
+    (lambda: nn.forward(ARCH, THETA, np.ones((0, 3))), "'X'"),
+    (lambda: nn.loss_and_gradient(ARCH, THETA, np.ones((0, 3)), np.ones((0, 2))), "'X'"),
+    (lambda: nn.softmax(np.ones((2, 0))), "'Z'"),
+    (lambda: nn.logsumexp(np.ones((0, 3))), "'Z'"),
+    (lambda: nn.softmax_jacobian(np.ones(0)), "'z'"),
+    (lambda: losses.squared_error(np.ones((0, 2)), np.ones((0, 2))), "'A'"),
+    (lambda: losses.softmax_cross_entropy_grad(np.ones((3, 0)), np.ones((3, 0))), "'A'"),
+])
+def test_empty_batches_and_widths_are_rejected(call, name):
+    """m and n_l are in N = {1, 2, ...}: an empty batch would divide 0 by 0."""
+    with pytest.raises(ShapeError, match=name):
+        call()
+
+
+@pytest.mark.parametrize("f,expected", [(nn.leaky_relu, -0.5), (nn.leaky_relu_prime, 0.25)])
+def test_leaky_relu_slope_is_validated(f, expected):
+    assert f(np.array([-2.0]), 0.25)[0] == expected
+    for alpha, error in [("0.1", TypeError), (np.ones(3), TypeError), (0.0, ValueError),
+                         (1.5, ValueError), (float("nan"), ValueError)]:
+        with pytest.raises(error, match="'alpha'"):
+            f(np.ones(3), alpha)
+
+
+def test_sgd_step_validates_gradient_and_step():
+    grad = THETA.map(lambda a: 0 * a)
+    for eta, error in [(float("inf"), ValueError), (-1.0, ValueError), ("0.1", TypeError),
+                       (np.ones(2), TypeError)]:
+        with pytest.raises(error, match="'eta'"):
+            nn.sgd_step(THETA, grad, eta)
+    with pytest.raises(ValueError, match="'grad' must hold 2"):      # zip would drop layer 2
+        nn.sgd_step(THETA, nn.Parameters(grad.W[:1], grad.b[:1]), 0.1)
+    with pytest.raises(ShapeError, match=r"'grad\[0\]'.*\(4, 3\).*\(3, 4\)"):
+        nn.sgd_step(THETA, grad.map(lambda a: a.T), 0.1)
+    with pytest.raises(TypeError, match="different dtypes"):
+        nn.sgd_step(THETA, grad.map(lambda a: a.astype(np.float32)), 0.1)
+    with pytest.raises(TypeError, match="different array libraries"):
+        nn.sgd_step(THETA, grad.map(torch.from_numpy), 0.1)
+    with pytest.raises(TypeError, match="'theta'"):
+        nn.sgd_step(THETA.arrays(), grad, 0.1)
+
+
+def test_backprop_validates_its_arguments():
+    fwd = nn.forward(ARCH, THETA, X)
+    with pytest.raises(ShapeError, match=r"'G'.*\(5, 2\).*\(5, 3\)"):
+        nn.backprop(ARCH, THETA, fwd, np.ones((5, 3)))
+    with pytest.raises(TypeError, match="'fwd'"):
+        nn.backprop(ARCH, THETA, (fwd.Z, fwd.A), np.ones((5, 2)))
+    with pytest.raises(TypeError, match="'xp'"):
+        nn.backprop(ARCH, THETA, fwd, np.ones((5, 2)), xp=torch)
+    with pytest.raises(TypeError, match="'G' and 'X' have different dtypes"):
+        nn.backprop(ARCH, THETA, fwd, np.ones((5, 2), dtype=np.float32))
+    short = nn.forward(ARCH, THETA, X[:4])
+    with pytest.raises(ShapeError, match="'G'"):
+        nn.backprop(ARCH, THETA, short, np.ones((5, 2)))
+    for xp in (None, np):      # the namespace is optional; NumPy or its compat wrapper both do
+        assert nn.backprop(ARCH, THETA, fwd, np.ones((5, 2)), xp=xp).W[0].shape == (4, 3)
+
+
+def test_containers_and_options_are_validated():
+    with pytest.raises(TypeError, match="'dtype'"):
+        nn.init_parameters(ARCH, rng=np.random.default_rng(0), dtype=np.int64)
+    with pytest.raises(TypeError, match="'dtype'"):
+        nn.init_parameters(ARCH, rng=np.random.default_rng(0), dtype=torch.float32)
+    with pytest.raises(TypeError, match="'widths'"):
+        nn.Architecture(3, ("relu",))
+    with pytest.raises(TypeError, match="'activations'"):
+        nn.Architecture((3, 2, 2), "ab")
+    with pytest.raises(ValueError, match=r"activations\[0\]"):
+        nn.Architecture((3, 2), (["relu"],))
+    with pytest.raises(TypeError, match=r"'theta.W'"):
+        nn.forward(ARCH, nn.Parameters(THETA.W[0], THETA.b[0]), X)
+    with pytest.raises(ValueError, match="'loss'"):
+        nn.loss_and_gradient(ARCH, THETA, X, Y, ["squared_error"])
+    with pytest.raises(TypeError, match="'U'"):
+        gradcheck.inner(THETA.arrays(), THETA)
+    with pytest.raises(TypeError, match="'theta'"):
+        gradcheck.random_direction(THETA.arrays(), rng=np.random.default_rng(0))
+    with pytest.raises(TypeError, match="'t'"):
+        gradcheck.perturb(THETA, THETA, np.ones(3))

@@ -186,6 +186,8 @@ BROKEN = [
      {"softmax_cross_entropy_grad": lambda A, Y: 1.01 * losses.softmax_cross_entropy_grad(A, Y)},
      "gradient off by 1%"),
     (W_calc.chain_rule_jacobian, {"tanh_prime": lambda z: 1 - z * z}, "tanh'(z) = 1 - z^2"),
+    (W_calc.chain_rule_remainder,
+     {"softmax_jacobian": lambda z: nn.softmax_jacobian(z) * 1.01}, "J off by 1%"),
     (W_calc.affine_layer_adjoints,
      {"activations": _replace("sigmoid", sigma_prime=lambda xp, Z: nn.sigmoid(Z))},
      "sigmoid' = sigmoid"),
@@ -207,6 +209,13 @@ BROKEN = [
     (W_arch.batch_rows_are_realizations, {"forward": _forward_without_bias}, "bias dropped"),
     (W_arch.forward_stores_layers, {"forward": _forward_storing_A_as_Z}, "Z^l stored as A^l"),
 ]
+
+
+def test_every_witness_is_shown_to_fail():
+    """Each witness of the registry is handed a broken implementation below (it can fail)."""
+    broken = {check for check, _, _ in BROKEN}
+    missing = sorted({w.name for w in WITNESSES if w.check not in broken})
+    assert not missing, f"witnesses never shown to detect a bug: {missing}"
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")

@@ -38,7 +38,8 @@ def verify(
                      help="Only this label (repeatable).")] = None,
     chapter: Annotated[str | None, typer.Option("--chapter", "-c",
                        help="Only this chapter (its slug, e.g. 'feedforward').")] = None,
-    seed: Annotated[int, typer.Option(help="Seed of every witness's random generator.")] = 0,
+    seed: Annotated[int, typer.Option(
+        min=0, help="Seed of every witness's random generator.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of results.")] = False,
 ) -> None:
     """Run the witnesses of the book's numbered statements; exit 0 when all pass."""

@@ -31,7 +31,7 @@ __all__ = [
 
 
 def _check(A: Any, Y: Any) -> Any:
-    check_array("A", A, ndim=2)
+    check_array("A", A, ndim=2, nonempty=True)      # m >= 1 samples, n_L >= 1 outputs
     check_array("Y", Y, ndim=2)
     if tuple(A.shape) != tuple(Y.shape):
         raise ShapeError(

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import array_api_compat
+import numpy as np
 
 from .._validation import check_array, namespace
 
@@ -67,7 +68,6 @@ def _erf(xp: Any, x: Any) -> Any:
 
         return erf(x)
     # Any other namespace: compute with SciPy on the host, convert back.
-    import numpy as np
     from scipy.special import erf
 
     host = np.from_dlpack(x)
@@ -150,9 +150,9 @@ def _gelu_prime(xp: Any, Z: Any) -> Any:
 
 # --- public, validated functions --------------------------------------------------------------
 def _public(kernel: Callable[..., Any], doc: str) -> Callable[..., Any]:
-    def f(Z: Any, *args: Any) -> Any:
+    def f(Z: Any) -> Any:
         xp = namespace(check_array("Z", Z))
-        return kernel(xp, Z, *args)
+        return kernel(xp, Z)
 
     f.__name__ = f.__qualname__ = kernel.__name__.lstrip("_")
     f.__doc__ = doc + "\n\nArguments:\n    Z: any shape.\n\nReturns:\n    the same shape, dtype and namespace as ``Z``.\n"
@@ -167,8 +167,45 @@ tanh = _public(_tanh, r"$\tanh z = (e^z-e^{-z})/(e^z+e^{-z})$.")
 tanh_prime = _public(_tanh_prime, r"$\tanh' z = 1 - \tanh^2 z$.")
 relu = _public(_relu, r"$\mathrm{ReLU}(z) = \max(z, 0)$.")
 relu_prime = _public(_relu_prime, r"$\mathrm{ReLU}'(z) = \mathbf 1[z>0]$, with the convention $\mathrm{ReLU}'(0) = 0$.")
-leaky_relu = _public(_leaky_relu, r"$\sigma_\alpha(z) = z$ for $z>0$, $\alpha z$ for $z\le 0$ (second argument $\alpha$, default 0.01).")
-leaky_relu_prime = _public(_leaky_relu_prime, r"$\sigma_\alpha'(z) = 1$ for $z>0$, $\alpha$ for $z\le0$ (convention at 0: $\alpha$).")
+
+
+def _check_alpha(alpha: Any) -> float:
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.integer, np.floating)):
+        raise TypeError(f"argument 'alpha' must be a real number, got {type(alpha).__name__}")
+    if not 0 < alpha < 1:
+        raise ValueError(f"argument 'alpha' must lie in (0, 1), got {alpha!r}")
+    return float(alpha)
+
+
+def leaky_relu(Z: Any, alpha: float = LEAKY_RELU_ALPHA) -> Any:
+    r"""$\operatorname{ReLU}_\alpha(z) = \max(z, \alpha z)$: $z$ for $z>0$, $\alpha z$ for $z\le 0$.
+
+    Arguments:
+        Z: any shape.
+        alpha: the slope $\alpha\in(0, 1)$ on the negative half-line (default 0.01, PyTorch's).
+
+    Returns:
+        the same shape, dtype and namespace as ``Z``.
+    """
+    alpha = _check_alpha(alpha)
+    return _leaky_relu(namespace(check_array("Z", Z)), Z, alpha)
+
+
+def leaky_relu_prime(Z: Any, alpha: float = LEAKY_RELU_ALPHA) -> Any:
+    r"""$\operatorname{ReLU}_\alpha'(z) = 1$ for $z>0$, $\alpha$ for $z\le0$ (convention at 0:
+    $\alpha$).
+
+    Arguments:
+        Z: any shape.
+        alpha: the slope $\alpha\in(0, 1)$ (default 0.01).
+
+    Returns:
+        the same shape, dtype and namespace as ``Z``.
+    """
+    alpha = _check_alpha(alpha)
+    return _leaky_relu_prime(namespace(check_array("Z", Z)), Z, alpha)
+
+
 softplus = _public(_softplus, r"$\zeta(z) = \log(1+e^z) = \max(z,0) + \log(1+e^{-|z|})$.")
 softplus_prime = _public(_softplus_prime, r"$\zeta'(z) = \sigma(z)$, the logistic sigmoid.")
 gelu = _public(_gelu, r"$\mathrm{GELU}(z) = z\Phi(z)$, $\Phi(z) = \frac12(1+\mathrm{erf}(z/\sqrt2))$.")
@@ -195,7 +232,7 @@ def logsumexp(Z: Any) -> Any:
     Returns:
         shape ``(m,)``.
     """
-    xp = namespace(check_array("Z", Z, ndim=2))
+    xp = namespace(check_array("Z", Z, ndim=2, nonempty=True))
     return _logsumexp(xp, Z)
 
 
@@ -208,7 +245,7 @@ def softmax(Z: Any) -> Any:
     Returns:
         shape ``(m, K)``; each row is a probability vector with positive entries.
     """
-    xp = namespace(check_array("Z", Z, ndim=2))
+    xp = namespace(check_array("Z", Z, ndim=2, nonempty=True))
     return _softmax(xp, Z)
 
 
@@ -223,7 +260,7 @@ def softmax_jacobian(z: Any) -> Any:
     Returns:
         shape ``(K, K)``, symmetric positive semi-definite, with $J\mathbf 1 = 0$.
     """
-    xp = namespace(check_array("z", z, ndim=1))
+    xp = namespace(check_array("z", z, ndim=1, nonempty=True))
     s = _softmax(xp, z[None, :])[0, :]
     K = s.shape[0]
     eye = xp.eye(K, dtype=z.dtype, device=array_api_compat.device(z))

@@ -11,33 +11,71 @@ for $l = L, \dots, 1$. Shapes: $\Delta^l, G^l\in\mathbb R^{m\times n_l}$.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import array_api_compat
+import numpy as np
 
 from .. import losses as _losses
 from .._validation import ShapeError, check_array, check_same_namespace
 from .activations import ACTIVATIONS
 from .mlp import (Architecture, Forward, Parameters, _check_input, _forward, _product,
-                  check_parameters)
+                  check_like, check_parameters)
 
 __all__ = ["backprop", "loss_and_gradient", "sgd_step"]
 
 
 def backprop(
-    arch: Architecture, theta: Parameters, fwd: Forward, G: Any, *, xp: Any
+    arch: Architecture, theta: Parameters, fwd: Forward, G: Any, *, xp: Any = None
 ) -> Parameters:
     r"""The backward sweep of Algorithm `alg-backprop`, given the forward pass and $G^L$.
 
     Arguments:
         arch, theta: the network.
-        fwd: the output of :func:`deepqed.nn.forward` for the batch.
-        G: $G^L = \partial\mathcal L/\partial A^L$, shape ``(m, n_L)``.
-        xp: the array namespace of ``theta``.
+        fwd: the output of :func:`deepqed.nn.forward` for the batch (``arch``, ``theta``).
+        G: $G^L = \partial\mathcal L/\partial A^L$, shape ``(m, n_L)``; same namespace and
+            dtype as ``theta``.
+        xp: the array namespace of ``theta`` (optional; checked when given).
 
     Returns:
-        $\nabla_\theta\mathcal L$ in a :class:`Parameters` container (same shapes as ``theta``).
+        $\nabla_\theta\mathcal L$ in a :class:`Parameters` container (same shapes as ``theta``):
+        $\mathrm dW^l = (\Delta^l)^\top A^{l-1}$, shape ``(n_l, n_{l-1})``, and
+        $\mathrm db^l = (\Delta^l)^\top\mathbf 1_m$, shape ``(n_l,)``.
     """
+    ns = check_parameters(arch, theta)
+    if xp is not None and _short_name(xp) != _short_name(ns):  # numpy or its compat wrapper
+        raise TypeError(f"argument 'xp' must be the namespace of theta ({ns.__name__}), "
+                        f"got {getattr(xp, '__name__', xp)!r}")
+    _check_forward(arch, fwd)
+    m = fwd.A[0].shape[0]
+    check_array("G", G, shape=(m, arch.widths[-1]))
+    check_same_namespace(G=G, X=fwd.A[0], W1=theta.W[0])
+    return _backprop(ns, arch, theta, fwd, G)
+
+
+def _short_name(module: Any) -> str:
+    return str(getattr(module, "__name__", module)).rsplit(".", 1)[-1]
+
+
+def _check_forward(arch: Architecture, fwd: Any) -> None:
+    """``fwd`` is a :class:`Forward` for ``arch``: $Z^l, A^l$ of shape ``(m, n_l)``."""
+    if not isinstance(fwd, Forward):
+        raise TypeError(f"argument 'fwd' must be deepqed.nn.Forward, got {type(fwd).__name__}")
+    L = arch.depth
+    if len(fwd.A) != L + 1 or len(fwd.Z) != L + 1:
+        raise ValueError(f"argument 'fwd' must hold A^0, ..., A^L and Z^1, ..., Z^L for L = {L}, "
+                         f"got {len(fwd.A)} and {len(fwd.Z) - 1}")
+    _check_input(arch, fwd.A[0])
+    m = fwd.A[0].shape[0]
+    for l in range(1, L + 1):
+        for name, a in ((f"fwd.Z[{l}] (Z^{l})", fwd.Z[l]), (f"fwd.A[{l}] (A^{l})", fwd.A[l])):
+            check_array(name, a, shape=(m, arch.widths[l]), allow_nonfinite=True)
+
+
+def _backprop(xp: Any, arch: Architecture, theta: Parameters, fwd: Forward, G: Any
+              ) -> Parameters:
+    """The sweep of :func:`backprop` on validated arguments."""
     L = arch.depth
     dW: list[Any] = [None] * L
     db: list[Any] = [None] * L
@@ -66,7 +104,7 @@ def loss_and_gradient(
     Returns:
         ``(value, grad)``: a 0-d array and a :class:`Parameters` of gradients.
     """
-    if loss not in _losses.LOSSES:
+    if not isinstance(loss, str) or loss not in _losses.LOSSES:
         raise ValueError(f"'loss' must be one of {sorted(_losses.LOSSES)}, got {loss!r}")
     xp = check_parameters(arch, theta)
     _check_input(arch, X)
@@ -80,28 +118,40 @@ def loss_and_gradient(
     fwd = _forward(xp, arch, theta, X)
     spec = _losses.LOSSES[loss]
     value = spec.value(xp, fwd.output, Y)
-    return value, backprop(arch, theta, fwd, spec.grad(xp, fwd.output, Y), xp=xp)
+    return value, _backprop(xp, arch, theta, fwd, spec.grad(xp, fwd.output, Y))
 
 
 def sgd_step(theta: Parameters, grad: Parameters, eta: float) -> Parameters:
-    r"""One gradient step $\theta \leftarrow \theta - \eta\,\nabla_\theta\mathcal L$ (a new container)."""
-    if not eta > 0:
-        raise ValueError(f"'eta' (the step size) must be positive, got {eta!r}")
+    r"""One gradient step $\theta \leftarrow \theta - \eta\,\nabla_\theta\mathcal L$ (a new container).
+
+    Arguments:
+        theta: the parameters.
+        grad: $\nabla_\theta\mathcal L$ with ``theta``'s shapes, namespace and dtype (for example
+            from :func:`loss_and_gradient`); NaN and infinities are passed through.
+        eta: the step size $\eta > 0$, a finite real number.
+    """
+    if not isinstance(theta, Parameters):
+        raise TypeError(f"argument 'theta' must be deepqed.nn.Parameters, got "
+                        f"{type(theta).__name__}")
+    if isinstance(eta, bool) or not isinstance(eta, (int, float, np.integer, np.floating)):
+        raise TypeError(f"argument 'eta' (the step size) must be a real number, got "
+                        f"{type(eta).__name__}")
+    if not (math.isfinite(eta) and eta > 0):
+        raise ValueError(f"argument 'eta' (the step size) must be positive and finite, got {eta!r}")
+    check_like("grad", grad, theta, allow_nonfinite=True)
+    eta = float(eta)
     return Parameters(tuple(_step(W, dW, eta) for W, dW in zip(theta.W, grad.W)),
                       tuple(_step(b, db, eta) for b, db in zip(theta.b, grad.b)))
 
 
 def _step(w: Any, dw: Any, eta: float) -> Any:
-    r"""$w - \eta\,\nabla w$ as a new array.
+    r"""$w - \eta\,\nabla w$ as a new array (``w``, ``dw``: same shape, namespace and dtype).
 
     Written as ``(-eta) dw``, then ``+= w`` in place on that fresh array: one allocation instead
     of two, which matters for large $W^l$ (a new large array costs page faults). PyTorch has the
-    fused ``torch.add(w, dw, alpha=-eta)``: one allocation and one pass. Arguments whose shapes
-    or dtypes differ take the plain expression, so that broadcasting and promotion are unchanged.
+    fused ``torch.add(w, dw, alpha=-eta)``: one allocation and one pass.
     """
-    if dw.shape != w.shape or dw.dtype != w.dtype:
-        return w - eta * dw
-    if array_api_compat.is_torch_array(w) and isinstance(eta, (int, float)):
+    if array_api_compat.is_torch_array(w):
         import torch                                           # (already loaded: w is a tensor)
 
         return torch.add(w, dw, alpha=-eta)                    # w - eta dw, one pass

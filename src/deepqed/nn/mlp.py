@@ -13,7 +13,7 @@ $$Z^l = A^{l-1}(W^l)^\top + \mathbf 1_m (b^l)^\top,\qquad A^l = \sigma_l(Z^l),\q
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +39,10 @@ class Architecture:
     activations: tuple[str, ...]
 
     def __post_init__(self) -> None:
+        for field in ("widths", "activations"):
+            value = getattr(self, field)
+            if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+                raise TypeError(f"{field!r} must be a tuple or list, got {value!r}")
         widths = tuple(self.widths)
         activations = tuple(self.activations)
         if len(widths) < 2:
@@ -52,7 +56,7 @@ class Architecture:
                 f"names for widths {widths}, got {len(activations)}"
             )
         for l, name in enumerate(activations, start=1):
-            if name not in ACTIVATIONS:
+            if not isinstance(name, str) or name not in ACTIVATIONS:
                 raise ValueError(
                     f"'activations[{l - 1}]' (sigma_{l}) must be one of "
                     f"{sorted(ACTIVATIONS)}, got {name!r}"
@@ -72,7 +76,7 @@ class Architecture:
         return sum(w[l] * (w[l - 1] + 1) for l in range(1, len(w)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays have no truth value: compare entries explicitly
 class Parameters:
     r"""A parameter $\theta = ((W^1, b^1), \dots, (W^L, b^L))\in\Theta$ (Definition `def-parameters`).
 
@@ -92,7 +96,7 @@ class Parameters:
         return [a for pair in zip(self.W, self.b) for a in pair]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Forward:
     r"""The intermediate values of a forward pass (Algorithm `alg-forward`).
 
@@ -115,10 +119,25 @@ def init_parameters(
     r"""Draw $W^l_{jk}\sim\mathcal N(0, 1/n_{l-1})$ independently and set $b^l = 0$.
 
     The variance $1/n_{l-1}$ keeps $\operatorname{Var} z^l_j$ of order one at initialisation
-    (LeCun initialisation). Returns NumPy arrays of ``dtype``; convert with :meth:`Parameters.map`.
+    (LeCun initialisation).
+
+    Arguments:
+        arch: the architecture.
+        rng: the only source of randomness (keyword-only).
+        dtype: ``numpy.float32`` or ``numpy.float64``.
+
+    Returns:
+        NumPy arrays ``W[l-1]`` of shape ``(n_l, n_{l-1})`` and ``b[l-1]`` of shape ``(n_l,)``;
+        convert with :meth:`Parameters.map`.
     """
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"'rng' must be a numpy.random.Generator, got {type(rng).__name__}")
+    try:
+        ok = np.dtype(dtype) in (np.float32, np.float64)
+    except TypeError:
+        ok = False
+    if not ok:
+        raise TypeError(f"'dtype' must be numpy.float32 or numpy.float64, got {dtype!r}")
     w = arch.widths
     W = tuple(
         (rng.standard_normal((w[l], w[l - 1])) / math.sqrt(w[l - 1])).astype(dtype)
@@ -133,6 +152,10 @@ def check_parameters(arch: Architecture, theta: Parameters) -> Any:
     if not isinstance(theta, Parameters):
         raise TypeError(f"'theta' must be deepqed.nn.Parameters, got {type(theta).__name__}")
     L, w = arch.depth, arch.widths
+    for field in ("W", "b"):
+        if not isinstance(getattr(theta, field), (tuple, list)):
+            raise TypeError(f"'theta.{field}' must be a tuple of arrays (one per layer), "
+                            f"got {type(getattr(theta, field)).__name__}")
     if len(theta.W) != L or len(theta.b) != L:
         raise ValueError(
             f"'theta' must hold L = {L} weight matrices and bias vectors, "
@@ -146,8 +169,48 @@ def check_parameters(arch: Architecture, theta: Parameters) -> Any:
     return check_same_namespace(**named)
 
 
+def check_container(name: str, P: Any, *, allow_nonfinite: bool = False) -> Any:
+    """Validate that ``P`` is a :class:`Parameters` of arrays (no architecture to compare with):
+    as many $W$ as $b$, at least one layer, one namespace and dtype; return the namespace."""
+    if not isinstance(P, Parameters):
+        raise TypeError(f"argument {name!r} must be deepqed.nn.Parameters, got {type(P).__name__}")
+    for field in ("W", "b"):
+        if not isinstance(getattr(P, field), (tuple, list)):
+            raise TypeError(f"'{name}.{field}' must be a tuple of arrays (one per layer), "
+                            f"got {type(getattr(P, field)).__name__}")
+    if not P.W or len(P.W) != len(P.b):
+        raise ValueError(f"argument {name!r} must hold as many weight matrices as bias vectors "
+                         f"(at least one), got {len(P.W)} and {len(P.b)}")
+    named = {f"{name}[{k}]": check_array(f"{name}[{k}]", a, allow_nonfinite=allow_nonfinite)
+             for k, a in enumerate(P.arrays())}
+    return check_same_namespace(**named)
+
+
+def check_like(name: str, P: Any, theta: Parameters, *, allow_nonfinite: bool = False) -> Any:
+    r"""Validate that ``P`` is a :class:`Parameters` with ``theta``'s layers, shapes, namespace and
+    dtype (a gradient or a direction in $\Theta$); return the namespace. ``theta`` need only be a
+    :class:`Parameters`: its arrays are compared with those of ``P``, which are validated."""
+    if not isinstance(P, Parameters):
+        raise TypeError(f"argument {name!r} must be deepqed.nn.Parameters, got {type(P).__name__}")
+    if len(theta.W) != len(theta.b):
+        raise ValueError(f"argument 'theta' must hold as many weight matrices as bias vectors, "
+                         f"got {len(theta.W)} and {len(theta.b)}")
+    if len(P.W) != len(theta.W) or len(P.b) != len(theta.b):
+        raise ValueError(f"argument {name!r} must hold {len(theta.W)} weight matrices and bias "
+                         f"vectors (as theta), got {len(P.W)} and {len(P.b)}")
+    named = {}
+    for k, (a, t) in enumerate(zip(P.arrays(), theta.arrays())):
+        named[f"{name}[{k}]"] = check_array(f"{name}[{k}]", a, shape=tuple(t.shape),
+                                            allow_nonfinite=allow_nonfinite)
+        named[f"theta[{k}]"] = t
+    return check_same_namespace(**named)
+
+
 def _check_input(arch: Architecture, X: Any) -> None:
     check_array("X", X, ndim=2)
+    if X.shape[0] == 0:
+        raise ShapeError(f"argument 'X' must have at least one row (m >= 1), got shape "
+                         f"{tuple(X.shape)}")
     if X.shape[1] != arch.widths[0]:
         raise ShapeError(
             f"argument 'X' must have shape (m, n_0) = (m, {arch.widths[0]}), "
@@ -208,7 +271,10 @@ def realization(arch: Architecture, theta: Parameters, x: Any) -> Any:
         shape ``(n_L,)``.
     """
     xp = check_parameters(arch, theta)
-    check_array("x", x, shape=(arch.widths[0],))
+    check_array("x", x, ndim=1)
+    if x.shape[0] != arch.widths[0]:
+        raise ShapeError(f"argument 'x' must have shape (n_0,) = ({arch.widths[0]},), "
+                         f"got shape {tuple(x.shape)}")
     check_same_namespace(x=x, W1=theta.W[0])
     a = x
     for l in range(1, arch.depth + 1):

@@ -9,6 +9,8 @@
 * After each document is read, every ``{prf:...}`` statement with a label receives a box with its
   results: status, instances, worst error, tolerance, what was compared, and a link to the
   witness's source in the book's *Witnesses* appendix.
+* After reading, a statement with results that received no box (its node was not found) is a
+  warning at the statement's file and line: no statement is skipped silently.
 * MathJax 3 is copied from the ``django-static-mathjax`` package into the build's ``_static``
   folder, so the mathematics renders with no network access.
 """
@@ -194,11 +196,41 @@ def _report_failed_cells(app: Sphinx, doctree: nodes.document) -> None:
 def _doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     _report_failed_cells(app, doctree)
     results = getattr(app.env, "deepqed_results", {})
+    boxed = _boxed(app.env).setdefault(app.env.docname, set())
     for node in list(doctree.findall(lambda n: isinstance(n, nodes.Element)
                                      and "realtype" in n.attributes)):
         label = node.get("label", "")
         if label in results:
             node += _box(results[label])
+            boxed.add(label)
+
+
+def _boxed(env: Any) -> dict[str, set[str]]:
+    """Per document, the labels whose statement received a verification box."""
+    if not hasattr(env, "deepqed_boxed"):
+        env.deepqed_boxed = {}
+    return env.deepqed_boxed
+
+
+def _env_purge_doc(app: Sphinx, env: Any, docname: str) -> None:
+    _boxed(env).pop(docname, None)
+
+
+def _env_merge_info(app: Sphinx, env: Any, docnames: set, other: Any) -> None:
+    _boxed(env).update({d: v for d, v in _boxed(other).items() if d in docnames})
+
+
+def _check_boxes(app: Sphinx, env: Any) -> None:
+    """Every statement with results shows them: a statement the extension did not find (its node
+    lacks the label sphinx-proof normally sets) is a warning, not a silently missing box."""
+    boxed = set().union(*_boxed(env).values())
+    for label, rows in getattr(env, "deepqed_results", {}).items():
+        if label not in boxed:
+            r = rows[0]
+            logger.warning("deepqed: %s %r has verification results, but no statement node "
+                           "carrying its label was found to show them", r["kind"], label,
+                           location=(_docname(app, r["path"]), r["line"]),
+                           type="deepqed", subtype="box")
 
 
 class WitnessIndex(SphinxDirective):
@@ -243,5 +275,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _builder_inited)
     app.connect("env-get-outdated", _env_get_outdated)
     app.connect("doctree-read", _doctree_read)
+    app.connect("env-purge-doc", _env_purge_doc)
+    app.connect("env-merge-info", _env_merge_info)
+    app.connect("env-check-consistency", _check_boxes)
     app.add_directive("deepqed-witnesses", WitnessIndex)
-    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "0.1", "env_version": 2,  # 2: env.deepqed_boxed
+            "parallel_read_safe": True, "parallel_write_safe": True}

@@ -68,8 +68,10 @@ def activations_match_definitions(
         errors.append(float(np.max(np.abs(ours - ref) / np.maximum(1, np.abs(ref)))))
     zero = np.zeros(3)
     alpha = float(rng.uniform(0.001, 0.999))
-    errors.append(float(np.max(np.abs(nn.relu_prime(zero) - 0.0))))            # ReLU'(0) := 0
-    errors.append(float(np.max(np.abs(nn.leaky_relu_prime(zero, alpha) - alpha))))  # := alpha
+    relu_prime, leaky_prime = activations["relu"].sigma_prime, activations["leaky_relu"].sigma_prime
+    errors.append(float(np.max(np.abs(relu_prime(np, zero) - 0.0))))           # ReLU'(0) := 0
+    errors.append(float(np.max(np.abs(leaky_prime(np, zero) - 0.01))))         # := alpha = 0.01
+    errors.append(float(np.max(np.abs(nn.leaky_relu_prime(zero, alpha) - alpha))))  # any alpha
     return Figures(len(activations), nan_max(errors), 1e-14,
                    "|sigma - reference| / max(1, |reference|) against SymPy (30 digits) and "
                    "torch.nn.functional, float64; ReLU'(0) = 0, leaky ReLU'(0) = alpha")

@@ -84,7 +84,7 @@ def architecture_validates(
 @single_threaded
 def parameter_count_matches_torch(
     rng: np.random.Generator, *, init_parameters=nn.init_parameters) -> Figures:
-    """dim Theta = sum n_l (n_{l-1} + 1) and W^l, b^l shapes vs torch.nn.Linear; <P, Q> on Theta is
+    """dim Theta = sum n_l (n_{l-1} + 1) and W^l, b^l shapes vs torch.nn.Linear; <U, V> on Theta is
     the dot product of the concatenated vectors (torch.nn.utils.parameters_to_vector)."""
     errors = []
     n = 40
@@ -96,15 +96,15 @@ def parameter_count_matches_torch(
         errors.append(abs(arch.num_parameters - sum(p.numel() for p in seq.parameters())))
         errors.append(sum(tuple(W.shape) != tuple(m.weight.shape) or tuple(b.shape) !=
                           tuple(m.bias.shape) for W, b, m in zip(theta.W, theta.b, lin)))
-        P = random_parameters(arch, rng)
-        Q = random_parameters(arch, rng)
+        U = random_parameters(arch, rng)
+        V = random_parameters(arch, rng)
         to_vector = torch.nn.utils.parameters_to_vector
-        vec = [to_vector(torch_sequential(arch, R).parameters()).detach().numpy() for R in (P, Q)]
+        vec = [to_vector(torch_sequential(arch, R).parameters()).detach().numpy() for R in (U, V)]
         ref = float(vec[0] @ vec[1])
-        errors.append(abs(gradcheck.inner(P, Q) - ref) / max(1.0, abs(ref)) / 1e-13)
+        errors.append(abs(gradcheck.inner(U, V) - ref) / max(1.0, abs(ref)) / 1e-13)
     return Figures(n, nan_max(errors), 1.0,
                    "count mismatches + shape mismatches vs torch.nn.Linear (must be 0), and "
-                   "|<P, Q>_Theta - flat dot| / max(1, |.|) in units of 1e-13")
+                   "|<U, V>_Theta - flat dot| / max(1, |.|) in units of 1e-13")
 
 
 @single_threaded

@@ -79,7 +79,9 @@ def chain_rule_jacobian(
 
 
 @single_threaded
-def chain_rule_remainder(rng: np.random.Generator) -> Figures:
+def chain_rule_remainder(
+    rng: np.random.Generator, *, softmax_jacobian=nn.softmax_jacobian, tanh_prime=nn.tanh_prime
+    ) -> Figures:
     """For the composite F = f o g: ||F(x+tv) - F(x) - Df(g(x))Dg(x) tv|| / ||tv|| decays like t."""
     errors = []
     n = 12
@@ -89,7 +91,7 @@ def chain_rule_remainder(rng: np.random.Generator) -> Figures:
         W, b, x, v = (rng.standard_normal((k, d)), rng.standard_normal(k), rng.standard_normal(d),
                       rng.standard_normal(d))
         f, Df = _composite(W, b)
-        J = Df(x, nn.softmax_jacobian, nn.tanh_prime)
+        J = Df(x, softmax_jacobian, tanh_prime)
         r = np.array([np.linalg.norm(f(x + s * v) - f(x) - s * J @ v) / (s * np.linalg.norm(v))
                       for s in t])
         errors.append(abs(_slope(t, r) - 1.0) if np.all(r > 0) else math.inf)
