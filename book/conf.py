@@ -52,3 +52,5 @@ autodoc_member_order = "bysource"
 autodoc_typehints = "none"
 # pydata-sphinx-theme logs a console error when no default colour mode is set
 html_context = {"default_mode": "light"}
+# Witness signatures show their defaults as written (``activations=nn.ACTIVATIONS``), not as reprs
+autodoc_preserve_defaults = True
