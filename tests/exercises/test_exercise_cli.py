@@ -228,3 +228,11 @@ def test_list_by_chapter_number_and_show_a_compute_exercise(cli):
     assert show.exit_code == 0 and "Answers asked for: forward" in show.output
     solution = cli("exercise", "solution", "ex-ff-cost-count", "--yes")
     assert "21 561 344" in solution.output
+
+
+def test_show_reflows_hard_wrapped_paragraphs_but_keeps_lists_and_math():
+    from deepqed.cli.exercise import _reflow
+
+    text = "First line\nsecond line.\n\n- item one\n- item two\n  continued\n\n$$\na\n$$"
+    assert _reflow(text) == ("First line second line.\n\n- item one\n- item two continued"
+                             "\n\n$$\na\n$$")

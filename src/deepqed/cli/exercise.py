@@ -7,6 +7,8 @@ was misused. The submission runs in a worker process under limits (``deepqed.exe
 
 from __future__ import annotations
 
+import re
+
 import inspect
 import json
 import os
@@ -110,7 +112,7 @@ def show(exercise_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
             body = ex.docstring.strip()
         else:
             body = ex.title
-    console.print(Panel(Text(body), title=title, title_align="left"))
+    console.print(Panel(Text(_reflow(body)), title=title, title_align="left"))
     if isinstance(ex, Implement):
         console.print(Text(f"Write {ex.signature}: `deepqed exercise start {ex.id}` writes a "
                            "starter file.", style="dim"))
@@ -121,6 +123,27 @@ def show(exercise_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
                            "answer.", style="dim"))
     else:
         console.print(Text(f"A proof: when done, `deepqed exercise mark {ex.id}`.", style="dim"))
+
+
+def _reflow(text: str) -> str:
+    """Join the source's hard-wrapped lines into paragraphs so the terminal can wrap them; list
+    items, display mathematics and code blocks keep their lines."""
+    out = []
+    for para in text.split("\n\n"):
+        lines = para.splitlines()
+        keep = any(l.lstrip().startswith(("```", "$$", ":::")) for l in lines)
+        if keep:
+            out.append(para)
+            continue
+        joined: list[str] = []
+        for line in lines:
+            item = re.match(r"\s*([-*+]|\d+[.)])\s", line)
+            if joined and not item:
+                joined[-1] += " " + line.strip()
+            else:
+                joined.append(line.rstrip())
+        out.append("\n".join(joined))
+    return "\n\n".join(out)
 
 
 @exercise_app.command()
