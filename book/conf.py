@@ -5,6 +5,13 @@ statement is followed by its verification result, which the ``deepqed.sphinxext`
 from the claims registry; MathJax is served from the build itself, so the book renders offline.
 """
 
+import warnings
+
+# sphinx-proof still passes paths as strings; Sphinx announces that this will change in Sphinx 10.
+# It is a note to sphinx-proof's authors, not a problem of this book.
+warnings.filterwarnings("ignore", message="Sphinx 10 will drop support for representing paths",
+                        module="sphinx_proof")
+
 project = "deepqed"
 author = "the deepqed authors"
 copyright = "2026, the deepqed authors"

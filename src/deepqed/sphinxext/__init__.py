@@ -157,9 +157,9 @@ def _box(entries: list[dict]) -> nodes.container:
             para += nodes.Text(
                 f"{e['instances']} instances, worst error {_fmt(e['max_error'])} "
                 f"{'≤' if e['status'] == 'passed' else '>'} tolerance {_fmt(e['tolerance'])}")
-            if e["detail"]:
-                para += nodes.Text(f" ({e['detail']})")
             para += nodes.Text(f"; {e['seconds']:.2f} s.")
+            if e["detail"]:
+                para += nodes.inline(text=f" Measured: {e['detail']}.", classes=["deepqed-detail"])
         box += para
     return box
 
