@@ -73,7 +73,8 @@ def _config_inited(app: Sphinx, config: Any) -> None:
     app.add_css_file("deepqed.css")
 
 
-def _load_results(app: Sphinx) -> dict[str, list[dict]]:
+def _load_results(app: Sphinx) -> tuple[str, dict[str, list[dict]]]:
+    """The cache key (a hash of the sources and the seed) and the results stored under it."""
     seed = int(app.config.deepqed_seed)
     key = source_fingerprint(seed)
     cache = Path(app.outdir) / ".deepqed-verify.json"
@@ -81,7 +82,7 @@ def _load_results(app: Sphinx) -> dict[str, list[dict]]:
         try:
             stored = json.loads(cache.read_text())
             if stored.get("key") == key:
-                return stored["results"]
+                return key, stored["results"]
         except (ValueError, KeyError):
             pass
     logger.info("deepqed: running the witnesses (seed %d)", seed)
@@ -94,7 +95,7 @@ def _load_results(app: Sphinx) -> dict[str, list[dict]]:
         results.setdefault(r.label, []).append(r.to_json())
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_text(json.dumps({"key": key, "results": results}))
-    return results
+    return key, results
 
 
 def _docname(app: Sphinx, path: str) -> str:
@@ -107,7 +108,7 @@ def _builder_inited(app: Sphinx) -> None:
         _stage_static(app)
     for problem in registry.consistency_problems():
         logger.warning("deepqed registry: %s", problem, type="deepqed", subtype="registry")
-    results = _load_results(app)
+    key, results = _load_results(app)
     for entries in results.values():
         for r in entries:
             if r["status"] in ("failed", "error"):
@@ -117,7 +118,7 @@ def _builder_inited(app: Sphinx) -> None:
                     r["max_error"], r["tolerance"], location=(_docname(app, r["path"]), r["line"]),
                     type="deepqed", subtype="witness")
     app.env.deepqed_results = results  # type: ignore[attr-defined]
-    app.env.deepqed_key = source_fingerprint(int(app.config.deepqed_seed))  # type: ignore
+    app.env.deepqed_key = key  # type: ignore[attr-defined]
 
 
 def _env_get_outdated(app: Sphinx, env: Any, added: set, changed: set, removed: set) -> list:
