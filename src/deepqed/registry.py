@@ -107,7 +107,48 @@ class Chapter:
     exercises: str = ""  # folder of exercise specifications, relative to the book directory
 
 
+#: The chapters in book order (the book's numbered table of contents follows this order).
 CHAPTERS: tuple[Chapter, ...] = (
+    Chapter(
+        slug="preliminaries",
+        title="Mathematical preliminaries and notation",
+        part="I Foundations",
+        source="preliminaries/index.md",
+        witnesses="deepqed.witnesses.preliminaries",
+        exercises="preliminaries/exercises",
+    ),
+    Chapter(
+        slug="learning",
+        title="The learning problem",
+        part="I Foundations",
+        source="learning/index.md",
+        witnesses="deepqed.witnesses.learning",
+        exercises="learning/exercises",
+    ),
+    Chapter(
+        slug="linear",
+        title="Linear models",
+        part="I Foundations",
+        source="linear/index.md",
+        witnesses="deepqed.witnesses.linear",
+        exercises="linear/exercises",
+    ),
+    Chapter(
+        slug="svm",
+        title="Support vector machines",
+        part="I Foundations",
+        source="svm/index.md",
+        witnesses="deepqed.witnesses.svm",
+        exercises="svm/exercises",
+    ),
+    Chapter(
+        slug="kernels",
+        title="Kernel methods",
+        part="I Foundations",
+        source="kernels/index.md",
+        witnesses="deepqed.witnesses.kernels",
+        exercises="kernels/exercises",
+    ),
     Chapter(
         slug="feedforward",
         title="Feedforward networks and backpropagation",
@@ -115,6 +156,30 @@ CHAPTERS: tuple[Chapter, ...] = (
         source="feedforward/index.md",
         witnesses="deepqed.witnesses.feedforward",
         exercises="feedforward/exercises",
+    ),
+    Chapter(
+        slug="cnn",
+        title="Convolutional networks",
+        part="II Networks",
+        source="cnn/index.md",
+        witnesses="deepqed.witnesses.cnn",
+        exercises="cnn/exercises",
+    ),
+    Chapter(
+        slug="rnn",
+        title="Recurrent networks",
+        part="II Networks",
+        source="rnn/index.md",
+        witnesses="deepqed.witnesses.rnn",
+        exercises="rnn/exercises",
+    ),
+    Chapter(
+        slug="attention",
+        title="Attention and transformers",
+        part="II Networks",
+        source="attention/index.md",
+        witnesses="deepqed.witnesses.attention",
+        exercises="attention/exercises",
     ),
 )
 

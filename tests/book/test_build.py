@@ -84,9 +84,10 @@ def test_no_asset_is_loaded_from_the_network(built_book):
 
 
 def test_chapter_has_figures_drawn_by_code(built_book):
+    """Every chapter shows at least two figures drawn by its own code cells."""
     for ch in registry.CHAPTERS:
         imgs = [i for i in _parse(_chapter_page(built_book, ch)).imgs if i.endswith(".png")]
-        assert len(imgs) >= 2, imgs
+        assert len(imgs) >= 2, (ch.slug, imgs)
         for src in imgs:
             assert (_chapter_page(built_book, ch).parent / src).resolve().is_file(), src
 
