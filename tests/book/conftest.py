@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,14 @@ import pytest
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> Path:
-    """Run ``deepqed book --out DIR`` on a fresh folder; return DIR."""
+    """Run ``deepqed book --out DIR`` on a fresh folder; return DIR.
+
+    ``DEEPQED_TEST_BUILT_BOOK=DIR`` reuses an existing build instead (for working on these tests;
+    ``scripts/test`` and CI always build afresh).
+    """
+    reuse = os.environ.get("DEEPQED_TEST_BUILT_BOOK")
+    if reuse:
+        return Path(reuse)
     out = tmp_path_factory.mktemp("book") / "html"
     proc = subprocess.run(
         [sys.executable, "-m", "deepqed", "book", "--out", str(out)],

@@ -1,4 +1,4 @@
-"""Open the built chapter in headless Debian Chromium (Playwright, no browser download) with every
+"""Open every built chapter in headless Debian Chromium (Playwright, no browser download) with every
 request outside localhost refused, and check what a reader sees: typeset mathematics, numbered
 statements with their verification results, figures that load, no errors in the console."""
 
@@ -37,14 +37,46 @@ def server(built_book):
     httpd.shutdown()
 
 
+def _report(page, url: str) -> dict:
+    """What a reader of ``url`` sees: mathematics, statement titles, result boxes, images."""
+    page.goto(url, wait_until="networkidle")
+    has_math = page.evaluate("() => !!document.querySelector('script[src*=\"mathjax\"]')")
+    if has_math:  # Sphinx loads MathJax only on pages with mathematics
+        page.wait_for_function(
+            "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=60000)
+        page.evaluate("() => MathJax.startup.promise")
+    report: dict = {}
+    report["math"] = page.evaluate("() => document.querySelectorAll('mjx-container').length")
+    report["math_errors"] = page.evaluate(
+        "() => document.querySelectorAll('mjx-merror, [data-mjx-error]').length")
+    report["text"] = page.evaluate("""() => {
+        const root = document.querySelector('main') || document.body;
+        const clone = root.cloneNode(true);
+        clone.querySelectorAll('pre, code, script, style, mjx-container, .highlight, .output')
+             .forEach(e => e.remove());
+        return clone.innerText;
+    }""")
+    report["titles"] = page.evaluate(
+        "() => Array.from(document.querySelectorAll('div.proof p.admonition-title, "
+        "div.proof .admonition-title')).map(e => e.innerText)")
+    report["boxes"] = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.deepqed-verification'))"
+        ".map(e => e.innerText)")
+    report["images"] = page.evaluate(
+        "() => Array.from(document.images).map(i => [i.src, i.complete && i.naturalWidth])")
+    report["number"] = page.evaluate(
+        "() => (document.querySelector('h1 .section-number') || {innerText: ''}).innerText.trim()")
+    return report
+
+
 @pytest.fixture(scope="module")
-def page_report(server):
+def reports(server):
+    """One report per chapter (in book order) and the requests/errors of the whole session."""
     from playwright.sync_api import sync_playwright
 
     assert Path(CHROMIUM).exists(), "Debian's chromium is not installed (scripts/test installs it)"
-    chapter = registry.CHAPTERS[0]
-    url = f"{server}/{Path(chapter.source).with_suffix('.html').as_posix()}"
-    report: dict = {"console_errors": [], "page_errors": [], "failed": [], "external": []}
+    session: dict = {"console_errors": [], "page_errors": [], "failed": [], "external": []}
+    out: dict = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         page = browser.new_page()
@@ -53,40 +85,32 @@ def page_report(server):
             if r.request.url.startswith(server):
                 r.continue_()
             else:
-                report["external"].append(r.request.url)
+                session["external"].append(r.request.url)
                 r.abort()
 
         page.route("**/*", route)
-        page.on("console", lambda m: m.type == "error" and report["console_errors"].append(m.text))
-        page.on("pageerror", lambda e: report["page_errors"].append(str(e)))
-        page.on("requestfailed", lambda r: report["failed"].append(r.url))
-        page.goto(url, wait_until="networkidle")
-        page.wait_for_function(
-            "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=60000)
-        page.evaluate("() => MathJax.startup.promise")
-        report["math"] = page.evaluate("() => document.querySelectorAll('mjx-container').length")
-        report["math_errors"] = page.evaluate(
-            "() => document.querySelectorAll('mjx-merror, [data-mjx-error]').length")
-        report["text"] = page.evaluate("""() => {
-            const root = document.querySelector('main') || document.body;
-            const clone = root.cloneNode(true);
-            clone.querySelectorAll('pre, code, script, style, mjx-container, .highlight, .output')
-                 .forEach(e => e.remove());
-            return clone.innerText;
-        }""")
-        report["titles"] = page.evaluate(
-            "() => Array.from(document.querySelectorAll('div.proof p.admonition-title, "
-            "div.proof .admonition-title')).map(e => e.innerText)")
-        report["boxes"] = page.evaluate(
-            "() => Array.from(document.querySelectorAll('.deepqed-verification'))"
-            ".map(e => e.innerText)")
-        report["images"] = page.evaluate(
-            "() => Array.from(document.images).map(i => [i.src, i.complete && i.naturalWidth])")
+        page.on("console",
+                lambda m: m.type == "error" and session["console_errors"].append(m.text))
+        page.on("pageerror", lambda e: session["page_errors"].append(str(e)))
+        page.on("requestfailed", lambda r: session["failed"].append(r.url))
+        for chapter in registry.CHAPTERS:
+            url = f"{server}/{Path(chapter.source).with_suffix('.html').as_posix()}"
+            out[chapter.slug] = _report(page, url)
         browser.close()
-    return report
+    return out, session
 
 
-def test_mathematics_is_typeset(page_report):
+CHAPTERS = pytest.mark.parametrize("number,chapter", list(enumerate(registry.CHAPTERS, start=1)),
+                                   ids=[c.slug for c in registry.CHAPTERS])
+
+
+@pytest.fixture
+def page_report(reports, chapter):
+    return reports[0][chapter.slug]
+
+
+@CHAPTERS
+def test_mathematics_is_typeset(page_report, number, chapter):
     assert page_report["math"] > 50
     assert page_report["math_errors"] == 0
     text = page_report["text"]
@@ -94,24 +118,31 @@ def test_mathematics_is_typeset(page_report):
     assert "\\(" not in text and "\\[" not in text and "$$" not in text
 
 
-def test_statements_are_numbered_and_show_results(page_report):
-    numbered = [t for t in page_report["titles"]
-                if re.match(r"(Definition|Lemma|Proposition|Theorem|Corollary|Algorithm) \d+(\.\d+)*",
-                            t)]
-    n = sum(1 for s in registry.statements() if s.kind in registry.ASSERTING_KINDS)
+@CHAPTERS
+def test_statements_are_numbered_and_show_results(page_report, number, chapter):
+    """Chapters are numbered in one sequence across the parts, and so are their statements:
+    every statement of chapter k is numbered k.j."""
+    assert page_report["number"] == f"{number}.", page_report["number"]
+    kinds = r"(Definition|Lemma|Proposition|Theorem|Corollary|Algorithm)"
+    numbered = [t for t in page_report["titles"] if re.match(kinds + r" \d+(\.\d+)*", t)]
+    assert all(re.match(kinds + rf" {number}\.\d+", t) for t in numbered), numbered
+    n = sum(1 for s in registry.statements()
+            if s.kind in registry.ASSERTING_KINDS and s.chapter == chapter.slug)
     assert len(numbered) == n, page_report["titles"]
     assert len(page_report["boxes"]) == n
     assert all("Verified" in b or "Not tested numerically" in b for b in page_report["boxes"])
 
 
-def test_figures_load(page_report):
+@CHAPTERS
+def test_figures_load(page_report, number, chapter):
     images = page_report["images"]
     assert len(images) >= 2
     assert all(width and width > 0 for _, width in images), images
 
 
-def test_no_errors_and_no_network(page_report):
-    assert page_report["console_errors"] == []
-    assert page_report["page_errors"] == []
-    assert page_report["failed"] == []
-    assert page_report["external"] == []
+def test_no_errors_and_no_network(reports):
+    session = reports[1]
+    assert session["console_errors"] == []
+    assert session["page_errors"] == []
+    assert session["failed"] == []
+    assert session["external"] == []
