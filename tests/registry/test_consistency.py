@@ -39,25 +39,6 @@ def test_entries_are_well_formed():
             assert isinstance(entry, Unwitnessed) and len(entry.reason) > 20, entry
 
 
-def _fake_book(tmp_path: Path, body: str) -> Path:
-    for ch in registry.CHAPTERS:
-        p = tmp_path / ch.source
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(body)
-    (tmp_path / "conf.py").write_text("")
-    return tmp_path
-
-
-@pytest.fixture
-def fake_book(tmp_path, monkeypatch):
-    def make(body: str) -> None:
-        monkeypatch.setenv("DEEPQED_BOOK_DIR", str(_fake_book(tmp_path, body)))
-        registry.statements.cache_clear()
-
-    yield make
-    registry.statements.cache_clear()
-
-
 def _text(statements) -> str:
     """MyST text with one directive per statement (exercises too, so their specs stay matched)."""
     def one(s):
@@ -66,24 +47,47 @@ def _text(statements) -> str:
     return "\n\n".join(one(s) for s in statements)
 
 
+def _fake_book(tmp_path: Path, extra: str, drop: set[str]) -> Path:
+    """A copy of the book's statements, chapter by chapter, without the labels in ``drop`` and
+    with ``extra`` text appended to the feedforward chapter."""
+    statements = [s for s in registry.statements() if s.label not in drop]
+    for ch in registry.CHAPTERS:
+        p = tmp_path / ch.source
+        p.parent.mkdir(parents=True, exist_ok=True)
+        body = _text(s for s in statements if s.chapter == ch.slug)
+        p.write_text(body + (extra if ch.slug == "feedforward" else ""))
+    (tmp_path / "conf.py").write_text("")
+    return tmp_path
+
+
+@pytest.fixture
+def fake_book(tmp_path, monkeypatch):
+    def make(extra: str = "", drop: set[str] = frozenset()) -> None:
+        book = _fake_book(tmp_path, extra, set(drop))
+        registry.statements.cache_clear()
+        monkeypatch.setenv("DEEPQED_BOOK_DIR", str(book))
+        registry.statements.cache_clear()
+
+    yield make
+    registry.statements.cache_clear()
+
+
 def test_an_unwitnessed_theorem_is_reported(fake_book):
-    text = _text(registry.statements())
-    fake_book(text + "\n\n:::{prf:theorem} New\n:label: thm-new-unwitnessed\n\nx\n:::\n")
+    fake_book("\n\n:::{prf:theorem} New\n:label: thm-new-unwitnessed\n\nx\n:::\n")
     problems = registry.consistency_problems()
     assert len(problems) == 1 and "thm-new-unwitnessed" in problems[0]
     assert "neither a witness nor a stated reason" in problems[0]
 
 
 def test_a_witness_for_a_missing_label_is_reported(fake_book):
-    fake_book(_text(s for s in registry.statements() if s.label != "thm-backprop"))
+    fake_book(drop={"thm-backprop"})
     problems = registry.consistency_problems()
     assert problems and all("thm-backprop" in p for p in problems)
     assert any("no statement of the book carries that label" in p for p in problems)
 
 
 def test_a_duplicated_label_is_reported(fake_book):
-    fake_book(_text(registry.statements())
-              + "\n\n:::{prf:lemma} Again\n:label: thm-backprop\n\nx\n:::\n")
+    fake_book("\n\n:::{prf:lemma} Again\n:label: thm-backprop\n\nx\n:::\n")
     problems = registry.consistency_problems()
     assert any(p.startswith("duplicate label 'thm-backprop'") for p in problems)
 
@@ -99,8 +103,7 @@ def test_parse_reads_backtick_and_colon_fences(tmp_path):
 
 
 def test_an_exercise_without_specification_is_reported(fake_book):
-    fake_book(_text(registry.statements())
-              + "\n\n::::{exercise} New\n:label: ex-ff-no-spec\n\nx\n::::\n")
+    fake_book("\n\n::::{exercise} New\n:label: ex-ff-no-spec\n\nx\n::::\n")
     problems = registry.consistency_problems()
     assert len(problems) == 1 and "ex-ff-no-spec" in problems[0]
     assert "has no specification" in problems[0]
@@ -108,7 +111,7 @@ def test_an_exercise_without_specification_is_reported(fake_book):
 
 def test_an_unlabelled_theorem_is_reported(fake_book):
     """A numbered statement without a label cannot be matched with the registry: never silent."""
-    fake_book(_text(registry.statements()) + "\n\n:::{prf:theorem} No label\n\nx\n:::\n")
+    fake_book("\n\n:::{prf:theorem} No label\n\nx\n:::\n")
     problems = registry.consistency_problems()
     assert len(problems) == 1 and "theorem at" in problems[0] and "has no label" in problems[0]
 
@@ -126,7 +129,7 @@ def test_labels_after_many_options_and_in_yaml_blocks_are_read(tmp_path):
 
 
 def test_a_statement_outside_the_chapters_is_reported(fake_book, tmp_path):
-    fake_book(_text(registry.statements()))
+    fake_book()
     (tmp_path / "appendix.md").write_text(":::{prf:lemma} Stray\n:label: lem-stray\n\nx\n:::\n")
     problems = registry.consistency_problems()
     assert len(problems) == 1 and "appendix.md:1" in problems[0] and "in no chapter" in problems[0]

@@ -6,8 +6,9 @@ a keyword argument with the library's implementation as default, so that a test 
 deliberately broken implementation and see it fail.
 
 Modules: :mod:`.architecture` (definitions, realization, forward pass), :mod:`.activations`
-(activations, softmax), :mod:`.losses`, :mod:`.calculus` (Fréchet derivative, chain rule, affine
-layer, finite differences), :mod:`.backprop` (backpropagation, its cost, ReLU kinks).
+(activations, softmax), :mod:`.losses`, :mod:`.calculus` (affine layer, finite
+differences; the Fréchet derivative and the chain rule are witnessed in
+:mod:`deepqed.witnesses.preliminaries`), :mod:`.backprop` (backpropagation, its cost, ReLU kinks).
 """
 
 from __future__ import annotations

@@ -1,0 +1,79 @@
+r"""Exercise ``ex-pre-logdet-grad``: the gradient of log det on positive definite matrices."""
+
+import numpy as np
+from hypothesis import strategies as st
+
+from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong
+from deepqed.exercises.strategies import dtypes, float_arrays
+
+
+def logdet_grad(X):
+    r"""$\nabla\log\det X = X^{-1}$ for symmetric positive definite X (Proposition
+    prop-matrix-derivatives, part 4), by a linear solve; symmetrised."""
+    G = np.linalg.solve(X, np.eye(X.shape[0], dtype=X.dtype))
+    return ((G + G.T) / 2).astype(X.dtype)
+
+
+@st.composite
+def _arguments(draw):
+    dtype = draw(dtypes())
+    n = draw(st.integers(1, 4))
+    M = draw(float_arrays(dtype, (n, n), bound=3.0))
+    X = (M @ M.T + n * np.eye(n, dtype=dtype)).astype(dtype)   # lambda_min >= n: well conditioned
+    return {"X": X}
+
+
+def _identity(X):
+    return X.copy()
+
+
+def _times_det(X):
+    return (np.linalg.det(X) * np.linalg.inv(X)).astype(X.dtype)
+
+
+def _negative(X):
+    return (-np.linalg.inv(X)).astype(X.dtype)
+
+
+def _float64(X):
+    return np.linalg.inv(X.astype(np.float64))
+
+
+EXERCISE = Implement(
+    id="ex-pre-logdet-grad",
+    title="The gradient of log det",
+    function="logdet_grad",
+    parameters=("X",),
+    docstring=r"""The gradient of f(X) = log det X at a symmetric positive definite X, in the
+space of symmetric matrices with the Frobenius inner product (Proposition prop-matrix-derivatives):
+the symmetric matrix G with D f(X)[H] = <G, H> for all symmetric H.
+
+Arguments:
+    X: shape (n, n), symmetric positive definite, float32 or float64.
+
+Returns:
+    G: shape (n, n), symmetric, the dtype of X.
+""",
+    reference=logdet_grad,
+    arguments=_arguments(),
+    outputs=("G",),
+    tolerances={"float64": Tolerance(1e-9, 1e-12), "float32": Tolerance(1e-3, 1e-5)},
+    hint=r"""log det(X + H) - log det X = log det(I + X^{-1/2} H X^{-1/2}) = tr(X^{-1} H) + o(|H|).
+Compute X^{-1} by solving X G = I (np.linalg.solve), not through the determinant.""",
+    properties=(
+        Property("G X = I", "G is the inverse of X: G X = I",
+                 lambda kw, G: (G @ kw["X"], np.eye(kw["X"].shape[0], dtype=G.dtype))),
+    ),
+    diagnoses=(
+        Diagnosis("G", lambda kw: -np.linalg.inv(kw["X"]),
+                  "got -X^{-1}: that is the sign of the derivative of X -> X^{-1}, not of log det"),
+        Diagnosis("G", lambda kw: np.linalg.det(kw["X"]) * np.linalg.inv(kw["X"]),
+                  "got det(X) X^{-1}, the gradient of det X; log det divides by det X"),
+    ),
+    wrong=(
+        Wrong(_identity, "returns X", "values of G", "differs"),
+        Wrong(_times_det, "gradient of det instead of log det", "values of G", "gradient of det"),
+        Wrong(_negative, "-X^{-1}", "values of G", "sign"),
+        Wrong(_float64, "converts to float64", "dtype", "float32"),
+    ),
+)

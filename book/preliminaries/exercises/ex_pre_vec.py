@@ -1,0 +1,71 @@
+r"""Exercise ``ex-pre-vec``: column-stacking vectorisation."""
+
+import numpy as np
+from hypothesis import strategies as st
+
+from deepqed.exercises.spec import Diagnosis, Implement, Tolerance, Wrong
+from deepqed.exercises.strategies import dtypes, float_arrays
+
+
+def vec(X):
+    r"""$\operatorname{vec}(X)_{i + pj} = X_{ij}$ (0-based): the columns of X stacked
+    (Definition def-vec-kron)."""
+    return X.T.reshape(-1).copy()
+
+
+@st.composite
+def _arguments(draw):
+    dtype = draw(dtypes())
+    p, q = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    return {"X": draw(float_arrays(dtype, (p, q)))}
+
+
+def _row_major(X):
+    return X.reshape(-1).copy()
+
+
+def _column(X):
+    return X.T.reshape(-1, 1).copy()
+
+
+def _float64(X):
+    return X.T.reshape(-1).astype(np.float64)
+
+
+def _in_place(X):
+    v = X.T.reshape(-1).copy()
+    X[0, 0] += 1.0
+    return v
+
+
+EXERCISE = Implement(
+    id="ex-pre-vec",
+    title="Column-stacking vectorisation",
+    function="vec",
+    parameters=("X",),
+    docstring=r"""The vectorisation of Definition def-vec-kron: the columns of X stacked,
+vec(X)[i + p j] = X[i, j] (0-based indices).
+
+Arguments:
+    X: shape (p, q), float32 or float64.
+
+Returns:
+    shape (p q,), the dtype of X; X must not be modified.
+""",
+    reference=vec,
+    arguments=_arguments(),
+    outputs=("vec(X)",),
+    tolerances={"float64": Tolerance(0.0, 0.0), "float32": Tolerance(0.0, 0.0)},
+    hint=r"""NumPy stores and reshapes in row-major (C) order: X.reshape(-1) stacks the ROWS.
+Transpose first, or pass order="F".""",
+    diagnoses=(
+        Diagnosis("vec(X)", lambda kw: kw["X"].reshape(-1),
+                  "got the rows of X stacked (row-major order); vec stacks the columns"),
+    ),
+    wrong=(
+        Wrong(_row_major, "stacks the rows", "values of vec(X)", "columns"),
+        Wrong(_column, "returns a (pq, 1) column", "output shape", "shape"),
+        Wrong(_float64, "converts to float64", "dtype", "float32"),
+        Wrong(_in_place, "modifies X", "inputs unchanged", "in place"),
+    ),
+)
