@@ -1,0 +1,105 @@
+r"""Exercise ``ex-learn-bayes-classifier``: the Bayes classifier of a one-dimensional Gaussian
+mixture."""
+
+import numpy as np
+from hypothesis import assume
+from hypothesis import strategies as st
+
+from deepqed.exercises.spec import Diagnosis, Implement, Tolerance, Wrong
+from deepqed.exercises.strategies import float_arrays
+
+
+def bayes_classifier(x, priors, means, sds):
+    r"""$f^*(x) = \operatorname{argmax}_y\bigl(\log\pi_y - \log s_y - (x - \mu_y)^2/(2s_y^2)\bigr)$,
+    the smallest maximising label (Theorem thm-learn-bayes-classifier)."""
+    G = np.log(priors) - np.log(sds) - 0.5 * ((x[:, None] - means) / sds) ** 2     # (n, K)
+    return np.argmax(G, axis=1)
+
+
+def _log_joint(x, priors, means, sds):
+    return np.log(priors) - np.log(sds) - 0.5 * ((x[:, None] - means) / sds) ** 2
+
+
+@st.composite
+def _arguments(draw):
+    K = draw(st.integers(2, 4))
+    weights = np.array(draw(st.lists(st.integers(1, 9), min_size=K, max_size=K)), dtype=np.float64)
+    priors = weights / weights.sum()
+    gaps = draw(st.lists(st.integers(1, 6), min_size=K, max_size=K))
+    means = -6.0 + np.cumsum(gaps).astype(np.float64)              # distinct, in [-5, 18]
+    sds = np.array(draw(st.lists(st.sampled_from([0.5, 1.0, 1.5, 2.0, 3.0]), min_size=K,
+                                 max_size=K)), dtype=np.float64)
+    n = draw(st.integers(1, 8))
+    x = draw(float_arrays(np.float64, (n,), bound=1000.0))
+    # drop points where two classes (nearly) tie: any label is then optimal
+    G = np.sort(_log_joint(x, priors, means, sds), axis=1)
+    keep = G[:, -1] - G[:, -2] > 1e-7 * (1 + np.abs(G[:, -1]))
+    assume(keep.any())
+    return {"x": x[keep], "priors": priors, "means": means, "sds": sds}
+
+
+def _no_priors(x, priors, means, sds):
+    return np.argmax(-np.log(sds) - 0.5 * ((x[:, None] - means) / sds) ** 2, axis=1)
+
+
+def _no_log_sd(x, priors, means, sds):
+    return np.argmax(np.log(priors) - 0.5 * ((x[:, None] - means) / sds) ** 2, axis=1)
+
+
+def _densities(x, priors, means, sds):
+    with np.errstate(under="ignore"):
+        p = priors * np.exp(-0.5 * ((x[:, None] - means) / sds) ** 2) / (np.sqrt(2 * np.pi) * sds)
+    return np.argmax(p, axis=1)
+
+
+def _argmin(x, priors, means, sds):
+    return np.argmin(_log_joint(x, priors, means, sds), axis=1)
+
+
+def _float_labels(x, priors, means, sds):
+    return np.argmax(_log_joint(x, priors, means, sds), axis=1).astype(np.float64)
+
+
+EXERCISE = Implement(
+    id="ex-learn-bayes-classifier",
+    title="The Bayes classifier of a Gaussian mixture",
+    function="bayes_classifier",
+    parameters=("x", "priors", "means", "sds"),
+    docstring=r"""Bayes classifier of the mixture Pr(Y = y) = priors[y], X | Y = y ~ N(means[y], sds[y]^2)
+(Theorem thm-learn-bayes-classifier): labels[i] = the y maximising Pr(Y = y | X = x[i]), the
+smallest such y on ties.
+
+Arguments:
+    x: inputs, shape (n,), float64 (|x| up to 1000).
+    priors: shape (K,), positive, summing to 1.
+    means: shape (K,).
+    sds: shape (K,), positive.
+
+Returns:
+    labels, shape (n,), int64 (values 0, ..., K-1).
+""",
+    reference=bayes_classifier,
+    arguments=_arguments(),
+    outputs=("labels",),
+    tolerances={"float64": Tolerance(0.0, 0.0), "int64": Tolerance(0.0, 0.0)},
+    hint=r"""Pr(Y = y | X = x) = pi_y p_y(x) / p(x), and p(x) does not depend on y: maximise
+log pi_y + log p_y(x) = log pi_y - log s_y - (x - mu_y)^2 / (2 s_y^2) + const. Work with logarithms:
+far in the tails every density underflows to 0.""",
+    diagnoses=(
+        Diagnosis("labels", lambda kw: _no_priors(**kw),
+                  "these are the labels of maximal likelihood p_y(x): the priors pi_y are missing"),
+        Diagnosis("labels", lambda kw: _no_log_sd(**kw),
+                  "the normalising factor 1/s_y of the densities is missing (-log s_y in the log)"),
+        Diagnosis("labels", lambda kw: _densities(**kw),
+                  "the densities underflow to 0 far from the means, and argmax of zeros is 0: "
+                  "compare logarithms"),
+    ),
+    wrong=(
+        Wrong(_no_priors, "ignores the priors", "values of labels", "priors"),
+        Wrong(_no_log_sd, "forgets the 1/s_y normalisation", "values of labels", "1/s_y"),
+        Wrong(_densities, "compares densities, which underflow", "values of labels", "underflow"),
+        Wrong(_argmin, "argmin instead of argmax", "values of labels", "differs"),
+        Wrong(_float_labels, "returns float labels", "dtype", "int64"),
+    ),
+    max_examples=150,
+)

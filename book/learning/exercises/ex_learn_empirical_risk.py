@@ -1,0 +1,82 @@
+r"""Exercise ``ex-learn-empirical-risk``: empirical squared risks of several predictors."""
+
+import numpy as np
+from hypothesis import strategies as st
+
+from deepqed.exercises.spec import Diagnosis, Implement, Tolerance, Wrong
+from deepqed.exercises.strategies import dtypes, float_arrays
+
+
+def empirical_squared_risk(F, y):
+    r"""$\hat{\mathcal R}_s(f_m) = \frac1n\sum_{i=1}^n(F_{mi} - y_i)^2$ for each row $m$ of $F$
+    (Definition def-learn-erm)."""
+    D = F - y                       # y broadcasts against every row
+    return np.mean(D * D, axis=1)
+
+
+@st.composite
+def _arguments(draw):
+    dtype = draw(dtypes())
+    M = draw(st.integers(1, 5))
+    n = draw(st.integers(1, 6))
+    return {"F": draw(float_arrays(dtype, (M, n), bound=100.0)),
+            "y": draw(float_arrays(dtype, (n,), bound=100.0))}
+
+
+def _sum(F, y):
+    return np.sum((F - y) ** 2, axis=1)
+
+
+def _half(F, y):
+    return 0.5 * np.mean((F - y) ** 2, axis=1)
+
+
+def _axis0(F, y):
+    return np.mean((F - y) ** 2, axis=0)
+
+
+def _absolute(F, y):
+    return np.mean(np.abs(F - y), axis=1)
+
+
+def _float64(F, y):
+    return np.mean((F.astype(np.float64) - y) ** 2, axis=1)
+
+
+EXERCISE = Implement(
+    id="ex-learn-empirical-risk",
+    title="Empirical risks of several predictors",
+    function="empirical_squared_risk",
+    parameters=("F", "y"),
+    docstring=r"""Empirical squared risks of M predictors on one sample (Definition def-learn-erm):
+risks[m] = (1/n) sum_i (F[m, i] - y[i])^2.
+
+Arguments:
+    F: predictions F[m, i] = f_m(x_i), shape (M, n), float32 or float64.
+    y: responses y_i, shape (n,), same dtype.
+
+Returns:
+    risks, shape (M,), dtype of F.
+""",
+    reference=empirical_squared_risk,
+    arguments=_arguments(),
+    outputs=("risks",),
+    tolerances={"float64": Tolerance(1e-10, 1e-10), "float32": Tolerance(1e-4, 1e-4)},
+    hint=r"""F - y subtracts y from every row (broadcasting). Square, then average over the sample
+axis, axis 1: one number per predictor.""",
+    diagnoses=(
+        Diagnosis("risks", lambda kw: _sum(kw["F"], kw["y"]),
+                  "got the sum of the squared errors; the empirical risk is their mean (divide by n)"),
+        Diagnosis("risks", lambda kw: _half(kw["F"], kw["y"]),
+                  "got half the mean: the squared loss of this chapter is (a - y)^2, without 1/2"),
+        Diagnosis("risks", lambda kw: _absolute(kw["F"], kw["y"]),
+                  "got the mean absolute error; square the differences"),
+    ),
+    wrong=(
+        Wrong(_sum, "sum instead of mean", "values of risks", "mean"),
+        Wrong(_half, "factor 1/2", "values of risks", "without 1/2"),
+        Wrong(_axis0, "averages over the predictors", "output shape", "shape"),
+        Wrong(_absolute, "absolute loss", "values of risks", "square"),
+        Wrong(_float64, "converts to float64", "dtype", "float32"),
+    ),
+)
