@@ -1,0 +1,190 @@
+r"""Logistic regression: the loss in stable form, its gradient and Hessian, Newton's method.
+
+Section "Logistic regression" of the chapter *Linear models*. Labels are $y_i\in\{0, 1\}$ (the
+margin form uses $\tilde y_i = 2y_i - 1\in\{-1, +1\}$). With $z = Xw$ and
+$\operatorname{sigmoid}(z) = 1/(1+e^{-z})$ the objective is ({prf:ref}`def-lin-logistic`)
+
+$$\mathcal L(w) = \frac1m\sum_{i=1}^m \ell(z_i, y_i), \qquad
+\ell(z, y) = \log(1 + e^{z}) - yz = \log\bigl(1 + e^{-\tilde y z}\bigr),$$
+
+evaluated as ``logaddexp(0, -ytilde * z)``: no overflow, and full relative accuracy even where
+$\ell$ is tiny. $\nabla\mathcal L(w) = \frac1m X^\top(\operatorname{sigmoid}(Xw) - y)$ and
+$\nabla^2\mathcal L(w) = \frac1m X^\top D X$, $D = \operatorname{diag}(p_i(1-p_i))$
+({prf:ref}`prop-lin-logistic-derivatives`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.special
+
+from ._common import check_design, check_positive, check_steps, check_targets
+
+__all__ = ["ConvergenceWarning", "check_labels", "sigmoid", "logistic_losses", "logistic_loss",
+           "logistic_gradient", "logistic_hessian", "LogisticFit", "logistic_newton",
+           "logistic_gd"]
+
+
+class ConvergenceWarning(RuntimeWarning):
+    """An iterative fit stopped at its iteration limit before its tolerance was met."""
+
+
+def check_labels(y: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """``y`` of shape ``(m,)``, dtype of ``X``, every entry exactly 0 or 1."""
+    y = check_targets(y, X)
+    bad = (y != 0) & (y != 1)
+    if np.any(bad):
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"argument 'y' must contain labels in {{0, 1}}, got y[{i}] = {y[i]!r} "
+                         "(for labels in {-1, +1} pass (y + 1) / 2)")
+    return y
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    r"""$\operatorname{sigmoid}(z) = 1/(1+e^{-z})$, elementwise, without overflow
+    (``scipy.special.expit``); shape and dtype of ``z``."""
+    return scipy.special.expit(z)
+
+
+def _margins(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return (2 * y - 1) * (X @ w)
+
+
+def logistic_losses(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    r"""Per-sample losses $\ell(x_i^\top w, y_i) = \log(1 + e^{-\tilde y_i x_i^\top w})$.
+
+    Arguments:
+        w: shape ``(n,)``; X: shape ``(m, n)``; y: labels in $\{0, 1\}$, shape ``(m,)``; one dtype.
+
+    Returns:
+        shape ``(m,)``, dtype of ``X``.
+    """
+    X = check_design(X)
+    y = check_labels(y, X)
+    w = check_targets(w, X.T, name="w")
+    return np.logaddexp(X.dtype.type(0), -_margins(w, X, y))
+
+
+def logistic_loss(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    r"""$\mathcal L(w) = \frac1m\sum_i\ell(x_i^\top w, y_i)$ ({prf:ref}`def-lin-logistic`); a
+    0-dimensional array of the dtype of ``X``. Shapes as in :func:`logistic_losses`."""
+    return np.asarray(np.mean(logistic_losses(w, X, y)), dtype=X.dtype)
+
+
+def logistic_gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    r"""$\nabla\mathcal L(w) = \frac1m X^\top(\operatorname{sigmoid}(Xw) - y)$
+    ({prf:ref}`prop-lin-logistic-derivatives`); shape ``(n,)``."""
+    X = check_design(X)
+    y = check_labels(y, X)
+    w = check_targets(w, X.T, name="w")
+    return X.T @ (sigmoid(X @ w) - y) / X.dtype.type(X.shape[0])
+
+
+def logistic_hessian(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    r"""$\nabla^2\mathcal L(w) = \frac1m X^\top\operatorname{diag}(p\odot(1-p))X$, $p =
+    \operatorname{sigmoid}(Xw)$ ({prf:ref}`prop-lin-logistic-derivatives`); $p_i(1-p_i)$ is
+    computed as $\operatorname{sigmoid}(z_i)\operatorname{sigmoid}(-z_i)$ (no cancellation).
+    ``y`` is validated but not used (the Hessian does not depend on it). Shape ``(n, n)``."""
+    X = check_design(X)
+    check_labels(y, X)
+    w = check_targets(w, X.T, name="w")
+    z = X @ w
+    d = sigmoid(z) * sigmoid(-z)
+    H = X.T @ (d[:, None] * X) / X.dtype.type(X.shape[0])
+    return 0.5 * (H + H.T)
+
+
+@dataclass(frozen=True)
+class LogisticFit:
+    """Result of :func:`logistic_newton`: the last iterate ``w`` (shape ``(n,)``), the number of
+    Newton steps taken, whether ``max(abs(grad)) <= tol`` was reached, and that gradient norm."""
+
+    w: np.ndarray
+    iterations: int
+    converged: bool
+    gradient_norm: float
+
+
+def logistic_newton(X: np.ndarray, y: np.ndarray, *, w0: np.ndarray | None = None,
+                    tol: float | None = None, max_iter: int = 100) -> LogisticFit:
+    r"""Minimise $\mathcal L$ by Newton's method with a backtracking line search
+    ({prf:ref}`alg-lin-logistic-newton`).
+
+    Direction $d = -H^+ g$ (a least-squares solve, never an inverse; $g\in\operatorname{range}H$,
+    so $g^\top d < 0$ whenever $g \neq 0$); step $\alpha\in\{1, \frac12, \frac14, \dots\}$, the
+    first with $\mathcal L(w + \alpha d) \le \mathcal L(w) + c\,\alpha\, g^\top d$, $c = 10^{-4}$
+    (Armijo). Stops when $\|g\|_\infty\le$ ``tol``. On linearly separable data no minimiser
+    exists ({prf:ref}`thm-lin-separable`): the iteration then stops at ``max_iter`` with a
+    :class:`ConvergenceWarning`.
+
+    Arguments:
+        X: shape ``(m, n)``; y: labels in $\{0, 1\}$, shape ``(m,)``; one dtype.
+        w0: start, shape ``(n,)``; default $0$.
+        tol: default $0.1\sqrt\varepsilon$ ($\approx 1.5\cdot10^{-9}$ for
+            float64, $3.5\cdot 10^{-5}$ for float32).
+        max_iter: the maximal number of Newton steps.
+
+    Returns:
+        a :class:`LogisticFit`.
+    """
+    X = check_design(X)
+    y = check_labels(y, X)
+    eps = float(np.finfo(X.dtype).eps)
+    tol = 0.1 * np.sqrt(eps) if tol is None else check_positive("tol", tol)
+    max_iter = check_steps(max_iter)
+    w = np.zeros(X.shape[1], dtype=X.dtype) if w0 is None else check_targets(w0, X.T, "w0")
+    f = float(logistic_loss(w, X, y))
+    g = logistic_gradient(w, X, y)
+    k = 0
+    while float(np.max(np.abs(g))) > tol and k < max_iter:
+        H = logistic_hessian(w, X, y)
+        d = np.linalg.lstsq(H, -g, rcond=None)[0]
+        slope = float(g @ d)
+        alpha = 1.0
+        for _ in range(60):
+            w_new = w + X.dtype.type(alpha) * d
+            f_new = float(logistic_loss(w_new, X, y))
+            if f_new <= f + 1e-4 * alpha * slope:
+                break
+            alpha *= 0.5
+        else:
+            break                      # no decrease representable: at the floating-point floor
+        w, f = w_new, f_new
+        g = logistic_gradient(w, X, y)
+        k += 1
+    gnorm = float(np.max(np.abs(g)))
+    converged = bool(gnorm <= tol)
+    if not converged:
+        warnings.warn(f"Newton's method stopped after {k} steps with max|grad| = {gnorm:.3g} > "
+                      f"tol = {tol:.3g}; if the data are linearly separable the loss has no "
+                      "minimiser", ConvergenceWarning, stacklevel=2)
+    return LogisticFit(w, k, converged, gnorm)
+
+
+def logistic_gd(X: np.ndarray, y: np.ndarray, eta: float, steps: int,
+                w0: np.ndarray | None = None) -> np.ndarray:
+    r"""Gradient descent $w_{t+1} = w_t - \eta\nabla\mathcal L(w_t)$ on the logistic loss.
+
+    Arguments:
+        X: shape ``(m, n)``; y: labels in $\{0, 1\}$, shape ``(m,)``; one dtype.
+        eta: $\eta > 0$ ($\eta\le 4m/\beta$ with $\beta = \|X\|_{\mathrm{op}}^2$ in
+            {prf:ref}`thm-lin-separable`); steps: $T\ge0$; w0: shape ``(n,)``, default $0$.
+
+    Returns:
+        $(w_0, \dots, w_T)$, shape ``(T + 1, n)``, dtype of ``X``.
+    """
+    X = check_design(X)
+    y = check_labels(y, X)
+    eta = check_positive("eta", eta)
+    T = check_steps(steps)
+    w = np.zeros(X.shape[1], dtype=X.dtype) if w0 is None else check_targets(w0, X.T, "w0")
+    out = np.empty((T + 1, X.shape[1]), dtype=X.dtype)
+    out[0] = w
+    c = X.dtype.type(eta / X.shape[0])
+    for t in range(T):
+        w = w - c * (X.T @ (sigmoid(X @ w) - y))
+        out[t + 1] = w
+    return out

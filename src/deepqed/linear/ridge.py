@@ -1,0 +1,145 @@
+r"""Ridge regression (Tikhonov regularisation) and its bias and covariance under a fixed design.
+
+Section "Ridge regression" of the chapter *Linear models*. For $\lambda > 0$ the objective
+$f_\lambda(w) = \frac12\|Xw - y\|^2 + \frac\lambda2\|w\|^2$ has the unique minimiser
+$\hat w_\lambda = (X^\top X + \lambda I_n)^{-1}X^\top y = \sum_i \frac{s_i}{s_i^2+\lambda}(u_i^\top
+y)\,v_i$ ({prf:ref}`thm-lin-ridge-solution`). Under $y = Xw^* + \varepsilon$,
+$\mathbb E\varepsilon = 0$, $\operatorname{Cov}\varepsilon = \sigma^2 I_m$
+({prf:ref}`prop-lin-ridge-bias-covariance`):
+$\mathbb E\hat w_\lambda - w^* = -\lambda(X^\top X + \lambda I_n)^{-1}w^*$ and
+$\operatorname{Cov}\hat w_\lambda = \sigma^2(X^\top X+\lambda I_n)^{-1}X^\top X(X^\top X+\lambda
+I_n)^{-1}$.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.linalg
+
+from ._common import (check_design, check_positive, check_targets, warn_if_ill_conditioned)
+
+__all__ = ["ridge_objective", "ridge", "ridge_svd", "ridge_bias", "ridge_covariance",
+           "ridge_bias_variance"]
+
+
+def ridge_objective(w: np.ndarray, X: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
+    r"""$f_\lambda(w) = \frac12\|Xw-y\|^2 + \frac\lambda2\|w\|^2$ ({prf:ref}`def-lin-ridge`);
+    shapes ``(n,)``, ``(m, n)``, ``(m,)``; a 0-dimensional array of the dtype of ``X``."""
+    X = check_design(X)
+    y = check_targets(y, X)
+    w = check_targets(w, X.T, name="w")
+    lam = check_positive("lam", lam, allow_zero=True)
+    r = X @ w - y
+    return np.asarray(0.5 * (r @ r) + 0.5 * lam * (w @ w), dtype=X.dtype)
+
+
+def _shifted_gram_solve(X: np.ndarray, lam: float, B: np.ndarray) -> np.ndarray:
+    r"""$(X^\top X + \lambda I_n)^{-1}B$ by a Cholesky solve, warning if ill-conditioned."""
+    n = X.shape[1]
+    G = X.T @ X + lam * np.eye(n, dtype=X.dtype)
+    s = np.linalg.svd(X, compute_uv=False)
+    s_min = s[-1] if X.shape[0] >= n else 0.0
+    warn_if_ill_conditioned(float((s[0] ** 2 + lam) / (s_min ** 2 + lam)), X.dtype,
+                            "X^T X + lam I")
+    c = scipy.linalg.cho_factor(G, lower=True, check_finite=False)
+    return scipy.linalg.cho_solve(c, B, check_finite=False).astype(X.dtype, copy=False)
+
+
+def ridge(X: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
+    r"""$\hat w_\lambda$ of {prf:ref}`thm-lin-ridge-solution`, by one Cholesky solve.
+
+    For $n \le m$ it solves $(X^\top X + \lambda I_n)w = X^\top y$; for $n > m$ the smaller system
+    $(XX^\top + \lambda I_m)\alpha = y$ and returns $X^\top\alpha$ (the same vector, by the
+    push-through identity of {prf:ref}`thm-lin-ridge-solution`). Warns with
+    :class:`~deepqed.linear.IllConditionedWarning` when the system's condition number
+    $(s_1^2+\lambda)/(s_{\min}^2+\lambda)$ exceeds the dtype's limit.
+
+    Arguments:
+        X: shape ``(m, n)``; y: shape ``(m,)``; one dtype, float32 or float64.
+        lam: $\lambda > 0$.
+
+    Returns:
+        $\hat w_\lambda$, shape ``(n,)``, dtype of ``X``.
+    """
+    X = check_design(X)
+    y = check_targets(y, X)
+    lam = check_positive("lam", lam)
+    if X.shape[1] <= X.shape[0]:
+        return _shifted_gram_solve(X, lam, X.T @ y)
+    return X.T @ _shifted_gram_solve(X.T, lam, y)
+
+
+def ridge_svd(X: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
+    r"""$\hat w_\lambda = \sum_{i} \frac{s_i}{s_i^2+\lambda}(u_i^\top y)\, v_i$ (thin SVD of $X$;
+    {prf:ref}`thm-lin-ridge-solution`). Shapes as in :func:`ridge`."""
+    X = check_design(X)
+    y = check_targets(y, X)
+    lam = check_positive("lam", lam)
+    U, s, Vt = np.linalg.svd(X, full_matrices=False)
+    return Vt.T @ (s / (s * s + lam) * (U.T @ y))
+
+
+def ridge_bias(X: np.ndarray, w_star: np.ndarray, lam: float) -> np.ndarray:
+    r"""$\mathbb E\hat w_\lambda - w^* = -\lambda(X^\top X+\lambda I_n)^{-1}w^*$
+    ({prf:ref}`prop-lin-ridge-bias-covariance`), by a solve.
+
+    Arguments:
+        X: shape ``(m, n)``; w_star: $w^*$, shape ``(n,)``, dtype of ``X``; lam: $\lambda > 0$.
+
+    Returns:
+        shape ``(n,)``, dtype of ``X``.
+    """
+    X = check_design(X)
+    w_star = check_targets(w_star, X.T, name="w_star")
+    lam = check_positive("lam", lam)
+    return -lam * _shifted_gram_solve(X, lam, w_star)
+
+
+def ridge_covariance(X: np.ndarray, sigma: float, lam: float) -> np.ndarray:
+    r"""$\operatorname{Cov}\hat w_\lambda = \sigma^2 BB^\top$ with
+    $B = (X^\top X+\lambda I_n)^{-1}X^\top$ (one solve with $m$ right-hand sides;
+    {prf:ref}`prop-lin-ridge-bias-covariance`).
+
+    Arguments:
+        X: shape ``(m, n)``; sigma: the noise standard deviation $\sigma\ge0$; lam: $\lambda>0$.
+
+    Returns:
+        shape ``(n, n)``, symmetric positive semi-definite, dtype of ``X``.
+    """
+    X = check_design(X)
+    sigma = check_positive("sigma", sigma, allow_zero=True)
+    lam = check_positive("lam", lam)
+    B = _shifted_gram_solve(X, lam, X.T)
+    C = sigma ** 2 * (B @ B.T)
+    return (0.5 * (C + C.T)).astype(X.dtype, copy=False)
+
+
+def ridge_bias_variance(X: np.ndarray, w_star: np.ndarray, sigma: float, lam: float
+                        ) -> tuple[float, float]:
+    r"""Squared bias and variance of $\hat w_\lambda$ from the SVD
+    ({prf:ref}`thm-lin-ridge-tradeoff`):
+
+    $$\|\mathbb E\hat w_\lambda - w^*\|^2
+    = \sum_{i=1}^{n}\Bigl(\frac{\lambda}{s_i^2+\lambda}\Bigr)^2
+    (v_i^\top w^*)^2, \qquad \operatorname{tr}\operatorname{Cov}\hat w_\lambda
+    = \sigma^2\sum_{i=1}^{n}\frac{s_i^2}{(s_i^2+\lambda)^2},$$
+
+    with $v_1, \dots, v_n$ an orthonormal basis of right singular vectors ($s_i = 0$ for $i > m$).
+
+    Arguments:
+        X: shape ``(m, n)``; w_star: shape ``(n,)``; sigma $\ge 0$; lam $> 0$.
+
+    Returns:
+        ``(bias2, variance)``, Python floats.
+    """
+    X = check_design(X)
+    w_star = check_targets(w_star, X.T, name="w_star")
+    sigma = check_positive("sigma", sigma, allow_zero=True)
+    lam = check_positive("lam", lam)
+    _, s, Vt = np.linalg.svd(X, full_matrices=True)
+    s2 = np.zeros(X.shape[1])
+    s2[: s.size] = np.asarray(s, dtype=np.float64) ** 2
+    c = np.asarray(Vt, dtype=np.float64) @ np.asarray(w_star, dtype=np.float64)
+    bias2 = float(np.sum((lam / (s2 + lam)) ** 2 * c * c))
+    variance = float(sigma ** 2 * np.sum(s2 / (s2 + lam) ** 2))
+    return bias2, variance
