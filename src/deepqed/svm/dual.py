@@ -1,0 +1,176 @@
+r"""The dual of the soft-margin support vector machine and its optimality measures.
+
+For labels $y\in\{-1,+1\}^m$, a Gram matrix $K\in\mathbb R^{m\times m}$ ($K_{ik} = k(x_i, x_k)$;
+$K = XX^\top$ for the linear kernel) and $C\in(0,\infty]$, the dual problem
+({prf:ref}`thm-svm-dual`) is
+
+$$
+\max_{\alpha\in\mathbb R^m}\; D(\alpha) = \mathbf 1_m^\top\alpha - \tfrac12(\alpha\odot y)^\top K(\alpha\odot y)
+\quad\text{s.t.}\quad 0\le\alpha_i\le C,\quad y^\top\alpha = 0 .
+$$
+
+The solver minimises $f = -D$, whose gradient is $G = \nabla f(\alpha) = y\odot K(\alpha\odot y) - \mathbf 1_m$.
+With $I_{\mathrm{up}}(\alpha) = \{t: \alpha_t < C, y_t = 1\}\cup\{t: \alpha_t > 0, y_t = -1\}$ and
+$I_{\mathrm{low}}(\alpha) = \{t: \alpha_t < C, y_t = -1\}\cup\{t: \alpha_t > 0, y_t = 1\}$, with
+$s_t = -y_tG_t$, $\beta_{\mathrm{up}}(\alpha) = \max_{t\in I_{\mathrm{up}}}s_t$ and
+$\beta_{\mathrm{low}}(\alpha) = \min_{t\in I_{\mathrm{low}}}s_t$, the maximal KKT violation is
+$\operatorname{viol}(\alpha) = (\beta_{\mathrm{up}}(\alpha) - \beta_{\mathrm{low}}(\alpha))_+$ ({prf:ref}`def-svm-kkt-violation`).
+
+Shapes: ``alpha``, ``y``, ``G`` $(m,)$; ``K`` $(m, m)$; ``X`` $(m, d)$; ``w`` $(d,)$.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .._validation import check_array
+from ._checks import check_C, check_gram, check_labels
+
+__all__ = [
+    "dual_objective",
+    "dual_gradient",
+    "index_sets",
+    "kkt_violation",
+    "offset",
+    "primal_weights",
+    "dual_feasibility_error",
+    "duality_gap",
+]
+
+
+def _check_alpha(alpha: Any, m: int) -> np.ndarray:
+    check_array("alpha", alpha, shape=(m,))
+    return np.asarray(alpha, dtype=np.float64)
+
+
+def dual_objective(alpha: Any, y: Any, K: Any) -> float:
+    r"""$D(\alpha) = \mathbf 1^\top\alpha - \frac12(\alpha\odot y)^\top K(\alpha\odot y)$ (equation `svm-dual`).
+
+    Arguments: ``alpha`` $(m,)$, ``y`` $(m,)$ in $\{-1, +1\}$, ``K`` $(m, m)$ symmetric.
+    Feasibility of ``alpha`` is not required (see :func:`dual_feasibility_error`).
+    """
+    K = check_gram(K)
+    m = K.shape[0]
+    y = check_labels("y", y, m, both=False)
+    alpha = _check_alpha(alpha, m)
+    v = alpha * y
+    return float(np.sum(alpha) - 0.5 * v @ (K @ v))
+
+
+def dual_gradient(alpha: Any, y: Any, K: Any) -> np.ndarray:
+    r"""$G = \nabla f(\alpha) = y\odot K(\alpha\odot y) - \mathbf 1_m$, the gradient of $f = -D$; shape $(m,)$."""
+    K = check_gram(K)
+    m = K.shape[0]
+    y = check_labels("y", y, m, both=False)
+    alpha = _check_alpha(alpha, m)
+    return y * (K @ (alpha * y)) - 1.0
+
+
+def _masks(alpha: np.ndarray, y: np.ndarray, C: float) -> tuple[np.ndarray, np.ndarray]:
+    pos, neg = y > 0, y < 0
+    below, above = alpha < C, alpha > 0
+    up = (pos & below) | (neg & above)
+    low = (neg & below) | (pos & above)
+    return up, low
+
+
+def index_sets(alpha: Any, y: Any, C: float) -> tuple[np.ndarray, np.ndarray]:
+    r"""Boolean masks of $I_{\mathrm{up}}(\alpha)$ and $I_{\mathrm{low}}(\alpha)$, each of shape $(m,)$."""
+    C = check_C(C)
+    y = check_labels("y", y, both=False)
+    alpha = _check_alpha(alpha, y.shape[0])
+    return _masks(alpha, y, C)
+
+
+def _violation(alpha: np.ndarray, y: np.ndarray, G: np.ndarray, C: float
+               ) -> tuple[float, float]:
+    """``(beta_up(alpha), beta_low(alpha))``; an empty maximum is -inf and an empty minimum +inf."""
+    up, low = _masks(alpha, y, C)
+    s = -y * G
+    beta_up = float(np.max(s[up])) if np.any(up) else -math.inf
+    beta_low = float(np.min(s[low])) if np.any(low) else math.inf
+    return beta_up, beta_low
+
+
+def kkt_violation(alpha: Any, y: Any, K: Any, C: float) -> float:
+    r"""$\operatorname{viol}(\alpha) = \max\{\beta_{\mathrm{up}}(\alpha) - \beta_{\mathrm{low}}(\alpha), 0\}$, the maximal violation of the KKT conditions.
+
+    Implements {prf:ref}`def-svm-kkt-violation`. For a feasible ``alpha`` it is $0$ exactly when
+    ``alpha`` solves the dual ({prf:ref}`prop-svm-kkt-violation`). Returns $0$ when $I_{\mathrm{up}}$
+    or $I_{\mathrm{low}}$ is empty.
+    """
+    G = dual_gradient(alpha, y, K)
+    C = check_C(C)
+    beta_up, beta_low = _violation(np.asarray(alpha, np.float64), check_labels("y", y, both=False),
+                              G, C)
+    gap = beta_up - beta_low
+    return 0.0 if math.isinf(gap) or gap < 0 else float(gap)
+
+
+def _offset(alpha: np.ndarray, y: np.ndarray, G: np.ndarray, C: float) -> float:
+    free = (alpha > 0) & (alpha < C)
+    if np.any(free):
+        return float(np.mean(-y[free] * G[free]))
+    beta_up, beta_low = _violation(alpha, y, G, C)
+    if math.isinf(beta_up) and math.isinf(beta_low):
+        return 0.0
+    if math.isinf(beta_up):  # I_up empty: the KKT conditions only ask b <= beta_low
+        return beta_low
+    if math.isinf(beta_low):  # I_low empty: they only ask b >= beta_up
+        return beta_up
+    return 0.5 * (beta_up + beta_low)
+
+
+def offset(alpha: Any, y: Any, K: Any, C: float) -> float:
+    r"""The offset $b$ of {prf:ref}`prop-svm-offset`.
+
+    $b = \frac1{|F|}\sum_{i\in F} -y_iG_i$ over the free support vectors
+    $F = \{i: 0<\alpha_i<C\}$ (each term equals $y_i - \sum_k\alpha_ky_kK_{ik}$); if $F = \emptyset$,
+    the midpoint $\frac12(\beta_{\mathrm{up}}(\alpha) + \beta_{\mathrm{low}}(\alpha))$ of the interval of offsets allowed by the KKT
+    conditions.
+    """
+    G = dual_gradient(alpha, y, K)
+    return _offset(np.asarray(alpha, np.float64), check_labels("y", y, both=False), G,
+                   check_C(C))
+
+
+def primal_weights(alpha: Any, y: Any, X: Any) -> np.ndarray:
+    r"""$w = \sum_i\alpha_iy_ix_i = X^\top(\alpha\odot y)$, shape $(d,)$ (linear kernel, equation `svm-w-from-alpha`)."""
+    check_array("X", X, ndim=2, nonempty=True)
+    m = X.shape[0]
+    y = check_labels("y", y, m, both=False)
+    check_array("alpha", alpha, shape=(m,))
+    return X.T @ (alpha * y.astype(X.dtype))
+
+
+def dual_feasibility_error(alpha: Any, y: Any, C: float) -> float:
+    r"""$\max\{|y^\top\alpha|, \max_i(-\alpha_i)_+, \max_i(\alpha_i - C)_+\}$: $0$ iff ``alpha`` is dual feasible."""
+    C = check_C(C)
+    y = check_labels("y", y, both=False)
+    alpha = _check_alpha(alpha, y.shape[0])
+    lower = float(np.max(np.maximum(-alpha, 0.0)))
+    upper = 0.0 if math.isinf(C) else float(np.max(np.maximum(alpha - C, 0.0)))
+    return max(abs(float(y @ alpha)), lower, upper)
+
+
+
+
+def duality_gap(alpha: Any, b: float, y: Any, K: Any, C: float) -> float:
+    r"""$P(w, b) - D(\alpha)$ at $w = \sum_i\alpha_iy_i\phi(x_i)$, computed as $\sum_i\bigl(C(r_i)_+ - \alpha_ir_i\bigr)$.
+
+    Here $r_i = 1 - y_i\bigl((K(\alpha\odot y))_i + b\bigr)$; for a dual feasible ``alpha`` each
+    term is $\ge 0$ and the sum equals $P - D$ ({prf:ref}`prop-svm-gap-bound`). Summing the
+    nonnegative terms avoids the cancellation of subtracting two nearly equal objective values.
+    """
+    K = check_gram(K)
+    m = K.shape[0]
+    y = check_labels("y", y, m, both=False)
+    C = check_C(C, allow_inf=False)
+    alpha = _check_alpha(alpha, m)
+    if isinstance(b, bool) or not isinstance(b, (int, float, np.floating)) or not math.isfinite(b):
+        raise ValueError(f"argument 'b' must be a finite real number, got {b!r}")
+    r = 1.0 - y * (K @ (alpha * y) + b)
+    return float(np.sum(C * np.maximum(r, 0.0) - alpha * r))
