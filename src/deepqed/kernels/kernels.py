@@ -1,0 +1,216 @@
+r"""Positive semi-definite kernels on $\mathbb R^d$ and their Gram matrices.
+
+Implements Definitions `def-psd-kernel` and `def-standard-kernels` of the chapter *Kernel
+methods*. A kernel is a frozen dataclass holding its parameters; :func:`gram` evaluates it on two
+batches (one sample per row):
+
+$$
+K = \operatorname{gram}(k, X, Z)\in\mathbb R^{m\times p},\qquad K_{ij} = k(x_i, z_j),
+$$
+
+for $X\in\mathbb R^{m\times d}$ with rows $x_i^\top$ and $Z\in\mathbb R^{p\times d}$ with rows
+$z_j^\top$. With $Z$ omitted, $Z = X$ and $K$ is the Gram matrix of the sample $x_1,\dots,x_m$.
+
+| kernel | $k(x, z)$ | parameters |
+| --- | --- | --- |
+| :class:`Linear` | $x^\top z$ | |
+| :class:`Polynomial` | $(\gamma\,x^\top z + c)^q$ | $q\in\mathbb N$, $\gamma > 0$, $c\ge 0$ |
+| :class:`Gaussian` | $\exp(-\gamma\|x - z\|^2)$ | $\gamma > 0$ |
+| :class:`Laplacian` | $\exp(-\gamma\|x - z\|_1)$ | $\gamma > 0$ |
+| :class:`ArcCosine` | $\frac{1}{2\pi}\|x\|\|z\|(\sin\theta + (\pi - \theta)\cos\theta)$ | |
+
+The parametrisations are scikit-learn's (``gamma``, ``coef0`` = $c$, ``degree`` = $q$), so that
+``Gaussian(gamma)`` is ``kernel="rbf"`` with the same ``gamma``. Arrays are NumPy, float32 or
+float64; the Gram matrix has the dtype of the inputs.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Union
+
+import numpy as np
+
+from .._validation import ShapeError, check_array, check_same_namespace
+
+__all__ = ["Linear", "Polynomial", "Gaussian", "Laplacian", "ArcCosine", "Kernel", "KERNELS",
+           "gram", "squared_distances", "PSDCheck", "psd_check"]
+
+
+def _positive(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)) \
+            or not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name!r} must be a finite number > 0, got {value!r}")
+    return float(value)
+
+
+@dataclass(frozen=True)
+class Linear:
+    r"""The linear kernel $k(x, z) = x^\top z$."""
+
+    def matrix(self, X: np.ndarray, Z: np.ndarray) -> np.ndarray:
+        return X @ Z.T
+
+
+@dataclass(frozen=True)
+class Polynomial:
+    r"""The polynomial kernel $k(x, z) = (\gamma\,x^\top z + c)^q$, with $q\in\mathbb N$,
+    $\gamma > 0$, $c\ge 0$."""
+
+    degree: int = 2
+    gamma: float = 1.0
+    c: float = 1.0
+
+    def __post_init__(self) -> None:
+        if isinstance(self.degree, bool) or not isinstance(self.degree, (int, np.integer)) \
+                or self.degree < 1:
+            raise ValueError(f"'degree' must be a positive integer, got {self.degree!r}")
+        _positive("gamma", self.gamma)
+        if not isinstance(self.c, (int, float, np.floating, np.integer)) or not math.isfinite(self.c) \
+                or self.c < 0:
+            raise ValueError(f"'c' must be a finite number >= 0, got {self.c!r}")
+
+    def matrix(self, X: np.ndarray, Z: np.ndarray) -> np.ndarray:
+        return (self.gamma * (X @ Z.T) + self.c) ** int(self.degree)
+
+
+@dataclass(frozen=True)
+class Gaussian:
+    r"""The Gaussian (RBF) kernel $k(x, z) = \exp(-\gamma\|x - z\|^2)$, $\gamma > 0$
+    ($\gamma = 1/(2s^2)$ for the bandwidth $s$)."""
+
+    gamma: float = 1.0
+
+    def __post_init__(self) -> None:
+        _positive("gamma", self.gamma)
+
+    def matrix(self, X: np.ndarray, Z: np.ndarray) -> np.ndarray:
+        return np.exp(-self.gamma * squared_distances(X, Z))
+
+
+@dataclass(frozen=True)
+class Laplacian:
+    r"""The Laplacian kernel $k(x, z) = \exp(-\gamma\|x - z\|_1)$, $\gamma > 0$ (scikit-learn's
+    ``laplacian_kernel``). The $\ell^1$ distances are formed from an ``(m, p, d)`` array of
+    differences (exact, memory proportional to $mpd$)."""
+
+    gamma: float = 1.0
+
+    def __post_init__(self) -> None:
+        _positive("gamma", self.gamma)
+
+    def matrix(self, X: np.ndarray, Z: np.ndarray) -> np.ndarray:
+        D1 = np.sum(np.abs(X[:, None, :] - Z[None, :, :]), axis=2)   # (m, p), ||x_i - z_j||_1
+        return np.exp(-self.gamma * D1)
+
+
+@dataclass(frozen=True)
+class ArcCosine:
+    r"""The arc-cosine kernel of degree 1, normalised as $\mathbb E_{w\sim N(0, I_d)}
+    [\operatorname{ReLU}(w^\top x)\operatorname{ReLU}(w^\top z)]$ (Proposition `prop-arccos-kernel`):
+
+    $$k(x, z) = \frac{\|x\|\|z\|}{2\pi}\bigl(\sin\theta + (\pi - \theta)\cos\theta\bigr),\qquad
+    \cos\theta = \frac{x^\top z}{\|x\|\|z\|}\in[-1, 1],$$
+
+    and $k(x, z) = 0$ if $x = 0$ or $z = 0$. (Cho and Saul's $k_1$ is twice this.)"""
+
+    def matrix(self, X: np.ndarray, Z: np.ndarray) -> np.ndarray:
+        nx = np.sqrt(np.sum(X * X, axis=1))[:, None]                    # (m, 1)
+        nz = np.sqrt(np.sum(Z * Z, axis=1))[None, :]                    # (1, p)
+        N = nx * nz
+        safe = np.where(N > 0, N, np.ones_like(N))
+        cos = np.clip((X @ Z.T) / safe, -1.0, 1.0)
+        theta = np.arccos(cos)
+        sin = np.sqrt(np.maximum(1 - cos * cos, 0))
+        K = N / (2 * np.pi) * (sin + (np.pi - theta) * cos)
+        return np.where(N > 0, K, np.zeros_like(K)).astype(X.dtype, copy=False)
+
+
+Kernel = Union[Linear, Polynomial, Gaussian, Laplacian, ArcCosine]
+
+#: The kernels by name, with default parameters (a plain table for tests and the book).
+KERNELS: dict[str, Kernel] = {
+    "linear": Linear(), "polynomial": Polynomial(), "gaussian": Gaussian(),
+    "laplacian": Laplacian(), "arccos": ArcCosine(),
+}
+
+
+def squared_distances(X: np.ndarray, Z: np.ndarray) -> np.ndarray:
+    r"""$D_{ij} = \max\bigl(\|x_i\|^2 + \|z_j\|^2 - 2x_i^\top z_j,\ 0\bigr)$, shape ``(m, p)``.
+
+    One matrix product instead of an ``(m, p, d)`` array of differences; the clip at $0$ removes
+    the negative values that cancellation produces for nearby points (which would otherwise give
+    $k > 1$ for the Gaussian kernel). If ``Z is X`` the diagonal is set to exactly $0$.
+    """
+    sx = np.sum(X * X, axis=1)[:, None]
+    sz = np.sum(Z * Z, axis=1)[None, :]
+    D = np.maximum(sx + sz - 2 * (X @ Z.T), 0)
+    if Z is X:
+        np.fill_diagonal(D, 0)
+    return D
+
+
+def gram(kernel: Kernel, X: np.ndarray, Z: np.ndarray | None = None) -> np.ndarray:
+    r"""The matrix $K_{ij} = k(x_i, z_j)$ (Definition `def-psd-kernel`).
+
+    Arguments:
+        kernel: one of :class:`Linear`, :class:`Polynomial`, :class:`Gaussian`,
+            :class:`Laplacian`, :class:`ArcCosine`.
+        X: shape ``(m, d)``, rows $x_i^\top$, float32 or float64.
+        Z: shape ``(p, d)``, rows $z_j^\top$, same dtype; default ``X``.
+
+    Returns:
+        ``K`` of shape ``(m, p)`` (``(m, m)`` when ``Z`` is omitted) and the dtype of ``X``.
+    """
+    if not hasattr(kernel, "matrix"):
+        raise TypeError(f"'kernel' must be a kernel from deepqed.kernels, got {kernel!r}")
+    check_array("X", X, ndim=2)
+    if not isinstance(X, np.ndarray):
+        raise TypeError(f"argument 'X' must be a numpy.ndarray, got {type(X).__qualname__}")
+    if Z is None:
+        Z = X
+    else:
+        check_array("Z", Z, ndim=2)
+        check_same_namespace(X=X, Z=Z)
+        if Z.shape[1] != X.shape[1]:
+            raise ShapeError(f"argument 'Z' must have shape (p, {X.shape[1]}) (d = X.shape[1]), "
+                             f"got shape {Z.shape}")
+    return np.asarray(kernel.matrix(X, Z), dtype=X.dtype)
+
+
+@dataclass(frozen=True)
+class PSDCheck:
+    """The outcome of :func:`psd_check`: smallest eigenvalue, the tolerance, the verdict."""
+
+    min_eigenvalue: float
+    asymmetry: float
+    tolerance: float
+
+    @property
+    def is_psd(self) -> bool:
+        return self.min_eigenvalue >= -self.tolerance and self.asymmetry <= self.tolerance
+
+
+def psd_check(K: np.ndarray, *, rtol: float | None = None) -> PSDCheck:
+    r"""Whether the square matrix ``K`` is symmetric positive semi-definite up to rounding.
+
+    The eigenvalues of $\tfrac12(K + K^\top)$ are computed by ``numpy.linalg.eigvalsh`` in
+    float64; $K$ passes if $\lambda_{\min}\ge-\tau$ and $\max_{ij}|K_{ij} - K_{ji}|\le\tau$, with
+    $\tau = \mathrm{rtol}\cdot\max(1, \max_i|\lambda_i|)$ and by default
+    $\mathrm{rtol} = 10\,n\,\varepsilon$ ($\varepsilon$ the unit roundoff of ``K``'s dtype): a
+    symmetric eigensolver is backward stable with error $O(n\varepsilon\|K\|_2)$.
+
+    Arguments:
+        K: shape ``(n, n)``, float32 or float64.
+    """
+    check_array("K", K, ndim=2, nonempty=True)
+    n = K.shape[0]
+    if K.shape != (n, n):
+        raise ShapeError(f"argument 'K' must be square, shape (n, n), got shape {K.shape}")
+    if rtol is None:
+        rtol = 10 * n * float(np.finfo(K.dtype).eps)
+    K64 = np.asarray(K, dtype=np.float64)
+    ev = np.linalg.eigvalsh((K64 + K64.T) / 2)
+    tol = rtol * max(1.0, float(np.max(np.abs(ev))))
+    return PSDCheck(float(ev[0]), float(np.max(np.abs(K64 - K64.T))), tol)
