@@ -23,7 +23,8 @@ def _check(n_or_eps: float, M: int, delta: float) -> None:
 
 def uniform_deviation_bound(n: int, M: int, delta: float) -> float:
     r"""$\varepsilon = \sqrt{\log(2M/\delta)/(2n)}$: with probability $\ge 1 - \delta$,
-    $\max_{f\in\mathcal F}|\hat{\mathcal R}_S(f) - \mathcal R(f)| < \varepsilon$ (Theorem\n    `thm-learn-finite-class`)."""
+    $\max_{f\in\mathcal F}|\hat{\mathcal R}_S(f) - \mathcal R(f)| < \varepsilon$ (Theorem
+    `thm-learn-finite-class`)."""
     _check(n, M, delta)
     if not isinstance(n, int) or n < 1:
         raise ValueError(f"argument 'n' must be a positive integer, got {n!r}")

@@ -2,7 +2,7 @@ r"""Losses and empirical risks (Definitions `def-learn-problem` and `def-learn-e
 
 The squared loss of this chapter is $\ell(a, y) = (a - y)^2$ on $\mathbb R\times\mathbb R$ (without the
 factor $\frac12$ of the batch objective of the feedforward chapter); the 0-1 loss is
-$\ell(a, y) = \mathbf 1\{a\ne y\}$ on $[K]\times[K]$ (labels coded $0, \dots, K-1$). The empirical risk of
+$\ell(a, y) = \mathbf 1\{a\ne y\}$ on $\{0, \dots, K-1\}^2$ (labels coded $0, \dots, K-1$). The empirical risk of
 a predictor $f$ on a sample $S = ((x_1, y_1), \dots, (x_n, y_n))$ is
 $\hat{\mathcal R}_S(f) = \frac1n\sum_{i=1}^n\ell(f(x_i), y_i)$.
 """
