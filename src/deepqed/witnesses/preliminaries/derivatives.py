@@ -144,8 +144,8 @@ def linear_jacobians_match_autograd(
         rng: np.random.Generator, *, jacobian_AXB=calculus.jacobian_AXB,
         jacobian_XW=calculus.jacobian_XW, commutation_matrix=calculus.commutation_matrix
         ) -> Figures:
-    """Parts 1-3: ``B^T kron A``, ``W^T kron I_m``, ``(I_q kron A_0) K_qp`` vs torch Jacobians of
-    ``X -> A X B``, ``X -> X W``, ``W -> A_0 W^T``."""
+    """Parts 1-3: ``B^T kron A``, ``W^T kron I_m``, ``I_n kron X``, ``(I_q kron A_0) K_qp`` vs torch
+    Jacobians of ``X -> A X B``, ``X -> X W``, ``W -> X W``, ``W -> A_0 W^T``."""
     errors = []
     n = 20
     for _ in range(n):
@@ -157,6 +157,8 @@ def linear_jacobians_match_autograd(
         W, Xm = rng.standard_normal((p, s)), rng.standard_normal((m, p))
         Wt = torch.from_numpy(W)
         pairs.append((np.asarray(jacobian_XW(W, m)), _torch_jac(lambda T: T @ Wt, Xm)))
+        Xmt = torch.from_numpy(Xm)
+        pairs.append((np.kron(np.eye(s), Xm), _torch_jac(lambda T: Xmt @ T, W)))
         A0, W2 = rng.standard_normal((m, p)), rng.standard_normal((q, p))
         A0t = torch.from_numpy(A0)
         J3 = np.kron(np.eye(q), A0) @ np.asarray(commutation_matrix(q, p))
@@ -165,8 +167,8 @@ def linear_jacobians_match_autograd(
             errors.append(float(np.abs(J - ref).max()) / (1 + float(np.abs(ref).max())) / 1e-14
                           if J.shape == ref.shape else math.inf)
     return Figures(n, nan_max(errors), 1.0,
-                   "max |J - J_torch| / (1 + max |J_torch|) in units of 1e-14 for AXB, XW, "
-                   "A_0 W^T, float64")
+                   "max |J - J_torch| / (1 + max |J_torch|) in units of 1e-14 for AXB, XW (in X "
+                   "and in W), A_0 W^T, float64")
 
 
 @single_threaded
@@ -266,7 +268,7 @@ CLAIMS = (
     Witness("def-jacobian-vec", jacobian_convention,
             "central-difference Jacobian (vec convention) vs reordered torch Jacobians"),
     Witness("prop-linear-jacobians", linear_jacobians_match_autograd,
-            "Kronecker Jacobians of AXB, XW, A_0 W^T vs torch"),
+            "Kronecker Jacobians of AXB, XW (in X and in W), A_0 W^T vs torch"),
     Witness("prop-matrix-derivatives", matrix_gradients_match_autograd,
             "six derivatives vs torch autograd"),
     Witness("prop-matrix-derivatives", logdet_and_inverse_match_sympy,
