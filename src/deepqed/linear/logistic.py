@@ -29,7 +29,8 @@ __all__ = ["ConvergenceWarning", "check_labels", "sigmoid", "logistic_losses", "
 
 
 class ConvergenceWarning(RuntimeWarning):
-    """An iterative fit stopped at its iteration limit before its tolerance was met."""
+    """An iterative fit stopped (at its iteration limit, or because its line search found no
+    representable decrease) before its tolerance was met."""
 
 
 def check_labels(y: np.ndarray, X: np.ndarray) -> np.ndarray:
@@ -116,9 +117,12 @@ def logistic_newton(X: np.ndarray, y: np.ndarray, *, w0: np.ndarray | None = Non
     Direction $d = -H^+ g$ (a least-squares solve, never an inverse; $g\in\operatorname{range}H$,
     so $g^\top d < 0$ whenever $g \neq 0$); step $\alpha\in\{1, \frac12, \frac14, \dots\}$, the
     first with $\mathcal L(w + \alpha d) \le \mathcal L(w) + c\,\alpha\, g^\top d$, $c = 10^{-4}$
-    (Armijo). Stops when $\|g\|_\infty\le$ ``tol``. On linearly separable data no minimiser
-    exists ({prf:ref}`thm-lin-separable`): the iteration then stops at ``max_iter`` with a
-    :class:`ConvergenceWarning`.
+    (Armijo); after 60 halvings without decrease the iteration ends. Stops when
+    $\|g\|_\infty\le$ ``tol``. On linearly separable data no minimiser exists
+    ({prf:ref}`thm-lin-separable`), but the gradient tends to $0$ as $\|w\|\to\infty$ along a
+    separating direction: the test ``max|g| <= tol`` is then typically met at a large ``w`` and
+    ``converged`` is ``True`` without a warning. ``converged`` says only that the gradient is
+    small; whether a minimiser exists must be checked separately.
 
     Arguments:
         X: shape ``(m, n)``; y: labels in $\{0, 1\}$, shape ``(m,)``; one dtype.
