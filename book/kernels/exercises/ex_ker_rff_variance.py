@@ -5,7 +5,7 @@ from deepqed.exercises.spec import Prove
 EXERCISE = Prove(
     id="ex-ker-rff-variance",
     title="Random phases or cos-sin pairs?",
-    hint=r"""With Delta = x - y and sigma = x + y, one summand of z(x)^T z(y) is
+    hint=r"""With Delta = x - x' and sigma = x + x', one summand of z(x)^T z(x') is
 S = cos(omega^T Delta) + cos(omega^T sigma + 2b). Compute E S^2 using cos^2 u = (1 + cos 2u)/2,
 independence of b, and E cos(2 omega^T Delta) = kappa(2 Delta). For the paired map the summand is
 cos(omega^T Delta) alone.""",

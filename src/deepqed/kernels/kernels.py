@@ -198,8 +198,9 @@ def psd_check(K: np.ndarray, *, rtol: float | None = None) -> PSDCheck:
     The eigenvalues of $\tfrac12(K + K^\top)$ are computed by ``numpy.linalg.eigvalsh`` in
     float64; $K$ passes if $\lambda_{\min}\ge-\tau$ and $\max_{ij}|K_{ij} - K_{ji}|\le\tau$, with
     $\tau = \mathrm{rtol}\cdot\max(1, \max_i|\lambda_i|)$ and by default
-    $\mathrm{rtol} = 10\,n\,\varepsilon$ ($\varepsilon$ the unit roundoff of ``K``'s dtype): a
-    symmetric eigensolver is backward stable with error $O(n\varepsilon\|K\|_2)$.
+    $\mathrm{rtol} = 10\,n\,\epsilon_{\mathrm{mach}}$ ($\epsilon_{\mathrm{mach}}$ the machine epsilon of
+    ``K``'s dtype, ``numpy.finfo(dtype).eps``): a
+    symmetric eigensolver is backward stable with error $O(n\epsilon_{\mathrm{mach}}\|K\|_2)$.
 
     Arguments:
         K: shape ``(n, n)``, float32 or float64.

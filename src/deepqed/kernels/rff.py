@@ -8,7 +8,7 @@ $\omega_1,\dots,\omega_D\sim\mu$ and $b_1,\dots,b_D\sim U[0, 2\pi]$, all indepen
 
 $$
 z(x) = \sqrt{2/D}\,\bigl(\cos(\omega_j^\top x + b_j)\bigr)_{j=1}^D\in\mathbb R^D,
-\qquad \mathbb E\,z(x)^\top z(y) = k(x, y).
+\qquad \mathbb E\,z(x)^\top z(x') = k(x, x').
 $$
 
 Spectral measures: Gaussian $\exp(-\gamma\|\Delta\|^2)$: $\mu = N(0, 2\gamma I_d)$; Laplacian
@@ -91,7 +91,7 @@ def rff_features(params: RFFParams, X: np.ndarray) -> np.ndarray:
 
 def rff_paired_features(omega: np.ndarray, X: np.ndarray) -> np.ndarray:
     r"""$\tilde z(x) = D^{-1/2}\bigl(\cos\omega_j^\top x,\ \sin\omega_j^\top x\bigr)_{j=1}^D$, shape
-    ``(m, 2D)``; $\tilde z(x)^\top\tilde z(y) = \frac1D\sum_j\cos\omega_j^\top(x - y)$."""
+    ``(m, 2D)``; $\tilde z(x)^\top\tilde z(x') = \frac1D\sum_j\cos\omega_j^\top(x - x')$."""
     check_array("omega", omega, ndim=2, nonempty=True)
     check_array("X", X, ndim=2)
     if X.shape[1] != omega.shape[1]:
@@ -113,7 +113,7 @@ def spectral_second_moment(kernel: Kernel, d: int) -> float:
 
 def hoeffding_bound(D: int, eps: float) -> float:
     r"""$2\exp(-D\varepsilon^2/8)$, the bound of Proposition `prop-rff-hoeffding` on
-    $\mathbb P(|z(x)^\top z(y) - k(x, y)|\ge\varepsilon)$."""
+    $\mathbb P(|z(x)^\top z(x') - k(x, x')|\ge\varepsilon)$."""
     return min(1.0, 2 * math.exp(-_count("D", D) * eps * eps / 8))
 
 

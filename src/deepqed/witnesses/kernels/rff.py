@@ -124,7 +124,7 @@ def _block_estimates(k, X, Y, D, R, rng, rff_init, rff_features):
 @single_threaded
 def rff_unbiased_monte_carlo(rng: np.random.Generator, *, rff_init=kernels.rff_init,
                              rff_features=kernels.rff_features) -> Figures:
-    r"""Mean of $R = 4000$ independent estimates $z(x)^\top z(y)$ ($D = 4$) vs $k(x, y)$ from
+    r"""Mean of $R = 4000$ independent estimates $z(x)^\top z(x')$ ($D = 4$) vs $k(x, x')$ from
     scikit-learn: $|\text{mean} - k|$ in units of the standard error (a 5-sigma interval)."""
     from sklearn.metrics.pairwise import laplacian_kernel, rbf_kernel
     errors = []
@@ -140,14 +140,14 @@ def rff_unbiased_monte_carlo(rng: np.random.Generator, *, rff_init=kernels.rff_i
         se = s.std(axis=0, ddof=1) / math.sqrt(s.shape[0])
         errors.append(float(np.max(np.abs(s.mean(axis=0) - ref) / se)))
     return Figures(8 * n, nan_max(errors), 5.0,
-                   "max |mean of 4000 RFF estimates (D = 4) - k(x, y)| / standard error (5-sigma "
+                   "max |mean of 4000 RFF estimates (D = 4) - k(x, x')| / standard error (5-sigma "
                    "interval), 8 pairs per instance")
 
 
 @single_threaded
 def rff_hoeffding_frequency(rng: np.random.Generator, *, rff_init=kernels.rff_init,
                             rff_features=kernels.rff_features) -> Figures:
-    r"""Frequency of $|z(x)^\top z(y) - k(x, y)|\ge\varepsilon$ over $R = 400$ independent draws
+    r"""Frequency of $|z(x)^\top z(x') - k(x, x')|\ge\varepsilon$ over $R = 400$ independent draws
     ($D = 400$, $\varepsilon = 0.2$) vs $2e^{-D\varepsilon^2/8}$: the Clopper–Pearson lower
     confidence bound (level $10^{-3}$) of the frequency divided by the bound."""
     from sklearn.metrics.pairwise import laplacian_kernel, rbf_kernel
@@ -174,7 +174,7 @@ def rff_hoeffding_frequency(rng: np.random.Generator, *, rff_init=kernels.rff_in
 def rff_uniform_bound(rng: np.random.Generator, *, spectral_sample=kernels.spectral_sample,
                       rff_paired_features=kernels.rff_paired_features) -> Figures:
     r"""Gaussian kernel, $M = [0, 2]$ ($d = 1$): over $R = 40$ independent draws of
-    $D = 4000$ frequencies, the frequency of $\sup_{x, y}|\tilde z(x)^\top\tilde z(y) - k(x, y)|
+    $D = 4000$ frequencies, the frequency of $\sup_{x, x'}|\tilde z(x)^\top\tilde z(x') - k(x, x')|
     \ge\varepsilon = 0.2$ (sup over a grid of 41 points, a lower bound of the sup over $M$) vs the
     Rahimi–Recht bound $\delta$: the Clopper–Pearson lower confidence bound (level $10^{-3}$) of
     the violation probability must not exceed $\delta$."""
@@ -209,7 +209,7 @@ CLAIMS = (
     Witness("def-rff", rff_sampler_and_features,
             "KS tests of the frequencies and phases; features vs the formula"),
     Witness("prop-rff-unbiased", rff_unbiased_monte_carlo,
-            "Monte Carlo mean of z(x)^T z(y) within 5 standard errors of k(x, y)"),
+            "Monte Carlo mean of z(x)^T z(x') within 5 standard errors of k(x, x')"),
     Witness("prop-rff-hoeffding", rff_hoeffding_frequency,
             "deviation frequency vs the Hoeffding bound (binomial confidence bound)"),
     Witness("thm-rff-uniform", rff_uniform_bound,
