@@ -270,6 +270,9 @@ def offset_from_free_vectors(rng: np.random.Generator, *, smo=svm.smo,
                              offset=svm.offset) -> Figures:
     """With free support vectors: b vs sklearn SVC's ``intercept_`` and y_i - (K(alpha*y))_i = b for
     every free i; without: b and SVC's ``intercept_`` both in [beta_up, beta_low] (computed here).
+    In both cases no offset outside [beta_up, beta_low] is optimal: P(w*, .) (sklearn hinge_loss)
+    exceeds P(w*, b) by at least C delta / 2 at delta = 1e-4 beyond either end (P(w*, .) is convex
+    and piecewise linear with slopes in C Z, so beyond its minimising interval it grows at rate >= C).
 
     The unit is 1e-6 max(1, max abs(K_ik)): LIBSVM keeps kernel values in single precision.
     """
@@ -283,20 +286,27 @@ def offset_from_free_vectors(rng: np.random.Generator, *, smo=svm.smo,
         _, b_ref, _ = svc_alpha(K, y, C, tol=1e-10)
         errors.append(abs(offset(alpha, y, K, C) - sol.b) / unit)
         free = (alpha > 0) & (alpha < C)
-        s = y - K @ (alpha * y)
+        f = K @ (alpha * y)
+        s = y - f
+        up = ((y > 0) & (alpha < C)) | ((y < 0) & (alpha > 0))
+        low = ((y < 0) & (alpha < C)) | ((y > 0) & (alpha > 0))
+        lo, hi = float(np.max(s[up])), float(np.min(s[low]))
         if np.any(free):
             errors.append(abs(sol.b - b_ref) / unit)
             errors.append(float(np.max(np.abs(s[free] - sol.b))) / unit)
         else:
-            up = ((y > 0) & (alpha < C)) | ((y < 0) & (alpha > 0))
-            low = ((y < 0) & (alpha < C)) | ((y > 0) & (alpha > 0))
-            lo, hi = float(np.max(s[up])), float(np.min(s[low]))
             for b in (sol.b, b_ref):
                 errors.append(max(lo - b, b - hi, 0.0) / unit)
+        lo, hi = min(lo, hi), max(lo, hi)   # beta_up <= beta_low only up to the tolerance
+        P = lambda b: C * len(y) * hinge_loss(y, f + b)  # noqa: E731  (the w-term is constant)
+        delta, p0 = 1e-4, P(sol.b)
+        grows = min(P(lo - delta), P(hi + delta)) - p0 >= 0.5 * C * delta
+        errors.append(0.0 if grows else math.inf)
     return Figures(n, nan_max(errors), 1.0,
                    "abs(b - b_SVC) and spread of y_i - f(x_i) + b over free support vectors, or "
                    "distance of b, b_SVC to [beta_up, beta_low] if none; units of "
-                   "1e-6 max(1, max|K|) (tol = 1e-10)")
+                   "1e-6 max(1, max|K|) (tol = 1e-10); inf if P(w*, .) does not grow by C delta/2 "
+                   "at delta = 1e-4 outside [beta_up, beta_low]")
 
 
 CLAIMS = (
@@ -319,5 +329,6 @@ CLAIMS = (
     Witness("cor-svm-support-vectors", support_vector_classification,
             "the three complementary-slackness implications; support sets vs SVC"),
     Witness("prop-svm-offset", offset_from_free_vectors,
-            "b vs SVC intercept_; y_i - f(x_i) + b constant over free support vectors"),
+            "b vs SVC intercept_; y_i - f(x_i) + b constant over free support vectors; P(w*, .) "
+            "grows outside [beta_up, beta_low]"),
 )

@@ -102,7 +102,8 @@ CLAIMS = (
     Witness("def-svm-margin", margins_match_definition,
             "functional and geometric margins vs the definition summed with math.fsum"),
     Witness("lem-svm-distance", distance_is_geometric_margin,
-            "|gamma_i| vs least-norm distance to the hyperplane; slab width vs SLSQP"),
+            "|gamma_i| vs least-norm distance to the hyperplane (lstsq); distance between the "
+            "faces <w,x>+b = +-1 vs 2/||w||"),
     Witness("thm-svm-hard-margin", hard_margin_is_maximal,
             "hard-margin smo vs SLSQP; 1/||w|| vs the widest empty slab of the data"),
 )
