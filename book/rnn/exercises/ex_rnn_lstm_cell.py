@@ -1,0 +1,96 @@
+r"""Exercise ``ex-rnn-lstm-cell``: one step of an LSTM with torch's gate order."""
+
+import numpy as np
+from hypothesis import strategies as st
+
+from deepqed.exercises.spec import Implement, Tolerance, Wrong
+from deepqed.exercises.strategies import dtypes, float_arrays
+
+
+def _sigmoid(a):
+    return 0.5 * (1 + np.tanh(0.5 * a))
+
+
+def lstm_cell(X, H, C, W, U, b):
+    r"""One step of Definition def-rnn-lstm: $A = HW^\top + XU^\top + b = [A^i, A^f, A^g, A^o]$,
+    $C' = \mathrm{sigmoid}(A^f)\odot C + \mathrm{sigmoid}(A^i)\odot\tanh(A^g)$,
+    $H' = \mathrm{sigmoid}(A^o)\odot\tanh C'$."""
+    n = H.shape[1]
+    A = H @ W.T + X @ U.T + b
+    i, f = _sigmoid(A[:, :n]), _sigmoid(A[:, n:2 * n])
+    g, o = np.tanh(A[:, 2 * n:3 * n]), _sigmoid(A[:, 3 * n:])
+    C_new = f * C + i * g
+    return o * np.tanh(C_new), C_new
+
+
+@st.composite
+def _arguments(draw):
+    dtype = draw(dtypes())
+    m, n, d = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    return {
+        "X": draw(float_arrays(dtype, (m, d))),
+        "H": np.tanh(draw(float_arrays(dtype, (m, n)))).astype(dtype),
+        "C": draw(float_arrays(dtype, (m, n))),
+        "W": draw(float_arrays(dtype, (4 * n, n), bound=20.0)),
+        "U": draw(float_arrays(dtype, (4 * n, d), bound=20.0)),
+        "b": draw(float_arrays(dtype, (4 * n,), bound=20.0)),
+    }
+
+
+def _order_ifog(X, H, C, W, U, b):
+    n = H.shape[1]
+    A = H @ W.T + X @ U.T + b
+    i, f = _sigmoid(A[:, :n]), _sigmoid(A[:, n:2 * n])
+    o, g = _sigmoid(A[:, 2 * n:3 * n]), np.tanh(A[:, 3 * n:])
+    C_new = f * C + i * g
+    return o * np.tanh(C_new), C_new
+
+
+def _no_tanh_out(X, H, C, W, U, b):
+    n = H.shape[1]
+    A = H @ W.T + X @ U.T + b
+    i, f = _sigmoid(A[:, :n]), _sigmoid(A[:, n:2 * n])
+    g, o = np.tanh(A[:, 2 * n:3 * n]), _sigmoid(A[:, 3 * n:])
+    C_new = f * C + i * g
+    return o * C_new, C_new
+
+
+def _swap_fi(X, H, C, W, U, b):
+    n = H.shape[1]
+    A = H @ W.T + X @ U.T + b
+    f, i = _sigmoid(A[:, :n]), _sigmoid(A[:, n:2 * n])
+    g, o = np.tanh(A[:, 2 * n:3 * n]), _sigmoid(A[:, 3 * n:])
+    C_new = f * C + i * g
+    return o * np.tanh(C_new), C_new
+
+
+EXERCISE = Implement(
+    id="ex-rnn-lstm-cell",
+    title="One LSTM step",
+    function="lstm_cell",
+    parameters=("X", "H", "C", "W", "U", "b"),
+    docstring=r"""One step of the LSTM (Definition def-rnn-lstm), torch's gate order i, f, g, o:
+A = H W^T + X U^T + b, split into four column blocks of n; I, F, O = sigmoid of blocks 1, 2, 4,
+Gamma = tanh of block 3; C_new = F * C + I * Gamma; H_new = O * tanh(C_new).
+
+Arguments:
+    X: shape (m, d).  H, C: shape (m, n).
+    W: shape (4n, n).  U: shape (4n, d).  b: shape (4n,).
+    (all float32 or all float64; pre-activations may be in the hundreds)
+
+Returns:
+    (H_new, C_new): shapes (m, n), dtype of the inputs.
+""",
+    max_examples=50,
+    reference=lstm_cell,
+    arguments=_arguments(),
+    outputs=("H_new", "C_new"),
+    tolerances={"float64": Tolerance(1e-9, 1e-10), "float32": Tolerance(1e-4, 1e-4)},
+    hint=r"""Columns [0, n) are the input gate, [n, 2n) the forget gate, [2n, 3n) the candidate (tanh),
+[3n, 4n) the output gate. sigmoid(a) = (1 + tanh(a/2)) / 2 never overflows.""",
+    wrong=(
+        Wrong(_order_ifog, "gate order i, f, o, g", "values of H_new", ""),
+        Wrong(_no_tanh_out, "H_new = O * C_new", "values of H_new", ""),
+        Wrong(_swap_fi, "forget and input gates swapped", "values of C_new", ""),
+    ),
+)

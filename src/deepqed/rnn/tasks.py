@@ -1,0 +1,189 @@
+r"""The adding problem and the training loop of the experiment (Section "The adding problem").
+
+Definition ``def-rnn-adding``: a sequence of length $T$ of pairs $x_t = (v_t, \mu_t)$ with values
+$v_t$ i.i.d. uniform on $[0, 1]$ and markers $\mu_t\in\{0, 1\}$, exactly two of them $1$: one at a
+position $p$ uniform in $\{1, \dots, \lfloor T/2\rfloor\}$, one at $q$ uniform in
+$\{\lfloor T/2\rfloor + 1, \dots, T\}$; the target is $y = v_p + v_q$.
+
+Model: a recurrent layer (:mod:`.elman` with tanh, or :mod:`.lstm`) read out linearly at the last
+step, $\hat y = H_T w + w_0\mathbf 1_m$ ($w\in\mathbb R^n$, $w_0\in\mathbb R$); objective the
+mean squared error $\mathcal L = \frac1m\|\hat y - y\|^2$; optimizer Adam (Algorithm
+``alg-rnn-adam``) on the gradient clipped by global norm (Definition ``def-rnn-clipping``).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from ._common import check_matrix
+from .elman import RNNParameters, clip_global_norm, init_rnn, rnn_backward, rnn_forward
+from .lstm import LSTMParameters, init_lstm, lstm_backward, lstm_forward
+
+__all__ = ["adding_problem", "AdamState", "adam_init", "adam_update", "model_loss",
+           "TrainResult", "train_adding", "MODELS"]
+
+#: The recurrent layers that :func:`train_adding` can train.
+MODELS = ("rnn", "lstm")
+
+
+def adding_problem(T: int, m: int, *, rng: np.random.Generator, dtype: Any = np.float64
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    r"""$m$ independent draws of Definition ``def-rnn-adding``.
+
+    Returns:
+        ``X`` of shape ``(T, m, 2)`` (``X[t-1, i] = (v_t, mu_t)`` of sample ``i``) and ``y`` of
+        shape ``(m,)``.
+    """
+    if not (isinstance(T, int) and T >= 2 and isinstance(m, int) and m >= 1):
+        raise ValueError(f"arguments 'T' and 'm' must be integers with T >= 2 and m >= 1, "
+                         f"got T = {T!r}, m = {m!r}")
+    half = T // 2
+    X = np.zeros((T, m, 2), dtype=dtype)
+    X[:, :, 0] = rng.uniform(0.0, 1.0, (T, m))
+    rows = np.arange(m)
+    p = rng.integers(0, half, m)            # 0-based p - 1
+    q = rng.integers(half, T, m)            # 0-based q - 1
+    X[p, rows, 1] = 1.0
+    X[q, rows, 1] = 1.0
+    y = (X[p, rows, 0] + X[q, rows, 0]).astype(dtype)
+    return X, y
+
+
+@dataclass(frozen=True)
+class AdamState:
+    """Adam's moments (one array per parameter array) and the step count $k$."""
+
+    M: tuple[np.ndarray, ...]
+    V: tuple[np.ndarray, ...]
+    k: int
+
+
+def adam_init(params: tuple[np.ndarray, ...]) -> AdamState:
+    """Zero moments, $k = 0$."""
+    return AdamState(tuple(np.zeros_like(p) for p in params),
+                     tuple(np.zeros_like(p) for p in params), 0)
+
+
+def adam_update(params: tuple[np.ndarray, ...], grads: tuple[np.ndarray, ...], state: AdamState,
+                *, alpha: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
+                eps: float = 1e-8) -> tuple[tuple[np.ndarray, ...], AdamState]:
+    r"""One step of Adam (Algorithm ``alg-rnn-adam``; Kingma and Ba 2015, Algorithm 1):
+
+    $M\leftarrow\beta_1M + (1-\beta_1)g$, $V\leftarrow\beta_2V + (1-\beta_2)g\odot g$,
+    $\theta\leftarrow\theta - \alpha\,\hat M/(\sqrt{\hat V} + \epsilon)$ with
+    $\hat M = M/(1-\beta_1^k)$, $\hat V = V/(1-\beta_2^k)$. Returns new arrays (pure).
+    """
+    k = state.k + 1
+    c1, c2 = 1.0 - beta1 ** k, 1.0 - beta2 ** k
+    new_p, new_M, new_V = [], [], []
+    for p, g, M, V in zip(params, grads, state.M, state.V, strict=True):
+        M = beta1 * M + (1.0 - beta1) * g
+        V = beta2 * V + (1.0 - beta2) * (g * g)
+        step = (M / c1) / (np.sqrt(V / c2) + eps)
+        new_p.append((p - alpha * step).astype(p.dtype))
+        new_M.append(M.astype(p.dtype))
+        new_V.append(V.astype(p.dtype))
+    return tuple(new_p), AdamState(tuple(new_M), tuple(new_V), k)
+
+
+def _layer(model: str) -> tuple[type, Callable[..., Any], Callable[..., Any]]:
+    if model == "rnn":
+        return (RNNParameters, lambda th, X: rnn_forward(th, X, activation="tanh"),
+                lambda th, f, X, G: rnn_backward(th, f, X, G))
+    if model == "lstm":
+        return LSTMParameters, lstm_forward, lstm_backward
+    raise ValueError(f"argument 'model' must be one of {MODELS}, got {model!r}")
+
+
+def model_loss(model: str, params: tuple[np.ndarray, ...], X: np.ndarray, y: np.ndarray,
+               *, gradient: bool = True) -> tuple[float, tuple[np.ndarray, ...] | None]:
+    r"""$\mathcal L = \frac1m\|H_Tw + w_0\mathbf 1_m - y\|^2$ and its gradient.
+
+    ``params`` $= (W, U, b, w, w_0)$ with ``w`` of shape ``(n,)`` and ``w0`` of shape ``(1,)``.
+    ``X`` has shape ``(T, m, d)``, ``y`` shape ``(m,)``. The gradient is Theorem ``thm-rnn-bptt``
+    (resp. ``thm-rnn-lstm-backward``) with $G_T = \frac2m(\hat y - y)w^\top$ and $G_t = 0$ for
+    $t < T$, and $(H_T^\top e, \mathbf 1_m^\top e)$ with $e = \frac2m(\hat y - y)$ for $(w, w_0)$.
+    """
+    cls, forward, backward = _layer(model)
+    theta = cls(*params[:3])
+    w, w0 = params[3], params[4]
+    fwd = forward(theta, X)
+    check_matrix("y", y, (X.shape[1],), theta.dtype)
+    check_matrix("w", w, (theta.n,), theta.dtype)
+    check_matrix("w0", w0, (1,), theta.dtype)
+    HT = fwd.H[-1]
+    r = HT @ w + w0[0] - y                                  # residuals, (m,)
+    m = y.shape[0]
+    value = float(r @ r) / m
+    if not gradient:
+        return value, None
+    G = np.zeros_like(fwd.H[1:])
+    e = (2.0 / m) * r
+    G[-1] = np.outer(e, w)
+    grad = backward(theta, fwd, X, G)
+    return value, (*grad.arrays(), HT.T @ e, np.array([e.sum()], dtype=w.dtype))
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """Training losses per step, test MSE at evaluation steps, final parameters, seconds."""
+
+    model: str
+    train_loss: np.ndarray
+    eval_steps: np.ndarray
+    test_loss: np.ndarray
+    params: tuple[np.ndarray, ...]
+    seconds: float
+
+
+def train_adding(model: str, *, T: int, n: int, m: int, steps: int, rng: np.random.Generator,
+                 alpha: float = 1e-2, tau: float = 1.0, eval_every: int = 100,
+                 m_test: int = 1000, dtype: Any = np.float32) -> TrainResult:
+    r"""Train ``model`` (``"rnn"``, tanh, or ``"lstm"``) on fresh batches of the adding problem.
+
+    Each step draws a batch of $m$ sequences, computes $\mathcal L$ and its gradient
+    (:func:`model_loss`), clips the gradient to global norm $\tau$ and takes an Adam step of size
+    $\alpha$. Every ``eval_every`` steps the MSE on one fixed test set of ``m_test`` sequences is
+    recorded. Initialisation: torch's uniform default, forget-gate bias $1$ for the LSTM.
+
+    The loop runs with one BLAS thread (``threadpoolctl``): its matrices are small (batch times
+    $4n$), and on a loaded machine BLAS threads that wait for a core cost more than they save
+    (measured: 10 times slower on 2 busy cores).
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _train(model, T=T, n=n, m=m, steps=steps, rng=rng, alpha=alpha, tau=tau,
+                      eval_every=eval_every, m_test=m_test, dtype=dtype)
+
+
+def _train(model: str, *, T: int, n: int, m: int, steps: int, rng: np.random.Generator,
+           alpha: float, tau: float, eval_every: int, m_test: int, dtype: Any) -> TrainResult:
+    if model == "rnn":
+        layer = init_rnn(2, n, rng=rng, dtype=dtype).arrays()
+    elif model == "lstm":
+        layer = init_lstm(2, n, rng=rng, dtype=dtype, forget_bias=1.0).arrays()
+    else:
+        _layer(model)
+    s = 1.0 / math.sqrt(n)
+    params = (*layer, rng.uniform(-s, s, n).astype(dtype), np.zeros(1, dtype=dtype))
+    X_test, y_test = adding_problem(T, m_test, rng=rng, dtype=dtype)
+    state = adam_init(params)
+    train, evals, tests = [], [], []
+    start = time.perf_counter()
+    for step in range(steps):
+        X, y = adding_problem(T, m, rng=rng, dtype=dtype)
+        value, grads = model_loss(model, params, X, y)
+        clipped, _ = clip_global_norm(grads, tau)
+        params, state = adam_update(params, clipped, state, alpha=alpha)
+        train.append(value)
+        if (step + 1) % eval_every == 0 or step + 1 == steps:
+            evals.append(step + 1)
+            tests.append(model_loss(model, params, X_test, y_test, gradient=False)[0])
+    return TrainResult(model, np.array(train), np.array(evals), np.array(tests), params,
+                       time.perf_counter() - start)

@@ -1,0 +1,54 @@
+"""GRU forward and backward (deepqed.rnn.gru) against torch.nn.GRU."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from deepqed import rnn
+from deepqed._validation import ShapeError
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gru_matches_torch(dtype):
+    rng = np.random.default_rng(0)
+    T, m, d, n = 8, 3, 2, 5
+    theta = rnn.init_gru(d, n, rng=rng, dtype=dtype)
+    X = rng.standard_normal((T, m, d)).astype(dtype)
+    H0 = rng.standard_normal((m, n)).astype(dtype)
+    G = rng.standard_normal((T, m, n)).astype(dtype)
+    fwd = rnn.gru_forward(theta, X, H0)
+    g = rnn.gru_backward(theta, fwd, X, G)
+    net = torch.nn.GRU(d, n).double()
+    with torch.no_grad():
+        net.weight_hh_l0.copy_(torch.tensor(theta.W.astype(np.float64)))
+        net.weight_ih_l0.copy_(torch.tensor(theta.U.astype(np.float64)))
+        net.bias_ih_l0.copy_(torch.tensor(theta.b.astype(np.float64)))
+        net.bias_hh_l0.zero_()
+        net.bias_hh_l0[2 * n:] = torch.tensor(theta.c.astype(np.float64))
+    h0 = torch.tensor(H0.astype(np.float64), requires_grad=True)
+    out, _ = net(torch.tensor(X.astype(np.float64)), h0[None])
+    L = (out * torch.tensor(G.astype(np.float64))).sum()
+    ref = torch.autograd.grad(L, [net.weight_hh_l0, net.weight_ih_l0, net.bias_ih_l0,
+                                  net.bias_hh_l0, h0])
+    tol = 1e-12 if dtype == np.float64 else 2e-5
+    np.testing.assert_allclose(fwd.output, out.detach().numpy(), rtol=tol, atol=tol)
+    ours = (g.W, g.U, g.b, g.c, g.H0)
+    refs = (ref[0], ref[1], ref[2], ref[3][2 * n:], ref[4])
+    for a, r in zip(ours, refs):
+        assert a.dtype == dtype
+        np.testing.assert_allclose(a, r.numpy(), rtol=tol, atol=tol)
+    # the r, z blocks of bias_hh get the same gradient as those of bias_ih (they are merged in b)
+    np.testing.assert_allclose(ref[3][:2 * n].numpy(), g.b[:2 * n], rtol=tol, atol=tol)
+
+
+def test_gru_validation():
+    rng = np.random.default_rng(1)
+    theta = rnn.init_gru(2, 3, rng=rng)
+    with pytest.raises(ShapeError, match="'c'"):
+        rnn.GRUParameters(theta.W, theta.U, theta.b, theta.c[:2])
+    with pytest.raises(TypeError, match="dtype"):
+        rnn.gru_forward(theta, rng.standard_normal((4, 1, 2)).astype(np.float32))
+    fwd = rnn.gru_forward(theta, rng.standard_normal((4, 1, 2)))
+    assert fwd.H.shape == (5, 1, 3) and fwd.Qn.shape == (4, 1, 3)

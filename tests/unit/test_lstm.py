@@ -1,0 +1,77 @@
+"""LSTM forward and backward (deepqed.rnn.lstm) against torch.nn.LSTM."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from deepqed import rnn
+from deepqed._validation import ShapeError
+
+
+def _torch(theta, X, H0, C0, G, GC):
+    net = torch.nn.LSTM(theta.d, theta.n).double()
+    with torch.no_grad():
+        net.weight_hh_l0.copy_(torch.tensor(theta.W.astype(np.float64)))
+        net.weight_ih_l0.copy_(torch.tensor(theta.U.astype(np.float64)))
+        net.bias_ih_l0.copy_(torch.tensor(theta.b.astype(np.float64)))
+        net.bias_hh_l0.zero_()
+    h0 = torch.tensor(H0.astype(np.float64), requires_grad=True)
+    c0 = torch.tensor(C0.astype(np.float64), requires_grad=True)
+    out, (_, cT) = net(torch.tensor(X.astype(np.float64)), (h0[None], c0[None]))
+    L = (out * torch.tensor(G.astype(np.float64))).sum() + (cT[0] * torch.tensor(
+        GC.astype(np.float64))).sum()
+    grads = torch.autograd.grad(L, [net.weight_hh_l0, net.weight_ih_l0, net.bias_ih_l0, h0, c0])
+    return out.detach().numpy(), [g.numpy() for g in grads]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_lstm_matches_torch_with_cell_gradient(dtype):
+    rng = np.random.default_rng(0)
+    T, m, d, n = 9, 3, 2, 5
+    theta = rnn.init_lstm(d, n, rng=rng, dtype=dtype, forget_bias=1.0)
+    X = rng.standard_normal((T, m, d)).astype(dtype)
+    H0, C0, GC = (rng.standard_normal((m, n)).astype(dtype) for _ in range(3))
+    G = rng.standard_normal((T, m, n)).astype(dtype)
+    fwd = rnn.lstm_forward(theta, X, H0, C0)
+    g = rnn.lstm_backward(theta, fwd, X, G, GC)
+    out, ref = _torch(theta, X, H0, C0, G, GC)
+    tol = 1e-12 if dtype == np.float64 else 2e-5
+    np.testing.assert_allclose(fwd.output, out, rtol=tol, atol=tol)
+    for a, r in zip((g.W, g.U, g.b, g.H0, g.C0), ref):
+        assert a.dtype == dtype
+        np.testing.assert_allclose(a, r, rtol=tol, atol=tol)
+
+
+def test_lstm_shapes_defaults_and_validation():
+    rng = np.random.default_rng(1)
+    theta = rnn.init_lstm(3, 4, rng=rng)
+    X = rng.standard_normal((5, 2, 3))
+    fwd = rnn.lstm_forward(theta, X)
+    assert fwd.H.shape == fwd.C.shape == (6, 2, 4) and fwd.gates.shape == (5, 2, 16)
+    assert not np.any(fwd.H[0]) and not np.any(fwd.C[0])
+    assert np.all((fwd.gates > 0) & (fwd.gates < 1) | (np.arange(16) // 4 == 2))
+    with pytest.raises(ShapeError, match="'W'"):
+        rnn.LSTMParameters(theta.W[:-1], theta.U, theta.b)
+    with pytest.raises(ShapeError, match="'C0'"):
+        rnn.lstm_forward(theta, X, C0=np.zeros((2, 3)))
+    with pytest.raises(ShapeError, match="'G'"):
+        rnn.lstm_backward(theta, fwd, X, np.zeros((5, 2, 3)))
+
+
+def test_lstm_large_preactivations_are_finite():
+    rng = np.random.default_rng(2)
+    theta = rnn.init_lstm(2, 3, rng=rng)
+    theta = rnn.LSTMParameters(theta.W * 1e3, theta.U * 1e3, theta.b * 1e3)
+    fwd = rnn.lstm_forward(theta, rng.standard_normal((4, 2, 2)) * 100)
+    assert np.all(np.isfinite(fwd.H)) and np.all(np.isfinite(fwd.C))
+
+
+def test_cell_path_products():
+    rng = np.random.default_rng(3)
+    theta = rnn.init_lstm(2, 3, rng=rng)
+    fwd = rnn.lstm_forward(theta, rng.standard_normal((6, 2, 2)))
+    P = rnn.cell_path_products(fwd, 1, 2)
+    np.testing.assert_allclose(P[-1], np.prod(fwd.gates[2:, 1, 3:6], axis=0), rtol=1e-14)
+    assert P.shape == (5, 3) and np.all(P[0] == 1)
