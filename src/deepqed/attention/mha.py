@@ -1,0 +1,195 @@
+r"""Multi-head attention in PyTorch's ``nn.MultiheadAttention`` parametrisation, forward/backward.
+
+Implements Definition `def-att-mha` and Proposition `prop-att-mha-backward`. Shapes (batch first):
+``X_q``: ``(B, n_q, d)`` queries' inputs, ``X_kv``: ``(B, n_k, d)`` keys'/values' inputs
+(``X_kv = X_q`` for self-attention), ``d`` = d_model, ``h`` heads of width ``d_h = d / h``.
+
+Parameters (:class:`MHAParameters`): ``W_in`` of shape ``(3d, d)`` is the stack
+$[W_Q; W_K; W_V]$ and ``b_in`` of shape ``(3d,)`` the stack $[b_Q; b_K; b_V]$, exactly torch's
+``in_proj_weight`` and ``in_proj_bias``; ``W_O`` ``(d, d)`` and ``b_O`` ``(d,)`` are
+``out_proj.weight`` and ``out_proj.bias``. Head $r$ uses rows $r d_h, \dots, (r+1)d_h - 1$ of
+$W_Q, W_K, W_V$.
+
+Mask convention: as in :mod:`.sdpa`, a boolean ``mask`` is ``True`` where attention is
+*allowed* (torch's ``nn.MultiheadAttention`` uses the opposite convention for boolean
+``attn_mask``: pass ``~mask`` there).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ._arrays import ShapeError, as_float_array, check_dtype_match
+from .sdpa import _backward, _forward
+
+__all__ = ["MHAParameters", "MHACache", "init_mha", "mha_forward", "mha_backward",
+           "mha_num_parameters"]
+
+
+@dataclass(frozen=True)
+class MHAParameters:
+    """$\\theta = (W_{in}, b_{in}, W_O, b_O)$ and the number of heads ``h``."""
+
+    W_in: np.ndarray   # (3d, d) = [W_Q; W_K; W_V]
+    b_in: np.ndarray   # (3d,)   = [b_Q; b_K; b_V]
+    W_O: np.ndarray    # (d, d)
+    b_O: np.ndarray    # (d,)
+    heads: int
+
+    def __post_init__(self) -> None:
+        as_float_array("W_O", self.W_O, ndim=2)
+        d = self.W_O.shape[0]
+        as_float_array("W_in", self.W_in, shape=(3 * d, d))
+        as_float_array("b_in", self.b_in, shape=(3 * d,))
+        as_float_array("W_O", self.W_O, shape=(d, d))
+        as_float_array("b_O", self.b_O, shape=(d,))
+        check_dtype_match(W_in=self.W_in, b_in=self.b_in, W_O=self.W_O, b_O=self.b_O)
+        if not isinstance(self.heads, int) or self.heads < 1 or d % self.heads:
+            raise ValueError(f"argument 'heads' must be a positive integer dividing d_model = {d}, "
+                             f"got {self.heads!r}")
+
+    @property
+    def d_model(self) -> int:
+        return self.W_O.shape[0]
+
+    @property
+    def W_Q(self) -> np.ndarray:
+        return self.W_in[: self.d_model]
+
+    @property
+    def W_K(self) -> np.ndarray:
+        return self.W_in[self.d_model: 2 * self.d_model]
+
+    @property
+    def W_V(self) -> np.ndarray:
+        return self.W_in[2 * self.d_model:]
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        return (self.W_in, self.b_in, self.W_O, self.b_O)
+
+
+def mha_num_parameters(d: int, heads: int) -> int:
+    r"""$4d^2 + 4d$ (Proposition `prop-att-mha-cost`); independent of the number of heads."""
+    if d % heads:
+        raise ValueError(f"heads = {heads} must divide d = {d}")
+    return 4 * d * d + 4 * d
+
+
+def init_mha(d: int, heads: int, *, rng: np.random.Generator, dtype: Any = np.float64,
+             bias_scale: float = 0.1) -> MHAParameters:
+    r"""Weights with entries $\mathcal N(0, 1/d)$, biases $\mathcal N(0, \text{bias\_scale}^2)$."""
+    def draw(*shape: int, scale: float) -> np.ndarray:
+        return (scale * rng.standard_normal(shape)).astype(dtype)
+    return MHAParameters(draw(3 * d, d, scale=d ** -0.5), draw(3 * d, scale=bias_scale),
+                         draw(d, d, scale=d ** -0.5), draw(d, scale=bias_scale), heads)
+
+
+@dataclass(frozen=True)
+class MHACache:
+    """What the backward pass needs: inputs, per-head Q, K, V ``(B, h, n, d_h)``, weights P
+    ``(B, h, n_q, n_k)`` and the concatenated heads C ``(B, n_q, d)``."""
+
+    X_q: np.ndarray
+    X_kv: np.ndarray | None   # None for self-attention (X_kv = X_q)
+    Q: np.ndarray
+    K: np.ndarray
+    V: np.ndarray
+    P: np.ndarray
+    C: np.ndarray
+
+
+def _split(T: np.ndarray, h: int) -> np.ndarray:
+    """(B, n, d) -> (B, h, n, d_h), a view."""
+    B, n, d = T.shape
+    return T.reshape(B, n, h, d // h).transpose(0, 2, 1, 3)
+
+
+def mha_forward(theta: MHAParameters, X_q: Any, X_kv: Any = None, *, mask: Any = None,
+                causal: bool = False) -> tuple[np.ndarray, MHACache]:
+    r"""$\operatorname{MHA}(X_q, X_{kv}) = \operatorname{concat}_r(O_r)\,W_O^\top + \mathbf 1 b_O^\top$
+    with $O_r = \operatorname{Attn}(X_qW_{Q,r}^\top + \mathbf 1 b_{Q,r}^\top, \dots)$
+    (Definition `def-att-mha`).
+
+    Arguments:
+        theta: the parameters. X_q: ``(B, n_q, d)``. X_kv: ``(B, n_k, d)`` or ``None``
+            (self-attention). mask, causal: as in :func:`.sdpa.sdpa_forward`, broadcast over the
+            batch and the heads.
+
+    Returns:
+        ``(Y, cache)``, ``Y`` of shape ``(B, n_q, d)``.
+    """
+    d, h = theta.d_model, theta.heads
+    as_float_array("X_q", X_q, ndim=3, nonempty=True)
+    if X_q.shape[-1] != d:
+        raise ShapeError(f"argument 'X_q' must have shape (B, n_q, {d}), got shape {X_q.shape}")
+    check_dtype_match(X_q=X_q, W_in=theta.W_in)
+    B, n_q, _ = X_q.shape
+    if X_kv is None:
+        QKV = X_q.reshape(B * n_q, d) @ theta.W_in.T          # one product for Q, K, V
+        QKV += theta.b_in
+        QKV = QKV.reshape(B, n_q, 3, h, d // h).transpose(2, 0, 3, 1, 4)  # (3, B, h, n, d_h)
+        Q, K, V = QKV[0], QKV[1], QKV[2]
+    else:
+        as_float_array("X_kv", X_kv, shape=(B, None, d), nonempty=True)
+        check_dtype_match(X_q=X_q, X_kv=X_kv)
+        Q = _split(X_q @ theta.W_Q.T + theta.b_in[:d], h)
+        KV = X_kv.reshape(-1, d) @ theta.W_in[d:].T
+        KV += theta.b_in[d:]
+        KV = KV.reshape(B, X_kv.shape[1], 2, h, d // h).transpose(2, 0, 3, 1, 4)
+        K, V = KV[0], KV[1]
+    C = np.empty((B, n_q, d), dtype=X_q.dtype)                 # the heads, concatenated:
+    _, P = _forward(Q, K, V, mask, causal,                      # O_r is written into C E_r
+                    out=C.reshape(B, n_q, h, d // h).transpose(0, 2, 1, 3))
+    Y = C.reshape(B * n_q, d) @ theta.W_O.T
+    Y += theta.b_O
+    return Y.reshape(B, n_q, d), MHACache(X_q, X_kv, Q, K, V, P, C)
+
+
+def mha_backward(theta: MHAParameters, cache: MHACache, dY: Any
+                 ) -> tuple[MHAParameters, np.ndarray, np.ndarray | None]:
+    r"""Gradients of $\mathcal L(Y)$ for $Y = \operatorname{MHA}(X_q, X_{kv})$
+    (Proposition `prop-att-mha-backward`).
+
+    Arguments:
+        theta, cache: as returned by :func:`mha_forward`. dY: ``(B, n_q, d)``, $\nabla_Y\mathcal L$.
+
+    Returns:
+        ``(dtheta, dX_q, dX_kv)``: gradients in an :class:`MHAParameters`, ``(B, n_q, d)``, and
+        ``(B, n_k, d)`` (``None`` for self-attention, whose whole input gradient is ``dX_q``).
+    """
+    X_q, C = cache.X_q, cache.C
+    B, n_q, d = X_q.shape
+    h = theta.heads
+    as_float_array("dY", dY, shape=(B, n_q, d))
+    check_dtype_match(dY=dY, X_q=X_q)
+    dY2 = dY.reshape(B * n_q, d)
+    dW_O = dY2.T @ C.reshape(B * n_q, d)
+    db_O = dY2.sum(axis=0)
+    dO = _split((dY2 @ theta.W_O).reshape(B, n_q, d), h)
+    dh = d // h
+    if cache.X_kv is None:
+        # dQ, dK, dV are written into one (B n, 3d) array in the layout of [Q, K, V]
+        dQKV = np.empty((B, n_q, 3, h, dh), dtype=X_q.dtype)
+        views = dQKV.transpose(2, 0, 3, 1, 4)
+        _backward(dO, cache.Q, cache.K, cache.V, cache.P, out=(views[0], views[1], views[2]))
+        dQKV = dQKV.reshape(B * n_q, 3 * d)
+        X2 = X_q.reshape(B * n_q, d)
+        dW_in = dQKV.T @ X2
+        db_in = dQKV.sum(axis=0)
+        dX_q = (dQKV @ theta.W_in).reshape(B, n_q, d)
+        dX_kv = None
+    else:
+        dQ, dK, dV = _backward(dO, cache.Q, cache.K, cache.V, cache.P)
+        X_kv = cache.X_kv
+        n_k = X_kv.shape[1]
+        dQ2 = dQ.transpose(0, 2, 1, 3).reshape(B * n_q, d)
+        dKV = np.stack((dK, dV)).transpose(1, 3, 0, 2, 4).reshape(B * n_k, 2 * d)
+        Xkv2 = X_kv.reshape(B * n_k, d)
+        dW_in = np.concatenate((dQ2.T @ X_q.reshape(B * n_q, d), dKV.T @ Xkv2))
+        db_in = np.concatenate((dQ2.sum(axis=0), dKV.sum(axis=0)))
+        dX_q = (dQ2 @ theta.W_Q).reshape(B, n_q, d)
+        dX_kv = (dKV @ theta.W_in[d:]).reshape(B, n_k, d)
+    return MHAParameters(dW_in, db_in, dW_O, db_O, h), dX_q, dX_kv
