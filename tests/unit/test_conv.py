@@ -1,0 +1,160 @@
+"""Unit tests of ``deepqed.cnn.conv`` and ``deepqed.cnn.im2col``: values against loops written from
+the definition and against torch, shapes, dtypes, validation, and Hypothesis properties."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from deepqed import cnn
+from deepqed._validation import ShapeError
+
+
+def loops_conv(X, W, b, s, p, d, mode="zeros"):
+    """Equation (eq-cnn-xcorr) entry by entry (float64)."""
+    m, C, n1, n2 = X.shape
+    Co, _, k1, k2 = W.shape
+    if mode == "zeros":
+        Xp = np.pad(X, ((0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])))
+    else:
+        Xp = np.pad(X, ((0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])), mode="wrap")
+    o1 = (n1 + 2 * p[0] - d[0] * (k1 - 1) - 1) // s[0] + 1
+    o2 = (n2 + 2 * p[1] - d[1] * (k2 - 1) - 1) // s[1] + 1
+    Z = np.zeros((m, Co, o1, o2))
+    for mu, o, i, j in np.ndindex(m, Co, o1, o2):
+        Z[mu, o, i, j] = b[o] + sum(W[o, c, a, e] * Xp[mu, c, s[0] * i + d[0] * a, s[1] * j + d[1] * e]
+                                    for c in range(C) for a in range(k1) for e in range(k2))
+    return Z
+
+
+@st.composite
+def conv_problems(draw, modes=("zeros", "circular")):
+    k1, k2 = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    d = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
+    p = (draw(st.integers(0, 2)), draw(st.integers(0, 2)))
+    s = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    mode = draw(st.sampled_from(modes))
+    lo1 = max(1, d[0] * (k1 - 1) + 1 - 2 * p[0], p[0] if mode == "circular" else 1)
+    lo2 = max(1, d[1] * (k2 - 1) + 1 - 2 * p[1], p[1] if mode == "circular" else 1)
+    n1, n2 = draw(st.integers(lo1, lo1 + 5)), draw(st.integers(lo2, lo2 + 5))
+    m, C, Co = draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal((m, C, n1, n2)), rng.standard_normal((Co, C, k1, k2)),
+            rng.standard_normal(Co), s, p, d, mode)
+
+
+@settings(max_examples=30, deadline=None)
+@given(conv_problems())
+def test_conv2d_matches_loops(problem):
+    X, W, b, s, p, d, mode = problem
+    Z = cnn.conv2d(X, W, b, stride=s, padding=p, dilation=d, padding_mode=mode)
+    np.testing.assert_allclose(Z, loops_conv(X, W, b, s, p, d, mode), rtol=1e-12, atol=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(conv_problems())
+def test_adjoint_identity_and_backward_consistency(problem):
+    X, W, b, s, p, d, mode = problem
+    kw = dict(stride=s, padding=p, dilation=d, padding_mode=mode)
+    Z, cache = cnn.conv2d_forward(X, W, None, **kw)
+    Y = np.random.default_rng(0).standard_normal(Z.shape)
+    rho = tuple((n + 2 * pp - dd * (k - 1) - 1) % ss for n, pp, dd, k, ss in
+                zip(X.shape[2:], p, d, W.shape[2:], s))
+    KsY = cnn.conv_transpose2d(Y, W, output_padding=rho, **kw)
+    assert np.isclose(np.sum(Z * Y), np.sum(X * KsY), rtol=1e-10, atol=1e-10)
+    dX, dW, db = cnn.conv2d_backward(Y, W, cache)
+    np.testing.assert_allclose(dX, KsY, rtol=1e-12, atol=1e-12)      # dX = K* Delta
+    assert np.isclose(np.sum(dW * W), np.sum(Z * Y), rtol=1e-10, atol=1e-10)  # Z is linear in W
+
+
+@settings(max_examples=40, deadline=None)
+@given(conv_problems(modes=("zeros",)))
+def test_im2col_col2im_adjoint(problem):
+    X, W, _, s, p, d, _ = problem
+    k = W.shape[2:]
+    cols = cnn.im2col(X, k, stride=s, padding=p, dilation=d)
+    M = np.random.default_rng(1).standard_normal(cols.shape)
+    back = cnn.col2im(M, X.shape, k, stride=s, padding=p, dilation=d)
+    assert np.isclose(np.sum(cols * M), np.sum(X * back), rtol=1e-10, atol=1e-10)
+
+
+def test_pad_and_its_adjoint():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((2, 3, 4, 5))
+    for mode, npmode in (("zeros", "constant"), ("circular", "wrap")):
+        Xp = cnn.pad(X, (2, 3), mode)
+        np.testing.assert_array_equal(Xp, np.pad(X, ((0, 0), (0, 0), (2, 2), (3, 3)), mode=npmode))
+        G = rng.standard_normal(Xp.shape)
+        assert np.isclose(np.sum(Xp * G), np.sum(X * cnn.pad_adjoint(G, (4, 5), (2, 3), mode)))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dtypes_are_kept(dtype):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((2, 3, 6, 6)).astype(dtype)
+    W = rng.standard_normal((4, 3, 3, 3)).astype(dtype)
+    b = rng.standard_normal(4).astype(dtype)
+    Z, cache = cnn.conv2d_forward(X, W, b, padding=1)
+    grads = cnn.conv2d_backward(np.ones_like(Z), W, cache)
+    assert Z.dtype == dtype and all(g.dtype == dtype for g in grads)
+    assert cnn.conv_transpose2d(Z, W, padding=1).dtype == dtype
+    ref = F.conv2d(torch.tensor(X.astype(np.float64)), torch.tensor(W.astype(np.float64)),
+                   torch.tensor(b.astype(np.float64)), padding=1).numpy()
+    np.testing.assert_allclose(Z, ref, rtol=1e-4 if dtype == np.float32 else 1e-12, atol=1e-4)
+
+
+def test_need_dX_false_skips_the_input_gradient():
+    rng = np.random.default_rng(0)
+    X, W = rng.standard_normal((1, 2, 5, 5)), rng.standard_normal((3, 2, 3, 3))
+    Z, cache = cnn.conv2d_forward(X, W)
+    dX, dW, db = cnn.conv2d_backward(np.ones_like(Z), W, cache, need_dX=False)
+    assert dX is None and dW.shape == W.shape and db.shape == (3,)
+
+
+def test_output_size_formula_and_errors():
+    assert cnn.output_size(32, 5, 2, 2, 1) == 16
+    assert cnn.output_size(32, 5, 2, 2, 2) == 14
+    assert cnn.output_size(7, 3) == 5
+    with pytest.raises(ValueError, match="dilated kernel"):
+        cnn.output_size(3, 3, 1, 0, 2)
+    with pytest.raises(ValueError, match="'stride'"):
+        cnn.output_size(3, 3, 0)
+
+
+def test_validation_errors_name_the_argument():
+    rng = np.random.default_rng(0)
+    X, W = rng.standard_normal((1, 2, 5, 5)), rng.standard_normal((3, 2, 3, 3))
+    with pytest.raises(ValueError, match="C_in = 2"):
+        cnn.conv2d(X, rng.standard_normal((3, 4, 3, 3)))
+    with pytest.raises(ShapeError, match="'X'"):
+        cnn.conv2d(X[0], W)
+    with pytest.raises(ShapeError, match="'b'"):
+        cnn.conv2d(X, W, np.zeros(2))
+    with pytest.raises(TypeError, match="same dtype"):
+        cnn.conv2d(X.astype(np.float32), W)
+    with pytest.raises(TypeError, match="dtype float32 or float64"):
+        cnn.conv2d(X.astype(np.int64), W)
+    with pytest.raises(ValueError, match="padding_mode"):
+        cnn.conv2d(X, W, padding_mode="reflect")
+    with pytest.raises(ValueError, match="circular padding"):
+        cnn.conv2d(X, W, padding=6, padding_mode="circular")
+    with pytest.raises(ValueError, match="'stride'"):
+        cnn.conv2d(X, W, stride=0)
+    with pytest.raises(ValueError, match="contains NaN"):
+        cnn.conv2d(np.full_like(X, np.nan), W)
+    with pytest.raises(TypeError, match="numpy.ndarray"):
+        cnn.conv2d(torch.tensor(X), W)
+    Z, cache = cnn.conv2d_forward(X, W)
+    with pytest.raises(ShapeError, match="'G'"):
+        cnn.conv2d_backward(np.ones((1, 3, 2, 2)), W, cache)
+
+
+def test_counts():
+    c = cnn.conv2d_counts(128, 3, 64, 32, 32, 5, stride=2, padding=2)
+    assert c == {"parameters": 4864, "forward": 157_286_400, "backward": 314_572_800,
+                 "bias_adds": 128 * 64 * 16 * 16}
