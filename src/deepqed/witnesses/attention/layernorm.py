@@ -42,8 +42,10 @@ def layernorm_jacobian_and_backward(rng: np.random.Generator, *,
                                     jacobian=attention.layernorm_jacobian,
                                     backward=attention.layernorm_backward) -> Figures:
     """Closed-form Jacobian vs ``torch.autograd.functional.jacobian`` of ``F.layer_norm``; J 1 = 0;
-    backward (dX, dgamma, dbeta) vs torch autograd; with eps = 0, LN(a x + c 1) = LN(x) for a > 0
-    and the bracket I - 11^T/n - x_hat x_hat^T/n is an orthogonal projection of rank n - 2."""
+    backward (dX, dgamma, dbeta) vs torch autograd; LN(x + c 1) = LN(x) for the drawn eps; with
+    eps = 0, LN(a x + c 1) = LN(x) for a > 0, J x = 0 and the bracket I - 11^T/n - x_hat x_hat^T/n
+    is an orthogonal projection of rank n - 2; with eps > 0, J x = eps/(sigma^2 + eps) gamma x_hat
+    (the torch Jacobian, so scale invariance fails)."""
     errors = []
     for _ in range(6):
         n = int(rng.integers(3, 9))
@@ -65,6 +67,14 @@ def layernorm_jacobian_and_backward(rng: np.random.Generator, *,
         grads = torch.autograd.grad(ref, t, torch.from_numpy(dY))
         errors.append(relative_error(ours, [g.numpy() for g in grads]))
         a, c = float(rng.uniform(0.1, 10)), float(rng.standard_normal())
+        Ye, _ = attention.layernorm_forward(x, gamma, beta, eps)
+        Yc, _ = attention.layernorm_forward(x + c, gamma, beta, eps)
+        errors.append(relative_error([Yc], [Ye]))                 # shift invariance, any eps
+        sigma2 = float(np.var(x))
+        x_hat = (x - x.mean()) / np.sqrt(sigma2 + eps)
+        # J x = eps/(sigma^2 + eps) gamma x_hat (0 at eps = 0), error on the scale of |J| |x|
+        errors.append(float(np.max(np.abs(Jt @ x - eps / (sigma2 + eps) * gamma * x_hat)))
+                      / (float(np.max(np.abs(Jt))) * float(np.sum(np.abs(x)))))
         Y0, _ = attention.layernorm_forward(x, gamma, beta, 0.0)
         Y1, _ = attention.layernorm_forward(a * x + c, gamma, beta, 0.0)
         errors.append(relative_error([Y1], [Y0]))
@@ -72,8 +82,9 @@ def layernorm_jacobian_and_backward(rng: np.random.Generator, *,
         errors.append(float(np.max(np.abs(Pi @ Pi - Pi))) + float(np.max(np.abs(Pi - Pi.T))))
         errors.append(abs(np.trace(Pi) - (n - 2)))
     return Figures(6, nan_max(errors), 1e-12,
-                   "Jacobian and backward vs torch autograd (relative), J 1 = 0, shift/scale "
-                   "invariance at eps = 0, projection identities, float64")
+                   "Jacobian and backward vs torch autograd (relative), J 1 = 0, shift "
+                   "invariance, scale invariance and J x = 0 at eps = 0, J x for eps > 0, "
+                   "projection identities, float64")
 
 
 CLAIMS = (

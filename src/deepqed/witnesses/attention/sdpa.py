@@ -120,8 +120,10 @@ def sdpa_backward_matches_autograd(rng: np.random.Generator, *,
 @single_threaded
 def attention_permutation_equivariance(rng: np.random.Generator, *,
                                        forward=attention.sdpa_forward) -> Figures:
-    """Attn(PX W_Q, PX W_K, PX W_V) = P Attn(X ...) for random permutations P (self-attention);
-    cross-attention output unchanged when keys and values are permuted jointly (float64)."""
+    """Attn(PX W_Q, PX W_K, PX W_V) = P Attn(X ...) for random permutations P (self-attention),
+    without mask and with a boolean mask M replaced by P M P^T; cross-attention output unchanged
+    when keys and values are permuted jointly (without mask, and with M replaced by M P^T)
+    (float64)."""
     errors = []
     for _ in range(6):
         B, n, d = int(rng.integers(1, 3)), int(rng.integers(2, 8)), int(rng.integers(1, 6))
@@ -132,21 +134,32 @@ def attention_permutation_equivariance(rng: np.random.Generator, *,
         Xp = X[:, perm]
         Op, _ = forward(Xp @ W_Q.T, Xp @ W_K.T, Xp @ W_V.T)
         errors.append(relative_error([Op], [O[:, perm]]))
-        Q = rng.standard_normal((B, int(rng.integers(1, 5)), d))
+        keep = rng.random((n, n)) < 0.6               # a mask, some rows possibly fully masked
+        O, _ = forward(X @ W_Q.T, X @ W_K.T, X @ W_V.T, mask=keep)
+        Op, _ = forward(Xp @ W_Q.T, Xp @ W_K.T, Xp @ W_V.T, mask=keep[perm][:, perm])
+        errors.append(relative_error([Op], [O[:, perm]]))
+        n_q = int(rng.integers(1, 5))
+        Q = rng.standard_normal((B, n_q, d))
         K, V = rng.standard_normal((B, n, d)), rng.standard_normal((B, n, 3))
         O1, _ = forward(Q, K, V)
         O2, _ = forward(Q, K[:, perm], V[:, perm])
         errors.append(relative_error([O2], [O1]))
+        keep = rng.random((n_q, n)) < 0.6
+        O1, _ = forward(Q, K, V, mask=keep)
+        O2, _ = forward(Q, K[:, perm], V[:, perm], mask=keep[:, perm])
+        errors.append(relative_error([O2], [O1]))
     return Figures(6, nan_max(errors), 1e-13,
-                   "relative error between Attn(PX) and P Attn(X), and between cross-attention "
-                   "with jointly permuted and original keys/values, float64")
+                   "relative error between Attn(PX) and P Attn(X) (no mask; mask P M P^T), and "
+                   "between cross-attention with jointly permuted and original keys/values (no "
+                   "mask; mask M P^T), float64")
 
 
 @single_threaded
 def masked_positions_get_no_weight_or_gradient(rng: np.random.Generator, *,
                                                forward=attention.sdpa_forward) -> Figures:
     """Masked weights are exactly 0; a key masked for every query gets dK = dV = 0 (ours and torch
-    autograd through ``F.scaled_dot_product_attention``); a fully masked row gives output 0;
+    autograd through ``F.scaled_dot_product_attention``); a fully masked row gives output 0 and
+    dQ row 0;
     causal: perturbing inputs at positions > t leaves outputs <= t unchanged."""
     errors = []
     for _ in range(5):
@@ -163,6 +176,7 @@ def masked_positions_get_no_weight_or_gradient(rng: np.random.Generator, *,
         dQ, dK, dV = attention.sdpa_backward(U, Q, K, V, P)
         errors.append(float(np.max(np.abs(dK[..., -1, :]))))             # zero gradient
         errors.append(float(np.max(np.abs(dV[..., -1, :]))))
+        errors.append(float(np.max(np.abs(dQ[..., 0, :]))) if n_q > 1 else 0.0)  # masked query
         Kt = torch.from_numpy(K).requires_grad_()
         Vt = torch.from_numpy(V).requires_grad_()
         ref = F.scaled_dot_product_attention(torch.from_numpy(Q), Kt, Vt,
@@ -181,7 +195,7 @@ def masked_positions_get_no_weight_or_gradient(rng: np.random.Generator, *,
         errors.append(float(np.max(np.abs(O1[:, : t + 1] - O2[:, : t + 1]))))
         errors.append(0.0 if float(np.max(np.abs(O1[:, t + 1:] - O2[:, t + 1:]))) > 0 else 1.0)
     return Figures(5, nan_max(errors), 0.0,
-                   "exact zeros: masked weights, fully masked output rows, dK and dV of a "
+                   "exact zeros: masked weights, fully masked output and dQ rows, dK and dV of a "
                    "never-attended key (ours and torch autograd), causal outputs <= t under "
                    "changes after t (and a change after t does change later outputs)")
 
