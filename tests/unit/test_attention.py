@@ -162,3 +162,30 @@ def test_residual_stack_jacobian_matches_finite_differences():
                 for e in np.eye(4)]
         np.testing.assert_allclose(J, np.stack(cols, axis=1), atol=1e-8)
     assert all(math.isclose(np.linalg.norm(W, 2), e) for W, e in zip(Ws, [0.5, 0.3, 0.9]))
+
+
+def test_mha_per_sample_mask_applies_to_its_sample_only():
+    """A mask of shape (B, n_q, n_k) masks each sample with its own mask, for every head."""
+    from deepqed import attention
+    rng = np.random.default_rng(5)
+    B, n, d, h = 3, 5, 8, 2
+    theta = attention.init_mha(d, h, rng=rng)
+    X = rng.standard_normal((B, n, d))
+    mask = rng.random((B, n, n)) < 0.7
+    mask[:, :, 0] = True
+    Y, _ = attention.mha_forward(theta, X, mask=mask)
+    for b in range(B):
+        Yb, _ = attention.mha_forward(theta, X[b:b + 1], mask=mask[b])
+        np.testing.assert_allclose(Y[b], Yb[0], rtol=1e-12, atol=1e-12)
+
+
+def test_mha_rejects_a_mask_of_the_wrong_shape():
+    from deepqed import attention
+    from deepqed._validation import ShapeError
+    rng = np.random.default_rng(6)
+    theta = attention.init_mha(8, 2, rng=rng)
+    X = rng.standard_normal((3, 5, 8))
+    with pytest.raises(ShapeError, match=r"'mask'.*got shape \(2, 5, 5\)"):
+        attention.mha_forward(theta, X, mask=np.ones((2, 5, 5), bool))
+    with pytest.raises(ValueError, match="positive"):
+        attention.mha_num_parameters(8, 0)

@@ -73,6 +73,8 @@ class MHAParameters:
 
 def mha_num_parameters(d: int, heads: int) -> int:
     r"""$4d^2 + 4d$ (Proposition `prop-att-mha-cost`); independent of the number of heads."""
+    if d < 1 or heads < 1:
+        raise ValueError(f"d and heads must be positive integers, got d = {d}, heads = {heads}")
     if d % heads:
         raise ValueError(f"heads = {heads} must divide d = {d}")
     return 4 * d * d + 4 * d
@@ -115,8 +117,9 @@ def mha_forward(theta: MHAParameters, X_q: Any, X_kv: Any = None, *, mask: Any =
 
     Arguments:
         theta: the parameters. X_q: ``(B, n_q, d)``. X_kv: ``(B, n_k, d)`` or ``None``
-            (self-attention). mask, causal: as in :func:`.sdpa.sdpa_forward`, broadcast over the
-            batch and the heads.
+            (self-attention). mask, causal: as in :func:`.sdpa.sdpa_forward`; ``mask`` of shape
+            ``(n_q, n_k)`` (the same for every sample and head), ``(B, n_q, n_k)`` (one per
+            sample, the same for every head) or ``(B or 1, h or 1, n_q, n_k)``.
 
     Returns:
         ``(Y, cache)``, ``Y`` of shape ``(B, n_q, d)``.
@@ -140,6 +143,16 @@ def mha_forward(theta: MHAParameters, X_q: Any, X_kv: Any = None, *, mask: Any =
         KV += theta.b_in[d:]
         KV = KV.reshape(B, X_kv.shape[1], 2, h, d // h).transpose(2, 0, 3, 1, 4)
         K, V = KV[0], KV[1]
+    if mask is not None:
+        mask = np.asarray(mask)
+        n_k, given = K.shape[-2], mask.shape
+        if mask.ndim == 3:                                     # one mask per sample: add the
+            mask = mask[:, None]                               # head axis
+        ok = mask.ndim in (2, 4) and mask.shape[-2:] == (n_q, n_k) and (
+            mask.ndim == 2 or (mask.shape[0] in (1, B) and mask.shape[1] in (1, h)))
+        if not ok:
+            raise ShapeError(f"argument 'mask' must have shape ({n_q}, {n_k}), ({B}, {n_q}, {n_k})"
+                             f" or ({B} or 1, {h} or 1, {n_q}, {n_k}), got shape {given}")
     C = np.empty((B, n_q, d), dtype=X_q.dtype)                 # the heads, concatenated:
     _, P = _forward(Q, K, V, mask, causal,                      # O_r is written into C E_r
                     out=C.reshape(B, n_q, h, d // h).transpose(0, 2, 1, 3))
