@@ -45,14 +45,17 @@ def sdpa_backward_dK_unscaled(dO, Q, K, V, P):
     return dQ, dK * math.sqrt(Q.shape[-1]), dV
 
 
-@pytest.mark.parametrize(("witness", "kwargs"), [
+SDPA_BROKEN = [
     (W_sdpa.sdpa_matches_torch, {"forward": sdpa_without_scale}),
     (W_sdpa.sdpa_matches_torch, {"forward": sdpa_ignoring_mask}),
     (W_sdpa.softmax_backward_matches_autograd, {"backward": softmax_backward_unweighted}),
     (W_sdpa.sdpa_backward_matches_autograd, {"backward": sdpa_backward_dK_unscaled}),
     (W_sdpa.attention_permutation_equivariance, {"forward": sdpa_with_positions}),
     (W_sdpa.masked_positions_get_no_weight_or_gradient, {"forward": sdpa_ignoring_mask}),
-], ids=["no-scale", "no-mask", "softmax-unweighted", "dK-unscaled", "positions", "mask-ignored"])
+]
+
+
+@pytest.mark.parametrize(("witness", "kwargs"), SDPA_BROKEN, ids=["no-scale", "no-mask", "softmax-unweighted", "dK-unscaled", "positions", "mask-ignored"])
 def test_sdpa_witnesses_fail_on_broken_code(witness, kwargs):
     assert _fails(witness(np.random.default_rng(0), **kwargs))
 
@@ -150,3 +153,29 @@ def test_block_witnesses_fail_on_broken_code():
     assert _fails(W_block.block_matches_torch(rng(0), forward=block_post_ln))
     assert _fails(W_block.block_backward_matches_autograd(rng(0),
                                                           backward=block_backward_without_skip))
+
+
+#: (witness, broken implementation): read by test_witnesses.py, which checks that every witness
+#: of the book is shown to fail somewhere (the tests above assert that each one fails).
+def singular_values_scaled(M):
+    """Singular values off by a factor 1.5."""
+    return 1.5 * np.linalg.svd(M, compute_uv=False)
+
+
+def test_singular_value_witness_fails_on_broken_svd():
+    assert _fails(W_res.perturbed_identity_singular_values(
+        np.random.default_rng(0), singular_values=singular_values_scaled))
+
+
+BROKEN = SDPA_BROKEN + [
+    (W_res.perturbed_identity_singular_values, {"singular_values": singular_values_scaled}),
+    (W_mha.mha_matches_torch, {"forward": mha_heads_interleaved}),
+    (W_mha.mha_backward_matches_autograd, {"backward": mha_backward_without_output_bias}),
+    (W_mha.mha_parameter_count, {"count": lambda d, h: 4 * d * d}),
+    (W_ln.layernorm_matches_torch, {"forward": layernorm_unbiased}),
+    (W_ln.layernorm_jacobian_and_backward, {"jacobian": layernorm_jacobian_without_xhat}),
+    (W_res.residual_stack_singular_values, {"jacobian": stack_jacobian_without_identity}),
+    (W_res.plain_stack_singular_values, {"jacobian": stack_jacobian_transposed}),
+    (W_block.block_matches_torch, {"forward": block_post_ln}),
+    (W_block.block_backward_matches_autograd, {"backward": block_backward_without_skip}),
+]

@@ -95,8 +95,20 @@ def feature_ridge_lambda_unscaled(Phi, y, lam):
     return kernels.feature_ridge(Phi, y, lam / Phi.shape[0])
 
 
+def inner_shifted(u, v):
+    """An inner product off by a constant: K is then no Gram matrix of the features."""
+    return float(np.dot(u, v)) - 0.5
+
+
+def cos_plus_sin(t):
+    """A profile that is not even: sum_k a_k (cos + sin)(w_k^T Delta) is not a PSD kernel."""
+    return np.cos(t) + np.sin(t) - 0.2
+
+
 BROKEN = [
     (W_psd.gram_matches_sklearn, {"gram": gram_unsquared_gaussian}),
+    (W_psd.feature_map_gram_is_psd, {"inner": inner_shifted}),
+    (W_rff.bochner_measures_give_psd, {"profile": cos_plus_sin}),
     (W_psd.gram_matches_sklearn, {"gram": gram_cho_saul}),
     (W_psd.gram_matches_sklearn, {"gram": gram_laplacian_l2}),
     (W_psd.schur_product_is_psd, {"product": np.subtract}),

@@ -47,6 +47,10 @@ def _gd_mean_gradient(X, y, eta, steps, w0=None):
     return linear.gd_least_squares(X, y, eta / X.shape[0], steps, w0)
 
 
+def _gd_half_step(X, y, eta, steps, w0=None):
+    return linear.gd_least_squares(X, y, 0.5 * eta, steps, w0)
+
+
 def _gd_late(X, y, eta, steps, w0=None):
     """Returns w_1, ..., w_{T+1} labelled as w_0, ..., w_T (an off-by-one)."""
     return linear.gd_least_squares(X, y, eta, steps + 1, w0)[1:]
@@ -124,6 +128,7 @@ BROKEN = [
     (W_ridge.bias_covariance_monte_carlo, "ridge_covariance", _ridge_cov_squared_sigma),
     (W_ridge.tradeoff_monotone, "ridge_bias_variance", _bias_variance_swapped),
     (W_gd.gd_vs_torch_autograd, "gd_least_squares", _gd_mean_gradient),
+    (W_gd.gd_rate, "gd_least_squares", _gd_half_step),
     (W_gd.gd_converges, "gd_least_squares", _gd_ignores_w0),
     (W_gd.gd_implicit_bias, "gd_least_squares", _gd_mean_gradient),
     (W_gd.gd_spectral_filter, "gd_least_squares", _gd_late),

@@ -85,7 +85,14 @@ def _first_order_pair_any(alpha, y, K, C):
     return 0, 1
 
 
+def _dual_function_without_half(A, q, B, c, lam):
+    v = q + B.T @ lam
+    return -v @ np.linalg.solve(A, v) - lam @ c
+
+
 CASES = [
+    (W_dual.dual_function_is_infimum, "def-svm-lagrangian",
+     {"dual_function": _dual_function_without_half}),
     (W_margin.margins_match_definition, "def-svm-margin", {"functional_margins": _no_y_margins}),
     (W_margin.margins_match_definition, "def-svm-margin", {"geometric_margin": _geometric_squared}),
     (W_margin.distance_is_geometric_margin, "lem-svm-distance",

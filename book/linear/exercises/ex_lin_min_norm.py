@@ -46,11 +46,15 @@ def _no_V(X, y, rcond):
 
 
 def _plus_kernel(X, y, rcond):
-    U, s, Vt = np.linalg.svd(X, full_matrices=True)
+    """w-dagger plus the projection of the all-ones vector onto ker X (a basis-free choice of
+    kernel vector, so that the checker's diagnosis recomputes exactly what the file returned)."""
+    U, s, Vt = np.linalg.svd(X, full_matrices=False)
     keep = s > rcond * s[0]
     r = int(keep.sum())
-    w = Vt[:r].T @ ((U[:, :r].T @ y) / s[:r])
-    return w + Vt[r:].sum(axis=0)
+    V_r = Vt[:r].T
+    w = V_r @ ((U[:, :r].T @ y) / s[:r])
+    ones = np.ones(X.shape[1], dtype=X.dtype)
+    return w + (ones - V_r @ (V_r.T @ ones))
 
 
 def _residual(X, w, y):

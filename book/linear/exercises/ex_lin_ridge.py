@@ -25,7 +25,9 @@ def _arguments(draw):
 
 
 def _half(X, y, lam):
-    return ridge(X, y, lam / 2)
+    # written out (not ridge(X, y, lam / 2)): a submission file defines only its own function
+    n = X.shape[1]
+    return np.linalg.solve(X.T @ X + (lam / 2) * np.eye(n, dtype=X.dtype), X.T @ y)
 
 
 def _entrywise(X, y, lam):

@@ -6,6 +6,7 @@ exporting ``EXERCISE``; the files are loaded by path (they are not a package), i
 
 from __future__ import annotations
 
+import difflib
 import importlib.util
 import re
 from dataclasses import dataclass
@@ -22,8 +23,11 @@ class UnknownExercise(KeyError):
     """No exercise has this id."""
 
     def __str__(self) -> str:
-        known = ", ".join(e.exercise.id for e in exercises())
-        return f"no exercise has the id {self.args[0]!r}; known: {known}"
+        ids = [e.exercise.id for e in exercises()]
+        close = difflib.get_close_matches(str(self.args[0]), ids, n=3, cutoff=0.6)
+        hint = f"did you mean {', '.join(close)}? " if close else ""
+        return (f"no exercise has the id {self.args[0]!r}; {hint}`deepqed exercise list` shows "
+                f"all {len(ids)}")
 
 
 @dataclass(frozen=True)
