@@ -116,6 +116,8 @@ def test_mathematics_is_typeset(page_report, number, chapter):
     text = page_report["text"]
     assert not re.search(r"\$[^$\n]{1,200}\$", text), "raw $...$ left in the text"
     assert "\\(" not in text and "\\[" not in text and "$$" not in text
+    leftover = re.search(r"\\(frac|mathbb|mathcal|operatorname|varepsilon|sum|int|le|ge)\b", text)
+    assert not leftover, f"untypeset TeX: {text[max(0, leftover.start() - 80):leftover.end() + 80]}"
 
 
 @CHAPTERS

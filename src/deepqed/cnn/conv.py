@@ -16,7 +16,10 @@ forward   ``Z = W2 @ cols + b``                   with ``cols = im2col(X)``, ``W
 backward  ``dW = G2 @ cols.T``, ``db = sum G``, ``dX = col2im(W2.T @ G2)`` = the adjoint
           (transposed convolution) applied to ``G`` (Theorem `thm-cnn-adjoint`).
 
-NumPy only (float32 or float64); one large matrix product per rule.
+NumPy only (float32 or float64); one large matrix product per rule. Internally the columns of
+``cols`` and ``G2`` are ordered $(i_1, i_2, \mu)$ (batch index innermost; see
+:mod:`deepqed.cnn.im2col` for why), a permutation of the columns that leaves every product above
+unchanged.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from ._geometry import Geometry, check_images, check_same_dtype, check_shape, geometry
-from .im2col import _col2im_cf, _im2col_cf
+from .im2col import _chwn_view, _col2im_matmul_cf, _from_chwn, _im2col_cf, _to_chwn
 
 __all__ = ["ConvCache", "conv2d_counts", "conv2d", "conv2d_forward", "conv2d_backward", "conv_transpose2d"]
 
@@ -35,7 +38,8 @@ __all__ = ["ConvCache", "conv2d_counts", "conv2d", "conv2d_forward", "conv2d_bac
 @dataclass(frozen=True)
 class ConvCache:
     """What the backward rule needs from the forward pass: ``cols`` $=\\operatorname{im2col}(X)$,
-    shape ``(C_in k_1 k_2, m n_1' n_2')``, the input shape $(m, C_{in}, n_1, n_2)$ and the geometry."""
+    shape ``(C_in k_1 k_2, m n_1' n_2')`` with its columns in the internal order
+    $(i_1, i_2, \\mu)$, the input shape $(m, C_{in}, n_1, n_2)$ and the geometry."""
 
     cols: np.ndarray
     input_shape: tuple[int, int, int, int]
@@ -81,11 +85,11 @@ def conv2d_forward(X: Any, W: Any, b: Any = None, *, stride: Any = 1, padding: A
     m, C, H, Wd = X.shape
     C_out, _, kh, kw = W.shape
     Ho, Wo = g.out_shape(H, Wd, kh, kw)
-    cols = _im2col_cf(X.transpose(1, 0, 2, 3), kh, kw, g)         # (C k_1 k_2, m n_1' n_2')
-    Z2 = W.reshape(C_out, -1) @ cols                                # (C_out, m n_1' n_2')
+    cols = _im2col_cf(_chwn_view(X), kh, kw, g)                    # (C k_1 k_2, n_1' n_2' m)
+    Z2 = W.reshape(C_out, -1) @ cols                                # (C_out, n_1' n_2' m)
     if b is not None:
         Z2 += b[:, None]
-    Z = np.ascontiguousarray(Z2.reshape(C_out, m, Ho, Wo).transpose(1, 0, 2, 3))
+    Z = _from_chwn(Z2.reshape(C_out, Ho, Wo, m))
     return Z, ConvCache(cols, (m, C, H, Wd), g)
 
 
@@ -127,14 +131,14 @@ def conv2d_backward(G: Any, W: Any, cache: ConvCache, *, need_dX: bool = True
         raise ValueError(f"argument 'W' of shape {W.shape} does not match the cache "
                          f"(input shape {cache.input_shape})")
     check_same_dtype(G=G, W=W)
-    G2 = np.ascontiguousarray(G.transpose(1, 0, 2, 3)).reshape(C_out, m * Ho * Wo)
+    G2 = _to_chwn(G).reshape(C_out, Ho * Wo * m)
     dW = (G2 @ cache.cols.T).reshape(W.shape)                       # sum_mu,i Delta x~
     db = G2.sum(axis=1)                                             # sum_mu,i Delta
     if not need_dX:
         return None, dW, db
-    dcols = W.reshape(C_out, -1).T @ G2                             # (C k_1 k_2, m n_1' n_2')
-    dX = _col2im_cf(dcols, (C, m, H, Wd), kh, kw, g).transpose(1, 0, 2, 3)
-    return np.ascontiguousarray(dX), dW, db
+    # dX = col2im(W_2^T G_2), the rows of W_2^T G_2 computed a kernel row at a time
+    dX = _from_chwn(_col2im_matmul_cf(W, G2, (C, H, Wd, m), g))
+    return dX, dW, db
 
 
 def conv_transpose2d(Y: Any, W: Any, *, stride: Any = 1, padding: Any = 0, dilation: Any = 1,
@@ -175,9 +179,9 @@ def conv_transpose2d(Y: Any, W: Any, *, stride: Any = 1, padding: Any = 0, dilat
     if H < 1 or Wd < 1 or g.out_shape(H, Wd, kh, kw) != (Ho, Wo):
         raise ValueError(f"no input size of a convolution with this geometry gives the output "
                          f"size {(Ho, Wo)} with output_padding {output_padding}")
-    Y2 = np.ascontiguousarray(Y.transpose(1, 0, 2, 3)).reshape(C_out, m * Ho * Wo)
-    cols = W.reshape(C_out, -1).T @ Y2
-    return np.ascontiguousarray(_col2im_cf(cols, (C_in, m, H, Wd), kh, kw, g).transpose(1, 0, 2, 3))
+    Y2 = _to_chwn(Y).reshape(C_out, Ho * Wo * m)
+    # col2im(W_2^T Y_2), the rows of W_2^T Y_2 computed a kernel row at a time
+    return _from_chwn(_col2im_matmul_cf(W, Y2, (C_in, H, Wd, m), g))
 
 
 def conv2d_counts(m: int, C_in: int, C_out: int, H: int, W: int, kernel_size: Any, *,

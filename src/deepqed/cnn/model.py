@@ -2,20 +2,20 @@ r"""A small convolutional network, its forward pass and its gradient (Section "T
 of the chapter *Convolutional networks*; Definition `def-cnn-architecture`, Algorithm
 `alg-cnn-backprop`, Theorem `thm-cnn-backprop`).
 
-The network (input $X\in\mathbb R^{m\times C_0\times n\times n}$, one image per index $n$ of the
-first axis):
+The network (input $X\in\mathbb R^{m\times C_0\times n\times n}$, one image per index $\mu\in[m]$ of
+the first axis):
 
 $$
 \begin{aligned}
 Z^1 &= K_{W^1}(X) + b^1, & A^1 &= \operatorname{ReLU}(Z^1), & P^1 &= \operatorname{maxpool}_q(A^1),\\
 Z^2 &= K_{W^2}(P^1) + b^2, & A^2 &= \operatorname{ReLU}(Z^2), & P^2 &= \operatorname{maxpool}_q(A^2),\\
-Z^3 &= \operatorname{vec}(P^2)(W^3)^\top + \mathbf 1_N(b^3)^\top &&&&
+Z^3 &= \operatorname{vec}(P^2)(W^3)^\top + \mathbf 1_m(b^3)^\top &&&&
 \end{aligned}
 $$
 
 (both convolutions with stride 1 and zero padding $p$), and the objective is the softmax
-cross-entropy $\mathcal L = \frac1N\sum_i\ell_{\mathrm{CE}}(z^3_i, y_i)$ of ``deepqed.losses``.
-$\operatorname{vec}$ flattens each image's $(c, u, v)$ entries in row-major order (as
+cross-entropy $\mathcal L = \frac1m\sum_\mu\ell_{\mathrm{CE}}(z^3_\mu, y_\mu)$ of ``deepqed.losses``.
+$\operatorname{vec}$ flattens each image's $(c, u_1, u_2)$ entries in row-major order (as
 ``torch.flatten(P, 1)``).
 """
 
@@ -64,7 +64,7 @@ class CNNArchitecture:
 
     @property
     def sizes(self) -> tuple[int, int, int, int]:
-        """Spatial sizes $(n_1, n_1', n_2, n_2')$ of $Z^1$, $P^1$, $Z^2$, $P^2$."""
+        """Spatial sizes $(n_1, n_1^\\circ, n_2, n_2^\\circ)$ of $Z^1$, $P^1$, $Z^2$, $P^2$."""
         n1 = output_size(self.image_size, self.kernel_size, 1, self.padding)
         m1 = output_size(n1, self.pool, self.pool)
         n2 = output_size(m1, self.kernel_size, 1, self.padding)
@@ -73,7 +73,7 @@ class CNNArchitecture:
 
     @property
     def features(self) -> int:
-        """$F = C_2 (n_2')^2$, the length of $\\operatorname{vec}(P^2)$ per image."""
+        """$F = C_2 (n_2^\\circ)^2$, the length of $\\operatorname{vec}(P^2)$ per image."""
         return self.channels[1] * self.sizes[3] ** 2
 
     @property
@@ -114,8 +114,8 @@ def _shapes(arch: CNNArchitecture) -> tuple[tuple[int, ...], ...]:
 
 def init_cnn_parameters(arch: CNNArchitecture, *, rng: np.random.Generator,
                         dtype: Any = np.float64) -> CNNParameters:
-    r"""He initialisation: weights $\sim\mathcal m(0, 2/\text{fan-in})$ (fan-in $C k^2$, resp. $F$),
-    biases $0$."""
+    r"""He initialisation: weights independent $\mathcal N(0, 2/\text{fan-in})$ (fan-in $C k^2$ for
+    a kernel with $C$ input channels, $F$ for $W^3$), biases $0$."""
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"argument 'rng' must be a numpy.random.Generator, got {type(rng).__name__}")
     arrays = []
@@ -201,14 +201,14 @@ def cnn_loss_and_gradient(arch: CNNArchitecture, theta: CNNParameters, X: Any, Y
 
 
 def cnn_predict(arch: CNNArchitecture, theta: CNNParameters, X: Any) -> np.ndarray:
-    """The predicted classes $\\arg\\max_k Z^3_{ik}$, shape ``(m,)`` (int)."""
+    """The predicted classes $\\arg\\max_k Z^3_{\\mu k}$ (the first maximiser), shape ``(m,)`` (int)."""
     return np.argmax(cnn_forward(arch, theta, X).output, axis=1)
 
 
 def cnn_counts(arch: CNNArchitecture, m: int) -> dict[str, int]:
     r"""Parameters and multiply-adds of the matrix products of one forward pass and one backward
     pass of Algorithm `alg-cnn-backprop` on a batch of $m$ images (Proposition `prop-cnn-counts`):
-    forward $M_1 + M_2 + NKF$, backward $M_1 + 2M_2 + 2NKF$, where
+    forward $M_1 + M_2 + mKF$, backward $M_1 + 2M_2 + 2mKF$, where
     $M_l = m C_l n_l^2 C_{l-1} k^2$ (the first layer needs no gradient with respect to $X$)."""
     from .conv import conv2d_counts
     n1, m1, n2, _ = arch.sizes

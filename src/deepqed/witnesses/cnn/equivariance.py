@@ -81,8 +81,9 @@ def interior(n: int, k: int, p: int, d: int) -> np.ndarray:
 
 def equivariance_zero_interior(rng: np.random.Generator, *, conv2d=cnn.conv2d,
                                instances: int = 150) -> Figures:
-    """Zero padding, stride 1: K(T_t x) = T_t(K x) at every output index (i, j) with (i, j) and
-    (i, j) - t in the interior set I; measured as a max relative error over those indices."""
+    """Zero padding, stride 1: K(T_t x) = T_t(K x) at every output index i = (i_1, i_2) in the
+    interior set I with i - t in the output grid (part 1 of the proposition, which includes the
+    indices with i - t in I); measured as a max relative error over those indices."""
     errors = []
     for _ in range(instances):
         kh, kw = (int(v) for v in rng.integers(1, 5, size=2))
@@ -98,8 +99,8 @@ def equivariance_zero_interior(rng: np.random.Generator, *, conv2d=cnn.conv2d,
         lhs = conv2d(zero_shift(x, t), w, **kw_)
         rhs = zero_shift(Kx, t)
         Ih, Iw = interior(H, kh, ph, dh), interior(W, kw, pw, dw)
-        mask_h = Ih & np.roll(Ih, t[0]) & _valid(len(Ih), t[0])
-        mask_w = Iw & np.roll(Iw, t[1]) & _valid(len(Iw), t[1])
+        mask_h = Ih & _valid(len(Ih), t[0])                  # i_1 in I_1, i_1 - t_1 in [n_1']_0
+        mask_w = Iw & _valid(len(Iw), t[1])
         mask = np.outer(mask_h, mask_w)
         if lhs.shape != rhs.shape:
             errors.append(math.inf)
@@ -107,12 +108,12 @@ def equivariance_zero_interior(rng: np.random.Generator, *, conv2d=cnn.conv2d,
         if mask.any():
             errors.append(_relative((lhs - rhs)[:, :, mask], Kx))
     return Figures(len(errors), nan_max(errors), 1e-13,
-                   "max abs(K T_t x - T_t K x) over indices i with i and i - t in I, relative "
-                   "to max abs(K x); zero padding, stride 1, float64")
+                   "max abs(K T_t x - T_t K x) over indices i in I with i - t in the output grid, "
+                   "relative to max abs(K x); zero padding, stride 1, float64")
 
 
 def _valid(n: int, t: int) -> np.ndarray:
-    """i with 0 <= i - t < n (so that np.roll's wrap-around is excluded)."""
+    """i with 0 <= i - t < n."""
     i = np.arange(n)
     return (i - t >= 0) & (i - t < n)
 
