@@ -115,7 +115,9 @@ def test_mathematics_is_typeset(page_report, number, chapter):
     assert page_report["math_errors"] == 0
     text = page_report["text"]
     assert not re.search(r"\$[^$\n]{1,200}\$", text), "raw $...$ left in the text"
-    assert "\\(" not in text and "\\[" not in text and "$$" not in text
+    for delimiter in ("\\(", "\\[", "$$"):
+        at = text.find(delimiter)
+        assert at < 0, f"math delimiter {delimiter} left in the text: {text[max(0, at - 120):at + 80]}"
     leftover = re.search(r"\\(frac|mathbb|mathcal|operatorname|varepsilon|sum|int|le|ge)\b", text)
     assert not leftover, f"untypeset TeX: {text[max(0, leftover.start() - 80):leftover.end() + 80]}"
 
