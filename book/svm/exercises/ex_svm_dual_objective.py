@@ -83,7 +83,8 @@ v^T K v = sum_{ik} alpha_i y_i K_ik y_k alpha_k in alpha_t using the symmetry of
     ),
     wrong=(
         Wrong(_no_labels, "forgets y", "values of D", "labels"),
-        Wrong(_no_half, "forgets the 1/2", "values of D"),
-        Wrong(_grad_without_outer_y, "gradient without the outer y", "values of grad"),
+        Wrong(_no_half, "forgets the 1/2", "values of D", "factor 1/2"),
+        Wrong(_grad_without_outer_y, "gradient without the outer y", "values of grad",
+              "outer factor y_t"),
     ),
 )
