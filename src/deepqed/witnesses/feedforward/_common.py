@@ -6,9 +6,8 @@ deepqed code), so agreement with it is evidence, not a tautology.
 
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -16,24 +15,7 @@ import torch
 import torch.nn.functional as F
 
 from ...nn import ACTIVATIONS, Architecture, Parameters, init_parameters
-
-def single_threaded(check: Callable[..., Any]) -> Callable[..., Any]:
-    """Run ``check`` with one torch intra-op thread, restoring the previous setting afterwards.
-
-    The witnesses' tensors are tiny; with several OpenMP threads on a loaded machine torch spends
-    far more time in thread barriers than in arithmetic (measured: 200 s instead of 15 s for the
-    witness tests on 2 busy cores). Results do not depend on the thread count.
-    """
-    @functools.wraps(check)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        before = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            return check(*args, **kwargs)
-        finally:
-            torch.set_num_threads(before)
-    return wrapper
-
+from .._common import nan_max, single_threaded  # noqa: F401  (shared by every chapter)
 
 ACTIVATION_NAMES: tuple[str, ...] = tuple(ACTIVATIONS)
 SMOOTH: tuple[str, ...] = ("identity", "sigmoid", "tanh", "softplus", "gelu")
@@ -123,9 +105,3 @@ def relative_error(ours: Sequence[Any], ref: Sequence[np.ndarray]) -> float:
     if den == 0.0:
         return 0.0 if num == 0.0 else math.inf
     return math.sqrt(num / den)
-
-
-def nan_max(values: Sequence[float]) -> float:
-    """The maximum, NaN if any value is NaN (so that a NaN fails the witness)."""
-    vals = list(values)
-    return math.nan if any(math.isnan(v) for v in vals) else max(vals)

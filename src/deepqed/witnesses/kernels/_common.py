@@ -3,37 +3,14 @@ library (as scikit-learn's pairwise kernels or as explicit double loops), Monte 
 
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Callable, Sequence
-from typing import Any
 
 import numpy as np
 from scipy import stats
 from sklearn.metrics import pairwise
-from threadpoolctl import threadpool_limits
 
 from ...kernels import ArcCosine, Gaussian, Laplacian, Linear, Polynomial
-
-
-def single_threaded(check: Callable[..., Any]) -> Callable[..., Any]:
-    """Run ``check`` with one BLAS thread (``threadpoolctl``, installed with scikit-learn).
-
-    The witnesses' matrices are small; on a loaded machine a multi-threaded BLAS spends far more
-    time in thread synchronisation than in arithmetic (measured: 31 s instead of 1.2 s for the
-    uniform-bound witness on 2 busy cores). Results do not depend on the thread count.
-    """
-    @functools.wraps(check)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with threadpool_limits(limits=1, user_api="blas"):
-            return check(*args, **kwargs)
-    return wrapper
-
-
-def nan_max(values: Sequence[float]) -> float:
-    """The maximum, NaN if any value is NaN (so that a NaN fails the witness)."""
-    vals = [float(v) for v in values]
-    return math.nan if any(math.isnan(v) for v in vals) else max(vals)
+from .._common import nan_max, single_threaded  # noqa: F401  (shared by every chapter)
 
 
 def random_kernels(rng: np.random.Generator) -> list:

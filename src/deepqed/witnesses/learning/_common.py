@@ -11,17 +11,12 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy import integrate, stats
+from .._common import nan_max  # noqa: F401  (shared by every chapter)
 
 #: Number of standard errors allowed between two Monte Carlo estimates (or an estimate and an
 #: exact value). With at most a few dozen comparisons per run, a correct implementation exceeds it
 #: with probability below 1e-3 per witness (two-sided normal tail at 4.5 is 7e-6 per comparison).
 Z_TOL = 4.5
-
-
-def nan_max(values: Sequence[float]) -> float:
-    """The maximum, NaN if any value is NaN (so that a NaN fails the witness)."""
-    vals = [float(v) for v in values]
-    return math.nan if any(math.isnan(v) for v in vals) else max(vals)
 
 
 def z_score(a: float, b: float, se: float) -> float:

@@ -3,34 +3,15 @@ singular values or rank, and error helpers. Nothing here calls :mod:`deepqed.lin
 
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+from .._common import nan_max, single_threaded  # noqa: F401  (shared by every chapter)
 
-from ..feedforward._common import single_threaded as _torch_single_threaded
 
 __all__ = ["single_threaded", "orthonormal", "with_singular_values", "random_rank",
            "relative_error", "nan_max"]
-
-
-def single_threaded(check: Callable[..., Any]) -> Callable[..., Any]:
-    """Run ``check`` with one torch thread and one BLAS/OpenMP thread (``threadpoolctl``).
-
-    The witnesses' matrices are tiny; on a loaded machine thread barriers cost far more than the
-    arithmetic. Results do not depend on the thread count beyond rounding order, which the
-    tolerances cover.
-    """
-    inner = _torch_single_threaded(check)
-
-    @functools.wraps(check)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with threadpool_limits(limits=1):
-            return inner(*args, **kwargs)
-    return wrapper
 
 
 def orthonormal(rng: np.random.Generator, k: int, r: int) -> np.ndarray:
@@ -65,9 +46,3 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     if den == 0.0:
         return 0.0 if num == 0.0 else math.inf
     return num / den
-
-
-def nan_max(values: Sequence[float]) -> float:
-    """The maximum, NaN if any value is NaN (so that a NaN fails the witness)."""
-    vals = [float(v) for v in values]
-    return math.nan if any(math.isnan(v) for v in vals) else max(vals)

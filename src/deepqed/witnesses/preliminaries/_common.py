@@ -2,33 +2,9 @@ r"""Shared pieces of the preliminaries' witnesses: one torch thread, NaN-aware m
 
 from __future__ import annotations
 
-import functools
-import math
-from collections.abc import Callable, Sequence
-from typing import Any
 
 import numpy as np
-import torch
-
-
-def single_threaded(check: Callable[..., Any]) -> Callable[..., Any]:
-    """Run ``check`` with one torch intra-op thread, restoring the previous setting afterwards
-    (the tensors are tiny; thread barriers would dominate on a loaded machine)."""
-    @functools.wraps(check)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        before = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            return check(*args, **kwargs)
-        finally:
-            torch.set_num_threads(before)
-    return wrapper
-
-
-def nan_max(values: Sequence[float]) -> float:
-    """The maximum, NaN if any value is NaN (so that a NaN fails the witness)."""
-    vals = [float(v) for v in values]
-    return math.nan if any(math.isnan(v) for v in vals) else max(vals)
+from .._common import nan_max, single_threaded  # noqa: F401  (shared by every chapter)
 
 
 def slope(h: np.ndarray, err: np.ndarray) -> float:

@@ -11,6 +11,7 @@ import math
 import numpy as np
 from scipy.optimize import minimize
 from sklearn.svm import SVC
+from .._common import nan_max  # noqa: F401  (shared by every chapter)
 
 __all__ = ["blobs", "separable", "rbf_gram", "random_problem", "svc_alpha", "slsqp_soft_margin",
            "slsqp_hard_margin", "random_feasible_alpha", "nan_max"]
@@ -112,8 +113,3 @@ def random_feasible_alpha(rng: np.random.Generator, y: np.ndarray, C: float) -> 
     elif sn > 0:
         alpha[neg] *= sp / sn
     return alpha
-
-
-def nan_max(values: list[float]) -> float:
-    """The maximum, NaN if any value is NaN (so that a NaN fails the witness)."""
-    return math.nan if any(math.isnan(v) for v in values) else max(values)
