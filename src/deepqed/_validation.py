@@ -17,11 +17,18 @@ from typing import Any
 
 import array_api_compat
 
-__all__ = ["ShapeError", "namespace", "check_array", "check_same_namespace"]
+__all__ = ["ShapeError", "IllConditionedWarning", "namespace", "check_array",
+           "check_same_namespace"]
 
 
 class ShapeError(ValueError):
     """An array argument has the wrong shape."""
+
+
+class IllConditionedWarning(RuntimeWarning):
+    r"""A linear system or factorisation is so ill-conditioned that its solution may have lost
+    most of its significant digits (each library function says which condition number it
+    estimates and the limit it uses, typically $\kappa > 1/\sqrt u$ with $u$ the unit roundoff)."""
 
 
 def _describe(x: Any) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import scipy.linalg
 
-from .._validation import ShapeError, check_array
+from .._validation import IllConditionedWarning, ShapeError, check_array
 
 __all__ = ["grad_trace_AX", "grad_frobenius_residual", "grad_quadratic_form", "grad_logdet",
            "inverse_derivative", "inverse_jacobian", "entrywise_jacobian"]
@@ -41,7 +41,8 @@ def _warn_if_ill_conditioned(name: str, X: np.ndarray) -> None:
     c = np.linalg.cond(X.astype(np.float64))
     if not c < ILL_CONDITIONED:
         warnings.warn(f"argument {name!r} is ill-conditioned (condition number {c:.3g}); the "
-                      "result may have lost most of its digits", RuntimeWarning, stacklevel=3)
+                      "result may have lost most of its digits", IllConditionedWarning,
+                      stacklevel=3)
 
 
 def grad_trace_AX(A: Any) -> np.ndarray:

@@ -26,15 +26,13 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 
-from .._validation import ShapeError, check_array, check_same_namespace
+from .._validation import IllConditionedWarning, ShapeError, check_array, check_same_namespace
 from .kernels import Kernel, gram
 
 __all__ = ["IllConditionedWarning", "KRRModel", "shifted_solve", "krr_fit", "krr_predict",
            "rkhs_norm", "krr_objective"]
 
 
-class IllConditionedWarning(UserWarning):
-    """The linear system is so ill-conditioned that the solution may have lost most digits."""
 
 
 def shifted_solve(K: np.ndarray, y: np.ndarray, shift: float) -> np.ndarray:

@@ -13,21 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import ShapeError, check_array
+from .._validation import IllConditionedWarning, ShapeError, check_array
 
 __all__ = ["IllConditionedWarning", "condition_limit", "warn_if_ill_conditioned",
            "check_design", "check_targets", "check_positive"]
 
 
-class IllConditionedWarning(RuntimeWarning):
-    r"""A linear system or factorisation has condition number $\kappa > 1/\sqrt u$.
-
-    $u$ is the unit roundoff of the dtype ($2^{-53}$ for float64, $2^{-24}$ for float32). Backward
-    stable solvers guarantee a relative forward error of order $\kappa u$; above the limit that
-    bound exceeds $\sqrt u$, so fewer than half of the significant digits of the result are
-    guaranteed ($1/\sqrt u \approx 9.5\cdot 10^{7}$ for float64, $\approx 4.1\cdot 10^{3}$ for
-    float32).
-    """
 
 
 def condition_limit(dtype: Any) -> float:
