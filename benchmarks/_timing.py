@@ -130,17 +130,22 @@ def compare(
     return best
 
 
-def _sample(stmts: Mapping[str, Callable[[], Any]], numbers: Mapping[str, int],
-            pause: Mapping[str, float], per_block: int, rounds: int) -> dict[str, Timing]:
+def _sample(
+    stmts: Mapping[str, Callable[[], Any]],
+    numbers: Mapping[str, int],
+    pause: Mapping[str, float],
+    per_block: int,
+    rounds: int,
+) -> dict[str, Timing]:
     samples: dict[str, list[float]] = {name: [] for name in stmts}
     gc_was_enabled = gc.isenabled()
-    gc.disable()                       # as timeit does: no collection pauses inside a sample
+    gc.disable()  # as timeit does: no collection pauses inside a sample
     try:
         for _ in range(rounds):
             for name, stmt in stmts.items():
                 n = numbers[name]
                 time.sleep(pause[name])
-                stmt()                 # one untimed call after the pause
+                stmt()  # one untimed call after the pause
                 for _ in range(per_block):
                     t0 = time.perf_counter()
                     for _ in range(n):
@@ -158,8 +163,13 @@ def machine_info(threads: int) -> dict[str, Any]:
     import torch
     from threadpoolctl import threadpool_info
 
-    blas = sorted({f"{p.get('internal_api')} {p.get('version')}" for p in threadpool_info()
-                   if p.get("user_api") == "blas"})
+    blas = sorted(
+        {
+            f"{p.get('internal_api')} {p.get('version')}"
+            for p in threadpool_info()
+            if p.get("user_api") == "blas"
+        }
+    )
     return {
         "machine": platform.machine(),
         "processor": _cpu_name(),

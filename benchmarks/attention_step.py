@@ -41,11 +41,17 @@ from _timing import compare, format_time, limit_threads, machine_info  # noqa: E
 from deepqed import attention  # noqa: E402
 
 SETTLE_S = {"ours": 0.02, "torch": 0.15}
-TOLERANCE = {"float32": 2e-4, "float64": 1e-10}   # relative to the largest entry
+TOLERANCE = {"float32": 2e-4, "float64": 1e-10}  # relative to the largest entry
 
 #: (batch, sequence length, d_model, heads)
-GRID = [(32, 32, 64, 4), (16, 64, 128, 4), (8, 128, 256, 8), (4, 256, 256, 8),
-        (2, 512, 512, 8), (1, 1024, 256, 4)]
+GRID = [
+    (32, 32, 64, 4),
+    (16, 64, 128, 4),
+    (8, 128, 256, 8),
+    (4, 256, 256, 8),
+    (2, 512, 512, 8),
+    (1, 1024, 256, 4),
+]
 QUICK = [(16, 64, 128, 4), (4, 256, 256, 8), (2, 512, 512, 8)]
 
 
@@ -72,8 +78,10 @@ def torch_module(theta: attention.MHAParameters) -> torch.nn.MultiheadAttention:
     dtype = torch.float32 if theta.W_O.dtype == np.float32 else torch.float64
     mha = torch.nn.MultiheadAttention(d, theta.heads, batch_first=True, dtype=dtype)
     with torch.no_grad():
-        for p, a in zip((mha.in_proj_weight, mha.in_proj_bias, mha.out_proj.weight,
-                         mha.out_proj.bias), theta.arrays()):
+        for p, a in zip(
+            (mha.in_proj_weight, mha.in_proj_bias, mha.out_proj.weight, mha.out_proj.bias),
+            theta.arrays(),
+        ):
             p.copy_(torch.from_numpy(a))
     return mha
 
@@ -82,8 +90,7 @@ def torch_step_fn(cfg: Config, theta, X, dY):
     mha = torch_module(theta)
     Xt = torch.from_numpy(X).requires_grad_()
     dYt = torch.from_numpy(dY)
-    mask = (torch.triu(torch.ones(cfg.seq, cfg.seq, dtype=torch.bool), 1)
-            if cfg.causal else None)
+    mask = torch.triu(torch.ones(cfg.seq, cfg.seq, dtype=torch.bool), 1) if cfg.causal else None
 
     def step():
         Y = mha(Xt, Xt, Xt, need_weights=False, attn_mask=mask, is_causal=cfg.causal)[0]
@@ -102,6 +109,7 @@ def ours_step_fn(cfg: Config, theta, X, dY):
         Y, cache = attention.mha_forward(theta, X, causal=cfg.causal)
         dtheta, dX, _ = attention.mha_backward(theta, cache, dY)
         return list(dtheta.arrays()) + [dX]
+
     return step
 
 
@@ -116,8 +124,10 @@ def check_equivalent(cfg: Config, theta, X, dY) -> None:
         np.testing.assert_allclose(a, r, rtol=tol, atol=tol * scale, err_msg=f"{cfg}, array {k}")
 
 
-HEADER = (f"{'dtype':<8} {'batch':>5} {'seq':>5} {'d':>5} {'heads':>5} {'ours':>10} "
-          f"{'torch':>10} {'ours/torch':>10} {'spread':>6}")
+HEADER = (
+    f"{'dtype':<8} {'batch':>5} {'seq':>5} {'d':>5} {'heads':>5} {'ours':>10} "
+    f"{'torch':>10} {'ours/torch':>10} {'spread':>6}"
+)
 
 
 def geomean(xs):
@@ -136,13 +146,18 @@ def main(argv=None) -> int:
     repeat = args.repeat or (4 if args.quick else 6)
     rounds = 2 if args.quick else 3
     dtypes = ["float32", "float64"] if args.dtype == "both" else [args.dtype]
-    configs = [Config(dt, *shape, args.causal) for dt in dtypes
-               for shape in (QUICK if args.quick else GRID)]
+    configs = [
+        Config(dt, *shape, args.causal)
+        for dt in dtypes
+        for shape in (QUICK if args.quick else GRID)
+    ]
     info = machine_info(args.threads)
-    print(f"# MHA forward + backward (self-attention{', causal' if args.causal else ''}); "
-          f"{info['processor']}, {args.threads} thread(s) (torch.set_num_threads and "
-          f"threadpoolctl); numpy {info['numpy']} ({', '.join(info['numpy_blas'])}), "
-          f"torch {info['torch']}; median of {repeat} samples in {rounds} rounds")
+    print(
+        f"# MHA forward + backward (self-attention{', causal' if args.causal else ''}); "
+        f"{info['processor']}, {args.threads} thread(s) (torch.set_num_threads and "
+        f"threadpoolctl); numpy {info['numpy']} ({', '.join(info['numpy_blas'])}), "
+        f"torch {info['torch']}; median of {repeat} samples in {rounds} rounds"
+    )
     results = []
     start = time.perf_counter()
     with limit_threads(args.threads):
@@ -152,16 +167,27 @@ def main(argv=None) -> int:
         print(HEADER)
         for cfg in configs:
             theta, X, dY = make_problem(cfg)
-            stmts = {"ours": ours_step_fn(cfg, theta, X, dY),
-                     "torch": torch_step_fn(cfg, theta, X, dY)}
-            timings = compare(stmts, repeat=repeat, rounds=rounds, min_sample_s=0.01,
-                              settle_s=SETTLE_S, attempts=1 if args.quick else 2)
+            stmts = {
+                "ours": ours_step_fn(cfg, theta, X, dY),
+                "torch": torch_step_fn(cfg, theta, X, dY),
+            }
+            timings = compare(
+                stmts,
+                repeat=repeat,
+                rounds=rounds,
+                min_sample_s=0.01,
+                settle_s=SETTLE_S,
+                attempts=1 if args.quick else 2,
+            )
             t = {k: v.median for k, v in timings.items()}
             spread = max(v.spread for v in timings.values())
             ratio = t["ours"] / t["torch"]
-            print(f"{cfg.dtype:<8} {cfg.batch:>5} {cfg.seq:>5} {cfg.d_model:>5} {cfg.heads:>5} "
-                  f"{format_time(t['ours']):>10} {format_time(t['torch']):>10} {ratio:>10.2f} "
-                  f"{spread:>6.2f}", flush=True)
+            print(
+                f"{cfg.dtype:<8} {cfg.batch:>5} {cfg.seq:>5} {cfg.d_model:>5} {cfg.heads:>5} "
+                f"{format_time(t['ours']):>10} {format_time(t['torch']):>10} {ratio:>10.2f} "
+                f"{spread:>6.2f}",
+                flush=True,
+            )
             results.append({**cfg.__dict__, "seconds": t, "ratio": ratio, "spread": spread})
     elapsed = time.perf_counter() - start
     print()

@@ -66,8 +66,10 @@ def make_problem(cfg: Config, seed: int = 0):
     rng = np.random.default_rng(seed)
     dt = np.dtype(cfg.dtype)
     X = rng.standard_normal((cfg.batch, cfg.c_in, cfg.size, cfg.size)).astype(dt)
-    W = (rng.standard_normal((cfg.c_out, cfg.c_in, cfg.kernel, cfg.kernel))
-         / math.sqrt(cfg.c_in * cfg.kernel ** 2)).astype(dt)
+    W = (
+        rng.standard_normal((cfg.c_out, cfg.c_in, cfg.kernel, cfg.kernel))
+        / math.sqrt(cfg.c_in * cfg.kernel**2)
+    ).astype(dt)
     b = rng.standard_normal(cfg.c_out).astype(dt)
     Z = cnn.conv2d(X, W, b, stride=cfg.stride, padding=cfg.padding)
     G = rng.standard_normal(Z.shape).astype(dt)
@@ -78,6 +80,7 @@ def ours_fn(cfg: Config, X, W, b, G):
     def step():
         _, cache = cnn.conv2d_forward(X, W, b, stride=cfg.stride, padding=cfg.padding)
         return cnn.conv2d_backward(G, W, cache)
+
     return step
 
 
@@ -91,6 +94,7 @@ def torch_fn(cfg: Config, X, W, b, G):
         out = (Xt.grad, Wt.grad, bt.grad)
         Xt.grad = Wt.grad = bt.grad = None
         return out
+
     return step
 
 
@@ -107,20 +111,30 @@ def check_equivalent(cfg: Config, X, W, b, G) -> None:
 
 def grid(args: argparse.Namespace) -> list[Config]:
     dtypes = ["float32", "float64"] if args.dtype == "both" else [args.dtype]
-    shapes = ([(32, 16, 32, 16), (64, 32, 64, 16)] if args.quick else
-              [(64, 1, 16, 28), (32, 16, 32, 16), (64, 32, 64, 16), (16, 64, 64, 32),
-               (128, 16, 32, 8)])
+    shapes = (
+        [(32, 16, 32, 16), (64, 32, 64, 16)]
+        if args.quick
+        else [
+            (64, 1, 16, 28),
+            (32, 16, 32, 16),
+            (64, 32, 64, 16),
+            (16, 64, 64, 32),
+            (128, 16, 32, 8),
+        ]
+    )
     out = []
     for d in dtypes:
-        for (n, ci, co, size) in shapes:
+        for n, ci, co, size in shapes:
             for k in (3, 5):
                 for s in (1, 2):
                     out.append(Config(d, n, ci, co, size, k, s, k // 2))
     return out
 
 
-HEADER = (f"{'dtype':<8} {'N':>4} {'C_in':>4} {'C_out':>5} {'HxW':>5} {'k':>2} {'s':>2} {'p':>2} "
-          f"{'ours':>10} {'torch':>10} {'ours/torch':>10} {'spread':>6}")
+HEADER = (
+    f"{'dtype':<8} {'N':>4} {'C_in':>4} {'C_out':>5} {'HxW':>5} {'k':>2} {'s':>2} {'p':>2} "
+    f"{'ours':>10} {'torch':>10} {'ours/torch':>10} {'spread':>6}"
+)
 
 
 def geomean(xs):
@@ -140,12 +154,16 @@ def main(argv=None) -> int:
     configs = grid(args)
     info = machine_info(args.threads)
     from threadpoolctl import threadpool_info
-    arch = sorted({str(p.get("architecture")) for p in threadpool_info()
-                   if p.get("user_api") == "blas"})
-    print(f"# conv forward + backward; {info['processor']}, {args.threads} thread(s); numpy "
-          f"{info['numpy']} ({', '.join(info['numpy_blas'])}, kernels {', '.join(arch)}), "
-          f"torch {info['torch']} (mkldnn {torch.backends.mkldnn.is_available()}); "
-          f"median of {repeat} samples")
+
+    arch = sorted(
+        {str(p.get("architecture")) for p in threadpool_info() if p.get("user_api") == "blas"}
+    )
+    print(
+        f"# conv forward + backward; {info['processor']}, {args.threads} thread(s); numpy "
+        f"{info['numpy']} ({', '.join(info['numpy_blas'])}, kernels {', '.join(arch)}), "
+        f"torch {info['torch']} (mkldnn {torch.backends.mkldnn.is_available()}); "
+        f"median of {repeat} samples"
+    )
     results = []
     start = time.perf_counter()
     with limit_threads(args.threads):
@@ -155,16 +173,24 @@ def main(argv=None) -> int:
         print(HEADER)
         for cfg in configs:
             prob = make_problem(cfg)
-            timings = compare({"ours": ours_fn(cfg, *prob), "torch": torch_fn(cfg, *prob)},
-                              repeat=repeat, rounds=rounds, min_sample_s=0.01,
-                              settle_s=SETTLE_S, attempts=1 if args.quick else 2)
+            timings = compare(
+                {"ours": ours_fn(cfg, *prob), "torch": torch_fn(cfg, *prob)},
+                repeat=repeat,
+                rounds=rounds,
+                min_sample_s=0.01,
+                settle_s=SETTLE_S,
+                attempts=1 if args.quick else 2,
+            )
             t = {k: v.median for k, v in timings.items()}
             spread = max(v.spread for v in timings.values())
             ratio = t["ours"] / t["torch"]
-            print(f"{cfg.dtype:<8} {cfg.batch:>4} {cfg.c_in:>4} {cfg.c_out:>5} "
-                  f"{cfg.size:>5} {cfg.kernel:>2} {cfg.stride:>2} {cfg.padding:>2} "
-                  f"{format_time(t['ours']):>10} {format_time(t['torch']):>10} {ratio:>10.2f} "
-                  f"{spread:>6.2f}", flush=True)
+            print(
+                f"{cfg.dtype:<8} {cfg.batch:>4} {cfg.c_in:>4} {cfg.c_out:>5} "
+                f"{cfg.size:>5} {cfg.kernel:>2} {cfg.stride:>2} {cfg.padding:>2} "
+                f"{format_time(t['ours']):>10} {format_time(t['torch']):>10} {ratio:>10.2f} "
+                f"{spread:>6.2f}",
+                flush=True,
+            )
             results.append({**cfg.__dict__, "seconds": t, "ratio": ratio})
     print()
     for d in ("float32", "float64"):
@@ -172,8 +198,10 @@ def main(argv=None) -> int:
         if rs:
             print(f"# ours/torch {d}: geometric mean {geomean(rs):.2f}, max {max(rs):.2f}")
     rs = [r["ratio"] for r in results]
-    print(f"# ours/torch all: geometric mean {geomean(rs):.2f}, max {max(rs):.2f}; "
-          f"{len(results)} configurations in {time.perf_counter() - start:.0f} s")
+    print(
+        f"# ours/torch all: geometric mean {geomean(rs):.2f}, max {max(rs):.2f}; "
+        f"{len(results)} configurations in {time.perf_counter() - start:.0f} s"
+    )
     if args.json:
         args.json.write_text(json.dumps({"machine": info, "results": results}, indent=1))
     return 0

@@ -33,8 +33,11 @@ def source_of(fn: FunctionType, seen: set[str]) -> str:
     parts = []
     for name in fn.__code__.co_names:
         helper = fn.__globals__.get(name)
-        if isinstance(helper, FunctionType) and helper.__module__ == fn.__module__ \
-                and name not in seen:
+        if (
+            isinstance(helper, FunctionType)
+            and helper.__module__ == fn.__module__
+            and name not in seen
+        ):
             seen.add(name)
             parts.append(source_of(helper, seen))
     return "\n\n".join(parts + [inspect.getsource(fn)])
@@ -55,8 +58,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--exercise", action="append", help="only this id (repeatable)")
     args = parser.parse_args()
-    specs = [e.exercise for e in exercises() if isinstance(e.exercise, (Implement, Compute))
-             and (not args.exercise or e.exercise.id in args.exercise)]
+    specs = [
+        e.exercise
+        for e in exercises()
+        if isinstance(e.exercise, (Implement, Compute))
+        and (not args.exercise or e.exercise.id in args.exercise)
+    ]
     print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.machine()}")
     all_times = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -67,15 +74,21 @@ def main() -> None:
             times = []
             for _ in range(args.repeat):
                 start = time.perf_counter()
-                proc = subprocess.run([sys.executable, "-m", "deepqed", "exercise", "check",
-                                       str(path)], capture_output=True, text=True, env=env,
-                                      cwd=folder)
+                proc = subprocess.run(
+                    [sys.executable, "-m", "deepqed", "exercise", "check", str(path)],
+                    capture_output=True,
+                    text=True,
+                    env=env,
+                    cwd=folder,
+                )
                 times.append(time.perf_counter() - start)
                 if proc.returncode != 0:
                     sys.exit(f"{spec.id}: exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
             all_times += times
-            print(f"{spec.id:28} median {statistics.median(times):.2f} s  "
-                  f"(min {min(times):.2f}, max {max(times):.2f}, {len(times)} runs)")
+            print(
+                f"{spec.id:28} median {statistics.median(times):.2f} s  "
+                f"(min {min(times):.2f}, max {max(times):.2f}, {len(times)} runs)"
+            )
     print(f"{'all exercises':28} median {statistics.median(all_times):.2f} s")
 
 

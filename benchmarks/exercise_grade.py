@@ -28,8 +28,13 @@ from exercise_check import source_of
 
 from deepqed.exercises import get
 
-EXERCISES = ("ex-ff-sigmoid-prime", "ex-ff-softmax-jacobian", "ex-ff-ce-grad",
-             "ex-ff-layer-backward", "ex-ff-cost-count")
+EXERCISES = (
+    "ex-ff-sigmoid-prime",
+    "ex-ff-softmax-jacobian",
+    "ex-ff-ce-grad",
+    "ex-ff-layer-backward",
+    "ex-ff-cost-count",
+)
 
 HOSTILE = {
     "endless loop": "def {f}(*args):\n    while True:\n        pass\n",
@@ -37,7 +42,7 @@ HOSTILE = {
     "crash": "import ctypes\ndef {f}(*args):\n    return ctypes.string_at(0)\n",
     "output flood": "def {f}(*args):\n    while True:\n        print('spam' * 100)\n",
     "memory hog": "import numpy as np\ndef {f}(*args):\n    hoard = []\n    while True:\n"
-                  "        hoard.append(np.ones(2**24))\n",
+    "        hoard.append(np.ones(2**24))\n",
     "fork": "import os\ndef {f}(*args):\n    os.fork()\n",
     "import deepqed": "from deepqed.exercises import get\n",
     "syntax error": "def {f}(*args):\n    return (\n",
@@ -50,17 +55,25 @@ def submission(exercise_id: str, rng: random.Random) -> tuple[str, str]:
     head = f"# deepqed-exercise: {spec.id}\n"
     roll = rng.random()
     if exercise_id == "ex-ff-cost-count":
-        values = ({a.name: a.value for a in spec.answers} if roll < 0.7 else
-                  dict(rng.choice(spec.wrong).values))
+        values = (
+            {a.name: a.value for a in spec.answers}
+            if roll < 0.7
+            else dict(rng.choice(spec.wrong).values)
+        )
         kind = "reference" if roll < 0.7 else "wrong"
         return kind, head + "".join(f"{k} = {v!r}\n" for k, v in values.items())
     if roll < 0.60:
-        return "reference", head + "import numpy as np\n\n" + source_of(spec.reference,
-                                                                          {spec.function})
+        return "reference", head + "import numpy as np\n\n" + source_of(
+            spec.reference, {spec.function}
+        )
     if roll < 0.85:
         fn = rng.choice(spec.wrong).function
-        return "wrong", (head + "import numpy as np\n\n" + source_of(fn, {fn.__name__})
-                         + f"\n{spec.function} = {fn.__name__}\n")
+        return "wrong", (
+            head
+            + "import numpy as np\n\n"
+            + source_of(fn, {fn.__name__})
+            + f"\n{spec.function} = {fn.__name__}\n"
+        )
     kind = rng.choice(sorted(HOSTILE))
     return kind, head + HOSTILE[kind].format(f=spec.function)
 
@@ -88,9 +101,24 @@ def main() -> None:
         report = Path(tmp) / "report.csv"
         env = {**os.environ, "DEEPQED_DATA_DIR": str(Path(tmp) / "data")}
         start = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "deepqed", "exercise", "grade", str(root),
-                               "--workers", str(args.workers), "--out", str(report)],
-                              capture_output=True, text=True, env=env, cwd=tmp)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "deepqed",
+                "exercise",
+                "grade",
+                str(root),
+                "--workers",
+                str(args.workers),
+                "--out",
+                str(report),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp,
+        )
         seconds = time.perf_counter() - start
         if proc.returncode != 0:
             sys.exit(f"grade exited {proc.returncode}\n{proc.stdout[-3000:]}{proc.stderr}")
@@ -98,11 +126,15 @@ def main() -> None:
             rows = list(csv.DictReader(f))
         verdicts = Counter(r["verdict"] for r in rows)
         slowest = max(rows, key=lambda r: float(r["seconds"]))
-        print(f"graded {len(rows)} files with {args.workers} workers on {os.cpu_count()} CPUs "
-              f"in {seconds:.1f} s ({seconds / len(rows):.2f} s per file): "
-              + ", ".join(f"{n} {v}" for v, n in verdicts.most_common()))
-        print(f"slowest file: {slowest['file']} {slowest['seconds']} s ({slowest['verdict']}: "
-              f"{slowest['message'][:100]})")
+        print(
+            f"graded {len(rows)} files with {args.workers} workers on {os.cpu_count()} CPUs "
+            f"in {seconds:.1f} s ({seconds / len(rows):.2f} s per file): "
+            + ", ".join(f"{n} {v}" for v, n in verdicts.most_common())
+        )
+        print(
+            f"slowest file: {slowest['file']} {slowest['seconds']} s ({slowest['verdict']}: "
+            f"{slowest['message'][:100]})"
+        )
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ TORCH_ACTIVATIONS = {"relu": torch.relu, "tanh": torch.tanh}
 # Pause before each block of samples (see _timing.compare): NumPy's OpenBLAS threads spin for
 # ~0.1 s after the ``ours`` block and would slow ``torch`` down; OpenMP's spin is much shorter.
 SETTLE_S = {"ours": 0.02, "torch": 0.15, "ours@torch": 0.02}
-TOLERANCE = {"float32": 2e-4, "float64": 1e-10}   # relative to the largest gradient entry
+TOLERANCE = {"float32": 2e-4, "float64": 1e-10}  # relative to the largest gradient entry
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,9 @@ def make_problem(cfg: Config, seed: int = 0) -> tuple[nn.Parameters, np.ndarray,
     rng = np.random.default_rng(seed)
     dtype = np.dtype(cfg.dtype)
     theta = nn.init_parameters(cfg.arch, rng=rng, dtype=dtype)
-    theta = nn.Parameters(theta.W, tuple((0.1 * rng.standard_normal(b.shape)).astype(dtype)
-                                         for b in theta.b))
+    theta = nn.Parameters(
+        theta.W, tuple((0.1 * rng.standard_normal(b.shape)).astype(dtype) for b in theta.b)
+    )
     X = rng.standard_normal((cfg.batch, cfg.width)).astype(dtype)
     if cfg.loss == "cross_entropy":
         Y = np.eye(OUTPUT_WIDTH, dtype=dtype)[rng.integers(0, OUTPUT_WIDTH, cfg.batch)]
@@ -88,8 +89,9 @@ def make_problem(cfg: Config, seed: int = 0) -> tuple[nn.Parameters, np.ndarray,
 
 
 # --- the three implementations of one step ----------------------------------------------------
-def torch_loss(cfg: Config, W: list[torch.Tensor], b: list[torch.Tensor], X: torch.Tensor,
-               Y: torch.Tensor) -> torch.Tensor:
+def torch_loss(
+    cfg: Config, W: list[torch.Tensor], b: list[torch.Tensor], X: torch.Tensor, Y: torch.Tensor
+) -> torch.Tensor:
     """The same network and loss, written the usual way in PyTorch."""
     act = TORCH_ACTIVATIONS[cfg.activation]
     A = X
@@ -98,7 +100,7 @@ def torch_loss(cfg: Config, W: list[torch.Tensor], b: list[torch.Tensor], X: tor
         if l < cfg.depth - 1:
             A = act(A)
     if cfg.loss == "cross_entropy":
-        return F.cross_entropy(A, Y)          # mean over the batch of -sum_k y_k log softmax(a)_k
+        return F.cross_entropy(A, Y)  # mean over the batch of -sum_k y_k log softmax(a)_k
     return 0.5 * F.mse_loss(A, Y, reduction="sum") / A.shape[0]
 
 
@@ -143,17 +145,21 @@ def check_equivalent(cfg: Config, theta: nn.Parameters, X: np.ndarray, Y: np.nda
     ref_grads = [p.grad.numpy() for pair in zip(W, b) for p in pair]
 
     theta_t = theta.map(torch.from_numpy)
-    value_t, grad_t = nn.loss_and_gradient(arch, theta_t, torch.from_numpy(X),
-                                           torch.from_numpy(Y), loss=cfg.loss)
+    value_t, grad_t = nn.loss_and_gradient(
+        arch, theta_t, torch.from_numpy(X), torch.from_numpy(Y), loss=cfg.loss
+    )
     tol = TOLERANCE[cfg.dtype]
-    for label, v, g in (("ours", np.asarray(value), grad.arrays()),
-                        ("ours@torch", value_t.numpy(), [a.numpy() for a in grad_t.arrays()])):
+    for label, v, g in (
+        ("ours", np.asarray(value), grad.arrays()),
+        ("ours@torch", value_t.numpy(), [a.numpy() for a in grad_t.arrays()]),
+    ):
         np.testing.assert_allclose(v, ref.item(), rtol=tol, err_msg=f"{label} loss, {cfg}")
         for k, (got, want) in enumerate(zip(g, ref_grads)):
             assert got.dtype == want.dtype, (label, cfg, got.dtype, want.dtype)
             scale = float(np.max(np.abs(want))) or 1.0
-            np.testing.assert_allclose(got, want, rtol=tol, atol=tol * scale,
-                                       err_msg=f"{label} gradient {k} ({cfg})")
+            np.testing.assert_allclose(
+                got, want, rtol=tol, atol=tol * scale, err_msg=f"{label} gradient {k} ({cfg})"
+            )
 
 
 # --- the grid ---------------------------------------------------------------------------------
@@ -164,22 +170,30 @@ def grid(args: argparse.Namespace) -> list[Config]:
     else:
         widths = [64, 256, 1024] if args.quick else [64, 256, 512, 1024]
     batches = args.batches or ([256] if args.quick else [64, 256])
-    return [Config(d, a, loss, w, m, args.depth)
-            for d in dtypes for a in ("relu", "tanh")
-            for loss in ("squared_error", "cross_entropy")
-            for w in widths for m in batches]
+    return [
+        Config(d, a, loss, w, m, args.depth)
+        for d in dtypes
+        for a in ("relu", "tanh")
+        for loss in ("squared_error", "cross_entropy")
+        for w in widths
+        for m in batches
+    ]
 
 
-HEADER = (f"{'dtype':<8} {'act':<5} {'loss':<13} {'width':>5} {'batch':>5} "
-          f"{'ours':>10} {'torch':>10} {'ours@torch':>10} {'ours/torch':>10} {'@torch/torch':>12} "
-          f"{'spread':>6}")
+HEADER = (
+    f"{'dtype':<8} {'act':<5} {'loss':<13} {'width':>5} {'batch':>5} "
+    f"{'ours':>10} {'torch':>10} {'ours@torch':>10} {'ours/torch':>10} {'@torch/torch':>12} "
+    f"{'spread':>6}"
+)
 
 
 def row(cfg: Config, t: dict[str, float], spread: float) -> str:
-    return (f"{cfg.dtype:<8} {cfg.activation:<5} {cfg.loss:<13} {cfg.width:>5} {cfg.batch:>5} "
-            f"{format_time(t['ours']):>10} {format_time(t['torch']):>10} "
-            f"{format_time(t['ours@torch']):>10} {t['ours'] / t['torch']:>10.2f} "
-            f"{t['ours@torch'] / t['torch']:>12.2f} {spread:>6.2f}")
+    return (
+        f"{cfg.dtype:<8} {cfg.activation:<5} {cfg.loss:<13} {cfg.width:>5} {cfg.batch:>5} "
+        f"{format_time(t['ours']):>10} {format_time(t['torch']):>10} "
+        f"{format_time(t['ours@torch']):>10} {t['ours'] / t['torch']:>10.2f} "
+        f"{t['ours@torch'] / t['torch']:>12.2f} {spread:>6.2f}"
+    )
 
 
 def geomean(xs: list[float]) -> float:
@@ -203,49 +217,72 @@ def main(argv: list[str] | None = None) -> int:
 
     configs = grid(args)
     info = machine_info(args.threads)
-    print(f"# one SGD step (forward, loss, backprop, update); {info['processor']}, "
-          f"{args.threads} thread(s); numpy {info['numpy']} ({', '.join(info['numpy_blas'])}), "
-          f"torch {info['torch']}; median of {repeat} samples in {rounds} rounds; "
-          f"depth {args.depth}")
+    print(
+        f"# one SGD step (forward, loss, backprop, update); {info['processor']}, "
+        f"{args.threads} thread(s); numpy {info['numpy']} ({', '.join(info['numpy_blas'])}), "
+        f"torch {info['torch']}; median of {repeat} samples in {rounds} rounds; "
+        f"depth {args.depth}"
+    )
     results = []
     start = time.perf_counter()
     with limit_threads(args.threads):
-        for cfg in configs:                 # every configuration is checked before it is timed
+        for cfg in configs:  # every configuration is checked before it is timed
             theta, X, Y = make_problem(cfg)
             check_equivalent(cfg, theta, X, Y)
-        print(f"# gradients agree (ours, ours@torch vs torch autograd) on all {len(configs)} "
-              "configurations\n")
+        print(
+            f"# gradients agree (ours, ours@torch vs torch autograd) on all {len(configs)} "
+            "configurations\n"
+        )
         print(HEADER)
         for cfg in configs:
             theta, X, Y = make_problem(cfg)
             stmts = {
                 "ours": ours_step_fn(cfg, theta, X, Y),
                 "torch": torch_step_fn(cfg, theta, X, Y),
-                "ours@torch": ours_step_fn(cfg, theta.map(torch.from_numpy),
-                                           torch.from_numpy(X), torch.from_numpy(Y)),
+                "ours@torch": ours_step_fn(
+                    cfg, theta.map(torch.from_numpy), torch.from_numpy(X), torch.from_numpy(Y)
+                ),
             }
-            timings = compare(stmts, repeat=repeat, rounds=rounds, min_sample_s=min_sample_s,
-                              settle_s=SETTLE_S, attempts=1 if args.quick else 2)
+            timings = compare(
+                stmts,
+                repeat=repeat,
+                rounds=rounds,
+                min_sample_s=min_sample_s,
+                settle_s=SETTLE_S,
+                attempts=1 if args.quick else 2,
+            )
             t = {name: timing.median for name, timing in timings.items()}
             print(row(cfg, t, max(timing.spread for timing in timings.values())), flush=True)
-            results.append({**cfg.__dict__, "seconds": t,
-                            "samples": {k: v.samples for k, v in timings.items()},
-                            "ratio_ours_torch": t["ours"] / t["torch"],
-                            "ratio_ours_at_torch_torch": t["ours@torch"] / t["torch"]})
+            results.append(
+                {
+                    **cfg.__dict__,
+                    "seconds": t,
+                    "samples": {k: v.samples for k, v in timings.items()},
+                    "ratio_ours_torch": t["ours"] / t["torch"],
+                    "ratio_ours_at_torch_torch": t["ours@torch"] / t["torch"],
+                }
+            )
     elapsed = time.perf_counter() - start
 
     print()
-    for label, key in (("ours/torch", "ratio_ours_torch"),
-                       ("ours@torch/torch", "ratio_ours_at_torch_torch")):
+    for label, key in (
+        ("ours/torch", "ratio_ours_torch"),
+        ("ours@torch/torch", "ratio_ours_at_torch_torch"),
+    ):
         for name, sel in (("width >= 256", lambda r: r["width"] >= 256), ("all", lambda r: True)):
             rs = [r[key] for r in results if sel(r)]
             if rs:
-                print(f"# {label:<17} {name:<13} geometric mean {geomean(rs):.2f}, "
-                      f"max {max(rs):.2f}")
+                print(
+                    f"# {label:<17} {name:<13} geometric mean {geomean(rs):.2f}, max {max(rs):.2f}"
+                )
     print(f"# {len(results)} configurations in {elapsed:.0f} s")
     if args.json:
-        args.json.write_text(json.dumps({"machine": info, "depth": args.depth, "repeat": repeat,
-                                         "results": results}, indent=1))
+        args.json.write_text(
+            json.dumps(
+                {"machine": info, "depth": args.depth, "repeat": repeat, "results": results},
+                indent=1,
+            )
+        )
     return 0
 
 

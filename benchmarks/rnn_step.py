@@ -44,9 +44,11 @@ from _timing import compare, format_time, limit_threads, machine_info  # noqa: E
 from deepqed import rnn  # noqa: E402
 
 SETTLE_S = {"ours": 0.02, "torch": 0.15}
-TOLERANCE = {"float32": 2e-4, "float64": 1e-10}   # relative to the largest gradient entry
-HEADER = (f"{'model':<5} {'dtype':<8} {'T':>4} {'m':>4} {'n':>5} {'ours':>10} {'torch':>10} "
-          f"{'ours/torch':>10} {'spread':>6}")
+TOLERANCE = {"float32": 2e-4, "float64": 1e-10}  # relative to the largest gradient entry
+HEADER = (
+    f"{'model':<5} {'dtype':<8} {'T':>4} {'m':>4} {'n':>5} {'ours':>10} {'torch':>10} "
+    f"{'ours/torch':>10} {'spread':>6}"
+)
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ def make_problem(cfg: Config, seed: int = 0) -> tuple[Any, torch.nn.Module, np.n
     else:
         theta = rnn.init_gru(d, n, rng=rng, dtype=dt)
         module, bias_hh = torch.nn.GRU(d, n), np.zeros(3 * n, dtype=dt)
-        bias_hh[2 * n:] = theta.c
+        bias_hh[2 * n :] = theta.c
     module = module.to(torch.float32 if dt == np.float32 else torch.float64)
     with torch.no_grad():
         module.weight_hh_l0.copy_(torch.from_numpy(theta.W))
@@ -84,12 +86,15 @@ def make_problem(cfg: Config, seed: int = 0) -> tuple[Any, torch.nn.Module, np.n
 
 
 def ours_fn(cfg: Config, theta: Any, X: np.ndarray, G: np.ndarray):
-    forward, backward = {"rnn": (rnn.rnn_forward, rnn.rnn_backward),
-                         "lstm": (rnn.lstm_forward, rnn.lstm_backward),
-                         "gru": (rnn.gru_forward, rnn.gru_backward)}[cfg.model]
+    forward, backward = {
+        "rnn": (rnn.rnn_forward, rnn.rnn_backward),
+        "lstm": (rnn.lstm_forward, rnn.lstm_backward),
+        "gru": (rnn.gru_forward, rnn.gru_backward),
+    }[cfg.model]
 
     def step():
         return backward(theta, forward(theta, X), X, G)
+
     return step
 
 
@@ -101,6 +106,7 @@ def torch_fn(module: torch.nn.Module, X: np.ndarray, G: np.ndarray, onednn: bool
         with torch.backends.mkldnn.flags(enabled=onednn):
             out, _ = module(Xt)
             return torch.autograd.grad((out * Gt).sum(), params)
+
     return step
 
 
@@ -110,7 +116,7 @@ def check_equivalent(cfg: Config) -> None:
     ref = [g.numpy() for g in torch_fn(module, X, G)()]
     pairs = [(ours.W, ref[0]), (ours.U, ref[1]), (ours.b, ref[2])]
     if cfg.model == "gru":
-        pairs.append((ours.c, ref[3][2 * cfg.n:]))
+        pairs.append((ours.c, ref[3][2 * cfg.n :]))
     scale = max(float(np.max(np.abs(r))) for _, r in pairs)
     err = max(float(np.max(np.abs(a.astype(np.float64) - r))) for a, r in pairs) / scale
     if not err <= TOLERANCE[cfg.dtype]:
@@ -123,8 +129,9 @@ def grid(args: argparse.Namespace) -> list[Config]:
     else:
         shapes = [(50, 32, 64), (50, 64, 128), (100, 64, 128), (50, 128, 256), (50, 64, 512)]
     dtypes = ["float32", "float64"] if args.dtype == "both" else [args.dtype]
-    return [Config(model, dt, T, m, n) for model in args.models for dt in dtypes
-            for (T, m, n) in shapes]
+    return [
+        Config(model, dt, T, m, n) for model in args.models for dt in dtypes for (T, m, n) in shapes
+    ]
 
 
 def geomean(xs: list[float]) -> float:
@@ -136,11 +143,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="two shapes, fewer samples")
     p.add_argument("--threads", type=int, default=2, help="threads for torch and NumPy's BLAS")
     p.add_argument("--dtype", choices=["float32", "float64", "both"], default="both")
-    p.add_argument("--models", nargs="+", choices=["rnn", "lstm", "gru"],
-                   default=["rnn", "lstm", "gru"])
+    p.add_argument(
+        "--models", nargs="+", choices=["rnn", "lstm", "gru"], default=["rnn", "lstm", "gru"]
+    )
     p.add_argument("--repeat", type=int, help="samples per timing (default 6, quick 4)")
-    p.add_argument("--no-onednn", action="store_true",
-                   help="time torch with oneDNN disabled (its ATen kernels)")
+    p.add_argument(
+        "--no-onednn",
+        action="store_true",
+        help="time torch with oneDNN disabled (its ATen kernels)",
+    )
     p.add_argument("--json", type=Path, help="also write the results to this JSON file")
     args = p.parse_args(argv)
     repeat = args.repeat or (4 if args.quick else 6)
@@ -148,10 +159,12 @@ def main(argv: list[str] | None = None) -> int:
 
     configs = grid(args)
     info = machine_info(args.threads)
-    print(f"# forward + BPTT over a sequence; {info['processor']}, {args.threads} thread(s); "
-          f"numpy {info['numpy']} ({', '.join(info['numpy_blas'])}), torch {info['torch']}; "
-          f"median of {repeat} samples in {rounds} rounds; d = n; torch oneDNN "
-          f"{'off' if args.no_onednn else 'on'}")
+    print(
+        f"# forward + BPTT over a sequence; {info['processor']}, {args.threads} thread(s); "
+        f"numpy {info['numpy']} ({', '.join(info['numpy_blas'])}), torch {info['torch']}; "
+        f"median of {repeat} samples in {rounds} rounds; d = n; torch oneDNN "
+        f"{'off' if args.no_onednn else 'on'}"
+    )
     results = []
     start = time.perf_counter()
     with limit_threads(args.threads):
@@ -161,16 +174,26 @@ def main(argv: list[str] | None = None) -> int:
         print(HEADER)
         for cfg in configs:
             theta, module, X, G = make_problem(cfg)
-            timings = compare({"ours": ours_fn(cfg, theta, X, G),
-                               "torch": torch_fn(module, X, G, not args.no_onednn)},
-                              repeat=repeat, rounds=rounds, min_sample_s=0.02, settle_s=SETTLE_S,
-                              attempts=1 if args.quick else 2)
+            timings = compare(
+                {
+                    "ours": ours_fn(cfg, theta, X, G),
+                    "torch": torch_fn(module, X, G, not args.no_onednn),
+                },
+                repeat=repeat,
+                rounds=rounds,
+                min_sample_s=0.02,
+                settle_s=SETTLE_S,
+                attempts=1 if args.quick else 2,
+            )
             t = {k: v.median for k, v in timings.items()}
             spread = max(v.spread for v in timings.values())
             ratio = t["ours"] / t["torch"]
-            print(f"{cfg.model:<5} {cfg.dtype:<8} {cfg.T:>4} {cfg.m:>4} {cfg.n:>5} "
-                  f"{format_time(t['ours']):>10} {format_time(t['torch']):>10} {ratio:>10.2f} "
-                  f"{spread:>6.2f}", flush=True)
+            print(
+                f"{cfg.model:<5} {cfg.dtype:<8} {cfg.T:>4} {cfg.m:>4} {cfg.n:>5} "
+                f"{format_time(t['ours']):>10} {format_time(t['torch']):>10} {ratio:>10.2f} "
+                f"{spread:>6.2f}",
+                flush=True,
+            )
             results.append({**cfg.__dict__, "seconds": t, "ratio": ratio, "spread": spread})
     elapsed = time.perf_counter() - start
     print()
@@ -178,14 +201,19 @@ def main(argv: list[str] | None = None) -> int:
         for dt in ("float32", "float64"):
             rs = [r["ratio"] for r in results if r["model"] == model and r["dtype"] == dt]
             if rs:
-                print(f"# {model:<5} {dt:<8} ours/torch geometric mean {geomean(rs):.2f}, "
-                      f"max {max(rs):.2f}")
+                print(
+                    f"# {model:<5} {dt:<8} ours/torch geometric mean {geomean(rs):.2f}, "
+                    f"max {max(rs):.2f}"
+                )
     rs = [r["ratio"] for r in results]
-    print(f"# all      ours/torch geometric mean {geomean(rs):.2f}, max {max(rs):.2f}; "
-          f"{len(results)} configurations in {elapsed:.0f} s")
+    print(
+        f"# all      ours/torch geometric mean {geomean(rs):.2f}, max {max(rs):.2f}; "
+        f"{len(results)} configurations in {elapsed:.0f} s"
+    )
     if args.json:
-        args.json.write_text(json.dumps({"machine": info, "repeat": repeat, "results": results},
-                                        indent=1))
+        args.json.write_text(
+            json.dumps({"machine": info, "repeat": repeat, "results": results}, indent=1)
+        )
     return 0
 
 

@@ -9,8 +9,9 @@ import warnings
 
 # sphinx-proof still passes paths as strings; Sphinx announces that this will change in Sphinx 10.
 # It is a note to sphinx-proof's authors, not a problem of this book.
-warnings.filterwarnings("ignore", message="Sphinx 10 will drop support for representing paths",
-                        module="sphinx_proof")
+warnings.filterwarnings(
+    "ignore", message="Sphinx 10 will drop support for representing paths", module="sphinx_proof"
+)
 
 project = "deepqed"
 author = "the deepqed authors"

@@ -9,8 +9,8 @@ import os
 
 from hypothesis import HealthCheck, settings
 
-settings.register_profile("deepqed", deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("deepqed-ci", parent=settings.get_profile("deepqed"),
-                          derandomize=True, database=None)
+settings.register_profile("deepqed", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "deepqed-ci", parent=settings.get_profile("deepqed"), derandomize=True, database=None
+)
 settings.load_profile("deepqed-ci" if os.environ.get("CI") else "deepqed")

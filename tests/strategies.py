@@ -23,18 +23,23 @@ def dtypes() -> st.SearchStrategy:
 
 def float_arrays(shape, dtype=np.float64, bound: float = 10.0) -> st.SearchStrategy:
     """Arrays of ``shape`` with finite entries in ``[-bound, bound]`` (no NaN, no infinity)."""
-    return hnp.arrays(dtype, shape, elements=st.floats(-bound, bound, allow_nan=False,
-                                                       allow_infinity=False, width=32))
+    return hnp.arrays(
+        dtype,
+        shape,
+        elements=st.floats(-bound, bound, allow_nan=False, allow_infinity=False, width=32),
+    )
 
 
 def matrices(max_rows: int = 8, max_cols: int = 8, dtype=np.float64, bound: float = 10.0):
     return hnp.array_shapes(min_dims=2, max_dims=2, max_side=max(max_rows, max_cols)).flatmap(
-        lambda s: float_arrays((min(s[0], max_rows), min(s[1], max_cols)), dtype, bound))
+        lambda s: float_arrays((min(s[0], max_rows), min(s[1], max_cols)), dtype, bound)
+    )
 
 
 @st.composite
-def architectures(draw, max_depth: int = 4, max_width: int = 8,
-                  activations: tuple[str, ...] = ACTIVATION_NAMES) -> nn.Architecture:
+def architectures(
+    draw, max_depth: int = 4, max_width: int = 8, activations: tuple[str, ...] = ACTIVATION_NAMES
+) -> nn.Architecture:
     L = draw(st.integers(1, max_depth))
     widths = tuple(draw(st.lists(st.integers(1, max_width), min_size=L + 1, max_size=L + 1)))
     acts = tuple(draw(st.lists(st.sampled_from(activations), min_size=L, max_size=L)))
@@ -42,9 +47,15 @@ def architectures(draw, max_depth: int = 4, max_width: int = 8,
 
 
 @st.composite
-def networks(draw, max_depth: int = 4, max_width: int = 8, max_batch: int = 6,
-             activations: tuple[str, ...] = ACTIVATION_NAMES, dtype=np.float64,
-             target: str = "real"):
+def networks(
+    draw,
+    max_depth: int = 4,
+    max_width: int = 8,
+    max_batch: int = 6,
+    activations: tuple[str, ...] = ACTIVATION_NAMES,
+    dtype=np.float64,
+    target: str = "real",
+):
     """``(arch, theta, X, Y)``: parameters drawn from a seeded generator (Gaussian weights and
     biases), inputs and targets from Hypothesis; ``target`` is "real", "onehot" or "simplex"."""
     arch = draw(architectures(max_depth, max_width, activations))

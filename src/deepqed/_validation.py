@@ -17,8 +17,13 @@ from typing import Any
 
 import array_api_compat
 
-__all__ = ["ShapeError", "IllConditionedWarning", "namespace", "check_array",
-           "check_same_namespace"]
+__all__ = [
+    "ShapeError",
+    "IllConditionedWarning",
+    "namespace",
+    "check_array",
+    "check_same_namespace",
+]
 
 
 class ShapeError(ValueError):
@@ -75,8 +80,7 @@ def check_array(
     xp = array_api_compat.array_namespace(x)
     if x.dtype not in (xp.float32, xp.float64):  # not float16, bfloat16, ... (no stable formulas)
         raise TypeError(
-            f"argument {name!r} must have dtype float32 or float64, "
-            f"got dtype {x.dtype}"
+            f"argument {name!r} must have dtype float32 or float64, got dtype {x.dtype}"
         )
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)

@@ -21,17 +21,38 @@ from .registry import book_dir
 
 __all__ = ["build", "sphinx_command"]
 
-_PHASE = re.compile(r"^(reading sources|writing output|executing|copying|building|loading|"
-                    r"checking consistency|looking for|pickling|highlighting|dumping|"
-                    r"deepqed)", re.IGNORECASE)
+_PHASE = re.compile(
+    r"^(reading sources|writing output|executing|copying|building|loading|"
+    r"checking consistency|looking for|pickling|highlighting|dumping|"
+    r"deepqed)",
+    re.IGNORECASE,
+)
 
 
-def sphinx_command(out: Path, *, seed: int = 0, strict: bool = True, fresh: bool = False,
-                   source: Path | None = None) -> list[str]:
+def sphinx_command(
+    out: Path,
+    *,
+    seed: int = 0,
+    strict: bool = True,
+    fresh: bool = False,
+    source: Path | None = None,
+) -> list[str]:
     """The ``sphinx-build`` command line that :func:`build` runs."""
     src = source or book_dir()
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-j", "1", "--keep-going",
-           "-d", str(out / ".doctrees"), "-D", f"deepqed_seed={seed}"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        "html",
+        "-j",
+        "1",
+        "--keep-going",
+        "-d",
+        str(out / ".doctrees"),
+        "-D",
+        f"deepqed_seed={seed}",
+    ]
     if strict:
         cmd.append("-W")
     if fresh:
@@ -42,16 +63,29 @@ def sphinx_command(out: Path, *, seed: int = 0, strict: bool = True, fresh: bool
 def _check_is_build_output(out: Path) -> None:
     """Refuse to delete a folder that is not an earlier build (``--out . --fresh`` must not erase
     the reader's working directory)."""
-    if out.is_dir() and any(out.iterdir()) and not (out / ".doctrees").is_dir() \
-            and not (out / ".buildinfo").is_file():
-        raise RuntimeError(f"--fresh would delete {out}, which is not a book build (no .doctrees "
-                           "or .buildinfo inside); choose another --out folder")
+    if (
+        out.is_dir()
+        and any(out.iterdir())
+        and not (out / ".doctrees").is_dir()
+        and not (out / ".buildinfo").is_file()
+    ):
+        raise RuntimeError(
+            f"--fresh would delete {out}, which is not a book build (no .doctrees "
+            "or .buildinfo inside); choose another --out folder"
+        )
     if not out.is_dir():
         raise RuntimeError(f"--out {out} exists and is not a folder")
 
 
-def build(out: Path, *, seed: int = 0, strict: bool = True, fresh: bool = False,
-          console: Console | None = None, source: Path | None = None) -> Path:
+def build(
+    out: Path,
+    *,
+    seed: int = 0,
+    strict: bool = True,
+    fresh: bool = False,
+    console: Console | None = None,
+    source: Path | None = None,
+) -> Path:
     """Build the HTML book into ``out`` and return the path of its ``index.html``.
 
     Raises ``RuntimeError`` listing the warnings and errors (with file and line) when the build
@@ -67,8 +101,9 @@ def build(out: Path, *, seed: int = 0, strict: bool = True, fresh: bool = False,
     problems: list[str] = []
     log: list[str] = []
     with console.status("[bold]building the book[/]") as status:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                bufsize=1)
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+        )
         assert proc.stdout is not None
         for line in proc.stdout:
             line = line.rstrip()

@@ -25,8 +25,15 @@ import numpy as np
 
 from . import losses as _losses
 from ._validation import ShapeError, check_array, check_same_namespace
-from .nn.mlp import (Architecture, Parameters, _check_input, _forward, check_container,
-                     check_like, check_parameters)
+from .nn.mlp import (
+    Architecture,
+    Parameters,
+    _check_input,
+    _forward,
+    check_container,
+    check_like,
+    check_parameters,
+)
 
 __all__ = [
     "central_difference",
@@ -174,7 +181,12 @@ def _perturb(theta: Parameters, V: Parameters, t: float) -> Parameters:
 
 
 def loss_directional_difference(
-    arch: Architecture, theta: Parameters, X: Any, Y: Any, V: Parameters, h: float,
+    arch: Architecture,
+    theta: Parameters,
+    X: Any,
+    Y: Any,
+    V: Parameters,
+    h: float,
     loss: str = "squared_error",
 ) -> float:
     r"""$D_h\mathcal L(\theta)[V] = (\mathcal L(\theta + hV) - \mathcal L(\theta - hV))/(2h)$.

@@ -211,9 +211,11 @@ def book_dir() -> Path:
     raise FileNotFoundError("the book sources (book/conf.py) were not found next to deepqed")
 
 
-_DIRECTIVE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>prf:[a-z]+|exercise)\}\s*(?P<title>.*)$")
-_OPTION = re.compile(r"^:(?P<key>[\w-]+):\s*(?P<value>.*?)\s*$")       # :label: thm-x
-_YAML_OPTION = re.compile(r"^(?P<key>[\w-]+):\s*(?P<value>.*?)\s*$")    # label: thm-x (in ---)
+_DIRECTIVE = re.compile(
+    r"^(?P<fence>`{3,}|:{3,})\{(?P<name>prf:[a-z]+|exercise)\}\s*(?P<title>.*)$"
+)
+_OPTION = re.compile(r"^:(?P<key>[\w-]+):\s*(?P<value>.*?)\s*$")  # :label: thm-x
+_YAML_OPTION = re.compile(r"^(?P<key>[\w-]+):\s*(?P<value>.*?)\s*$")  # label: thm-x (in ---)
 
 
 def _directive_label(lines: list[str]) -> str | None:
@@ -234,7 +236,7 @@ def _directive_label(lines: list[str]) -> str | None:
     for line in body:
         m = _OPTION.match(line)
         if not m:
-            break                                  # the options end at the first other line
+            break  # the options end at the first other line
         if m.group("key") == "label":
             return m.group("value") or None
     return None
@@ -250,21 +252,27 @@ def _directives(path: Path) -> list[tuple[str, str, int, str | None]]:
             continue
         name = m.group("name")
         kind = name.split(":")[1] if name.startswith("prf:") else "exercise"
-        out.append((kind, m.group("title").strip(), i + 1, _directive_label(lines[i + 1:])))
+        out.append((kind, m.group("title").strip(), i + 1, _directive_label(lines[i + 1 :])))
     return out
 
 
 def parse_statements(path: Path, chapter: str) -> list[Statement]:
     """Read the labelled ``{prf:*}`` and ``{exercise}`` directives of one MyST file."""
-    return [Statement(label, kind, title, chapter, path, line)
-            for kind, title, line, label in _directives(path) if label is not None]
+    return [
+        Statement(label, kind, title, chapter, path, line)
+        for kind, title, line, label in _directives(path)
+        if label is not None
+    ]
 
 
 def unlabelled_statements(path: Path) -> list[tuple[str, int]]:
     """``(kind, line)`` of the directives of an asserting kind that carry no label (these could not
     be matched with the registry, so they are consistency problems)."""
-    return [(kind, line) for kind, _, line, label in _directives(path)
-            if label is None and kind in ASSERTING_KINDS]
+    return [
+        (kind, line)
+        for kind, _, line, label in _directives(path)
+        if label is None and kind in ASSERTING_KINDS
+    ]
 
 
 @cache
@@ -307,24 +315,27 @@ def consistency_problems() -> list[str]:
             problems.append(f"chapter {ch.slug!r}: its source {source} is missing")
             continue
         for kind, line in unlabelled_statements(source):
-            problems.append(f"{kind} at {source}:{line} has no label, so the registry cannot "
-                            "check it (add ':label: ...')")
+            problems.append(
+                f"{kind} at {source}:{line} has no label, so the registry cannot "
+                "check it (add ':label: ...')"
+            )
     sources = {(book_dir() / ch.source).resolve() for ch in CHAPTERS}
     for path in sorted(book_dir().rglob("*.md")):
-        if path.resolve() in sources or any(part.startswith(("_", ".")) for part in
-                                            path.relative_to(book_dir()).parts):
-            continue                                    # a chapter, or _build/, .ipynb_checkpoints
+        if path.resolve() in sources or any(
+            part.startswith(("_", ".")) for part in path.relative_to(book_dir()).parts
+        ):
+            continue  # a chapter, or _build/, .ipynb_checkpoints
         for kind, _, line, _ in _directives(path):
             if kind in ASSERTING_KINDS:
-                problems.append(f"{kind} at {path}:{line} is in no chapter of the registry "
-                                "(registry.CHAPTERS), so it is never checked")
+                problems.append(
+                    f"{kind} at {path}:{line} is in no chapter of the registry "
+                    "(registry.CHAPTERS), so it is never checked"
+                )
     seen: dict[str, Statement] = {}
     for s in statements():
         if s.label in seen:
             o = seen[s.label]
-            problems.append(
-                f"duplicate label {s.label!r}: {s.path}:{s.line} and {o.path}:{o.line}"
-            )
+            problems.append(f"duplicate label {s.label!r}: {s.path}:{s.line} and {o.path}:{o.line}")
         seen[s.label] = s
     entries: dict[str, list[tuple[Chapter, Witness | Unwitnessed]]] = {}
     for ch, c in claims():
@@ -360,4 +371,3 @@ def witness_rng(seed: int, witness: Witness) -> np.random.Generator:
     """The generator a witness receives: fixed by ``seed`` and the witness, not by run order."""
     key = zlib.crc32(f"{witness.label}/{witness.name}".encode())
     return np.random.default_rng([seed, key])
-

@@ -89,21 +89,38 @@ def select(
     for lab in wanted or ():  # a selected label must run something: never an empty success
         if not any(s.label == lab for s, _ in entries):
             s = by_label[lab]
-            where = (f"it is in chapter {s.chapter!r}, not {chapter!r}"
-                     if chapter is not None and s.chapter != chapter
-                     else f"the {s.kind} has no registry entry")
+            where = (
+                f"it is in chapter {s.chapter!r}, not {chapter!r}"
+                if chapter is not None and s.chapter != chapter
+                else f"the {s.kind} has no registry entry"
+            )
             raise ValueError(f"label {lab!r} selects nothing to verify: {where}")
     return entries
 
 
 def run_one(statement: registry.Statement, entry: Witness | Unwitnessed, seed: int) -> Result:
     """Run one registry entry; an exception inside the witness gives status ``error``."""
-    common = dict(label=statement.label, kind=statement.kind, title=statement.title,
-                  chapter=statement.chapter, path=str(statement.path), line=statement.line)
+    common = dict(
+        label=statement.label,
+        kind=statement.kind,
+        title=statement.title,
+        chapter=statement.chapter,
+        path=str(statement.path),
+        line=statement.line,
+    )
     if isinstance(entry, Unwitnessed):
-        return Result(**common, witness="", summary=entry.reason, status="unwitnessed",
-                      instances=0, max_error=None, tolerance=None, seconds=0.0,
-                      detail=entry.reason, source="")
+        return Result(
+            **common,
+            witness="",
+            summary=entry.reason,
+            status="unwitnessed",
+            instances=0,
+            max_error=None,
+            tolerance=None,
+            seconds=0.0,
+            detail=entry.reason,
+            source="",
+        )
     start = time.perf_counter()
     try:
         fig = entry.check(registry.witness_rng(seed, entry))
@@ -112,19 +129,43 @@ def run_one(statement: registry.Statement, entry: Witness | Unwitnessed, seed: i
             tolerance, passed = float(fig.tolerance), fig.passed
     except Exception as exc:  # a witness that crashes is reported, not propagated
         tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        return Result(**common, witness=entry.name, summary=entry.summary, status="error",
-                      instances=0, max_error=None, tolerance=None,
-                      seconds=time.perf_counter() - start, detail=tb, source=entry.source)
+        return Result(
+            **common,
+            witness=entry.name,
+            summary=entry.summary,
+            status="error",
+            instances=0,
+            max_error=None,
+            tolerance=None,
+            seconds=time.perf_counter() - start,
+            detail=tb,
+            source=entry.source,
+        )
     if not isinstance(fig, registry.Figures):
-        return Result(**common, witness=entry.name, summary=entry.summary, status="error",
-                      instances=0, max_error=None, tolerance=None,
-                      seconds=time.perf_counter() - start,
-                      detail=f"witness returned {type(fig).__name__}, not Figures",
-                      source=entry.source)
-    return Result(**common, witness=entry.name, summary=entry.summary,
-                  status="passed" if passed else "failed", instances=instances,
-                  max_error=max_error, tolerance=tolerance,
-                  seconds=time.perf_counter() - start, detail=fig.detail, source=entry.source)
+        return Result(
+            **common,
+            witness=entry.name,
+            summary=entry.summary,
+            status="error",
+            instances=0,
+            max_error=None,
+            tolerance=None,
+            seconds=time.perf_counter() - start,
+            detail=f"witness returned {type(fig).__name__}, not Figures",
+            source=entry.source,
+        )
+    return Result(
+        **common,
+        witness=entry.name,
+        summary=entry.summary,
+        status="passed" if passed else "failed",
+        instances=instances,
+        max_error=max_error,
+        tolerance=tolerance,
+        seconds=time.perf_counter() - start,
+        detail=fig.detail,
+        source=entry.source,
+    )
 
 
 def run(

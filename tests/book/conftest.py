@@ -23,7 +23,9 @@ def built_book(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("book") / "html"
     proc = subprocess.run(
         [sys.executable, "-m", "deepqed", "book", "--out", str(out)],
-        capture_output=True, text=True, timeout=1500,
+        capture_output=True,
+        text=True,
+        timeout=1500,
     )
     assert proc.returncode == 0, f"book build failed:\n{proc.stdout}\n{proc.stderr}"
     index = Path(proc.stdout.strip().splitlines()[-1])

@@ -18,8 +18,16 @@ from deepqed import registry
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -43,12 +51,14 @@ def _report(page, url: str) -> dict:
     has_math = page.evaluate("() => !!document.querySelector('script[src*=\"mathjax\"]')")
     if has_math:  # Sphinx loads MathJax only on pages with mathematics
         page.wait_for_function(
-            "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=60000)
+            "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=60000
+        )
         page.evaluate("() => MathJax.startup.promise")
     report: dict = {}
     report["math"] = page.evaluate("() => document.querySelectorAll('mjx-container').length")
     report["math_errors"] = page.evaluate(
-        "() => document.querySelectorAll('mjx-merror, [data-mjx-error]').length")
+        "() => document.querySelectorAll('mjx-merror, [data-mjx-error]').length"
+    )
     report["text"] = page.evaluate("""() => {
         const root = document.querySelector('main') || document.body;
         const clone = root.cloneNode(true);
@@ -58,14 +68,17 @@ def _report(page, url: str) -> dict:
     }""")
     report["titles"] = page.evaluate(
         "() => Array.from(document.querySelectorAll('div.proof p.admonition-title, "
-        "div.proof .admonition-title')).map(e => e.innerText)")
+        "div.proof .admonition-title')).map(e => e.innerText)"
+    )
     report["boxes"] = page.evaluate(
-        "() => Array.from(document.querySelectorAll('.deepqed-verification'))"
-        ".map(e => e.innerText)")
+        "() => Array.from(document.querySelectorAll('.deepqed-verification')).map(e => e.innerText)"
+    )
     report["images"] = page.evaluate(
-        "() => Array.from(document.images).map(i => [i.src, i.complete && i.naturalWidth])")
+        "() => Array.from(document.images).map(i => [i.src, i.complete && i.naturalWidth])"
+    )
     report["number"] = page.evaluate(
-        "() => (document.querySelector('h1 .section-number') || {innerText: ''}).innerText.trim()")
+        "() => (document.querySelector('h1 .section-number') || {innerText: ''}).innerText.trim()"
+    )
     return report
 
 
@@ -89,8 +102,7 @@ def reports(server):
                 r.abort()
 
         page.route("**/*", route)
-        page.on("console",
-                lambda m: m.type == "error" and session["console_errors"].append(m.text))
+        page.on("console", lambda m: m.type == "error" and session["console_errors"].append(m.text))
         page.on("pageerror", lambda e: session["page_errors"].append(str(e)))
         page.on("requestfailed", lambda r: session["failed"].append(r.url))
         for chapter in registry.CHAPTERS:
@@ -100,8 +112,11 @@ def reports(server):
     return out, session
 
 
-CHAPTERS = pytest.mark.parametrize("number,chapter", list(enumerate(registry.CHAPTERS, start=1)),
-                                   ids=[c.slug for c in registry.CHAPTERS])
+CHAPTERS = pytest.mark.parametrize(
+    "number,chapter",
+    list(enumerate(registry.CHAPTERS, start=1)),
+    ids=[c.slug for c in registry.CHAPTERS],
+)
 
 
 @pytest.fixture
@@ -117,9 +132,13 @@ def test_mathematics_is_typeset(page_report, number, chapter):
     assert not re.search(r"\$[^$\n]{1,200}\$", text), "raw $...$ left in the text"
     for delimiter in ("\\(", "\\[", "$$"):
         at = text.find(delimiter)
-        assert at < 0, f"math delimiter {delimiter} left in the text: {text[max(0, at - 120):at + 80]}"
+        assert at < 0, (
+            f"math delimiter {delimiter} left in the text: {text[max(0, at - 120) : at + 80]}"
+        )
     leftover = re.search(r"\\(frac|mathbb|mathcal|operatorname|varepsilon|sum|int|le|ge)\b", text)
-    assert not leftover, f"untypeset TeX: {text[max(0, leftover.start() - 80):leftover.end() + 80]}"
+    assert not leftover, (
+        f"untypeset TeX: {text[max(0, leftover.start() - 80) : leftover.end() + 80]}"
+    )
 
 
 @CHAPTERS
@@ -130,8 +149,11 @@ def test_statements_are_numbered_and_show_results(page_report, number, chapter):
     kinds = r"(Definition|Lemma|Proposition|Theorem|Corollary|Algorithm)"
     numbered = [t for t in page_report["titles"] if re.match(kinds + r" \d+(\.\d+)*", t)]
     assert all(re.match(kinds + rf" {number}\.\d+", t) for t in numbered), numbered
-    n = sum(1 for s in registry.statements()
-            if s.kind in registry.ASSERTING_KINDS and s.chapter == chapter.slug)
+    n = sum(
+        1
+        for s in registry.statements()
+        if s.kind in registry.ASSERTING_KINDS and s.chapter == chapter.slug
+    )
     assert len(numbered) == n, page_report["titles"]
     assert len(page_report["boxes"]) == n
     assert all("Verified" in b or "Not tested numerically" in b for b in page_report["boxes"])

@@ -57,8 +57,11 @@ def _chapter_page(built_book: Path, chapter: registry.Chapter) -> Path:
 def test_every_statement_has_a_passed_verification_box(built_book):
     for ch in registry.CHAPTERS:
         page = _parse(_chapter_page(built_book, ch))
-        labels = [s.label for s in registry.statements()
-                  if s.chapter == ch.slug and s.kind in ASSERTING_KINDS]
+        labels = [
+            s.label
+            for s in registry.statements()
+            if s.chapter == ch.slug and s.kind in ASSERTING_KINDS
+        ]
         for label in labels:
             assert label in page.ids, f"{label} missing from {ch.source}"
         assert len(page.boxes) == len(labels)
@@ -94,8 +97,9 @@ def test_chapter_has_figures_drawn_by_code(built_book):
 
 def test_witness_links_resolve(built_book):
     page = (_chapter_page(built_book, registry.CHAPTERS[0])).read_text()
-    targets = re.findall(r'<a class="reference internal" href="([^"#]*witnesses\.html)#([^"]+)"',
-                         page)
+    targets = re.findall(
+        r'<a class="reference internal" href="([^"#]*witnesses\.html)#([^"]+)"', page
+    )
     assert targets, "no links from verification boxes to the witnesses appendix"
     appendix = _parse(built_book / "witnesses.html")
     for _, anchor in targets:
@@ -120,15 +124,21 @@ def test_a_broken_chapter_fails_with_file_and_line(built_book, tmp_path):
     shutil.copy(built_book / ".deepqed-verify.json", out / ".deepqed-verify.json")
     proc = subprocess.run(
         [sys.executable, "-m", "deepqed", "book", "--out", str(out)],
-        capture_output=True, text=True, timeout=900,
+        capture_output=True,
+        text=True,
+        timeout=900,
         env={**os.environ, "DEEPQED_BOOK_DIR": str(book), "COLUMNS": "60"},
     )
     assert proc.returncode == 1
     source = re.escape(registry.CHAPTERS[0].source)
-    assert re.search(rf"{source}:{ref_line}: WARNING: undefined label: 'sec-no-such-section'",
-                     proc.stderr), proc.stderr
-    assert re.search(rf"{source}:{cell_line}: WARNING: deepqed: a code cell failed: "
-                     r"ValueError: deliberately broken cell", proc.stderr), proc.stderr
+    assert re.search(
+        rf"{source}:{ref_line}: WARNING: undefined label: 'sec-no-such-section'", proc.stderr
+    ), proc.stderr
+    assert re.search(
+        rf"{source}:{cell_line}: WARNING: deepqed: a code cell failed: "
+        r"ValueError: deliberately broken cell",
+        proc.stderr,
+    ), proc.stderr
 
 
 def test_fresh_refuses_to_delete_a_folder_that_is_not_a_build(tmp_path):

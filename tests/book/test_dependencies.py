@@ -27,8 +27,11 @@ def _imported_top_level_modules() -> set[str]:
 def _runtime_distributions() -> set[str]:
     """Distributions deepqed requires without an extra (from the installed metadata)."""
     reqs = [Requirement(line) for line in requires("deepqed") or []]
-    return {r.name.lower().replace("_", "-") for r in reqs
-            if r.marker is None or "extra" not in str(r.marker)}
+    return {
+        r.name.lower().replace("_", "-")
+        for r in reqs
+        if r.marker is None or "extra" not in str(r.marker)
+    }
 
 
 def test_code_cells_import_only_runtime_dependencies():

@@ -10,8 +10,17 @@ from deepqed import registry
 from deepqed.cli import app
 
 runner = CliRunner()
-FIELDS = {"label", "kind", "title", "chapter", "status", "instances", "max_error", "tolerance",
-          "seconds"}
+FIELDS = {
+    "label",
+    "kind",
+    "title",
+    "chapter",
+    "status",
+    "instances",
+    "max_error",
+    "tolerance",
+    "seconds",
+}
 
 
 def _fast_labels(n: int = 3) -> list[str]:
@@ -70,8 +79,11 @@ def test_a_failing_witness_gives_exit_code_1(monkeypatch):
     def broken(rng):
         return Figures(instances=1, max_error=1.0, tolerance=1e-10, detail="deliberately wrong")
 
-    monkeypatch.setattr(verify_mod, "select",
-                        lambda labels, chapter: [(statement, Witness("thm-backprop", broken, "x"))])
+    monkeypatch.setattr(
+        verify_mod,
+        "select",
+        lambda labels, chapter: [(statement, Witness("thm-backprop", broken, "x"))],
+    )
     res = runner.invoke(app, ["verify", "--json"])
     assert res.exit_code == 1
     row = json.loads(res.stdout)[0]
@@ -87,8 +99,11 @@ def test_a_raising_witness_is_reported_as_error(monkeypatch):
     def crashes(rng):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(verify_mod, "select",
-                        lambda labels, chapter: [(statement, Witness("thm-backprop", crashes, "x"))])
+    monkeypatch.setattr(
+        verify_mod,
+        "select",
+        lambda labels, chapter: [(statement, Witness("thm-backprop", crashes, "x"))],
+    )
     res = runner.invoke(app, ["verify", "--json"])
     assert res.exit_code == 1
     row = json.loads(res.stdout)[0]
@@ -107,7 +122,7 @@ def test_malformed_figures_are_an_error_not_a_crash():
     from deepqed.registry import Figures, Witness
 
     statement = next(s for s in registry.statements() if s.label == "thm-backprop")
-    bad = Witness("thm-backprop", lambda rng: Figures(1, None, 1e-10), "x")   # no max error
+    bad = Witness("thm-backprop", lambda rng: Figures(1, None, 1e-10), "x")  # no max error
     nan = Witness("thm-backprop", lambda rng: Figures(1, float("nan"), 1e-10), "x")
     assert verify_mod.run_one(statement, bad, 0).status == "error"
     assert verify_mod.run_one(statement, nan, 0).status == "failed"

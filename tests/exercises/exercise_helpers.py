@@ -30,8 +30,11 @@ def _sources(fn: FunctionType, seen: set[str]) -> list[str]:
     out: list[str] = []
     for name in fn.__code__.co_names:
         helper = fn.__globals__.get(name)
-        if isinstance(helper, FunctionType) and helper.__module__ == fn.__module__ \
-                and name not in seen:
+        if (
+            isinstance(helper, FunctionType)
+            and helper.__module__ == fn.__module__
+            and name not in seen
+        ):
             seen.add(name)
             out += _sources(helper, seen)
     return out + [inspect.getsource(fn)]
@@ -45,27 +48,34 @@ def function_source(fn: FunctionType, name: str) -> str:
 
 
 def answers_source(spec: Compute, values: dict) -> str:
-    return f"# deepqed-exercise: {spec.id}\n" + "".join(
-        f"{k} = {v!r}\n" for k, v in values.items())
+    return f"# deepqed-exercise: {spec.id}\n" + "".join(f"{k} = {v!r}\n" for k, v in values.items())
 
 
 def reference_submission(folder: Path, spec: Implement | Compute) -> Path:
     """A submission file holding the reference solution's own source (or the right answers)."""
     if isinstance(spec, Compute):
-        return write(folder, f"{spec.id}.py",
-                     answers_source(spec, {a.name: a.value for a in spec.answers}))
-    return write(folder, f"{spec.function}.py",
-                 f"# deepqed-exercise: {spec.id}\n{function_source(spec.reference, spec.function)}")
+        return write(
+            folder, f"{spec.id}.py", answers_source(spec, {a.name: a.value for a in spec.answers})
+        )
+    return write(
+        folder,
+        f"{spec.function}.py",
+        f"# deepqed-exercise: {spec.id}\n{function_source(spec.reference, spec.function)}",
+    )
 
 
 def wrong_submission(folder: Path, spec: Implement | Compute, index: int) -> Path:
     """A submission whose function is the spec's ``wrong[index]`` (or its wrong answers)."""
     if isinstance(spec, Compute):
-        return write(folder, f"wrong_{index}.py",
-                     answers_source(spec, dict(spec.wrong[index].values)))
+        return write(
+            folder, f"wrong_{index}.py", answers_source(spec, dict(spec.wrong[index].values))
+        )
     fn = spec.wrong[index].function
-    return write(folder, f"wrong_{index}.py",
-                 f"# deepqed-exercise: {spec.id}\n{function_source(fn, spec.function)}")
+    return write(
+        folder,
+        f"wrong_{index}.py",
+        f"# deepqed-exercise: {spec.id}\n{function_source(fn, spec.function)}",
+    )
 
 
 def wrong_name(spec: Implement | Compute, index: int) -> str:

@@ -47,8 +47,7 @@ def ce_grad_via_scipy(A, Y):
 
 
 def layer_backward_via_einsum(Delta, W, A_prev):
-    return (np.einsum("ij,ik->jk", Delta, A_prev), Delta.sum(0),
-            np.einsum("ij,jk->ik", Delta, W))
+    return (np.einsum("ij,ik->jk", Delta, A_prev), Delta.sum(0), np.einsum("ij,jk->ik", Delta, W))
 
 
 def layer_backward_as_a_list(Delta, W, A_prev):
@@ -74,8 +73,9 @@ ALTERNATIVES = [
 ]
 
 
-@pytest.mark.parametrize(("function", "exercise"), ALTERNATIVES,
-                         ids=[f.__name__ for f, _ in ALTERNATIVES])
+@pytest.mark.parametrize(
+    ("function", "exercise"), ALTERNATIVES, ids=[f.__name__ for f, _ in ALTERNATIVES]
+)
 def test_correct_alternative_passes(function, exercise):
     result = check(function, exercise)
     assert result.verdict == "passed", str(result)

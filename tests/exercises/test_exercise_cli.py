@@ -9,7 +9,7 @@ import sys
 import time
 
 import pytest
-from exercise_helpers import CHECKED, IMPLEMENT, reference_submission, wrong_name, wrong_submission
+from exercise_helpers import CHECKED, reference_submission, wrong_name, wrong_submission
 
 from deepqed import registry
 from deepqed.exercises import catalogue, get
@@ -54,16 +54,26 @@ def test_subprocess_python_m_deepqed(tmp_path, data_dir):
     path = reference_submission(tmp_path, spec)
     env = {**os.environ, "DEEPQED_DATA_DIR": str(data_dir)}
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "deepqed", "exercise", "check", str(path),
-                           "--json"], capture_output=True, text=True, env=env, cwd=tmp_path,
-                          timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "deepqed", "exercise", "check", str(path), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
     seconds = time.perf_counter() - start
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["verdict"] == "passed"
     assert not (tmp_path / ".hypothesis").exists(), "no .hypothesis folder in the reader's cwd"
     assert seconds < 10  # typically well under 2 s; generous for loaded CI machines
-    summary = subprocess.run([sys.executable, "-m", "deepqed", "progress", "--json"],
-                             capture_output=True, text=True, env=env, timeout=60)
+    summary = subprocess.run(
+        [sys.executable, "-m", "deepqed", "progress", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert json.loads(summary.stdout)["exercises"]["ex-ff-sigmoid-prime"] == "solved"
 
 
@@ -111,18 +121,26 @@ def test_a_half_filled_compute_stub_names_the_missing_answers(cli, tmp_path):
     assert out.exit_code == 1
     data = json.loads(out.stdout)
     status = {c["name"]: c["status"] for c in data["checks"]}
-    assert status == {"answer forward": "passed", "answer backward": "failed",
-                      "answer ratio": "failed", "answer elementwise": "failed"}
+    assert status == {
+        "answer forward": "passed",
+        "answer backward": "failed",
+        "answer ratio": "failed",
+        "answer elementwise": "failed",
+    }
     assert "still `Ellipsis`" in out.stdout
 
 
 def test_compute_answers_may_be_arrays_or_expressions_but_not_strings(cli, tmp_path):
     from exercise_helpers import write
 
-    path = write(tmp_path, "a.py", "# deepqed-exercise: ex-ff-cost-count\nimport numpy as np\n"
-                 "forward = np.int64(64) * (784*256 + 256*256 + 256*10)\n"
-                 "backward = 2 * forward - 64*256*784\nratio = backward / forward\n"
-                 "elementwise = '166518'\n")
+    path = write(
+        tmp_path,
+        "a.py",
+        "# deepqed-exercise: ex-ff-cost-count\nimport numpy as np\n"
+        "forward = np.int64(64) * (784*256 + 256*256 + 256*10)\n"
+        "backward = 2 * forward - 64*256*784\nratio = backward / forward\n"
+        "elementwise = '166518'\n",
+    )
     out = cli("exercise", "check", path, "--json")
     data = json.loads(out.stdout)
     assert out.exit_code == 1
@@ -155,10 +173,15 @@ def test_progress_counts(cli, tmp_path):
     rows = {row["chapter"]: row for row in data["chapters"]}
     assert list(rows) == [ch.slug for ch in registry.CHAPTERS]
     assert rows["feedforward"] == {
-        "chapter": "feedforward", "title": "Feedforward networks and backpropagation",
-        "solved": 2, "attempted": 3, "total": total}
-    assert all(r["solved"] == r["attempted"] == 0 for slug, r in rows.items()
-               if slug != "feedforward")
+        "chapter": "feedforward",
+        "title": "Feedforward networks and backpropagation",
+        "solved": 2,
+        "attempted": 3,
+        "total": total,
+    }
+    assert all(
+        r["solved"] == r["attempted"] == 0 for slug, r in rows.items() if slug != "feedforward"
+    )
     assert data["exercises"]["ex-ff-ce-grad"] == "attempted"
     assert data["exercises"]["ex-ff-softmax-rank"] == "not started"
     listing = cli("exercise", "list", "--chapter", "feedforward")
@@ -185,8 +208,10 @@ def test_progress_database_schema(cli, data_dir, tmp_path):
 
 
 def test_hint_solution_show(cli):
-    assert "1/m" in cli("exercise", "hint", "ex-ff-ce-grad").output.replace("\n", " ") or \
-        "MEAN" in cli("exercise", "hint", "ex-ff-ce-grad").output
+    assert (
+        "1/m" in cli("exercise", "hint", "ex-ff-ce-grad").output.replace("\n", " ")
+        or "MEAN" in cli("exercise", "hint", "ex-ff-ce-grad").output
+    )
     declined = cli("exercise", "solution", "ex-ff-ce-grad", input="n\n")
     assert declined.exit_code == 1 and "def ce_grad" not in declined.output
     shown = cli("exercise", "solution", "ex-ff-ce-grad", "--yes")
@@ -207,7 +232,8 @@ def test_show_reads_the_directive_from_the_book(cli, tmp_path, monkeypatch):
     (book / "feedforward" / "index.md").write_text(
         "# Chapter\n\n:::{exercise} The Jacobian of softmax\n:label: ex-ff-softmax-jacobian\n\n"
         "Show that $J(z) = \\operatorname{diag}(s) - s s^\\top$.\n:::\n\n"
-        "```{exercise} Other\n:label: ex-ff-ce-grad\n\nSomething else.\n```\n")
+        "```{exercise} Other\n:label: ex-ff-ce-grad\n\nSomething else.\n```\n"
+    )
     monkeypatch.setattr(registry, "book_dir", lambda: book)
     out = cli("exercise", "show", "ex-ff-softmax-jacobian")
     assert out.exit_code == 0
@@ -241,5 +267,6 @@ def test_show_reflows_hard_wrapped_paragraphs_but_keeps_lists_and_math():
     from deepqed.cli.exercise import _reflow
 
     text = "First line\nsecond line.\n\n- item one\n- item two\n  continued\n\n$$\na\n$$"
-    assert _reflow(text) == ("First line second line.\n\n- item one\n- item two continued"
-                             "\n\n$$\na\n$$")
+    assert _reflow(text) == (
+        "First line second line.\n\n- item one\n- item two continued\n\n$$\na\n$$"
+    )

@@ -38,8 +38,12 @@ while count < 0 or i < count:
 
 
 def writer(folder: Path, tag: str, count: int) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", WRITER, str(folder), tag, str(count)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(folder), tag, str(count)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def integrity(store: Store) -> str:
@@ -58,8 +62,10 @@ def make_v1(store: Store, rows: int) -> None:
     for statement in MIGRATIONS[1]:
         con.execute(statement)
     for i in range(rows):
-        con.execute("INSERT INTO attempts (time, exercise, verdict, sha256) VALUES (?, ?, ?, ?)",
-                    (f"2026-01-01T00:00:{i:02d}+00:00", "ex-ff-ce-grad", "failed", "00" * 32))
+        con.execute(
+            "INSERT INTO attempts (time, exercise, verdict, sha256) VALUES (?, ?, ?, ?)",
+            (f"2026-01-01T00:00:{i:02d}+00:00", "ex-ff-ce-grad", "failed", "00" * 32),
+        )
     con.execute("PRAGMA user_version = 1")
     con.close()
 
@@ -67,8 +73,7 @@ def make_v1(store: Store, rows: int) -> None:
 def test_a_version_1_database_is_migrated_without_losing_attempts(data_dir):
     store = Store()
     make_v1(store, 3)
-    store.record("ex-ff-ce-grad", "passed", "11" * 32, checks_passed=7, checks_total=7,
-                 seconds=0.5)
+    store.record("ex-ff-ce-grad", "passed", "11" * 32, checks_passed=7, checks_total=7, seconds=0.5)
     attempts = store.attempts()
     assert [a["verdict"] for a in attempts] == ["failed"] * 3 + ["passed"]
     assert attempts[0]["checks_passed"] is None and attempts[-1]["checks_passed"] == 7
@@ -103,8 +108,9 @@ def test_concurrent_writers_migrating_an_old_database_lose_nothing(data_dir):
     attempts = store.attempts()
     assert len(attempts) == 5 + 4 * 40
     for k in range(4):
-        assert {a["exercise"] for a in attempts if str(a["exercise"]).startswith(f"w{k}-")} == \
-            {f"w{k}-{i}" for i in range(40)}
+        assert {a["exercise"] for a in attempts if str(a["exercise"]).startswith(f"w{k}-")} == {
+            f"w{k}-{i}" for i in range(40)
+        }
     assert integrity(store) == "ok"
 
 
@@ -126,8 +132,11 @@ def test_kill_9_during_writes_never_corrupts_or_loses_committed_attempts(data_di
     attempts = store.attempts()
     assert attempts[0]["exercise"] == "ex-ff-ce-grad" and attempts[0]["verdict"] == "passed"
     for tag, n in committed.items():
-        ids = sorted(int(str(a["exercise"]).split("-")[1]) for a in attempts
-                     if str(a["exercise"]).startswith(tag + "-"))
+        ids = sorted(
+            int(str(a["exercise"]).split("-")[1])
+            for a in attempts
+            if str(a["exercise"]).startswith(tag + "-")
+        )
         # every attempt reported as committed is there; at most one more (killed between the
         # commit and the print), and none half-written
         assert ids[:n] == list(range(n)) and len(ids) in (n, n + 1), (tag, n, len(ids))
@@ -143,9 +152,17 @@ def test_two_checkers_at_once(tmp_path, data_dir):
         folder = tmp_path / f"s{k}"
         folder.mkdir()
         paths.append(reference_submission(folder, spec))
-    procs = [subprocess.Popen([sys.executable, "-m", "deepqed", "exercise", "check", str(p),
-                               "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, env=env, cwd=tmp_path) for p in paths]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "deepqed", "exercise", "check", str(p), "--json"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+        )
+        for p in paths
+    ]
     for p in procs:
         out, err = p.communicate(timeout=60)
         assert p.returncode == 0, err

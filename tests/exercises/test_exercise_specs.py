@@ -27,8 +27,9 @@ PLAN = {
 
 
 def test_the_exercises_are_the_plans():
-    assert {e.exercise.id: e.exercise.kind for e in exercises()
-            if e.chapter.slug == "feedforward"} == PLAN
+    assert {
+        e.exercise.id: e.exercise.kind for e in exercises() if e.chapter.slug == "feedforward"
+    } == PLAN
 
 
 @pytest.mark.parametrize("chapter", registry.CHAPTERS, ids=lambda c: c.slug)
@@ -133,16 +134,18 @@ def test_ce_grad_agrees_with_the_library(rng=np.random.default_rng(2)):
     ref = get("ex-ff-ce-grad").exercise.reference
     A = rng.normal(size=(7, 3)) * 5
     Y = np.eye(3)[rng.integers(0, 3, size=7)]
-    np.testing.assert_allclose(ref(A, Y), softmax_cross_entropy_grad(A, Y), rtol=1e-10,
-                               atol=1e-14)
+    np.testing.assert_allclose(ref(A, Y), softmax_cross_entropy_grad(A, Y), rtol=1e-10, atol=1e-14)
 
 
 def test_layer_backward_agrees_with_torch_autograd(rng=np.random.default_rng(3)):
     import torch
+
     ref = get("ex-ff-layer-backward").exercise.reference
     m, n, n_prev = 5, 3, 4
-    W, A_prev, b = (torch.tensor(rng.normal(size=s), requires_grad=True)
-                    for s in ((n, n_prev), (m, n_prev), (n,)))
+    W, A_prev, b = (
+        torch.tensor(rng.normal(size=s), requires_grad=True)
+        for s in ((n, n_prev), (m, n_prev), (n,))
+    )
     Delta = rng.normal(size=(m, n))
     Z = A_prev @ W.T + b
     (Z * torch.tensor(Delta)).sum().backward()

@@ -16,8 +16,9 @@ def test_book_and_registry_agree():
 
 
 def test_every_written_chapter_has_statements():
-    by_chapter = {c.slug: [s for s in registry.statements() if s.chapter == c.slug]
-                  for c in registry.CHAPTERS}
+    by_chapter = {
+        c.slug: [s for s in registry.statements() if s.chapter == c.slug] for c in registry.CHAPTERS
+    }
     for slug, found in by_chapter.items():
         assert [s for s in found if s.kind in ASSERTING_KINDS], f"chapter {slug} has none"
 
@@ -41,9 +42,11 @@ def test_entries_are_well_formed():
 
 def _text(statements) -> str:
     """MyST text with one directive per statement (exercises too, so their specs stay matched)."""
+
     def one(s):
         name = "exercise" if s.kind == "exercise" else f"prf:{s.kind}"
         return f":::{{{name}}} {s.title}\n:label: {s.label}\n\nx\n:::"
+
     return "\n\n".join(one(s) for s in statements)
 
 
@@ -94,12 +97,16 @@ def test_a_duplicated_label_is_reported(fake_book):
 
 def test_parse_reads_backtick_and_colon_fences(tmp_path):
     p = tmp_path / "c.md"
-    p.write_text("```{prf:theorem} T\n:label: thm-a\n\nx\n```\n\n"
-                 "::::{exercise} E\n:label: ex-a\n\ny\n::::\n\n"
-                 ":::{prf:proof}\nno label\n:::\n")
+    p.write_text(
+        "```{prf:theorem} T\n:label: thm-a\n\nx\n```\n\n"
+        "::::{exercise} E\n:label: ex-a\n\ny\n::::\n\n"
+        ":::{prf:proof}\nno label\n:::\n"
+    )
     got = registry.parse_statements(p, "c")
     assert [(s.label, s.kind, s.title, s.line) for s in got] == [
-        ("thm-a", "theorem", "T", 1), ("ex-a", "exercise", "E", 7)]
+        ("thm-a", "theorem", "T", 1),
+        ("ex-a", "exercise", "E", 7),
+    ]
 
 
 def test_an_exercise_without_specification_is_reported(fake_book):
@@ -118,14 +125,18 @@ def test_an_unlabelled_theorem_is_reported(fake_book):
 
 def test_labels_after_many_options_and_in_yaml_blocks_are_read(tmp_path):
     p = tmp_path / "c.md"
-    p.write_text(":::{prf:theorem} T\n:class: a\n:nonumber:\n:name: n\n:x: 1\n:y: 2\n:z: 3\n"
-                 ":label: thm-late\n\nbody :label: not-this\n:::\n\n"
-                 "```{prf:lemma} L\n---\nclass: b\nlabel: lem-yaml\n---\nbody\n```\n\n"
-                 ":::{prf:remark} R\n\n:label: rem-in-body\n:::\n")
+    p.write_text(
+        ":::{prf:theorem} T\n:class: a\n:nonumber:\n:name: n\n:x: 1\n:y: 2\n:z: 3\n"
+        ":label: thm-late\n\nbody :label: not-this\n:::\n\n"
+        "```{prf:lemma} L\n---\nclass: b\nlabel: lem-yaml\n---\nbody\n```\n\n"
+        ":::{prf:remark} R\n\n:label: rem-in-body\n:::\n"
+    )
     got = registry.parse_statements(p, "c")
-    assert [(s.label, s.kind, s.line) for s in got] == [("thm-late", "theorem", 1),
-                                                        ("lem-yaml", "lemma", 13)]
-    assert registry.unlabelled_statements(p) == []         # a remark is not an asserting kind
+    assert [(s.label, s.kind, s.line) for s in got] == [
+        ("thm-late", "theorem", 1),
+        ("lem-yaml", "lemma", 13),
+    ]
+    assert registry.unlabelled_statements(p) == []  # a remark is not an asserting kind
 
 
 def test_a_statement_outside_the_chapters_is_reported(fake_book, tmp_path):

@@ -9,9 +9,9 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import ACTIVATION_NAMES, SMOOTH, dtypes, float_arrays, matrices
 
 from deepqed import gradcheck, nn
-from strategies import ACTIVATION_NAMES, SMOOTH, dtypes, float_arrays, matrices
 
 PUBLIC = {name: (getattr(nn, name), getattr(nn, name + "_prime")) for name in ACTIVATION_NAMES}
 
@@ -33,7 +33,7 @@ def test_shape_and_dtype_preserved(name, Z, dtype):
 def test_derivative_is_central_difference(name, z):
     sigma, sigma_prime = PUBLIC[name]
     h = 1e-5
-    cd = gradcheck.central_difference(sigma, z, np.ones_like(z), h)   # elementwise: v = 1
+    cd = gradcheck.central_difference(sigma, z, np.ones_like(z), h)  # elementwise: v = 1
     np.testing.assert_allclose(sigma_prime(z), cd, atol=1e-8, rtol=1e-7)
 
 
@@ -94,9 +94,9 @@ def test_softmax_rows_are_probability_vectors_and_shift_invariant(Z, c):
 def test_softmax_jacobian_properties(z):
     J = nn.softmax_jacobian(z)
     s = nn.softmax(z[None, :])[0]
-    np.testing.assert_array_equal(J, J.T)                               # symmetric
-    np.testing.assert_allclose(J @ np.ones(6), 0.0, atol=1e-15)         # J 1 = 0
-    assert np.linalg.eigvalsh(J).min() >= -1e-15                        # PSD
+    np.testing.assert_array_equal(J, J.T)  # symmetric
+    np.testing.assert_allclose(J @ np.ones(6), 0.0, atol=1e-15)  # J 1 = 0
+    assert np.linalg.eigvalsh(J).min() >= -1e-15  # PSD
     np.testing.assert_allclose(J, np.diag(s) - np.outer(s, s), atol=0)
 
 
@@ -110,5 +110,6 @@ def test_softmax_jacobian_is_derivative(z, v):
 def test_activation_table_derivative_agrees():
     Z = np.random.default_rng(0).standard_normal((4, 3)) * 3
     for act in nn.ACTIVATIONS.values():
-        np.testing.assert_allclose(act.derivative(np, Z, act.sigma(np, Z)),
-                                   act.sigma_prime(np, Z), atol=1e-15)
+        np.testing.assert_allclose(
+            act.derivative(np, Z, act.sigma(np, Z)), act.sigma_prime(np, Z), atol=1e-15
+        )

@@ -11,21 +11,34 @@ import torch
 from deepqed import gradcheck, losses, nn
 
 NAMESPACES = {
-    "array_api_strict": (lambda a, dt: xs.asarray(a, dtype=getattr(xs, dt)),
-                         lambda r: np.asarray(r), type(xs.asarray(0.0))),
-    "torch": (lambda a, dt: torch.tensor(np.asarray(a), dtype=getattr(torch, dt)),
-              lambda r: r.numpy(), torch.Tensor),
+    "array_api_strict": (
+        lambda a, dt: xs.asarray(a, dtype=getattr(xs, dt)),
+        lambda r: np.asarray(r),
+        type(xs.asarray(0.0)),
+    ),
+    "torch": (
+        lambda a, dt: torch.tensor(np.asarray(a), dtype=getattr(torch, dt)),
+        lambda r: r.numpy(),
+        torch.Tensor,
+    ),
 }
 TOL = {"float32": 1e-5, "float64": 1e-12}
 RNG = np.random.default_rng(0)
 Z = RNG.standard_normal((4, 5)) * 3
 Y = RNG.dirichlet(np.ones(5), size=4)
 
-UNARY = [*(getattr(nn, n) for n in nn.ACTIVATIONS), *(getattr(nn, n + "_prime")
-                                                   for n in nn.ACTIVATIONS),
-         nn.softmax, nn.logsumexp]
-BINARY = [losses.squared_error, losses.squared_error_grad, losses.softmax_cross_entropy,
-          losses.softmax_cross_entropy_grad]
+UNARY = [
+    *(getattr(nn, n) for n in nn.ACTIVATIONS),
+    *(getattr(nn, n + "_prime") for n in nn.ACTIVATIONS),
+    nn.softmax,
+    nn.logsumexp,
+]
+BINARY = [
+    losses.squared_error,
+    losses.squared_error_grad,
+    losses.softmax_cross_entropy,
+    losses.softmax_cross_entropy_grad,
+]
 params = pytest.mark.parametrize("ns,dt", [(n, d) for n in NAMESPACES for d in TOL])
 
 
@@ -33,8 +46,9 @@ def _same(result, reference, ns, dt):
     _, to_np, cls = NAMESPACES[ns]
     assert isinstance(result, cls)
     assert str(result.dtype).endswith(dt)
-    np.testing.assert_allclose(to_np(result).astype(np.float64), reference, rtol=TOL[dt],
-                               atol=TOL[dt])
+    np.testing.assert_allclose(
+        to_np(result).astype(np.float64), reference, rtol=TOL[dt], atol=TOL[dt]
+    )
 
 
 @params
@@ -76,8 +90,10 @@ def test_network(ns, dt, loss):
     for s, r in zip(stepped, nn.sgd_step(theta, ref, 0.1).arrays()):
         _same(s, r, ns, dt)
     V = gradcheck.random_direction(theta_x, rng=np.random.default_rng(2))
-    assert all(isinstance(v, NAMESPACES[ns][2]) and v.dtype == w.dtype
-               for v, w in zip(V.arrays(), theta_x.arrays()))
+    assert all(
+        isinstance(v, NAMESPACES[ns][2]) and v.dtype == w.dtype
+        for v, w in zip(V.arrays(), theta_x.arrays())
+    )
     if dt == "float64":
         cd = gradcheck.loss_directional_difference(arch, theta_x, Xx, Yx, V, 1e-5, loss)
         assert abs(cd - gradcheck.inner(grad, V)) <= 1e-8

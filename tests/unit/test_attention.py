@@ -17,9 +17,11 @@ from deepqed._validation import ShapeError
 
 
 def qkv(rng, lead=(2, 3), n_q=4, n_k=5, d_k=3, d_v=2, dtype=np.float64):
-    return (rng.standard_normal(lead + (n_q, d_k)).astype(dtype),
-            rng.standard_normal(lead + (n_k, d_k)).astype(dtype),
-            rng.standard_normal(lead + (n_k, d_v)).astype(dtype))
+    return (
+        rng.standard_normal(lead + (n_q, d_k)).astype(dtype),
+        rng.standard_normal(lead + (n_k, d_k)).astype(dtype),
+        rng.standard_normal(lead + (n_k, d_v)).astype(dtype),
+    )
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -79,8 +81,10 @@ def test_sdpa_backward_is_adjoint_of_central_difference(seed, causal):
         args_m = [Q, K, V]
         args_p[k] = args_p[k] + h * H
         args_m[k] = args_m[k] - h * H
-        fd = (np.sum(U * attention.sdpa_forward(*args_p, causal=causal)[0])
-              - np.sum(U * attention.sdpa_forward(*args_m, causal=causal)[0])) / (2 * h)
+        fd = (
+            np.sum(U * attention.sdpa_forward(*args_p, causal=causal)[0])
+            - np.sum(U * attention.sdpa_forward(*args_m, causal=causal)[0])
+        ) / (2 * h)
         assert abs(np.sum(g * H) - fd) <= 1e-7 * (1 + abs(fd))
 
 
@@ -102,11 +106,14 @@ def test_mha_forward_backward_match_torch(dtype):
     d, h = 8, 2
     theta = attention.init_mha(d, h, rng=rng, dtype=dtype)
     X, X_kv = (rng.standard_normal((2, k, d)).astype(dtype) for k in (3, 4))
-    mha = torch.nn.MultiheadAttention(d, h, batch_first=True,
-                                      dtype=torch.float32 if dtype == np.float32 else torch.float64)
+    mha = torch.nn.MultiheadAttention(
+        d, h, batch_first=True, dtype=torch.float32 if dtype == np.float32 else torch.float64
+    )
     with torch.no_grad():
-        for p, a in zip((mha.in_proj_weight, mha.in_proj_bias, mha.out_proj.weight,
-                         mha.out_proj.bias), theta.arrays()):
+        for p, a in zip(
+            (mha.in_proj_weight, mha.in_proj_bias, mha.out_proj.weight, mha.out_proj.bias),
+            theta.arrays(),
+        ):
             p.copy_(torch.from_numpy(a))
     Xt, Xkvt = (torch.from_numpy(a).requires_grad_() for a in (X, X_kv))
     Yt = mha(Xt, Xkvt, Xkvt, need_weights=False)[0]
@@ -157,9 +164,14 @@ def test_residual_stack_jacobian_matches_finite_differences():
     for residual in (True, False):
         _, J = attention.stack_jacobian(Ws, bs, x, residual=residual)
         h = 1e-6
-        cols = [(attention.stack_jacobian(Ws, bs, x + h * e, residual=residual)[0]
-                 - attention.stack_jacobian(Ws, bs, x - h * e, residual=residual)[0]) / (2 * h)
-                for e in np.eye(4)]
+        cols = [
+            (
+                attention.stack_jacobian(Ws, bs, x + h * e, residual=residual)[0]
+                - attention.stack_jacobian(Ws, bs, x - h * e, residual=residual)[0]
+            )
+            / (2 * h)
+            for e in np.eye(4)
+        ]
         np.testing.assert_allclose(J, np.stack(cols, axis=1), atol=1e-8)
     assert all(math.isclose(np.linalg.norm(W, 2), e) for W, e in zip(Ws, [0.5, 0.3, 0.9]))
 
@@ -167,6 +179,7 @@ def test_residual_stack_jacobian_matches_finite_differences():
 def test_mha_per_sample_mask_applies_to_its_sample_only():
     """A mask of shape (B, n_q, n_k) masks each sample with its own mask, for every head."""
     from deepqed import attention
+
     rng = np.random.default_rng(5)
     B, n, d, h = 3, 5, 8, 2
     theta = attention.init_mha(d, h, rng=rng)
@@ -175,13 +188,14 @@ def test_mha_per_sample_mask_applies_to_its_sample_only():
     mask[:, :, 0] = True
     Y, _ = attention.mha_forward(theta, X, mask=mask)
     for b in range(B):
-        Yb, _ = attention.mha_forward(theta, X[b:b + 1], mask=mask[b])
+        Yb, _ = attention.mha_forward(theta, X[b : b + 1], mask=mask[b])
         np.testing.assert_allclose(Y[b], Yb[0], rtol=1e-12, atol=1e-12)
 
 
 def test_mha_rejects_a_mask_of_the_wrong_shape():
     from deepqed import attention
     from deepqed._validation import ShapeError
+
     rng = np.random.default_rng(6)
     theta = attention.init_mha(8, 2, rng=rng)
     X = rng.standard_normal((3, 5, 8))

@@ -8,25 +8,33 @@ import numpy as np
 import pytest
 import torch
 from hypothesis import given, settings
+from strategies import SMOOTH, networks
 
 from deepqed import gradcheck, nn
 from deepqed._validation import ShapeError
 from deepqed.witnesses.feedforward._common import relative_error, torch_gradient
-from strategies import SMOOTH, networks
 
 
-@pytest.mark.parametrize("loss,target", [("squared_error", "real"),
-                                         ("cross_entropy", "onehot"),
-                                         ("cross_entropy", "simplex"),
-                                         ("cross_entropy", "real")])
+@pytest.mark.parametrize(
+    "loss,target",
+    [
+        ("squared_error", "real"),
+        ("cross_entropy", "onehot"),
+        ("cross_entropy", "simplex"),
+        ("cross_entropy", "real"),
+    ],
+)
 @given(data=networks(activations=SMOOTH))
 @settings(max_examples=20, deadline=None)
 def test_gradient_matches_directional_differences(loss, target, data):
     arch, theta, X, Y = data
     if target != "real":
         rng = np.random.default_rng(X.size)
-        Y = (np.eye(Y.shape[1])[rng.integers(Y.shape[1], size=Y.shape[0])] if target == "onehot"
-             else rng.dirichlet(np.ones(Y.shape[1]), size=Y.shape[0]))
+        Y = (
+            np.eye(Y.shape[1])[rng.integers(Y.shape[1], size=Y.shape[0])]
+            if target == "onehot"
+            else rng.dirichlet(np.ones(Y.shape[1]), size=Y.shape[0])
+        )
     _, grad = nn.loss_and_gradient(arch, theta, X, Y, loss)
     V = gradcheck.random_direction(theta, rng=np.random.default_rng(0))
     cd = gradcheck.loss_directional_difference(arch, theta, X, Y, V, 1e-5, loss)
@@ -70,8 +78,9 @@ def test_torch_tensors_give_torch_gradients():
     theta = nn.init_parameters(arch, rng=np.random.default_rng(0))
     X, Y = np.ones((5, 3)), np.zeros((5, 2))
     _, g_np = nn.loss_and_gradient(arch, theta, X, Y)
-    _, g_t = nn.loss_and_gradient(arch, theta.map(torch.from_numpy), torch.from_numpy(X),
-                                  torch.from_numpy(Y))
+    _, g_t = nn.loss_and_gradient(
+        arch, theta.map(torch.from_numpy), torch.from_numpy(X), torch.from_numpy(Y)
+    )
     assert all(isinstance(g, torch.Tensor) for g in g_t.arrays())
     for a, b in zip(g_np.arrays(), g_t.arrays()):
         np.testing.assert_allclose(a, b.numpy(), rtol=1e-14, atol=1e-15)
@@ -86,7 +95,7 @@ def test_sgd_step():
     for t, g, n in zip(theta.arrays(), grad.arrays(), new.arrays()):
         np.testing.assert_array_equal(n, t - 0.1 * g)
     smaller, _ = nn.loss_and_gradient(arch, nn.sgd_step(theta, grad, 1e-3), X, Y)
-    assert float(smaller) < float(value)                # a descent direction
+    assert float(smaller) < float(value)  # a descent direction
     with pytest.raises(ValueError, match="'eta'"):
         nn.sgd_step(theta, grad, 0.0)
 

@@ -79,8 +79,7 @@ def test_ill_conditioned_inverse_warns():
 
 def test_commutation_matrix_small_case():
     # K_{2,2} swaps the two middle coordinates of vec
-    assert np.array_equal(calculus.commutation_matrix(2, 2),
-                          np.eye(4)[[0, 2, 1, 3]])
+    assert np.array_equal(calculus.commutation_matrix(2, 2), np.eye(4)[[0, 2, 1, 3]])
 
 
 def _torch_vec_jacobian(fn, X):
@@ -95,19 +94,24 @@ def test_jacobians_against_torch():
     ref = _torch_vec_jacobian(lambda T: torch.from_numpy(A) @ T @ torch.from_numpy(B), X)
     np.testing.assert_allclose(calculus.jacobian_AXB(A, B), ref, atol=1e-14)
     S = X.T @ X + np.eye(2)
-    np.testing.assert_allclose(calculus.inverse_jacobian(S),
-                               _torch_vec_jacobian(torch.linalg.inv, S), atol=1e-12)
-    np.testing.assert_allclose(calculus.entrywise_jacobian(lambda Z: np.cos(Z), X),
-                               _torch_vec_jacobian(torch.sin, X), atol=1e-14)
-    np.testing.assert_allclose(calculus.jacobian_fd(lambda Y: A @ Y @ B, X, 1e-4),
-                               calculus.jacobian_AXB(A, B), atol=1e-9)
+    np.testing.assert_allclose(
+        calculus.inverse_jacobian(S), _torch_vec_jacobian(torch.linalg.inv, S), atol=1e-12
+    )
+    np.testing.assert_allclose(
+        calculus.entrywise_jacobian(lambda Z: np.cos(Z), X),
+        _torch_vec_jacobian(torch.sin, X),
+        atol=1e-14,
+    )
+    np.testing.assert_allclose(
+        calculus.jacobian_fd(lambda Y: A @ Y @ B, X, 1e-4), calculus.jacobian_AXB(A, B), atol=1e-9
+    )
 
 
 def test_gradients_against_torch():
     rng = np.random.default_rng(2)
     A, X, B = rng.standard_normal((3, 4)), rng.standard_normal((4, 2)), rng.standard_normal((3, 2))
     Xt = torch.tensor(X, requires_grad=True)
-    g, = torch.autograd.grad(((torch.from_numpy(A) @ Xt - torch.from_numpy(B)) ** 2).sum(), Xt)
+    (g,) = torch.autograd.grad(((torch.from_numpy(A) @ Xt - torch.from_numpy(B)) ** 2).sum(), Xt)
     np.testing.assert_allclose(calculus.grad_frobenius_residual(A, X, B), g.numpy(), rtol=1e-12)
     A2 = rng.standard_normal((2, 4))
     assert np.array_equal(calculus.grad_trace_AX(A2), A2.T)
@@ -115,8 +119,12 @@ def test_gradients_against_torch():
     np.testing.assert_allclose(calculus.grad_quadratic_form(Q, x), (Q + Q.T) @ x, rtol=1e-13)
     H = rng.standard_normal((4, 4))
     S = Q @ Q.T + np.eye(4)
-    np.testing.assert_allclose(calculus.inverse_derivative(S, H),
-                               -np.linalg.inv(S) @ H @ np.linalg.inv(S), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(
+        calculus.inverse_derivative(S, H),
+        -np.linalg.inv(S) @ H @ np.linalg.inv(S),
+        rtol=1e-9,
+        atol=1e-12,
+    )
     np.testing.assert_allclose(calculus.grad_logdet(S), np.linalg.inv(S), rtol=1e-9, atol=1e-12)
 
 
@@ -134,7 +142,7 @@ def test_convexity_constants():
     assert np.all(np.isfinite(calculus.logistic_loss_grad(1e4 * w, X, y)))
     wt = torch.tensor(w, requires_grad=True)
     val = torch.nn.functional.softplus(-torch.from_numpy(y) * (torch.from_numpy(X) @ wt)).mean()
-    g, = torch.autograd.grad(val, wt)
+    (g,) = torch.autograd.grad(val, wt)
     assert calculus.logistic_loss(w, X, y) == pytest.approx(float(val.detach()), rel=1e-13)
     np.testing.assert_allclose(calculus.logistic_loss_grad(w, X, y), g.numpy(), rtol=1e-12)
     np.testing.assert_allclose(calculus.gradient_step(w, g.numpy(), 2.0), w - g.numpy() / 2)

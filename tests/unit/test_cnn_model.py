@@ -10,8 +10,9 @@ import torch
 from deepqed import cnn
 from deepqed.witnesses.cnn.backprop import torch_cnn_loss
 
-ARCH = cnn.CNNArchitecture(in_channels=2, image_size=7, channels=(3, 4), kernel_size=3,
-                           padding=1, pool=2, classes=5)
+ARCH = cnn.CNNArchitecture(
+    in_channels=2, image_size=7, channels=(3, 4), kernel_size=3, padding=1, pool=2, classes=5
+)
 
 
 def _problem(dtype=np.float64, m=6, seed=0):
@@ -34,8 +35,9 @@ def test_gradient_matches_torch(dtype):
     theta, X, Y = _problem(dtype)
     value, grad = cnn.cnn_loss_and_gradient(ARCH, theta, X, Y)
     params = [torch.tensor(a.astype(np.float64), requires_grad=True) for a in theta.arrays()]
-    loss = torch_cnn_loss(ARCH, params, torch.tensor(X.astype(np.float64)),
-                          torch.tensor(Y.astype(np.float64)))
+    loss = torch_cnn_loss(
+        ARCH, params, torch.tensor(X.astype(np.float64)), torch.tensor(Y.astype(np.float64))
+    )
     loss.backward()
     tol = 1e-4 if dtype == np.float32 else 1e-10
     assert abs(value - loss.item()) <= tol * abs(loss.item())
@@ -67,8 +69,12 @@ def test_adam_matches_torch():
 
 def test_training_is_deterministic_and_decreases_the_loss():
     theta, X, Y = _problem(m=24)
-    runs = [cnn.train(ARCH, theta, X, Y, epochs=5, batch_size=8, alpha=1e-2,
-                      rng=np.random.default_rng(3)) for _ in range(2)]
+    runs = [
+        cnn.train(
+            ARCH, theta, X, Y, epochs=5, batch_size=8, alpha=1e-2, rng=np.random.default_rng(3)
+        )
+        for _ in range(2)
+    ]
     assert runs[0][1] == runs[1][1]
     assert runs[0][1].loss[-1] < runs[0][1].loss[0]
 

@@ -26,8 +26,12 @@ def loops_conv(X, W, b, s, p, d, mode="zeros"):
     o2 = (n2 + 2 * p[1] - d[1] * (k2 - 1) - 1) // s[1] + 1
     Z = np.zeros((m, Co, o1, o2))
     for mu, o, i, j in np.ndindex(m, Co, o1, o2):
-        Z[mu, o, i, j] = b[o] + sum(W[o, c, a, e] * Xp[mu, c, s[0] * i + d[0] * a, s[1] * j + d[1] * e]
-                                    for c in range(C) for a in range(k1) for e in range(k2))
+        Z[mu, o, i, j] = b[o] + sum(
+            W[o, c, a, e] * Xp[mu, c, s[0] * i + d[0] * a, s[1] * j + d[1] * e]
+            for c in range(C)
+            for a in range(k1)
+            for e in range(k2)
+        )
     return Z
 
 
@@ -44,8 +48,15 @@ def conv_problems(draw, modes=("zeros", "circular")):
     m, C, Co = draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
     seed = draw(st.integers(0, 2**32 - 1))
     rng = np.random.default_rng(seed)
-    return (rng.standard_normal((m, C, n1, n2)), rng.standard_normal((Co, C, k1, k2)),
-            rng.standard_normal(Co), s, p, d, mode)
+    return (
+        rng.standard_normal((m, C, n1, n2)),
+        rng.standard_normal((Co, C, k1, k2)),
+        rng.standard_normal(Co),
+        s,
+        p,
+        d,
+        mode,
+    )
 
 
 @settings(max_examples=30, deadline=None)
@@ -63,12 +74,14 @@ def test_adjoint_identity_and_backward_consistency(problem):
     kw = dict(stride=s, padding=p, dilation=d, padding_mode=mode)
     Z, cache = cnn.conv2d_forward(X, W, None, **kw)
     Y = np.random.default_rng(0).standard_normal(Z.shape)
-    rho = tuple((n + 2 * pp - dd * (k - 1) - 1) % ss for n, pp, dd, k, ss in
-                zip(X.shape[2:], p, d, W.shape[2:], s))
+    rho = tuple(
+        (n + 2 * pp - dd * (k - 1) - 1) % ss
+        for n, pp, dd, k, ss in zip(X.shape[2:], p, d, W.shape[2:], s)
+    )
     KsY = cnn.conv_transpose2d(Y, W, output_padding=rho, **kw)
     assert np.isclose(np.sum(Z * Y), np.sum(X * KsY), rtol=1e-10, atol=1e-10)
     dX, dW, db = cnn.conv2d_backward(Y, W, cache)
-    np.testing.assert_allclose(dX, KsY, rtol=1e-12, atol=1e-12)      # dX = K* Delta
+    np.testing.assert_allclose(dX, KsY, rtol=1e-12, atol=1e-12)  # dX = K* Delta
     assert np.isclose(np.sum(dW * W), np.sum(Z * Y), rtol=1e-10, atol=1e-10)  # Z is linear in W
 
 
@@ -103,8 +116,12 @@ def test_dtypes_are_kept(dtype):
     grads = cnn.conv2d_backward(np.ones_like(Z), W, cache)
     assert Z.dtype == dtype and all(g.dtype == dtype for g in grads)
     assert cnn.conv_transpose2d(Z, W, padding=1).dtype == dtype
-    ref = F.conv2d(torch.tensor(X.astype(np.float64)), torch.tensor(W.astype(np.float64)),
-                   torch.tensor(b.astype(np.float64)), padding=1).numpy()
+    ref = F.conv2d(
+        torch.tensor(X.astype(np.float64)),
+        torch.tensor(W.astype(np.float64)),
+        torch.tensor(b.astype(np.float64)),
+        padding=1,
+    ).numpy()
     np.testing.assert_allclose(Z, ref, rtol=1e-4 if dtype == np.float32 else 1e-12, atol=1e-4)
 
 
@@ -156,5 +173,9 @@ def test_validation_errors_name_the_argument():
 
 def test_counts():
     c = cnn.conv2d_counts(128, 3, 64, 32, 32, 5, stride=2, padding=2)
-    assert c == {"parameters": 4864, "forward": 157_286_400, "backward": 314_572_800,
-                 "bias_adds": 128 * 64 * 16 * 16}
+    assert c == {
+        "parameters": 4864,
+        "forward": 157_286_400,
+        "backward": 314_572_800,
+        "bias_adds": 128 * 64 * 16 * 16,
+    }

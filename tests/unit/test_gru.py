@@ -26,21 +26,22 @@ def test_gru_matches_torch(dtype):
         net.weight_ih_l0.copy_(torch.tensor(theta.U.astype(np.float64)))
         net.bias_ih_l0.copy_(torch.tensor(theta.b.astype(np.float64)))
         net.bias_hh_l0.zero_()
-        net.bias_hh_l0[2 * n:] = torch.tensor(theta.c.astype(np.float64))
+        net.bias_hh_l0[2 * n :] = torch.tensor(theta.c.astype(np.float64))
     h0 = torch.tensor(H0.astype(np.float64), requires_grad=True)
     out, _ = net(torch.tensor(X.astype(np.float64)), h0[None])
     L = (out * torch.tensor(G.astype(np.float64))).sum()
-    ref = torch.autograd.grad(L, [net.weight_hh_l0, net.weight_ih_l0, net.bias_ih_l0,
-                                  net.bias_hh_l0, h0])
+    ref = torch.autograd.grad(
+        L, [net.weight_hh_l0, net.weight_ih_l0, net.bias_ih_l0, net.bias_hh_l0, h0]
+    )
     tol = 1e-12 if dtype == np.float64 else 2e-5
     np.testing.assert_allclose(fwd.output, out.detach().numpy(), rtol=tol, atol=tol)
     ours = (g.W, g.U, g.b, g.c, g.H0)
-    refs = (ref[0], ref[1], ref[2], ref[3][2 * n:], ref[4])
+    refs = (ref[0], ref[1], ref[2], ref[3][2 * n :], ref[4])
     for a, r in zip(ours, refs):
         assert a.dtype == dtype
         np.testing.assert_allclose(a, r.numpy(), rtol=tol, atol=tol)
     # the r, z blocks of bias_hh get the same gradient as those of bias_ih (they are merged in b)
-    np.testing.assert_allclose(ref[3][:2 * n].numpy(), g.b[:2 * n], rtol=tol, atol=tol)
+    np.testing.assert_allclose(ref[3][: 2 * n].numpy(), g.b[: 2 * n], rtol=tol, atol=tol)
 
 
 def test_gru_validation():

@@ -14,8 +14,13 @@ from sklearn.metrics import pairwise
 from deepqed import kernels
 from deepqed._validation import ShapeError
 
-KERNELS = [kernels.Linear(), kernels.Polynomial(3, 0.5, 1.5), kernels.Gaussian(0.7),
-           kernels.Laplacian(0.4), kernels.ArcCosine()]
+KERNELS = [
+    kernels.Linear(),
+    kernels.Polynomial(3, 0.5, 1.5),
+    kernels.Gaussian(0.7),
+    kernels.Laplacian(0.4),
+    kernels.ArcCosine(),
+]
 
 
 def _reference(k, X, Z):
@@ -79,15 +84,18 @@ def test_arccos_special_values():
 
 
 def test_psd_check_detects_an_indefinite_matrix():
-    K = np.array([[1.0, 2.0], [2.0, 1.0]])               # eigenvalues 3, -1
+    K = np.array([[1.0, 2.0], [2.0, 1.0]])  # eigenvalues 3, -1
     assert not kernels.psd_check(K).is_psd
     assert kernels.psd_check(K).min_eigenvalue == pytest.approx(-1.0)
-    assert not kernels.psd_check(np.array([[1.0, 0.5], [0.0, 1.0]])).is_psd   # not symmetric
+    assert not kernels.psd_check(np.array([[1.0, 0.5], [0.0, 1.0]])).is_psd  # not symmetric
 
 
-@given(X=hnp.arrays(np.float64, st.tuples(st.integers(1, 8), st.integers(1, 4)),
-                    elements=st.floats(-5, 5)),
-       gamma=st.floats(0.05, 5))
+@given(
+    X=hnp.arrays(
+        np.float64, st.tuples(st.integers(1, 8), st.integers(1, 4)), elements=st.floats(-5, 5)
+    ),
+    gamma=st.floats(0.05, 5),
+)
 @settings(max_examples=60)
 def test_gaussian_gram_psd_property(X, gamma):
     K = kernels.gram(kernels.Gaussian(gamma), X)
@@ -95,14 +103,17 @@ def test_gaussian_gram_psd_property(X, gamma):
     assert kernels.psd_check(K).is_psd
 
 
-@pytest.mark.parametrize("bad,match", [
-    (lambda: kernels.Gaussian(0.0), "gamma"),
-    (lambda: kernels.Gaussian(-1.0), "gamma"),
-    (lambda: kernels.Laplacian(float("nan")), "gamma"),
-    (lambda: kernels.Polynomial(0), "degree"),
-    (lambda: kernels.Polynomial(2.5), "degree"),
-    (lambda: kernels.Polynomial(2, 1.0, -1.0), "'c'"),
-])
+@pytest.mark.parametrize(
+    "bad,match",
+    [
+        (lambda: kernels.Gaussian(0.0), "gamma"),
+        (lambda: kernels.Gaussian(-1.0), "gamma"),
+        (lambda: kernels.Laplacian(float("nan")), "gamma"),
+        (lambda: kernels.Polynomial(0), "degree"),
+        (lambda: kernels.Polynomial(2.5), "degree"),
+        (lambda: kernels.Polynomial(2, 1.0, -1.0), "'c'"),
+    ],
+)
 def test_invalid_parameters(bad, match):
     with pytest.raises(ValueError, match=match):
         bad()

@@ -22,19 +22,26 @@ def test_rff_shapes_dtypes_and_formula():
         X = rng.standard_normal((5, 3)).astype(dtype)
         Z = kernels.rff_features(p, X)
         assert Z.shape == (5, 16) and Z.dtype == dtype
-        ref = math.sqrt(2 / 16) * np.cos(X.astype(np.float64) @ p.omega.T.astype(np.float64)
-                                         + p.b.astype(np.float64))
-        np.testing.assert_allclose(Z, ref, rtol=1e-5 if dtype == np.float32 else 1e-12,
-                                   atol=1e-6 if dtype == np.float32 else 1e-14)
+        ref = math.sqrt(2 / 16) * np.cos(
+            X.astype(np.float64) @ p.omega.T.astype(np.float64) + p.b.astype(np.float64)
+        )
+        np.testing.assert_allclose(
+            Z,
+            ref,
+            rtol=1e-5 if dtype == np.float32 else 1e-12,
+            atol=1e-6 if dtype == np.float32 else 1e-14,
+        )
     Zt = kernels.rff_paired_features(p.omega.astype(np.float64), X.astype(np.float64))
     assert Zt.shape == (5, 32)
     T = X.astype(np.float64) @ p.omega.T.astype(np.float64)
-    np.testing.assert_allclose(Zt @ Zt.T, np.cos(T[:, None, :] - T[None, :, :]).mean(axis=2),
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        Zt @ Zt.T, np.cos(T[:, None, :] - T[None, :, :]).mean(axis=2), atol=1e-12
+    )
 
 
-@pytest.mark.parametrize("k", [kernels.Gaussian(0.7), kernels.Laplacian(0.6)],
-                         ids=["gaussian", "laplacian"])
+@pytest.mark.parametrize(
+    "k", [kernels.Gaussian(0.7), kernels.Laplacian(0.6)], ids=["gaussian", "laplacian"]
+)
 def test_rff_approximates_the_kernel(k):
     rng = np.random.default_rng(1)
     X = rng.standard_normal((10, 2)) * 0.7
@@ -109,6 +116,6 @@ def test_feature_ridge_equals_kernel_ridge(N):
     krr = KernelRidge(alpha=m * lam, kernel="precomputed").fit(Phi @ Phi.T, y)
     np.testing.assert_allclose(PhiT @ v, krr.predict(PhiT @ Phi.T), rtol=1e-8, atol=1e-10)
     alpha = np.linalg.solve(Phi @ Phi.T + m * lam * np.eye(m), y)
-    assert v @ v == pytest.approx(alpha @ Phi @ Phi.T @ alpha)       # ||v|| = RKHS norm
+    assert v @ v == pytest.approx(alpha @ Phi @ Phi.T @ alpha)  # ||v|| = RKHS norm
     with pytest.raises(ValueError, match="'lam'"):
         kernels.feature_ridge(Phi, y, -1.0)

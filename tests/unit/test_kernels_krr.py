@@ -20,12 +20,15 @@ def _data(seed=0, m=30, d=2):
     return X, y
 
 
-@pytest.mark.parametrize("k,name,params", [
-    (kernels.Gaussian(0.8), "rbf", {"gamma": 0.8}),
-    (kernels.Laplacian(0.5), "laplacian", {"gamma": 0.5}),
-    (kernels.Polynomial(3, 0.4, 1.0), "polynomial", {"degree": 3, "gamma": 0.4, "coef0": 1.0}),
-    (kernels.Linear(), "linear", {}),
-])
+@pytest.mark.parametrize(
+    "k,name,params",
+    [
+        (kernels.Gaussian(0.8), "rbf", {"gamma": 0.8}),
+        (kernels.Laplacian(0.5), "laplacian", {"gamma": 0.5}),
+        (kernels.Polynomial(3, 0.4, 1.0), "polynomial", {"degree": 3, "gamma": 0.4, "coef0": 1.0}),
+        (kernels.Linear(), "linear", {}),
+    ],
+)
 def test_krr_matches_sklearn_with_alpha_m_lambda(k, name, params):
     X, y = _data()
     lam = 0.01
@@ -57,14 +60,14 @@ def test_krr_solution_is_stationary_and_norm_is_consistent():
     assert np.max(np.abs(grad)) < 1e-10
     assert kernels.rkhs_norm(model) ** 2 == pytest.approx(model.alpha @ K @ model.alpha)
     J = kernels.krr_objective(K, y, model.alpha, lam)
-    for _ in range(5):   # any perturbation in the span increases the objective
+    for _ in range(5):  # any perturbation in the span increases the objective
         a = model.alpha + 1e-3 * np.random.default_rng(_).standard_normal(m)
         assert kernels.krr_objective(K, y, a, lam) > J
 
 
 def test_ill_conditioning_warns():
     Q = np.linalg.qr(np.random.default_rng(0).standard_normal((5, 5)))[0]
-    K = (Q * np.array([1.0, 0.5, 0.0, 0.0, 0.0])) @ Q.T            # PSD, rank 2
+    K = (Q * np.array([1.0, 0.5, 0.0, 0.0, 0.0])) @ Q.T  # PSD, rank 2
     with pytest.warns(kernels.IllConditionedWarning, match="ill-conditioned"):
         kernels.shifted_solve(K, np.ones(5), 1e-15)
     with pytest.warns(kernels.IllConditionedWarning, match="float32"):

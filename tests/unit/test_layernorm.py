@@ -19,8 +19,9 @@ def test_forward_backward_match_torch(dtype, eps):
     rng = np.random.default_rng(0)
     X = (3 * rng.standard_normal((2, 3, 6)) + 1).astype(dtype)
     gamma, beta = (rng.standard_normal(6).astype(dtype) for _ in range(2))
-    ln = torch.nn.LayerNorm(6, eps=eps,
-                            dtype=torch.float32 if dtype == np.float32 else torch.float64)
+    ln = torch.nn.LayerNorm(
+        6, eps=eps, dtype=torch.float32 if dtype == np.float32 else torch.float64
+    )
     with torch.no_grad():
         ln.weight.copy_(torch.from_numpy(gamma))
         ln.bias.copy_(torch.from_numpy(beta))
@@ -44,9 +45,14 @@ def test_jacobian_properties(seed, eps):
     x, gamma = rng.standard_normal(n) + 1, rng.standard_normal(n)
     J = attention.layernorm_jacobian(x, gamma, eps)
     h = 1e-6
-    cols = [(attention.layernorm_forward(x + h * e, gamma, 0 * gamma, eps)[0]
-             - attention.layernorm_forward(x - h * e, gamma, 0 * gamma, eps)[0]) / (2 * h)
-            for e in np.eye(n)]
+    cols = [
+        (
+            attention.layernorm_forward(x + h * e, gamma, 0 * gamma, eps)[0]
+            - attention.layernorm_forward(x - h * e, gamma, 0 * gamma, eps)[0]
+        )
+        / (2 * h)
+        for e in np.eye(n)
+    ]
     np.testing.assert_allclose(J, np.stack(cols, axis=1), atol=1e-6)
     np.testing.assert_allclose(J @ np.ones(n), 0, atol=1e-12)
     if eps == 0.0:

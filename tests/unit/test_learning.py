@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 from sklearn.metrics import mean_squared_error, zero_one_loss
+from strategies import float_arrays
 
 from deepqed import learning
 from deepqed._validation import ShapeError
-from strategies import float_arrays
 
 
 @given(data=st.data())
@@ -73,10 +73,12 @@ def test_sine_model_moments():
 
 def test_sample_regression_shapes_dtype_and_reproducibility():
     model = learning.sine_model()
-    x1, y1 = learning.sample_regression(model, 7, rng=np.random.default_rng(3), size=(4,),
-                                        dtype=np.float32)
-    x2, y2 = learning.sample_regression(model, 7, rng=np.random.default_rng(3), size=(4,),
-                                        dtype=np.float32)
+    x1, y1 = learning.sample_regression(
+        model, 7, rng=np.random.default_rng(3), size=(4,), dtype=np.float32
+    )
+    x2, y2 = learning.sample_regression(
+        model, 7, rng=np.random.default_rng(3), size=(4,), dtype=np.float32
+    )
     assert x1.shape == y1.shape == (4, 7) and x1.dtype == np.float32
     np.testing.assert_array_equal(x1, x2)
     np.testing.assert_array_equal(y1, y2)
@@ -104,9 +106,10 @@ def test_posterior_is_bayes_rule_and_stable(dtype):
     joint = np.array(mix.priors) * stats.norm.pdf(x[:, None], mix.means, mix.sds)
     eta = learning.posterior(mix, x.astype(dtype))
     assert eta.dtype == dtype and eta.shape == (41, 3)
-    np.testing.assert_allclose(eta, joint / joint.sum(1, keepdims=True),
-                               atol=1e-12 if dtype == np.float64 else 1e-5)
-    far = learning.posterior(mix, np.array([-1e4, 1e4], dtype=dtype))   # densities underflow
+    np.testing.assert_allclose(
+        eta, joint / joint.sum(1, keepdims=True), atol=1e-12 if dtype == np.float64 else 1e-5
+    )
+    far = learning.posterior(mix, np.array([-1e4, 1e4], dtype=dtype))  # densities underflow
     assert np.all(np.isfinite(far))
     np.testing.assert_array_equal(learning.bayes_classifier(mix, np.array([-1e4, 1e4])), [2, 2])
 
@@ -118,6 +121,6 @@ def test_bayes_classifier_on_symmetric_two_class_mixture():
     rng = np.random.default_rng(4)
     xs, ys = learning.sample_mixture(mix, 100_000, rng=rng)
     risk = learning.empirical_risk(learning.bayes_classifier(mix, xs), ys, loss="zero_one")
-    exact = stats.norm.cdf(-1.0)                                   # Phi(-Delta/2), Delta = 2
+    exact = stats.norm.cdf(-1.0)  # Phi(-Delta/2), Delta = 2
     assert abs(risk - exact) < 5 * math.sqrt(exact * (1 - exact) / 100_000)
     assert ys.dtype == np.int64 and set(np.unique(ys)) == {0, 1}

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate
+from strategies import float_arrays
 
 from deepqed import learning
 from deepqed._validation import ShapeError
-from strategies import float_arrays
 
 
 @given(data=st.data())
@@ -24,8 +24,9 @@ def test_bias_plus_variance_is_mean_squared_deviation(data):
     F = data.draw(float_arrays((R, n), bound=10.0))
     f_star = data.draw(float_arrays((n,), bound=10.0))
     bv = learning.bias_variance_decomposition(F, f_star, np.zeros(n))
-    np.testing.assert_allclose(bv.bias2 + bv.variance, np.mean((F - f_star) ** 2, axis=0),
-                               rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(
+        bv.bias2 + bv.variance, np.mean((F - f_star) ** 2, axis=0), rtol=1e-10, atol=1e-10
+    )
     np.testing.assert_allclose(bv.variance, np.var(F, axis=0, ddof=1), rtol=1e-12, atol=1e-12)
     assert np.all(bv.variance >= 0)
 
@@ -37,8 +38,7 @@ def test_bias_variance_dtype_means_and_validation():
     # column 0: mean 2, var 2, bias2 = 4 - 1 = 3; column 1: mean 4, var 8, bias2 = 16 - 4 = 12
     np.testing.assert_allclose(bv.bias2, [3, 12])
     np.testing.assert_allclose(bv.variance, [2, 8])
-    assert bv.means() == pytest.approx({"bias2": 7.5, "variance": 5.0, "noise": 1.0,
-                                        "total": 13.5})
+    assert bv.means() == pytest.approx({"bias2": 7.5, "variance": 5.0, "noise": 1.0, "total": 13.5})
     with pytest.raises(ShapeError, match="R >= 2"):
         learning.bias_variance_decomposition(np.zeros((1, 3)), np.zeros(3), np.zeros(3))
     with pytest.raises(ShapeError, match="'f_star'"):
@@ -50,10 +50,10 @@ def test_bias_variance_dtype_means_and_validation():
 def test_bias_variance_of_sample_mean_by_simulation():
     rng = np.random.default_rng(0)
     n, R, theta, sigma = 5, 20_000, 1.5, 2.0
-    F = np.mean(theta + sigma * rng.standard_normal((R, 3, n)), axis=2)   # Ybar at 3 "points"
+    F = np.mean(theta + sigma * rng.standard_normal((R, 3, n)), axis=2)  # Ybar at 3 "points"
     bv = learning.bias_variance_decomposition(F, np.full(3, theta), np.full(3, sigma**2))
     np.testing.assert_allclose(bv.variance, sigma**2 / n, rtol=5 * math.sqrt(2 / R))
-    assert np.all(np.abs(bv.bias2) < 1e-3)          # bias 0; sd of the estimate ~ var/R
+    assert np.all(np.abs(bv.bias2) < 1e-3)  # bias 0; sd of the estimate ~ var/R
 
 
 def test_excess_decomposition_terms_and_validation():
@@ -74,20 +74,28 @@ def test_legendre_projection_is_least_squares_in_l2(p):
     f = np.exp
     c = learning.legendre_projection(f, p, domain=(a, b))
     # normal equations in the monomial basis of x with scipy quad
-    G = np.array([[integrate.quad(lambda x: x ** (i + j), a, b)[0] for j in range(p + 1)]
-                  for i in range(p + 1)])
+    G = np.array(
+        [
+            [integrate.quad(lambda x: x ** (i + j), a, b)[0] for j in range(p + 1)]
+            for i in range(p + 1)
+        ]
+    )
     m = np.array([integrate.quad(lambda x: np.exp(x) * x**i, a, b)[0] for i in range(p + 1)])
     mono = np.linalg.solve(G, m)
     xs = np.linspace(a, b, 11)
-    np.testing.assert_allclose(learning.predict_polynomial(c, xs, domain=(a, b)),
-                               np.polynomial.polynomial.polyval(xs, mono), atol=1e-8)
+    np.testing.assert_allclose(
+        learning.predict_polynomial(c, xs, domain=(a, b)),
+        np.polynomial.polynomial.polyval(xs, mono),
+        atol=1e-8,
+    )
 
 
 def test_legendre_projection_reproduces_polynomials():
     c = learning.legendre_projection(lambda x: 3 * x**4 - x + 2, 6, domain=(0.0, 1.0))
     xs = np.linspace(0, 1, 9)
-    np.testing.assert_allclose(learning.predict_polynomial(c, xs, domain=(0, 1)),
-                               3 * xs**4 - xs + 2, atol=1e-12)
+    np.testing.assert_allclose(
+        learning.predict_polynomial(c, xs, domain=(0, 1)), 3 * xs**4 - xs + 2, atol=1e-12
+    )
 
 
 @given(n=st.integers(1, 10**6), M=st.integers(1, 10**6), delta=st.floats(1e-9, 0.999))

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import eval_legendre
+from sklearn.linear_model import LinearRegression
 from sklearn.neighbors import KNeighborsRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import PolynomialFeatures
-from sklearn.linear_model import LinearRegression
 
 from deepqed import learning
 from deepqed._validation import ShapeError
@@ -43,8 +43,11 @@ def test_polynomial_regression_is_sklearn_polynomial_least_squares(seed, p):
     x = rng.uniform(-1, 1, size=n)
     y = rng.standard_normal(n)
     xt = rng.uniform(-1, 1, size=9)
-    ref = make_pipeline(PolynomialFeatures(p), LinearRegression(fit_intercept=False)) \
-        .fit(x[:, None], y).predict(xt[:, None])
+    ref = (
+        make_pipeline(PolynomialFeatures(p), LinearRegression(fit_intercept=False))
+        .fit(x[:, None], y)
+        .predict(xt[:, None])
+    )
     got = learning.polynomial_regression(x, y, xt, p)
     np.testing.assert_allclose(got, ref, atol=1e-6 * (1 + np.abs(ref).max()))
 
@@ -57,9 +60,10 @@ def test_polynomial_interpolates_polynomials_and_batches():
     F = learning.polynomial_regression(x, y, xt, 3, domain=(0, 3))
     assert F.shape == (4, 7)
     np.testing.assert_allclose(F, np.broadcast_to(1 - 2 * xt + 0.5 * xt**3, (4, 7)), atol=1e-10)
-    for r in range(4):                                      # batch row r = single fit r
-        np.testing.assert_allclose(F[r], learning.polynomial_regression(x[r], y[r], xt, 3,
-                                                                        domain=(0, 3)))
+    for r in range(4):  # batch row r = single fit r
+        np.testing.assert_allclose(
+            F[r], learning.polynomial_regression(x[r], y[r], xt, 3, domain=(0, 3))
+        )
 
 
 def test_polynomial_float32():
@@ -68,8 +72,9 @@ def test_polynomial_float32():
     y = np.sin(3 * x).astype(np.float32)
     F = learning.polynomial_regression(x, y, x, 5)
     assert F.dtype == np.float32
-    F64 = learning.polynomial_regression(x.astype(np.float64), y.astype(np.float64),
-                                         x.astype(np.float64), 5)
+    F64 = learning.polynomial_regression(
+        x.astype(np.float64), y.astype(np.float64), x.astype(np.float64), 5
+    )
     np.testing.assert_allclose(F, F64, atol=1e-4)
 
 

@@ -26,8 +26,9 @@ def test_min_norm_matches_scipy_and_keeps_dtype(dtype):
     X = _rank(rng, 7, 5, 3).astype(dtype)
     y = rng.standard_normal(7).astype(dtype)
     w = linear.min_norm_least_squares(X, y)
-    ref = scipy.linalg.lstsq(X.astype(np.float64), y.astype(np.float64),
-                             cond=10 * 7 * np.finfo(dtype).eps)[0]
+    ref = scipy.linalg.lstsq(
+        X.astype(np.float64), y.astype(np.float64), cond=10 * 7 * np.finfo(dtype).eps
+    )[0]
     assert w.dtype == dtype and w.shape == (5,)
     tol = 1e-10 if dtype == np.float64 else 1e-3
     np.testing.assert_allclose(w, ref, rtol=tol, atol=tol)
@@ -53,8 +54,9 @@ def test_penrose_conditions_property(m, n, seed):
 def test_normal_equations_full_rank_and_rank_deficient():
     rng = np.random.default_rng(1)
     X, y = rng.standard_normal((10, 4)), rng.standard_normal(10)
-    np.testing.assert_allclose(linear.normal_equations(X, y), np.linalg.lstsq(X, y, rcond=None)[0],
-                               rtol=1e-10)
+    np.testing.assert_allclose(
+        linear.normal_equations(X, y), np.linalg.lstsq(X, y, rcond=None)[0], rtol=1e-10
+    )
     X[:, 3] = X[:, 2]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", linear.IllConditionedWarning)
@@ -66,14 +68,14 @@ def test_ill_conditioning_warns_in_float32_not_float64():
     rng = np.random.default_rng(2)
     Q1, _ = np.linalg.qr(rng.standard_normal((6, 3)))
     Q2, _ = np.linalg.qr(rng.standard_normal((3, 3)))
-    X = (Q1 * np.array([1.0, 0.1, 1e-2])) @ Q2.T           # kappa(X)^2 = 1e4
+    X = (Q1 * np.array([1.0, 0.1, 1e-2])) @ Q2.T  # kappa(X)^2 = 1e4
     y = rng.standard_normal(6)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        linear.normal_equations(X, y)                         # 1e4 < 9.5e7
+        linear.normal_equations(X, y)  # 1e4 < 9.5e7
     with pytest.warns(linear.IllConditionedWarning, match="float32"):
         linear.normal_equations(X.astype(np.float32), y.astype(np.float32))
-    assert linear.condition_limit(np.float64) == pytest.approx(2 ** 26.5)
+    assert linear.condition_limit(np.float64) == pytest.approx(2**26.5)
 
 
 @pytest.mark.parametrize(("m", "n"), [(12, 4), (4, 12), (1, 1)])
@@ -121,23 +123,39 @@ def test_constants():
     assert linear.condition_number(X) == pytest.approx(3.0)
 
 
-@pytest.mark.parametrize(("call", "error", "match"), [
-    (lambda: linear.min_norm_least_squares(np.ones(3), np.ones(3)), ShapeError, "'X'"),
-    (lambda: linear.min_norm_least_squares(np.ones((3, 2)), np.ones(4)), ShapeError, r"\(3,\)"),
-    (lambda: linear.ridge(np.ones((3, 2)), np.ones(3, dtype=np.float32), 1.0), TypeError,
-     "dtypes"),
-    (lambda: linear.ridge(np.ones((3, 2)), np.ones(3), 0.0), ValueError, "'lam'"),
-    (lambda: linear.ridge(np.ones((3, 2)), np.ones(3), float("nan")), ValueError, "'lam'"),
-    (lambda: linear.pinv(np.ones((3, 2), dtype=np.int64)), TypeError, "float32 or float64"),
-    (lambda: linear.pinv(np.array([[np.nan]])), ValueError, "NaN"),
-    (lambda: linear.gd_least_squares(np.ones((3, 2)), np.ones(3), -1.0, 3), ValueError, "'eta'"),
-    (lambda: linear.gd_least_squares(np.ones((3, 2)), np.ones(3), 1.0, 2.5), ValueError,
-     "'steps'"),
-    (lambda: linear.gd_least_squares(np.ones((3, 2)), np.ones(3), 1.0, 2, np.ones(3)), ShapeError,
-     "'w0'"),
-    (lambda: linear.gd_filter(np.array([0.0, 1.0]), 1.0, 2), ValueError, "positive"),
-    (lambda: linear.pinv([[1.0]]), TypeError, "numpy.ndarray"),
-])
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: linear.min_norm_least_squares(np.ones(3), np.ones(3)), ShapeError, "'X'"),
+        (lambda: linear.min_norm_least_squares(np.ones((3, 2)), np.ones(4)), ShapeError, r"\(3,\)"),
+        (
+            lambda: linear.ridge(np.ones((3, 2)), np.ones(3, dtype=np.float32), 1.0),
+            TypeError,
+            "dtypes",
+        ),
+        (lambda: linear.ridge(np.ones((3, 2)), np.ones(3), 0.0), ValueError, "'lam'"),
+        (lambda: linear.ridge(np.ones((3, 2)), np.ones(3), float("nan")), ValueError, "'lam'"),
+        (lambda: linear.pinv(np.ones((3, 2), dtype=np.int64)), TypeError, "float32 or float64"),
+        (lambda: linear.pinv(np.array([[np.nan]])), ValueError, "NaN"),
+        (
+            lambda: linear.gd_least_squares(np.ones((3, 2)), np.ones(3), -1.0, 3),
+            ValueError,
+            "'eta'",
+        ),
+        (
+            lambda: linear.gd_least_squares(np.ones((3, 2)), np.ones(3), 1.0, 2.5),
+            ValueError,
+            "'steps'",
+        ),
+        (
+            lambda: linear.gd_least_squares(np.ones((3, 2)), np.ones(3), 1.0, 2, np.ones(3)),
+            ShapeError,
+            "'w0'",
+        ),
+        (lambda: linear.gd_filter(np.array([0.0, 1.0]), 1.0, 2), ValueError, "positive"),
+        (lambda: linear.pinv([[1.0]]), TypeError, "numpy.ndarray"),
+    ],
+)
 def test_validation_errors_name_the_argument(call, error, match):
     with pytest.raises(error, match=match):
         call()

@@ -44,14 +44,15 @@ def test_loss_is_finite_and_relatively_accurate_at_extremes():
 
 def test_gradient_and_hessian_vs_autograd():
     X, y, w = _problem(1)
-    f = lambda t: F.binary_cross_entropy_with_logits(torch.from_numpy(X) @ t,  # noqa: E731
-                                                      torch.from_numpy(y))
+    f = lambda t: F.binary_cross_entropy_with_logits(
+        torch.from_numpy(X) @ t,  # noqa: E731
+        torch.from_numpy(y),
+    )
     wt = torch.from_numpy(w.copy()).requires_grad_(True)
     (g,) = torch.autograd.grad(f(wt), wt)
     H = torch.autograd.functional.hessian(f, torch.from_numpy(w.copy()))
     np.testing.assert_allclose(linear.logistic_gradient(w, X, y), g.numpy(), rtol=1e-12)
-    np.testing.assert_allclose(linear.logistic_hessian(w, X, y), H.numpy(), rtol=1e-12,
-                               atol=1e-15)
+    np.testing.assert_allclose(linear.logistic_hessian(w, X, y), H.numpy(), rtol=1e-12, atol=1e-15)
 
 
 @settings(max_examples=25, deadline=None)
@@ -68,8 +69,11 @@ def test_hessian_bounds_property(m, n, seed):
 def test_newton_matches_sklearn():
     X, y, _ = _problem(2, m=200)
     fit = linear.logistic_newton(X, y)
-    ref = LogisticRegression(C=np.inf, fit_intercept=False, solver="newton-cholesky",
-                             tol=1e-12).fit(X, y).coef_[0]
+    ref = (
+        LogisticRegression(C=np.inf, fit_intercept=False, solver="newton-cholesky", tol=1e-12)
+        .fit(X, y)
+        .coef_[0]
+    )
     assert fit.converged and fit.iterations < 15
     np.testing.assert_allclose(fit.w, ref, rtol=1e-6)
 
@@ -91,16 +95,31 @@ def test_gd_on_separable_data_norm_grows():
     assert W.shape == (2001, 2)
 
 
-@pytest.mark.parametrize(("call", "error", "match"), [
-    (lambda: linear.logistic_loss(np.ones(1), np.ones((2, 1)), np.array([1.0, -1.0])),
-     ValueError, r"\{0, 1\}"),
-    (lambda: linear.logistic_loss(np.ones(2), np.ones((2, 1)), np.array([1.0, 0.0])),
-     Exception, "'w'"),
-    (lambda: linear.logistic_gd(np.ones((2, 1)), np.array([1.0, 0.0]), 0.0, 2), ValueError,
-     "'eta'"),
-    (lambda: linear.logistic_newton(np.ones((2, 1)), np.array([1.0, 0.0]), tol=-1.0),
-     ValueError, "'tol'"),
-])
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (
+            lambda: linear.logistic_loss(np.ones(1), np.ones((2, 1)), np.array([1.0, -1.0])),
+            ValueError,
+            r"\{0, 1\}",
+        ),
+        (
+            lambda: linear.logistic_loss(np.ones(2), np.ones((2, 1)), np.array([1.0, 0.0])),
+            Exception,
+            "'w'",
+        ),
+        (
+            lambda: linear.logistic_gd(np.ones((2, 1)), np.array([1.0, 0.0]), 0.0, 2),
+            ValueError,
+            "'eta'",
+        ),
+        (
+            lambda: linear.logistic_newton(np.ones((2, 1)), np.array([1.0, 0.0]), tol=-1.0),
+            ValueError,
+            "'tol'",
+        ),
+    ],
+)
 def test_validation(call, error, match):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -8,13 +8,15 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import float_arrays
 
 from deepqed import gradcheck, losses, nn
 from deepqed._validation import ShapeError
-from strategies import float_arrays
 
-PAIRS = [(losses.squared_error, losses.squared_error_grad),
-         (losses.softmax_cross_entropy, losses.softmax_cross_entropy_grad)]
+PAIRS = [
+    (losses.squared_error, losses.squared_error_grad),
+    (losses.softmax_cross_entropy, losses.softmax_cross_entropy_grad),
+]
 
 
 @st.composite
@@ -39,8 +41,9 @@ def test_gradient_is_adjoint_of_central_difference(value, grad, target, data):
     A, Y = data.draw(batches(target))
     U = data.draw(float_arrays(A.shape, bound=1.0))
     G = grad(A, Y)
-    lhs, rhs = gradcheck.check_vjp(lambda B: np.reshape(value(B, Y), (1,)),
-                                   lambda u: u[0] * G, A, np.ones(1), U, 1e-5)
+    lhs, rhs = gradcheck.check_vjp(
+        lambda B: np.reshape(value(B, Y), (1,)), lambda u: u[0] * G, A, np.ones(1), U, 1e-5
+    )
     assert abs(lhs - rhs) <= 1e-7 * (1 + np.linalg.norm(U))
 
 
@@ -51,7 +54,7 @@ def test_cross_entropy_gradient_for_probability_targets(batch):
     m = A.shape[0]
     G = losses.softmax_cross_entropy_grad(A, Y)
     np.testing.assert_allclose(G, (nn.softmax(A) - Y) / m, atol=1e-15)
-    np.testing.assert_allclose(G.sum(axis=1), 0.0, atol=1e-15)      # rows of softmax - y sum to 0
+    np.testing.assert_allclose(G.sum(axis=1), 0.0, atol=1e-15)  # rows of softmax - y sum to 0
 
 
 @given(batch=batches("onehot"))
@@ -60,8 +63,9 @@ def test_cross_entropy_one_hot_is_minus_log_probability(batch):
     A, Y = batch
     k = Y.argmax(axis=1)
     ref = -np.mean(np.log(nn.softmax(A)[np.arange(len(k)), k]))
-    assert math.isclose(float(losses.softmax_cross_entropy(A, Y)), ref, rel_tol=1e-12,
-                        abs_tol=1e-12)
+    assert math.isclose(
+        float(losses.softmax_cross_entropy(A, Y)), ref, rel_tol=1e-12, abs_tol=1e-12
+    )
     assert float(losses.softmax_cross_entropy(A, Y)) >= 0.0
 
 
@@ -70,8 +74,12 @@ def test_cross_entropy_one_hot_is_minus_log_probability(batch):
 def test_squared_error_value_and_gradient(batch):
     A, Y = batch
     m = A.shape[0]
-    assert math.isclose(float(losses.squared_error(A, Y)), 0.5 * np.sum((A - Y) ** 2) / m,
-                        rel_tol=1e-13, abs_tol=1e-14)
+    assert math.isclose(
+        float(losses.squared_error(A, Y)),
+        0.5 * np.sum((A - Y) ** 2) / m,
+        rel_tol=1e-13,
+        abs_tol=1e-14,
+    )
     np.testing.assert_array_equal(losses.squared_error_grad(A, Y), (A - Y) / m)
     assert float(losses.squared_error(A, A)) == 0.0
 
@@ -81,7 +89,7 @@ def test_cross_entropy_huge_logits_do_not_overflow():
     Y = np.array([[1.0, 0, 0], [0, 0, 1.0]], dtype=np.float32)
     with np.errstate(over="raise", invalid="raise"):
         v = float(losses.softmax_cross_entropy(A, Y))
-    ref = 0.5 * (0.0 + (1.0 + math.log(1 + 2 * math.exp(-1))))       # row 2: lse - a_3
+    ref = 0.5 * (0.0 + (1.0 + math.log(1 + 2 * math.exp(-1))))  # row 2: lse - a_3
     assert math.isclose(v, ref, rel_tol=1e-5)
 
 

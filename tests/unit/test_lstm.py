@@ -20,8 +20,9 @@ def _torch(theta, X, H0, C0, G, GC):
     h0 = torch.tensor(H0.astype(np.float64), requires_grad=True)
     c0 = torch.tensor(C0.astype(np.float64), requires_grad=True)
     out, (_, cT) = net(torch.tensor(X.astype(np.float64)), (h0[None], c0[None]))
-    L = (out * torch.tensor(G.astype(np.float64))).sum() + (cT[0] * torch.tensor(
-        GC.astype(np.float64))).sum()
+    L = (out * torch.tensor(G.astype(np.float64))).sum() + (
+        cT[0] * torch.tensor(GC.astype(np.float64))
+    ).sum()
     grads = torch.autograd.grad(L, [net.weight_hh_l0, net.weight_ih_l0, net.bias_ih_l0, h0, c0])
     return out.detach().numpy(), [g.numpy() for g in grads]
 

@@ -6,21 +6,24 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import architectures, networks
 
 from deepqed import nn
 from deepqed._validation import ShapeError
-from strategies import architectures, networks
 
 
-@pytest.mark.parametrize("widths,acts,match", [
-    ((3,), (), "L >= 1"),
-    ((3, 0), ("relu",), r"widths\[1\]"),
-    ((3, -2, 1), ("relu", "relu"), r"widths\[1\]"),
-    ((3, 2.0), ("relu",), r"widths\[1\]"),
-    ((3, True), ("relu",), r"widths\[1\]"),
-    ((3, 2), ("relu", "relu"), "expected 1"),
-    ((3, 2), ("swish",), r"activations\[0\]"),
-])
+@pytest.mark.parametrize(
+    "widths,acts,match",
+    [
+        ((3,), (), "L >= 1"),
+        ((3, 0), ("relu",), r"widths\[1\]"),
+        ((3, -2, 1), ("relu", "relu"), r"widths\[1\]"),
+        ((3, 2.0), ("relu",), r"widths\[1\]"),
+        ((3, True), ("relu",), r"widths\[1\]"),
+        ((3, 2), ("relu", "relu"), "expected 1"),
+        ((3, 2), ("swish",), r"activations\[0\]"),
+    ],
+)
 def test_invalid_architectures_are_rejected(widths, acts, match):
     with pytest.raises(ValueError, match=match):
         nn.Architecture(widths, acts)
@@ -43,10 +46,12 @@ def test_init_is_lecun_and_deterministic():
     theta = nn.init_parameters(arch, rng=np.random.default_rng(1))
     again = nn.init_parameters(arch, rng=np.random.default_rng(1))
     assert all(np.array_equal(a, b) for a, b in zip(theta.arrays(), again.arrays()))
-    assert abs(theta.W[0].var() * 400 - 1) < 0.02                       # Var W^1_jk = 1/n_0
+    assert abs(theta.W[0].var() * 400 - 1) < 0.02  # Var W^1_jk = 1/n_0
     assert np.all(theta.b[0] == 0)
-    assert nn.init_parameters(arch, rng=np.random.default_rng(1), dtype=np.float32).W[0].dtype \
+    assert (
+        nn.init_parameters(arch, rng=np.random.default_rng(1), dtype=np.float32).W[0].dtype
         == np.float32
+    )
     with pytest.raises(TypeError, match="'rng'"):
         nn.init_parameters(arch, rng=1)
 
@@ -59,8 +64,9 @@ def test_batch_rows_are_realizations(net):
     assert fwd.Z[0] is None and fwd.A[0] is X and len(fwd.A) == arch.depth + 1
     for l in range(1, arch.depth + 1):
         assert fwd.Z[l].shape == fwd.A[l].shape == (X.shape[0], arch.widths[l])
-        np.testing.assert_allclose(fwd.Z[l], fwd.A[l - 1] @ theta.W[l - 1].T + theta.b[l - 1],
-                                   atol=0)
+        np.testing.assert_allclose(
+            fwd.Z[l], fwd.A[l - 1] @ theta.W[l - 1].T + theta.b[l - 1], atol=0
+        )
     for x, row in zip(X, fwd.output):
         np.testing.assert_allclose(nn.realization(arch, theta, x), row, rtol=1e-12, atol=1e-12)
 
@@ -70,8 +76,12 @@ def test_batch_rows_are_realizations(net):
 def test_forward_is_row_equivariant(net, perm_seed):
     arch, theta, X, _ = net
     P = np.random.default_rng(perm_seed).permutation(X.shape[0])
-    np.testing.assert_allclose(nn.forward(arch, theta, X[P]).output,
-                               nn.forward(arch, theta, X).output[P], rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(
+        nn.forward(arch, theta, X[P]).output,
+        nn.forward(arch, theta, X).output[P],
+        rtol=1e-13,
+        atol=1e-13,
+    )
 
 
 def test_parameters_map_and_order():

@@ -21,8 +21,11 @@ def pool_problems(draw):
     n = (draw(st.integers(k[0], k[0] + 6)), draw(st.integers(k[1], k[1] + 6)))
     ties = draw(st.booleans())
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    X = rng.integers(0, 3, size=(2, 2, *n)).astype(float) if ties else \
-        rng.standard_normal((2, 2, *n))
+    X = (
+        rng.integers(0, 3, size=(2, 2, *n)).astype(float)
+        if ties
+        else rng.standard_normal((2, 2, *n))
+    )
     return X, k, s
 
 
@@ -38,8 +41,9 @@ def test_pooling_forward_and_backward_match_torch(problem):
     (ref,) = torch.autograd.grad(F.max_pool2d(Xt, k, s), Xt, torch.tensor(G))
     np.testing.assert_allclose(cnn.max_pool2d_backward(G, idx, X.shape, k, s), ref.numpy())
     (ref,) = torch.autograd.grad(F.avg_pool2d(Xt, k, s), Xt, torch.tensor(G))
-    np.testing.assert_allclose(cnn.avg_pool2d_backward(G, X.shape, k, s), ref.numpy(),
-                               rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(
+        cnn.avg_pool2d_backward(G, X.shape, k, s), ref.numpy(), rtol=1e-12, atol=1e-14
+    )
 
 
 def test_tie_goes_to_the_first_maximiser_in_row_major_order():
@@ -51,7 +55,7 @@ def test_tie_goes_to_the_first_maximiser_in_row_major_order():
 
 
 def test_overlapping_windows_add_up():
-    X = np.array([[[[0.0, 9.0, 0.0]]]])                  # both windows of width 2 select the 9
+    X = np.array([[[[0.0, 9.0, 0.0]]]])  # both windows of width 2 select the 9
     Z, idx = cnn.max_pool2d_forward(X, (1, 2), (1, 1))
     dX = cnn.max_pool2d_backward(np.ones_like(Z), idx, X.shape, (1, 2), (1, 1))
     np.testing.assert_array_equal(dX, [[[[0.0, 2.0, 0.0]]]])

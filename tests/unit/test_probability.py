@@ -39,13 +39,18 @@ def test_condexp_defining_property_and_idempotence(space):
 def test_condexp_trivial_and_full_sigma_algebras():
     p = np.array([0.2, 0.3, 0.5])
     X = np.array([1.0, -2.0, 4.0])
-    np.testing.assert_allclose(probability.conditional_expectation(p, X, np.zeros(3, int)),
-                               np.full(3, p @ X))
+    np.testing.assert_allclose(
+        probability.conditional_expectation(p, X, np.zeros(3, int)), np.full(3, p @ X)
+    )
     np.testing.assert_allclose(probability.conditional_expectation(p, X, np.arange(3)), X)
     Y = probability.conditional_expectation(np.array([0.0, 0.5, 0.5]), X, np.array([0, 1, 1]))
-    np.testing.assert_allclose(Y, [0.0, 1.0, 1.0])     # null cell -> 0
-    assert probability.conditional_expectation(p.astype(np.float32), X.astype(np.float32),
-                                               np.arange(3)).dtype == np.float32
+    np.testing.assert_allclose(Y, [0.0, 1.0, 1.0])  # null cell -> 0
+    assert (
+        probability.conditional_expectation(
+            p.astype(np.float32), X.astype(np.float32), np.arange(3)
+        ).dtype
+        == np.float32
+    )
     assert probability.l2_inner(p, X, X) == pytest.approx(p @ X**2)
 
 
@@ -88,6 +93,7 @@ def test_clopper_pearson_against_scipy():
 
 
 def test_tail_frequency_counts():
-    k, N = probability.tail_frequency(np.array([0.1, 0.5, 0.9, 0.75]), 0.5,
-                                      np.array([0.0, 0.2, 0.5]))
+    k, N = probability.tail_frequency(
+        np.array([0.1, 0.5, 0.9, 0.75]), 0.5, np.array([0.0, 0.2, 0.5])
+    )
     assert N == 4 and list(k) == [3, 2, 0]

@@ -69,8 +69,9 @@ def test_truncation_at_least_T_is_full_bptt_and_cut_is_local(T, k, seed):
     _, one = rnn.rnn_loss_and_gradient(theta, X, G, H0, truncation=1)
     fwd = rnn.rnn_forward(theta, X, H0)
     Delta = G * (1 - fwd.H[1:] ** 2)
-    np.testing.assert_allclose(one.W, np.einsum("tmi,tmj->ij", Delta, fwd.H[:-1]), rtol=1e-12,
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        one.W, np.einsum("tmi,tmj->ij", Delta, fwd.H[:-1]), rtol=1e-12, atol=1e-12
+    )
 
 
 def test_validation_errors():
@@ -128,8 +129,7 @@ def test_hidden_jacobian_vs_torch_and_norms():
         return h
 
     J = torch.autograd.functional.jacobian(f, torch.tensor(fwd.H[2, 1].copy())).numpy()
-    np.testing.assert_allclose(rnn.hidden_jacobian(theta, fwd, 1, 2, 6), J, rtol=1e-12,
-                               atol=1e-14)
+    np.testing.assert_allclose(rnn.hidden_jacobian(theta, fwd, 1, 2, 6), J, rtol=1e-12, atol=1e-14)
     norms = rnn.jacobian_norms(theta, fwd, 1, 2)
     assert math.isclose(norms[4], np.linalg.norm(J, 2), rel_tol=1e-12)
     with pytest.raises(ValueError, match="'t'"):
@@ -140,8 +140,9 @@ def test_linear_power_norms():
     W = np.array([[0.5, 2.0], [0.0, 0.5]])
     norms = rnn.linear_power_norms(W, 5)
     for k in range(6):
-        assert math.isclose(norms[k], np.linalg.norm(np.linalg.matrix_power(W, k), 2),
-                            rel_tol=1e-12)
+        assert math.isclose(
+            norms[k], np.linalg.norm(np.linalg.matrix_power(W, k), 2), rel_tol=1e-12
+        )
 
 
 def test_adding_problem():
@@ -164,10 +165,12 @@ def test_model_loss_gradient_central_differences(model):
     _, grads = tasks.model_loss(model, params, X, y)
     V = [rng.standard_normal(p.shape) for p in params]
     h = 1e-6
-    plus = tasks.model_loss(model, tuple(p + h * v for p, v in zip(params, V)), X, y,
-                            gradient=False)[0]
-    minus = tasks.model_loss(model, tuple(p - h * v for p, v in zip(params, V)), X, y,
-                             gradient=False)[0]
+    plus = tasks.model_loss(
+        model, tuple(p + h * v for p, v in zip(params, V)), X, y, gradient=False
+    )[0]
+    minus = tasks.model_loss(
+        model, tuple(p - h * v for p, v in zip(params, V)), X, y, gradient=False
+    )[0]
     ip = sum(float(np.vdot(g, v)) for g, v in zip(grads, V))
     assert abs(ip - (plus - minus) / (2 * h)) < 1e-7 * max(1.0, abs(ip))
     with pytest.raises(ValueError, match="model"):
@@ -201,6 +204,7 @@ def test_train_adding_short_run_is_deterministic():
 def test_parameter_counts_of_the_exercise_match_torch():
     from importlib import util
     from pathlib import Path
+
     path = Path(__file__).parents[2] / "book/rnn/exercises/ex_rnn_param_count.py"
     spec = util.spec_from_file_location("ex_rnn_param_count", path)
     mod = util.module_from_spec(spec)

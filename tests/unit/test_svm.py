@@ -66,7 +66,8 @@ def test_kernel_primal_equals_linear_primal():
     alpha = rng.random(15)
     w = svm.primal_weights(alpha, y, X)
     assert svm.kernel_primal_objective(alpha, 0.2, y, X @ X.T, 1.3) == pytest.approx(
-        svm.primal_objective(w, 0.2, X, y, 1.3), rel=1e-12)
+        svm.primal_objective(w, 0.2, X, y, 1.3), rel=1e-12
+    )
 
 
 # --- margins ------------------------------------------------------------------------------------
@@ -87,8 +88,11 @@ def test_dual_objective_and_gradient_vs_finite_differences():
     K, alpha = X @ X.T, rng.random(12)
     G = svm.dual_gradient(alpha, y, K)
     h = 1e-6
-    fd = [-(svm.dual_objective(alpha + h * e, y, K) - svm.dual_objective(alpha - h * e, y, K))
-          / (2 * h) for e in np.eye(12)]
+    fd = [
+        -(svm.dual_objective(alpha + h * e, y, K) - svm.dual_objective(alpha - h * e, y, K))
+        / (2 * h)
+        for e in np.eye(12)
+    ]
     np.testing.assert_allclose(G, fd, rtol=1e-6, atol=1e-7)
 
 
@@ -138,8 +142,9 @@ def test_smo_matches_svc(kernel, C):
     assert sol.converged and sol.kkt_violation <= 1e-8
     ref = SVC(kernel="precomputed", C=C, tol=1e-8).fit(K, y)
     scale = 1e-5 * max(1.0, float(np.abs(K).max()))
-    np.testing.assert_allclose(svm.decision_function(sol.alpha, sol.b, y, K),
-                               ref.decision_function(K), atol=scale)
+    np.testing.assert_allclose(
+        svm.decision_function(sol.alpha, sol.b, y, K), ref.decision_function(K), atol=scale
+    )
     coef = np.zeros(60)
     coef[ref.support_] = ref.dual_coef_[0]
     np.testing.assert_allclose(sol.alpha * y, coef, atol=scale)
@@ -164,8 +169,12 @@ def test_smo_hard_margin_matches_slsqp():
     assert sol.b == pytest.approx(-1 / 3, abs=1e-10)
     np.testing.assert_allclose(sol.alpha, [4 / 9, 0, 2 / 9, 2 / 9], atol=1e-10)
     A = np.hstack([y[:, None] * X, y[:, None]])
-    res = minimize(lambda z: 0.5 * z[:2] @ z[:2], np.zeros(3), method="SLSQP",
-                   constraints=[{"type": "ineq", "fun": lambda z: A @ z - 1}])
+    res = minimize(
+        lambda z: 0.5 * z[:2] @ z[:2],
+        np.zeros(3),
+        method="SLSQP",
+        constraints=[{"type": "ineq", "fun": lambda z: A @ z - 1}],
+    )
     np.testing.assert_allclose(res.x[:2], [2 / 3, 2 / 3], atol=1e-6)
 
 
@@ -185,6 +194,7 @@ def test_smo_max_iter_reports_not_converged():
 
 def test_smo_is_fast_for_a_few_hundred_samples():
     import time
+
     rng = np.random.default_rng(9)
     X, y = _blobs(rng, 300, 5, shift=1.0)
     K = _rbf(X, 0.2)

@@ -42,8 +42,10 @@ def test_block_input_gradient_matches_central_differences():
     for _ in range(3):
         H = rng.standard_normal(X.shape)
         h = 1e-5
-        fd = (np.sum(U * attention.block_forward(theta, X + h * H)[0])
-              - np.sum(U * attention.block_forward(theta, X - h * H)[0])) / (2 * h)
+        fd = (
+            np.sum(U * attention.block_forward(theta, X + h * H)[0])
+            - np.sum(U * attention.block_forward(theta, X - h * H)[0])
+        ) / (2 * h)
         assert abs(np.sum(dX * H) - fd) <= 1e-7 * (1 + abs(fd))
 
 
@@ -52,8 +54,11 @@ def test_block_without_mask_is_permutation_equivariant():
     theta = attention.init_block(6, 2, 10, rng=rng)
     X = rng.standard_normal((2, 5, 6))
     perm = rng.permutation(5)
-    np.testing.assert_allclose(attention.block_forward(theta, X[:, perm])[0],
-                               attention.block_forward(theta, X)[0][:, perm], atol=1e-12)
+    np.testing.assert_allclose(
+        attention.block_forward(theta, X[:, perm])[0],
+        attention.block_forward(theta, X)[0][:, perm],
+        atol=1e-12,
+    )
 
 
 def test_block_validation():
@@ -64,5 +69,14 @@ def test_block_validation():
     with pytest.raises(ValueError, match="'activation'"):
         attention.block_forward(theta, rng.standard_normal((2, 5, 6)), activation="swish")
     with pytest.raises(ShapeError, match="'W2'"):
-        attention.BlockParameters(theta.gamma1, theta.beta1, theta.attn, theta.gamma2,
-                                  theta.beta2, theta.W1, theta.b1, theta.W2[:, :3], theta.b2)
+        attention.BlockParameters(
+            theta.gamma1,
+            theta.beta1,
+            theta.attn,
+            theta.gamma2,
+            theta.beta2,
+            theta.W1,
+            theta.b1,
+            theta.W2[:, :3],
+            theta.b2,
+        )

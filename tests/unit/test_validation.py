@@ -28,21 +28,38 @@ def _call_loss_and_gradient(**kw):
 # (name of the case, function of one argument, argument name, good value, a wrongly shaped value;
 # None where any shape is accepted)
 CASES = [
-    *[(f"{n}:Z", lambda Z, f=getattr(nn, n): f(Z), "Z", np.ones((2, 3)), None)
-      for n in ("sigmoid", "relu_prime", "gelu", "softplus_prime")],
+    *[
+        (f"{n}:Z", lambda Z, f=getattr(nn, n): f(Z), "Z", np.ones((2, 3)), None)
+        for n in ("sigmoid", "relu_prime", "gelu", "softplus_prime")
+    ],
     ("softmax:Z", lambda Z: nn.softmax(Z), "Z", np.ones((2, 3)), np.ones(3)),
     ("logsumexp:Z", lambda Z: nn.logsumexp(Z), "Z", np.ones((2, 3)), np.ones((2, 3, 1))),
     ("softmax_jacobian:z", lambda z: nn.softmax_jacobian(z), "z", np.ones(3), np.ones((1, 3))),
-    ("squared_error:A", lambda A: losses.squared_error(A, Y), "A", np.ones((5, 2)),
-     np.ones((5, 3))),
-    ("cross_entropy:Y", lambda Y_: losses.softmax_cross_entropy(Y, Y_), "Y", np.ones((5, 2)),
-     np.ones((4, 2))),
+    (
+        "squared_error:A",
+        lambda A: losses.squared_error(A, Y),
+        "A",
+        np.ones((5, 2)),
+        np.ones((5, 3)),
+    ),
+    (
+        "cross_entropy:Y",
+        lambda Y_: losses.softmax_cross_entropy(Y, Y_),
+        "Y",
+        np.ones((5, 2)),
+        np.ones((4, 2)),
+    ),
     ("forward:X", lambda X_: nn.forward(ARCH, THETA, X_), "X", X, np.ones((5, 4))),
     ("realization:x", lambda x: nn.realization(ARCH, THETA, x), "x", np.ones(3), np.ones((1, 3))),
     ("loss_and_gradient:X", lambda X_: _call_loss_and_gradient(X=X_), "X", X, np.ones(3)),
     ("loss_and_gradient:Y", lambda Y_: _call_loss_and_gradient(Y=Y_), "Y", Y, np.ones((5, 3))),
-    ("central_difference:v", lambda v: gradcheck.central_difference(np.sin, np.ones(4), v, 1e-3),
-     "v", np.ones(4), np.ones(5)),
+    (
+        "central_difference:v",
+        lambda v: gradcheck.central_difference(np.sin, np.ones(4), v, 1e-3),
+        "v",
+        np.ones(4),
+        np.ones(5),
+    ),
 ]
 IDS = [c[0] for c in CASES]
 
@@ -50,8 +67,8 @@ IDS = [c[0] for c in CASES]
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_wrong_shape_names_argument_and_shapes(case):
     _, f, name, good, bad = case
-    f(good)                                    # the good value is accepted
-    if bad is None:                            # elementwise: any shape, preserved
+    f(good)  # the good value is accepted
+    if bad is None:  # elementwise: any shape, preserved
         for shape in [(), (4,), (2, 3, 5)]:
             assert f(np.ones(shape)).shape == shape
         return
@@ -88,8 +105,7 @@ def test_bad_values_name_argument(case, kind):
 
 MIXED = [
     ("A,Y", lambda a, b: losses.squared_error(a, b), np.ones((2, 3)), np.ones((2, 3))),
-    ("A,Y", lambda a, b: losses.softmax_cross_entropy_grad(a, b), np.ones((2, 3)),
-     np.ones((2, 3))),
+    ("A,Y", lambda a, b: losses.softmax_cross_entropy_grad(a, b), np.ones((2, 3)), np.ones((2, 3))),
     ("x,v", lambda a, b: gradcheck.central_difference(np.sin, a, b, 0.1), np.ones(3), np.ones(3)),
 ]
 
@@ -145,23 +161,32 @@ def test_step_must_be_positive_number(h):
         gradcheck.central_difference(np.sin, np.ones(2), np.ones(2), h)
 
 
-@pytest.mark.parametrize("bad", [np.ones((2, 3), dtype=np.float16),
-                                 torch.ones(2, 3, dtype=torch.bfloat16),
-                                 torch.ones(2, 3, dtype=torch.float16)], ids=str)
+@pytest.mark.parametrize(
+    "bad",
+    [
+        np.ones((2, 3), dtype=np.float16),
+        torch.ones(2, 3, dtype=torch.bfloat16),
+        torch.ones(2, 3, dtype=torch.float16),
+    ],
+    ids=str,
+)
 def test_half_precision_is_rejected(bad):
     with pytest.raises(TypeError, match=r"'Z' must have dtype float32 or float64"):
         nn.sigmoid(bad)
 
 
-@pytest.mark.parametrize("call,name", [
-    (lambda: nn.forward(ARCH, THETA, np.ones((0, 3))), "'X'"),
-    (lambda: nn.loss_and_gradient(ARCH, THETA, np.ones((0, 3)), np.ones((0, 2))), "'X'"),
-    (lambda: nn.softmax(np.ones((2, 0))), "'Z'"),
-    (lambda: nn.logsumexp(np.ones((0, 3))), "'Z'"),
-    (lambda: nn.softmax_jacobian(np.ones(0)), "'z'"),
-    (lambda: losses.squared_error(np.ones((0, 2)), np.ones((0, 2))), "'A'"),
-    (lambda: losses.softmax_cross_entropy_grad(np.ones((3, 0)), np.ones((3, 0))), "'A'"),
-])
+@pytest.mark.parametrize(
+    "call,name",
+    [
+        (lambda: nn.forward(ARCH, THETA, np.ones((0, 3))), "'X'"),
+        (lambda: nn.loss_and_gradient(ARCH, THETA, np.ones((0, 3)), np.ones((0, 2))), "'X'"),
+        (lambda: nn.softmax(np.ones((2, 0))), "'Z'"),
+        (lambda: nn.logsumexp(np.ones((0, 3))), "'Z'"),
+        (lambda: nn.softmax_jacobian(np.ones(0)), "'z'"),
+        (lambda: losses.squared_error(np.ones((0, 2)), np.ones((0, 2))), "'A'"),
+        (lambda: losses.softmax_cross_entropy_grad(np.ones((3, 0)), np.ones((3, 0))), "'A'"),
+    ],
+)
 def test_empty_batches_and_widths_are_rejected(call, name):
     """m and n_l are in N = {1, 2, ...}: an empty batch would divide 0 by 0."""
     with pytest.raises(ShapeError, match=name):
@@ -171,19 +196,28 @@ def test_empty_batches_and_widths_are_rejected(call, name):
 @pytest.mark.parametrize("f,expected", [(nn.leaky_relu, -0.5), (nn.leaky_relu_prime, 0.25)])
 def test_leaky_relu_slope_is_validated(f, expected):
     assert f(np.array([-2.0]), 0.25)[0] == expected
-    for alpha, error in [("0.1", TypeError), (np.ones(3), TypeError), (0.0, ValueError),
-                         (1.5, ValueError), (float("nan"), ValueError)]:
+    for alpha, error in [
+        ("0.1", TypeError),
+        (np.ones(3), TypeError),
+        (0.0, ValueError),
+        (1.5, ValueError),
+        (float("nan"), ValueError),
+    ]:
         with pytest.raises(error, match="'alpha'"):
             f(np.ones(3), alpha)
 
 
 def test_sgd_step_validates_gradient_and_step():
     grad = THETA.map(lambda a: 0 * a)
-    for eta, error in [(float("inf"), ValueError), (-1.0, ValueError), ("0.1", TypeError),
-                       (np.ones(2), TypeError)]:
+    for eta, error in [
+        (float("inf"), ValueError),
+        (-1.0, ValueError),
+        ("0.1", TypeError),
+        (np.ones(2), TypeError),
+    ]:
         with pytest.raises(error, match="'eta'"):
             nn.sgd_step(THETA, grad, eta)
-    with pytest.raises(ValueError, match="'grad' must hold 2"):      # zip would drop layer 2
+    with pytest.raises(ValueError, match="'grad' must hold 2"):  # zip would drop layer 2
         nn.sgd_step(THETA, nn.Parameters(grad.W[:1], grad.b[:1]), 0.1)
     with pytest.raises(ShapeError, match=r"'grad\[0\]'.*\(4, 3\).*\(3, 4\)"):
         nn.sgd_step(THETA, grad.map(lambda a: a.T), 0.1)
@@ -208,7 +242,7 @@ def test_backprop_validates_its_arguments():
     short = nn.forward(ARCH, THETA, X[:4])
     with pytest.raises(ShapeError, match="'G'"):
         nn.backprop(ARCH, THETA, short, np.ones((5, 2)))
-    for xp in (None, np):      # the namespace is optional; NumPy or its compat wrapper both do
+    for xp in (None, np):  # the namespace is optional; NumPy or its compat wrapper both do
         assert nn.backprop(ARCH, THETA, fwd, np.ones((5, 2)), xp=xp).W[0].shape == (4, 3)
 
 

@@ -55,7 +55,11 @@ SDPA_BROKEN = [
 ]
 
 
-@pytest.mark.parametrize(("witness", "kwargs"), SDPA_BROKEN, ids=["no-scale", "no-mask", "softmax-unweighted", "dK-unscaled", "positions", "mask-ignored"])
+@pytest.mark.parametrize(
+    ("witness", "kwargs"),
+    SDPA_BROKEN,
+    ids=["no-scale", "no-mask", "softmax-unweighted", "dK-unscaled", "positions", "mask-ignored"],
+)
 def test_sdpa_witnesses_fail_on_broken_code(witness, kwargs):
     assert _fails(witness(np.random.default_rng(0), **kwargs))
 
@@ -80,8 +84,9 @@ def mha_backward_without_output_bias(theta, cache, dY):
 def test_mha_witnesses_fail_on_broken_code():
     rng = np.random.default_rng
     assert _fails(W_mha.mha_matches_torch(rng(0), forward=mha_heads_interleaved))
-    assert _fails(W_mha.mha_backward_matches_autograd(rng(0),
-                                                      backward=mha_backward_without_output_bias))
+    assert _fails(
+        W_mha.mha_backward_matches_autograd(rng(0), backward=mha_backward_without_output_bias)
+    )
     assert _fails(W_mha.mha_parameter_count(rng(0), count=lambda d, h: 4 * d * d))
 
 
@@ -108,10 +113,12 @@ def layernorm_backward_without_mean(dY, gamma, cache):
 def test_layernorm_witnesses_fail_on_broken_code():
     rng = np.random.default_rng
     assert _fails(W_ln.layernorm_matches_torch(rng(0), forward=layernorm_unbiased))
-    assert _fails(W_ln.layernorm_jacobian_and_backward(rng(0),
-                                                       jacobian=layernorm_jacobian_without_xhat))
-    assert _fails(W_ln.layernorm_jacobian_and_backward(rng(0),
-                                                       backward=layernorm_backward_without_mean))
+    assert _fails(
+        W_ln.layernorm_jacobian_and_backward(rng(0), jacobian=layernorm_jacobian_without_xhat)
+    )
+    assert _fails(
+        W_ln.layernorm_jacobian_and_backward(rng(0), backward=layernorm_backward_without_mean)
+    )
 
 
 # --- residual stacks --------------------------------------------------------------------------
@@ -126,8 +133,9 @@ def stack_jacobian_transposed(Ws, bs, x, *, residual):
 
 def test_residual_witnesses_fail_on_broken_code():
     rng = np.random.default_rng
-    assert _fails(W_res.residual_stack_singular_values(rng(0),
-                                                       jacobian=stack_jacobian_without_identity))
+    assert _fails(
+        W_res.residual_stack_singular_values(rng(0), jacobian=stack_jacobian_without_identity)
+    )
     assert _fails(W_res.plain_stack_singular_values(rng(0), jacobian=stack_jacobian_transposed))
 
 
@@ -137,8 +145,9 @@ def block_post_ln(theta, X, *, activation="gelu", causal=False, eps=attention.EP
     M, _ = attention.mha_forward(theta.attn, X, causal=causal)
     H, _ = attention.layernorm_forward(X + M, theta.gamma1, theta.beta1, eps)
     A = ACTIVATIONS[activation].sigma(np, H @ theta.W1.T + theta.b1)
-    Y, _ = attention.layernorm_forward(H + A @ theta.W2.T + theta.b2, theta.gamma2, theta.beta2,
-                                       eps)
+    Y, _ = attention.layernorm_forward(
+        H + A @ theta.W2.T + theta.b2, theta.gamma2, theta.beta2, eps
+    )
     return Y, None
 
 
@@ -151,8 +160,9 @@ def block_backward_without_skip(theta, cache, dY, *, activation="gelu"):
 def test_block_witnesses_fail_on_broken_code():
     rng = np.random.default_rng
     assert _fails(W_block.block_matches_torch(rng(0), forward=block_post_ln))
-    assert _fails(W_block.block_backward_matches_autograd(rng(0),
-                                                          backward=block_backward_without_skip))
+    assert _fails(
+        W_block.block_backward_matches_autograd(rng(0), backward=block_backward_without_skip)
+    )
 
 
 #: (witness, broken implementation): read by test_witnesses.py, which checks that every witness
@@ -163,8 +173,11 @@ def singular_values_scaled(M):
 
 
 def test_singular_value_witness_fails_on_broken_svd():
-    assert _fails(W_res.perturbed_identity_singular_values(
-        np.random.default_rng(0), singular_values=singular_values_scaled))
+    assert _fails(
+        W_res.perturbed_identity_singular_values(
+            np.random.default_rng(0), singular_values=singular_values_scaled
+        )
+    )
 
 
 BROKEN = SDPA_BROKEN + [

@@ -39,7 +39,7 @@ def conv_always_circular(X, W, b=None, **kw):
     return cnn.conv2d(X, W, b, **{**kw, "padding_mode": "circular"})
 
 
-def conv_with_position_bias(X, W, b=None, **kw):     # not translation invariant anywhere
+def conv_with_position_bias(X, W, b=None, **kw):  # not translation invariant anywhere
     Z = cnn.conv2d(X, W, b, **kw)
     return Z + 1e-3 * np.arange(Z.shape[-1])
 
@@ -49,7 +49,7 @@ def im2col_columns_transposed(X, k, **kw):
     return cols[::-1]
 
 
-def transpose_without_fold(Y, W, **kw):               # circular padding treated as zeros
+def transpose_without_fold(Y, W, **kw):  # circular padding treated as zeros
     return cnn.conv_transpose2d(Y, W, **{**kw, "padding_mode": "zeros"})
 
 
@@ -104,7 +104,7 @@ def _route_last(G, X, k, s):
     dX = np.zeros_like(X)
     for idx in np.ndindex(*G.shape):
         mu, c, i, j = idx
-        win = X[mu, c, i * sh:i * sh + kh, j * sw:j * sw + kw]
+        win = X[mu, c, i * sh : i * sh + kh, j * sw : j * sw + kw]
         flat = win.ravel()
         last = len(flat) - 1 - int(np.argmax(flat[::-1]))
         a, b = divmod(last, kw)
@@ -123,18 +123,25 @@ def maxpool_forward_recording(X, k, s=None):
 def maxpool_backward_offset_transposed(G, idx, shape, k, s=None):
     kh, kw = (k, k) if isinstance(k, int) else k
     a, b = idx // kw, idx % kw
-    return cnn.max_pool2d_backward(G, np.where(b < kh, b * kw + np.minimum(a, kw - 1), idx),
-                                   shape, k, s)
+    return cnn.max_pool2d_backward(
+        G, np.where(b < kh, b * kw + np.minimum(a, kw - 1), idx), shape, k, s
+    )
 
 
 POOL_BROKEN = [
     (W_pool.pooling_matches_torch, {"avg_pool2d": avg_wrong_divisor}),
     (W_pool.avg_pool_backward_matches, {"avg_pool2d_backward": avg_backward_no_scale}),
-    (W_pool.max_pool_backward_ties_match_torch,
-     {"max_pool2d_forward": maxpool_forward_recording,
-      "max_pool2d_backward": maxpool_backward_last_maximiser}),
-    (W_pool.max_pool_backward_central_differences,
-     {"max_pool2d_backward": maxpool_backward_offset_transposed}),
+    (
+        W_pool.max_pool_backward_ties_match_torch,
+        {
+            "max_pool2d_forward": maxpool_forward_recording,
+            "max_pool2d_backward": maxpool_backward_last_maximiser,
+        },
+    ),
+    (
+        W_pool.max_pool_backward_central_differences,
+        {"max_pool2d_backward": maxpool_backward_offset_transposed},
+    ),
 ]
 
 
@@ -154,7 +161,7 @@ def backward_dX_flipped(G, W, cache):
     return dX, cnn.conv2d_backward(G, W, cache)[1], db
 
 
-def backward_dW_unpadded(G, W, cache):              # forgets that the window reads padded entries
+def backward_dW_unpadded(G, W, cache):  # forgets that the window reads padded entries
     dX, dW, db = cnn.conv2d_backward(G, W, cache)
     g = cache.geometry
     if any(g.padding):
@@ -170,8 +177,11 @@ def counts_backward_once(m, C_in, C_out, H, W, k, **kw):
 def cnn_counts_with_dX(arch, m):
     c = cnn.cnn_counts(arch, m)
     n1 = arch.sizes[0]
-    return {**c, "backward": c["backward"] + m * arch.channels[0] * n1 * n1 * arch.in_channels
-            * arch.kernel_size ** 2}
+    return {
+        **c,
+        "backward": c["backward"]
+        + m * arch.channels[0] * n1 * n1 * arch.in_channels * arch.kernel_size**2,
+    }
 
 
 def forward_without_relu(arch, theta, X):
@@ -198,8 +208,10 @@ BACKPROP_BROKEN = [
     (W_bp.cnn_counts_match_flop_counter, {"counts": cnn_counts_with_dX}),
     (W_bp.cnn_forward_matches_torch, {"forward": forward_without_relu}),
     (W_bp.cnn_gradient_matches_autograd, {"loss_and_gradient": gradient_missing_relu_mask}),
-    (W_bp.cnn_gradient_matches_autograd_float32,
-     {"loss_and_gradient": gradient_sum_instead_of_mean}),
+    (
+        W_bp.cnn_gradient_matches_autograd_float32,
+        {"loss_and_gradient": gradient_sum_instead_of_mean},
+    ),
     (W_bp.cnn_gradient_central_differences, {"loss_and_gradient": gradient_sum_instead_of_mean}),
 ]
 

@@ -133,8 +133,11 @@ BROKEN = [
 ]
 
 
-@pytest.mark.parametrize(("witness", "broken"), BROKEN,
-                         ids=[f"{w.__name__}-{next(iter(b.values())).__name__}" for w, b in BROKEN])
+@pytest.mark.parametrize(
+    ("witness", "broken"),
+    BROKEN,
+    ids=[f"{w.__name__}-{next(iter(b.values())).__name__}" for w, b in BROKEN],
+)
 def test_witness_fails_on_broken_implementation(witness, broken):
     for seed in (0, 1):
         figures = witness(_rng(seed), **broken)
@@ -142,6 +145,9 @@ def test_witness_fails_on_broken_implementation(witness, broken):
 
 
 def test_every_comparing_witness_is_registered():
-    names = {c.check.__name__ for _, c in registry.claims() if isinstance(c, registry.Witness)
-             and c.source.startswith("deepqed.witnesses.kernels.")}
+    names = {
+        c.check.__name__
+        for _, c in registry.claims()
+        if isinstance(c, registry.Witness) and c.source.startswith("deepqed.witnesses.kernels.")
+    }
     assert {w.__name__ for w, _ in BROKEN} <= names

@@ -82,54 +82,96 @@ BROKEN = [
     (W_set.risks_match_definitions, {"empirical_risk": _risk_as_sum}, "sum instead of mean"),
     (W_set.least_squares_is_erm, {"fit_polynomial": _shrunk_fit}, "shrunk coefficients"),
     (W_set.posterior_is_bayes_rule, {"posterior": _posterior_without_priors}, "no priors"),
-    (W_set.regression_function_is_optimal, {"sample_regression": _biased_noise_sampler},
-     "noise with mean 0.2"),
-    (W_set.bayes_classifier_is_optimal, {"bayes_classifier": _classifier_without_priors},
-     "maximum likelihood instead of maximum posterior"),
-    (W_dec.shrinkage_bias_variance_closed_form, {"bias_variance_decomposition": _std_as_variance},
-     "standard deviation as variance"),
-    (W_dec.mc_estimates_are_unbiased, {"bias_variance_decomposition": _plug_in_bias},
-     "plug-in bias without the var / R correction"),
-    (W_dec.bias_variance_noise_sum_to_risk, {"bias_variance_decomposition": _no_variance},
-     "variance term dropped"),
-    (W_dec.bias_variance_noise_sum_to_risk, {"bias_variance_decomposition": _std_as_variance},
-     "standard deviation as variance"),
-    (W_dec.polyls_matches_references, {"polynomial_regression": _degree_minus_one},
-     "degree p - 1"),
+    (
+        W_set.regression_function_is_optimal,
+        {"sample_regression": _biased_noise_sampler},
+        "noise with mean 0.2",
+    ),
+    (
+        W_set.bayes_classifier_is_optimal,
+        {"bayes_classifier": _classifier_without_priors},
+        "maximum likelihood instead of maximum posterior",
+    ),
+    (
+        W_dec.shrinkage_bias_variance_closed_form,
+        {"bias_variance_decomposition": _std_as_variance},
+        "standard deviation as variance",
+    ),
+    (
+        W_dec.mc_estimates_are_unbiased,
+        {"bias_variance_decomposition": _plug_in_bias},
+        "plug-in bias without the var / R correction",
+    ),
+    (
+        W_dec.bias_variance_noise_sum_to_risk,
+        {"bias_variance_decomposition": _no_variance},
+        "variance term dropped",
+    ),
+    (
+        W_dec.bias_variance_noise_sum_to_risk,
+        {"bias_variance_decomposition": _std_as_variance},
+        "standard deviation as variance",
+    ),
+    (W_dec.polyls_matches_references, {"polynomial_regression": _degree_minus_one}, "degree p - 1"),
     (W_dec.knn_matches_references, {"knn_regression": _knn_one_more}, "k + 1 neighbours"),
-    (W_dec.linear_smoother_fixed_design, {"polynomial_regression": _shrunk_predictions},
-     "shrunk predictions"),
-    (W_exc.excess_terms_sum_to_excess, {"excess_risk_decomposition": _swapped_excess},
-     "estimation and approximation swapped"),
+    (
+        W_dec.linear_smoother_fixed_design,
+        {"polynomial_regression": _shrunk_predictions},
+        "shrunk predictions",
+    ),
+    (
+        W_exc.excess_terms_sum_to_excess,
+        {"excess_risk_decomposition": _swapped_excess},
+        "estimation and approximation swapped",
+    ),
     (W_exc.excess_signs_hold, {"fit_polynomial": _shrunk_fit}, "fit is not an ERM"),
-    (W_exc.projection_matches_quadrature, {"legendre_projection": _projection_unnormalised},
-     "missing 2j + 1"),
-    (W_fin.finite_class_bound_holds,
-     {"uniform_deviation_bound": lambda n, M, delta: learning.uniform_deviation_bound(n, M, delta)
-      / 2}, "epsilon halved"),
-    (W_fin.finite_class_bound_holds,
-     {"uniform_deviation_bound": lambda n, M, delta: (np.log(M / delta) / (2 * n)) ** 0.5},
-     "one-sided: log(M / delta)"),
-    (W_fin.finite_erm_guarantee,
-     {"finite_class_sample_size": lambda eps, M, delta: max(
-         1, learning.finite_class_sample_size(eps, M, delta) // 2)}, "sample size halved"),
+    (
+        W_exc.projection_matches_quadrature,
+        {"legendre_projection": _projection_unnormalised},
+        "missing 2j + 1",
+    ),
+    (
+        W_fin.finite_class_bound_holds,
+        {
+            "uniform_deviation_bound": lambda n, M, delta: (
+                learning.uniform_deviation_bound(n, M, delta) / 2
+            )
+        },
+        "epsilon halved",
+    ),
+    (
+        W_fin.finite_class_bound_holds,
+        {"uniform_deviation_bound": lambda n, M, delta: (np.log(M / delta) / (2 * n)) ** 0.5},
+        "one-sided: log(M / delta)",
+    ),
+    (
+        W_fin.finite_erm_guarantee,
+        {
+            "finite_class_sample_size": lambda eps, M, delta: max(
+                1, learning.finite_class_sample_size(eps, M, delta) // 2
+            )
+        },
+        "sample size halved",
+    ),
 ]
 
 
 def test_every_learning_witness_is_shown_to_fail():
     chapter = next(c for c in registry.CHAPTERS if c.slug == "learning")
-    witnesses = [c for ch, c in registry.claims() if ch == chapter and
-                 isinstance(c, registry.Witness)]
+    witnesses = [
+        c for ch, c in registry.claims() if ch == chapter and isinstance(c, registry.Witness)
+    ]
     covered = {check for check, _, _ in BROKEN}
     missing = sorted(w.name for w in witnesses if w.check not in covered)
     assert not missing, f"witnesses never shown to detect a bug: {missing}"
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
-@pytest.mark.parametrize("check,broken,bug", BROKEN,
-                         ids=[f"{c.__name__}:{b}" for c, _, b in BROKEN])
+@pytest.mark.parametrize(
+    "check,broken,bug", BROKEN, ids=[f"{c.__name__}:{b}" for c, _, b in BROKEN]
+)
 def test_witness_detects_broken_implementation(check, broken, bug):
     for seed in (0, 1):
         figures = check(np.random.default_rng(seed), **broken)
         assert not figures.passed, f"{check.__name__} did not detect: {bug} ({figures})"
-    assert check(np.random.default_rng(0)).passed            # the real implementation passes
+    assert check(np.random.default_rng(0)).passed  # the real implementation passes

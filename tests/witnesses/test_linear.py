@@ -40,7 +40,7 @@ def _ridge_bias_sign(X, w_star, lam):
 
 
 def _ridge_cov_squared_sigma(X, sigma, lam):
-    return linear.ridge_covariance(X, sigma ** 2, lam)
+    return linear.ridge_covariance(X, sigma**2, lam)
 
 
 def _gd_mean_gradient(X, y, eta, steps, w0=None):
@@ -65,7 +65,7 @@ def _gd_filter_off_by_one(s, eta, t):
 
 
 def _ridge_filter_squared(s, lam):
-    return s / (s * s + lam ** 2)
+    return s / (s * s + lam**2)
 
 
 def _losses_cancelling(w, X, y):
@@ -116,8 +116,11 @@ def _bias_variance_swapped(X, w_star, sigma, lam):
 
 BROKEN = [
     (W_ls.objective_vs_torch, "least_squares_objective", _objective_no_half),
-    (W_ls.normal_equations_characterise_minimisers, "normal_equations",
-     _normal_equations_lstsq_gelsy),
+    (
+        W_ls.normal_equations_characterise_minimisers,
+        "normal_equations",
+        _normal_equations_lstsq_gelsy,
+    ),
     (W_ls.conditioning_squares, "condition_number", _condition_number_squared),
     (W_ls.pinv_vs_numpy, "pinv", _pinv_transposed),
     (W_ls.penrose_conditions, "pinv", _pinv_no_cutoff),
@@ -146,8 +149,11 @@ BROKEN = [
 ]
 
 
-@pytest.mark.parametrize(("witness", "argument", "broken"), BROKEN,
-                         ids=[f"{w.__name__}-{b.__name__}" for w, _, b in BROKEN])
+@pytest.mark.parametrize(
+    ("witness", "argument", "broken"),
+    BROKEN,
+    ids=[f"{w.__name__}-{b.__name__}" for w, _, b in BROKEN],
+)
 def test_witness_fails_on_broken_implementation(witness, argument, broken):
     figures = witness(np.random.default_rng(0), **{argument: broken})
     assert not figures.passed, figures
@@ -156,13 +162,16 @@ def test_witness_fails_on_broken_implementation(witness, argument, broken):
 def test_gd_rate_fails_with_a_slower_step():
     def slow(X, y, eta, steps, w0=None):
         return linear.gd_least_squares(X, y, 0.5 * eta, steps, w0)
+
     assert not W_gd.gd_rate(np.random.default_rng(0), gd_least_squares=slow).passed
 
 
 def test_conditioning_warning_is_checked():
     def silent(X, y):
         import warnings
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return linear.normal_equations(X, y)
+
     assert not W_ls.conditioning_squares(np.random.default_rng(0), normal_equations=silent).passed

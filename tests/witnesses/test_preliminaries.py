@@ -45,8 +45,11 @@ def _kron_swapped(A, B):
 
 
 def _K_transposed(p, q, dtype=np.float64):
-    return calculus.commutation_matrix(p, q, dtype).T if p != q else \
-        np.roll(calculus.commutation_matrix(p, q, dtype), 1, axis=0)
+    return (
+        calculus.commutation_matrix(p, q, dtype).T
+        if p != q
+        else np.roll(calculus.commutation_matrix(p, q, dtype), 1, axis=0)
+    )
 
 
 def _jacobian_fd_row_major(f, X, h=1e-6):
@@ -56,8 +59,9 @@ def _jacobian_fd_row_major(f, X, h=1e-6):
         for j in range(q):
             E = np.zeros_like(X)
             E[i, j] = h
-            cols.append((np.asarray(f(X + E)).reshape(-1) - np.asarray(f(X - E)).reshape(-1))
-                        / (2 * h))
+            cols.append(
+                (np.asarray(f(X + E)).reshape(-1) - np.asarray(f(X - E)).reshape(-1)) / (2 * h)
+            )
     return np.stack(cols, axis=1)
 
 
@@ -77,77 +81,162 @@ BROKEN = [
     (W_kron.vec_matches_definition, {"vec": _row_major_vec}, "row-major vec"),
     (W_kron.kron_properties, {"kron": _kron_swapped}, "kron(B, A)"),
     (W_kron.vec_of_product, {"vec": _row_major_vec}, "row-major vec"),
-    (W_kron.commutation_matrix_matches_definition, {"commutation_matrix": _K_transposed},
-     "K_pq^T"),
+    (W_kron.commutation_matrix_matches_definition, {"commutation_matrix": _K_transposed}, "K_pq^T"),
     (W_kron.commutation_matrix_transposes, {"commutation_matrix": _K_transposed}, "K_pq^T"),
-    (W_der.frechet_remainder_vanishes,
-     {"softmax_cross_entropy_grad": lambda A, Y: 1.01 * losses.softmax_cross_entropy_grad(A, Y)},
-     "gradient off by 1%"),
+    (
+        W_der.frechet_remainder_vanishes,
+        {"softmax_cross_entropy_grad": lambda A, Y: 1.01 * losses.softmax_cross_entropy_grad(A, Y)},
+        "gradient off by 1%",
+    ),
     (W_der.chain_rule_jacobian, {"tanh_prime": lambda z: 1 - z * z}, "tanh'(z) = 1 - z^2"),
-    (W_der.chain_rule_remainder,
-     {"softmax_jacobian": lambda z: nn.softmax_jacobian(z) * 1.01}, "J off by 1%"),
+    (
+        W_der.chain_rule_remainder,
+        {"softmax_jacobian": lambda z: nn.softmax_jacobian(z) * 1.01},
+        "J off by 1%",
+    ),
     (W_der.jacobian_convention, {"jacobian_fd": _jacobian_fd_row_major}, "row-major columns"),
-    (W_der.linear_jacobians_match_autograd,
-     {"jacobian_AXB": lambda A, B: np.kron(A, B.T)}, "A kron B^T"),
-    (W_der.linear_jacobians_match_autograd,
-     {"jacobian_XW": lambda W, m: np.kron(np.eye(m), W.T)}, "I kron W^T"),
-    (W_der.matrix_gradients_match_autograd,
-     {"grad_quadratic_form": lambda A, x: 2 * A @ x}, "2 A x for non-symmetric A"),
-    (W_der.matrix_gradients_match_autograd,
-     {"grad_frobenius_residual": lambda A, X, B: A.T @ (A @ X - B)}, "missing factor 2"),
-    (W_der.logdet_and_inverse_match_sympy,
-     {"inverse_jacobian": lambda X: -np.kron(np.linalg.inv(X), np.linalg.inv(X))},
-     "X^{-1} kron X^{-1} (no transpose)"),
-    (W_der.logdet_and_inverse_match_sympy,
-     {"grad_logdet": lambda X: np.linalg.det(X) * np.linalg.inv(X)}, "gradient of det"),
-    (W_conv.quadratic_constants_are_exact,
-     {"quadratic_constants": lambda Q: (float(np.linalg.eigvalsh(Q)[0]),
-                                        float(np.linalg.eigvalsh(Q)[-1]))}, "L = lambda_max"),
-    (W_conv.first_order_lower_bound,
-     {"logistic_loss_grad": lambda w, X, y, lam: 0.9 * calculus.logistic_loss_grad(w, X, y, lam)},
-     "gradient scaled by 0.9"),
-    (W_conv.descent_lemma_holds,
-     {"quadratic_constants": lambda Q: (calculus.quadratic_constants(Q)[0],
-                                        0.9 * calculus.quadratic_constants(Q)[1])}, "0.9 L"),
-    (W_conv.descent_lemma_holds,
-     {"logistic_smoothness": lambda X, lam: 0.5 * calculus.logistic_smoothness(X, lam)},
-     "L / 2 for the logistic loss"),
-    (W_conv.hessian_integral_and_spectrum,
-     {"logistic_smoothness": lambda X, lam: calculus.logistic_smoothness(X, 0.0)},
-     "L without lambda"),
-    (W_conv.hessian_integral_and_spectrum,
-     {"logistic_loss_grad": lambda w, X, y, lam: calculus.logistic_loss_grad(w, X, y, 0.0)},
-     "gradient without the ridge term"),
-    (W_conv.logistic_constants_match_autograd,
-     {"logistic_smoothness": lambda X, lam: calculus.logistic_smoothness(X, lam) * 4 - 3 * lam},
-     "L without the factor 1/4"),
-    (W_conv.pl_inequality_holds,
-     {"quadratic_constants": lambda Q: (1.05 * calculus.quadratic_constants(Q)[0],
-                                        calculus.quadratic_constants(Q)[1])}, "mu too large"),
-    (W_conv.gradient_step_progress,
-     {"gradient_step": lambda w, g, L: w - 2 * g / L}, "step 2/L"),
-    (W_cond.condexp_defining_property, {"conditional_expectation": _biased_condexp},
-     "unweighted mean"),
-    (W_cond.condexp_is_projection, {"conditional_expectation": _biased_condexp},
-     "unweighted mean"),
-    (W_cond.condexp_tower_and_best_predictor, {"conditional_expectation": _shifted_condexp},
-     "shifted by 1e-3"),
-    (W_hoef.hoeffding_lemma_mgf,
-     {"hoeffding_mgf_bound": lambda s, a, b: np.exp(np.square(s) * (b - a) ** 2 / 10)},
-     "(b - a)^2 / 10"),
-    (W_hoef.hoeffding_tail_monte_carlo,
-     {"hoeffding_bound": lambda t, n, a, b, two_sided=False:
-      (2.0 if two_sided else 1.0) * np.exp(-2 * n**2 * np.asarray(t) ** 2 / (b - a) ** 2)},
-     "n^2 instead of n"),
-    (W_hoef.hoeffding_unequal_ranges,
-     {"hoeffding_bound": lambda t, n, a, b, two_sided=False:
-      np.exp(-8 * n * np.asarray(t) ** 2 / (b - a) ** 2)}, "exponent 8 t^2 / D"),
-    (W_hoef.sample_size_is_least,
-     {"hoeffding_sample_size": lambda eps, delta, a, b:
-      probability.hoeffding_sample_size(eps, delta, a, b) + 1}, "not the least n"),
-    (W_hoef.sample_size_is_least,
-     {"hoeffding_sample_size": lambda eps, delta, a, b: max(1, math.ceil(
-         (b - a) ** 2 * math.log(1 / delta) / (2 * eps**2)))}, "one-sided"),
+    (
+        W_der.linear_jacobians_match_autograd,
+        {"jacobian_AXB": lambda A, B: np.kron(A, B.T)},
+        "A kron B^T",
+    ),
+    (
+        W_der.linear_jacobians_match_autograd,
+        {"jacobian_XW": lambda W, m: np.kron(np.eye(m), W.T)},
+        "I kron W^T",
+    ),
+    (
+        W_der.matrix_gradients_match_autograd,
+        {"grad_quadratic_form": lambda A, x: 2 * A @ x},
+        "2 A x for non-symmetric A",
+    ),
+    (
+        W_der.matrix_gradients_match_autograd,
+        {"grad_frobenius_residual": lambda A, X, B: A.T @ (A @ X - B)},
+        "missing factor 2",
+    ),
+    (
+        W_der.logdet_and_inverse_match_sympy,
+        {"inverse_jacobian": lambda X: -np.kron(np.linalg.inv(X), np.linalg.inv(X))},
+        "X^{-1} kron X^{-1} (no transpose)",
+    ),
+    (
+        W_der.logdet_and_inverse_match_sympy,
+        {"grad_logdet": lambda X: np.linalg.det(X) * np.linalg.inv(X)},
+        "gradient of det",
+    ),
+    (
+        W_conv.quadratic_constants_are_exact,
+        {
+            "quadratic_constants": lambda Q: (
+                float(np.linalg.eigvalsh(Q)[0]),
+                float(np.linalg.eigvalsh(Q)[-1]),
+            )
+        },
+        "L = lambda_max",
+    ),
+    (
+        W_conv.first_order_lower_bound,
+        {
+            "logistic_loss_grad": lambda w, X, y, lam: (
+                0.9 * calculus.logistic_loss_grad(w, X, y, lam)
+            )
+        },
+        "gradient scaled by 0.9",
+    ),
+    (
+        W_conv.descent_lemma_holds,
+        {
+            "quadratic_constants": lambda Q: (
+                calculus.quadratic_constants(Q)[0],
+                0.9 * calculus.quadratic_constants(Q)[1],
+            )
+        },
+        "0.9 L",
+    ),
+    (
+        W_conv.descent_lemma_holds,
+        {"logistic_smoothness": lambda X, lam: 0.5 * calculus.logistic_smoothness(X, lam)},
+        "L / 2 for the logistic loss",
+    ),
+    (
+        W_conv.hessian_integral_and_spectrum,
+        {"logistic_smoothness": lambda X, lam: calculus.logistic_smoothness(X, 0.0)},
+        "L without lambda",
+    ),
+    (
+        W_conv.hessian_integral_and_spectrum,
+        {"logistic_loss_grad": lambda w, X, y, lam: calculus.logistic_loss_grad(w, X, y, 0.0)},
+        "gradient without the ridge term",
+    ),
+    (
+        W_conv.logistic_constants_match_autograd,
+        {"logistic_smoothness": lambda X, lam: calculus.logistic_smoothness(X, lam) * 4 - 3 * lam},
+        "L without the factor 1/4",
+    ),
+    (
+        W_conv.pl_inequality_holds,
+        {
+            "quadratic_constants": lambda Q: (
+                1.05 * calculus.quadratic_constants(Q)[0],
+                calculus.quadratic_constants(Q)[1],
+            )
+        },
+        "mu too large",
+    ),
+    (W_conv.gradient_step_progress, {"gradient_step": lambda w, g, L: w - 2 * g / L}, "step 2/L"),
+    (
+        W_cond.condexp_defining_property,
+        {"conditional_expectation": _biased_condexp},
+        "unweighted mean",
+    ),
+    (W_cond.condexp_is_projection, {"conditional_expectation": _biased_condexp}, "unweighted mean"),
+    (
+        W_cond.condexp_tower_and_best_predictor,
+        {"conditional_expectation": _shifted_condexp},
+        "shifted by 1e-3",
+    ),
+    (
+        W_hoef.hoeffding_lemma_mgf,
+        {"hoeffding_mgf_bound": lambda s, a, b: np.exp(np.square(s) * (b - a) ** 2 / 10)},
+        "(b - a)^2 / 10",
+    ),
+    (
+        W_hoef.hoeffding_tail_monte_carlo,
+        {
+            "hoeffding_bound": lambda t, n, a, b, two_sided=False: (
+                (2.0 if two_sided else 1.0) * np.exp(-2 * n**2 * np.asarray(t) ** 2 / (b - a) ** 2)
+            )
+        },
+        "n^2 instead of n",
+    ),
+    (
+        W_hoef.hoeffding_unequal_ranges,
+        {
+            "hoeffding_bound": lambda t, n, a, b, two_sided=False: np.exp(
+                -8 * n * np.asarray(t) ** 2 / (b - a) ** 2
+            )
+        },
+        "exponent 8 t^2 / D",
+    ),
+    (
+        W_hoef.sample_size_is_least,
+        {
+            "hoeffding_sample_size": lambda eps, delta, a, b: (
+                probability.hoeffding_sample_size(eps, delta, a, b) + 1
+            )
+        },
+        "not the least n",
+    ),
+    (
+        W_hoef.sample_size_is_least,
+        {
+            "hoeffding_sample_size": lambda eps, delta, a, b: max(
+                1, math.ceil((b - a) ** 2 * math.log(1 / delta) / (2 * eps**2))
+            )
+        },
+        "one-sided",
+    ),
 ]
 
 
@@ -158,8 +247,9 @@ def test_every_witness_is_shown_to_fail():
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
-@pytest.mark.parametrize("check,broken,bug", BROKEN,
-                         ids=[f"{c.__name__}:{b}" for c, _, b in BROKEN])
+@pytest.mark.parametrize(
+    "check,broken,bug", BROKEN, ids=[f"{c.__name__}:{b}" for c, _, b in BROKEN]
+)
 def test_witness_detects_broken_implementation(check, broken, bug):
     figures = check(np.random.default_rng(0), **broken)
     assert not figures.passed, f"{check.__name__} did not detect: {bug} ({figures})"

@@ -18,12 +18,14 @@ def _rng():
 
 # --- broken Elman pieces ----------------------------------------------------------------------
 def _forward_WT(theta, X, H0=None, activation="tanh"):
-    return rnn.rnn_forward(rnn.RNNParameters(np.ascontiguousarray(theta.W.T), theta.U, theta.b),
-                           X, H0, activation)
+    return rnn.rnn_forward(
+        rnn.RNNParameters(np.ascontiguousarray(theta.W.T), theta.U, theta.b), X, H0, activation
+    )
 
 
 def _bptt(bug):
     """BPTT written out with one bug injected; returns (value, RNNGradient)."""
+
     def loss_and_gradient(theta, X, G, H0=None, activation="tanh", truncation=None):
         fwd = rnn.rnn_forward(theta, X, H0, activation)
         H, T = fwd.H, X.shape[0]
@@ -50,14 +52,15 @@ def _bptt(bug):
         if bug == "float64 out":
             dW, dU, db = (a.astype(np.float64) for a in (dW, dU, db))
         return float(np.vdot(H[1:], G)), rnn.RNNGradient(dW, dU, db, carry)
+
     return loss_and_gradient
 
 
 def _jacobian_reversed(theta, fwd, i, s, t):
-    D = rnn.sigma_prime_from_value(fwd.H[s + 1:t + 1, i], fwd.activation)
+    D = rnn.sigma_prime_from_value(fwd.H[s + 1 : t + 1, i], fwd.activation)
     P = np.eye(theta.n)
     for k in range(t - s):
-        P = P @ (D[k][:, None] * theta.W)                  # J_{s+1} ... J_t
+        P = P @ (D[k][:, None] * theta.W)  # J_{s+1} ... J_t
     return P
 
 
@@ -91,7 +94,10 @@ ELMAN_BROKEN = [
     (gradients.lag_contributions_below_bound, {"rate": _spectral_rate}),
     (gradients.exploding_lower_bound, {"rate": _upper_rate}),
     (gradients.linear_spectral_sandwich, {"linear_power_norms": _powers_wrong}),
-    (training.truncated_matches_torch_detach, {"rnn_loss_and_gradient": _bptt("cut one step late")}),
+    (
+        training.truncated_matches_torch_detach,
+        {"rnn_loss_and_gradient": _bptt("cut one step late")},
+    ),
     (training.truncated_is_same_chunk_lag_sum, {"rnn_loss_and_gradient": _bptt("never cut")}),
 ]
 
@@ -129,8 +135,9 @@ def _adding_wide(T, m, *, rng, dtype=np.float64):
 
 
 def _adam_no_correction(params, grads, state, *, alpha=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
-    new, st = tasks.adam_update(params, grads, state, alpha=alpha, beta1=beta1, beta2=beta2,
-                                eps=eps)
+    new, st = tasks.adam_update(
+        params, grads, state, alpha=alpha, beta1=beta1, beta2=beta2, eps=eps
+    )
     M, V = st.M, st.V
     out = tuple(p - alpha * m / (np.sqrt(v) + eps) for p, m, v in zip(params, M, V))
     return out, st
@@ -154,7 +161,7 @@ def test_training_witnesses_fail_on_broken_code(check, kwargs):
 # --- LSTM and GRU -------------------------------------------------------------------------------
 def _lstm_swap_fo(theta, X, H0=None, C0=None):
     n = theta.n
-    perm = np.r_[0:n, 3 * n:4 * n, 2 * n:3 * n, n:2 * n]
+    perm = np.r_[0:n, 3 * n : 4 * n, 2 * n : 3 * n, n : 2 * n]
     swapped = rnn.LSTMParameters(theta.W[perm], theta.U[perm], theta.b[perm])
     return rnn.lstm_forward(swapped, X, H0, C0)
 
@@ -180,7 +187,7 @@ def _gru_no_c(theta, X, H0=None):
 
 def _gru_backward_wrong_c(theta, fwd, X, G):
     grad = rnn.gru_backward(theta, fwd, X, G)
-    return dataclasses.replace(grad, c=grad.b[2 * theta.n:])
+    return dataclasses.replace(grad, c=grad.b[2 * theta.n :])
 
 
 GATED_BROKEN = [

@@ -11,7 +11,7 @@ def causal_attention(Q, K, V):
     r"""$\operatorname{softmax}(QK^\top/\sqrt{d_k} + M)V$ with $M_{ij} = -\infty$ for $j > i$
     (Definition def-att-sdpa), each row shifted by its maximum before exponentiating."""
     n, d_k = Q.shape
-    S = (Q @ K.T) / d_k ** 0.5
+    S = (Q @ K.T) / d_k**0.5
     S = np.where(np.tri(n, dtype=bool), S, -np.inf)
     E = np.exp(S - np.max(S, axis=1, keepdims=True))
     return (E / np.sum(E, axis=1, keepdims=True)) @ V
@@ -21,10 +21,12 @@ def causal_attention(Q, K, V):
 def _arguments(draw):
     dtype = draw(dtypes())
     n, d_k, d_v = draw(st.integers(1, 5)), draw(st.integers(1, 4)), draw(st.integers(1, 3))
-    bound = draw(st.sampled_from([2.0, 30.0]))       # moderate scores, or scores in the thousands
-    return {"Q": draw(float_arrays(dtype, (n, d_k), bound=bound)),
-            "K": draw(float_arrays(dtype, (n, d_k), bound=bound)),
-            "V": draw(float_arrays(dtype, (n, d_v)))}
+    bound = draw(st.sampled_from([2.0, 30.0]))  # moderate scores, or scores in the thousands
+    return {
+        "Q": draw(float_arrays(dtype, (n, d_k), bound=bound)),
+        "K": draw(float_arrays(dtype, (n, d_k), bound=bound)),
+        "V": draw(float_arrays(dtype, (n, d_v))),
+    }
 
 
 def _weights(Q, K, keep):
@@ -40,7 +42,7 @@ def _no_mask(Q, K, V):
 
 def _unstable(Q, K, V):
     n, d_k = Q.shape
-    E = np.exp((Q @ K.T) / d_k ** 0.5) * np.tri(n, dtype=Q.dtype)
+    E = np.exp((Q @ K.T) / d_k**0.5) * np.tri(n, dtype=Q.dtype)
     return (E / np.sum(E, axis=1, keepdims=True)) @ V
 
 
@@ -77,19 +79,31 @@ Returns:
     outputs=("O",),
     tolerances={"float64": Tolerance(1e-8, 1e-8), "float32": Tolerance(1e-2, 1e-2)},
     properties=(
-        Property("first row", "O[0] = V[0] (query 1 may only attend to key 1)",
-                 lambda kw, O: (O[0], kw["V"][0])),
+        Property(
+            "first row",
+            "O[0] = V[0] (query 1 may only attend to key 1)",
+            lambda kw, O: (O[0], kw["V"][0]),
+        ),
     ),
     hint=r"""S = Q K^T / sqrt(d_k); put -inf where j > i (np.tri gives the lower triangle); subtract
 each row's maximum (finite: j = i is never masked); exponentiate (exp(-inf) = 0); normalise the
 rows; multiply by V. Use d_k ** 0.5 (a Python float) so that float32 stays float32.""",
     diagnoses=(
-        Diagnosis("O", lambda kw: _no_mask(kw["Q"], kw["K"], kw["V"]),
-                  "got attention without mask: the keys j > i must get weight 0"),
-        Diagnosis("O", lambda kw: _no_scale(kw["Q"], kw["K"], kw["V"]),
-                  "got attention without the factor 1/sqrt(d_k) on the scores"),
-        Diagnosis("O", lambda kw: _upper(kw["Q"], kw["K"], kw["V"]),
-                  "got the mask transposed: query i attends to keys j >= i instead of j <= i"),
+        Diagnosis(
+            "O",
+            lambda kw: _no_mask(kw["Q"], kw["K"], kw["V"]),
+            "got attention without mask: the keys j > i must get weight 0",
+        ),
+        Diagnosis(
+            "O",
+            lambda kw: _no_scale(kw["Q"], kw["K"], kw["V"]),
+            "got attention without the factor 1/sqrt(d_k) on the scores",
+        ),
+        Diagnosis(
+            "O",
+            lambda kw: _upper(kw["Q"], kw["K"], kw["V"]),
+            "got the mask transposed: query i attends to keys j >= i instead of j <= i",
+        ),
     ),
     wrong=(
         Wrong(_unstable, "exponentiates without the max shift", "finite", "overflow"),

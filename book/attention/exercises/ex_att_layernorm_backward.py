@@ -14,18 +14,21 @@ def layernorm_backward(X, gamma, dY, eps):
     s = np.sqrt(np.mean(Xc * Xc, axis=1, keepdims=True) + eps)
     X_hat = Xc / s
     G = dY * gamma
-    return (G - np.mean(G, axis=1, keepdims=True)
-            - X_hat * np.mean(G * X_hat, axis=1, keepdims=True)) / s
+    return (
+        G - np.mean(G, axis=1, keepdims=True) - X_hat * np.mean(G * X_hat, axis=1, keepdims=True)
+    ) / s
 
 
 @st.composite
 def _arguments(draw):
     dtype = draw(dtypes())
     m, n = draw(st.integers(1, 4)), draw(st.integers(2, 6))
-    return {"X": draw(float_arrays(dtype, (m, n))),
-            "gamma": draw(float_arrays(dtype, (n,), bound=3.0)),
-            "dY": draw(float_arrays(dtype, (m, n))),
-            "eps": draw(st.sampled_from([1e-3, 1e-1, 1.0]))}
+    return {
+        "X": draw(float_arrays(dtype, (m, n))),
+        "gamma": draw(float_arrays(dtype, (n,), bound=3.0)),
+        "dY": draw(float_arrays(dtype, (m, n))),
+        "eps": draw(st.sampled_from([1e-3, 1e-1, 1.0])),
+    }
 
 
 def _no_mean_term(X, gamma, dY, eps):
@@ -47,16 +50,18 @@ def _unbiased(X, gamma, dY, eps):
     Xc = X - np.mean(X, axis=1, keepdims=True)
     s = np.sqrt(np.sum(Xc * Xc, axis=1, keepdims=True) / (n - 1) + eps)
     X_hat, G = Xc / s, dY * gamma
-    return (G - np.mean(G, axis=1, keepdims=True)
-            - X_hat * np.mean(G * X_hat, axis=1, keepdims=True)) / s
+    return (
+        G - np.mean(G, axis=1, keepdims=True) - X_hat * np.mean(G * X_hat, axis=1, keepdims=True)
+    ) / s
 
 
 def _no_gamma(X, gamma, dY, eps):
     Xc = X - np.mean(X, axis=1, keepdims=True)
     s = np.sqrt(np.mean(Xc * Xc, axis=1, keepdims=True) + eps)
     X_hat = Xc / s
-    return (dY - np.mean(dY, axis=1, keepdims=True)
-            - X_hat * np.mean(dY * X_hat, axis=1, keepdims=True)) / s
+    return (
+        dY - np.mean(dY, axis=1, keepdims=True) - X_hat * np.mean(dY * X_hat, axis=1, keepdims=True)
+    ) / s
 
 
 EXERCISE = Implement(
@@ -79,21 +84,36 @@ Returns:
     outputs=("dX",),
     tolerances={"float64": Tolerance(1e-7, 1e-9), "float32": Tolerance(2e-2, 2e-3)},
     properties=(
-        Property("rows sum to 0", "dX 1 = 0 (LN(x + c 1) = LN(x))",
-                 lambda kw, dX: (dX.sum(axis=1), np.zeros(dX.shape[0]))),
+        Property(
+            "rows sum to 0",
+            "dX 1 = 0 (LN(x + c 1) = LN(x))",
+            lambda kw, dX: (dX.sum(axis=1), np.zeros(dX.shape[0])),
+        ),
     ),
     hint=r"""Differentiate x_hat_i = (x_i - mu)/s: d mu/dx_j = 1/n and ds/dx_j = (x_j - mu)/(n s), so
 d x_hat_i / d x_j = (delta_ij - 1/n - x_hat_i x_hat_j / n)/s. The matrix is symmetric; apply it to
 g = gamma * dy: (g - mean(g) - x_hat mean(g * x_hat))/s, row by row.""",
     diagnoses=(
-        Diagnosis("dX", lambda kw: _no_mean_term(**kw),
-                  "the term -mean(g) is missing (the mean mu depends on x)"),
-        Diagnosis("dX", lambda kw: _no_xhat_term(**kw),
-                  "the term -x_hat mean(g * x_hat) is missing (s depends on x)"),
-        Diagnosis("dX", lambda kw: _no_gamma(**kw),
-                  "gamma is missing: the upstream gradient is g = gamma * dy"),
-        Diagnosis("dX", lambda kw: _unbiased(**kw),
-                  "the variance is the unbiased one (divided by n - 1); layer norm divides by n"),
+        Diagnosis(
+            "dX",
+            lambda kw: _no_mean_term(**kw),
+            "the term -mean(g) is missing (the mean mu depends on x)",
+        ),
+        Diagnosis(
+            "dX",
+            lambda kw: _no_xhat_term(**kw),
+            "the term -x_hat mean(g * x_hat) is missing (s depends on x)",
+        ),
+        Diagnosis(
+            "dX",
+            lambda kw: _no_gamma(**kw),
+            "gamma is missing: the upstream gradient is g = gamma * dy",
+        ),
+        Diagnosis(
+            "dX",
+            lambda kw: _unbiased(**kw),
+            "the variance is the unbiased one (divided by n - 1); layer norm divides by n",
+        ),
     ),
     wrong=(
         Wrong(_no_mean_term, "forgets the mean term", "values of dX", "mean(g)"),

@@ -26,10 +26,12 @@ def _arguments(draw):
     dtype = draw(dtypes())
     n_q, n_k = draw(st.integers(1, 4)), draw(st.integers(1, 4))
     d_k, d_v = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    return {"Q": draw(float_arrays(dtype, (n_q, d_k), bound=3.0)),
-            "K": draw(float_arrays(dtype, (n_k, d_k), bound=3.0)),
-            "V": draw(float_arrays(dtype, (n_k, d_v))),
-            "dO": draw(float_arrays(dtype, (n_q, d_v)))}
+    return {
+        "Q": draw(float_arrays(dtype, (n_q, d_k), bound=3.0)),
+        "K": draw(float_arrays(dtype, (n_k, d_k), bound=3.0)),
+        "V": draw(float_arrays(dtype, (n_k, d_v))),
+        "dO": draw(float_arrays(dtype, (n_q, d_v))),
+    }
 
 
 def _no_scale(Q, K, V, dO):
@@ -83,20 +85,32 @@ Returns:
 softmax backward P * (dP - rowsum(dP * P)), and the product S = Q K^T / sqrt(d_k):
 dQ = dS K / sqrt(d_k), dK = dS^T Q / sqrt(d_k).""",
     diagnoses=(
-        Diagnosis("dQ", lambda kw: _no_scale(**kw)[0],
-                  "dQ is missing the factor 1/sqrt(d_k) of the scores"),
-        Diagnosis("dK", lambda kw: _dK_from_dP(**kw)[1],
-                  "dK was computed from dP = dO V^T instead of dS (the softmax backward)"),
-        Diagnosis("dK", lambda kw: _no_scale(**kw)[1],
-                  "dK is missing the factor 1/sqrt(d_k) of the scores"),
-        Diagnosis("dQ", lambda kw: _no_softmax_jacobian(**kw)[0],
-                  "dQ skips the softmax backward: dS is not dO V^T but "
-                  "P * (dP - rowsum(dP * P))"),
+        Diagnosis(
+            "dQ",
+            lambda kw: _no_scale(**kw)[0],
+            "dQ is missing the factor 1/sqrt(d_k) of the scores",
+        ),
+        Diagnosis(
+            "dK",
+            lambda kw: _dK_from_dP(**kw)[1],
+            "dK was computed from dP = dO V^T instead of dS (the softmax backward)",
+        ),
+        Diagnosis(
+            "dK",
+            lambda kw: _no_scale(**kw)[1],
+            "dK is missing the factor 1/sqrt(d_k) of the scores",
+        ),
+        Diagnosis(
+            "dQ",
+            lambda kw: _no_softmax_jacobian(**kw)[0],
+            "dQ skips the softmax backward: dS is not dO V^T but P * (dP - rowsum(dP * P))",
+        ),
     ),
     wrong=(
         Wrong(_no_scale, "forgets 1/sqrt(d_k)", "values of dQ", "1/sqrt(d_k)"),
-        Wrong(_no_softmax_jacobian, "skips the softmax Jacobian", "values of dQ",
-              "softmax backward"),
+        Wrong(
+            _no_softmax_jacobian, "skips the softmax Jacobian", "values of dQ", "softmax backward"
+        ),
         Wrong(_dK_from_dP, "dK from dP instead of dS", "values of dK"),
     ),
 )

@@ -62,20 +62,33 @@ Returns:
     outputs=("dS",),
     tolerances={"float64": Tolerance(1e-9, 1e-12), "float32": Tolerance(1e-4, 1e-6)},
     properties=(
-        Property("rows sum to 0",
-                 "dS 1 = 0 (J(s) is symmetric and J(s) 1 = 0), relative to max(1, max |dP|)",
-                 lambda kw, dS: (dS.sum(axis=1) / max(1.0, float(np.max(np.abs(kw["dP"])))),
-                                 np.zeros(dS.shape[0]))),
+        Property(
+            "rows sum to 0",
+            "dS 1 = 0 (J(s) is symmetric and J(s) 1 = 0), relative to max(1, max |dP|)",
+            lambda kw, dS: (
+                dS.sum(axis=1) / max(1.0, float(np.max(np.abs(kw["dP"])))),
+                np.zeros(dS.shape[0]),
+            ),
+        ),
     ),
     hint=r"""Row i of dS is s * g - s (s . g) with s, g the rows of P, dP: an entrywise product and a
 P-weighted row sum (np.sum(..., axis=1, keepdims=True)).""",
     diagnoses=(
-        Diagnosis("dS", lambda kw: _unweighted(kw["P"], kw["dP"]),
-                  "got P * (dP - rowsum(dP)): the row sum must be weighted by P"),
-        Diagnosis("dS", lambda kw: _axis0(kw["P"], kw["dP"]),
-                  "the weighted sum was taken over axis 0 (the rows); it runs along each row"),
-        Diagnosis("dS", lambda kw: _diag_only(kw["P"], kw["dP"]),
-                  "got P * dP: only diag(s) of J(s) = diag(s) - s s^T"),
+        Diagnosis(
+            "dS",
+            lambda kw: _unweighted(kw["P"], kw["dP"]),
+            "got P * (dP - rowsum(dP)): the row sum must be weighted by P",
+        ),
+        Diagnosis(
+            "dS",
+            lambda kw: _axis0(kw["P"], kw["dP"]),
+            "the weighted sum was taken over axis 0 (the rows); it runs along each row",
+        ),
+        Diagnosis(
+            "dS",
+            lambda kw: _diag_only(kw["P"], kw["dP"]),
+            "got P * dP: only diag(s) of J(s) = diag(s) - s s^T",
+        ),
     ),
     wrong=(
         Wrong(_unweighted, "unweighted row sum", "values of dS", "weighted by P"),

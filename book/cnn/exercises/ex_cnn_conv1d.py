@@ -15,11 +15,11 @@ def conv1d(x, w, stride, padding):
     C_in, n = x.shape
     C_out, _, k = w.shape
     xp = np.zeros((C_in, n + 2 * padding), dtype=x.dtype)
-    xp[:, padding:padding + n] = x
+    xp[:, padding : padding + n] = x
     n_out = (n + 2 * padding - k) // stride + 1
     z = np.zeros((C_out, n_out), dtype=x.dtype)
     for i in range(n_out):
-        window = xp[:, i * stride:i * stride + k]            # (C_in, k)
+        window = xp[:, i * stride : i * stride + k]  # (C_in, k)
         z[:, i] = np.tensordot(w, window, axes=([1, 2], [0, 1]))
     return z
 
@@ -29,11 +29,11 @@ def _xcorr(x, w, stride, padding):
     C_in, n = x.shape
     C_out, _, k = w.shape
     xp = np.zeros((C_in, n + 2 * padding), dtype=x.dtype)
-    xp[:, padding:padding + n] = x
+    xp[:, padding : padding + n] = x
     n_out = (n + 2 * padding - k) // stride + 1
     z = np.zeros((C_out, n_out), dtype=x.dtype)
     for i in range(n_out):
-        window = xp[:, i * stride:i * stride + k]            # (C_in, k)
+        window = xp[:, i * stride : i * stride + k]  # (C_in, k)
         z[:, i] = np.tensordot(w, window, axes=([1, 2], [0, 1]))
     return z
 
@@ -46,12 +46,15 @@ def _arguments(draw):
     padding = draw(st.integers(0, 3))
     k = draw(st.integers(1, n + 2 * padding))
     stride = draw(st.integers(1, 3))
-    return {"x": draw(float_arrays(dtype, (C_in, n))),
-            "w": draw(float_arrays(dtype, (C_out, C_in, k))),
-            "stride": stride, "padding": padding}
+    return {
+        "x": draw(float_arrays(dtype, (C_in, n))),
+        "w": draw(float_arrays(dtype, (C_out, C_in, k))),
+        "stride": stride,
+        "padding": padding,
+    }
 
 
-def _convolution(x, w, stride, padding):       # flips the kernel: true convolution
+def _convolution(x, w, stride, padding):  # flips the kernel: true convolution
     return _xcorr(x, np.ascontiguousarray(w[:, :, ::-1]), stride, padding)
 
 
@@ -67,7 +70,7 @@ def _ignores_stride(x, w, stride, padding):
 def _pads_one_side(x, w, stride, padding):
     C_in, n = x.shape
     xp = np.concatenate([np.zeros((C_in, 2 * padding), x.dtype), x], axis=1)
-    return _xcorr(xp, w, stride, 0)[:, :(n + 2 * padding - w.shape[2]) // stride + 1]
+    return _xcorr(xp, w, stride, 0)[:, : (n + 2 * padding - w.shape[2]) // stride + 1]
 
 
 EXERCISE = Implement(
@@ -96,11 +99,17 @@ Returns:
 xp[:, i*stride : i*stride + k]; contract it with w over the channel and offset axes
 (np.tensordot(w, window, axes=([1, 2], [0, 1]))). Count the positions: floor((n + 2p - k)/s) + 1.""",
     diagnoses=(
-        Diagnosis("z", lambda kw: _convolution(**kw),
-                  "got the convolution (kernel reversed); deep learning's 'convolution' is the "
-                  "cross-correlation, w[o, c, a] multiplies xp[c, i*s + a]"),
-        Diagnosis("z", lambda kw: _xcorr(kw["x"], kw["w"], 1, kw["padding"]),
-                  "got the stride-1 result: output i starts at i*stride"),
+        Diagnosis(
+            "z",
+            lambda kw: _convolution(**kw),
+            "got the convolution (kernel reversed); deep learning's 'convolution' is the "
+            "cross-correlation, w[o, c, a] multiplies xp[c, i*s + a]",
+        ),
+        Diagnosis(
+            "z",
+            lambda kw: _xcorr(kw["x"], kw["w"], 1, kw["padding"]),
+            "got the stride-1 result: output i starts at i*stride",
+        ),
     ),
     wrong=(
         Wrong(_convolution, "flips the kernel", "values of z", "cross-correlation"),

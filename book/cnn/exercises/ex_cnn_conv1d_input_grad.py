@@ -15,8 +15,8 @@ def conv1d_input_grad(g, w, n, stride, padding):
     _, C_in, k = w.shape
     gp = np.zeros((C_in, n + 2 * padding), dtype=g.dtype)
     for i in range(n_out):
-        gp[:, i * stride:i * stride + k] += np.tensordot(w, g[:, i], axes=([0], [0]))  # (C_in, k)
-    return gp[:, padding:padding + n]
+        gp[:, i * stride : i * stride + k] += np.tensordot(w, g[:, i], axes=([0], [0]))  # (C_in, k)
+    return gp[:, padding : padding + n]
 
 
 def _scatter(g, w, n, stride, padding):
@@ -25,18 +25,23 @@ def _scatter(g, w, n, stride, padding):
     _, C_in, k = w.shape
     gp = np.zeros((C_in, n + 2 * padding), dtype=g.dtype)
     for i in range(n_out):
-        gp[:, i * stride:i * stride + k] += np.tensordot(w, g[:, i], axes=([0], [0]))  # (C_in, k)
-    return gp[:, padding:padding + n]
+        gp[:, i * stride : i * stride + k] += np.tensordot(w, g[:, i], axes=([0], [0]))  # (C_in, k)
+    return gp[:, padding : padding + n]
 
 
 def _conv1d(x, w, stride, padding):
     C_in, n = x.shape
     C_out, _, k = w.shape
     xp = np.zeros((C_in, n + 2 * padding), dtype=x.dtype)
-    xp[:, padding:padding + n] = x
+    xp[:, padding : padding + n] = x
     n_out = (n + 2 * padding - k) // stride + 1
-    return np.stack([np.tensordot(w, xp[:, i * stride:i * stride + k], axes=([1, 2], [0, 1]))
-                     for i in range(n_out)], axis=1)
+    return np.stack(
+        [
+            np.tensordot(w, xp[:, i * stride : i * stride + k], axes=([1, 2], [0, 1]))
+            for i in range(n_out)
+        ],
+        axis=1,
+    )
 
 
 @st.composite
@@ -48,17 +53,23 @@ def _arguments(draw):
     k = draw(st.integers(1, n + 2 * padding))
     stride = draw(st.integers(1, 3))
     n_out = (n + 2 * padding - k) // stride + 1
-    return {"g": draw(float_arrays(dtype, (C_out, n_out))),
-            "w": draw(float_arrays(dtype, (C_out, C_in, k))),
-            "n": n, "stride": stride, "padding": padding}
+    return {
+        "g": draw(float_arrays(dtype, (C_out, n_out))),
+        "w": draw(float_arrays(dtype, (C_out, C_in, k))),
+        "n": n,
+        "stride": stride,
+        "padding": padding,
+    }
 
 
 def _adjoint_sides(kw, got):
     """<K x, g> = <x, K* g> for the fixed x = (1, 2, ..., n) in every channel."""
     C_in = kw["w"].shape[1]
     x = np.tile(np.arange(1, kw["n"] + 1, dtype=np.float64), (C_in, 1))
-    lhs = np.sum(_conv1d(x, kw["w"].astype(np.float64), kw["stride"], kw["padding"])
-                 * kw["g"].astype(np.float64))
+    lhs = np.sum(
+        _conv1d(x, kw["w"].astype(np.float64), kw["stride"], kw["padding"])
+        * kw["g"].astype(np.float64)
+    )
     rhs = np.sum(x * np.asarray(got, dtype=np.float64))
     return np.array([lhs]), np.array([rhs])
 
@@ -72,17 +83,17 @@ def _no_crop(g, w, n, stride, padding):
     _, C_in, k = w.shape
     gp = np.zeros((C_in, n + 2 * padding), dtype=g.dtype)
     for i in range(n_out):
-        gp[:, i * stride:i * stride + k] += np.tensordot(w, g[:, i], axes=([0], [0]))
+        gp[:, i * stride : i * stride + k] += np.tensordot(w, g[:, i], axes=([0], [0]))
     return gp
 
 
-def _assigns(g, w, n, stride, padding):   # overwrites instead of adding where windows overlap
+def _assigns(g, w, n, stride, padding):  # overwrites instead of adding where windows overlap
     C_out, n_out = g.shape
     _, C_in, k = w.shape
     gp = np.zeros((C_in, n + 2 * padding), dtype=g.dtype)
     for i in range(n_out):
-        gp[:, i * stride:i * stride + k] = np.tensordot(w, g[:, i], axes=([0], [0]))
-    return gp[:, padding:padding + n]
+        gp[:, i * stride : i * stride + k] = np.tensordot(w, g[:, i], axes=([0], [0]))
+    return gp[:, padding : padding + n]
 
 
 def _ignores_stride(g, w, n, stride, padding):
@@ -90,8 +101,8 @@ def _ignores_stride(g, w, n, stride, padding):
     _, C_in, k = w.shape
     gp = np.zeros((C_in, n + 2 * padding + n_out * k), dtype=g.dtype)
     for i in range(n_out):
-        gp[:, i:i + k] += np.tensordot(w, g[:, i], axes=([0], [0]))
-    return gp[:, padding:padding + n]
+        gp[:, i : i + k] += np.tensordot(w, g[:, i], axes=([0], [0]))
+    return gp[:, padding : padding + n]
 
 
 EXERCISE = Implement(
@@ -117,17 +128,24 @@ Returns:
     arguments=_arguments(),
     outputs=("dx",),
     tolerances={"float64": Tolerance(1e-9, 1e-9), "float32": Tolerance(1e-4, 1e-4)},
-    properties=(Property("adjoint identity", "<K x, g> = <x, dx> for x = (1, 2, ..., n)",
-                         _adjoint_sides),),
+    properties=(
+        Property("adjoint identity", "<K x, g> = <x, dx> for x = (1, 2, ..., n)", _adjoint_sides),
+    ),
     hint=r"""Output i read xp[:, i*s : i*s + k]; so it sends sum_o w[o, :, :] g[o, i] (shape
 (C_in, k)) back to those positions: add (+=, windows may overlap) into a zero array of the padded
 length n + 2p, then drop the p padded entries at each end.""",
     diagnoses=(
-        Diagnosis("dx", lambda kw: _flipped(**kw),
-                  "the kernel is reversed: no flip is needed when you scatter (the flip appears "
-                  "only when the adjoint is rewritten as a cross-correlation)"),
-        Diagnosis("dx", lambda kw: _assigns(**kw),
-                  "overlapping windows must add their contributions (+=), not overwrite them"),
+        Diagnosis(
+            "dx",
+            lambda kw: _flipped(**kw),
+            "the kernel is reversed: no flip is needed when you scatter (the flip appears "
+            "only when the adjoint is rewritten as a cross-correlation)",
+        ),
+        Diagnosis(
+            "dx",
+            lambda kw: _assigns(**kw),
+            "overlapping windows must add their contributions (+=), not overwrite them",
+        ),
     ),
     wrong=(
         Wrong(_flipped, "reverses the kernel", "values of dx"),

@@ -13,14 +13,17 @@ def im2col(x, k, stride, padding):
     $(C k^2, n_1' n_2')$ (Proposition prop-cnn-im2col, dilation 1, zero padding)."""
     C, n1, n2 = x.shape
     xp = np.zeros((C, n1 + 2 * padding, n2 + 2 * padding), dtype=x.dtype)
-    xp[:, padding:padding + n1, padding:padding + n2] = x
+    xp[:, padding : padding + n1, padding : padding + n2] = x
     o1 = (n1 + 2 * padding - k) // stride + 1
     o2 = (n2 + 2 * padding - k) // stride + 1
     cols = np.empty((C, k, k, o1, o2), dtype=x.dtype)
     for a1 in range(k):
         for a2 in range(k):
-            cols[:, a1, a2] = xp[:, a1:a1 + stride * (o1 - 1) + 1:stride,
-                                 a2:a2 + stride * (o2 - 1) + 1:stride]
+            cols[:, a1, a2] = xp[
+                :,
+                a1 : a1 + stride * (o1 - 1) + 1 : stride,
+                a2 : a2 + stride * (o2 - 1) + 1 : stride,
+            ]
     return cols.reshape(C * k * k, o1 * o2)
 
 
@@ -28,14 +31,17 @@ def _cols(x, k, stride, padding):
     # the reference, under a private name (the wrong solutions below build on it)
     C, n1, n2 = x.shape
     xp = np.zeros((C, n1 + 2 * padding, n2 + 2 * padding), dtype=x.dtype)
-    xp[:, padding:padding + n1, padding:padding + n2] = x
+    xp[:, padding : padding + n1, padding : padding + n2] = x
     o1 = (n1 + 2 * padding - k) // stride + 1
     o2 = (n2 + 2 * padding - k) // stride + 1
     cols = np.empty((C, k, k, o1, o2), dtype=x.dtype)
     for a1 in range(k):
         for a2 in range(k):
-            cols[:, a1, a2] = xp[:, a1:a1 + stride * (o1 - 1) + 1:stride,
-                                 a2:a2 + stride * (o2 - 1) + 1:stride]
+            cols[:, a1, a2] = xp[
+                :,
+                a1 : a1 + stride * (o1 - 1) + 1 : stride,
+                a2 : a2 + stride * (o2 - 1) + 1 : stride,
+            ]
     return cols.reshape(C * k * k, o1 * o2)
 
 
@@ -47,8 +53,12 @@ def _arguments(draw):
     padding = draw(st.integers(0, 2))
     k = draw(st.integers(1, min(n1, n2) + 2 * padding))
     stride = draw(st.integers(1, 3))
-    return {"x": draw(float_arrays(dtype, (C, n1, n2))), "k": k, "stride": stride,
-            "padding": padding}
+    return {
+        "x": draw(float_arrays(dtype, (C, n1, n2))),
+        "k": k,
+        "stride": stride,
+        "padding": padding,
+    }
 
 
 def _conv_sides(kw, got):
@@ -58,18 +68,25 @@ def _conv_sides(kw, got):
     w = np.arange(1, C * k * k + 1, dtype=np.float64)
     xp = np.pad(x, ((0, 0), (p, p), (p, p)))
     o1, o2 = (n1 + 2 * p - k) // s + 1, (n2 + 2 * p - k) // s + 1
-    ref = np.array([[np.sum(w.reshape(C, k, k) * xp[:, s * i:s * i + k, s * j:s * j + k])
-                     for j in range(o2)] for i in range(o1)]).ravel()
+    ref = np.array(
+        [
+            [
+                np.sum(w.reshape(C, k, k) * xp[:, s * i : s * i + k, s * j : s * j + k])
+                for j in range(o2)
+            ]
+            for i in range(o1)
+        ]
+    ).ravel()
     return w @ np.asarray(got, dtype=np.float64), ref
 
 
-def _transposed_layout(x, k, stride, padding):       # rows (a1, a2, c) instead of (c, a1, a2)
+def _transposed_layout(x, k, stride, padding):  # rows (a1, a2, c) instead of (c, a1, a2)
     C = x.shape[0]
     cols = _cols(x, k, stride, padding)
     return cols.reshape(C, k * k, -1).transpose(1, 0, 2).reshape(C * k * k, -1)
 
 
-def _columns_transposed(x, k, stride, padding):      # columns (i2, i1)
+def _columns_transposed(x, k, stride, padding):  # columns (i2, i1)
     C, n1, n2 = x.shape
     o1 = (n1 + 2 * padding - k) // stride + 1
     o2 = (n2 + 2 * padding - k) // stride + 1
@@ -79,7 +96,7 @@ def _columns_transposed(x, k, stride, padding):      # columns (i2, i1)
 def _no_padding(x, k, stride, padding):
     C, n1, n2 = x.shape
     xp = np.zeros((C, n1 + 2 * padding, n2 + 2 * padding), dtype=x.dtype)
-    xp[:, :n1, :n2] = x                              # zeros after the image only
+    xp[:, :n1, :n2] = x  # zeros after the image only
     return _cols(xp, k, stride, 0)
 
 
@@ -106,15 +123,23 @@ Returns:
     arguments=_arguments(),
     outputs=("cols",),
     tolerances={"float64": Tolerance(1e-12, 1e-12), "float32": Tolerance(1e-5, 1e-5)},
-    properties=(Property("factorisation", "W_2 _cols(x) is the cross-correlation with W "
-                         "(W = 1, 2, ..., C k^2)", _conv_sides),),
+    properties=(
+        Property(
+            "factorisation",
+            "W_2 _cols(x) is the cross-correlation with W (W = 1, 2, ..., C k^2)",
+            _conv_sides,
+        ),
+    ),
     hint=r"""Pad first. For each kernel offset (a1, a2), the entries read by all output positions form
 the strided slice xp[:, a1 : a1 + s(n_1'-1) + 1 : s, a2 : a2 + s(n_2'-1) + 1 : s] of shape
 (C, n_1', n_2'). Store it at [:, a1, a2] of an array of shape (C, k, k, n_1', n_2') and reshape.""",
     diagnoses=(
-        Diagnosis("cols", lambda kw: _transposed_layout(**kw),
-                  "rows are ordered (a1, a2, c); they must be ordered (c, a1, a2) to match "
-                  "W.reshape(C_out, -1)"),
+        Diagnosis(
+            "cols",
+            lambda kw: _transposed_layout(**kw),
+            "rows are ordered (a1, a2, c); they must be ordered (c, a1, a2) to match "
+            "W.reshape(C_out, -1)",
+        ),
     ),
     wrong=(
         Wrong(_transposed_layout, "rows ordered (a1, a2, c)", "values of cols", "(c, a1, a2)"),

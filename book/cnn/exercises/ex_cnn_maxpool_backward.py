@@ -14,13 +14,14 @@ def maxpool_backward(x, g, k):
     window $\Omega_i$, and $0$ otherwise (non-overlapping $k\times k$ windows)."""
     C, n1, n2 = x.shape
     o1, o2 = n1 // k, n2 // k
-    w = x[:, :o1 * k, :o2 * k].reshape(C, o1, k, o2, k).transpose(0, 1, 3, 2, 4)
-    idx = np.argmax(w.reshape(C, o1, o2, k * k), axis=-1)          # first maximiser
+    w = x[:, : o1 * k, : o2 * k].reshape(C, o1, k, o2, k).transpose(0, 1, 3, 2, 4)
+    idx = np.argmax(w.reshape(C, o1, o2, k * k), axis=-1)  # first maximiser
     d = np.zeros((C, o1, o2, k * k), dtype=g.dtype)
     np.put_along_axis(d, idx[..., None], g[..., None], axis=-1)
     dx = np.zeros(x.shape, dtype=g.dtype)
-    dx[:, :o1 * k, :o2 * k] = d.reshape(C, o1, o2, k, k).transpose(0, 1, 3, 2, 4).reshape(
-        C, o1 * k, o2 * k)
+    dx[:, : o1 * k, : o2 * k] = (
+        d.reshape(C, o1, o2, k, k).transpose(0, 1, 3, 2, 4).reshape(C, o1 * k, o2 * k)
+    )
     return dx
 
 
@@ -28,13 +29,14 @@ def _route(x, g, k):
     # the reference, under a private name (the wrong solutions below build on it)
     C, n1, n2 = x.shape
     o1, o2 = n1 // k, n2 // k
-    w = x[:, :o1 * k, :o2 * k].reshape(C, o1, k, o2, k).transpose(0, 1, 3, 2, 4)
-    idx = np.argmax(w.reshape(C, o1, o2, k * k), axis=-1)          # first maximiser
+    w = x[:, : o1 * k, : o2 * k].reshape(C, o1, k, o2, k).transpose(0, 1, 3, 2, 4)
+    idx = np.argmax(w.reshape(C, o1, o2, k * k), axis=-1)  # first maximiser
     d = np.zeros((C, o1, o2, k * k), dtype=g.dtype)
     np.put_along_axis(d, idx[..., None], g[..., None], axis=-1)
     dx = np.zeros(x.shape, dtype=g.dtype)
-    dx[:, :o1 * k, :o2 * k] = d.reshape(C, o1, o2, k, k).transpose(0, 1, 3, 2, 4).reshape(
-        C, o1 * k, o2 * k)
+    dx[:, : o1 * k, : o2 * k] = (
+        d.reshape(C, o1, o2, k, k).transpose(0, 1, 3, 2, 4).reshape(C, o1 * k, o2 * k)
+    )
     return dx
 
 
@@ -52,33 +54,33 @@ def _sum_sides(kw, got):
     """Each window's g is routed to exactly one pixel: the window sums of dx equal g."""
     x, g, k = kw["x"], kw["g"], kw["k"]
     C, o1, o2 = g.shape
-    d = np.asarray(got, dtype=np.float64)[:, :o1 * k, :o2 * k]
+    d = np.asarray(got, dtype=np.float64)[:, : o1 * k, : o2 * k]
     return d.reshape(C, o1, k, o2, k).sum(axis=(2, 4)), g.astype(np.float64)
 
 
-def _split_ties(x, g, k):                       # shares g equally among tied maximisers
+def _split_ties(x, g, k):  # shares g equally among tied maximisers
     C, n1, n2 = x.shape
     o1, o2 = n1 // k, n2 // k
-    w = x[:, :o1 * k, :o2 * k].reshape(C, o1, k, o2, k)
+    w = x[:, : o1 * k, : o2 * k].reshape(C, o1, k, o2, k)
     mx = w.max(axis=(2, 4), keepdims=True)
     mask = (w == mx).astype(g.dtype)
     share = mask / mask.sum(axis=(2, 4), keepdims=True)
     dx = np.zeros(x.shape, dtype=g.dtype)
-    dx[:, :o1 * k, :o2 * k] = (share * g[:, :, None, :, None]).reshape(C, o1 * k, o2 * k)
+    dx[:, : o1 * k, : o2 * k] = (share * g[:, :, None, :, None]).reshape(C, o1 * k, o2 * k)
     return dx
 
 
-def _to_all_maxima(x, g, k):                    # every tied maximiser gets the whole g
+def _to_all_maxima(x, g, k):  # every tied maximiser gets the whole g
     C, n1, n2 = x.shape
     o1, o2 = n1 // k, n2 // k
-    w = x[:, :o1 * k, :o2 * k].reshape(C, o1, k, o2, k)
+    w = x[:, : o1 * k, : o2 * k].reshape(C, o1, k, o2, k)
     mask = (w == w.max(axis=(2, 4), keepdims=True)).astype(g.dtype)
     dx = np.zeros(x.shape, dtype=g.dtype)
-    dx[:, :o1 * k, :o2 * k] = (mask * g[:, :, None, :, None]).reshape(C, o1 * k, o2 * k)
+    dx[:, : o1 * k, : o2 * k] = (mask * g[:, :, None, :, None]).reshape(C, o1 * k, o2 * k)
     return dx
 
 
-def _column_major(x, g, k):                     # first maximiser in column-major order
+def _column_major(x, g, k):  # first maximiser in column-major order
     return np.swapaxes(_route(np.swapaxes(x, 1, 2), np.swapaxes(g, 1, 2), k), 1, 2)
 
 
@@ -104,19 +106,29 @@ Returns:
     arguments=_arguments(),
     outputs=("dx",),
     tolerances={"float64": Tolerance(1e-12, 1e-12), "float32": Tolerance(1e-5, 1e-5)},
-    properties=(Property("one pixel per window", "the sum of dx over each window equals g",
-                         _sum_sides),),
+    properties=(
+        Property("one pixel per window", "the sum of dx over each window equals g", _sum_sides),
+    ),
     hint=r"""Crop to (C, k n_1', k n_2'), reshape to (C, n_1', k, n_2', k), move the two window axes
 last and flatten them to k*k entries: np.argmax on that axis returns the first maximum in row-major
 order. Put g there (np.put_along_axis) in a zero array and undo the reshapes.""",
     diagnoses=(
-        Diagnosis("dx", lambda kw: _split_ties(**kw),
-                  "the gradient is shared among tied maxima; the convention routes all of g to "
-                  "the first maximiser in row-major order"),
-        Diagnosis("dx", lambda kw: _to_all_maxima(**kw),
-                  "every tied maximum received g; only the first maximiser (row-major) does"),
-        Diagnosis("dx", lambda kw: _column_major(**kw),
-                  "ties are broken in column-major order; the convention is row-major"),
+        Diagnosis(
+            "dx",
+            lambda kw: _split_ties(**kw),
+            "the gradient is shared among tied maxima; the convention routes all of g to "
+            "the first maximiser in row-major order",
+        ),
+        Diagnosis(
+            "dx",
+            lambda kw: _to_all_maxima(**kw),
+            "every tied maximum received g; only the first maximiser (row-major) does",
+        ),
+        Diagnosis(
+            "dx",
+            lambda kw: _column_major(**kw),
+            "ties are broken in column-major order; the convention is row-major",
+        ),
     ),
     wrong=(
         Wrong(_split_ties, "shares g among tied maxima", "values of dx", "first maximiser"),

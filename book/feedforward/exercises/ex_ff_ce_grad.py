@@ -68,19 +68,27 @@ Returns:
     outputs=("G",),
     tolerances={"float64": Tolerance(1e-9, 1e-12), "float32": Tolerance(1e-4, 1e-6)},
     properties=(
-        Property("rows sum to 0", "G 1_K = 0 (each row of softmax(A) - Y sums to 1 - 1)",
-                 lambda kw, G: (G.sum(axis=1), np.zeros(G.shape[0]))),
+        Property(
+            "rows sum to 0",
+            "G 1_K = 0 (each row of softmax(A) - Y sums to 1 - 1)",
+            lambda kw, G: (G.sum(axis=1), np.zeros(G.shape[0])),
+        ),
     ),
     hint=r"""For one sample, grad_a ell = softmax(a) - y when y is one-hot (Proposition
 prop-loss-gradients). The batch objective is the MEAN over the m rows, so each row of the gradient
 is divided by m. Compute softmax row by row (axis=1) with the max of each row subtracted first.""",
     diagnoses=(
-        Diagnosis("G", lambda kw: _no_mean(kw["A"], kw["Y"]),
-                  "got softmax(A) - Y: the factor 1/m of the batch mean is missing"),
-        Diagnosis("G", lambda kw: _sign(kw["A"], kw["Y"]),
-                  "got (Y - softmax(A))/m: a sign error"),
-        Diagnosis("G", lambda kw: _columns(kw["A"], kw["Y"]),
-                  "softmax was taken over the columns (axis 0); the samples are the rows"),
+        Diagnosis(
+            "G",
+            lambda kw: _no_mean(kw["A"], kw["Y"]),
+            "got softmax(A) - Y: the factor 1/m of the batch mean is missing",
+        ),
+        Diagnosis("G", lambda kw: _sign(kw["A"], kw["Y"]), "got (Y - softmax(A))/m: a sign error"),
+        Diagnosis(
+            "G",
+            lambda kw: _columns(kw["A"], kw["Y"]),
+            "softmax was taken over the columns (axis 0); the samples are the rows",
+        ),
     ),
     wrong=(
         Wrong(_no_mean, "forgets the 1/m", "values of G", "1/m"),

@@ -75,19 +75,32 @@ Returns:
 the difference by the distance 2h between the two points. The one-sided quotient
 (f(x + h v) - f(x)) / h is only accurate to O(h) (Proposition prop-fd-order).""",
     diagnoses=(
-        Diagnosis("D_h f(x)[v]", lambda kw: _forward(**kw),
-                  "this is the forward difference (f(x + h v) - f(x)) / h, accurate only to O(h); "
-                  "use x + h v and x - h v"),
-        Diagnosis("D_h f(x)[v]", lambda kw: _no_half(**kw),
-                  "got (f(x + h v) - f(x - h v)) / h: the two points are 2h apart, divide by 2h"),
-        Diagnosis("D_h f(x)[v]", lambda kw: _no_direction(**kw),
-                  "the step does not follow the direction v: evaluate at x ± h v"),
+        Diagnosis(
+            "D_h f(x)[v]",
+            lambda kw: _forward(**kw),
+            "this is the forward difference (f(x + h v) - f(x)) / h, accurate only to O(h); "
+            "use x + h v and x - h v",
+        ),
+        Diagnosis(
+            "D_h f(x)[v]",
+            lambda kw: _no_half(**kw),
+            "got (f(x + h v) - f(x - h v)) / h: the two points are 2h apart, divide by 2h",
+        ),
+        Diagnosis(
+            "D_h f(x)[v]",
+            lambda kw: _no_direction(**kw),
+            "the step does not follow the direction v: evaluate at x ± h v",
+        ),
     ),
     wrong=(
         Wrong(_forward, "forward difference", "values of D_h f(x)[v]", "forward difference"),
         Wrong(_no_half, "divides by h instead of 2h", "values of D_h f(x)[v]", "2h"),
-        Wrong(_no_direction, "steps by h in every coordinate, ignoring v",
-              "values of D_h f(x)[v]", "direction v"),
+        Wrong(
+            _no_direction,
+            "steps by h in every coordinate, ignoring v",
+            "values of D_h f(x)[v]",
+            "direction v",
+        ),
         Wrong(_swapped, "f(x - h v) - f(x + h v)", "values of D_h f(x)[v]", "sign error"),
     ),
 )

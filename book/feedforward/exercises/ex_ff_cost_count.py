@@ -16,16 +16,23 @@ EXERCISE = Compute(
     id="ex-ff-cost-count",
     title="Counting the multiply-adds of backpropagation",
     answers=(
-        Answer("forward", FORWARD,
-               "multiply-adds in the matrix products of the forward pass (Algorithm alg-forward)"),
-        Answer("backward", BACKWARD,
-               "multiply-adds in the matrix products of the backward sweep (Algorithm "
-               "alg-backprop)"),
-        Answer("ratio", BACKWARD / FORWARD, "backward / forward",
-               Tolerance(1e-3, 0.0)),
-        Answer("elementwise", ELEMENTWISE,
-               "other elementwise operations of Proposition prop-backprop-cost, forward and "
-               "backward, excluding the loss"),
+        Answer(
+            "forward",
+            FORWARD,
+            "multiply-adds in the matrix products of the forward pass (Algorithm alg-forward)",
+        ),
+        Answer(
+            "backward",
+            BACKWARD,
+            "multiply-adds in the matrix products of the backward sweep (Algorithm alg-backprop)",
+        ),
+        Answer("ratio", BACKWARD / FORWARD, "backward / forward", Tolerance(1e-3, 0.0)),
+        Answer(
+            "elementwise",
+            ELEMENTWISE,
+            "other elementwise operations of Proposition prop-backprop-cost, forward and "
+            "backward, excluding the loss",
+        ),
     ),
     hint=r"""Z^l = A^{l-1} (W^l)^T costs m n_l n_{l-1} multiply-adds. In the backward
 pass each layer has (Delta^l)^T A^{l-1} (m n_l n_{l-1}) and, except for l = 1, Delta^l W^l
@@ -38,27 +45,58 @@ ratio = backward / forward = 1.2533...; the total 38 764 544 is 2.25 F <= 3F = 5
 elementwise, with sum_{l>=1} n_l = 522: forward 2m·522 = 66 816, backward
 m·522 + m·522 + (m-1)·522 = 99 702, in all 166 518 (about 0.43% of the matrix products).""",
     mistakes=(
-        Mistake("forward", _products,
-                "got sum_l n_l n_{l-1} for one example: multiply by the batch size m"),
-        Mistake("backward", 2 * FORWARD,
-                "got 2F: the first layer needs no G^0 = Delta^1 W^1 (subtract m n_1 n_0)"),
-        Mistake("backward", BACKWARD // m,
-                "got the count for one example: multiply by the batch size m"),
-        Mistake("ratio", (FORWARD + BACKWARD) / FORWARD,
-                "got (forward + backward) / forward; the ratio asked is backward / forward"),
-        Mistake("ratio", FORWARD / BACKWARD,
-                "got forward / backward; the ratio asked is backward / forward"),
+        Mistake(
+            "forward",
+            _products,
+            "got sum_l n_l n_{l-1} for one example: multiply by the batch size m",
+        ),
+        Mistake(
+            "backward",
+            2 * FORWARD,
+            "got 2F: the first layer needs no G^0 = Delta^1 W^1 (subtract m n_1 n_0)",
+        ),
+        Mistake(
+            "backward", BACKWARD // m, "got the count for one example: multiply by the batch size m"
+        ),
+        Mistake(
+            "ratio",
+            (FORWARD + BACKWARD) / FORWARD,
+            "got (forward + backward) / forward; the ratio asked is backward / forward",
+        ),
+        Mistake(
+            "ratio",
+            FORWARD / BACKWARD,
+            "got forward / backward; the ratio asked is backward / forward",
+        ),
     ),
     wrong=(
-        WrongAnswers({"forward": _products, "backward": BACKWARD, "ratio": BACKWARD / FORWARD,
-                      "elementwise": ELEMENTWISE}, "forgets m in the forward count",
-                     "answer forward", "batch size m"),
-        WrongAnswers({"forward": FORWARD, "backward": 2 * FORWARD, "ratio": 2.0,
-                      "elementwise": ELEMENTWISE}, "counts G^0 in the backward sweep",
-                     "answer backward", "G^0"),
-        WrongAnswers({"forward": FORWARD, "backward": BACKWARD,
-                      "ratio": (FORWARD + BACKWARD) / FORWARD, "elementwise": ELEMENTWISE},
-                     "total / forward instead of backward / forward", "answer ratio",
-                     "backward / forward"),
+        WrongAnswers(
+            {
+                "forward": _products,
+                "backward": BACKWARD,
+                "ratio": BACKWARD / FORWARD,
+                "elementwise": ELEMENTWISE,
+            },
+            "forgets m in the forward count",
+            "answer forward",
+            "batch size m",
+        ),
+        WrongAnswers(
+            {"forward": FORWARD, "backward": 2 * FORWARD, "ratio": 2.0, "elementwise": ELEMENTWISE},
+            "counts G^0 in the backward sweep",
+            "answer backward",
+            "G^0",
+        ),
+        WrongAnswers(
+            {
+                "forward": FORWARD,
+                "backward": BACKWARD,
+                "ratio": (FORWARD + BACKWARD) / FORWARD,
+                "elementwise": ELEMENTWISE,
+            },
+            "total / forward instead of backward / forward",
+            "answer ratio",
+            "backward / forward",
+        ),
     ),
 )

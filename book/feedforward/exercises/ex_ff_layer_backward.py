@@ -78,12 +78,21 @@ sum_i Delta[i, j] A_prev[i, k], that is Delta^T A_prev; dL/db_j = sum_i Delta[i,
 batch, axis 0); dL/dA_prev[i, k] = sum_j Delta[i, j] W[j, k], that is Delta W. Check the shapes:
 each gradient has the shape of the variable.""",
     diagnoses=(
-        Diagnosis("dW", lambda kw: (kw["A_prev"].T @ kw["Delta"]),
-                  "got A_prev^T Delta, the transpose of dW = Delta^T A_prev"),
-        Diagnosis("db", lambda kw: np.mean(kw["Delta"], axis=0),
-                  "got the mean of Delta over the batch; db is the sum (Delta already holds 1/m)"),
-        Diagnosis("G_prev", lambda kw: kw["Delta"] @ kw["W"].T,
-                  "got Delta W^T; the gradient with respect to A_prev is Delta W"),
+        Diagnosis(
+            "dW",
+            lambda kw: kw["A_prev"].T @ kw["Delta"],
+            "got A_prev^T Delta, the transpose of dW = Delta^T A_prev",
+        ),
+        Diagnosis(
+            "db",
+            lambda kw: np.mean(kw["Delta"], axis=0),
+            "got the mean of Delta over the batch; db is the sum (Delta already holds 1/m)",
+        ),
+        Diagnosis(
+            "G_prev",
+            lambda kw: kw["Delta"] @ kw["W"].T,
+            "got Delta W^T; the gradient with respect to A_prev is Delta W",
+        ),
     ),
     wrong=(
         Wrong(_dW_transposed, "A_prev^T Delta", "output shape", "transpose"),

@@ -68,26 +68,37 @@ Returns:
     tolerances={"float64": Tolerance(1e-9, 1e-12), "float32": Tolerance(1e-4, 1e-6)},
     properties=(
         Property("J symmetric", "J = J^T", lambda kw, J: (J, J.T)),
-        Property("J 1 = 0", "J 1 = 0 (softmax(z + c 1) = softmax(z), so rows sum to 0)",
-                 lambda kw, J: (J.sum(axis=1), np.zeros(J.shape[0]))),
+        Property(
+            "J 1 = 0",
+            "J 1 = 0 (softmax(z + c 1) = softmax(z), so rows sum to 0)",
+            lambda kw, J: (J.sum(axis=1), np.zeros(J.shape[0])),
+        ),
     ),
     hint=r"""Differentiate s_k = e^{z_k} / S with S = sum_j e^{z_j}: ds_k/dz_j = s_k [k = j] - s_k s_j.
 In matrix form J = diag(s) - s s^T (np.diag and np.outer). Compute s with the max shift, which
 does not change it (Proposition prop-stable-logsumexp).""",
     diagnoses=(
-        Diagnosis("J", lambda kw: _plus(kw["z"]),
-                  "got diag(s) + s s^T: the sign of the outer product is wrong"),
-        Diagnosis("J", lambda kw: _no_diag(kw["z"]),
-                  "got -s s^T: the diagonal term diag(s) is missing"),
-        Diagnosis("J", lambda kw: _inner(kw["z"]),
-                  "got diag(s) - (s^T s): s @ s is the inner product, a scalar; the outer "
-                  "product s s^T is np.outer(s, s)"),
+        Diagnosis(
+            "J",
+            lambda kw: _plus(kw["z"]),
+            "got diag(s) + s s^T: the sign of the outer product is wrong",
+        ),
+        Diagnosis(
+            "J", lambda kw: _no_diag(kw["z"]), "got -s s^T: the diagonal term diag(s) is missing"
+        ),
+        Diagnosis(
+            "J",
+            lambda kw: _inner(kw["z"]),
+            "got diag(s) - (s^T s): s @ s is the inner product, a scalar; the outer "
+            "product s s^T is np.outer(s, s)",
+        ),
     ),
     wrong=(
         Wrong(_unstable, "softmax without the max shift overflows", "finite", "overflow"),
         Wrong(_plus, "diag(s) + s s^T", "values of J", "sign of the outer product"),
         Wrong(_no_diag, "forgets diag(s)", "values of J", "diagonal term"),
-        Wrong(_inner, "s @ s (a scalar) instead of the outer product", "values of J",
-              "inner product"),
+        Wrong(
+            _inner, "s @ s (a scalar) instead of the outer product", "values of J", "inner product"
+        ),
     ),
 )

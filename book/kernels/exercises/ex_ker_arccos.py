@@ -28,7 +28,7 @@ def _arguments(draw):
     X = draw(float_arrays(dtype, (m, d), bound=3.0))
     Z = draw(float_arrays(dtype, (p, d), bound=3.0))
     mode = draw(st.sampled_from(("random", "parallel", "zero")))
-    if mode == "parallel":                        # cos(theta) = +-1 up to rounding
+    if mode == "parallel":  # cos(theta) = +-1 up to rounding
         s = draw(st.sampled_from((1.0, -1.0, 0.3, -2.7)))
         q = min(m, p)
         Z[:q] = (s * X[:q]).astype(dtype)
@@ -97,8 +97,11 @@ Returns:
     hint=r"""Compute the norms, the cosine matrix with np.clip(..., -1, 1), theta = arccos; treat
 zero norms separately (np.where) to avoid 0/0. sin(theta) = sqrt(1 - cos^2).""",
     properties=(
-        Property("K >= 0", "the kernel is an expectation of a product of ReLUs, so K >= 0",
-                 lambda kw, K: (np.maximum(K, 0), K)),
+        Property(
+            "K >= 0",
+            "the kernel is an expectation of a product of ReLUs, so K >= 0",
+            lambda kw, K: (np.maximum(K, 0), K),
+        ),
     ),
     wrong=(
         Wrong(_cho_saul, "Cho and Saul's normalisation 1/pi (twice ours)", "values of K", ""),

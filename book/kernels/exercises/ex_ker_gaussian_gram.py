@@ -23,7 +23,7 @@ def _arguments(draw):
     m, p, d = draw(st.integers(1, 5)), draw(st.integers(1, 5)), draw(st.integers(1, 4))
     X = draw(float_arrays(dtype, (m, d), bound=3.0))
     Z = draw(float_arrays(dtype, (p, d), bound=3.0))
-    if draw(st.booleans()):                      # repeated points: distance exactly 0
+    if draw(st.booleans()):  # repeated points: distance exactly 0
         Z[: min(m, p)] = X[: min(m, p)]
     gamma = draw(st.sampled_from((0.1, 0.5, 1.0, 2.0)))
     return {"X": X, "Z": Z, "gamma": gamma}
@@ -81,19 +81,27 @@ Returns:
     hint=r"""Row norms: sx = sum(X * X, axis=1)[:, None] (shape (m, 1)), sz likewise as (1, p); then
 D = maximum(sx + sz - 2 X Z^T, 0) and K = exp(-gamma D). Keep the dtype of X.""",
     properties=(
-        Property("entries in [0, 1]", "0 <= K_ij <= 1 (k(x, z) = exp of a non-positive number)",
-                 lambda kw, K: (np.clip(K, 0, 1), K)),
+        Property(
+            "entries in [0, 1]",
+            "0 <= K_ij <= 1 (k(x, z) = exp of a non-positive number)",
+            lambda kw, K: (np.clip(K, 0, 1), K),
+        ),
     ),
     diagnoses=(
-        Diagnosis("K", lambda kw: _not_squared(kw["X"], kw["Z"], kw["gamma"]),
-                  "this is exp(-gamma |x - z|): the distance must be squared"),
-        Diagnosis("K", lambda kw: _transposed(kw["X"], kw["Z"], kw["gamma"]),
-                  "this is K^T: rows must index X, columns Z"),
+        Diagnosis(
+            "K",
+            lambda kw: _not_squared(kw["X"], kw["Z"], kw["gamma"]),
+            "this is exp(-gamma |x - z|): the distance must be squared",
+        ),
+        Diagnosis(
+            "K",
+            lambda kw: _transposed(kw["X"], kw["Z"], kw["gamma"]),
+            "this is K^T: rows must index X, columns Z",
+        ),
     ),
     wrong=(
         Wrong(_sign, "exp(+gamma |x - z|^2): sign error", "values of K", ""),
-        Wrong(_not_squared, "exp(-gamma |x - z|): distance not squared", "values of K",
-              "squared"),
+        Wrong(_not_squared, "exp(-gamma |x - z|): distance not squared", "values of K", "squared"),
         Wrong(_transposed, "returns K^T", "output shape", ""),
         Wrong(_float64, "converts float32 input to float64", "dtype", "float32"),
         Wrong(_dot_only, "forgets the norms: exp(2 gamma x^T z)", "values of K", ""),

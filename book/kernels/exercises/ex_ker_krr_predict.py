@@ -28,8 +28,12 @@ def _arguments(draw):
     T = draw(float_arrays(np.float64, (t, d), bound=2.0))
     y = draw(float_arrays(dtype, (m,), bound=3.0))
     lam = draw(st.sampled_from((0.01, 0.1, 1.0)))
-    return {"K": _gauss(X, X).astype(dtype), "y": y, "K_test": _gauss(T, X).astype(dtype),
-            "lam": lam}
+    return {
+        "K": _gauss(X, X).astype(dtype),
+        "y": y,
+        "K_test": _gauss(T, X).astype(dtype),
+        "lam": lam,
+    }
 
 
 def _no_m(K, y, K_test, lam):
@@ -73,13 +77,20 @@ Returns:
 return K_test @ alpha. The factor m comes from the mean in the objective (scikit-learn's alpha
 is m * lambda).""",
     diagnoses=(
-        Diagnosis("f_test", lambda kw: _no_m(kw["K"], kw["y"], kw["K_test"], kw["lam"]),
-                  "this is K_test (K + lambda I)^{-1} y: with the mean in the objective the "
-                  "shift is m * lambda"),
+        Diagnosis(
+            "f_test",
+            lambda kw: _no_m(kw["K"], kw["y"], kw["K_test"], kw["lam"]),
+            "this is K_test (K + lambda I)^{-1} y: with the mean in the objective the "
+            "shift is m * lambda",
+        ),
     ),
     wrong=(
-        Wrong(_no_m, "solves with K + lambda I instead of K + m lambda I", "values of f_test",
-              "m * lambda"),
+        Wrong(
+            _no_m,
+            "solves with K + lambda I instead of K + m lambda I",
+            "values of f_test",
+            "m * lambda",
+        ),
         Wrong(_alpha, "returns alpha instead of the predictions", "output shape", ""),
         Wrong(_no_ridge, "no regularisation (least squares on K)", "values of f_test", ""),
     ),

@@ -18,14 +18,17 @@ def rff_features(X, omega, b):
 def _arguments(draw):
     dtype = draw(dtypes())
     m, d, D = draw(st.integers(1, 5)), draw(st.integers(1, 4)), draw(st.integers(2, 8))
-    return {"X": draw(float_arrays(dtype, (m, d), bound=3.0)),
-            "omega": draw(float_arrays(dtype, (D, d), bound=3.0)),
-            "b": draw(_phases(dtype, D))}
+    return {
+        "X": draw(float_arrays(dtype, (m, d), bound=3.0)),
+        "omega": draw(float_arrays(dtype, (D, d), bound=3.0)),
+        "b": draw(_phases(dtype, D)),
+    }
 
 
 def _phases(dtype, D):
     return st.lists(st.floats(0.0, 6.25, width=32), min_size=D, max_size=D).map(
-        lambda v: np.asarray(v, dtype=dtype))
+        lambda v: np.asarray(v, dtype=dtype)
+    )
 
 
 def _no_sqrt2(X, omega, b):

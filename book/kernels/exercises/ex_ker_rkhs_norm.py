@@ -17,12 +17,14 @@ EXERCISE = Compute(
     id="ex-ker-rkhs-norm",
     title="The RKHS norm of a finite combination",
     answers=(
-        Answer("norm", NORM, "||f||_H for f = 2 k(., 0) - k(., 1), Gaussian kernel, gamma = 1",
-               _rel),
+        Answer(
+            "norm", NORM, "||f||_H for f = 2 k(., 0) - k(., 1), Gaussian kernel, gamma = 1", _rel
+        ),
         Answer("value", VALUE, "f(1/2), computed as <f, k(., 1/2)>_H", _rel),
         Answer("inner", INNER, "<f, k(., 2)>_H", _rel),
-        Answer("bound", NORM, "the Cauchy-Schwarz bound on sup_x |f(x)| (||f|| sqrt(k(x, x)))",
-               _rel),
+        Answer(
+            "bound", NORM, "the Cauchy-Schwarz bound on sup_x |f(x)| (||f|| sqrt(k(x, x)))", _rel
+        ),
     ),
     hint=r"""Lemma lem-rkhs-span-norm: ||f||^2 = alpha^T K alpha with alpha = (2, -1) and
 K = [[k(0,0), k(0,1)], [k(1,0), k(1,1)]] = [[1, e^{-1}], [e^{-1}, 1]]. The reproducing property
@@ -35,17 +37,33 @@ turns inner products with k(., x) into evaluations; k(x, x) = 1 for the Gaussian
     mistakes=(
         Mistake("norm", NORM2, "this is ||f||^2; the norm is its square root"),
         Mistake("norm", math.sqrt(5.0), "the cross terms -2 alpha_1 alpha_2 k(0, 1) are missing"),
-        Mistake("norm", math.sqrt(5 + 4 * _e), "sign error in the cross term: alpha_1 alpha_2 = -2"),
-        Mistake("value", 2 * math.exp(-0.5) - math.exp(-0.5),
-                "k(x, z) = exp(-(x - z)^2): at x = 1/2 the squared distances are 1/4"),
+        Mistake(
+            "norm", math.sqrt(5 + 4 * _e), "sign error in the cross term: alpha_1 alpha_2 = -2"
+        ),
+        Mistake(
+            "value",
+            2 * math.exp(-0.5) - math.exp(-0.5),
+            "k(x, z) = exp(-(x - z)^2): at x = 1/2 the squared distances are 1/4",
+        ),
     ),
     wrong=(
-        WrongAnswers({"norm": NORM2, "value": VALUE, "inner": INNER, "bound": NORM},
-                     "reports ||f||^2 as the norm", "answer norm", "square root"),
-        WrongAnswers({"norm": math.sqrt(5.0), "value": VALUE, "inner": INNER,
-                      "bound": math.sqrt(5.0)}, "drops the cross terms", "answer norm",
-                     "cross terms"),
-        WrongAnswers({"norm": NORM, "value": math.exp(-0.5), "inner": INNER, "bound": NORM},
-                     "uses |x - z| instead of (x - z)^2", "answer value", "squared"),
+        WrongAnswers(
+            {"norm": NORM2, "value": VALUE, "inner": INNER, "bound": NORM},
+            "reports ||f||^2 as the norm",
+            "answer norm",
+            "square root",
+        ),
+        WrongAnswers(
+            {"norm": math.sqrt(5.0), "value": VALUE, "inner": INNER, "bound": math.sqrt(5.0)},
+            "drops the cross terms",
+            "answer norm",
+            "cross terms",
+        ),
+        WrongAnswers(
+            {"norm": NORM, "value": math.exp(-0.5), "inner": INNER, "bound": NORM},
+            "uses |x - z| instead of (x - z)^2",
+            "answer value",
+            "squared",
+        ),
     ),
 )

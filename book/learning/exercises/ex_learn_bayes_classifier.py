@@ -12,7 +12,7 @@ from deepqed.exercises.strategies import float_arrays
 def bayes_classifier(x, priors, means, sds):
     r"""$f^*(x) = \operatorname{argmax}_y\bigl(\log\pi_y - \log s_y - (x - \mu_y)^2/(2s_y^2)\bigr)$,
     the smallest maximising label (Theorem thm-learn-bayes-classifier)."""
-    G = np.log(priors) - np.log(sds) - 0.5 * ((x[:, None] - means) / sds) ** 2     # (n, K)
+    G = np.log(priors) - np.log(sds) - 0.5 * ((x[:, None] - means) / sds) ** 2  # (n, K)
     return np.argmax(G, axis=1)
 
 
@@ -26,9 +26,11 @@ def _arguments(draw):
     weights = np.array(draw(st.lists(st.integers(1, 9), min_size=K, max_size=K)), dtype=np.float64)
     priors = weights / weights.sum()
     gaps = draw(st.lists(st.integers(1, 6), min_size=K, max_size=K))
-    means = -6.0 + np.cumsum(gaps).astype(np.float64)              # distinct, in [-5, 18]
-    sds = np.array(draw(st.lists(st.sampled_from([0.5, 1.0, 1.5, 2.0, 3.0]), min_size=K,
-                                 max_size=K)), dtype=np.float64)
+    means = -6.0 + np.cumsum(gaps).astype(np.float64)  # distinct, in [-5, 18]
+    sds = np.array(
+        draw(st.lists(st.sampled_from([0.5, 1.0, 1.5, 2.0, 3.0]), min_size=K, max_size=K)),
+        dtype=np.float64,
+    )
     n = draw(st.integers(1, 8))
     x = draw(float_arrays(np.float64, (n,), bound=1000.0))
     # drop points where two classes (nearly) tie: any label is then optimal
@@ -86,13 +88,22 @@ Returns:
 log pi_y + log p_y(x) = log pi_y - log s_y - (x - mu_y)^2 / (2 s_y^2) + const. Work with logarithms:
 far in the tails every density underflows to 0.""",
     diagnoses=(
-        Diagnosis("labels", lambda kw: _no_priors(**kw),
-                  "these are the labels of maximal likelihood p_y(x): the priors pi_y are missing"),
-        Diagnosis("labels", lambda kw: _no_log_sd(**kw),
-                  "the normalising factor 1/s_y of the densities is missing (-log s_y in the log)"),
-        Diagnosis("labels", lambda kw: _densities(**kw),
-                  "the densities underflow to 0 far from the means, and argmax of zeros is 0: "
-                  "compare logarithms"),
+        Diagnosis(
+            "labels",
+            lambda kw: _no_priors(**kw),
+            "these are the labels of maximal likelihood p_y(x): the priors pi_y are missing",
+        ),
+        Diagnosis(
+            "labels",
+            lambda kw: _no_log_sd(**kw),
+            "the normalising factor 1/s_y of the densities is missing (-log s_y in the log)",
+        ),
+        Diagnosis(
+            "labels",
+            lambda kw: _densities(**kw),
+            "the densities underflow to 0 far from the means, and argmax of zeros is 0: "
+            "compare logarithms",
+        ),
     ),
     wrong=(
         Wrong(_no_priors, "ignores the priors", "values of labels", "priors"),

@@ -23,8 +23,10 @@ def _arguments(draw):
     dtype = draw(dtypes())
     R = draw(st.integers(2, 6))
     n = draw(st.integers(1, 5))
-    return {"F": draw(float_arrays(dtype, (R, n), bound=10.0)),
-            "f_star": draw(float_arrays(dtype, (n,), bound=10.0))}
+    return {
+        "F": draw(float_arrays(dtype, (R, n), bound=10.0)),
+        "f_star": draw(float_arrays(dtype, (n,), bound=10.0)),
+    }
 
 
 def _ddof0(F, f_star):
@@ -74,18 +76,30 @@ Returns:
     arguments=_arguments(),
     outputs=("bias2", "variance"),
     tolerances={"float64": Tolerance(1e-9, 1e-9), "float32": Tolerance(1e-4, 2e-3)},
-    properties=(Property("mean squared deviation",
-                         "bias2 + variance = (1/R) sum_r (F[r] - f_star)^2", _identity),),
+    properties=(
+        Property(
+            "mean squared deviation", "bias2 + variance = (1/R) sum_r (F[r] - f_star)^2", _identity
+        ),
+    ),
     hint=r"""Average over the sample axis 0. Use the divisor R - 1 for the variance, and subtract
 variance / R from the squared deviation of the mean: E (mean - f*)^2 = bias^2 + var / R.""",
     diagnoses=(
-        Diagnosis("variance", lambda kw: np.var(kw["F"], axis=0),
-                  "divisor R instead of R - 1: the sample variance with divisor R is biased"),
-        Diagnosis("bias2", lambda kw: (np.mean(kw["F"], axis=0) - kw["f_star"]) ** 2,
-                  "the plug-in (mean - f*)^2 overestimates bias^2 by var / R on average: subtract "
-                  "variance / R"),
-        Diagnosis("variance", lambda kw: np.std(kw["F"], axis=0, ddof=1),
-                  "got the standard deviation; the variance is its square"),
+        Diagnosis(
+            "variance",
+            lambda kw: np.var(kw["F"], axis=0),
+            "divisor R instead of R - 1: the sample variance with divisor R is biased",
+        ),
+        Diagnosis(
+            "bias2",
+            lambda kw: (np.mean(kw["F"], axis=0) - kw["f_star"]) ** 2,
+            "the plug-in (mean - f*)^2 overestimates bias^2 by var / R on average: subtract "
+            "variance / R",
+        ),
+        Diagnosis(
+            "variance",
+            lambda kw: np.std(kw["F"], axis=0, ddof=1),
+            "got the standard deviation; the variance is its square",
+        ),
     ),
     wrong=(
         Wrong(_ddof0, "divisor R", "values of variance", "R - 1"),

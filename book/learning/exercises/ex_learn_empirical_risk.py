@@ -10,7 +10,7 @@ from deepqed.exercises.strategies import dtypes, float_arrays
 def empirical_squared_risk(F, y):
     r"""$\hat{\mathcal R}_s(f_m) = \frac1n\sum_{i=1}^n(F_{mi} - y_i)^2$ for each row $m$ of $F$
     (Definition def-learn-erm)."""
-    D = F - y                       # y broadcasts against every row
+    D = F - y  # y broadcasts against every row
     return np.mean(D * D, axis=1)
 
 
@@ -19,8 +19,10 @@ def _arguments(draw):
     dtype = draw(dtypes())
     M = draw(st.integers(1, 5))
     n = draw(st.integers(1, 6))
-    return {"F": draw(float_arrays(dtype, (M, n), bound=100.0)),
-            "y": draw(float_arrays(dtype, (n,), bound=100.0))}
+    return {
+        "F": draw(float_arrays(dtype, (M, n), bound=100.0)),
+        "y": draw(float_arrays(dtype, (n,), bound=100.0)),
+    }
 
 
 def _sum(F, y):
@@ -65,12 +67,21 @@ Returns:
     hint=r"""F - y subtracts y from every row (broadcasting). Square, then average over the sample
 axis, axis 1: one number per predictor.""",
     diagnoses=(
-        Diagnosis("risks", lambda kw: _sum(kw["F"], kw["y"]),
-                  "got the sum of the squared errors; the empirical risk is their mean (divide by n)"),
-        Diagnosis("risks", lambda kw: _half(kw["F"], kw["y"]),
-                  "got half the mean: the squared loss of this chapter is (a - y)^2, without 1/2"),
-        Diagnosis("risks", lambda kw: _absolute(kw["F"], kw["y"]),
-                  "got the mean absolute error; square the differences"),
+        Diagnosis(
+            "risks",
+            lambda kw: _sum(kw["F"], kw["y"]),
+            "got the sum of the squared errors; the empirical risk is their mean (divide by n)",
+        ),
+        Diagnosis(
+            "risks",
+            lambda kw: _half(kw["F"], kw["y"]),
+            "got half the mean: the squared loss of this chapter is (a - y)^2, without 1/2",
+        ),
+        Diagnosis(
+            "risks",
+            lambda kw: _absolute(kw["F"], kw["y"]),
+            "got the mean absolute error; square the differences",
+        ),
     ),
     wrong=(
         Wrong(_sum, "sum instead of mean", "values of risks", "mean"),

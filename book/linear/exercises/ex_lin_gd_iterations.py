@@ -8,10 +8,10 @@ from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAns
 BETA, MU = 9.0, 1.0
 KAPPA = BETA / MU
 EPS = 1e-6
-T_EXACT = math.ceil(math.log(EPS) / math.log(1 - 1 / KAPPA))      # 118
-T_SIMPLE = math.ceil(KAPPA * math.log(1 / EPS))                    # 125
-_T_WRONG_KAPPA = math.ceil(math.log(EPS) / math.log(1 - 1 / 3))    # 35, with kappa_2(X) = 3
-_T_LOG10 = math.ceil(KAPPA * math.log10(1 / EPS))                  # 54
+T_EXACT = math.ceil(math.log(EPS) / math.log(1 - 1 / KAPPA))  # 118
+T_SIMPLE = math.ceil(KAPPA * math.log(1 / EPS))  # 125
+_T_WRONG_KAPPA = math.ceil(math.log(EPS) / math.log(1 - 1 / 3))  # 35, with kappa_2(X) = 3
+_T_LOG10 = math.ceil(KAPPA * math.log10(1 / EPS))  # 54
 
 EXERCISE = Compute(
     id="ex-lin-gd-iterations",
@@ -38,13 +38,29 @@ ceil(9 * 13.8155) = ceil(124.34) = 125.""",
         Mistake("t_simple", _T_LOG10, "used log10; the bound uses the natural logarithm"),
     ),
     wrong=(
-        WrongAnswers({"beta": 3.0, "mu": 1.0, "kappa": 3.0, "t_exact": _T_WRONG_KAPPA,
-                      "t_simple": math.ceil(3 * math.log(1e6))},
-                     "singular values instead of eigenvalues of X^T X", "answer kappa",
-                     "kappa_2(X)^2"),
-        WrongAnswers({"beta": BETA, "mu": MU, "kappa": KAPPA, "t_exact": T_EXACT - 1,
-                      "t_simple": T_SIMPLE}, "rounds down", "answer t_exact", "round up"),
-        WrongAnswers({"beta": BETA, "mu": MU, "kappa": KAPPA, "t_exact": T_EXACT,
-                      "t_simple": _T_LOG10}, "log10", "answer t_simple", "natural logarithm"),
+        WrongAnswers(
+            {
+                "beta": 3.0,
+                "mu": 1.0,
+                "kappa": 3.0,
+                "t_exact": _T_WRONG_KAPPA,
+                "t_simple": math.ceil(3 * math.log(1e6)),
+            },
+            "singular values instead of eigenvalues of X^T X",
+            "answer kappa",
+            "kappa_2(X)^2",
+        ),
+        WrongAnswers(
+            {"beta": BETA, "mu": MU, "kappa": KAPPA, "t_exact": T_EXACT - 1, "t_simple": T_SIMPLE},
+            "rounds down",
+            "answer t_exact",
+            "round up",
+        ),
+        WrongAnswers(
+            {"beta": BETA, "mu": MU, "kappa": KAPPA, "t_exact": T_EXACT, "t_simple": _T_LOG10},
+            "log10",
+            "answer t_simple",
+            "natural logarithm",
+        ),
     ),
 )

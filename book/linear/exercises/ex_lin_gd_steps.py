@@ -22,8 +22,12 @@ def _arguments(draw):
     X = draw(float_arrays(dtype, (m, n), bound=2.0))
     beta = float(np.linalg.norm(X.astype(np.float64), 2)) ** 2
     eta = draw(st.sampled_from((0.1, 0.5, 1.0))) / max(beta, 1.0)
-    return {"X": X, "y": draw(float_arrays(dtype, (m,), bound=3.0)), "eta": eta,
-            "t": draw(st.integers(0, 30))}
+    return {
+        "X": X,
+        "y": draw(float_arrays(dtype, (m,), bound=3.0)),
+        "eta": eta,
+        "t": draw(st.integers(0, 30)),
+    }
 
 
 def _mean_gradient(X, y, eta, t):
@@ -42,7 +46,7 @@ def _ascent(X, y, eta, t):
 
 def _one_more(X, y, eta, t):
     w = np.zeros(X.shape[1], dtype=X.dtype)
-    for _ in range(t + 1):                                  # one step too many
+    for _ in range(t + 1):  # one step too many
         w = w - eta * (X.T @ (X @ w - y))
     return w
 
@@ -79,12 +83,17 @@ Returns:
 w = w - eta * X.T @ (X @ w - y). The objective has no 1/m, so neither has its gradient; and
 t = 0 returns w_0 = 0.""",
     diagnoses=(
-        Diagnosis("w", lambda kw: _mean_gradient(**kw),
-                  "the gradient was divided by m: f(w) = ||Xw - y||^2 / 2 has no 1/m"),
-        Diagnosis("w", lambda kw: _ascent(**kw),
-                  "sign error: a descent step subtracts eta times the gradient"),
-        Diagnosis("w", lambda kw: _one_more(**kw),
-                  "one step too many: t steps from w_0 give w_t"),
+        Diagnosis(
+            "w",
+            lambda kw: _mean_gradient(**kw),
+            "the gradient was divided by m: f(w) = ||Xw - y||^2 / 2 has no 1/m",
+        ),
+        Diagnosis(
+            "w",
+            lambda kw: _ascent(**kw),
+            "sign error: a descent step subtracts eta times the gradient",
+        ),
+        Diagnosis("w", lambda kw: _one_more(**kw), "one step too many: t steps from w_0 give w_t"),
     ),
     wrong=(
         Wrong(_mean_gradient, "divides the gradient by m", "values of w", "1/m"),

@@ -62,14 +62,23 @@ Returns:
 and evaluate log(1 + e^t) = max(t, 0) + log1p(exp(-|t|)), which is np.logaddexp(0, t). Subtracting
 y z from a stable log(1 + e^z) still loses every digit when the result is much smaller than z.""",
     diagnoses=(
-        Diagnosis("loss", lambda kw: _cancellation(**kw),
-                  "log(1 + e^z) - y z cancels: for y = 1 and large z the two terms are nearly "
-                  "equal (cancellation); use the margin form log(1 + exp(-(2y - 1) z))"),
-        Diagnosis("loss", lambda kw: _sign(**kw),
-                  "sign error: the loss is log(1 + exp(-(2y - 1) z)), small when z has the sign "
-                  "of 2y - 1"),
-        Diagnosis("loss", lambda kw: _pm_one(**kw),
-                  "the labels are in {0, 1}, not {-1, +1}: use 2y - 1 in the margin"),
+        Diagnosis(
+            "loss",
+            lambda kw: _cancellation(**kw),
+            "log(1 + e^z) - y z cancels: for y = 1 and large z the two terms are nearly "
+            "equal (cancellation); use the margin form log(1 + exp(-(2y - 1) z))",
+        ),
+        Diagnosis(
+            "loss",
+            lambda kw: _sign(**kw),
+            "sign error: the loss is log(1 + exp(-(2y - 1) z)), small when z has the sign "
+            "of 2y - 1",
+        ),
+        Diagnosis(
+            "loss",
+            lambda kw: _pm_one(**kw),
+            "the labels are in {0, 1}, not {-1, +1}: use 2y - 1 in the margin",
+        ),
     ),
     wrong=(
         Wrong(_naive, "exp overflows", "finite", "finite"),

@@ -83,24 +83,30 @@ Returns:
     outputs=("w",),
     tolerances={"float64": Tolerance(1e-8, 1e-9)},
     properties=(
-        Property("normal equations", "X^T (X w - y) = 0 (w minimises f; Theorem "
-                 "thm-lin-normal-equations)",
-                 lambda kw, w: (_residual(kw["X"], w, kw["y"]) / (1 + np.abs(kw["X"]).sum()
-                                                                  * (1 + np.abs(kw["y"]).sum())),
-                                np.zeros(kw["X"].shape[1]))),
+        Property(
+            "normal equations",
+            "X^T (X w - y) = 0 (w minimises f; Theorem thm-lin-normal-equations)",
+            lambda kw, w: (
+                _residual(kw["X"], w, kw["y"])
+                / (1 + np.abs(kw["X"]).sum() * (1 + np.abs(kw["y"]).sum())),
+                np.zeros(kw["X"].shape[1]),
+            ),
+        ),
     ),
     hint=r"""np.linalg.svd(X, full_matrices=False) gives U, s, Vt with X = U diag(s) Vt. Keep the
 indices with s > rcond * s[0]; the coefficients of w in the basis of the rows of Vt are
 (U^T y)_i / s_i for those indices and 0 for the others. The normal equations cannot be solved by
 np.linalg.solve when X^T X is singular.""",
     diagnoses=(
-        Diagnosis("w", lambda kw: _plus_kernel(**kw),
-                  "w minimises f but has a component in ker X: the minimum-norm solution lies in "
-                  "the span of the retained right singular vectors only"),
+        Diagnosis(
+            "w",
+            lambda kw: _plus_kernel(**kw),
+            "w minimises f but has a component in ker X: the minimum-norm solution lies in "
+            "the span of the retained right singular vectors only",
+        ),
     ),
     wrong=(
-        Wrong(_normal_equations, "np.linalg.solve on the normal equations", "runs",
-              "LinAlgError"),
+        Wrong(_normal_equations, "np.linalg.solve on the normal equations", "runs", "LinAlgError"),
         Wrong(_no_cutoff, "divides by every singular value", "finite", "finite"),
         Wrong(_no_V, "returns the coefficients, not w = V c", "values of w", "w"),
         Wrong(_plus_kernel, "adds a kernel vector", "values of w", "ker X"),

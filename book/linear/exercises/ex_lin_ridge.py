@@ -20,8 +20,11 @@ def _arguments(draw):
     dtype = draw(dtypes())
     m, n = draw(st.integers(1, 6)), draw(st.integers(1, 6))
     lam = draw(st.sampled_from((0.5, 1.0, 2.0, 10.0)))
-    return {"X": draw(float_arrays(dtype, (m, n), bound=3.0)),
-            "y": draw(float_arrays(dtype, (m,), bound=3.0)), "lam": lam}
+    return {
+        "X": draw(float_arrays(dtype, (m, n), bound=3.0)),
+        "y": draw(float_arrays(dtype, (m,), bound=3.0)),
+        "lam": lam,
+    }
 
 
 def _half(X, y, lam):
@@ -67,27 +70,44 @@ Returns:
     outputs=("w",),
     tolerances={"float64": Tolerance(1e-9, 1e-10), "float32": Tolerance(1e-3, 1e-4)},
     properties=(
-        Property("zero gradient", "X^T (X w - y) + lam w = 0 (w minimises f_lam)",
-                 lambda kw, w: (_gradient(kw["X"], kw["y"], kw["lam"], w)
-                                / (1 + np.abs(kw["X"]).sum()) ** 2,
-                                np.zeros(kw["X"].shape[1], dtype=w.dtype))),
+        Property(
+            "zero gradient",
+            "X^T (X w - y) + lam w = 0 (w minimises f_lam)",
+            lambda kw, w: (
+                _gradient(kw["X"], kw["y"], kw["lam"], w) / (1 + np.abs(kw["X"]).sum()) ** 2,
+                np.zeros(kw["X"].shape[1], dtype=w.dtype),
+            ),
+        ),
     ),
     hint=r"""Set the gradient X^T (X w - y) + lam w to zero: (X^T X + lam I_n) w = X^T y, with the
 identity matrix np.eye(n) (n = number of columns of X), then np.linalg.solve. Keep the dtype: build
 the identity with dtype=X.dtype.""",
     diagnoses=(
-        Diagnosis("w", lambda kw: _half(**kw),
-                  "got the solution for lam/2: the penalty (lam/2)||w||^2 has gradient lam w"),
-        Diagnosis("w", lambda kw: _entrywise(**kw),
-                  "lam was added to every entry of X^T X; add lam I_n (the diagonal only)"),
-        Diagnosis("w", lambda kw: _no_lambda(**kw),
-                  "this is the unregularised least-squares solution: lam is missing"),
+        Diagnosis(
+            "w",
+            lambda kw: _half(**kw),
+            "got the solution for lam/2: the penalty (lam/2)||w||^2 has gradient lam w",
+        ),
+        Diagnosis(
+            "w",
+            lambda kw: _entrywise(**kw),
+            "lam was added to every entry of X^T X; add lam I_n (the diagonal only)",
+        ),
+        Diagnosis(
+            "w",
+            lambda kw: _no_lambda(**kw),
+            "this is the unregularised least-squares solution: lam is missing",
+        ),
     ),
     wrong=(
         Wrong(_half, "solves with lam/2", "values of w", "lam/2"),
         Wrong(_entrywise, "adds lam to every entry", "values of w", "diagonal"),
-        Wrong(_gram_rows, "returns the dual variable alpha instead of X^T alpha", "output shape",
-              "shape"),
+        Wrong(
+            _gram_rows,
+            "returns the dual variable alpha instead of X^T alpha",
+            "output shape",
+            "shape",
+        ),
         Wrong(_no_lambda, "ignores lam", "values of w", "lam is missing"),
     ),
 )

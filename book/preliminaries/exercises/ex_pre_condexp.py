@@ -40,8 +40,13 @@ def _unweighted(p, X, labels):
 
 def _per_cell(p, X, labels):
     cells = np.unique(labels)
-    return np.array([(p[labels == c] * X[labels == c]).sum() / max(p[labels == c].sum(), 1e-300)
-                     for c in cells], dtype=X.dtype)
+    return np.array(
+        [
+            (p[labels == c] * X[labels == c]).sum() / max(p[labels == c].sum(), 1e-300)
+            for c in cells
+        ],
+        dtype=X.dtype,
+    )
 
 
 def _nan_on_null_cells(p, X, labels):
@@ -89,15 +94,21 @@ Returns:
     hint=r"""Equation eq-pre-condexp-finite: on a cell C with P(C) > 0 the value is
 E[X 1_C] / P(C) = sum_{k in C} p_k X_k / sum_{k in C} p_k. Loop over np.unique(labels).""",
     properties=(
-        Property("E[E[X|G]] = E[X]", "the expectation is preserved (Corollary "
-                 "cor-condexp-properties, part 3)",
-                 lambda kw, Y: (np.sum(kw["p"] * Y), _expectation(kw))),
+        Property(
+            "E[E[X|G]] = E[X]",
+            "the expectation is preserved (Corollary cor-condexp-properties, part 3)",
+            lambda kw, Y: (np.sum(kw["p"] * Y), _expectation(kw)),
+        ),
     ),
     diagnoses=(
-        Diagnosis("E[X|G]", lambda kw: _unweighted(**kw),
-                  "got the unweighted mean over each cell; weight the atoms by p"),
-        Diagnosis("E[X|G]", lambda kw: _not_normalised(**kw),
-                  "got E[X 1_C] on each cell: divide by P(C)"),
+        Diagnosis(
+            "E[X|G]",
+            lambda kw: _unweighted(**kw),
+            "got the unweighted mean over each cell; weight the atoms by p",
+        ),
+        Diagnosis(
+            "E[X|G]", lambda kw: _not_normalised(**kw), "got E[X 1_C] on each cell: divide by P(C)"
+        ),
     ),
     wrong=(
         Wrong(_unweighted, "ignores the probabilities", "values of E[X|G]", "weight"),

@@ -12,7 +12,7 @@ def jacobian_axb(A, B):
     both sides (Proposition prop-linear-jacobians): $J[k + r l, i + p j] = A[k, i] B[j, l]$."""
     r, p = A.shape
     q, s = B.shape
-    J = (B.T[:, None, :, None] * A[None, :, None, :])      # (s, r, q, p): [l, k, j, i]
+    J = B.T[:, None, :, None] * A[None, :, None, :]  # (s, r, q, p): [l, k, j, i]
     return J.reshape(s * r, q * p)
 
 
@@ -65,17 +65,24 @@ Returns:
     hint=r"""Theorem thm-vec-kron: vec(A H B) = (B^T kron A) vec(H). np.kron(P, Q) puts the
 blocks P[i, j] Q in block (i, j).""",
     properties=(
-        Property("J vec(1) = vec(A 1 B)",
-                 "J times vec of the all-ones matrix equals vec(A 1 B) (Theorem thm-vec-kron)",
-                 lambda kw, J: (J @ np.ones(J.shape[1], dtype=J.dtype),
-                                _vec_product(kw).T.reshape(-1))),
+        Property(
+            "J vec(1) = vec(A 1 B)",
+            "J times vec of the all-ones matrix equals vec(A 1 B) (Theorem thm-vec-kron)",
+            lambda kw, J: (J @ np.ones(J.shape[1], dtype=J.dtype), _vec_product(kw).T.reshape(-1)),
+        ),
     ),
     diagnoses=(
-        Diagnosis("J", lambda kw: np.kron(kw["A"], kw["B"].T),
-                  "got A kron B^T: the Jacobian for row-major (row-stacking) vec; the book's "
-                  "vec stacks columns"),
-        Diagnosis("J", lambda kw: np.kron(kw["B"].T, kw["A"].T),
-                  "got B^T kron A^T; the Jacobian is B^T kron A"),
+        Diagnosis(
+            "J",
+            lambda kw: np.kron(kw["A"], kw["B"].T),
+            "got A kron B^T: the Jacobian for row-major (row-stacking) vec; the book's "
+            "vec stacks columns",
+        ),
+        Diagnosis(
+            "J",
+            lambda kw: np.kron(kw["B"].T, kw["A"].T),
+            "got B^T kron A^T; the Jacobian is B^T kron A",
+        ),
     ),
     wrong=(
         Wrong(_row_major, "A kron B^T (row-major vec)", "values of J", "row-major"),

@@ -19,7 +19,7 @@ def _arguments(draw):
     dtype = draw(dtypes())
     n = draw(st.integers(1, 4))
     M = draw(float_arrays(dtype, (n, n), bound=3.0))
-    X = (M @ M.T + n * np.eye(n, dtype=dtype)).astype(dtype)   # lambda_min >= n: well conditioned
+    X = (M @ M.T + n * np.eye(n, dtype=dtype)).astype(dtype)  # lambda_min >= n: well conditioned
     return {"X": X}
 
 
@@ -61,14 +61,23 @@ Returns:
     hint=r"""log det(X + H) - log det X = log det(I + X^{-1/2} H X^{-1/2}) = tr(X^{-1} H) + o(|H|).
 Compute X^{-1} by solving X G = I (np.linalg.solve), not through the determinant.""",
     properties=(
-        Property("G X = I", "G is the inverse of X: G X = I",
-                 lambda kw, G: (G @ kw["X"], np.eye(kw["X"].shape[0], dtype=G.dtype))),
+        Property(
+            "G X = I",
+            "G is the inverse of X: G X = I",
+            lambda kw, G: (G @ kw["X"], np.eye(kw["X"].shape[0], dtype=G.dtype)),
+        ),
     ),
     diagnoses=(
-        Diagnosis("G", lambda kw: -np.linalg.inv(kw["X"]),
-                  "got -X^{-1}: that is the sign of the derivative of X -> X^{-1}, not of log det"),
-        Diagnosis("G", lambda kw: np.linalg.det(kw["X"]) * np.linalg.inv(kw["X"]),
-                  "got det(X) X^{-1}, the gradient of det X; log det divides by det X"),
+        Diagnosis(
+            "G",
+            lambda kw: -np.linalg.inv(kw["X"]),
+            "got -X^{-1}: that is the sign of the derivative of X -> X^{-1}, not of log det",
+        ),
+        Diagnosis(
+            "G",
+            lambda kw: np.linalg.det(kw["X"]) * np.linalg.inv(kw["X"]),
+            "got det(X) X^{-1}, the gradient of det X; log det divides by det X",
+        ),
     ),
     wrong=(
         Wrong(_identity, "returns X", "values of G", "differs"),

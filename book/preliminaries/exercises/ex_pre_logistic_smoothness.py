@@ -8,20 +8,32 @@ X = ((2.0, 0.0), (0.0, 1.0), (2.0, 0.0), (0.0, 1.0))
 LAM = 0.25
 m = len(X)
 # X^T X = diag(8, 2): lambda_max = 8 (diagonal, read off)
-L = 8 / (4 * m) + LAM                    # 0.75
-MU = LAM                                 # 0.25
-RATE = 1 - MU / L                        # 2/3
+L = 8 / (4 * m) + LAM  # 0.75
+MU = LAM  # 0.25
+RATE = 1 - MU / L  # 2/3
 
 EXERCISE = Compute(
     id="ex-pre-logistic-smoothness",
     title="Smoothness of a logistic loss",
     answers=(
-        Answer("L", L, "the smoothness constant L_X + lambda of Proposition "
-               "prop-logistic-smoothness", Tolerance(1e-9, 1e-12)),
-        Answer("mu", MU, "the strong-convexity constant of the same proposition",
-               Tolerance(1e-9, 1e-12)),
-        Answer("rate", RATE, "the factor 1 - mu/L of Proposition prop-gd-step-progress",
-               Tolerance(1e-9, 1e-12)),
+        Answer(
+            "L",
+            L,
+            "the smoothness constant L_X + lambda of Proposition prop-logistic-smoothness",
+            Tolerance(1e-9, 1e-12),
+        ),
+        Answer(
+            "mu",
+            MU,
+            "the strong-convexity constant of the same proposition",
+            Tolerance(1e-9, 1e-12),
+        ),
+        Answer(
+            "rate",
+            RATE,
+            "the factor 1 - mu/L of Proposition prop-gd-step-progress",
+            Tolerance(1e-9, 1e-12),
+        ),
     ),
     hint=r"""Hessian = (1/m) X^T D X + lambda I with 0 < D_ii <= 1/4: L = lambda_max(X^T X) / (4m)
 + lambda. Compute X^T X first.""",
@@ -35,11 +47,20 @@ gradient descent with step 1/L multiplies f - f* by at most 2/3.""",
         Mistake("L", 8 / (4 * m), "forgot the ridge term lambda"),
     ),
     wrong=(
-        WrongAnswers({"L": 8 / m + LAM, "mu": MU, "rate": 1 - MU / (8 / m + LAM)},
-                     "missing 1/4", "answer L", "1/4"),
-        WrongAnswers({"L": 10 / (4 * m) + LAM, "mu": MU, "rate": 1 - MU / (10 / (4 * m) + LAM)},
-                     "trace instead of lambda_max", "answer L", "trace"),
-        WrongAnswers({"L": L, "mu": MU, "rate": MU / L}, "mu / L instead of 1 - mu / L",
-                     "answer rate", ""),
+        WrongAnswers(
+            {"L": 8 / m + LAM, "mu": MU, "rate": 1 - MU / (8 / m + LAM)},
+            "missing 1/4",
+            "answer L",
+            "1/4",
+        ),
+        WrongAnswers(
+            {"L": 10 / (4 * m) + LAM, "mu": MU, "rate": 1 - MU / (10 / (4 * m) + LAM)},
+            "trace instead of lambda_max",
+            "answer L",
+            "trace",
+        ),
+        WrongAnswers(
+            {"L": L, "mu": MU, "rate": MU / L}, "mu / L instead of 1 - mu / L", "answer rate", ""
+        ),
     ),
 )

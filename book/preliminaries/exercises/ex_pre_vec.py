@@ -59,8 +59,11 @@ Returns:
     hint=r"""NumPy stores and reshapes in row-major (C) order: X.reshape(-1) stacks the ROWS.
 Transpose first, or pass order="F".""",
     diagnoses=(
-        Diagnosis("vec(X)", lambda kw: kw["X"].reshape(-1),
-                  "got the rows of X stacked (row-major order); vec stacks the columns"),
+        Diagnosis(
+            "vec(X)",
+            lambda kw: kw["X"].reshape(-1),
+            "got the rows of X stacked (row-major order); vec stacks the columns",
+        ),
     ),
     wrong=(
         Wrong(_row_major, "stacks the rows", "values of vec(X)", "columns"),

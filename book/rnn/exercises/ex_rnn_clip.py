@@ -49,8 +49,9 @@ def _squared(dW, db, tau):
 def _global_norm(kw, got):
     dWc, dbc = got
     norm = float(np.sqrt(np.sum(dWc.astype(np.float64) ** 2) + np.sum(dbc.astype(np.float64) ** 2)))
-    g = float(np.sqrt(np.sum(kw["dW"].astype(np.float64) ** 2)
-                      + np.sum(kw["db"].astype(np.float64) ** 2)))
+    g = float(
+        np.sqrt(np.sum(kw["dW"].astype(np.float64) ** 2) + np.sum(kw["db"].astype(np.float64) ** 2))
+    )
     return np.array([norm]), np.array([min(g, kw["tau"])])
 
 
@@ -73,14 +74,15 @@ Returns:
     arguments=_arguments(),
     outputs=("dW_c", "db_c"),
     tolerances={"float64": Tolerance(1e-10, 1e-12), "float32": Tolerance(1e-5, 1e-7)},
-    properties=(
-        Property("global norm", "||clip g|| = min(||g||, tau)", _global_norm),
-    ),
+    properties=(Property("global norm", "||clip g|| = min(||g||, tau)", _global_norm),),
     hint=r"""One norm over both arrays together, and one factor min(1, tau / ||g||) for both: clipping each
 array separately changes the direction of g.""",
     diagnoses=(
-        Diagnosis("dW_c", lambda kw: _separate(**kw)[0],
-                  "each array was clipped with its own norm; use one global norm for both"),
+        Diagnosis(
+            "dW_c",
+            lambda kw: _separate(**kw)[0],
+            "each array was clipped with its own norm; use one global norm for both",
+        ),
     ),
     wrong=(
         Wrong(_separate, "clips each array separately", "values of dW_c", "global norm"),

@@ -17,8 +17,8 @@ def lstm_cell(X, H, C, W, U, b):
     $H' = \mathrm{sigmoid}(A^o)\odot\tanh C'$."""
     n = H.shape[1]
     A = H @ W.T + X @ U.T + b
-    i, f = _sigmoid(A[:, :n]), _sigmoid(A[:, n:2 * n])
-    g, o = np.tanh(A[:, 2 * n:3 * n]), _sigmoid(A[:, 3 * n:])
+    i, f = _sigmoid(A[:, :n]), _sigmoid(A[:, n : 2 * n])
+    g, o = np.tanh(A[:, 2 * n : 3 * n]), _sigmoid(A[:, 3 * n :])
     C_new = f * C + i * g
     return o * np.tanh(C_new), C_new
 
@@ -40,8 +40,8 @@ def _arguments(draw):
 def _order_ifog(X, H, C, W, U, b):
     n = H.shape[1]
     A = H @ W.T + X @ U.T + b
-    i, f = _sigmoid(A[:, :n]), _sigmoid(A[:, n:2 * n])
-    o, g = _sigmoid(A[:, 2 * n:3 * n]), np.tanh(A[:, 3 * n:])
+    i, f = _sigmoid(A[:, :n]), _sigmoid(A[:, n : 2 * n])
+    o, g = _sigmoid(A[:, 2 * n : 3 * n]), np.tanh(A[:, 3 * n :])
     C_new = f * C + i * g
     return o * np.tanh(C_new), C_new
 
@@ -49,8 +49,8 @@ def _order_ifog(X, H, C, W, U, b):
 def _no_tanh_out(X, H, C, W, U, b):
     n = H.shape[1]
     A = H @ W.T + X @ U.T + b
-    i, f = _sigmoid(A[:, :n]), _sigmoid(A[:, n:2 * n])
-    g, o = np.tanh(A[:, 2 * n:3 * n]), _sigmoid(A[:, 3 * n:])
+    i, f = _sigmoid(A[:, :n]), _sigmoid(A[:, n : 2 * n])
+    g, o = np.tanh(A[:, 2 * n : 3 * n]), _sigmoid(A[:, 3 * n :])
     C_new = f * C + i * g
     return o * C_new, C_new
 
@@ -58,8 +58,8 @@ def _no_tanh_out(X, H, C, W, U, b):
 def _swap_fi(X, H, C, W, U, b):
     n = H.shape[1]
     A = H @ W.T + X @ U.T + b
-    f, i = _sigmoid(A[:, :n]), _sigmoid(A[:, n:2 * n])
-    g, o = np.tanh(A[:, 2 * n:3 * n]), _sigmoid(A[:, 3 * n:])
+    f, i = _sigmoid(A[:, :n]), _sigmoid(A[:, n : 2 * n])
+    g, o = np.tanh(A[:, 2 * n : 3 * n]), _sigmoid(A[:, 3 * n :])
     C_new = f * C + i * g
     return o * np.tanh(C_new), C_new
 

@@ -4,10 +4,10 @@ from deepqed.exercises.spec import Answer, Compute, Mistake, WrongAnswers
 
 d, n = 10, 128
 
-RNN = n * (d + n) + 2 * n                 # 17 920
-LSTM = 4 * (n * (d + n) + 2 * n)          # 71 680
-GRU = 3 * (n * (d + n) + 2 * n)           # 53 760
-LSTM_THETA = 4 * n * (d + n + 1)          # 71 168: one bias vector
+RNN = n * (d + n) + 2 * n  # 17 920
+LSTM = 4 * (n * (d + n) + 2 * n)  # 71 680
+GRU = 3 * (n * (d + n) + 2 * n)  # 53 760
+LSTM_THETA = 4 * n * (d + n + 1)  # 71 168: one bias vector
 
 EXERCISE = Compute(
     id="ex-rnn-param-count",
@@ -30,11 +30,23 @@ GRU: 3 (128*138 + 256) = 53 760. With one bias vector the LSTM has 4n(d + n + 1)
         Mistake("rnn", n * (d + n + 1), "counted one bias vector; torch stores two"),
     ),
     wrong=(
-        WrongAnswers({"rnn": RNN, "lstm": LSTM_THETA, "gru": GRU, "lstm_theta": LSTM_THETA},
-                     "one bias for torch's LSTM", "answer lstm", "two"),
-        WrongAnswers({"rnn": RNN, "lstm": LSTM, "gru": 3 * n * (d + n), "lstm_theta": LSTM_THETA},
-                     "no biases in the GRU", "answer gru", ""),
-        WrongAnswers({"rnn": RNN, "lstm": LSTM, "gru": GRU, "lstm_theta": LSTM},
-                     "two biases in Theta", "answer lstm_theta", ""),
+        WrongAnswers(
+            {"rnn": RNN, "lstm": LSTM_THETA, "gru": GRU, "lstm_theta": LSTM_THETA},
+            "one bias for torch's LSTM",
+            "answer lstm",
+            "two",
+        ),
+        WrongAnswers(
+            {"rnn": RNN, "lstm": LSTM, "gru": 3 * n * (d + n), "lstm_theta": LSTM_THETA},
+            "no biases in the GRU",
+            "answer gru",
+            "",
+        ),
+        WrongAnswers(
+            {"rnn": RNN, "lstm": LSTM, "gru": GRU, "lstm_theta": LSTM},
+            "two biases in Theta",
+            "answer lstm_theta",
+            "",
+        ),
     ),
 )

@@ -77,12 +77,21 @@ Returns:
 the affine layer's backward rule (Lemma lem-affine-layer): Delta^T H_prev, Delta^T X, the column
 sums of Delta, and Delta W.""",
     diagnoses=(
-        Diagnosis("dW", lambda kw: kw["G"].T @ kw["H_prev"],
-                  "got G^T H_prev: multiply G by tanh'(Z) = 1 - H*H first"),
-        Diagnosis("dW", lambda kw: (kw["G"] * (1 - kw["H"])).T @ kw["H_prev"],
-                  "used 1 - H as the derivative; tanh' = 1 - tanh^2 = 1 - H*H"),
-        Diagnosis("G_prev", lambda kw: (kw["G"] * (1 - kw["H"] ** 2)) @ kw["W"].T,
-                  "got Delta W^T; the gradient with respect to H_prev is Delta W"),
+        Diagnosis(
+            "dW",
+            lambda kw: kw["G"].T @ kw["H_prev"],
+            "got G^T H_prev: multiply G by tanh'(Z) = 1 - H*H first",
+        ),
+        Diagnosis(
+            "dW",
+            lambda kw: (kw["G"] * (1 - kw["H"])).T @ kw["H_prev"],
+            "used 1 - H as the derivative; tanh' = 1 - tanh^2 = 1 - H*H",
+        ),
+        Diagnosis(
+            "G_prev",
+            lambda kw: (kw["G"] * (1 - kw["H"] ** 2)) @ kw["W"].T,
+            "got Delta W^T; the gradient with respect to H_prev is Delta W",
+        ),
     ),
     wrong=(
         Wrong(_no_derivative, "forgets tanh'", "values of dW", "1 - H*H"),

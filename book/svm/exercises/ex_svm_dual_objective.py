@@ -28,21 +28,27 @@ def _arguments(draw):
 
 def _no_labels(alpha, y, K):
     Ka = K @ alpha
-    return (np.asarray(np.sum(alpha) - 0.5 * (alpha @ Ka), dtype=alpha.dtype),
-            (1 - Ka).astype(alpha.dtype))
+    return (
+        np.asarray(np.sum(alpha) - 0.5 * (alpha @ Ka), dtype=alpha.dtype),
+        (1 - Ka).astype(alpha.dtype),
+    )
 
 
 def _no_half(alpha, y, K):
     v = alpha * y
-    return (np.asarray(np.sum(alpha) - v @ K @ v, dtype=alpha.dtype),
-            (1 - 2 * y * (K @ v)).astype(alpha.dtype))
+    return (
+        np.asarray(np.sum(alpha) - v @ K @ v, dtype=alpha.dtype),
+        (1 - 2 * y * (K @ v)).astype(alpha.dtype),
+    )
 
 
 def _grad_without_outer_y(alpha, y, K):
     v = alpha * y
     Kv = K @ v
-    return (np.asarray(np.sum(alpha) - 0.5 * (v @ Kv), dtype=alpha.dtype),
-            (1 - Kv).astype(alpha.dtype))
+    return (
+        np.asarray(np.sum(alpha) - 0.5 * (v @ Kv), dtype=alpha.dtype),
+        (1 - Kv).astype(alpha.dtype),
+    )
 
 
 EXERCISE = Implement(
@@ -67,24 +73,42 @@ Returns:
     outputs=("D", "grad"),
     tolerances={"float64": Tolerance(1e-10, 1e-9), "float32": Tolerance(2e-4, 2e-3)},
     properties=(
-        Property("Euler identity", "<grad D, alpha> = 2 D - 1^T alpha (D is linear + quadratic)",
-                 lambda kw, out: (out[1].astype(np.float64) @ kw["alpha"].astype(np.float64),
-                                  2 * np.float64(out[0]) - np.sum(kw["alpha"], dtype=np.float64))),
+        Property(
+            "Euler identity",
+            "<grad D, alpha> = 2 D - 1^T alpha (D is linear + quadratic)",
+            lambda kw, out: (
+                out[1].astype(np.float64) @ kw["alpha"].astype(np.float64),
+                2 * np.float64(out[0]) - np.sum(kw["alpha"], dtype=np.float64),
+            ),
+        ),
     ),
     hint=r"""With v = alpha * y (entrywise), D = sum(alpha) - 1/2 v^T K v; differentiate
 v^T K v = sum_{ik} alpha_i y_i K_ik y_k alpha_k in alpha_t using the symmetry of K.""",
     diagnoses=(
-        Diagnosis("D", lambda kw: _no_labels(kw["alpha"], kw["y"], kw["K"])[0],
-                  "the labels are missing: the quadratic form is (alpha*y)^T K (alpha*y)"),
-        Diagnosis("D", lambda kw: _no_half(kw["alpha"], kw["y"], kw["K"])[0],
-                  "the factor 1/2 of the quadratic term is missing"),
-        Diagnosis("grad", lambda kw: _grad_without_outer_y(kw["alpha"], kw["y"], kw["K"])[1],
-                  "the gradient misses the outer factor y_t: grad D = 1 - y * (K (alpha*y))"),
+        Diagnosis(
+            "D",
+            lambda kw: _no_labels(kw["alpha"], kw["y"], kw["K"])[0],
+            "the labels are missing: the quadratic form is (alpha*y)^T K (alpha*y)",
+        ),
+        Diagnosis(
+            "D",
+            lambda kw: _no_half(kw["alpha"], kw["y"], kw["K"])[0],
+            "the factor 1/2 of the quadratic term is missing",
+        ),
+        Diagnosis(
+            "grad",
+            lambda kw: _grad_without_outer_y(kw["alpha"], kw["y"], kw["K"])[1],
+            "the gradient misses the outer factor y_t: grad D = 1 - y * (K (alpha*y))",
+        ),
     ),
     wrong=(
         Wrong(_no_labels, "forgets y", "values of D", "labels"),
         Wrong(_no_half, "forgets the 1/2", "values of D", "factor 1/2"),
-        Wrong(_grad_without_outer_y, "gradient without the outer y", "values of grad",
-              "outer factor y_t"),
+        Wrong(
+            _grad_without_outer_y,
+            "gradient without the outer y",
+            "values of grad",
+            "outer factor y_t",
+        ),
     ),
 )

@@ -21,8 +21,7 @@ def primal_subgradient(w, b, X, y, C):
 def _quarters(dtype, shape):
     """Multiples of 1/4 in [-2, 2]: every product and sum below is exact in float32 and float64,
     so all implementations agree on which samples are active."""
-    return hnp.arrays(np.dtype(dtype), shape,
-                      elements=st.integers(-8, 8).map(lambda k: k / 4))
+    return hnp.arrays(np.dtype(dtype), shape, elements=st.integers(-8, 8).map(lambda k: k / 4))
 
 
 @st.composite
@@ -30,9 +29,13 @@ def _arguments(draw):
     dtype = draw(dtypes())
     m, d = draw(st.integers(2, 6)), draw(st.integers(1, 4))
     labels = draw(st.lists(st.sampled_from([-1.0, 1.0]), min_size=m, max_size=m))
-    return {"w": draw(_quarters(dtype, (d,))), "b": draw(_quarters(dtype, ())),
-            "X": draw(_quarters(dtype, (m, d))), "y": np.array(labels, dtype=dtype),
-            "C": draw(st.sampled_from([0.25, 0.5, 1.0, 2.0, 4.0]))}
+    return {
+        "w": draw(_quarters(dtype, (d,))),
+        "b": draw(_quarters(dtype, ())),
+        "X": draw(_quarters(dtype, (m, d))),
+        "y": np.array(labels, dtype=dtype),
+        "C": draw(st.sampled_from([0.25, 0.5, 1.0, 2.0, 4.0])),
+    }
 
 
 def _hinge_part(w, b, X, y, C):
@@ -53,8 +56,10 @@ def _sign(w, b, X, y, C):
 
 def _all_samples(w, b, X, y, C):
     coeff = y.astype(X.dtype)
-    return (w - X.dtype.type(C) * (X.T @ coeff),
-            np.asarray(-X.dtype.type(C) * np.sum(coeff), dtype=X.dtype))
+    return (
+        w - X.dtype.type(C) * (X.T @ coeff),
+        np.asarray(-X.dtype.type(C) * np.sum(coeff), dtype=X.dtype),
+    )
 
 
 def _no_C(w, b, X, y, C):
@@ -90,12 +95,21 @@ Returns:
 gradient of l_i, namely (-y_i x_i, -y_i), where l_i > 0, and 0 elsewhere. Add w for 1/2||w||^2 and
 multiply the hinge part by C.""",
     diagnoses=(
-        Diagnosis("g_w", lambda kw: _no_regulariser(kw["w"], kw["b"], kw["X"], kw["y"], kw["C"])[0],
-                  "g_w misses the term w, the gradient of 1/2 ||w||^2"),
-        Diagnosis("g_w", lambda kw: _all_samples(kw["w"], kw["b"], kw["X"], kw["y"], kw["C"])[0],
-                  "every sample was counted; only those with y_i(<w, x_i> + b) < 1 contribute"),
-        Diagnosis("g_w", lambda kw: _no_C(kw["w"], kw["b"], kw["X"], kw["y"], kw["C"])[0],
-                  "the factor C of the hinge part is missing"),
+        Diagnosis(
+            "g_w",
+            lambda kw: _no_regulariser(kw["w"], kw["b"], kw["X"], kw["y"], kw["C"])[0],
+            "g_w misses the term w, the gradient of 1/2 ||w||^2",
+        ),
+        Diagnosis(
+            "g_w",
+            lambda kw: _all_samples(kw["w"], kw["b"], kw["X"], kw["y"], kw["C"])[0],
+            "every sample was counted; only those with y_i(<w, x_i> + b) < 1 contribute",
+        ),
+        Diagnosis(
+            "g_w",
+            lambda kw: _no_C(kw["w"], kw["b"], kw["X"], kw["y"], kw["C"])[0],
+            "the factor C of the hinge part is missing",
+        ),
     ),
     wrong=(
         Wrong(_no_regulariser, "forgets the w of 1/2||w||^2", "values of g_w", "1/2 ||w||^2"),

@@ -29,8 +29,9 @@ def _arguments(draw):
     y = np.array(labels)
     kinds = draw(st.lists(st.sampled_from(["zero", "C", "free"]), min_size=m, max_size=m))
     fractions = draw(hnp.arrays(np.float64, (m,), elements=st.floats(0.05, 0.95)))
-    alpha = np.array([0.0 if k == "zero" else C if k == "C" else f * C
-                      for k, f in zip(kinds, fractions)])
+    alpha = np.array(
+        [0.0 if k == "zero" else C if k == "C" else f * C for k, f in zip(kinds, fractions)]
+    )
     pos, neg = alpha[y > 0].sum(), alpha[y < 0].sum()
     if pos > neg:  # scale the heavier class down to balance y^T alpha
         alpha[y > 0] *= neg / pos
@@ -93,19 +94,32 @@ Returns:
     hint=r"""I_up holds the t whose alpha_t may move by +y_t (up for y_t = 1, down for y_t = -1)
 without leaving [0, C]; I_low those that may move by -y_t. Compare s = -y * G, not G.""",
     diagnoses=(
-        Diagnosis("viol", lambda kw: _swapped_sets(kw["alpha"], kw["y"], kw["K"], kw["C"]),
-                  "I_up and I_low are exchanged"),
-        Diagnosis("viol", lambda kw: _unclipped(kw["alpha"], kw["y"], kw["K"], kw["C"]),
-                  "the difference was not clipped at 0: viol = max(beta_up - beta_low, 0)"),
-        Diagnosis("viol", lambda kw: _no_box(kw["alpha"], kw["y"], kw["K"], kw["C"]),
-                  "the maximum and minimum were taken over all t, ignoring the box constraints"),
-        Diagnosis("viol", lambda kw: _gradient_not_s(kw["alpha"], kw["y"], kw["K"], kw["C"]),
-                  "G was compared instead of s = -y * G"),
+        Diagnosis(
+            "viol",
+            lambda kw: _swapped_sets(kw["alpha"], kw["y"], kw["K"], kw["C"]),
+            "I_up and I_low are exchanged",
+        ),
+        Diagnosis(
+            "viol",
+            lambda kw: _unclipped(kw["alpha"], kw["y"], kw["K"], kw["C"]),
+            "the difference was not clipped at 0: viol = max(beta_up - beta_low, 0)",
+        ),
+        Diagnosis(
+            "viol",
+            lambda kw: _no_box(kw["alpha"], kw["y"], kw["K"], kw["C"]),
+            "the maximum and minimum were taken over all t, ignoring the box constraints",
+        ),
+        Diagnosis(
+            "viol",
+            lambda kw: _gradient_not_s(kw["alpha"], kw["y"], kw["K"], kw["C"]),
+            "G was compared instead of s = -y * G",
+        ),
     ),
     wrong=(
         Wrong(_swapped_sets, "exchanges I_up and I_low", "values of viol", "exchanged"),
-        Wrong(_unclipped, "returns a negative number at optimal points", "values of viol",
-              "clipped"),
+        Wrong(
+            _unclipped, "returns a negative number at optimal points", "values of viol", "clipped"
+        ),
         Wrong(_no_box, "ignores the bounds", "values of viol", "box constraints"),
         Wrong(_gradient_not_s, "compares G instead of -y G", "values of viol"),
     ),

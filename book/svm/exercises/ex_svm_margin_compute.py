@@ -11,9 +11,9 @@ from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAns
 X = np.array([[1.0, 1.0], [2.0, 2.0], [-1.0, 0.0], [0.0, -1.0]])
 y = np.array([1.0, 1.0, -1.0, -1.0])
 
-W = [2 / 3, 2 / 3]                         # 2w_1 + b = 1 and w_1 - b = 1 with w_1 = w_2
+W = [2 / 3, 2 / 3]  # 2w_1 + b = 1 and w_1 - b = 1 with w_1 = w_2
 B = -1 / 3
-GAMMA = 1 / math.hypot(2 / 3, 2 / 3)       # 3 / (2 sqrt 2)
+GAMMA = 1 / math.hypot(2 / 3, 2 / 3)  # 3 / (2 sqrt 2)
 ALPHA = [4 / 9, 0.0, 2 / 9, 2 / 9]
 DUAL = sum(ALPHA) - 0.5 * (W[0] ** 2 + W[1] ** 2)  # 4/9
 
@@ -23,8 +23,9 @@ EXERCISE = Compute(
     answers=(
         Answer("w", W, "the weight vector w* of the hard-margin problem", Tolerance(1e-6, 1e-9)),
         Answer("b", B, "the offset b*", Tolerance(1e-6, 1e-9)),
-        Answer("gamma", GAMMA, "the geometric margin gamma(w*, b*) = 1/||w*||",
-               Tolerance(1e-6, 1e-9)),
+        Answer(
+            "gamma", GAMMA, "the geometric margin gamma(w*, b*) = 1/||w*||", Tolerance(1e-6, 1e-9)
+        ),
         Answer("alpha", ALPHA, "the dual solution alpha* (shape (4,))", Tolerance(1e-6, 1e-9)),
         Answer("dual_value", DUAL, "D(alpha*)", Tolerance(1e-6, 1e-9)),
     ),
@@ -42,15 +43,26 @@ D(alpha*) = 8/9 - (1/2)(8/9) = 4/9 = (1/2)||w*||^2 (strong duality).""",
     mistakes=(
         Mistake("gamma", 2 * GAMMA, "got 2/||w*||, the width of the slab; the margin is 1/||w*||"),
         Mistake("b", -B, "b has the wrong sign: check y_i(<w, x_i> + b) = 1 on x_1"),
-        Mistake("gamma", GAMMA ** 2, "got 1/||w*||^2; the margin is 1/||w*||"),
+        Mistake("gamma", GAMMA**2, "got 1/||w*||^2; the margin is 1/||w*||"),
         Mistake("dual_value", 2 * DUAL, "got ||w*||^2; D(alpha*) = (1/2)||w*||^2 here"),
     ),
     wrong=(
-        WrongAnswers({"w": W, "b": B, "gamma": 2 * GAMMA, "alpha": ALPHA, "dual_value": DUAL},
-                     "the slab width instead of the margin", "answer gamma", "width"),
-        WrongAnswers({"w": W, "b": -B, "gamma": GAMMA, "alpha": ALPHA, "dual_value": DUAL},
-                     "sign of b", "answer b", "wrong sign"),
-        WrongAnswers({"w": W, "b": B, "gamma": GAMMA, "alpha": [1 / 3, 0.0, 1 / 3, 0.0],
-                      "dual_value": DUAL}, "a non-symmetric alpha", "answer alpha"),
+        WrongAnswers(
+            {"w": W, "b": B, "gamma": 2 * GAMMA, "alpha": ALPHA, "dual_value": DUAL},
+            "the slab width instead of the margin",
+            "answer gamma",
+            "width",
+        ),
+        WrongAnswers(
+            {"w": W, "b": -B, "gamma": GAMMA, "alpha": ALPHA, "dual_value": DUAL},
+            "sign of b",
+            "answer b",
+            "wrong sign",
+        ),
+        WrongAnswers(
+            {"w": W, "b": B, "gamma": GAMMA, "alpha": [1 / 3, 0.0, 1 / 3, 0.0], "dual_value": DUAL},
+            "a non-symmetric alpha",
+            "answer alpha",
+        ),
     ),
 )

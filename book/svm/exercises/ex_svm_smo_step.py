@@ -34,8 +34,9 @@ def _arguments(draw):
     y = np.array(labels)
     kinds = draw(st.lists(st.sampled_from(["zero", "C", "free"]), min_size=m, max_size=m))
     fractions = draw(hnp.arrays(np.float64, (m,), elements=st.floats(0.05, 0.95)))
-    alpha = np.array([0.0 if k == "zero" else C if k == "C" else f * C
-                      for k, f in zip(kinds, fractions)])
+    alpha = np.array(
+        [0.0 if k == "zero" else C if k == "C" else f * C for k, f in zip(kinds, fractions)]
+    )
     pos, neg = alpha[y > 0].sum(), alpha[y < 0].sum()
     if pos > neg:
         alpha[y > 0] *= neg / pos
@@ -106,30 +107,43 @@ Returns:
     outputs=("alpha_new",),
     tolerances={"float64": Tolerance(1e-9, 1e-10)},
     properties=(
-        Property("stays on the hyperplane", "y^T alpha_new = y^T alpha",
-                 lambda kw, out: (kw["y"] @ out, kw["y"] @ kw["alpha"])),
-        Property("does not increase f", "min(f(alpha_new) - f(alpha), 0) = f(alpha_new) - f(alpha)",
-                 lambda kw, out: (min(_f(out, kw["y"], kw["K"]) - _f(kw["alpha"], kw["y"], kw["K"]),
-                                      0.0),
-                                  _f(out, kw["y"], kw["K"]) - _f(kw["alpha"], kw["y"], kw["K"]))),
+        Property(
+            "stays on the hyperplane",
+            "y^T alpha_new = y^T alpha",
+            lambda kw, out: (kw["y"] @ out, kw["y"] @ kw["alpha"]),
+        ),
+        Property(
+            "does not increase f",
+            "min(f(alpha_new) - f(alpha), 0) = f(alpha_new) - f(alpha)",
+            lambda kw, out: (
+                min(_f(out, kw["y"], kw["K"]) - _f(kw["alpha"], kw["y"], kw["K"]), 0.0),
+                _f(out, kw["y"], kw["K"]) - _f(kw["alpha"], kw["y"], kw["K"]),
+            ),
+        ),
     ),
     hint=r"""Parametrise the feasible pairs as alpha_i = alpha_i + y_i t, alpha_j = alpha_j - y_j t.
 Then f = f(alpha) + g t + a t^2 / 2 with g = y_i G_i - y_j G_j, G = y * (K @ (alpha*y)) - 1, and
 a = K_ii + K_jj - 2 K_ij. Clip t (not alpha_i and alpha_j separately) to the interval allowed by
 both boxes.""",
     diagnoses=(
-        Diagnosis("alpha_new", lambda kw: _unclipped(*_args(kw)),
-                  "the Newton step -g/a was not clipped to the feasible segment"),
-        Diagnosis("alpha_new", lambda kw: _clip_each(*_args(kw)),
-                  "alpha_i and alpha_j were clipped separately, which breaks y^T alpha = 0; "
-                  "clip the step t instead"),
-        Diagnosis("alpha_new", lambda kw: _wrong_sign(*_args(kw)),
-                  "the step has the wrong sign: t = -g/a"),
+        Diagnosis(
+            "alpha_new",
+            lambda kw: _unclipped(*_args(kw)),
+            "the Newton step -g/a was not clipped to the feasible segment",
+        ),
+        Diagnosis(
+            "alpha_new",
+            lambda kw: _clip_each(*_args(kw)),
+            "alpha_i and alpha_j were clipped separately, which breaks y^T alpha = 0; "
+            "clip the step t instead",
+        ),
+        Diagnosis(
+            "alpha_new", lambda kw: _wrong_sign(*_args(kw)), "the step has the wrong sign: t = -g/a"
+        ),
     ),
     wrong=(
         Wrong(_unclipped, "no clipping", "values of alpha_new", "not clipped"),
-        Wrong(_clip_each, "clips each coordinate separately", "values of alpha_new",
-              "separately"),
+        Wrong(_clip_each, "clips each coordinate separately", "values of alpha_new", "separately"),
         Wrong(_wrong_sign, "t = +g/a", "values of alpha_new", "wrong sign"),
     ),
 )

@@ -15,8 +15,10 @@ def as_float_array(name: str, x: Any, **kwargs: Any) -> np.ndarray:
     """:func:`deepqed._validation.check_array`, then require a ``numpy.ndarray``."""
     check_array(name, x, **kwargs)
     if not isinstance(x, np.ndarray):
-        raise TypeError(f"argument {name!r} must be a numpy.ndarray, got {type(x).__module__}."
-                        f"{type(x).__qualname__}")
+        raise TypeError(
+            f"argument {name!r} must be a numpy.ndarray, got {type(x).__module__}."
+            f"{type(x).__qualname__}"
+        )
     return x
 
 
@@ -26,6 +28,8 @@ def check_dtype_match(**arrays: np.ndarray) -> np.dtype:
     first_name, first = items[0]
     for k, v in items[1:]:
         if v.dtype != first.dtype:
-            raise TypeError(f"arguments {first_name!r} and {k!r} have different dtypes "
-                            f"({first.dtype} and {v.dtype}); convert one of them explicitly")
+            raise TypeError(
+                f"arguments {first_name!r} and {k!r} have different dtypes "
+                f"({first.dtype} and {v.dtype}); convert one of them explicitly"
+            )
     return first.dtype

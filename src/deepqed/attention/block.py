@@ -31,22 +31,29 @@ __all__ = ["BlockParameters", "BlockCache", "init_block", "block_forward", "bloc
 class BlockParameters:
     """The parameters of a pre-LN block (Definition `def-att-block`)."""
 
-    gamma1: np.ndarray    # (d,)
-    beta1: np.ndarray     # (d,)
+    gamma1: np.ndarray  # (d,)
+    beta1: np.ndarray  # (d,)
     attn: MHAParameters
-    gamma2: np.ndarray    # (d,)
-    beta2: np.ndarray     # (d,)
-    W1: np.ndarray        # (d_ff, d)
-    b1: np.ndarray        # (d_ff,)
-    W2: np.ndarray        # (d, d_ff)
-    b2: np.ndarray        # (d,)
+    gamma2: np.ndarray  # (d,)
+    beta2: np.ndarray  # (d,)
+    W1: np.ndarray  # (d_ff, d)
+    b1: np.ndarray  # (d_ff,)
+    W2: np.ndarray  # (d, d_ff)
+    b2: np.ndarray  # (d,)
 
     def __post_init__(self) -> None:
         d = self.attn.d_model
         as_float_array("W1", self.W1, shape=(None, d))
         d_ff = self.W1.shape[0]
-        for name, shape in (("gamma1", (d,)), ("beta1", (d,)), ("gamma2", (d,)), ("beta2", (d,)),
-                            ("b1", (d_ff,)), ("W2", (d, d_ff)), ("b2", (d,))):
+        for name, shape in (
+            ("gamma1", (d,)),
+            ("beta1", (d,)),
+            ("gamma2", (d,)),
+            ("beta2", (d,)),
+            ("b1", (d_ff,)),
+            ("W2", (d, d_ff)),
+            ("b2", (d,)),
+        ):
             as_float_array(name, getattr(self, name), shape=shape)
 
     def arrays(self) -> tuple[np.ndarray, ...]:
@@ -58,17 +65,26 @@ class BlockParameters:
         return tuple(out)
 
 
-def init_block(d: int, heads: int, d_ff: int, *, rng: np.random.Generator,
-               dtype: Any = np.float64) -> BlockParameters:
+def init_block(
+    d: int, heads: int, d_ff: int, *, rng: np.random.Generator, dtype: Any = np.float64
+) -> BlockParameters:
     r"""Random parameters: weights $\mathcal N(0, 1/\text{fan-in})$, small random $\gamma-1$,
     $\beta$ and biases (so that no parameter sits at a special value)."""
+
     def n(*shape: int, scale: float, mean: float = 0.0) -> np.ndarray:
         return (mean + scale * rng.standard_normal(shape)).astype(dtype)
+
     return BlockParameters(
-        n(d, scale=0.1, mean=1.0), n(d, scale=0.1), init_mha(d, heads, rng=rng, dtype=dtype),
-        n(d, scale=0.1, mean=1.0), n(d, scale=0.1),
-        n(d_ff, d, scale=d ** -0.5), n(d_ff, scale=0.1), n(d, d_ff, scale=d_ff ** -0.5),
-        n(d, scale=0.1))
+        n(d, scale=0.1, mean=1.0),
+        n(d, scale=0.1),
+        init_mha(d, heads, rng=rng, dtype=dtype),
+        n(d, scale=0.1, mean=1.0),
+        n(d, scale=0.1),
+        n(d_ff, d, scale=d**-0.5),
+        n(d_ff, scale=0.1),
+        n(d, d_ff, scale=d_ff**-0.5),
+        n(d, scale=0.1),
+    )
 
 
 @dataclass(frozen=True)
@@ -78,23 +94,31 @@ class BlockCache:
     ln1: LayerNormCache
     attn: MHACache
     ln2: LayerNormCache
-    U2: np.ndarray   # LN_2(H), (B, n, d)
-    Z: np.ndarray    # U2 W1^T + b1, (B, n, d_ff)
-    A: np.ndarray    # sigma(Z), (B, n, d_ff)
+    U2: np.ndarray  # LN_2(H), (B, n, d)
+    Z: np.ndarray  # U2 W1^T + b1, (B, n, d_ff)
+    A: np.ndarray  # sigma(Z), (B, n, d_ff)
 
 
-def block_forward(theta: BlockParameters, X: Any, *, activation: str = "gelu",
-                  causal: bool = False, eps: float = EPS) -> tuple[np.ndarray, BlockCache]:
+def block_forward(
+    theta: BlockParameters,
+    X: Any,
+    *,
+    activation: str = "gelu",
+    causal: bool = False,
+    eps: float = EPS,
+) -> tuple[np.ndarray, BlockCache]:
     r"""$Y = \operatorname{Block}_\theta(X)$ (Definition `def-att-block`); ``X`` ``(B, n, d)``.
 
     Returns ``(Y, cache)`` with ``Y`` of shape ``(B, n, d)``."""
     if activation not in ACTIVATIONS:
-        raise ValueError(f"argument 'activation' must be one of {sorted(ACTIVATIONS)}, "
-                         f"got {activation!r}")
+        raise ValueError(
+            f"argument 'activation' must be one of {sorted(ACTIVATIONS)}, got {activation!r}"
+        )
     as_float_array("X", X, ndim=3, nonempty=True)
     if X.shape[-1] != theta.attn.d_model:
-        raise ShapeError(f"argument 'X' must have shape (B, n, {theta.attn.d_model}), "
-                         f"got shape {X.shape}")
+        raise ShapeError(
+            f"argument 'X' must have shape (B, n, {theta.attn.d_model}), got shape {X.shape}"
+        )
     act = ACTIVATIONS[activation]
     U1, ln1 = layernorm_forward(X, theta.gamma1, theta.beta1, eps)
     M, attn = mha_forward(theta.attn, U1, causal=causal)
@@ -109,8 +133,9 @@ def block_forward(theta: BlockParameters, X: Any, *, activation: str = "gelu",
     return Y, BlockCache(ln1, attn, ln2, U2, Z, A)
 
 
-def block_backward(theta: BlockParameters, cache: BlockCache, dY: Any, *,
-                   activation: str = "gelu") -> tuple[BlockParameters, np.ndarray]:
+def block_backward(
+    theta: BlockParameters, cache: BlockCache, dY: Any, *, activation: str = "gelu"
+) -> tuple[BlockParameters, np.ndarray]:
     r"""Gradients of $\mathcal L(Y)$ for $Y = \operatorname{Block}_\theta(X)$
     (Theorem `thm-att-block-backward`):
 

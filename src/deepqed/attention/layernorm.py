@@ -43,8 +43,9 @@ def _check(X: Any, gamma: Any, beta: Any, eps: float) -> int:
     return n
 
 
-def layernorm_forward(X: Any, gamma: Any, beta: Any, eps: float = EPS
-                      ) -> tuple[np.ndarray, LayerNormCache]:
+def layernorm_forward(
+    X: Any, gamma: Any, beta: Any, eps: float = EPS
+) -> tuple[np.ndarray, LayerNormCache]:
     r"""$Y = \gamma\odot\hat X + \beta$ row by row (Definition `def-att-layernorm`).
 
     Arguments:
@@ -60,8 +61,10 @@ def layernorm_forward(X: Any, gamma: Any, beta: Any, eps: float = EPS
     var = np.mean(Xc * Xc, axis=-1, keepdims=True)
     var += X.dtype.type(eps)
     if np.any(var == 0):
-        raise ValueError("layer normalisation of a constant row with eps = 0 is undefined "
-                         "(sigma = 0); use eps > 0")
+        raise ValueError(
+            "layer normalisation of a constant row with eps = 0 is undefined "
+            "(sigma = 0); use eps > 0"
+        )
     inv_s = 1 / np.sqrt(var)
     X_hat = Xc
     X_hat *= inv_s
@@ -70,8 +73,9 @@ def layernorm_forward(X: Any, gamma: Any, beta: Any, eps: float = EPS
     return Y, LayerNormCache(X_hat, inv_s)
 
 
-def layernorm_backward(dY: Any, gamma: np.ndarray, cache: LayerNormCache
-                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def layernorm_backward(
+    dY: Any, gamma: np.ndarray, cache: LayerNormCache
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     r"""Backward of layer normalisation (Proposition `prop-att-layernorm-jacobian`, part 4).
 
     With $g = \gamma\odot dy$ per row:

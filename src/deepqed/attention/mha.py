@@ -25,18 +25,24 @@ import numpy as np
 from ._arrays import ShapeError, as_float_array, check_dtype_match
 from .sdpa import _backward, _forward
 
-__all__ = ["MHAParameters", "MHACache", "init_mha", "mha_forward", "mha_backward",
-           "mha_num_parameters"]
+__all__ = [
+    "MHAParameters",
+    "MHACache",
+    "init_mha",
+    "mha_forward",
+    "mha_backward",
+    "mha_num_parameters",
+]
 
 
 @dataclass(frozen=True)
 class MHAParameters:
     """$\\theta = (W_{in}, b_{in}, W_O, b_O)$ and the number of heads ``h``."""
 
-    W_in: np.ndarray   # (3d, d) = [W_Q; W_K; W_V]
-    b_in: np.ndarray   # (3d,)   = [b_Q; b_K; b_V]
-    W_O: np.ndarray    # (d, d)
-    b_O: np.ndarray    # (d,)
+    W_in: np.ndarray  # (3d, d) = [W_Q; W_K; W_V]
+    b_in: np.ndarray  # (3d,)   = [b_Q; b_K; b_V]
+    W_O: np.ndarray  # (d, d)
+    b_O: np.ndarray  # (d,)
     heads: int
 
     def __post_init__(self) -> None:
@@ -48,8 +54,10 @@ class MHAParameters:
         as_float_array("b_O", self.b_O, shape=(d,))
         check_dtype_match(W_in=self.W_in, b_in=self.b_in, W_O=self.W_O, b_O=self.b_O)
         if not isinstance(self.heads, int) or self.heads < 1 or d % self.heads:
-            raise ValueError(f"argument 'heads' must be a positive integer dividing d_model = {d}, "
-                             f"got {self.heads!r}")
+            raise ValueError(
+                f"argument 'heads' must be a positive integer dividing d_model = {d}, "
+                f"got {self.heads!r}"
+            )
 
     @property
     def d_model(self) -> int:
@@ -61,11 +69,11 @@ class MHAParameters:
 
     @property
     def W_K(self) -> np.ndarray:
-        return self.W_in[self.d_model: 2 * self.d_model]
+        return self.W_in[self.d_model : 2 * self.d_model]
 
     @property
     def W_V(self) -> np.ndarray:
-        return self.W_in[2 * self.d_model:]
+        return self.W_in[2 * self.d_model :]
 
     def arrays(self) -> tuple[np.ndarray, ...]:
         return (self.W_in, self.b_in, self.W_O, self.b_O)
@@ -80,13 +88,26 @@ def mha_num_parameters(d: int, heads: int) -> int:
     return 4 * d * d + 4 * d
 
 
-def init_mha(d: int, heads: int, *, rng: np.random.Generator, dtype: Any = np.float64,
-             bias_scale: float = 0.1) -> MHAParameters:
+def init_mha(
+    d: int,
+    heads: int,
+    *,
+    rng: np.random.Generator,
+    dtype: Any = np.float64,
+    bias_scale: float = 0.1,
+) -> MHAParameters:
     r"""Weights with entries $\mathcal N(0, 1/d)$, biases $\mathcal N(0, \text{bias\_scale}^2)$."""
+
     def draw(*shape: int, scale: float) -> np.ndarray:
         return (scale * rng.standard_normal(shape)).astype(dtype)
-    return MHAParameters(draw(3 * d, d, scale=d ** -0.5), draw(3 * d, scale=bias_scale),
-                         draw(d, d, scale=d ** -0.5), draw(d, scale=bias_scale), heads)
+
+    return MHAParameters(
+        draw(3 * d, d, scale=d**-0.5),
+        draw(3 * d, scale=bias_scale),
+        draw(d, d, scale=d**-0.5),
+        draw(d, scale=bias_scale),
+        heads,
+    )
 
 
 @dataclass(frozen=True)
@@ -95,7 +116,7 @@ class MHACache:
     ``(B, h, n_q, n_k)`` and the concatenated heads C ``(B, n_q, d)``."""
 
     X_q: np.ndarray
-    X_kv: np.ndarray | None   # None for self-attention (X_kv = X_q)
+    X_kv: np.ndarray | None  # None for self-attention (X_kv = X_q)
     Q: np.ndarray
     K: np.ndarray
     V: np.ndarray
@@ -109,8 +130,9 @@ def _split(T: np.ndarray, h: int) -> np.ndarray:
     return T.reshape(B, n, h, d // h).transpose(0, 2, 1, 3)
 
 
-def mha_forward(theta: MHAParameters, X_q: Any, X_kv: Any = None, *, mask: Any = None,
-                causal: bool = False) -> tuple[np.ndarray, MHACache]:
+def mha_forward(
+    theta: MHAParameters, X_q: Any, X_kv: Any = None, *, mask: Any = None, causal: bool = False
+) -> tuple[np.ndarray, MHACache]:
     r"""$\operatorname{MHA}(X_q, X_{kv}) = \operatorname{concat}_r(O_r)\,W_O^\top + \mathbf 1 b_O^\top$
     with $O_r = \operatorname{Attn}(X_qW_{Q,r}^\top + \mathbf 1 b_{Q,r}^\top, \dots)$
     (Definition `def-att-mha`).
@@ -131,7 +153,7 @@ def mha_forward(theta: MHAParameters, X_q: Any, X_kv: Any = None, *, mask: Any =
     check_dtype_match(X_q=X_q, W_in=theta.W_in)
     B, n_q, _ = X_q.shape
     if X_kv is None:
-        QKV = X_q.reshape(B * n_q, d) @ theta.W_in.T          # one product for Q, K, V
+        QKV = X_q.reshape(B * n_q, d) @ theta.W_in.T  # one product for Q, K, V
         QKV += theta.b_in
         QKV = QKV.reshape(B, n_q, 3, h, d // h).transpose(2, 0, 3, 1, 4)  # (3, B, h, n, d_h)
         Q, K, V = QKV[0], QKV[1], QKV[2]
@@ -146,23 +168,35 @@ def mha_forward(theta: MHAParameters, X_q: Any, X_kv: Any = None, *, mask: Any =
     if mask is not None:
         mask = np.asarray(mask)
         n_k, given = K.shape[-2], mask.shape
-        if mask.ndim == 3:                                     # one mask per sample: add the
-            mask = mask[:, None]                               # head axis
-        ok = mask.ndim in (2, 4) and mask.shape[-2:] == (n_q, n_k) and (
-            mask.ndim == 2 or (mask.shape[0] in (1, B) and mask.shape[1] in (1, h)))
+        if mask.ndim == 3:  # one mask per sample: add the
+            mask = mask[:, None]  # head axis
+        ok = (
+            mask.ndim in (2, 4)
+            and mask.shape[-2:] == (n_q, n_k)
+            and (mask.ndim == 2 or (mask.shape[0] in (1, B) and mask.shape[1] in (1, h)))
+        )
         if not ok:
-            raise ShapeError(f"argument 'mask' must have shape ({n_q}, {n_k}), ({B}, {n_q}, {n_k})"
-                             f" or ({B} or 1, {h} or 1, {n_q}, {n_k}), got shape {given}")
-    C = np.empty((B, n_q, d), dtype=X_q.dtype)                 # the heads, concatenated:
-    _, P = _forward(Q, K, V, mask, causal,                      # O_r is written into C E_r
-                    out=C.reshape(B, n_q, h, d // h).transpose(0, 2, 1, 3))
+            raise ShapeError(
+                f"argument 'mask' must have shape ({n_q}, {n_k}), ({B}, {n_q}, {n_k})"
+                f" or ({B} or 1, {h} or 1, {n_q}, {n_k}), got shape {given}"
+            )
+    C = np.empty((B, n_q, d), dtype=X_q.dtype)  # the heads, concatenated:
+    _, P = _forward(
+        Q,
+        K,
+        V,
+        mask,
+        causal,  # O_r is written into C E_r
+        out=C.reshape(B, n_q, h, d // h).transpose(0, 2, 1, 3),
+    )
     Y = C.reshape(B * n_q, d) @ theta.W_O.T
     Y += theta.b_O
     return Y.reshape(B, n_q, d), MHACache(X_q, X_kv, Q, K, V, P, C)
 
 
-def mha_backward(theta: MHAParameters, cache: MHACache, dY: Any
-                 ) -> tuple[MHAParameters, np.ndarray, np.ndarray | None]:
+def mha_backward(
+    theta: MHAParameters, cache: MHACache, dY: Any
+) -> tuple[MHAParameters, np.ndarray, np.ndarray | None]:
     r"""Gradients of $\mathcal L(Y)$ for $Y = \operatorname{MHA}(X_q, X_{kv})$
     (Proposition `prop-att-mha-backward`).
 

@@ -19,8 +19,9 @@ from ._arrays import ShapeError, as_float_array
 __all__ = ["stack_jacobian", "random_stack"]
 
 
-def random_stack(n: int, eps: Sequence[float], *, rng: np.random.Generator
-                 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+def random_stack(
+    n: int, eps: Sequence[float], *, rng: np.random.Generator
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
     r"""Weights $W_l$ with $\|W_l\|_{op} = \varepsilon_l$ exactly (a Gaussian matrix rescaled by
     its largest singular value) and biases $\mathcal N(0, 1)$."""
     Ws, bs = [], []
@@ -31,8 +32,9 @@ def random_stack(n: int, eps: Sequence[float], *, rng: np.random.Generator
     return Ws, bs
 
 
-def stack_jacobian(Ws: Sequence[Any], bs: Sequence[Any], x: Any, *, residual: bool
-                   ) -> tuple[np.ndarray, np.ndarray]:
+def stack_jacobian(
+    Ws: Sequence[Any], bs: Sequence[Any], x: Any, *, residual: bool
+) -> tuple[np.ndarray, np.ndarray]:
     r"""Output and Jacobian of the stack at ``x`` (shape ``(n,)``).
 
     $J = \prod_{l=L}^{1}(I + D_l W_l)$ (residual) or $\prod_{l=L}^{1} D_lW_l$ (plain), with
@@ -44,8 +46,9 @@ def stack_jacobian(Ws: Sequence[Any], bs: Sequence[Any], x: Any, *, residual: bo
     as_float_array("x", x, ndim=1, nonempty=True)
     n = x.shape[0]
     if len(Ws) != len(bs):
-        raise ShapeError(f"arguments 'Ws' and 'bs' must have the same length, got {len(Ws)} "
-                         f"and {len(bs)}")
+        raise ShapeError(
+            f"arguments 'Ws' and 'bs' must have the same length, got {len(Ws)} and {len(bs)}"
+        )
     J = np.eye(n, dtype=x.dtype)
     for l, (W, b) in enumerate(zip(Ws, bs), start=1):
         as_float_array(f"Ws[{l - 1}]", W, shape=(n, n))

@@ -25,8 +25,14 @@ import numpy as np
 
 from ._arrays import ShapeError, as_float_array, check_dtype_match
 
-__all__ = ["softmax_rows", "softmax_rows_backward", "attention_scores", "sdpa_forward",
-           "sdpa_backward", "causal_mask"]
+__all__ = [
+    "softmax_rows",
+    "softmax_rows_backward",
+    "attention_scores",
+    "sdpa_forward",
+    "sdpa_backward",
+    "causal_mask",
+]
 
 
 def causal_mask(n_q: int, n_k: int) -> np.ndarray:
@@ -60,9 +66,9 @@ def _row_max(S: np.ndarray) -> np.ndarray:
     while T.shape[-1] > 1:
         w = T.shape[-1]
         m = w // 2
-        U = np.maximum(T[..., :m], T[..., m:2 * m])
+        U = np.maximum(T[..., :m], T[..., m : 2 * m])
         if w % 2:
-            np.maximum(U[..., :1], T[..., 2 * m:], out=U[..., :1])
+            np.maximum(U[..., :1], T[..., 2 * m :], out=U[..., :1])
         T = U
     return T
 
@@ -75,12 +81,12 @@ def _softmax_rows_inplace(S: np.ndarray) -> np.ndarray:
     c = _row_max(S)
     full = not np.all(np.isfinite(c))
     if full:
-        c = np.where(np.isfinite(c), c, 0)           # a fully masked row: exp(-inf) = 0 below
+        c = np.where(np.isfinite(c), c, 0)  # a fully masked row: exp(-inf) = 0 below
     S -= c
     np.exp(S, out=S)
     Z = np.sum(S, axis=-1, keepdims=True)
     if full:
-        Z[Z == 0] = 1                                # 0 / 1 = 0: the zero row
+        Z[Z == 0] = 1  # 0 / 1 = 0: the zero row
     S /= Z
     return S
 
@@ -98,7 +104,7 @@ def softmax_rows_backward(dP: np.ndarray, P: np.ndarray) -> np.ndarray:
 
 def _softmax_rows_backward_inplace(dP: np.ndarray, P: np.ndarray) -> np.ndarray:
     """:func:`softmax_rows_backward`, overwriting ``dP`` with ``dS``."""
-    r = np.einsum("...ij,...ij->...i", dP, P)        # r_i = sum_k dP_ik P_ik, no temporary
+    r = np.einsum("...ij,...ij->...i", dP, P)  # r_i = sum_k dP_ik P_ik, no temporary
     dP -= r[..., None]
     dP *= P
     return dP
@@ -111,14 +117,20 @@ def _validate_qkv(Q: Any, K: Any, V: Any) -> tuple[int, int]:
     check_dtype_match(Q=Q, K=K, V=V)
     lead = Q.shape[:-2]
     if K.shape[:-2] != lead or V.shape[:-2] != lead:
-        raise ShapeError(f"arguments 'Q', 'K', 'V' must share their batch axes, got shapes "
-                         f"{Q.shape}, {K.shape}, {V.shape}")
+        raise ShapeError(
+            f"arguments 'Q', 'K', 'V' must share their batch axes, got shapes "
+            f"{Q.shape}, {K.shape}, {V.shape}"
+        )
     if K.shape[-1] != Q.shape[-1]:
-        raise ShapeError(f"argument 'K' must have shape (..., n_k, d_k) with d_k = {Q.shape[-1]} "
-                         f"(the last axis of 'Q'), got shape {K.shape}")
+        raise ShapeError(
+            f"argument 'K' must have shape (..., n_k, d_k) with d_k = {Q.shape[-1]} "
+            f"(the last axis of 'Q'), got shape {K.shape}"
+        )
     if V.shape[-2] != K.shape[-2]:
-        raise ShapeError(f"argument 'V' must have shape (..., n_k, d_v) with n_k = {K.shape[-2]} "
-                         f"(the sequence axis of 'K'), got shape {V.shape}")
+        raise ShapeError(
+            f"argument 'V' must have shape (..., n_k, d_v) with n_k = {K.shape[-2]} "
+            f"(the sequence axis of 'K'), got shape {V.shape}"
+        )
     return Q.shape[-2], K.shape[-2]
 
 
@@ -132,31 +144,36 @@ def _apply_mask(S: np.ndarray, mask: Any, causal: bool, n_q: int, n_k: int) -> n
         except ValueError:
             ok = False
         if not ok:
-            raise ShapeError(f"argument 'mask' must broadcast to shape {S.shape} (..., n_q, n_k), "
-                             f"got shape {mask.shape}")
+            raise ShapeError(
+                f"argument 'mask' must broadcast to shape {S.shape} (..., n_q, n_k), "
+                f"got shape {mask.shape}"
+            )
         if mask.dtype == np.bool_:
             np.copyto(S, -np.inf, where=~mask)
         else:
             as_float_array("mask", mask, allow_nonfinite=True)
             if np.any(np.isnan(mask)) or np.any(mask == np.inf):
-                raise ValueError("argument 'mask' (additive) must have entries in R or -inf, "
-                                 "got NaN or +inf")
+                raise ValueError(
+                    "argument 'mask' (additive) must have entries in R or -inf, got NaN or +inf"
+                )
             S += mask.astype(S.dtype, copy=False)
     if causal:
         np.copyto(S, -np.inf, where=~causal_mask(n_q, n_k))
     return S
 
 
-def attention_scores(Q: np.ndarray, K: np.ndarray, *, mask: Any = None, causal: bool = False
-                     ) -> np.ndarray:
+def attention_scores(
+    Q: np.ndarray, K: np.ndarray, *, mask: Any = None, causal: bool = False
+) -> np.ndarray:
     r"""$S = QK^\top/\sqrt{d_k} + M$, shape ``(..., n_q, n_k)`` (Definition `def-att-sdpa`)."""
     _validate_qkv(Q, K, K[..., :1])
     S = np.matmul(Q * Q.dtype.type(1 / math.sqrt(Q.shape[-1])), np.swapaxes(K, -1, -2))
     return _apply_mask(S, mask, causal, Q.shape[-2], K.shape[-2])
 
 
-def sdpa_forward(Q: Any, K: Any, V: Any, *, mask: Any = None, causal: bool = False
-                 ) -> tuple[np.ndarray, np.ndarray]:
+def sdpa_forward(
+    Q: Any, K: Any, V: Any, *, mask: Any = None, causal: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     r"""Scaled dot-product attention $O = \operatorname{softmax}(QK^\top/\sqrt{d_k} + M)\,V$.
 
     Implements Definition `def-att-sdpa`; softmax is taken row by row (last axis), stably.
@@ -176,19 +193,26 @@ def sdpa_forward(Q: Any, K: Any, V: Any, *, mask: Any = None, causal: bool = Fal
     return _forward(Q, K, V, mask, causal)
 
 
-def _forward(Q: np.ndarray, K: np.ndarray, V: np.ndarray, mask: Any, causal: bool,
-             out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _forward(
+    Q: np.ndarray,
+    K: np.ndarray,
+    V: np.ndarray,
+    mask: Any,
+    causal: bool,
+    out: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """:func:`sdpa_forward` without validation; ``out`` (any strides) receives O."""
     scale = Q.dtype.type(1 / math.sqrt(Q.shape[-1]))
-    S = np.matmul(Q * scale, np.swapaxes(K, -1, -2))   # the factor on (n, d_k), not (n, n_k)
+    S = np.matmul(Q * scale, np.swapaxes(K, -1, -2))  # the factor on (n, d_k), not (n, n_k)
     if mask is not None or causal:
         S = _apply_mask(S, mask, causal, Q.shape[-2], K.shape[-2])
     P = _softmax_rows_inplace(S)
     return np.matmul(P, V, out=out), P
 
 
-def sdpa_backward(dO: Any, Q: np.ndarray, K: np.ndarray, V: np.ndarray, P: np.ndarray
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def sdpa_backward(
+    dO: Any, Q: np.ndarray, K: np.ndarray, V: np.ndarray, P: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     r"""Gradients of $\mathcal L(O)$ with respect to $Q, K, V$ (Theorem `thm-att-sdpa-backward`).
 
     With $dO = \nabla_O\mathcal L$ and the weights $P$ of the forward pass:
@@ -207,16 +231,21 @@ def sdpa_backward(dO: Any, Q: np.ndarray, K: np.ndarray, V: np.ndarray, P: np.nd
     return _backward(dO, Q, K, V, P)
 
 
-def _backward(dO: np.ndarray, Q: np.ndarray, K: np.ndarray, V: np.ndarray, P: np.ndarray,
-              out: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _backward(
+    dO: np.ndarray,
+    Q: np.ndarray,
+    K: np.ndarray,
+    V: np.ndarray,
+    P: np.ndarray,
+    out: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`sdpa_backward` without validation; ``out = (dQ, dK, dV)`` (any strides)."""
     dQ, dK, dV = (None, None, None) if out is None else out
     scale = Q.dtype.type(1 / math.sqrt(Q.shape[-1]))
     dV = np.matmul(np.swapaxes(P, -1, -2), dO, out=dV)
     dS = _softmax_rows_backward_inplace(np.matmul(dO, np.swapaxes(V, -1, -2)), P)
     dQ = np.matmul(dS, K, out=dQ)
-    dQ *= scale                                      # the factor 1/sqrt(d_k) on (n, d) arrays
+    dQ *= scale  # the factor 1/sqrt(d_k) on (n, d) arrays
     dK = np.matmul(np.swapaxes(dS, -1, -2), Q, out=dK)
     dK *= scale
     return dQ, dK, dV

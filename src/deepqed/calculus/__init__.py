@@ -18,13 +18,13 @@ from .convexity import (
     quadratic_constants,
 )
 from .derivatives import (
+    entrywise_jacobian,
     grad_frobenius_residual,
     grad_logdet,
     grad_quadratic_form,
     grad_trace_AX,
     inverse_derivative,
     inverse_jacobian,
-    entrywise_jacobian,
 )
 from .vec import (
     commutation_matrix,
@@ -36,9 +36,22 @@ from .vec import (
 )
 
 __all__ = [
-    "vec", "unvec", "commutation_matrix", "jacobian_AXB", "jacobian_XW", "jacobian_fd",
-    "grad_trace_AX", "grad_frobenius_residual", "grad_quadratic_form", "grad_logdet",
-    "inverse_derivative", "inverse_jacobian", "entrywise_jacobian",
-    "quadratic_constants", "logistic_loss", "logistic_loss_grad", "logistic_smoothness",
+    "vec",
+    "unvec",
+    "commutation_matrix",
+    "jacobian_AXB",
+    "jacobian_XW",
+    "jacobian_fd",
+    "grad_trace_AX",
+    "grad_frobenius_residual",
+    "grad_quadratic_form",
+    "grad_logdet",
+    "inverse_derivative",
+    "inverse_jacobian",
+    "entrywise_jacobian",
+    "quadratic_constants",
+    "logistic_loss",
+    "logistic_loss_grad",
+    "logistic_smoothness",
     "gradient_step",
 ]

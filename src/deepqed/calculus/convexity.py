@@ -15,8 +15,13 @@ import numpy as np
 
 from .._validation import ShapeError, check_array
 
-__all__ = ["quadratic_constants", "logistic_loss", "logistic_loss_grad", "logistic_smoothness",
-           "gradient_step"]
+__all__ = [
+    "quadratic_constants",
+    "logistic_loss",
+    "logistic_loss_grad",
+    "logistic_smoothness",
+    "gradient_step",
+]
 
 
 def quadratic_constants(Q: Any) -> tuple[float, float]:
@@ -45,8 +50,9 @@ def _check_logistic(w: Any, X: Any, y: Any, lam: float) -> tuple[np.ndarray, ...
     w = check_array("w", w, shape=(X.shape[1],))
     y = check_array("y", y, shape=(X.shape[0],))
     if not (w.dtype == X.dtype == y.dtype):
-        raise TypeError(f"arguments 'w', 'X', 'y' must share one dtype, got {w.dtype}, "
-                        f"{X.dtype}, {y.dtype}")
+        raise TypeError(
+            f"arguments 'w', 'X', 'y' must share one dtype, got {w.dtype}, {X.dtype}, {y.dtype}"
+        )
     if not np.all(np.abs(y) == 1):
         raise ValueError("argument 'y' must have entries in {-1, +1}")
     if not lam >= 0:
@@ -82,7 +88,7 @@ def logistic_loss_grad(w: Any, X: Any, y: Any, lam: float = 0.0) -> np.ndarray:
     """
     w, X, y = _check_logistic(w, X, y, lam)
     z = -y * (X @ w)
-    s = np.exp(-np.logaddexp(0, -z))          # sigmoid(z) without overflow
+    s = np.exp(-np.logaddexp(0, -z))  # sigmoid(z) without overflow
     return (-(X.T @ (y * s)) / X.shape[0] + lam * w).astype(w.dtype)
 
 

@@ -16,8 +16,15 @@ import scipy.linalg
 
 from .._validation import IllConditionedWarning, ShapeError, check_array
 
-__all__ = ["grad_trace_AX", "grad_frobenius_residual", "grad_quadratic_form", "grad_logdet",
-           "inverse_derivative", "inverse_jacobian", "entrywise_jacobian"]
+__all__ = [
+    "grad_trace_AX",
+    "grad_frobenius_residual",
+    "grad_quadratic_form",
+    "grad_logdet",
+    "inverse_derivative",
+    "inverse_jacobian",
+    "entrywise_jacobian",
+]
 
 #: Condition numbers above this trigger a warning (about half the float64 digits lost).
 ILL_CONDITIONED = 1e8
@@ -26,8 +33,10 @@ ILL_CONDITIONED = 1e8
 def _same_dtype(**arrays: Any) -> None:
     dtypes = {name: a.dtype for name, a in arrays.items()}
     if len(set(dtypes.values())) > 1:
-        raise TypeError("arguments must share one dtype, got "
-                        + ", ".join(f"{k}: {v}" for k, v in dtypes.items()))
+        raise TypeError(
+            "arguments must share one dtype, got "
+            + ", ".join(f"{k}: {v}" for k, v in dtypes.items())
+        )
 
 
 def _square(name: str, X: Any) -> np.ndarray:
@@ -40,9 +49,12 @@ def _square(name: str, X: Any) -> np.ndarray:
 def _warn_if_ill_conditioned(name: str, X: np.ndarray) -> None:
     c = np.linalg.cond(X.astype(np.float64))
     if not c < ILL_CONDITIONED:
-        warnings.warn(f"argument {name!r} is ill-conditioned (condition number {c:.3g}); the "
-                      "result may have lost most of its digits", IllConditionedWarning,
-                      stacklevel=3)
+        warnings.warn(
+            f"argument {name!r} is ill-conditioned (condition number {c:.3g}); the "
+            "result may have lost most of its digits",
+            IllConditionedWarning,
+            stacklevel=3,
+        )
 
 
 def grad_trace_AX(A: Any) -> np.ndarray:
@@ -129,8 +141,8 @@ def inverse_derivative(X: Any, H: Any) -> np.ndarray:
     H = check_array("H", H, shape=X.shape)
     _same_dtype(X=X, H=H)
     _warn_if_ill_conditioned("X", X)
-    Y = np.linalg.solve(X, H)                 # X^{-1} H
-    return -np.linalg.solve(X.T, Y.T).T       # -(X^{-1} H) X^{-1}
+    Y = np.linalg.solve(X, H)  # X^{-1} H
+    return -np.linalg.solve(X.T, Y.T).T  # -(X^{-1} H) X^{-1}
 
 
 def inverse_jacobian(X: Any) -> np.ndarray:

@@ -81,8 +81,9 @@ def jacobian_AXB(A: Any, B: Any) -> np.ndarray:
     A = check_array("A", A, ndim=2)
     B = check_array("B", B, ndim=2)
     if A.dtype != B.dtype:
-        raise TypeError(f"arguments 'A' and 'B' must have the same dtype, got {A.dtype} and "
-                        f"{B.dtype}")
+        raise TypeError(
+            f"arguments 'A' and 'B' must have the same dtype, got {A.dtype} and {B.dtype}"
+        )
     return np.kron(B.T, A)
 
 

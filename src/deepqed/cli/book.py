@@ -14,12 +14,16 @@ from ..book import build
 
 def book(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for the HTML.")] = Path(
-        "_build/html"),
-    seed: Annotated[int, typer.Option(
-        min=0, help="Seed of the witnesses shown beside statements.")] = 0,
+        "_build/html"
+    ),
+    seed: Annotated[
+        int, typer.Option(min=0, help="Seed of the witnesses shown beside statements.")
+    ] = 0,
     strict: Annotated[bool, typer.Option(help="Treat Sphinx warnings as errors.")] = True,
     fresh: Annotated[bool, typer.Option(help="Ignore caches; rebuild everything.")] = False,
-    open_: Annotated[bool, typer.Option("--open", help="Open the index page in a browser.")] = False,
+    open_: Annotated[
+        bool, typer.Option("--open", help="Open the index page in a browser.")
+    ] = False,
 ) -> None:
     """Build the HTML book (witness results beside every statement) and print its index page."""
     err = Console(stderr=True)

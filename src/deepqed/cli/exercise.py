@@ -7,11 +7,10 @@ was misused. The submission runs in a worker process under limits (``deepqed.exe
 
 from __future__ import annotations
 
-import re
-
 import inspect
 import json
 import os
+import re
 import sqlite3
 import time
 from pathlib import Path
@@ -26,8 +25,7 @@ from rich.text import Text
 __all__ = ["exercise_app", "progress"]
 
 exercise_app = typer.Typer(
-    help="Exercises that grade themselves: list, show, start, check, hint, solution, mark, "
-         "grade.",
+    help="Exercises that grade themselves: list, show, start, check, hint, solution, mark, grade.",
     no_args_is_help=True,
 )
 
@@ -35,8 +33,12 @@ EXIT = {"passed": 0, "failed": 1, "unusable": 2}
 
 DataDir = Annotated[
     Path | None,
-    typer.Option("--data-dir", help="Folder of the progress database (default: "
-                 "$DEEPQED_DATA_DIR, else the user data folder).", show_default=False),
+    typer.Option(
+        "--data-dir",
+        help="Folder of the progress database (default: "
+        "$DEEPQED_DATA_DIR, else the user data folder).",
+        show_default=False,
+    ),
 ]
 
 
@@ -59,24 +61,29 @@ def _implement(entry: Any, command: str) -> Any:
     from deepqed.exercises.spec import Compute, Implement
 
     if not isinstance(entry.exercise, (Implement, Compute)):
-        _console().print(Text(f"{entry.exercise.id} is a proof exercise: `{command}` applies to "
-                              "exercises you implement. Write the proof, then run "
-                              f"`deepqed exercise mark {entry.exercise.id}`.", style="yellow"))
+        _console().print(
+            Text(
+                f"{entry.exercise.id} is a proof exercise: `{command}` applies to "
+                "exercises you implement. Write the proof, then run "
+                f"`deepqed exercise mark {entry.exercise.id}`.",
+                style="yellow",
+            )
+        )
         raise typer.Exit(2)
     return entry.exercise
 
 
 @exercise_app.command("list")
 def list_(
-    chapter: Annotated[str | None, typer.Option(help="Only this chapter: its number (1, 2, "
-                                                "...) or its slug.")] = None,
+    chapter: Annotated[
+        str | None, typer.Option(help="Only this chapter: its number (1, 2, ...) or its slug.")
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """The exercises: id, title, kind and your status."""
+    from deepqed import registry
     from deepqed.exercises import exercises
     from deepqed.exercises.progress import Store
-
-    from deepqed import registry
 
     if chapter is not None and chapter.isdigit() and 1 <= int(chapter) <= len(registry.CHAPTERS):
         chapter = registry.CHAPTERS[int(chapter) - 1].slug
@@ -89,8 +96,12 @@ def list_(
     style = {"solved": "green", "attempted": "yellow", "": "dim"}
     for e in entries:
         st = status.get(e.exercise.id, "")
-        table.add_row(e.exercise.id, e.exercise.title, e.exercise.kind,
-                      Text(st or "not started", style=style[st]))
+        table.add_row(
+            e.exercise.id,
+            e.exercise.title,
+            e.exercise.kind,
+            Text(st or "not started", style=style[st]),
+        )
     _console(panels=True).print(table)
 
 
@@ -106,21 +117,39 @@ def show(exercise_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
     body = statement_text(entry)
     title = f"{ex.id} — {ex.title}  ({entry.chapter.title})"
     if body is None:
-        console.print(Text(f"The text of chapter {entry.chapter.slug!r} ({entry.chapter.source}) "
-                           f"does not contain the exercise {ex.id!r} yet.", style="yellow"))
+        console.print(
+            Text(
+                f"The text of chapter {entry.chapter.slug!r} ({entry.chapter.source}) "
+                f"does not contain the exercise {ex.id!r} yet.",
+                style="yellow",
+            )
+        )
         if isinstance(ex, Implement):
             body = ex.docstring.strip()
         else:
             body = ex.title
     console.print(Panel(Text(_reflow(body)), title=title, title_align="left"))
     if isinstance(ex, Implement):
-        console.print(Text(f"Write {ex.signature}: `deepqed exercise start {ex.id}` writes a "
-                           "starter file.", style="dim"))
+        console.print(
+            Text(
+                f"Write {ex.signature}: `deepqed exercise start {ex.id}` writes a starter file.",
+                style="dim",
+            )
+        )
     elif isinstance(ex, Compute):
-        console.print(Text("Answers asked for: " + "; ".join(
-            f"{a.name} ({a.description})" for a in ex.answers), style="dim"))
-        console.print(Text(f"`deepqed exercise start {ex.id}` writes a file with one line per "
-                           "answer.", style="dim"))
+        console.print(
+            Text(
+                "Answers asked for: "
+                + "; ".join(f"{a.name} ({a.description})" for a in ex.answers),
+                style="dim",
+            )
+        )
+        console.print(
+            Text(
+                f"`deepqed exercise start {ex.id}` writes a file with one line per answer.",
+                style="dim",
+            )
+        )
     else:
         console.print(Text(f"A proof: when done, `deepqed exercise mark {ex.id}`.", style="dim"))
 
@@ -159,8 +188,9 @@ def start(
     path = dir / stub_filename(spec)
     console = _console()
     if path.exists() and not force:
-        console.print(Text(f"error: {path} exists; not overwritten (use --force to replace it)",
-                           style="red"))
+        console.print(
+            Text(f"error: {path} exists; not overwritten (use --force to replace it)", style="red")
+        )
         raise typer.Exit(2)
     dir.mkdir(parents=True, exist_ok=True)
     path.write_text(stub_source(spec), encoding="utf-8")
@@ -169,11 +199,17 @@ def start(
 
 @exercise_app.command()
 def check(
-    file: Annotated[Path, typer.Argument(help="The submission (its first line names the "
-                                          "exercise: `# deepqed-exercise: ID`).")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="The submission (its first line names the exercise: `# deepqed-exercise: ID`)."
+        ),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
-    timeout: Annotated[float, typer.Option(help="Wall-clock seconds allowed for one call of "
-                                           "the function.", min=0.1)] = 10.0,
+    timeout: Annotated[
+        float,
+        typer.Option(help="Wall-clock seconds allowed for one call of the function.", min=0.1),
+    ] = 10.0,
     data_dir: DataDir = None,
 ) -> None:
     """Check a submission in a separate process and record the attempt (exit 0/1/2).
@@ -191,12 +227,18 @@ def check(
     known = {e.exercise.id for e in catalogue.exercises()}
     if result.exercise in known and sha is not None:
         try:
-            Store(data_dir).record(result.exercise, result.verdict, sha,
-                                   checks_passed=sum(c.status == "passed" for c in result.checks),
-                                   checks_total=len(result.checks), seconds=result.seconds)
+            Store(data_dir).record(
+                result.exercise,
+                result.verdict,
+                sha,
+                checks_passed=sum(c.status == "passed" for c in result.checks),
+                checks_total=len(result.checks),
+                seconds=result.seconds,
+            )
         except (OSError, sqlite3.Error, RuntimeError) as e:  # the verdict stands
-            Console(stderr=True).print(Text(f"warning: the attempt was not recorded ({e})",
-                                            style="yellow"))
+            Console(stderr=True).print(
+                Text(f"warning: the attempt was not recorded ({e})", style="yellow")
+            )
     if as_json:
         typer.echo(result.to_json())
     else:
@@ -213,28 +255,40 @@ def _hypothesis_storage(data_dir: Path | None) -> None:
     than in a `.hypothesis` folder in the reader's working directory."""
     from deepqed.exercises.progress import Store
 
-    os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY",
-                          str(Store(data_dir).folder / "hypothesis"))
+    os.environ.setdefault(
+        "HYPOTHESIS_STORAGE_DIRECTORY", str(Store(data_dir).folder / "hypothesis")
+    )
 
 
 @exercise_app.command()
 def grade(
-    folder: Annotated[Path, typer.Argument(help="Submissions: DIR/<student>/<file>.py or "
-                                            "DIR/<student>_<name>.py, each with its header "
-                                            "line.", exists=True, file_okay=False)],
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            help="Submissions: DIR/<student>/<file>.py or "
+            "DIR/<student>_<name>.py, each with its header "
+            "line.",
+            exists=True,
+            file_okay=False,
+        ),
+    ],
     workers: Annotated[int, typer.Option(help="Files checked at once.", min=1)] = 2,
-    out: Annotated[Path | None, typer.Option(help="Write the report: report.csv or "
-                                             "report.json.")] = None,
-    timeout: Annotated[float, typer.Option(help="Wall-clock seconds for one call of a "
-                                           "function.", min=0.1)] = 5.0,
-    file_timeout: Annotated[float, typer.Option(help="Wall-clock seconds for one file.",
-                                                min=1)] = 60.0,
+    out: Annotated[
+        Path | None, typer.Option(help="Write the report: report.csv or report.json.")
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option(help="Wall-clock seconds for one call of a function.", min=0.1)
+    ] = 5.0,
+    file_timeout: Annotated[
+        float, typer.Option(help="Wall-clock seconds for one file.", min=1)
+    ] = 60.0,
     data_dir: DataDir = None,
 ) -> None:
     """Course mode: grade a folder of submissions in parallel, one report row per file.
 
     The attempts are not recorded in the progress database."""
-    from deepqed.exercises.grade import Row, grade as grade_folder, write_report
+    from deepqed.exercises.grade import Row, write_report
+    from deepqed.exercises.grade import grade as grade_folder
     from deepqed.exercises.isolation import Limits
 
     if out is not None and out.suffix not in (".csv", ".json"):
@@ -242,25 +296,36 @@ def grade(
         raise typer.Exit(2)
     _hypothesis_storage(data_dir)
     console = _console()
-    limits = Limits(call_seconds=timeout, check_seconds=file_timeout,
-                    cpu_seconds=int(file_timeout) + 5)
+    limits = Limits(
+        call_seconds=timeout, check_seconds=file_timeout, cpu_seconds=int(file_timeout) + 5
+    )
 
     def tick(row: Row) -> None:
-        console.print(Text(f"{row.verdict:9} {row.student:20} {row.exercise:28} "
-                           f"{row.checks_passed}/{row.checks_total}  {row.seconds:6.2f} s  "
-                           f"{row.file}", style={"passed": "green", "failed": "red"}.get(
-                               row.verdict, "yellow")))
+        console.print(
+            Text(
+                f"{row.verdict:9} {row.student:20} {row.exercise:28} "
+                f"{row.checks_passed}/{row.checks_total}  {row.seconds:6.2f} s  "
+                f"{row.file}",
+                style={"passed": "green", "failed": "red"}.get(row.verdict, "yellow"),
+            )
+        )
 
     start = time.perf_counter()
     rows = grade_folder(folder, workers=workers, limits=limits, progress=tick)
     seconds = time.perf_counter() - start
     if out is not None:
         write_report(rows, out)
-    counts = {v: sum(r.verdict == v for r in rows) for v in ("passed", "failed", "unusable",
-                                                            "error")}
-    console.print(Text(f"{len(rows)} files in {seconds:.1f} s with {workers} workers: "
-                       + ", ".join(f"{n} {v}" for v, n in counts.items() if n)
-                       + (f"; report: {out}" if out else ""), style="bold"))
+    counts = {
+        v: sum(r.verdict == v for r in rows) for v in ("passed", "failed", "unusable", "error")
+    }
+    console.print(
+        Text(
+            f"{len(rows)} files in {seconds:.1f} s with {workers} workers: "
+            + ", ".join(f"{n} {v}" for v, n in counts.items() if n)
+            + (f"; report: {out}" if out else ""),
+            style="bold",
+        )
+    )
     if counts["error"]:
         raise typer.Exit(1)
 
@@ -269,8 +334,9 @@ def grade(
 def hint(exercise_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
     """A hint."""
     ex = _entry(exercise_id).exercise
-    _console(panels=True).print(Panel(Text(ex.hint.strip()), title=f"hint: {ex.id}",
-                                      title_align="left"))
+    _console(panels=True).print(
+        Panel(Text(ex.hint.strip()), title=f"hint: {ex.id}", title_align="left")
+    )
 
 
 @exercise_app.command()
@@ -288,8 +354,7 @@ def solution(
         text = inspect.getsource(ex.reference)
     else:
         text = ex.solution.strip()
-    _console(panels=True).print(Panel(Text(text), title=f"solution: {ex.id}",
-                                      title_align="left"))
+    _console(panels=True).print(Panel(Text(text), title=f"solution: {ex.id}", title_align="left"))
 
 
 @exercise_app.command()
@@ -303,12 +368,16 @@ def mark(
 
     ex = _entry(exercise_id).exercise
     if not isinstance(ex, Prove):
-        _console().print(Text(f"{ex.id} is checked by the machine: `deepqed exercise check "
-                              "FILE`", style="yellow"))
+        _console().print(
+            Text(
+                f"{ex.id} is checked by the machine: `deepqed exercise check FILE`", style="yellow"
+            )
+        )
         raise typer.Exit(2)
     Store(data_dir).record(ex.id, "self-marked")
-    _console().print(Text(f"{ex.id} marked as done; compare with `deepqed exercise solution "
-                          f"{ex.id}`."))
+    _console().print(
+        Text(f"{ex.id} marked as done; compare with `deepqed exercise solution {ex.id}`.")
+    )
 
 
 def progress(
@@ -324,12 +393,18 @@ def progress(
     summary = store.summary(entries)
     if as_json:
         status = store.status()
-        typer.echo(json.dumps({
-            "chapters": [s.to_dict() for s in summary],
-            "exercises": {e.exercise.id: status.get(e.exercise.id, "not started")
-                          for e in entries},
-            "database": str(store.path),
-        }, indent=2))
+        typer.echo(
+            json.dumps(
+                {
+                    "chapters": [s.to_dict() for s in summary],
+                    "exercises": {
+                        e.exercise.id: status.get(e.exercise.id, "not started") for e in entries
+                    },
+                    "database": str(store.path),
+                },
+                indent=2,
+            )
+        )
         return
     table = Table("chapter", "solved", "attempted", "total", title="deepqed progress")
     for s in summary:

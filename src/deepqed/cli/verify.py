@@ -22,24 +22,40 @@ def _fmt(x: float | None) -> str:
 
 def _table(results: list[Result]) -> Table:
     t = Table(title="deepqed verify", show_lines=False)
-    for col, kw in (("label", {}), ("kind", {}), ("witness", {}), ("status", {}),
-                    ("instances", {"justify": "right"}), ("max error", {"justify": "right"}),
-                    ("tolerance", {"justify": "right"}), ("s", {"justify": "right"})):
+    for col, kw in (
+        ("label", {}),
+        ("kind", {}),
+        ("witness", {}),
+        ("status", {}),
+        ("instances", {"justify": "right"}),
+        ("max error", {"justify": "right"}),
+        ("tolerance", {"justify": "right"}),
+        ("s", {"justify": "right"}),
+    ):
         t.add_column(col, **kw)
     for r in results:
-        t.add_row(r.label, r.kind, r.witness or "(reason)",
-                  f"[{_STYLE[r.status]}]{r.status}[/]", str(r.instances or ""),
-                  _fmt(r.max_error), _fmt(r.tolerance), f"{r.seconds:.2f}")
+        t.add_row(
+            r.label,
+            r.kind,
+            r.witness or "(reason)",
+            f"[{_STYLE[r.status]}]{r.status}[/]",
+            str(r.instances or ""),
+            _fmt(r.max_error),
+            _fmt(r.tolerance),
+            f"{r.seconds:.2f}",
+        )
     return t
 
 
 def verify(
-    label: Annotated[list[str] | None, typer.Option("--label", "-l",
-                     help="Only this label (repeatable).")] = None,
-    chapter: Annotated[str | None, typer.Option("--chapter", "-c",
-                       help="Only this chapter (its slug, e.g. 'feedforward').")] = None,
-    seed: Annotated[int, typer.Option(
-        min=0, help="Seed of every witness's random generator.")] = 0,
+    label: Annotated[
+        list[str] | None, typer.Option("--label", "-l", help="Only this label (repeatable).")
+    ] = None,
+    chapter: Annotated[
+        str | None,
+        typer.Option("--chapter", "-c", help="Only this chapter (its slug, e.g. 'feedforward')."),
+    ] = None,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of every witness's random generator.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of results.")] = False,
 ) -> None:
     """Run the witnesses of the book's numbered statements; exit 0 when all pass."""
@@ -54,9 +70,15 @@ def verify(
         results = run(label, chapter, seed)
         typer.echo(json.dumps([r.to_json() for r in results], indent=2))
     else:
-        with Progress(TextColumn("[bold]verifying[/]"), BarColumn(), MofNCompleteColumn(),
-                      TextColumn("{task.description}"), TimeElapsedColumn(),
-                      console=err, transient=True) as bar:
+        with Progress(
+            TextColumn("[bold]verifying[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
             task = bar.add_task("", total=len(entries))
 
             def advance(r: Result, done: int, total: int) -> None:
@@ -67,12 +89,16 @@ def verify(
         out.print(_table(results))
         for r in results:
             if not r.ok:
-                out.print(f"[bold red]{r.status}[/] {r.label} / {r.witness} "
-                          f"({r.path}:{r.line}): {r.detail}")
+                out.print(
+                    f"[bold red]{r.status}[/] {r.label} / {r.witness} "
+                    f"({r.path}:{r.line}): {r.detail}"
+                )
         n_ok = sum(r.ok for r in results)
-        out.print(f"{n_ok} of {len(results)} witnesses passed "
-                  f"({sum(r.status == 'unwitnessed' for r in results)} with a stated reason), "
-                  f"{len({r.label for r in results})} statements, seed {seed}")
+        out.print(
+            f"{n_ok} of {len(results)} witnesses passed "
+            f"({sum(r.status == 'unwitnessed' for r in results)} with a stated reason), "
+            f"{len({r.label for r in results})} statements, seed {seed}"
+        )
     for p in problems:
         err.print(f"[bold red]registry:[/] {p}")
     if problems or not all(r.ok for r in results):

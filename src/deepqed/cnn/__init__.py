@@ -8,19 +8,64 @@ transposed convolution), :mod:`.im2col`, :mod:`.pool` (average and max pooling),
 from __future__ import annotations
 
 from ._geometry import Geometry, output_size
-from .conv import ConvCache, conv2d, conv2d_counts, conv2d_backward, conv2d_forward, conv_transpose2d
+from .conv import (
+    ConvCache,
+    conv2d,
+    conv2d_backward,
+    conv2d_counts,
+    conv2d_forward,
+    conv_transpose2d,
+)
 from .im2col import col2im, im2col, pad, pad_adjoint
-from .model import (CNNArchitecture, CNNForward, CNNParameters, cnn_forward,
-                    cnn_counts, cnn_loss_and_gradient, cnn_predict, init_cnn_parameters)
-from .pool import (avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward,
-                   max_pool2d_forward)
+from .model import (
+    CNNArchitecture,
+    CNNForward,
+    CNNParameters,
+    cnn_counts,
+    cnn_forward,
+    cnn_loss_and_gradient,
+    cnn_predict,
+    init_cnn_parameters,
+)
+from .pool import (
+    avg_pool2d,
+    avg_pool2d_backward,
+    max_pool2d,
+    max_pool2d_backward,
+    max_pool2d_forward,
+)
 from .train import AdamState, History, accuracy, adam_init, adam_update, train
 
 __all__ = [
-    "Geometry", "output_size", "ConvCache", "conv2d", "conv2d_counts", "conv2d_forward", "conv2d_backward",
-    "conv_transpose2d", "im2col", "col2im", "pad", "pad_adjoint", "CNNArchitecture",
-    "CNNForward", "CNNParameters", "cnn_counts", "cnn_forward", "cnn_loss_and_gradient", "cnn_predict",
-    "init_cnn_parameters", "avg_pool2d", "avg_pool2d_backward", "max_pool2d",
-    "max_pool2d_backward", "max_pool2d_forward", "AdamState", "History", "accuracy", "adam_init",
-    "adam_update", "train",
+    "Geometry",
+    "output_size",
+    "ConvCache",
+    "conv2d",
+    "conv2d_counts",
+    "conv2d_forward",
+    "conv2d_backward",
+    "conv_transpose2d",
+    "im2col",
+    "col2im",
+    "pad",
+    "pad_adjoint",
+    "CNNArchitecture",
+    "CNNForward",
+    "CNNParameters",
+    "cnn_counts",
+    "cnn_forward",
+    "cnn_loss_and_gradient",
+    "cnn_predict",
+    "init_cnn_parameters",
+    "avg_pool2d",
+    "avg_pool2d_backward",
+    "max_pool2d",
+    "max_pool2d_backward",
+    "max_pool2d_forward",
+    "AdamState",
+    "History",
+    "accuracy",
+    "adam_init",
+    "adam_update",
+    "train",
 ]

@@ -22,8 +22,9 @@ PADDING_MODES = ("zeros", "circular")
 def pair(name: str, v: Any, *, least: int) -> tuple[int, int]:
     """``v`` as a pair of Python ints ``>= least``; ``name`` is used in the error message."""
     items = (v, v) if isinstance(v, (int, np.integer)) else tuple(v)
-    if len(items) != 2 or not all(isinstance(x, (int, np.integer)) and not isinstance(x, bool)
-                                  for x in items):
+    if len(items) != 2 or not all(
+        isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in items
+    ):
         raise TypeError(f"argument {name!r} must be an int or a pair of ints, got {v!r}")
     if any(int(x) < least for x in items):
         raise ValueError(f"argument {name!r} must be >= {least}, got {v!r}")
@@ -40,15 +41,21 @@ def output_size(n: int, k: int, stride: int = 1, padding: int = 0, dilation: int
         ValueError: a size or step is out of range, or the dilated kernel $d(k-1)+1$ is larger
             than the padded input $n + 2p$ (no output position).
     """
-    for name, v, least in (("n", n, 1), ("k", k, 1), ("stride", stride, 1),
-                           ("padding", padding, 0), ("dilation", dilation, 1)):
+    for name, v, least in (
+        ("n", n, 1),
+        ("k", k, 1),
+        ("stride", stride, 1),
+        ("padding", padding, 0),
+        ("dilation", dilation, 1),
+    ):
         if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < least:
             raise ValueError(f"argument {name!r} must be an int >= {least}, got {v!r}")
     span = dilation * (k - 1) + 1
     if span > n + 2 * padding:
         raise ValueError(
             f"the dilated kernel d(k-1)+1 = {span} is larger than the padded input "
-            f"n + 2p = {n + 2 * padding}: no output position")
+            f"n + 2p = {n + 2 * padding}: no output position"
+        )
     return (n + 2 * padding - dilation * (k - 1) - 1) // stride + 1
 
 
@@ -63,18 +70,26 @@ class Geometry:
 
     def out_shape(self, H: int, W: int, kh: int, kw: int) -> tuple[int, int]:
         """$(n_1', n_2')$ by Proposition `prop-cnn-output-size` on each axis."""
-        return (output_size(H, kh, self.stride[0], self.padding[0], self.dilation[0]),
-                output_size(W, kw, self.stride[1], self.padding[1], self.dilation[1]))
+        return (
+            output_size(H, kh, self.stride[0], self.padding[0], self.dilation[0]),
+            output_size(W, kw, self.stride[1], self.padding[1], self.dilation[1]),
+        )
 
 
-def geometry(stride: Any = 1, padding: Any = 0, dilation: Any = 1,
-             padding_mode: str = "zeros") -> Geometry:
+def geometry(
+    stride: Any = 1, padding: Any = 0, dilation: Any = 1, padding_mode: str = "zeros"
+) -> Geometry:
     """Validate and normalise the keyword arguments of a convolution."""
     if padding_mode not in PADDING_MODES:
-        raise ValueError(f"argument 'padding_mode' must be one of {PADDING_MODES}, "
-                         f"got {padding_mode!r}")
-    return Geometry(pair("stride", stride, least=1), pair("padding", padding, least=0),
-                    pair("dilation", dilation, least=1), padding_mode)
+        raise ValueError(
+            f"argument 'padding_mode' must be one of {PADDING_MODES}, got {padding_mode!r}"
+        )
+    return Geometry(
+        pair("stride", stride, least=1),
+        pair("padding", padding, least=0),
+        pair("dilation", dilation, least=1),
+        padding_mode,
+    )
 
 
 def check_images(name: str, X: Any) -> np.ndarray:
@@ -91,11 +106,14 @@ def check_same_dtype(**arrays: Any) -> None:
     k0, v0 = items[0]
     for k, v in items[1:]:
         if v.dtype != v0.dtype:
-            raise TypeError(f"arguments {k0!r} and {k!r} must have the same dtype, "
-                            f"got {v0.dtype} and {v.dtype}")
+            raise TypeError(
+                f"arguments {k0!r} and {k!r} must have the same dtype, got {v0.dtype} and {v.dtype}"
+            )
 
 
 def check_shape(name: str, x: Any, shape: tuple[int, ...], meaning: str) -> None:
     if tuple(x.shape) != tuple(shape):
-        raise ShapeError(f"argument {name!r} must have shape {tuple(shape)} = {meaning}, "
-                         f"got shape {tuple(x.shape)}")
+        raise ShapeError(
+            f"argument {name!r} must have shape {tuple(shape)} = {meaning}, "
+            f"got shape {tuple(x.shape)}"
+        )

@@ -32,7 +32,14 @@ import numpy as np
 from ._geometry import Geometry, check_images, check_same_dtype, check_shape, geometry
 from .im2col import _chwn_view, _col2im_matmul_cf, _from_chwn, _im2col_cf, _to_chwn
 
-__all__ = ["ConvCache", "conv2d_counts", "conv2d", "conv2d_forward", "conv2d_backward", "conv_transpose2d"]
+__all__ = [
+    "ConvCache",
+    "conv2d_counts",
+    "conv2d",
+    "conv2d_forward",
+    "conv2d_backward",
+    "conv_transpose2d",
+]
 
 
 @dataclass(frozen=True)
@@ -50,8 +57,10 @@ def _check_conv(X: Any, W: Any, b: Any) -> None:
     check_images("X", X)
     check_images("W", W)
     if X.shape[1] != W.shape[1]:
-        raise ValueError(f"argument 'W' must have shape (C_out, C_in, k_1, k_2) with C_in = "
-                         f"{X.shape[1]} (the channels of 'X'), got shape {W.shape}")
+        raise ValueError(
+            f"argument 'W' must have shape (C_out, C_in, k_1, k_2) with C_in = "
+            f"{X.shape[1]} (the channels of 'X'), got shape {W.shape}"
+        )
     if b is not None:
         if not isinstance(b, np.ndarray):
             raise TypeError(f"argument 'b' must be a numpy.ndarray or None, got {type(b).__name__}")
@@ -59,9 +68,16 @@ def _check_conv(X: Any, W: Any, b: Any) -> None:
     check_same_dtype(X=X, W=W, b=b)
 
 
-def conv2d_forward(X: Any, W: Any, b: Any = None, *, stride: Any = 1, padding: Any = 0,
-                   dilation: Any = 1, padding_mode: str = "zeros"
-                   ) -> tuple[np.ndarray, ConvCache]:
+def conv2d_forward(
+    X: Any,
+    W: Any,
+    b: Any = None,
+    *,
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    padding_mode: str = "zeros",
+) -> tuple[np.ndarray, ConvCache]:
     r"""$Z = K_W(X) + b$ and the cache for :func:`conv2d_backward`.
 
     Implements Definition `def-cnn-cross-correlation` through the factorisation of Proposition
@@ -85,24 +101,34 @@ def conv2d_forward(X: Any, W: Any, b: Any = None, *, stride: Any = 1, padding: A
     m, C, H, Wd = X.shape
     C_out, _, kh, kw = W.shape
     Ho, Wo = g.out_shape(H, Wd, kh, kw)
-    cols = _im2col_cf(_chwn_view(X), kh, kw, g)                    # (C k_1 k_2, n_1' n_2' m)
-    Z2 = W.reshape(C_out, -1) @ cols                                # (C_out, n_1' n_2' m)
+    cols = _im2col_cf(_chwn_view(X), kh, kw, g)  # (C k_1 k_2, n_1' n_2' m)
+    Z2 = W.reshape(C_out, -1) @ cols  # (C_out, n_1' n_2' m)
     if b is not None:
         Z2 += b[:, None]
     Z = _from_chwn(Z2.reshape(C_out, Ho, Wo, m))
     return Z, ConvCache(cols, (m, C, H, Wd), g)
 
 
-def conv2d(X: Any, W: Any, b: Any = None, *, stride: Any = 1, padding: Any = 0,
-           dilation: Any = 1, padding_mode: str = "zeros") -> np.ndarray:
+def conv2d(
+    X: Any,
+    W: Any,
+    b: Any = None,
+    *,
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    padding_mode: str = "zeros",
+) -> np.ndarray:
     r"""The cross-correlation $Z = K_W(X) + b$ of Definition `def-cnn-cross-correlation`;
     shapes and arguments as :func:`conv2d_forward` (like ``torch.nn.functional.conv2d``)."""
-    return conv2d_forward(X, W, b, stride=stride, padding=padding, dilation=dilation,
-                          padding_mode=padding_mode)[0]
+    return conv2d_forward(
+        X, W, b, stride=stride, padding=padding, dilation=dilation, padding_mode=padding_mode
+    )[0]
 
 
-def conv2d_backward(G: Any, W: Any, cache: ConvCache, *, need_dX: bool = True
-                    ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+def conv2d_backward(
+    G: Any, W: Any, cache: ConvCache, *, need_dX: bool = True
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     r"""Gradients of a scalar $\mathcal L$ through $Z = K_W(X) + b$ (Theorem `thm-cnn-conv-backward`).
 
     With $\Delta = G = \partial\mathcal L/\partial Z$:
@@ -128,12 +154,14 @@ def conv2d_backward(G: Any, W: Any, cache: ConvCache, *, need_dX: bool = True
     Ho, Wo = g.out_shape(H, Wd, kh, kw)
     check_shape("G", G, (m, C_out, Ho, Wo), "(m, C_out, n_1', n_2')")
     if C_in != C or cache.cols.shape[0] != C * kh * kw:
-        raise ValueError(f"argument 'W' of shape {W.shape} does not match the cache "
-                         f"(input shape {cache.input_shape})")
+        raise ValueError(
+            f"argument 'W' of shape {W.shape} does not match the cache "
+            f"(input shape {cache.input_shape})"
+        )
     check_same_dtype(G=G, W=W)
     G2 = _to_chwn(G).reshape(C_out, Ho * Wo * m)
-    dW = (G2 @ cache.cols.T).reshape(W.shape)                       # sum_mu,i Delta x~
-    db = G2.sum(axis=1)                                             # sum_mu,i Delta
+    dW = (G2 @ cache.cols.T).reshape(W.shape)  # sum_mu,i Delta x~
+    db = G2.sum(axis=1)  # sum_mu,i Delta
     if not need_dX:
         return None, dW, db
     # dX = col2im(W_2^T G_2), the rows of W_2^T G_2 computed a kernel row at a time
@@ -141,8 +169,16 @@ def conv2d_backward(G: Any, W: Any, cache: ConvCache, *, need_dX: bool = True
     return dX, dW, db
 
 
-def conv_transpose2d(Y: Any, W: Any, *, stride: Any = 1, padding: Any = 0, dilation: Any = 1,
-                     output_padding: Any = 0, padding_mode: str = "zeros") -> np.ndarray:
+def conv_transpose2d(
+    Y: Any,
+    W: Any,
+    *,
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    output_padding: Any = 0,
+    padding_mode: str = "zeros",
+) -> np.ndarray:
     r"""The transposed convolution $K_W^*(Y)$, the adjoint of $X\mapsto K_W(X)$ (Theorem
     `thm-cnn-adjoint`):
 
@@ -169,24 +205,42 @@ def conv_transpose2d(Y: Any, W: Any, *, stride: Any = 1, padding: Any = 0, dilat
     rh, rw = (output_padding, output_padding) if isinstance(output_padding, int) else output_padding
     m, C_out, Ho, Wo = Y.shape
     if W.shape[0] != C_out:
-        raise ValueError(f"argument 'W' must have shape (C_out, C_in, k_1, k_2) with C_out = "
-                         f"{C_out} (the channels of 'Y'), got shape {W.shape}")
+        raise ValueError(
+            f"argument 'W' must have shape (C_out, C_in, k_1, k_2) with C_out = "
+            f"{C_out} (the channels of 'Y'), got shape {W.shape}"
+        )
     _, C_in, kh, kw = W.shape
-    if not (0 <= rh < max(g.stride[0], g.dilation[0]) and 0 <= rw < max(g.stride[1], g.dilation[1])):
-        raise ValueError(f"argument 'output_padding' must be in [0, max(s, d)), got {output_padding}")
+    if not (
+        0 <= rh < max(g.stride[0], g.dilation[0]) and 0 <= rw < max(g.stride[1], g.dilation[1])
+    ):
+        raise ValueError(
+            f"argument 'output_padding' must be in [0, max(s, d)), got {output_padding}"
+        )
     H = (Ho - 1) * g.stride[0] - 2 * g.padding[0] + g.dilation[0] * (kh - 1) + 1 + rh
     Wd = (Wo - 1) * g.stride[1] - 2 * g.padding[1] + g.dilation[1] * (kw - 1) + 1 + rw
     if H < 1 or Wd < 1 or g.out_shape(H, Wd, kh, kw) != (Ho, Wo):
-        raise ValueError(f"no input size of a convolution with this geometry gives the output "
-                         f"size {(Ho, Wo)} with output_padding {output_padding}")
+        raise ValueError(
+            f"no input size of a convolution with this geometry gives the output "
+            f"size {(Ho, Wo)} with output_padding {output_padding}"
+        )
     Y2 = _to_chwn(Y).reshape(C_out, Ho * Wo * m)
     # col2im(W_2^T Y_2), the rows of W_2^T Y_2 computed a kernel row at a time
     return _from_chwn(_col2im_matmul_cf(W, Y2, (C_in, H, Wd, m), g))
 
 
-def conv2d_counts(m: int, C_in: int, C_out: int, H: int, W: int, kernel_size: Any, *,
-                  stride: Any = 1, padding: Any = 0, dilation: Any = 1, need_dX: bool = True
-                  ) -> dict[str, int]:
+def conv2d_counts(
+    m: int,
+    C_in: int,
+    C_out: int,
+    H: int,
+    W: int,
+    kernel_size: Any,
+    *,
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    need_dX: bool = True,
+) -> dict[str, int]:
     r"""Parameter and multiply-add counts of one convolution layer (Proposition `prop-cnn-counts`).
 
     With $M = m C_{out} n_1' n_2' C_{in} k_1 k_2$: ``parameters`` $= C_{out}(C_{in}k_1k_2+1)$,
@@ -199,5 +253,9 @@ def conv2d_counts(m: int, C_in: int, C_out: int, H: int, W: int, kernel_size: An
     g = geometry(stride, padding, dilation)
     Ho, Wo = g.out_shape(H, W, kh, kw)
     M = m * C_out * Ho * Wo * C_in * kh * kw
-    return {"parameters": C_out * (C_in * kh * kw + 1), "forward": M,
-            "backward": 2 * M if need_dX else M, "bias_adds": m * C_out * Ho * Wo}
+    return {
+        "parameters": C_out * (C_in * kh * kw + 1),
+        "forward": M,
+        "backward": 2 * M if need_dX else M,
+        "bias_adds": m * C_out * Ho * Wo,
+    }

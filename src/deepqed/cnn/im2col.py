@@ -56,7 +56,9 @@ def _to_chwn(X: np.ndarray) -> np.ndarray:
 def _from_chwn(Xc: np.ndarray) -> np.ndarray:
     """The inverse of :func:`_to_chwn`: (C, n_1, n_2, m) -> contiguous (m, C, n_1, n_2), in two
     copies for the same reason."""
-    return np.ascontiguousarray(np.ascontiguousarray(Xc.transpose(0, 3, 1, 2)).transpose(1, 0, 2, 3))
+    return np.ascontiguousarray(
+        np.ascontiguousarray(Xc.transpose(0, 3, 1, 2)).transpose(1, 0, 2, 3)
+    )
 
 
 # --- padding and its adjoint (layout (C, n_1, n_2, m): padding on the axes 1 and 2) --------------
@@ -65,18 +67,20 @@ def _pad_cf(Xc: np.ndarray, g: Geometry) -> np.ndarray:
     ph, pw = g.padding
     C, H, W, m = Xc.shape
     if g.padding_mode == "circular" and (ph > H or pw > W):
-        raise ValueError(f"circular padding needs padding <= input size, got padding "
-                         f"{g.padding} for an input of size {(H, W)}")
+        raise ValueError(
+            f"circular padding needs padding <= input size, got padding "
+            f"{g.padding} for an input of size {(H, W)}"
+        )
     Xp = np.zeros((C, H + 2 * ph, W + 2 * pw, m), dtype=Xc.dtype)
-    Xp[:, ph:ph + H, pw:pw + W] = Xc
+    Xp[:, ph : ph + H, pw : pw + W] = Xc
     if g.padding_mode == "circular":
         # tilde x_u = x_{(u - p) mod H}: the rows above come from the bottom, and vice versa
         if ph:
-            Xp[:, :ph, pw:pw + W] = Xc[:, H - ph:]
-            Xp[:, ph + H:, pw:pw + W] = Xc[:, :ph]
+            Xp[:, :ph, pw : pw + W] = Xc[:, H - ph :]
+            Xp[:, ph + H :, pw : pw + W] = Xc[:, :ph]
         if pw:
-            Xp[:, :, :pw] = Xp[:, :, W:W + pw]
-            Xp[:, :, pw + W:] = Xp[:, :, pw:2 * pw]
+            Xp[:, :, :pw] = Xp[:, :, W : W + pw]
+            Xp[:, :, pw + W :] = Xp[:, :, pw : 2 * pw]
     return Xp
 
 
@@ -85,13 +89,13 @@ def _pad_adjoint_cf(Gp: np.ndarray, g: Geometry, H: int, W: int) -> np.ndarray:
     ph, pw = g.padding
     if g.padding_mode == "circular":
         Gp = Gp.copy()
-        if pw:                                   # fold columns first (they include the corners)
-            Gp[:, :, W:W + pw] += Gp[:, :, :pw]
-            Gp[:, :, pw:2 * pw] += Gp[:, :, pw + W:]
+        if pw:  # fold columns first (they include the corners)
+            Gp[:, :, W : W + pw] += Gp[:, :, :pw]
+            Gp[:, :, pw : 2 * pw] += Gp[:, :, pw + W :]
         if ph:
-            Gp[:, H:H + ph] += Gp[:, :ph]
-            Gp[:, ph:2 * ph] += Gp[:, ph + H:]
-    return Gp[:, ph:ph + H, pw:pw + W]
+            Gp[:, H : H + ph] += Gp[:, :ph]
+            Gp[:, ph : 2 * ph] += Gp[:, ph + H :]
+    return Gp[:, ph : ph + H, pw : pw + W]
 
 
 def pad(X: Any, padding: Any, padding_mode: str = "zeros") -> np.ndarray:
@@ -103,8 +107,9 @@ def pad(X: Any, padding: Any, padding_mode: str = "zeros") -> np.ndarray:
     return _pad_cf(X.transpose(1, 2, 3, 0), g).transpose(3, 0, 1, 2)
 
 
-def pad_adjoint(G: Any, input_shape: tuple[int, int], padding: Any,
-                padding_mode: str = "zeros") -> np.ndarray:
+def pad_adjoint(
+    G: Any, input_shape: tuple[int, int], padding: Any, padding_mode: str = "zeros"
+) -> np.ndarray:
     """The adjoint of :func:`pad`: ``G`` of the padded shape -> shape ``(m, C, n_1, n_2)``."""
     G = check_images("G", G)
     g = geometry(padding=padding, padding_mode=padding_mode)
@@ -121,30 +126,36 @@ def _im2col_cf(Xc: np.ndarray, kh: int, kw: int, g: Geometry) -> np.ndarray:
     sC, sH, sW, sN = Xp.strides
     (sh, sw), (dh, dw) = g.stride, g.dilation
     # windows[c, a, b, i, j, n] = Xp[c, i s_1 + a d_1, j s_2 + b d_2, n]   (a view, no copy)
-    windows = as_strided(Xp, shape=(C, kh, kw, Ho, Wo, m),
-                         strides=(sC, dh * sH, dw * sW, sh * sH, sw * sW, sN), writeable=False)
+    windows = as_strided(
+        Xp,
+        shape=(C, kh, kw, Ho, Wo, m),
+        strides=(sC, dh * sH, dw * sW, sh * sH, sw * sW, sN),
+        writeable=False,
+    )
     cols = np.empty((C, kh, kw, Ho, Wo, m), dtype=Xp.dtype)
     np.copyto(cols, windows)
     return cols.reshape(C * kh * kw, Ho * Wo * m)
 
 
-def _col2im_cf(cols: np.ndarray, shape_cf: tuple[int, int, int, int], kh: int, kw: int,
-               g: Geometry) -> np.ndarray:
+def _col2im_cf(
+    cols: np.ndarray, shape_cf: tuple[int, int, int, int], kh: int, kw: int, g: Geometry
+) -> np.ndarray:
     """Adjoint of ``_im2col_cf``: ``cols`` (C k_1 k_2, n_1' n_2' m) -> (C, n_1, n_2, m)."""
     C, H, W, m = shape_cf
     Ho, Wo = g.out_shape(H, W, kh, kw)
     (ph, pw), (sh, sw), (dh, dw) = g.padding, g.stride, g.dilation
     c6 = cols.reshape(C, kh, kw, Ho, Wo, m)
     Gp = np.zeros((C, H + 2 * ph, W + 2 * pw, m), dtype=cols.dtype)
-    for a in range(kh):                # each kernel offset (a, b) reads a strided sub-grid of Xp
+    for a in range(kh):  # each kernel offset (a, b) reads a strided sub-grid of Xp
         rows = slice(a * dh, a * dh + sh * (Ho - 1) + 1, sh)
         for b in range(kw):
-            Gp[:, rows, b * dw:b * dw + sw * (Wo - 1) + 1:sw] += c6[:, a, b]
+            Gp[:, rows, b * dw : b * dw + sw * (Wo - 1) + 1 : sw] += c6[:, a, b]
     return _pad_adjoint_cf(Gp, g, H, W)
 
 
-def _col2im_matmul_cf(W: np.ndarray, G2: np.ndarray, shape_cf: tuple[int, int, int, int],
-                      g: Geometry) -> np.ndarray:
+def _col2im_matmul_cf(
+    W: np.ndarray, G2: np.ndarray, shape_cf: tuple[int, int, int, int], g: Geometry
+) -> np.ndarray:
     """``_col2im_cf(W_2.T @ G2, ...)`` without storing all of ``W_2.T @ G2`` at once.
 
     ``W`` (C_out, C, k_1, k_2), ``G2`` (C_out, n_1' n_2' m) -> (C, n_1, n_2, m). The rows
@@ -160,17 +171,24 @@ def _col2im_matmul_cf(W: np.ndarray, G2: np.ndarray, shape_cf: tuple[int, int, i
     Gp = np.zeros((C, H + 2 * ph, Wd + 2 * pw, m), dtype=G2.dtype)
     buf = np.empty((C * kw, Ho * Wo * m), dtype=G2.dtype)
     for a in range(kh):
-        Wa_T = np.ascontiguousarray(W[:, :, a, :].reshape(C_out, C * kw).T)   # rows (c, b)
-        np.matmul(Wa_T, G2, out=buf)                 # the rows (c, a, b) of W_2^T G_2
+        Wa_T = np.ascontiguousarray(W[:, :, a, :].reshape(C_out, C * kw).T)  # rows (c, b)
+        np.matmul(Wa_T, G2, out=buf)  # the rows (c, a, b) of W_2^T G_2
         blk = buf.reshape(C, kw, Ho, Wo, m)
         rows = slice(a * dh, a * dh + sh * (Ho - 1) + 1, sh)
         for b in range(kw):
-            Gp[:, rows, b * dw:b * dw + sw * (Wo - 1) + 1:sw] += blk[:, b]
+            Gp[:, rows, b * dw : b * dw + sw * (Wo - 1) + 1 : sw] += blk[:, b]
     return _pad_adjoint_cf(Gp, g, H, Wd)
 
 
-def im2col(X: Any, kernel_size: Any, *, stride: Any = 1, padding: Any = 0, dilation: Any = 1,
-           padding_mode: str = "zeros") -> np.ndarray:
+def im2col(
+    X: Any,
+    kernel_size: Any,
+    *,
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    padding_mode: str = "zeros",
+) -> np.ndarray:
     r"""$\operatorname{im2col}(X)$ of Proposition `prop-cnn-im2col`.
 
     Arguments:
@@ -188,15 +206,23 @@ def im2col(X: Any, kernel_size: Any, *, stride: Any = 1, padding: Any = 0, dilat
     g = geometry(stride, padding, dilation, padding_mode)
     m, C, H, W = X.shape
     Ho, Wo = g.out_shape(H, W, kh, kw)
-    cols = _im2col_cf(X.transpose(1, 2, 3, 0), kh, kw, g)        # columns (i_1, i_2, mu)
+    cols = _im2col_cf(X.transpose(1, 2, 3, 0), kh, kw, g)  # columns (i_1, i_2, mu)
     # the book's column order (mu, i_1, i_2)
-    return np.ascontiguousarray(cols.reshape(C * kh * kw, Ho * Wo, m).transpose(0, 2, 1)
-                                ).reshape(C * kh * kw, m * Ho * Wo)
+    return np.ascontiguousarray(cols.reshape(C * kh * kw, Ho * Wo, m).transpose(0, 2, 1)).reshape(
+        C * kh * kw, m * Ho * Wo
+    )
 
 
-def col2im(cols: Any, input_shape: tuple[int, int, int, int], kernel_size: Any, *,
-           stride: Any = 1, padding: Any = 0, dilation: Any = 1,
-           padding_mode: str = "zeros") -> np.ndarray:
+def col2im(
+    cols: Any,
+    input_shape: tuple[int, int, int, int],
+    kernel_size: Any,
+    *,
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    padding_mode: str = "zeros",
+) -> np.ndarray:
     r"""The adjoint of :func:`im2col`: $\langle \operatorname{im2col}(X), M\rangle =
     \langle X, \operatorname{col2im}(M)\rangle$ for all $X$ of shape ``input_shape``
     $= (m, C, n_1, n_2)$ and $M$ of shape ``(C k_1 k_2, m n_1' n_2')``; returns shape ``input_shape``."""
@@ -207,8 +233,10 @@ def col2im(cols: Any, input_shape: tuple[int, int, int, int], kernel_size: Any, 
     if not isinstance(cols, np.ndarray) or cols.dtype not in (np.float32, np.float64):
         raise TypeError("argument 'cols' must be a float32 or float64 numpy.ndarray")
     if cols.shape != (C * kh * kw, m * Ho * Wo):
-        raise ValueError(f"argument 'cols' must have shape {(C * kh * kw, m * Ho * Wo)} = "
-                         f"(C k_1 k_2, m n_1' n_2'), got shape {cols.shape}")
+        raise ValueError(
+            f"argument 'cols' must have shape {(C * kh * kw, m * Ho * Wo)} = "
+            f"(C k_1 k_2, m n_1' n_2'), got shape {cols.shape}"
+        )
     # columns (mu, i_1, i_2) -> the internal order (i_1, i_2, mu)
     cols = np.ascontiguousarray(cols.reshape(C * kh * kw, m, Ho * Wo).transpose(0, 2, 1))
     return _col2im_cf(cols, (C, H, W, m), kh, kw, g).transpose(3, 0, 1, 2)

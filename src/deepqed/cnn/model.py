@@ -21,8 +21,9 @@ $\operatorname{vec}$ flattens each image's $(c, u_1, u_2)$ entries in row-major 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -32,8 +33,16 @@ from ._geometry import output_size
 from .conv import ConvCache, conv2d_backward, conv2d_forward
 from .pool import max_pool2d_backward, max_pool2d_forward
 
-__all__ = ["CNNArchitecture", "CNNParameters", "CNNForward", "init_cnn_parameters",
-           "cnn_forward", "cnn_loss_and_gradient", "cnn_predict", "cnn_counts"]
+__all__ = [
+    "CNNArchitecture",
+    "CNNParameters",
+    "CNNForward",
+    "init_cnn_parameters",
+    "cnn_forward",
+    "cnn_loss_and_gradient",
+    "cnn_predict",
+    "cnn_counts",
+]
 
 
 @dataclass(frozen=True)
@@ -58,8 +67,9 @@ class CNNArchitecture:
         if not isinstance(self.padding, int) or self.padding < 0:
             raise ValueError(f"CNNArchitecture.padding must be an int >= 0, got {self.padding!r}")
         if len(self.channels) != 2 or any(not isinstance(c, int) or c < 1 for c in self.channels):
-            raise ValueError(f"CNNArchitecture.channels must be two positive ints, "
-                             f"got {self.channels!r}")
+            raise ValueError(
+                f"CNNArchitecture.channels must be two positive ints, got {self.channels!r}"
+            )
         self.sizes  # raises if an image becomes empty
 
     @property
@@ -79,7 +89,7 @@ class CNNArchitecture:
     @property
     def num_parameters(self) -> int:
         """$C_1(C_0k^2+1) + C_2(C_1k^2+1) + K(F+1)$ (Proposition `prop-cnn-counts`)."""
-        k2 = self.kernel_size ** 2
+        k2 = self.kernel_size**2
         C0, (C1, C2) = self.in_channels, self.channels
         return C1 * (C0 * k2 + 1) + C2 * (C1 * k2 + 1) + self.classes * (self.features + 1)
 
@@ -99,11 +109,11 @@ class CNNParameters:
     def arrays(self) -> tuple[Any, ...]:
         return tuple(getattr(self, f.name) for f in fields(self))
 
-    def map(self, f: Callable[[Any], Any]) -> "CNNParameters":
+    def map(self, f: Callable[[Any], Any]) -> CNNParameters:
         return CNNParameters(*(f(a) for a in self.arrays()))
 
     @staticmethod
-    def zip_map(f: Callable[..., Any], *Ps: "CNNParameters") -> "CNNParameters":
+    def zip_map(f: Callable[..., Any], *Ps: CNNParameters) -> CNNParameters:
         return CNNParameters(*(f(*xs) for xs in zip(*(P.arrays() for P in Ps))))
 
 
@@ -112,12 +122,15 @@ def _shapes(arch: CNNArchitecture) -> tuple[tuple[int, ...], ...]:
     return ((C1, C0, k, k), (C1,), (C2, C1, k, k), (C2,), (K, arch.features), (K,))
 
 
-def init_cnn_parameters(arch: CNNArchitecture, *, rng: np.random.Generator,
-                        dtype: Any = np.float64) -> CNNParameters:
+def init_cnn_parameters(
+    arch: CNNArchitecture, *, rng: np.random.Generator, dtype: Any = np.float64
+) -> CNNParameters:
     r"""He initialisation: weights independent $\mathcal N(0, 2/\text{fan-in})$ (fan-in $C k^2$ for
     a kernel with $C$ input channels, $F$ for $W^3$), biases $0$."""
     if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"argument 'rng' must be a numpy.random.Generator, got {type(rng).__name__}")
+        raise TypeError(
+            f"argument 'rng' must be a numpy.random.Generator, got {type(rng).__name__}"
+        )
     arrays = []
     for shape in _shapes(arch):
         if len(shape) == 1:
@@ -135,8 +148,9 @@ def _check_theta(arch: CNNArchitecture, theta: CNNParameters, dtype: Any) -> Non
     for name, a, shape in zip(names, theta.arrays(), _shapes(arch)):
         check_array(f"theta.{name}", a, shape=shape)
         if a.dtype != dtype:
-            raise TypeError(f"argument 'theta.{name}' must have the dtype of 'X', {dtype}, "
-                            f"got {a.dtype}")
+            raise TypeError(
+                f"argument 'theta.{name}' must have the dtype of 'X', {dtype}, got {a.dtype}"
+            )
 
 
 @dataclass(frozen=True)
@@ -157,8 +171,9 @@ class CNNForward:
 def cnn_forward(arch: CNNArchitecture, theta: CNNParameters, X: Any) -> CNNForward:
     """The forward pass of Definition `def-cnn-architecture` on ``X`` of shape
     ``(m, C_0, n, n)``."""
-    check_array("X", X, shape=(None, arch.in_channels, arch.image_size, arch.image_size),
-                nonempty=True)
+    check_array(
+        "X", X, shape=(None, arch.in_channels, arch.image_size, arch.image_size), nonempty=True
+    )
     if not isinstance(X, np.ndarray):
         raise TypeError(f"argument 'X' must be a numpy.ndarray, got {type(X).__name__}")
     _check_theta(arch, theta, X.dtype)
@@ -167,13 +182,14 @@ def cnn_forward(arch: CNNArchitecture, theta: CNNParameters, X: Any) -> CNNForwa
     P1, idx1 = max_pool2d_forward(nn.relu(Z1), q)
     Z2, cache2 = conv2d_forward(P1, theta.W2, theta.b2, padding=p)
     P2, idx2 = max_pool2d_forward(nn.relu(Z2), q)
-    flat = P2.reshape(P2.shape[0], -1)                                  # vec(P^2), (m, F)
-    Z3 = flat @ theta.W3.T + theta.b3                                   # (m, K)
+    flat = P2.reshape(P2.shape[0], -1)  # vec(P^2), (m, F)
+    Z3 = flat @ theta.W3.T + theta.b3  # (m, K)
     return CNNForward(cache1, Z1, idx1, cache2, Z2, idx2, flat, Z3)
 
 
-def cnn_loss_and_gradient(arch: CNNArchitecture, theta: CNNParameters, X: Any, Y: Any
-                          ) -> tuple[float, CNNParameters]:
+def cnn_loss_and_gradient(
+    arch: CNNArchitecture, theta: CNNParameters, X: Any, Y: Any
+) -> tuple[float, CNNParameters]:
     r"""$\mathcal L(\theta)$ and $\nabla\mathcal L(\theta)$ by Algorithm `alg-cnn-backprop`.
 
     Arguments:
@@ -184,18 +200,20 @@ def cnn_loss_and_gradient(arch: CNNArchitecture, theta: CNNParameters, X: Any, Y
     """
     fwd = cnn_forward(arch, theta, X)
     if tuple(getattr(Y, "shape", ())) != fwd.output.shape:
-        raise ShapeError(f"argument 'Y' must have shape {fwd.output.shape} = (m, K), "
-                         f"got {getattr(Y, 'shape', type(Y).__name__)}")
+        raise ShapeError(
+            f"argument 'Y' must have shape {fwd.output.shape} = (m, K), "
+            f"got {getattr(Y, 'shape', type(Y).__name__)}"
+        )
     q = arch.pool
     loss = float(losses.softmax_cross_entropy(fwd.output, Y))
-    G3 = losses.softmax_cross_entropy_grad(fwd.output, Y)              # dL/dZ^3, (m, K)
-    dW3, db3 = G3.T @ fwd.flat, G3.sum(axis=0)                          # Lemma lem-affine-layer
+    G3 = losses.softmax_cross_entropy_grad(fwd.output, Y)  # dL/dZ^3, (m, K)
+    dW3, db3 = G3.T @ fwd.flat, G3.sum(axis=0)  # Lemma lem-affine-layer
     GP2 = (G3 @ theta.W3).reshape(fwd.Z2.shape[0], arch.channels[1], *([arch.sizes[3]] * 2))
-    GA2 = max_pool2d_backward(GP2, fwd.idx2, fwd.Z2.shape, q)          # route to the argmax
-    Delta2 = GA2 * nn.relu_prime(fwd.Z2)                               # dL/dZ^2
+    GA2 = max_pool2d_backward(GP2, fwd.idx2, fwd.Z2.shape, q)  # route to the argmax
+    Delta2 = GA2 * nn.relu_prime(fwd.Z2)  # dL/dZ^2
     GP1, dW2, db2 = conv2d_backward(Delta2, theta.W2, fwd.cache2)
     GA1 = max_pool2d_backward(GP1, fwd.idx1, fwd.Z1.shape, q)
-    Delta1 = GA1 * nn.relu_prime(fwd.Z1)                               # dL/dZ^1
+    Delta1 = GA1 * nn.relu_prime(fwd.Z1)  # dL/dZ^1
     _, dW1, db1 = conv2d_backward(Delta1, theta.W1, fwd.cache1, need_dX=False)
     return loss, CNNParameters(dW1, db1, dW2, db2, dW3, db3)
 
@@ -211,12 +229,23 @@ def cnn_counts(arch: CNNArchitecture, m: int) -> dict[str, int]:
     forward $M_1 + M_2 + mKF$, backward $M_1 + 2M_2 + 2mKF$, where
     $M_l = m C_l n_l^2 C_{l-1} k^2$ (the first layer needs no gradient with respect to $X$)."""
     from .conv import conv2d_counts
+
     n1, m1, n2, _ = arch.sizes
     k, p = arch.kernel_size, arch.padding
-    c1 = conv2d_counts(m, arch.in_channels, arch.channels[0], arch.image_size, arch.image_size,
-                       k, padding=p, need_dX=False)
+    c1 = conv2d_counts(
+        m,
+        arch.in_channels,
+        arch.channels[0],
+        arch.image_size,
+        arch.image_size,
+        k,
+        padding=p,
+        need_dX=False,
+    )
     c2 = conv2d_counts(m, arch.channels[0], arch.channels[1], m1, m1, k, padding=p)
     lin = m * arch.classes * arch.features
-    return {"parameters": arch.num_parameters,
-            "forward": c1["forward"] + c2["forward"] + lin,
-            "backward": c1["backward"] + c2["backward"] + 2 * lin}
+    return {
+        "parameters": arch.num_parameters,
+        "forward": c1["forward"] + c2["forward"] + lin,
+        "backward": c1["backward"] + c2["backward"] + 2 * lin,
+    }

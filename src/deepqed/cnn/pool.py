@@ -24,8 +24,13 @@ from numpy.lib.stride_tricks import as_strided
 
 from ._geometry import check_images, check_shape, output_size, pair
 
-__all__ = ["avg_pool2d", "avg_pool2d_backward", "max_pool2d", "max_pool2d_forward",
-           "max_pool2d_backward"]
+__all__ = [
+    "avg_pool2d",
+    "avg_pool2d_backward",
+    "max_pool2d",
+    "max_pool2d_forward",
+    "max_pool2d_backward",
+]
 
 
 def _setup(X: Any, kernel_size: Any, stride: Any) -> tuple[int, int, int, int, int, int]:
@@ -38,17 +43,27 @@ def _windows(X: np.ndarray, kh: int, kw: int, sh: int, sw: int, Ho: int, Wo: int
     """View ``w[n, c, i, j, a, b] = X[n, c, i s_1 + a, j s_2 + b]`` (no copy)."""
     sN, sC, sH, sW = X.strides
     m, C = X.shape[:2]
-    return as_strided(X, (m, C, Ho, Wo, kh, kw), (sN, sC, sh * sH, sw * sW, sH, sW),
-                      writeable=False)
+    return as_strided(
+        X, (m, C, Ho, Wo, kh, kw), (sN, sC, sh * sH, sw * sW, sH, sW), writeable=False
+    )
 
 
-def _scatter(parts: Any, shape: tuple[int, ...], kh: int, kw: int, sh: int, sw: int,
-             Ho: int, Wo: int, dtype: Any) -> np.ndarray:
+def _scatter(
+    parts: Any,
+    shape: tuple[int, ...],
+    kh: int,
+    kw: int,
+    sh: int,
+    sw: int,
+    Ho: int,
+    Wo: int,
+    dtype: Any,
+) -> np.ndarray:
     """``dX[n, c, i s_1 + a, j s_2 + b] += parts(a, b)[n, c, i, j]`` over all offsets (a, b)."""
     dX = np.zeros(shape, dtype=dtype)
     for a in range(kh):
         for b in range(kw):
-            dX[:, :, a:a + sh * (Ho - 1) + 1:sh, b:b + sw * (Wo - 1) + 1:sw] += parts(a, b)
+            dX[:, :, a : a + sh * (Ho - 1) + 1 : sh, b : b + sw * (Wo - 1) + 1 : sw] += parts(a, b)
     return dX
 
 
@@ -67,8 +82,9 @@ def avg_pool2d(X: Any, kernel_size: Any, stride: Any = None) -> np.ndarray:
     return _windows(X, kh, kw, sh, sw, Ho, Wo).mean(axis=(4, 5))
 
 
-def avg_pool2d_backward(G: Any, input_shape: tuple[int, int, int, int], kernel_size: Any,
-                        stride: Any = None) -> np.ndarray:
+def avg_pool2d_backward(
+    G: Any, input_shape: tuple[int, int, int, int], kernel_size: Any, stride: Any = None
+) -> np.ndarray:
     r"""$\mathrm dX = \operatorname{avg}^*(G)$: $\mathrm dX_{\mu,c,u} = \frac1{k_1k_2}
     \sum_{i:\,u\in\Omega_i}G_{\mu,c,i}$ (Proposition `prop-cnn-pool-backward`).
 
@@ -89,8 +105,9 @@ def avg_pool2d_backward(G: Any, input_shape: tuple[int, int, int, int], kernel_s
     return _scatter(lambda a, b: Gs, (m, C, H, W), kh, kw, sh, sw, Ho, Wo, G.dtype)
 
 
-def max_pool2d_forward(X: Any, kernel_size: Any, stride: Any = None
-                       ) -> tuple[np.ndarray, np.ndarray]:
+def max_pool2d_forward(
+    X: Any, kernel_size: Any, stride: Any = None
+) -> tuple[np.ndarray, np.ndarray]:
     r"""Max pooling and the argmax of each window (Definition `def-cnn-pooling`).
 
     Returns:
@@ -100,8 +117,8 @@ def max_pool2d_forward(X: Any, kernel_size: Any, stride: Any = None
     """
     X = check_images("X", X)
     kh, kw, sh, sw, Ho, Wo = _setup(X, kernel_size, stride)
-    w = _windows(X, kh, kw, sh, sw, Ho, Wo).reshape(*X.shape[:2], Ho, Wo, kh * kw)   # a copy
-    idx = np.argmax(w, axis=-1)                               # first maximiser (row-major)
+    w = _windows(X, kh, kw, sh, sw, Ho, Wo).reshape(*X.shape[:2], Ho, Wo, kh * kw)  # a copy
+    idx = np.argmax(w, axis=-1)  # first maximiser (row-major)
     Z = np.take_along_axis(w, idx[..., None], axis=-1)[..., 0]
     return Z, idx
 
@@ -112,8 +129,9 @@ def max_pool2d(X: Any, kernel_size: Any, stride: Any = None) -> np.ndarray:
     return max_pool2d_forward(X, kernel_size, stride)[0]
 
 
-def max_pool2d_backward(G: Any, idx: Any, input_shape: tuple[int, int, int, int],
-                        kernel_size: Any, stride: Any = None) -> np.ndarray:
+def max_pool2d_backward(
+    G: Any, idx: Any, input_shape: tuple[int, int, int, int], kernel_size: Any, stride: Any = None
+) -> np.ndarray:
     r"""$\mathrm dX_{\mu,c,u} = \sum_{i:\,u = \pi_{\mu,c,i}}G_{\mu,c,i}$, where
     $\pi_{\mu,c,i}$ is the selected maximiser of window $i$ (Proposition
     `prop-cnn-maxpool-derivative`): the gradient is routed to the argmax, and adds up where
@@ -133,5 +151,14 @@ def max_pool2d_backward(G: Any, idx: Any, input_shape: tuple[int, int, int, int]
     Ho, Wo = output_size(H, kh, sh), output_size(W, kw, sw)
     check_shape("G", G, (m, C, Ho, Wo), "(m, C, n_1', n_2')")
     check_shape("idx", idx, (m, C, Ho, Wo), "(m, C, n_1', n_2')")
-    return _scatter(lambda a, b: np.where(idx == a * kw + b, G, 0), (m, C, H, W),
-                    kh, kw, sh, sw, Ho, Wo, G.dtype)
+    return _scatter(
+        lambda a, b: np.where(idx == a * kw + b, G, 0),
+        (m, C, H, W),
+        kh,
+        kw,
+        sh,
+        sw,
+        Ho,
+        Wo,
+        G.dtype,
+    )

@@ -34,14 +34,21 @@ def adam_init(theta: CNNParameters) -> AdamState:
     return AdamState(0, zeros, zeros)
 
 
-def adam_update(theta: CNNParameters, grad: CNNParameters, state: AdamState, *,
-                alpha: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
-                eps: float = 1e-8) -> tuple[CNNParameters, AdamState]:
+def adam_update(
+    theta: CNNParameters,
+    grad: CNNParameters,
+    state: AdamState,
+    *,
+    alpha: float = 1e-3,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+) -> tuple[CNNParameters, AdamState]:
     """One Adam step (module docstring); returns the new parameters and state."""
     t = state.t + 1
     m = CNNParameters.zip_map(lambda m_, g: beta1 * m_ + (1 - beta1) * g, state.m, grad)
     v = CNNParameters.zip_map(lambda v_, g: beta2 * v_ + (1 - beta2) * g * g, state.v, grad)
-    c1, c2 = 1 - beta1 ** t, 1 - beta2 ** t
+    c1, c2 = 1 - beta1**t, 1 - beta2**t
 
     def step(w: Any, m_: Any, v_: Any) -> Any:
         m_hat, v_hat = m_ / c1, v_ / c2
@@ -63,10 +70,20 @@ def accuracy(arch: CNNArchitecture, theta: CNNParameters, X: Any, y: Any) -> flo
     return float(np.mean(cnn_predict(arch, theta, X) == np.asarray(y)))
 
 
-def train(arch: CNNArchitecture, theta: CNNParameters, X: Any, Y: Any, *, epochs: int,
-          batch_size: int, rng: np.random.Generator, alpha: float = 1e-3,
-          X_test: Any = None, y_test: Any = None, blas_threads: int | None = 1
-          ) -> tuple[CNNParameters, History]:
+def train(
+    arch: CNNArchitecture,
+    theta: CNNParameters,
+    X: Any,
+    Y: Any,
+    *,
+    epochs: int,
+    batch_size: int,
+    rng: np.random.Generator,
+    alpha: float = 1e-3,
+    X_test: Any = None,
+    y_test: Any = None,
+    blas_threads: int | None = 1,
+) -> tuple[CNNParameters, History]:
     """Minibatch Adam: each epoch visits the training set once in the order of a permutation
     drawn from ``rng``, in minibatches of ``batch_size`` (the last one may be smaller).
 
@@ -83,12 +100,14 @@ def train(arch: CNNArchitecture, theta: CNNParameters, X: Any, Y: Any, *, epochs
         the final parameters and the :class:`History`.
     """
     if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"argument 'rng' must be a numpy.random.Generator, got {type(rng).__name__}")
+        raise TypeError(
+            f"argument 'rng' must be a numpy.random.Generator, got {type(rng).__name__}"
+        )
     if epochs < 1 or batch_size < 1:
         raise ValueError(f"epochs and batch_size must be >= 1, got {epochs}, {batch_size}")
     if blas_threads is None:
         return _train(arch, theta, X, Y, epochs, batch_size, rng, alpha, X_test, y_test)
-    from threadpoolctl import threadpool_limits        # installed with scikit-learn
+    from threadpoolctl import threadpool_limits  # installed with scikit-learn
 
     with threadpool_limits(limits=blas_threads, user_api="blas"):
         return _train(arch, theta, X, Y, epochs, batch_size, rng, alpha, X_test, y_test)
@@ -102,7 +121,7 @@ def _train(arch, theta, X, Y, epochs, batch_size, rng, alpha, X_test, y_test):
         order = rng.permutation(n_samples)
         total = 0.0
         for start in range(0, n_samples, batch_size):
-            batch = order[start:start + batch_size]
+            batch = order[start : start + batch_size]
             value, grad = cnn_loss_and_gradient(arch, theta, X[batch], Y[batch])
             theta, state = adam_update(theta, grad, state, alpha=alpha)
             total += value * len(batch)

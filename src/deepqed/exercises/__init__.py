@@ -13,14 +13,40 @@ From Python or Jupyter::
 
 from .catalogue import Entry, UnknownExercise, exercises, get
 from .check import check
-from .submission import check_file
-from .result import CheckOutcome, CheckResult
 from .isolation import Limits
-from .spec import (Answer, Compute, Diagnosis, Implement, Mistake, Property, Prove, Tolerance,
-                   Wrong, WrongAnswers)
+from .result import CheckOutcome, CheckResult
+from .spec import (
+    Answer,
+    Compute,
+    Diagnosis,
+    Implement,
+    Mistake,
+    Property,
+    Prove,
+    Tolerance,
+    Wrong,
+    WrongAnswers,
+)
+from .submission import check_file
 
 __all__ = [
-    "check", "check_file", "CheckResult", "CheckOutcome", "Entry", "UnknownExercise", "Limits",
-    "exercises", "get", "Implement", "Compute", "Prove", "Property", "Diagnosis", "Tolerance",
-    "Wrong", "Answer", "Mistake", "WrongAnswers",
+    "check",
+    "check_file",
+    "CheckResult",
+    "CheckOutcome",
+    "Entry",
+    "UnknownExercise",
+    "Limits",
+    "exercises",
+    "get",
+    "Implement",
+    "Compute",
+    "Prove",
+    "Property",
+    "Diagnosis",
+    "Tolerance",
+    "Wrong",
+    "Answer",
+    "Mistake",
+    "WrongAnswers",
 ]

@@ -98,13 +98,25 @@ class _Refuse:
 
     def find_spec(self, name: str, path: object = None, target: object = None) -> None:
         if name.split(".")[0] in self.PREFIXES:
-            raise ImportError(f"{name} cannot be imported by a submission: the checker runs it "
-                              "apart from deepqed (use NumPy or SciPy)", name=name)
+            raise ImportError(
+                f"{name} cannot be imported by a submission: the checker runs it "
+                "apart from deepqed (use NumPy or SciPy)",
+                name=name,
+            )
         return None
 
 
-_SPAWN = {"os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty",
-          "subprocess.Popen", "pty.spawn", "os.startfile"}
+_SPAWN = {
+    "os.system",
+    "os.exec",
+    "os.posix_spawn",
+    "os.spawn",
+    "os.fork",
+    "os.forkpty",
+    "subprocess.Popen",
+    "pty.spawn",
+    "os.startfile",
+}
 _NATIVE = {"ctypes.dlopen", "ctypes.dlsym", "ctypes.dlsym/handle", "ctypes.cdata"}
 _SIGNALS = {"os.kill", "os.killpg", "signal.pthread_kill"}
 
@@ -119,8 +131,10 @@ def _install_guards(blocked: list[str]) -> None:
                 path = os.fsdecode(target)
                 real = os.path.realpath(path)
                 if real.startswith(roots) or (real + os.sep) in roots:
-                    raise PermissionError(f"a submission may not read {path}: the checker runs "
-                                          "it apart from deepqed and the exercise references")
+                    raise PermissionError(
+                        f"a submission may not read {path}: the checker runs "
+                        "it apart from deepqed and the exercise references"
+                    )
         elif event in _SPAWN:
             raise PermissionError(f"a submission may not start processes ({event})")
         elif event in _SIGNALS:
@@ -209,7 +223,7 @@ def send(fd: int, message: object) -> None:
         data = pickle.dumps(("too-large", len(data)), protocol=4)
     data = struct.pack(">I", len(data)) + data
     while data:
-        data = data[os.write(fd, data):]
+        data = data[os.write(fd, data) :]
 
 
 # -- loading and calling ------------------------------------------------------------------------
@@ -224,8 +238,13 @@ def _trimmed(e: BaseException, path: str) -> str:
 
 def _exception(e: BaseException, path: str) -> dict:
     if isinstance(e, SystemExit):
-        return {"type": "SystemExit", "message": f"sys.exit({e.code!r})", "traceback": "",
-                "not_implemented": False, "memory": False}
+        return {
+            "type": "SystemExit",
+            "message": f"sys.exit({e.code!r})",
+            "traceback": "",
+            "not_implemented": False,
+            "memory": False,
+        }
     try:
         message = str(e)[:2000]
     except BaseException:
@@ -234,9 +253,13 @@ def _exception(e: BaseException, path: str) -> dict:
         tb = _trimmed(e, path)
     except BaseException:
         tb = ""
-    return {"type": type(e).__name__, "message": message, "traceback": tb,
-            "not_implemented": isinstance(e, NotImplementedError),
-            "memory": isinstance(e, MemoryError)}
+    return {
+        "type": type(e).__name__,
+        "message": message,
+        "traceback": tb,
+        "not_implemented": isinstance(e, NotImplementedError),
+        "memory": isinstance(e, MemoryError),
+    }
 
 
 class _Function:
@@ -253,8 +276,9 @@ class _Function:
         return self.text
 
 
-def _load(path: str, source: str, kind: str, names: list[str], parameters: list[str]
-          ) -> tuple[dict, object]:
+def _load(
+    path: str, source: str, kind: str, names: list[str], parameters: list[str]
+) -> tuple[dict, object]:
     import inspect
     import types
 
@@ -266,12 +290,19 @@ def _load(path: str, source: str, kind: str, names: list[str], parameters: list[
     except _OutputLimit:
         return {"ok": False, "problem": "output-limit"}, None
     except SyntaxError as e:
-        return {"ok": False, "problem": "syntax", "line": e.lineno, "offset": e.offset,
-                "message": e.msg, "text": (e.text or "").rstrip()}, None
+        return {
+            "ok": False,
+            "problem": "syntax",
+            "line": e.lineno,
+            "offset": e.offset,
+            "message": e.msg,
+            "text": (e.text or "").rstrip(),
+        }, None
     except BaseException as e:
         return {"ok": False, "problem": "raised", "error": _exception(e, path)}, None
-    defined = sorted(k for k, v in vars(module).items()
-                     if inspect.isfunction(v) and v.__module__ == "submission")
+    defined = sorted(
+        k for k, v in vars(module).items() if inspect.isfunction(v) and v.__module__ == "submission"
+    )
     if kind == "compute":
         values = {}
         for name in names:
@@ -289,8 +320,12 @@ def _load(path: str, source: str, kind: str, names: list[str], parameters: list[
         signature = str(sig)
         sig.bind(*parameters)
     except TypeError as e:
-        return {"ok": False, "problem": "signature", "signature": signature,
-                "message": str(e)}, None
+        return {
+            "ok": False,
+            "problem": "signature",
+            "signature": signature,
+            "message": str(e),
+        }, None
     except ValueError:
         pass
     return {"ok": True, "defined": defined}, fn
@@ -343,15 +378,18 @@ def main() -> None:
             _, seq, args = request  # type: ignore[misc]
             reply, values = _call(fn, args, path)
             try:
-                reply["args_after"] = [encode(v) if type(v) is np.ndarray else None
-                                       for v in values]
+                reply["args_after"] = [encode(v) if type(v) is np.ndarray else None for v in values]
             except BaseException:
                 reply["args_after"] = [None] * len(values)
             reply["printed"] = out.take()
             reply["output_limit"] = out.exceeded
             if out.exceeded:
-                reply = {"status": "output-limit", "printed": reply["printed"],
-                         "args_after": [None] * len(values), "output_limit": True}
+                reply = {
+                    "status": "output-limit",
+                    "printed": reply["printed"],
+                    "args_after": [None] * len(values),
+                    "output_limit": True,
+                }
             send(replies, ("called", seq, reply))
 
 

@@ -26,8 +26,10 @@ class UnknownExercise(KeyError):
         ids = [e.exercise.id for e in exercises()]
         close = difflib.get_close_matches(str(self.args[0]), ids, n=3, cutoff=0.6)
         hint = f"did you mean {', '.join(close)}? " if close else ""
-        return (f"no exercise has the id {self.args[0]!r}; {hint}`deepqed exercise list` shows "
-                f"all {len(ids)}")
+        return (
+            f"no exercise has the id {self.args[0]!r}; {hint}`deepqed exercise list` shows "
+            f"all {len(ids)}"
+        )
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,9 @@ def exercises() -> tuple[Entry, ...]:
         source = root / ch.source
         order = {}
         if source.is_file():
-            labels = [s.label for s in registry.parse_statements(source, ch.slug)
-                      if s.kind == "exercise"]
+            labels = [
+                s.label for s in registry.parse_statements(source, ch.slug) if s.kind == "exercise"
+            ]
             order = {label: i for i, label in enumerate(labels)}
         chapter.sort(key=lambda e: order.get(e.exercise.id, len(order)))
         out.extend(chapter)
@@ -130,15 +133,20 @@ def problems() -> list[str]:
         source = root / ch.source
         if not ch.exercises or not source.is_file():
             continue
-        text = {s.label: s for s in registry.parse_statements(source, ch.slug)
-                if s.kind == "exercise"}
+        text = {
+            s.label: s for s in registry.parse_statements(source, ch.slug) if s.kind == "exercise"
+        }
         specs = {e.exercise.id: e for e in exercises() if e.chapter.slug == ch.slug}
         for label, s in text.items():
             if label not in specs:
-                out.append(f"exercise {label!r} ({s.path}:{s.line}) has no specification in "
-                           f"{root / ch.exercises}")
+                out.append(
+                    f"exercise {label!r} ({s.path}:{s.line}) has no specification in "
+                    f"{root / ch.exercises}"
+                )
         for label, e in specs.items():
             if label not in text:
-                out.append(f"the specification {e.path} has the id {label!r}, but no "
-                           f"{{exercise}} directive of {source} carries that label")
+                out.append(
+                    f"the specification {e.path} has the id {label!r}, but no "
+                    f"{{exercise}} directive of {source} carries that label"
+                )
     return out

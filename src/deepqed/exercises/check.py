@@ -30,8 +30,17 @@ from typing import Any
 import numpy as np
 
 from . import catalogue
-from .checks import (Context, Failure, Runner, build_checks, diagnose, evaluate, local_runner,
-                     show, trim_traceback)
+from .checks import (
+    Context,
+    Failure,
+    Runner,
+    build_checks,
+    diagnose,
+    evaluate,
+    local_runner,
+    show,
+    trim_traceback,
+)
 from .isolation import Abort
 from .result import CheckOutcome, CheckResult, fmt
 from .spec import Compute, Implement, Prove
@@ -48,16 +57,23 @@ class _TimeUp(BaseException):
 @contextlib.contextmanager
 def quiet(buffer: io.StringIO) -> Iterator[None]:
     """Capture what the submission prints; silence floating-point warnings."""
-    with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer), \
-            np.errstate(all="ignore"), warnings.catch_warnings():
+    with (
+        contextlib.redirect_stdout(buffer),
+        contextlib.redirect_stderr(buffer),
+        np.errstate(all="ignore"),
+        warnings.catch_warnings(),
+    ):
         warnings.simplefilter("ignore")
         yield
 
 
 @contextlib.contextmanager
 def _time_limit(seconds: float) -> Iterator[None]:
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread() \
-            or not hasattr(signal, "setitimer"):
+    if (
+        seconds <= 0
+        or threading.current_thread() is not threading.main_thread()
+        or not hasattr(signal, "setitimer")
+    ):
         yield
         return
 
@@ -83,10 +99,16 @@ def _search(spec: Implement, fn: Runner) -> tuple[list[CheckOutcome], bool]:
     from hypothesis.errors import NoSuchExample, Unsatisfiable
 
     checks = build_checks(spec)
-    config = settings(database=None, derandomize=True, max_examples=spec.max_examples,
-                      deadline=None, suppress_health_check=list(HealthCheck),
-                      verbosity=Verbosity.quiet, report_multiple_bugs=False,
-                      phases=(Phase.generate, Phase.shrink))
+    config = settings(
+        database=None,
+        derandomize=True,
+        max_examples=spec.max_examples,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        verbosity=Verbosity.quiet,
+        report_multiple_bugs=False,
+        phases=(Phase.generate, Phase.shrink),
+    )
     counts = {c.name: 0 for c in checks}
     first_failure: dict[str, dict[str, Any]] = {}
     samples: list[Context] = []
@@ -113,9 +135,15 @@ def _search(spec: Implement, fn: Runner) -> tuple[list[CheckOutcome], bool]:
             if counts[c.name]:
                 outcomes.append(CheckOutcome(c.name, c.compared, "passed", counts[c.name]))
             else:
-                outcomes.append(CheckOutcome(c.name, c.compared, "skipped", 0,
-                                             message="not evaluated: " + ", ".join(c.needs) +
-                                             " failed on every input"))
+                outcomes.append(
+                    CheckOutcome(
+                        c.name,
+                        c.compared,
+                        "skipped",
+                        0,
+                        message="not evaluated: " + ", ".join(c.needs) + " failed on every input",
+                    )
+                )
             continue
 
         def fails(kwargs: dict[str, Any], name: str = c.name) -> bool:
@@ -128,18 +156,28 @@ def _search(spec: Implement, fn: Runner) -> tuple[list[CheckOutcome], bool]:
             shrunk = first_failure[c.name]
         ctx = Context(spec, fn, shrunk)
         failure = evaluate(checks, ctx, only=c.name).get(c.name) or Failure(
-            "failed on an input that no longer fails when run again (a non-deterministic "
-            "function?)")
+            "failed on an input that no longer fails when run again (a non-deterministic function?)"
+        )
         if c.name.startswith("values of "):
-            k = spec.outputs.index(c.name[len("values of "):])
+            k = spec.outputs.index(c.name[len("values of ") :])
             failure.diagnosis = diagnose(spec, k, ctx, samples)
-        outcomes.append(CheckOutcome(
-            c.name, c.compared, "failed", counts[c.name],
-            input={k: fmt(v) for k, v in shrunk.items()}, expected=show(failure.expected),
-            got=show(failure.got), worst_error=failure.worst_error, tolerance=failure.tolerance,
-            message=failure.message, diagnosis=failure.diagnosis,
-            traceback=failure.traceback or (trim_traceback(failure.exception)
-                                            if failure.exception else "")))
+        outcomes.append(
+            CheckOutcome(
+                c.name,
+                c.compared,
+                "failed",
+                counts[c.name],
+                input={k: fmt(v) for k, v in shrunk.items()},
+                expected=show(failure.expected),
+                got=show(failure.got),
+                worst_error=failure.worst_error,
+                tolerance=failure.tolerance,
+                message=failure.message,
+                diagnosis=failure.diagnosis,
+                traceback=failure.traceback
+                or (trim_traceback(failure.exception) if failure.exception else ""),
+            )
+        )
         if failure.not_implemented and c.name == "runs" and not counts["output type"]:
             stub = True
     return outcomes, stub
@@ -153,8 +191,7 @@ def _signature_problem(spec: Implement, fn: Callable[..., Any]) -> str:
     try:
         sig.bind(*spec.parameters)
     except TypeError as e:
-        return (f"wrong signature: {spec.function}{sig} cannot be called as {spec.signature} "
-                f"({e})")
+        return f"wrong signature: {spec.function}{sig} cannot be called as {spec.signature} ({e})"
     return ""
 
 
@@ -175,20 +212,24 @@ def check(function: Any, exercise_id: str, *, timeout: float = 60.0) -> CheckRes
     entry = catalogue.get(exercise_id)
     spec = entry.exercise
     if isinstance(spec, Prove):
-        raise ValueError(f"{exercise_id} is a proof exercise: mark it with "
-                         f"`deepqed exercise mark {exercise_id}`")
+        raise ValueError(
+            f"{exercise_id} is a proof exercise: mark it with `deepqed exercise mark {exercise_id}`"
+        )
     if isinstance(spec, Compute):
         from .compute import check_answers
 
         if not isinstance(function, Mapping):
-            raise TypeError(f"{exercise_id} asks for numbers: pass a mapping "
-                            f"{{{', '.join(repr(a.name) for a in spec.answers)}: ...}}")
+            raise TypeError(
+                f"{exercise_id} asks for numbers: pass a mapping "
+                f"{{{', '.join(repr(a.name) for a in spec.answers)}: ...}}"
+            )
         return check_answers(spec, dict(function), None)
     return check_function(spec, function, None, timeout)
 
 
-def check_function(spec: Implement, fn: Any, file: str | None, timeout: float,
-                   runner: Runner | None = None) -> CheckResult:
+def check_function(
+    spec: Implement, fn: Any, file: str | None, timeout: float, runner: Runner | None = None
+) -> CheckResult:
     """Check ``fn`` (in this process), or, with ``runner``, whatever the runner calls (the
     function of a file, in a worker process; ``fn`` is then ``None``)."""
     start = time.perf_counter()
@@ -203,16 +244,18 @@ def check_function(spec: Implement, fn: Any, file: str | None, timeout: float,
             with quiet(buffer), _time_limit(timeout if runner is None else 0):
                 result.checks, stub = _search(spec, runner or local_runner(fn))
         except _TimeUp:
-            result.message = (f"the check did not finish within {timeout:g} s (an endless "
-                              "loop?)")
+            result.message = f"the check did not finish within {timeout:g} s (an endless loop?)"
         except Abort as e:
-            result.message = f"{spec.function}: {e.message}" if not e.message.startswith(
-                "the ") else e.message
+            result.message = (
+                f"{spec.function}: {e.message}" if not e.message.startswith("the ") else e.message
+            )
             result.checks = []
         else:
             if stub:
-                result.message = (f"{spec.function} raises NotImplementedError: replace the "
-                                  "`raise NotImplementedError` of the stub by your solution")
+                result.message = (
+                    f"{spec.function} raises NotImplementedError: replace the "
+                    "`raise NotImplementedError` of the stub by your solution"
+                )
                 result.checks = []
             else:
                 result.verdict = "failed" if result.failed_checks else "passed"

@@ -30,9 +30,20 @@ import numpy as np
 from .result import fmt
 from .spec import Implement, Tolerance
 
-__all__ = ["Failure", "Check", "Context", "Call", "Runner", "local_runner", "build_checks",
-           "evaluate", "diagnose", "compare",
-           "show", "trim_traceback"]
+__all__ = [
+    "Failure",
+    "Check",
+    "Context",
+    "Call",
+    "Runner",
+    "local_runner",
+    "build_checks",
+    "evaluate",
+    "diagnose",
+    "compare",
+    "show",
+    "trim_traceback",
+]
 
 
 @dataclass
@@ -81,12 +92,19 @@ def local_runner(fn: Callable[..., Any]) -> Runner:
         try:
             value = fn(*args)
         except SystemExit as e:
-            return Call(None, Failure(f"the function called sys.exit({e.code!r})", exception=e),
-                        args)
+            return Call(
+                None, Failure(f"the function called sys.exit({e.code!r})", exception=e), args
+            )
         except Exception as e:  # the submission's own error, reported with its traceback
-            return Call(None, Failure(f"the function raised {type(e).__name__}: {e}",
-                                      exception=e,
-                                      not_implemented=isinstance(e, NotImplementedError)), args)
+            return Call(
+                None,
+                Failure(
+                    f"the function raised {type(e).__name__}: {e}",
+                    exception=e,
+                    not_implemented=isinstance(e, NotImplementedError),
+                ),
+                args,
+            )
         return Call(value, None, args)
 
     return run
@@ -166,8 +184,11 @@ def compare(got: Any, expected: Any, tol: Tolerance) -> tuple[bool, float, tuple
         return True, 0.0, ()
     ratio = np.where(np.isnan(err), np.inf, err / allowed)
     where = np.unravel_index(int(np.argmax(ratio)), err.shape) if err.ndim else ()
-    worst = float(np.nanmax(np.where(np.isfinite(err), err, np.nan))) if np.isfinite(err).any() \
+    worst = (
+        float(np.nanmax(np.where(np.isfinite(err), err, np.nan)))
+        if np.isfinite(err).any()
         else float("inf")
+    )
     return not bad.any(), worst, tuple(int(i) for i in where)
 
 
@@ -184,11 +205,16 @@ def build_checks(spec: Implement) -> list[Check]:
         for name, after in zip(spec.parameters, c.args_after):
             before = c.kwargs[name]
             if isinstance(before, np.ndarray) and not (
-                isinstance(after, np.ndarray) and after.shape == before.shape
+                isinstance(after, np.ndarray)
+                and after.shape == before.shape
                 and np.array_equal(after, before, equal_nan=True)
             ):
-                return Failure(f"the function modified its argument {name} in place; "
-                                "compute a new array instead", expected=before, got=after)
+                return Failure(
+                    f"the function modified its argument {name} in place; "
+                    "compute a new array instead",
+                    expected=before,
+                    got=after,
+                )
         return None
 
     def out_type(c: Context) -> Failure | None:
@@ -196,17 +222,26 @@ def build_checks(spec: Implement) -> list[Check]:
         if many:
             if not isinstance(got, (tuple, list)) or len(got) != len(outs):
                 n = len(got) if isinstance(got, (tuple, list)) else None
-                what = f"a {type(got).__name__} of length {n}" if n is not None else \
-                    f"a {_type_name(got)}"
-                return Failure(f"returned {what}; expected a tuple ({', '.join(outs)}) of "
-                                f"{len(outs)} numpy arrays", got=got)
+                what = (
+                    f"a {type(got).__name__} of length {n}"
+                    if n is not None
+                    else f"a {_type_name(got)}"
+                )
+                return Failure(
+                    f"returned {what}; expected a tuple ({', '.join(outs)}) of "
+                    f"{len(outs)} numpy arrays",
+                    got=got,
+                )
         for name, g in zip(outs, c.outputs):
             if not isinstance(g, np.ndarray) or g.dtype.kind not in "fiu":
                 kind = _type_name(g)
                 if isinstance(g, np.ndarray):
                     kind = f"numpy.ndarray of dtype {g.dtype}"
-                return Failure(f"{name}: returned a {kind}; expected a numpy.ndarray of "
-                                "floats (use np.asarray or array operations)", got=g)
+                return Failure(
+                    f"{name}: returned a {kind}; expected a numpy.ndarray of "
+                    "floats (use np.asarray or array operations)",
+                    got=g,
+                )
         return None
 
     def shape(c: Context) -> Failure | None:
@@ -215,16 +250,20 @@ def build_checks(spec: Implement) -> list[Check]:
                 msg = f"{name}: shape {g.shape}, expected {e.shape}"
                 if len(e.shape) == 2 and g.shape == e.shape[::-1] and e.shape[0] != e.shape[1]:
                     msg += " (the transpose of the expected shape: a transposed product?)"
-                return Failure(msg, expected=_Text(f"shape {e.shape}"),
-                                got=_Text(f"shape {g.shape}"))
+                return Failure(
+                    msg, expected=_Text(f"shape {e.shape}"), got=_Text(f"shape {g.shape}")
+                )
         return None
 
     def dtype(c: Context) -> Failure | None:
         for name, g, e in zip(outs, c.outputs, c.expected):
             if g.dtype != e.dtype:
-                return Failure(f"{name}: dtype {g.dtype}, expected {e.dtype} (keep the "
-                                "input's precision: do not convert to another dtype)",
-                                expected=_Text(str(e.dtype)), got=_Text(str(g.dtype)))
+                return Failure(
+                    f"{name}: dtype {g.dtype}, expected {e.dtype} (keep the "
+                    "input's precision: do not convert to another dtype)",
+                    expected=_Text(str(e.dtype)),
+                    got=_Text(str(g.dtype)),
+                )
         return None
 
     def finite(c: Context) -> Failure | None:
@@ -235,7 +274,9 @@ def build_checks(spec: Implement) -> list[Check]:
                 return Failure(
                     f"{name}: {_scalar(g[idx])} at index {idx} where the reference is {_scalar(e[idx])} "
                     "(an overflow or 0/0: reformulate so that no intermediate overflows)",
-                    expected=e, got=g)
+                    expected=e,
+                    got=g,
+                )
         return None
 
     def values(k: int) -> Callable[[Context], Failure | None]:
@@ -248,8 +289,13 @@ def build_checks(spec: Implement) -> list[Check]:
             at = f" at index {where}" if where else ""
             return Failure(
                 f"{outs[k]} differs from the reference{at}: expected {_scalar(e[where])}, "
-                f"got {_scalar(g[where])}", expected=e, got=g, worst_error=worst,
-                tolerance=f"{tol} ({e.dtype})")
+                f"got {_scalar(g[where])}",
+                expected=e,
+                got=g,
+                worst_error=worst,
+                tolerance=f"{tol} ({e.dtype})",
+            )
+
         return run
 
     def prop(p: Any) -> Callable[[Context], Failure | None]:
@@ -259,36 +305,65 @@ def build_checks(spec: Implement) -> list[Check]:
             ok, worst, where = compare(lhs, rhs, tol)
             if ok:
                 return None
-            return Failure(f"{p.statement} does not hold", expected=np.asarray(rhs),
-                            got=np.asarray(lhs), worst_error=worst, tolerance=str(tol))
+            return Failure(
+                f"{p.statement} does not hold",
+                expected=np.asarray(rhs),
+                got=np.asarray(lhs),
+                worst_error=worst,
+                tolerance=str(tol),
+            )
+
         return run
 
     shape_text = ", ".join(outs)
     result: list[Check] = [
         Check("runs", f"{fn} returns without raising", (), runs),
-        Check("inputs unchanged", "the arguments are not modified in place", ("runs",),
-               unchanged),
-        Check("output type", f"returns a tuple ({shape_text}) of numpy arrays" if many
-               else "returns a numpy array", ("runs",), out_type),
-        Check("output shape", f"the shape of {shape_text} equals the reference's",
-               ("output type",), shape),
-        Check("dtype", "the output keeps the input's dtype (float32 in, float32 out)",
-               ("output shape",), dtype),
-        Check("finite", "the output is finite wherever the reference is (no overflow, no "
-               "NaN)", ("output shape",), finite),
+        Check("inputs unchanged", "the arguments are not modified in place", ("runs",), unchanged),
+        Check(
+            "output type",
+            f"returns a tuple ({shape_text}) of numpy arrays" if many else "returns a numpy array",
+            ("runs",),
+            out_type,
+        ),
+        Check(
+            "output shape",
+            f"the shape of {shape_text} equals the reference's",
+            ("output type",),
+            shape,
+        ),
+        Check(
+            "dtype",
+            "the output keeps the input's dtype (float32 in, float32 out)",
+            ("output shape",),
+            dtype,
+        ),
+        Check(
+            "finite",
+            "the output is finite wherever the reference is (no overflow, no NaN)",
+            ("output shape",),
+            finite,
+        ),
     ]
-    tol_text = "; ".join(f"{k}: rtol {t.rtol:g}, atol {t.atol:g}"
-                         for k, t in spec.tolerances.items())
+    tol_text = "; ".join(
+        f"{k}: rtol {t.rtol:g}, atol {t.atol:g}" for k, t in spec.tolerances.items()
+    )
     for k, name in enumerate(outs):
-        result.append(Check(f"values of {name}", f"{name} agrees with the reference "
-                             f"({tol_text})", ("finite",), values(k)))
+        result.append(
+            Check(
+                f"values of {name}",
+                f"{name} agrees with the reference ({tol_text})",
+                ("finite",),
+                values(k),
+            )
+        )
     for p in spec.properties:
         result.append(Check(p.name, p.statement, ("finite",), prop(p)))
     return result
 
 
-def evaluate(checks: list[Check], ctx: Context, only: str | None = None
-             ) -> dict[str, Failure | None]:
+def evaluate(
+    checks: list[Check], ctx: Context, only: str | None = None
+) -> dict[str, Failure | None]:
     """Evaluate the checks on one input in order; a check runs only if its needs passed.
 
     With ``only``, stop after that check. Returns name -> failure (None: passed); checks that
@@ -308,8 +383,9 @@ def diagnose(spec: Implement, k: int, failing: Context, samples: list[Context]) 
     """A known mistake that explains the values of output ``k`` on every applicable input."""
     name = spec.outputs[k]
     tol = spec.tolerance(failing.expected[k].dtype)
-    pool = [failing] + [s for s in samples if "output shape" in s.status and
-                        s.status["output shape"] is None]
+    pool = [failing] + [
+        s for s in samples if "output shape" in s.status and s.status["output shape"] is None
+    ]
 
     def holds(alt: Callable[[Context], Any]) -> bool:
         for i, c in enumerate(pool):

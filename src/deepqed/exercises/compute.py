@@ -40,36 +40,59 @@ def _check_one(spec: Compute, answer: Answer, value: Any) -> CheckOutcome:
     expected = np.asarray(answer.value, dtype=np.float64)
     base = dict(name=f"answer {answer.name}", compared=compared, examples=1)
     if type(value) is tuple and value == ("missing",):
-        return CheckOutcome(**base, status="failed",
-                            message=f"the file assigns no variable named {answer.name}")
-    if value is Ellipsis or value is None or (type(value).__name__ == "Opaque"
-                                              and getattr(value, "type_name", "") == "ellipsis"):
-        return CheckOutcome(**base, status="failed",
-                            message=f"{answer.name} is still `{value!r}`: replace it by your "
-                                    "answer")
+        return CheckOutcome(
+            **base, status="failed", message=f"the file assigns no variable named {answer.name}"
+        )
+    if (
+        value is Ellipsis
+        or value is None
+        or (type(value).__name__ == "Opaque" and getattr(value, "type_name", "") == "ellipsis")
+    ):
+        return CheckOutcome(
+            **base,
+            status="failed",
+            message=f"{answer.name} is still `{value!r}`: replace it by your answer",
+        )
     got = _number(value)
     if got is None:
         kind = getattr(value, "type_name", type(value).__name__)
-        return CheckOutcome(**base, status="failed", got=fmt(value),
-                            message=f"{answer.name} is a {kind}; expected a number"
-                                    + (" or an array" if expected.ndim else ""))
+        return CheckOutcome(
+            **base,
+            status="failed",
+            got=fmt(value),
+            message=f"{answer.name} is a {kind}; expected a number"
+            + (" or an array" if expected.ndim else ""),
+        )
     if got.shape != expected.shape:
-        return CheckOutcome(**base, status="failed", expected=f"shape {expected.shape}",
-                            got=f"shape {got.shape}",
-                            message=f"{answer.name}: shape {got.shape}, expected "
-                                    f"{expected.shape}")
+        return CheckOutcome(
+            **base,
+            status="failed",
+            expected=f"shape {expected.shape}",
+            got=f"shape {got.shape}",
+            message=f"{answer.name}: shape {got.shape}, expected {expected.shape}",
+        )
     ok, worst, _ = compare(got, expected, answer.tolerance)
     if ok:
         return CheckOutcome(**base, status="passed")
     diagnosis = ""
     for m in spec.mistakes:
-        if m.name == answer.name and np.shape(m.value) == got.shape and \
-                compare(got, np.asarray(m.value, dtype=np.float64), answer.tolerance)[0]:
+        if (
+            m.name == answer.name
+            and np.shape(m.value) == got.shape
+            and compare(got, np.asarray(m.value, dtype=np.float64), answer.tolerance)[0]
+        ):
             diagnosis = m.message
             break
-    return CheckOutcome(**base, status="failed", expected=fmt(answer.value), got=fmt(value),
-                        worst_error=worst, tolerance=str(answer.tolerance), diagnosis=diagnosis,
-                        message=f"{answer.name} differs from the expected value")
+    return CheckOutcome(
+        **base,
+        status="failed",
+        expected=fmt(answer.value),
+        got=fmt(value),
+        worst_error=worst,
+        tolerance=str(answer.tolerance),
+        diagnosis=diagnosis,
+        message=f"{answer.name} differs from the expected value",
+    )
 
 
 def check_answers(spec: Compute, values: dict[str, Any], file: str | None) -> CheckResult:
@@ -89,13 +112,16 @@ def check_answers(spec: Compute, values: dict[str, Any], file: str | None) -> Ch
 
 def compute_stub_source(spec: Compute, header: str) -> str:
     """The starter file of a compute exercise: one ``name = ...`` line per answer."""
-    lines = [f"{header} {spec.id}",
-             f'"""Exercise {spec.id}: {spec.title}.',
-             "",
-             "Replace each `...` by your answer (a number; Python arithmetic is fine), then run",
-             "",
-             f"    deepqed exercise check {spec.id.replace('-', '_')}.py",
-             '"""', ""]
+    lines = [
+        f"{header} {spec.id}",
+        f'"""Exercise {spec.id}: {spec.title}.',
+        "",
+        "Replace each `...` by your answer (a number; Python arithmetic is fine), then run",
+        "",
+        f"    deepqed exercise check {spec.id.replace('-', '_')}.py",
+        '"""',
+        "",
+    ]
     for a in spec.answers:
         lines.append(f"{a.name} = ...  # {a.description}")
     return "\n".join(lines) + "\n"

@@ -53,9 +53,11 @@ def student_of(path: Path, folder: Path) -> str:
 
 def submissions(folder: Path) -> list[Path]:
     """The ``.py`` files of ``folder`` and its sub-folders, in name order (hidden ones skipped)."""
-    return sorted(p for p in folder.rglob("*.py")
-                  if p.is_file() and not any(part.startswith(".")
-                                             for part in p.relative_to(folder).parts))
+    return sorted(
+        p
+        for p in folder.rglob("*.py")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
 
 
 def _grade_one(path: str, folder: str, limits: Limits) -> Row:
@@ -66,16 +68,25 @@ def _grade_one(path: str, folder: str, limits: Limits) -> Row:
         result = check_file(path, limits=limits)
         verdict, exercise = result.verdict, result.exercise
         passed = sum(c.status == "passed" for c in result.checks)
-        total, message = len(result.checks), result.message.splitlines()[0] if \
-            result.message else ""
+        total, message = (
+            len(result.checks),
+            result.message.splitlines()[0] if result.message else "",
+        )
         if verdict == "failed" and not message:
             message = "checks failed: " + ", ".join(c.name for c in result.failed_checks)
     except Exception as e:  # a bug of the checker: reported in the row, the others go on
         verdict, exercise, passed, total = "error", "?", 0, 0
         message = f"the checker failed: {type(e).__name__}: {e}"
-    return Row(student_of(Path(path), Path(folder)), exercise, verdict, passed, total,
-               round(time.perf_counter() - start, 3), str(Path(path).relative_to(folder)),
-               message)
+    return Row(
+        student_of(Path(path), Path(folder)),
+        exercise,
+        verdict,
+        passed,
+        total,
+        round(time.perf_counter() - start, 3),
+        str(Path(path).relative_to(folder)),
+        message,
+    )
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -85,8 +96,13 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def grade(folder: str | Path, *, workers: int = 2, limits: Limits | None = None,
-          progress: Callable[[Row], None] | None = None) -> list[Row]:
+def grade(
+    folder: str | Path,
+    *,
+    workers: int = 2,
+    limits: Limits | None = None,
+    progress: Callable[[Row], None] | None = None,
+) -> list[Row]:
     """Grade every submission of ``folder`` with ``workers`` parallel checks; rows in file
     order. ``progress(row)`` is called as each file is done."""
     from . import catalogue
@@ -118,9 +134,16 @@ def grade(folder: str | Path, *, workers: int = 2, limits: Limits | None = None,
                 try:
                     row = future.result()
                 except Exception as e:  # the grading process itself died
-                    row = Row(student_of(Path(path), folder), "?", "error", 0, 0, 0.0,
-                              str(Path(path).relative_to(folder)),
-                              f"the checker failed: {type(e).__name__}: {e}")
+                    row = Row(
+                        student_of(Path(path), folder),
+                        "?",
+                        "error",
+                        0,
+                        0,
+                        0.0,
+                        str(Path(path).relative_to(folder)),
+                        f"the checker failed: {type(e).__name__}: {e}",
+                    )
                 rows[path] = row
                 if progress:
                     progress(row)

@@ -77,9 +77,13 @@ class Opaque:
 
 
 _ALLOWED = {
-    ("numpy._core.multiarray", "_reconstruct"), ("numpy.core.multiarray", "_reconstruct"),
-    ("numpy._core.multiarray", "scalar"), ("numpy.core.multiarray", "scalar"),
-    ("numpy", "ndarray"), ("numpy", "dtype"), ("builtins", "complex"),
+    ("numpy._core.multiarray", "_reconstruct"),
+    ("numpy.core.multiarray", "_reconstruct"),
+    ("numpy._core.multiarray", "scalar"),
+    ("numpy.core.multiarray", "scalar"),
+    ("numpy", "ndarray"),
+    ("numpy", "dtype"),
+    ("builtins", "complex"),
 }
 
 
@@ -114,7 +118,7 @@ def decode(x: Any) -> Any:
 _SIGNAL_MEANING = {
     signal.SIGXCPU: "it used up its CPU-time limit",
     signal.SIGKILL: "it was killed (the checker stops it at a time limit; the system kills a "
-                    "process that exhausts memory)",
+    "process that exhausts memory)",
     signal.SIGSEGV: "it crashed (segmentation fault, in native code?)",
     signal.SIGXFSZ: "it wrote a file larger than the limit",
     signal.SIGABRT: "it aborted",
@@ -133,16 +137,31 @@ class Worker:
         config = {**asdict(limits), "requests": req_r, "replies": rep_w, "blocked": blocked}
         config["cpu_seconds"] = max(1, int(limits.cpu_seconds))
         here = os.path.realpath(os.getcwd())
-        config["path"] = [p for p in sys.path if p and os.path.isabs(p) and os.path.isdir(p)
-                          and os.path.realpath(p) != here]
-        env = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-               "HOME": self.folder, "TMPDIR": self.folder, "LANG": "C.UTF-8",
-               "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+        config["path"] = [
+            p
+            for p in sys.path
+            if p and os.path.isabs(p) and os.path.isdir(p) and os.path.realpath(p) != here
+        ]
+        env = {
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+            "HOME": self.folder,
+            "TMPDIR": self.folder,
+            "LANG": "C.UTF-8",
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        }
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-I", str(_WORKER), json.dumps(config)], cwd=self.folder,
-                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL, pass_fds=(req_r, rep_w), start_new_session=True)
+                [sys.executable, "-I", str(_WORKER), json.dumps(config)],
+                cwd=self.folder,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                pass_fds=(req_r, rep_w),
+                start_new_session=True,
+            )
         finally:
             os.close(req_r)
             os.close(rep_w)
@@ -157,7 +176,7 @@ class Worker:
         data = struct.pack(">I", len(data)) + data
         try:
             while data:
-                data = data[os.write(self._req_w, data):]
+                data = data[os.write(self._req_w, data) :]
         except (BrokenPipeError, OSError):
             raise Abort(self._death("before it received the input")) from None
 
@@ -181,22 +200,27 @@ class Worker:
         (n,) = struct.unpack(">I", self._read(4, until, what))
         if n > 64 * 2**20 + 1024:
             self.kill()
-            raise Abort("the submission's process sent a malformed reply (did it write to the "
-                        "checker's channel?)")
+            raise Abort(
+                "the submission's process sent a malformed reply (did it write to the "
+                "checker's channel?)"
+            )
         data = self._read(n, until, what)
         try:
             return _unpickle(data)
         except Exception:
             self.kill()
-            raise Abort("the submission's process sent a malformed reply (did it write to the "
-                        "checker's channel?)") from None
+            raise Abort(
+                "the submission's process sent a malformed reply (did it write to the "
+                "checker's channel?)"
+            ) from None
 
     def _timeout(self, what: str) -> str:
         if self._until_is_check:
-            return (f"the check did not finish within {self.limits.check_seconds:g} s "
-                    f"(time limit of a check) {what}")
-        return (f"did not finish within {self.limits.call_seconds:g} s {what} (an endless "
-                "loop?)")
+            return (
+                f"the check did not finish within {self.limits.check_seconds:g} s "
+                f"(time limit of a check) {what}"
+            )
+        return f"did not finish within {self.limits.call_seconds:g} s {what} (an endless loop?)"
 
     def _death(self, what: str) -> str:
         try:
@@ -210,21 +234,26 @@ class Worker:
                 name = signal.Signals(-code).name
             except ValueError:
                 name = str(-code)
-            return (f"the submission's process was ended by {name} {what}"
-                    + (f": {meaning}" if meaning else ""))
-        return (f"the submission's process exited (exit code {code}) {what}: os._exit, or a "
-                "crash")
+            return f"the submission's process was ended by {name} {what}" + (
+                f": {meaning}" if meaning else ""
+            )
+        return f"the submission's process exited (exit code {code}) {what}: os._exit, or a crash"
 
     # -- requests -------------------------------------------------------------------------------
 
-    def load(self, path: Path, source: str, kind: str, names: list[str], parameters: list[str]
-             ) -> dict[str, Any]:
+    def load(
+        self, path: Path, source: str, kind: str, names: list[str], parameters: list[str]
+    ) -> dict[str, Any]:
         """Run the file's ``source`` in the worker (``path`` names it in tracebacks); the
         worker's description of what it found."""
         self._send(("load", str(path.resolve()), source, kind, names, parameters))
         reply = self._receive(self.limits.call_seconds, "while the file was being imported")
-        if not (type(reply) is tuple and len(reply) == 2 and reply[0] == "loaded"
-                and isinstance(reply[1], dict)):
+        if not (
+            type(reply) is tuple
+            and len(reply) == 2
+            and reply[0] == "loaded"
+            and isinstance(reply[1], dict)
+        ):
             self.kill()
             raise Abort("the submission's process sent a malformed reply")
         info = reply[1]
@@ -240,10 +269,14 @@ class Worker:
         shown = ", ".join(fmt(a[1] if type(a) is tuple else a, limit=16) for a in args)
         if len(shown) > 300:
             shown = shown[:300] + " ..."
-        reply = self._receive(self.limits.call_seconds, f"in {signature} on the input "
-                              f"({shown})")
-        if not (type(reply) is tuple and len(reply) == 3 and reply[0] == "called"
-                and reply[1] == self.seq and isinstance(reply[2], dict)):
+        reply = self._receive(self.limits.call_seconds, f"in {signature} on the input ({shown})")
+        if not (
+            type(reply) is tuple
+            and len(reply) == 3
+            and reply[0] == "called"
+            and reply[1] == self.seq
+            and isinstance(reply[2], dict)
+        ):
             self.kill()
             raise Abort("the submission's process sent a malformed reply")
         info = reply[2]

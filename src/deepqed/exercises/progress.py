@@ -22,12 +22,19 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-__all__ = ["SCHEMA_VERSION", "MIGRATIONS", "ENV_VAR", "data_dir", "Store", "ChapterProgress",
-           "file_sha256"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "MIGRATIONS",
+    "ENV_VAR",
+    "data_dir",
+    "Store",
+    "ChapterProgress",
+    "file_sha256",
+]
 
 ENV_VAR = "DEEPQED_DATA_DIR"
 SOLVING = ("passed", "self-marked")
@@ -114,8 +121,10 @@ class Store:
                 _retry(lambda: self._migrate(con))
             version = self._version(con)
             if version > SCHEMA_VERSION:
-                raise RuntimeError(f"{self.path} has schema version {version}; this deepqed "
-                                   f"knows up to {SCHEMA_VERSION}: upgrade deepqed")
+                raise RuntimeError(
+                    f"{self.path} has schema version {version}; this deepqed "
+                    f"knows up to {SCHEMA_VERSION}: upgrade deepqed"
+                )
         except BaseException:
             con.close()
             raise
@@ -136,20 +145,37 @@ class Store:
             if version < SCHEMA_VERSION:
                 con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
-    def record(self, exercise: str, verdict: str, sha256: str | None = None,
-               when: datetime | None = None, *, checks_passed: int | None = None,
-               checks_total: int | None = None, seconds: float | None = None) -> None:
+    def record(
+        self,
+        exercise: str,
+        verdict: str,
+        sha256: str | None = None,
+        when: datetime | None = None,
+        *,
+        checks_passed: int | None = None,
+        checks_total: int | None = None,
+        seconds: float | None = None,
+    ) -> None:
         """Add one attempt (one transaction)."""
-        when = when or datetime.now(timezone.utc)
+        when = when or datetime.now(UTC)
         con = self._connect()
         try:
+
             def write() -> None:
                 with _transaction(con):
                     con.execute(
                         "INSERT INTO attempts (time, exercise, verdict, sha256, checks_passed, "
                         "checks_total, seconds) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (when.isoformat(), exercise, verdict, sha256, checks_passed,
-                         checks_total, seconds))
+                        (
+                            when.isoformat(),
+                            exercise,
+                            verdict,
+                            sha256,
+                            checks_passed,
+                            checks_total,
+                            seconds,
+                        ),
+                    )
 
             _retry(write)
         finally:
@@ -162,10 +188,15 @@ class Store:
         con = self._connect()
         try:
             con.row_factory = sqlite3.Row
-            sql = ("SELECT time, exercise, verdict, sha256, checks_passed, checks_total, seconds "
-                   "FROM attempts")
-            rows = (con.execute(sql + " WHERE exercise = ? ORDER BY id", (exercise,))
-                    if exercise else con.execute(sql + " ORDER BY id"))
+            sql = (
+                "SELECT time, exercise, verdict, sha256, checks_passed, checks_total, seconds "
+                "FROM attempts"
+            )
+            rows = (
+                con.execute(sql + " WHERE exercise = ? ORDER BY id", (exercise,))
+                if exercise
+                else con.execute(sql + " ORDER BY id")
+            )
             return [dict(r) for r in rows]
         finally:
             con.close()
@@ -191,9 +222,13 @@ class Store:
             chapters.setdefault(ch.slug, []).append(e.exercise.id)  # type: ignore[attr-defined]
             titles[ch.slug] = ch.title
         return [
-            ChapterProgress(slug, titles[slug],
-                            solved=sum(status.get(i) == "solved" for i in ids),
-                            attempted=sum(i in status for i in ids), total=len(ids))
+            ChapterProgress(
+                slug,
+                titles[slug],
+                solved=sum(status.get(i) == "solved" for i in ids),
+                attempted=sum(i in status for i in ids),
+                total=len(ids),
+            )
             for slug, ids in chapters.items()
         ]
 

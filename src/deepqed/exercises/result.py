@@ -88,8 +88,7 @@ class CheckResult:
         return out
 
     def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, allow_nan=False,
-                          default=lambda o: repr(o))
+        return json.dumps(self.to_dict(), indent=indent, allow_nan=False, default=lambda o: repr(o))
 
     def __str__(self) -> str:
         return "\n".join(text for text, _ in report_lines(self))
@@ -120,8 +119,11 @@ def report_lines(result: CheckResult) -> list[tuple[str, str]]:
             out.append(("  " + line, ""))
     for c in result.checks:
         mark, colour = _MARK[c.status]
-        count = f" ({c.examples} inputs)" if c.status == "passed" and c.input is None \
-            and not c.name.startswith("answer ") else ""
+        count = (
+            f" ({c.examples} inputs)"
+            if c.status == "passed" and c.input is None and not c.name.startswith("answer ")
+            else ""
+        )
         out.append((f"  {mark} {c.name}: {c.compared}{count}", colour))
         if c.status == "skipped" and c.message:
             out.append((f"      {c.message}", "dim"))

@@ -29,8 +29,19 @@ from typing import Any
 
 from hypothesis.strategies import SearchStrategy
 
-__all__ = ["Tolerance", "Property", "Diagnosis", "Wrong", "Implement", "Answer", "Mistake",
-           "WrongAnswers", "Compute", "Prove", "Exercise"]
+__all__ = [
+    "Tolerance",
+    "Property",
+    "Diagnosis",
+    "Wrong",
+    "Implement",
+    "Answer",
+    "Mistake",
+    "WrongAnswers",
+    "Compute",
+    "Prove",
+    "Exercise",
+]
 
 Kwargs = Mapping[str, Any]
 

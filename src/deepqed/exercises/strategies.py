@@ -31,8 +31,9 @@ def sizes(lo: int = 1, hi: int = 5) -> st.SearchStrategy[int]:
 def floats(dtype: Any, bound: float) -> st.SearchStrategy[float]:
     """Finite floats of ``dtype`` in ``[-bound, bound]``, bounds and zero included."""
     width = 32 if np.dtype(dtype) == np.float32 else 64
-    return st.floats(-bound, bound, allow_nan=False, allow_infinity=False, width=width,
-                     allow_subnormal=False)
+    return st.floats(
+        -bound, bound, allow_nan=False, allow_infinity=False, width=width, allow_subnormal=False
+    )
 
 
 def float_arrays(dtype: Any, shape: tuple[int, ...], bound: float = 10.0) -> st.SearchStrategy[Any]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from .submission import HEADER
 from .spec import Compute, Implement
+from .submission import HEADER
 
 __all__ = ["stub_source", "stub_filename"]
 

@@ -81,8 +81,11 @@ def _raised(error: Any, when: str) -> str:
     kind, message = error.get("type"), error.get("message")
     if kind == "SystemExit":
         return f"the file called {message} {when}"
-    head = f"import error: {message}" if kind in ("ImportError", "ModuleNotFoundError") else \
-        f"the file raised {kind} {when}: {message}"
+    head = (
+        f"import error: {message}"
+        if kind in ("ImportError", "ModuleNotFoundError")
+        else f"the file raised {kind} {when}: {message}"
+    )
     return head + (f"\n{error['traceback']}" if error.get("traceback") else "")
 
 
@@ -102,8 +105,10 @@ def _load_problem(info: dict[str, Any], spec: Implement | Compute) -> str:
     if problem == "not callable" and isinstance(spec, Implement):
         return f"{spec.function} is a {info.get('type')}, not a function"
     if problem == "signature" and isinstance(spec, Implement):
-        return (f"wrong signature: {spec.function}{info.get('signature')} cannot be called as "
-                f"{spec.signature} ({info.get('message')})")
+        return (
+            f"wrong signature: {spec.function}{info.get('signature')} cannot be called as "
+            f"{spec.signature} ({info.get('message')})"
+        )
     if problem == "output-limit":
         return "the file printed more than the output limit while being imported"
     return f"the file could not be loaded ({problem})"
@@ -113,8 +118,10 @@ def worker_runner(worker: Worker, spec: Implement) -> Runner:
     """Call the function of the file loaded in ``worker``; limits reached raise :class:`Abort`."""
 
     def run(args: list[Any]) -> Call:
-        sent = [("function", a.text, a.source) if hasattr(a, "source") and callable(a) else a
-                for a in args]
+        sent = [
+            ("function", a.text, a.source) if hasattr(a, "source") and callable(a) else a
+            for a in args
+        ]
         info = worker.call(sent, spec.signature)
         after_raw = info.get("args_after")
         after = [decode(a) for a in after_raw] if isinstance(after_raw, list) else []
@@ -123,19 +130,30 @@ def worker_runner(worker: Worker, spec: Implement) -> Runner:
         if status == "returned":
             return Call(decode(info.get("value")), None, after)
         if status == "output-limit":
-            raise Abort(f"printed more than {worker.limits.output_bytes} characters (the "
-                        "output limit) in one call")
+            raise Abort(
+                f"printed more than {worker.limits.output_bytes} characters (the "
+                "output limit) in one call"
+            )
         if status == "raised" and isinstance(info.get("error"), dict):
             e = info["error"]
             if e.get("type") == "SystemExit":
                 message = f"the function called {e.get('message')}"
             elif e.get("memory"):  # a limit, like time: stop rather than exhaust it again
-                raise Abort(f"ran out of memory (MemoryError; the memory limit is "
-                            f"{worker.limits.memory_bytes / 2**30:g} GiB) in {spec.signature}")
+                raise Abort(
+                    f"ran out of memory (MemoryError; the memory limit is "
+                    f"{worker.limits.memory_bytes / 2**30:g} GiB) in {spec.signature}"
+                )
             else:
                 message = f"the function raised {e.get('type')}: {e.get('message')}"
-            return Call(None, Failure(message, traceback=str(e.get("traceback") or ""),
-                                      not_implemented=e.get("not_implemented") is True), after)
+            return Call(
+                None,
+                Failure(
+                    message,
+                    traceback=str(e.get("traceback") or ""),
+                    not_implemented=e.get("not_implemented") is True,
+                ),
+                after,
+            )
         raise Abort("the submission's process sent a malformed reply")
 
     return run
@@ -150,18 +168,28 @@ def check_file(path: str | Path, *, limits: Limits | None = None) -> CheckResult
         return CheckResult("?", "", "unusable", f"no such file: {path}", file=str(path))
     exercise_id = read_header(path)
     if exercise_id is None:
-        return CheckResult("?", "", "unusable",
-                           f"{path} has no header line `{HEADER} <id>` naming the exercise "
-                           "(`deepqed exercise start ID` writes a stub with it)", file=str(path))
+        return CheckResult(
+            "?",
+            "",
+            "unusable",
+            f"{path} has no header line `{HEADER} <id>` naming the exercise "
+            "(`deepqed exercise start ID` writes a stub with it)",
+            file=str(path),
+        )
     try:
         entry = catalogue.get(exercise_id)
     except catalogue.UnknownExercise as e:
         return CheckResult(exercise_id, "", "unusable", str(e), file=str(path))
     spec = entry.exercise
     if isinstance(spec, Prove):
-        return CheckResult(spec.id, spec.title, "unusable",
-                           f"{spec.id} is a proof exercise: there is nothing to run; mark it "
-                           f"with `deepqed exercise mark {spec.id}`", file=str(path))
+        return CheckResult(
+            spec.id,
+            spec.title,
+            "unusable",
+            f"{spec.id} is a proof exercise: there is nothing to run; mark it "
+            f"with `deepqed exercise mark {spec.id}`",
+            file=str(path),
+        )
     result = CheckResult(spec.id, spec.title, "unusable", file=str(path))
     source, problem = _source(path)
     if problem:
@@ -175,14 +203,17 @@ def check_file(path: str | Path, *, limits: Limits | None = None) -> CheckResult
             result.printed = worker.printed
             if worker.output_limited and result.verdict == "passed":
                 result.verdict = "failed"
-                result.message = (f"the submission printed more than {limits.output_bytes} "
-                                  "characters (the output limit)")
+                result.message = (
+                    f"the submission printed more than {limits.output_bytes} "
+                    "characters (the output limit)"
+                )
     result.seconds = time.perf_counter() - start
     return result
 
 
-def _run(spec: Implement | Compute, worker: Worker, path: Path, source: str, limits: Limits
-         ) -> CheckResult:
+def _run(
+    spec: Implement | Compute, worker: Worker, path: Path, source: str, limits: Limits
+) -> CheckResult:
     if isinstance(spec, Compute):
         names = [a.name for a in spec.answers]
         info = worker.load(path, source, "compute", names, [])
@@ -195,5 +226,6 @@ def _run(spec: Implement | Compute, worker: Worker, path: Path, source: str, lim
     info = worker.load(path, source, "implement", [spec.function], list(spec.parameters))
     if problem := _load_problem(info, spec):
         return CheckResult(spec.id, spec.title, "unusable", problem, file=str(path))
-    return check_function(spec, None, str(path), limits.check_seconds,
-                          runner=worker_runner(worker, spec))
+    return check_function(
+        spec, None, str(path), limits.check_seconds, runner=worker_runner(worker, spec)
+    )

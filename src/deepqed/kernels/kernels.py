@@ -34,13 +34,28 @@ import numpy as np
 
 from .._validation import ShapeError, check_array, check_same_namespace
 
-__all__ = ["Linear", "Polynomial", "Gaussian", "Laplacian", "ArcCosine", "Kernel", "KERNELS",
-           "gram", "squared_distances", "PSDCheck", "psd_check"]
+__all__ = [
+    "Linear",
+    "Polynomial",
+    "Gaussian",
+    "Laplacian",
+    "ArcCosine",
+    "Kernel",
+    "KERNELS",
+    "gram",
+    "squared_distances",
+    "PSDCheck",
+    "psd_check",
+]
 
 
 def _positive(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)) \
-            or not math.isfinite(value) or value <= 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, np.floating, np.integer))
+        or not math.isfinite(value)
+        or value <= 0
+    ):
         raise ValueError(f"{name!r} must be a finite number > 0, got {value!r}")
     return float(value)
 
@@ -63,12 +78,18 @@ class Polynomial:
     c: float = 1.0
 
     def __post_init__(self) -> None:
-        if isinstance(self.degree, bool) or not isinstance(self.degree, (int, np.integer)) \
-                or self.degree < 1:
+        if (
+            isinstance(self.degree, bool)
+            or not isinstance(self.degree, (int, np.integer))
+            or self.degree < 1
+        ):
             raise ValueError(f"'degree' must be a positive integer, got {self.degree!r}")
         _positive("gamma", self.gamma)
-        if not isinstance(self.c, (int, float, np.floating, np.integer)) or not math.isfinite(self.c) \
-                or self.c < 0:
+        if (
+            not isinstance(self.c, (int, float, np.floating, np.integer))
+            or not math.isfinite(self.c)
+            or self.c < 0
+        ):
             raise ValueError(f"'c' must be a finite number >= 0, got {self.c!r}")
 
     def matrix(self, X: np.ndarray, Z: np.ndarray) -> np.ndarray:
@@ -101,7 +122,7 @@ class Laplacian:
         _positive("gamma", self.gamma)
 
     def matrix(self, X: np.ndarray, Z: np.ndarray) -> np.ndarray:
-        D1 = np.sum(np.abs(X[:, None, :] - Z[None, :, :]), axis=2)   # (m, p), ||x_i - z_j||_1
+        D1 = np.sum(np.abs(X[:, None, :] - Z[None, :, :]), axis=2)  # (m, p), ||x_i - z_j||_1
         return np.exp(-self.gamma * D1)
 
 
@@ -116,8 +137,8 @@ class ArcCosine:
     and $k(x, z) = 0$ if $x = 0$ or $z = 0$. (Cho and Saul's $k_1$ is twice this.)"""
 
     def matrix(self, X: np.ndarray, Z: np.ndarray) -> np.ndarray:
-        nx = np.sqrt(np.sum(X * X, axis=1))[:, None]                    # (m, 1)
-        nz = np.sqrt(np.sum(Z * Z, axis=1))[None, :]                    # (1, p)
+        nx = np.sqrt(np.sum(X * X, axis=1))[:, None]  # (m, 1)
+        nz = np.sqrt(np.sum(Z * Z, axis=1))[None, :]  # (1, p)
         N = nx * nz
         safe = np.where(N > 0, N, np.ones_like(N))
         cos = np.clip((X @ Z.T) / safe, -1.0, 1.0)
@@ -131,8 +152,11 @@ Kernel = Union[Linear, Polynomial, Gaussian, Laplacian, ArcCosine]
 
 #: The kernels by name, with default parameters (a plain table for tests and the book).
 KERNELS: dict[str, Kernel] = {
-    "linear": Linear(), "polynomial": Polynomial(), "gaussian": Gaussian(),
-    "laplacian": Laplacian(), "arccos": ArcCosine(),
+    "linear": Linear(),
+    "polynomial": Polynomial(),
+    "gaussian": Gaussian(),
+    "laplacian": Laplacian(),
+    "arccos": ArcCosine(),
 }
 
 
@@ -174,8 +198,10 @@ def gram(kernel: Kernel, X: np.ndarray, Z: np.ndarray | None = None) -> np.ndarr
         check_array("Z", Z, ndim=2)
         check_same_namespace(X=X, Z=Z)
         if Z.shape[1] != X.shape[1]:
-            raise ShapeError(f"argument 'Z' must have shape (p, {X.shape[1]}) (d = X.shape[1]), "
-                             f"got shape {Z.shape}")
+            raise ShapeError(
+                f"argument 'Z' must have shape (p, {X.shape[1]}) (d = X.shape[1]), "
+                f"got shape {Z.shape}"
+            )
     return np.asarray(kernel.matrix(X, Z), dtype=X.dtype)
 
 

@@ -29,10 +29,15 @@ import scipy.linalg
 from .._validation import IllConditionedWarning, ShapeError, check_array, check_same_namespace
 from .kernels import Kernel, gram
 
-__all__ = ["IllConditionedWarning", "KRRModel", "shifted_solve", "krr_fit", "krr_predict",
-           "rkhs_norm", "krr_objective"]
-
-
+__all__ = [
+    "IllConditionedWarning",
+    "KRRModel",
+    "shifted_solve",
+    "krr_fit",
+    "krr_predict",
+    "rkhs_norm",
+    "krr_objective",
+]
 
 
 def shifted_solve(K: np.ndarray, y: np.ndarray, shift: float) -> np.ndarray:
@@ -55,14 +60,17 @@ def shifted_solve(K: np.ndarray, y: np.ndarray, shift: float) -> np.ndarray:
     c, info = potrf(A, lower=True)
     if info != 0:
         raise np.linalg.LinAlgError(
-            f"K + {shift:g} I is not numerically positive definite (Cholesky failed at pivot {info})")
+            f"K + {shift:g} I is not numerically positive definite (Cholesky failed at pivot {info})"
+        )
     rcond, _ = pocon(c, anorm, uplo="L")
     eps = float(np.finfo(K.dtype).eps)
     if rcond < 100 * eps:
         warnings.warn(
             f"K + {shift:g} I is ill-conditioned (estimated condition number {1 / rcond:.3g}, "
             f"dtype {K.dtype}); the solution may be inaccurate. Increase lambda or use float64.",
-            IllConditionedWarning, stacklevel=3)
+            IllConditionedWarning,
+            stacklevel=3,
+        )
     alpha, info = potrs(c, y, lower=True)
     return np.asarray(alpha, dtype=K.dtype)
 
@@ -81,8 +89,12 @@ class KRRModel:
 
 
 def _check_lam(lam: float) -> float:
-    if isinstance(lam, bool) or not isinstance(lam, (int, float, np.floating, np.integer)) \
-            or not math.isfinite(lam) or lam <= 0:
+    if (
+        isinstance(lam, bool)
+        or not isinstance(lam, (int, float, np.floating, np.integer))
+        or not math.isfinite(lam)
+        or lam <= 0
+    ):
         raise ValueError(f"'lam' (lambda) must be a finite number > 0, got {lam!r}")
     return float(lam)
 
@@ -102,8 +114,9 @@ def krr_fit(kernel: Kernel, X: np.ndarray, y: np.ndarray, lam: float) -> KRRMode
     check_array("y", y, shape=("m",))
     check_same_namespace(X=X, y=y)
     if y.shape[0] != X.shape[0]:
-        raise ShapeError(f"argument 'y' must have shape ({X.shape[0]},) (m = X.shape[0]), "
-                         f"got shape {y.shape}")
+        raise ShapeError(
+            f"argument 'y' must have shape ({X.shape[0]},) (m = X.shape[0]), got shape {y.shape}"
+        )
     m = X.shape[0]
     K = gram(kernel, X)
     return KRRModel(kernel, X, shifted_solve(K, y, m * lam), lam)

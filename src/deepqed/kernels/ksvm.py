@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import ShapeError, check_array, check_same_namespace
+from .._validation import ShapeError, check_array
 from .kernels import Kernel, gram
 
 __all__ = ["KernelSVM", "ksvm_fit", "ksvm_decision"]
@@ -37,8 +37,15 @@ class KernelSVM:
     kkt_violation: float
 
 
-def ksvm_fit(kernel: Kernel, X: np.ndarray, y: np.ndarray, C: float, *, tol: float = 1e-6,
-             max_iter: int = 100_000) -> KernelSVM:
+def ksvm_fit(
+    kernel: Kernel,
+    X: np.ndarray,
+    y: np.ndarray,
+    C: float,
+    *,
+    tol: float = 1e-6,
+    max_iter: int = 100_000,
+) -> KernelSVM:
     r"""Solve the kernel SVM dual with ``deepqed.svm.smo`` on $K = \operatorname{gram}(k, X)$.
 
     Arguments:
@@ -52,18 +59,30 @@ def ksvm_fit(kernel: Kernel, X: np.ndarray, y: np.ndarray, C: float, *, tol: flo
     check_array("X", X, ndim=2, nonempty=True)
     y = np.asarray(y)
     if y.shape != (X.shape[0],):
-        raise ShapeError(f"argument 'y' must have shape ({X.shape[0]},) (m = X.shape[0]), "
-                         f"got shape {y.shape}")
+        raise ShapeError(
+            f"argument 'y' must have shape ({X.shape[0]},) (m = X.shape[0]), got shape {y.shape}"
+        )
     if not np.all(np.isin(y, (-1, 1))):
         raise ValueError("argument 'y' must have entries in {-1, +1}")
-    if isinstance(C, bool) or not isinstance(C, (int, float, np.floating, np.integer)) \
-            or not math.isfinite(C) or C <= 0:
+    if (
+        isinstance(C, bool)
+        or not isinstance(C, (int, float, np.floating, np.integer))
+        or not math.isfinite(C)
+        or C <= 0
+    ):
         raise ValueError(f"'C' must be a finite number > 0, got {C!r}")
     X64 = np.asarray(X, dtype=np.float64)
     y64 = y.astype(np.float64)
     sol = smo(gram(kernel, X64), y64, float(C), tol=tol, max_iter=max_iter)
-    return KernelSVM(kernel, X64, y64, np.asarray(sol.alpha), float(sol.b), bool(sol.converged),
-                     float(sol.kkt_violation))
+    return KernelSVM(
+        kernel,
+        X64,
+        y64,
+        np.asarray(sol.alpha),
+        float(sol.b),
+        bool(sol.converged),
+        float(sol.kkt_violation),
+    )
 
 
 def ksvm_decision(model: KernelSVM, X_test: np.ndarray) -> np.ndarray:

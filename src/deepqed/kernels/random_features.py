@@ -28,8 +28,9 @@ from .krr import _check_lam, shifted_solve
 __all__ = ["relu_features", "empirical_relu_kernel", "feature_ridge", "init_relu_weights"]
 
 
-def init_relu_weights(d: int, N: int, *, rng: np.random.Generator,
-                      dtype: Any = np.float64) -> np.ndarray:
+def init_relu_weights(
+    d: int, N: int, *, rng: np.random.Generator, dtype: Any = np.float64
+) -> np.ndarray:
     r"""$W\in\mathbb R^{N\times d}$ with i.i.d. $N(0, 1)$ entries (rows $w_j\sim N(0, I_d)$)."""
     for name, v in (("d", d), ("N", N)):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
@@ -44,8 +45,9 @@ def relu_features(W: np.ndarray, X: np.ndarray) -> np.ndarray:
     check_array("X", X, ndim=2)
     check_same_namespace(W=W, X=X)
     if X.shape[1] != W.shape[1]:
-        raise ShapeError(f"argument 'X' must have shape (m, {W.shape[1]}) (d = W.shape[1]), "
-                         f"got shape {X.shape}")
+        raise ShapeError(
+            f"argument 'X' must have shape (m, {W.shape[1]}) (d = W.shape[1]), got shape {X.shape}"
+        )
     return np.maximum(X @ W.T, 0) / np.asarray(math.sqrt(W.shape[0]), dtype=X.dtype)
 
 

@@ -26,8 +26,16 @@ import numpy as np
 from .._validation import ShapeError, check_array
 from .kernels import Gaussian, Kernel, Laplacian
 
-__all__ = ["RFFParams", "spectral_sample", "rff_init", "rff_features", "rff_paired_features",
-           "spectral_second_moment", "hoeffding_bound", "rahimi_recht_bound"]
+__all__ = [
+    "RFFParams",
+    "spectral_sample",
+    "rff_init",
+    "rff_features",
+    "rff_paired_features",
+    "spectral_second_moment",
+    "hoeffding_bound",
+    "rahimi_recht_bound",
+]
 
 
 @dataclass(frozen=True)
@@ -45,8 +53,9 @@ def _count(name: str, value: Any) -> int:
     return int(value)
 
 
-def spectral_sample(kernel: Kernel, d: int, D: int, *, rng: np.random.Generator,
-                    dtype: Any = np.float64) -> np.ndarray:
+def spectral_sample(
+    kernel: Kernel, d: int, D: int, *, rng: np.random.Generator, dtype: Any = np.float64
+) -> np.ndarray:
     r"""$D$ independent draws from the spectral measure of ``kernel`` on $\mathbb R^d$, shape
     ``(D, d)``: $N(0, 2\gamma I_d)$ for :class:`Gaussian`, i.i.d. Cauchy$(0, \gamma)$ coordinates
     for :class:`Laplacian`."""
@@ -58,8 +67,9 @@ def spectral_sample(kernel: Kernel, d: int, D: int, *, rng: np.random.Generator,
     raise TypeError(f"'kernel' must be Gaussian or Laplacian (shift-invariant), got {kernel!r}")
 
 
-def rff_init(kernel: Kernel, d: int, D: int, *, rng: np.random.Generator,
-             dtype: Any = np.float64) -> RFFParams:
+def rff_init(
+    kernel: Kernel, d: int, D: int, *, rng: np.random.Generator, dtype: Any = np.float64
+) -> RFFParams:
     r"""Draw $\omega_j\sim\mu$ and $b_j\sim U[0, 2\pi]$, $j\in[D]$, independently (Definition
     `def-rff`)."""
     omega = spectral_sample(kernel, d, D, rng=rng, dtype=dtype)
@@ -83,8 +93,10 @@ def rff_features(params: RFFParams, X: np.ndarray) -> np.ndarray:
     check_array("b", b, shape=(omega.shape[0],))
     check_array("X", X, ndim=2)
     if X.shape[1] != omega.shape[1]:
-        raise ShapeError(f"argument 'X' must have shape (m, {omega.shape[1]}) (d = omega.shape[1]), "
-                         f"got shape {X.shape}")
+        raise ShapeError(
+            f"argument 'X' must have shape (m, {omega.shape[1]}) (d = omega.shape[1]), "
+            f"got shape {X.shape}"
+        )
     D = omega.shape[0]
     return (math.sqrt(2.0 / D) * np.cos(X @ omega.T + b)).astype(X.dtype, copy=False)
 
@@ -95,8 +107,10 @@ def rff_paired_features(omega: np.ndarray, X: np.ndarray) -> np.ndarray:
     check_array("omega", omega, ndim=2, nonempty=True)
     check_array("X", X, ndim=2)
     if X.shape[1] != omega.shape[1]:
-        raise ShapeError(f"argument 'X' must have shape (m, {omega.shape[1]}) (d = omega.shape[1]), "
-                         f"got shape {X.shape}")
+        raise ShapeError(
+            f"argument 'X' must have shape (m, {omega.shape[1]}) (d = omega.shape[1]), "
+            f"got shape {X.shape}"
+        )
     T = X @ omega.T
     return np.concatenate([np.cos(T), np.sin(T)], axis=1) / math.sqrt(omega.shape[0])
 

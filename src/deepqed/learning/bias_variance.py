@@ -51,8 +51,12 @@ class BiasVariance:
         r"""The averages over the test points (for test points drawn i.i.d. from $\mathcal D_X$, unbiased
         estimates of $\mathbb E_X[\mathrm{bias}^2(X)]$, $\mathbb E_X[\mathrm{var}(X)]$,
         $\mathbb E_X[v(X)]$ and of $\mathbb E_S \mathcal R(f_S)$)."""
-        return {"bias2": float(np.mean(self.bias2)), "variance": float(np.mean(self.variance)),
-                "noise": float(np.mean(self.noise)), "total": float(np.mean(self.total))}
+        return {
+            "bias2": float(np.mean(self.bias2)),
+            "variance": float(np.mean(self.variance)),
+            "noise": float(np.mean(self.noise)),
+            "total": float(np.mean(self.total)),
+        }
 
 
 def bias_variance_decomposition(F: Any, f_star: Any, noise: Any) -> BiasVariance:
@@ -69,8 +73,10 @@ def bias_variance_decomposition(F: Any, f_star: Any, noise: Any) -> BiasVariance
     check_array("F", F, ndim=2, nonempty=True)
     R, n_test = F.shape
     if R < 2:
-        raise ShapeError(f"argument 'F' needs R >= 2 training samples (rows) to estimate a "
-                         f"variance, got shape {F.shape}")
+        raise ShapeError(
+            f"argument 'F' needs R >= 2 training samples (rows) to estimate a "
+            f"variance, got shape {F.shape}"
+        )
     check_array("f_star", f_star, shape=(n_test,))
     check_array("noise", noise, shape=(n_test,))
     if np.any(noise < 0):

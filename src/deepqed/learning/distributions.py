@@ -88,9 +88,14 @@ def noise_variance(model: RegressionModel, x: Any) -> np.ndarray:
     return s * s
 
 
-def sample_regression(model: RegressionModel, n: int, *, rng: np.random.Generator,
-                      size: tuple[int, ...] = (), dtype: Any = np.float64
-                      ) -> tuple[np.ndarray, np.ndarray]:
+def sample_regression(
+    model: RegressionModel,
+    n: int,
+    *,
+    rng: np.random.Generator,
+    size: tuple[int, ...] = (),
+    dtype: Any = np.float64,
+) -> tuple[np.ndarray, np.ndarray]:
     r"""Draw $(x_i, y_i)$, $i\in[n]$, i.i.d. from the model, ``size`` independent times.
 
     Returns:
@@ -123,8 +128,10 @@ class GaussianMixture:
     def __post_init__(self) -> None:
         K = len(self.priors)
         if K < 1 or len(self.means) != K or len(self.sds) != K:
-            raise ValueError(f"priors, means and sds must have the same length K >= 1, got "
-                             f"{len(self.priors)}, {len(self.means)}, {len(self.sds)}")
+            raise ValueError(
+                f"priors, means and sds must have the same length K >= 1, got "
+                f"{len(self.priors)}, {len(self.means)}, {len(self.sds)}"
+            )
         if any(not (p > 0) for p in self.priors) or abs(math.fsum(self.priors) - 1) > 1e-12:
             raise ValueError(f"priors must be positive and sum to 1, got {self.priors}")
         if any(not (s > 0 and math.isfinite(s)) for s in self.sds):
@@ -137,8 +144,9 @@ class GaussianMixture:
         return len(self.priors)
 
 
-def sample_mixture(mixture: GaussianMixture, n: int, *, rng: np.random.Generator,
-                   size: tuple[int, ...] = ()) -> tuple[np.ndarray, np.ndarray]:
+def sample_mixture(
+    mixture: GaussianMixture, n: int, *, rng: np.random.Generator, size: tuple[int, ...] = ()
+) -> tuple[np.ndarray, np.ndarray]:
     r"""Draw $(x_i, y_i)$ i.i.d.: $y_i\sim\pi$, then $x_i\sim N(\mu_{y_i}, s_{y_i}^2)$.
 
     Returns:

@@ -23,8 +23,13 @@ import numpy as np
 
 from .._validation import check_array
 
-__all__ = ["legendre_features", "fit_polynomial", "predict_polynomial", "polynomial_regression",
-           "knn_regression"]
+__all__ = [
+    "legendre_features",
+    "fit_polynomial",
+    "predict_polynomial",
+    "polynomial_regression",
+    "knn_regression",
+]
 
 
 def _check_degree(degree: Any) -> int:
@@ -33,8 +38,9 @@ def _check_degree(degree: Any) -> int:
     return int(degree)
 
 
-def legendre_features(x: Any, degree: int, *, domain: tuple[float, float] = (-1.0, 1.0)
-                      ) -> np.ndarray:
+def legendre_features(
+    x: Any, degree: int, *, domain: tuple[float, float] = (-1.0, 1.0)
+) -> np.ndarray:
     r"""$\Phi_{\dots ij} = P_j(t(x_{\dots i}))$, $j = 0, \dots, p$, by the three-term recurrence
     $P_0 = 1$, $P_1(t) = t$, $(j + 1)P_{j+1}(t) = (2j + 1)\,t\,P_j(t) - j\,P_{j-1}(t)$.
 
@@ -60,8 +66,9 @@ def legendre_features(x: Any, degree: int, *, domain: tuple[float, float] = (-1.
     return np.stack(cols, axis=-1)
 
 
-def fit_polynomial(x: Any, y: Any, degree: int, *, domain: tuple[float, float] = (-1.0, 1.0)
-                   ) -> np.ndarray:
+def fit_polynomial(
+    x: Any, y: Any, degree: int, *, domain: tuple[float, float] = (-1.0, 1.0)
+) -> np.ndarray:
     r"""Least-squares Legendre coefficients $c\in\operatorname{argmin}\|\Phi c - y\|^2$.
 
     Arguments:
@@ -95,14 +102,16 @@ def fit_polynomial(x: Any, y: Any, degree: int, *, domain: tuple[float, float] =
         C[r] = c
         deficient += int(rank < p + 1)
     if deficient:
-        warnings.warn(f"design matrix rank deficient in {deficient} of {Phis.shape[0]} sample(s) "
-                      f"(degree {p}, n = {n}); returning minimum-norm least-squares coefficients",
-                      RuntimeWarning, stacklevel=2)
+        warnings.warn(
+            f"design matrix rank deficient in {deficient} of {Phis.shape[0]} sample(s) "
+            f"(degree {p}, n = {n}); returning minimum-norm least-squares coefficients",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     return C if batched else C[0]
 
 
-def predict_polynomial(c: Any, x: Any, *, domain: tuple[float, float] = (-1.0, 1.0)
-                       ) -> np.ndarray:
+def predict_polynomial(c: Any, x: Any, *, domain: tuple[float, float] = (-1.0, 1.0)) -> np.ndarray:
     r"""$f(x) = \sum_j c_jP_j(t(x))$.
 
     Arguments:
@@ -114,12 +123,13 @@ def predict_polynomial(c: Any, x: Any, *, domain: tuple[float, float] = (-1.0, 1
     """
     check_array("c", c, ndim=(1, 2), nonempty=True)
     check_array("x", x, ndim=1)
-    Phi = legendre_features(x, c.shape[-1] - 1, domain=domain)   # (n_test, p + 1)
+    Phi = legendre_features(x, c.shape[-1] - 1, domain=domain)  # (n_test, p + 1)
     return c @ Phi.T
 
 
-def polynomial_regression(x: Any, y: Any, x_test: Any, degree: int, *,
-                          domain: tuple[float, float] = (-1.0, 1.0)) -> np.ndarray:
+def polynomial_regression(
+    x: Any, y: Any, x_test: Any, degree: int, *, domain: tuple[float, float] = (-1.0, 1.0)
+) -> np.ndarray:
     r"""Fit polynomial least squares of degree $p$ (Definition `def-learn-polyls`) on each training
     sample and predict at ``x_test``.
 
@@ -133,8 +143,9 @@ def polynomial_regression(x: Any, y: Any, x_test: Any, degree: int, *,
     c = fit_polynomial(x, y, degree, domain=domain)
     check_array("x_test", x_test, ndim=1)
     if x_test.dtype != c.dtype:
-        raise TypeError(f"arguments 'x' and 'x_test' have different dtypes ({c.dtype} and "
-                        f"{x_test.dtype})")
+        raise TypeError(
+            f"arguments 'x' and 'x_test' have different dtypes ({c.dtype} and {x_test.dtype})"
+        )
     return predict_polynomial(c, x_test, domain=domain)
 
 
@@ -155,8 +166,10 @@ def knn_regression(X: Any, y: Any, X_test: Any, k: int) -> np.ndarray:
     check_array("y", y, shape=tuple(X.shape[:-1]))
     check_array("X_test", X_test, shape=(None, X.shape[-1]))
     if y.dtype != X.dtype or X_test.dtype != X.dtype:
-        raise TypeError(f"arguments 'X', 'y', 'X_test' must share one dtype, got {X.dtype}, "
-                        f"{y.dtype}, {X_test.dtype}")
+        raise TypeError(
+            f"arguments 'X', 'y', 'X_test' must share one dtype, got {X.dtype}, "
+            f"{y.dtype}, {X_test.dtype}"
+        )
     n = X.shape[-2]
     if not isinstance(k, (int, np.integer)) or not 1 <= k <= n:
         raise ValueError(f"argument 'k' must be an integer in [1, n] = [1, {n}], got {k!r}")
@@ -164,7 +177,7 @@ def knn_regression(X: Any, y: Any, X_test: Any, k: int) -> np.ndarray:
     Xb, yb = (X, y) if batched else (X[None], y[None])
     # squared distances |x_test_j - x_i|^2, shape (R, n_test, n)
     D = np.sum((X_test[None, :, None, :] - Xb[:, None, :, :]) ** 2, axis=-1)
-    idx = np.argsort(D, axis=-1, kind="stable")[..., :k]          # (R, n_test, k)
+    idx = np.argsort(D, axis=-1, kind="stable")[..., :k]  # (R, n_test, k)
     Yn = np.take_along_axis(np.broadcast_to(yb[:, None, :], D.shape), idx, axis=-1)
     out = np.mean(Yn, axis=-1)
     return out if batched else out[0]

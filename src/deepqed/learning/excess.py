@@ -36,8 +36,9 @@ class ExcessRisk:
         return self.optimization + self.estimation + self.approximation
 
 
-def excess_risk_decomposition(risk_output: float, risk_erm: float, risk_best: float,
-                              bayes_risk: float) -> ExcessRisk:
+def excess_risk_decomposition(
+    risk_output: float, risk_erm: float, risk_best: float, bayes_risk: float
+) -> ExcessRisk:
     r"""$(\mathcal R(\hat f) - \mathcal R(f_S),\ \mathcal R(f_S) - \inf_{\mathcal F}\mathcal R,\
     \inf_{\mathcal F}\mathcal R - \mathcal R^*)$ (Definition `def-learn-excess`).
 
@@ -52,24 +53,37 @@ def excess_risk_decomposition(risk_output: float, risk_erm: float, risk_best: fl
         ValueError: if a value is not finite, or if ``risk_best < bayes_risk`` or
             ``risk_erm < risk_best`` (impossible by Proposition `prop-learn-excess-signs`).
     """
-    vals = {"risk_output": risk_output, "risk_erm": risk_erm, "risk_best": risk_best,
-            "bayes_risk": bayes_risk}
+    vals = {
+        "risk_output": risk_output,
+        "risk_erm": risk_erm,
+        "risk_best": risk_best,
+        "bayes_risk": bayes_risk,
+    }
     for k, v in vals.items():
         if not math.isfinite(float(v)):
             raise ValueError(f"argument {k!r} must be finite, got {v}")
     if risk_best < bayes_risk:
-        raise ValueError(f"risk_best = {risk_best} < bayes_risk = {bayes_risk}: the Bayes risk is "
-                         "the infimum over all predictors")
+        raise ValueError(
+            f"risk_best = {risk_best} < bayes_risk = {bayes_risk}: the Bayes risk is "
+            "the infimum over all predictors"
+        )
     if risk_erm < risk_best:
-        raise ValueError(f"risk_erm = {risk_erm} < risk_best = {risk_best}: an empirical risk "
-                         "minimiser lies in the class")
-    return ExcessRisk(float(risk_output - risk_erm), float(risk_erm - risk_best),
-                      float(risk_best - bayes_risk))
+        raise ValueError(
+            f"risk_erm = {risk_erm} < risk_best = {risk_best}: an empirical risk "
+            "minimiser lies in the class"
+        )
+    return ExcessRisk(
+        float(risk_output - risk_erm), float(risk_erm - risk_best), float(risk_best - bayes_risk)
+    )
 
 
-def legendre_projection(f: Callable[[np.ndarray], np.ndarray], degree: int, *,
-                        domain: tuple[float, float] = (-1.0, 1.0), nodes: int = 128
-                        ) -> np.ndarray:
+def legendre_projection(
+    f: Callable[[np.ndarray], np.ndarray],
+    degree: int,
+    *,
+    domain: tuple[float, float] = (-1.0, 1.0),
+    nodes: int = 128,
+) -> np.ndarray:
     r"""Legendre coefficients of the $L^2(\mathrm{Uniform}[a, b])$ orthogonal projection of $f$ onto
     the polynomials of degree $\le p$.
 
@@ -91,6 +105,6 @@ def legendre_projection(f: Callable[[np.ndarray], np.ndarray], degree: int, *,
     a, b = float(domain[0]), float(domain[1])
     t, w = np.polynomial.legendre.leggauss(nodes)
     x = (a + b) / 2 + (b - a) / 2 * t
-    Phi = legendre_features(t, int(degree))                     # (nodes, p + 1), P_j(t)
+    Phi = legendre_features(t, int(degree))  # (nodes, p + 1), P_j(t)
     j = np.arange(degree + 1)
     return (2 * j + 1) * 0.5 * ((w * np.asarray(f(x), dtype=np.float64)) @ Phi)

@@ -21,11 +21,14 @@ __all__ = ["squared_loss", "zero_one_loss", "empirical_risk", "check_labels"]
 def check_labels(name: str, y: Any, *, ndim: int | None = None) -> np.ndarray:
     """Validate an array of class labels (a NumPy array of integers) and return it."""
     if not isinstance(y, np.ndarray):
-        raise TypeError(f"argument {name!r} must be a numpy.ndarray of integer labels, "
-                        f"got {type(y).__module__}.{type(y).__qualname__}")
+        raise TypeError(
+            f"argument {name!r} must be a numpy.ndarray of integer labels, "
+            f"got {type(y).__module__}.{type(y).__qualname__}"
+        )
     if y.dtype.kind not in "iu":
-        raise TypeError(f"argument {name!r} must have an integer dtype (class labels), "
-                        f"got dtype {y.dtype}")
+        raise TypeError(
+            f"argument {name!r} must have an integer dtype (class labels), got dtype {y.dtype}"
+        )
     if ndim is not None and y.ndim != ndim:
         raise ShapeError(f"argument {name!r} must have {ndim} dimension(s), got shape {y.shape}")
     return y
@@ -37,9 +40,11 @@ def _same_trailing(yhat: Any, y: Any) -> None:
     except ValueError:
         ok = False
     if not ok or y.ndim == 0 or y.shape[-1] != yhat.shape[-1]:
-        raise ShapeError(f"argument 'y' must broadcast to the shape {tuple(yhat.shape)} of 'yhat' "
-                         f"with the same last axis (one response per prediction), got shape "
-                         f"{tuple(y.shape)}")
+        raise ShapeError(
+            f"argument 'y' must broadcast to the shape {tuple(yhat.shape)} of 'yhat' "
+            f"with the same last axis (one response per prediction), got shape "
+            f"{tuple(y.shape)}"
+        )
 
 
 def squared_loss(yhat: Any, y: Any) -> np.ndarray:
@@ -56,8 +61,10 @@ def squared_loss(yhat: Any, y: Any) -> np.ndarray:
     check_array("yhat", yhat, nonempty=True)
     check_array("y", y)
     if np.asarray(y).dtype != np.asarray(yhat).dtype:
-        raise TypeError(f"arguments 'yhat' and 'y' have different dtypes ({yhat.dtype} and "
-                        f"{y.dtype}); convert one of them explicitly")
+        raise TypeError(
+            f"arguments 'yhat' and 'y' have different dtypes ({yhat.dtype} and "
+            f"{y.dtype}); convert one of them explicitly"
+        )
     _same_trailing(yhat, y)
     D = yhat - y
     return D * D
@@ -95,7 +102,9 @@ def empirical_risk(yhat: Any, y: Any, *, loss: str = "squared") -> Any:
     if loss == "zero_one":
         L = zero_one_loss(yhat, y)
         if L.ndim == 0 or L.shape[-1] == 0:
-            raise ShapeError("argument 'yhat' must have at least one prediction along its last "
-                             f"axis, got shape {yhat.shape}")
+            raise ShapeError(
+                "argument 'yhat' must have at least one prediction along its last "
+                f"axis, got shape {yhat.shape}"
+            )
         return np.mean(L, axis=-1)
     raise ValueError(f"argument 'loss' must be 'squared' or 'zero_one', got {loss!r}")

@@ -9,24 +9,74 @@ compute in that dtype.
 from __future__ import annotations
 
 from ._common import IllConditionedWarning, condition_limit
-from .gd import (gd_filter, gd_least_squares, least_squares_gradient, ridge_filter,
-                 smoothness_constant, strong_convexity_constant)
-from .least_squares import (condition_number, default_rcond, least_squares_objective,
-                            min_norm_least_squares, normal_equations, numerical_rank, pinv)
-from .logistic import (ConvergenceWarning, LogisticFit, check_labels, logistic_gd,
-                       logistic_gradient, logistic_hessian, logistic_loss, logistic_losses,
-                       logistic_newton, sigmoid)
-from .ridge import (ridge, ridge_bias, ridge_bias_variance, ridge_covariance, ridge_objective,
-                    ridge_svd)
+from .gd import (
+    gd_filter,
+    gd_least_squares,
+    least_squares_gradient,
+    ridge_filter,
+    smoothness_constant,
+    strong_convexity_constant,
+)
+from .least_squares import (
+    condition_number,
+    default_rcond,
+    least_squares_objective,
+    min_norm_least_squares,
+    normal_equations,
+    numerical_rank,
+    pinv,
+)
+from .logistic import (
+    ConvergenceWarning,
+    LogisticFit,
+    check_labels,
+    logistic_gd,
+    logistic_gradient,
+    logistic_hessian,
+    logistic_loss,
+    logistic_losses,
+    logistic_newton,
+    sigmoid,
+)
+from .ridge import (
+    ridge,
+    ridge_bias,
+    ridge_bias_variance,
+    ridge_covariance,
+    ridge_objective,
+    ridge_svd,
+)
 
 __all__ = [
-    "IllConditionedWarning", "condition_limit",
-    "least_squares_objective", "condition_number", "default_rcond", "numerical_rank", "pinv",
-    "min_norm_least_squares", "normal_equations",
-    "ridge_objective", "ridge", "ridge_svd", "ridge_bias", "ridge_covariance",
+    "IllConditionedWarning",
+    "condition_limit",
+    "least_squares_objective",
+    "condition_number",
+    "default_rcond",
+    "numerical_rank",
+    "pinv",
+    "min_norm_least_squares",
+    "normal_equations",
+    "ridge_objective",
+    "ridge",
+    "ridge_svd",
+    "ridge_bias",
+    "ridge_covariance",
     "ridge_bias_variance",
-    "least_squares_gradient", "gd_least_squares", "smoothness_constant",
-    "strong_convexity_constant", "gd_filter", "ridge_filter",
-    "ConvergenceWarning", "check_labels", "sigmoid", "logistic_losses", "logistic_loss",
-    "logistic_gradient", "logistic_hessian", "LogisticFit", "logistic_newton", "logistic_gd",
+    "least_squares_gradient",
+    "gd_least_squares",
+    "smoothness_constant",
+    "strong_convexity_constant",
+    "gd_filter",
+    "ridge_filter",
+    "ConvergenceWarning",
+    "check_labels",
+    "sigmoid",
+    "logistic_losses",
+    "logistic_loss",
+    "logistic_gradient",
+    "logistic_hessian",
+    "LogisticFit",
+    "logistic_newton",
+    "logistic_gd",
 ]

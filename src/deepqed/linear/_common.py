@@ -15,10 +15,14 @@ import numpy as np
 
 from .._validation import IllConditionedWarning, ShapeError, check_array
 
-__all__ = ["IllConditionedWarning", "condition_limit", "warn_if_ill_conditioned",
-           "check_design", "check_targets", "check_positive"]
-
-
+__all__ = [
+    "IllConditionedWarning",
+    "condition_limit",
+    "warn_if_ill_conditioned",
+    "check_design",
+    "check_targets",
+    "check_positive",
+]
 
 
 def condition_limit(dtype: Any) -> float:
@@ -33,13 +37,18 @@ def warn_if_ill_conditioned(kappa: float, dtype: Any, what: str) -> None:
         warnings.warn(
             f"{what} has condition number {kappa:.3g} > 1/sqrt(u) = {limit:.3g} for "
             f"{np.dtype(dtype).name}: fewer than half of the digits of the result are "
-            "guaranteed", IllConditionedWarning, stacklevel=3)
+            "guaranteed",
+            IllConditionedWarning,
+            stacklevel=3,
+        )
 
 
 def _numpy(name: str, x: Any) -> None:
     if not isinstance(x, np.ndarray):
-        raise TypeError(f"argument {name!r} must be a numpy.ndarray, got "
-                        f"{type(x).__module__}.{type(x).__qualname__}")
+        raise TypeError(
+            f"argument {name!r} must be a numpy.ndarray, got "
+            f"{type(x).__module__}.{type(x).__qualname__}"
+        )
 
 
 def check_design(X: Any, name: str = "X") -> np.ndarray:
@@ -53,11 +62,15 @@ def check_targets(y: Any, X: np.ndarray, name: str = "y") -> np.ndarray:
     _numpy(name, y)
     check_array(name, y, ndim=1)
     if y.shape[0] != X.shape[0]:
-        raise ShapeError(f"argument {name!r} must have shape ({X.shape[0]},) (one entry per row "
-                         f"of X), got shape {tuple(y.shape)}")
+        raise ShapeError(
+            f"argument {name!r} must have shape ({X.shape[0]},) (one entry per row "
+            f"of X), got shape {tuple(y.shape)}"
+        )
     if y.dtype != X.dtype:
-        raise TypeError(f"arguments 'X' and {name!r} have different dtypes ({X.dtype} and "
-                        f"{y.dtype}); convert one of them explicitly")
+        raise TypeError(
+            f"arguments 'X' and {name!r} have different dtypes ({X.dtype} and "
+            f"{y.dtype}); convert one of them explicitly"
+        )
     return y
 
 

@@ -16,8 +16,14 @@ import numpy as np
 from .._validation import check_array
 from ._common import check_design, check_positive, check_steps, check_targets
 
-__all__ = ["least_squares_gradient", "gd_least_squares", "smoothness_constant",
-           "strong_convexity_constant", "gd_filter", "ridge_filter"]
+__all__ = [
+    "least_squares_gradient",
+    "gd_least_squares",
+    "smoothness_constant",
+    "strong_convexity_constant",
+    "gd_filter",
+    "ridge_filter",
+]
 
 
 def least_squares_gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -29,8 +35,9 @@ def least_squares_gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.nd
     return X.T @ (X @ w - y)
 
 
-def gd_least_squares(X: np.ndarray, y: np.ndarray, eta: float, steps: int,
-                     w0: np.ndarray | None = None) -> np.ndarray:
+def gd_least_squares(
+    X: np.ndarray, y: np.ndarray, eta: float, steps: int, w0: np.ndarray | None = None
+) -> np.ndarray:
     r"""The iterates of {prf:ref}`alg-lin-gd`: $w_{t+1} = w_t - \eta X^\top(Xw_t - y)$.
 
     Arguments:
@@ -50,7 +57,7 @@ def gd_least_squares(X: np.ndarray, y: np.ndarray, eta: float, steps: int,
     w = np.zeros(X.shape[1], dtype=X.dtype) if w0 is None else check_targets(w0, X.T, "w0")
     out = np.empty((T + 1, X.shape[1]), dtype=X.dtype)
     out[0] = w
-    g_y = X.T @ y                       # X^T y once; each step costs two matrix-vector products
+    g_y = X.T @ y  # X^T y once; each step costs two matrix-vector products
     e = X.dtype.type(eta)
     for t in range(T):
         w = w - e * (X.T @ (X @ w) - g_y)

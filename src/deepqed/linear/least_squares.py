@@ -13,12 +13,24 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg
 
-from ._common import (IllConditionedWarning, check_design, check_positive, check_targets,
-                      warn_if_ill_conditioned)
+from ._common import (
+    IllConditionedWarning,
+    check_design,
+    check_positive,
+    check_targets,
+    warn_if_ill_conditioned,
+)
 
-__all__ = ["IllConditionedWarning", "least_squares_objective", "condition_number",
-           "default_rcond", "numerical_rank", "pinv", "min_norm_least_squares",
-           "normal_equations"]
+__all__ = [
+    "IllConditionedWarning",
+    "least_squares_objective",
+    "condition_number",
+    "default_rcond",
+    "numerical_rank",
+    "pinv",
+    "min_norm_least_squares",
+    "normal_equations",
+]
 
 
 def least_squares_objective(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -87,8 +99,7 @@ def pinv(X: np.ndarray, rcond: float | None = None) -> np.ndarray:
     return (Vt[:r].T / s[:r]) @ U[:, :r].T
 
 
-def min_norm_least_squares(X: np.ndarray, y: np.ndarray, rcond: float | None = None
-                           ) -> np.ndarray:
+def min_norm_least_squares(X: np.ndarray, y: np.ndarray, rcond: float | None = None) -> np.ndarray:
     r"""The minimum-norm least-squares solution $w^\dagger = X^+y = \sum_{i\le r}
     \frac{u_i^\top y}{s_i}v_i$ ({prf:ref}`thm-lin-min-norm`), from the SVD.
 
@@ -139,5 +150,6 @@ def normal_equations(X: np.ndarray, y: np.ndarray) -> np.ndarray:
     except scipy.linalg.LinAlgError as e:
         raise np.linalg.LinAlgError(
             "X^T X is not numerically positive definite (X has rank < n); use "
-            "min_norm_least_squares") from e
+            "min_norm_least_squares"
+        ) from e
     return scipy.linalg.cho_solve(c, X.T @ y, check_finite=False).astype(X.dtype, copy=False)

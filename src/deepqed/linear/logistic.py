@@ -23,9 +23,18 @@ import scipy.special
 
 from ._common import check_design, check_positive, check_steps, check_targets
 
-__all__ = ["ConvergenceWarning", "check_labels", "sigmoid", "logistic_losses", "logistic_loss",
-           "logistic_gradient", "logistic_hessian", "LogisticFit", "logistic_newton",
-           "logistic_gd"]
+__all__ = [
+    "ConvergenceWarning",
+    "check_labels",
+    "sigmoid",
+    "logistic_losses",
+    "logistic_loss",
+    "logistic_gradient",
+    "logistic_hessian",
+    "LogisticFit",
+    "logistic_newton",
+    "logistic_gd",
+]
 
 
 class ConvergenceWarning(RuntimeWarning):
@@ -39,8 +48,10 @@ def check_labels(y: np.ndarray, X: np.ndarray) -> np.ndarray:
     bad = (y != 0) & (y != 1)
     if np.any(bad):
         i = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"argument 'y' must contain labels in {{0, 1}}, got y[{i}] = {y[i]!r} "
-                         "(for labels in {-1, +1} pass (y + 1) / 2)")
+        raise ValueError(
+            f"argument 'y' must contain labels in {{0, 1}}, got y[{i}] = {y[i]!r} "
+            "(for labels in {-1, +1} pass (y + 1) / 2)"
+        )
     return y
 
 
@@ -109,8 +120,14 @@ class LogisticFit:
     gradient_norm: float
 
 
-def logistic_newton(X: np.ndarray, y: np.ndarray, *, w0: np.ndarray | None = None,
-                    tol: float | None = None, max_iter: int = 100) -> LogisticFit:
+def logistic_newton(
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    w0: np.ndarray | None = None,
+    tol: float | None = None,
+    max_iter: int = 100,
+) -> LogisticFit:
     r"""Minimise $\mathcal L$ by Newton's method with a backtracking line search
     ({prf:ref}`alg-lin-logistic-newton`).
 
@@ -155,21 +172,26 @@ def logistic_newton(X: np.ndarray, y: np.ndarray, *, w0: np.ndarray | None = Non
                 break
             alpha *= 0.5
         else:
-            break                      # no decrease representable: at the floating-point floor
+            break  # no decrease representable: at the floating-point floor
         w, f = w_new, f_new
         g = logistic_gradient(w, X, y)
         k += 1
     gnorm = float(np.max(np.abs(g)))
     converged = bool(gnorm <= tol)
     if not converged:
-        warnings.warn(f"Newton's method stopped after {k} steps with max|grad| = {gnorm:.3g} > "
-                      f"tol = {tol:.3g}; if the data are linearly separable the loss has no "
-                      "minimiser", ConvergenceWarning, stacklevel=2)
+        warnings.warn(
+            f"Newton's method stopped after {k} steps with max|grad| = {gnorm:.3g} > "
+            f"tol = {tol:.3g}; if the data are linearly separable the loss has no "
+            "minimiser",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
     return LogisticFit(w, k, converged, gnorm)
 
 
-def logistic_gd(X: np.ndarray, y: np.ndarray, eta: float, steps: int,
-                w0: np.ndarray | None = None) -> np.ndarray:
+def logistic_gd(
+    X: np.ndarray, y: np.ndarray, eta: float, steps: int, w0: np.ndarray | None = None
+) -> np.ndarray:
     r"""Gradient descent $w_{t+1} = w_t - \eta\nabla\mathcal L(w_t)$ on the logistic loss.
 
     Arguments:

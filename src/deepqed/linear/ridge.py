@@ -16,10 +16,16 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg
 
-from ._common import (check_design, check_positive, check_targets, warn_if_ill_conditioned)
+from ._common import check_design, check_positive, check_targets, warn_if_ill_conditioned
 
-__all__ = ["ridge_objective", "ridge", "ridge_svd", "ridge_bias", "ridge_covariance",
-           "ridge_bias_variance"]
+__all__ = [
+    "ridge_objective",
+    "ridge",
+    "ridge_svd",
+    "ridge_bias",
+    "ridge_covariance",
+    "ridge_bias_variance",
+]
 
 
 def ridge_objective(w: np.ndarray, X: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
@@ -39,8 +45,7 @@ def _shifted_gram_solve(X: np.ndarray, lam: float, B: np.ndarray) -> np.ndarray:
     G = X.T @ X + lam * np.eye(n, dtype=X.dtype)
     s = np.linalg.svd(X, compute_uv=False)
     s_min = s[-1] if X.shape[0] >= n else 0.0
-    warn_if_ill_conditioned(float((s[0] ** 2 + lam) / (s_min ** 2 + lam)), X.dtype,
-                            "X^T X + lam I")
+    warn_if_ill_conditioned(float((s[0] ** 2 + lam) / (s_min**2 + lam)), X.dtype, "X^T X + lam I")
     c = scipy.linalg.cho_factor(G, lower=True, check_finite=False)
     return scipy.linalg.cho_solve(c, B, check_finite=False).astype(X.dtype, copy=False)
 
@@ -110,12 +115,13 @@ def ridge_covariance(X: np.ndarray, sigma: float, lam: float) -> np.ndarray:
     sigma = check_positive("sigma", sigma, allow_zero=True)
     lam = check_positive("lam", lam)
     B = _shifted_gram_solve(X, lam, X.T)
-    C = sigma ** 2 * (B @ B.T)
+    C = sigma**2 * (B @ B.T)
     return (0.5 * (C + C.T)).astype(X.dtype, copy=False)
 
 
-def ridge_bias_variance(X: np.ndarray, w_star: np.ndarray, sigma: float, lam: float
-                        ) -> tuple[float, float]:
+def ridge_bias_variance(
+    X: np.ndarray, w_star: np.ndarray, sigma: float, lam: float
+) -> tuple[float, float]:
     r"""Squared bias and variance of $\hat w_\lambda$ from the SVD
     ({prf:ref}`thm-lin-ridge-tradeoff`):
 
@@ -141,5 +147,5 @@ def ridge_bias_variance(X: np.ndarray, w_star: np.ndarray, sigma: float, lam: fl
     s2[: s.size] = np.asarray(s, dtype=np.float64) ** 2
     c = np.asarray(Vt, dtype=np.float64) @ np.asarray(w_star, dtype=np.float64)
     bias2 = float(np.sum((lam / (s2 + lam)) ** 2 * c * c))
-    variance = float(sigma ** 2 * np.sum(s2 / (s2 + lam) ** 2))
+    variance = float(sigma**2 * np.sum(s2 / (s2 + lam) ** 2))
     return bias2, variance

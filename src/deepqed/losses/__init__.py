@@ -31,7 +31,7 @@ __all__ = [
 
 
 def _check(A: Any, Y: Any) -> Any:
-    check_array("A", A, ndim=2, nonempty=True)      # m >= 1 samples, n_L >= 1 outputs
+    check_array("A", A, ndim=2, nonempty=True)  # m >= 1 samples, n_L >= 1 outputs
     check_array("Y", Y, ndim=2)
     if tuple(A.shape) != tuple(Y.shape):
         raise ShapeError(
@@ -44,11 +44,11 @@ def _check(A: Any, Y: Any) -> Any:
 # --- squared error ----------------------------------------------------------------------------
 def _squared_error(xp: Any, A: Any, Y: Any) -> Any:
     D = A - Y
-    return 0.5 * xp.sum(D * D) / A.shape[0]                  # (1/m) sum_i 1/2 |a_i - y_i|^2
+    return 0.5 * xp.sum(D * D) / A.shape[0]  # (1/m) sum_i 1/2 |a_i - y_i|^2
 
 
 def _squared_error_grad(xp: Any, A: Any, Y: Any) -> Any:
-    return (A - Y) / A.shape[0]                               # (A - Y)/m
+    return (A - Y) / A.shape[0]  # (A - Y)/m
 
 
 # --- cross-entropy fused with softmax ---------------------------------------------------------

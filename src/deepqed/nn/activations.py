@@ -78,24 +78,25 @@ def _erf(xp: Any, x: Any) -> Any:
 # hot loops of the forward and backward passes, whose entry points validate once), wrapped by the
 # public functions below, which validate their argument.
 
+
 # --- identity ---------------------------------------------------------------------------------
 def _identity(xp: Any, Z: Any) -> Any:
-    return Z                                                   # sigma(z) = z
+    return Z  # sigma(z) = z
 
 
 def _identity_prime(xp: Any, Z: Any) -> Any:
-    return xp.ones_like(Z)                                     # sigma'(z) = 1
+    return xp.ones_like(Z)  # sigma'(z) = 1
 
 
 # --- logistic sigmoid -------------------------------------------------------------------------
 def _sigmoid(xp: Any, Z: Any) -> Any:
-    E = xp.exp(-xp.abs(Z))                                     # in (0, 1]: never overflows
-    return xp.where(Z >= 0, 1.0 / (1.0 + E), E / (1.0 + E))    # 1/(1+e^{-z})
+    E = xp.exp(-xp.abs(Z))  # in (0, 1]: never overflows
+    return xp.where(Z >= 0, 1.0 / (1.0 + E), E / (1.0 + E))  # 1/(1+e^{-z})
 
 
 def _sigmoid_prime(xp: Any, Z: Any) -> Any:
     S = _sigmoid(xp, Z)
-    return S * (1.0 - S)                                       # sigma(z)(1 - sigma(z))
+    return S * (1.0 - S)  # sigma(z)(1 - sigma(z))
 
 
 # --- hyperbolic tangent -----------------------------------------------------------------------
@@ -105,21 +106,21 @@ def _tanh(xp: Any, Z: Any) -> Any:
 
 def _tanh_prime(xp: Any, Z: Any) -> Any:
     T = xp.tanh(Z)
-    return 1.0 - T * T                                         # 1 - tanh^2 z
+    return 1.0 - T * T  # 1 - tanh^2 z
 
 
 # --- rectified linear unit --------------------------------------------------------------------
 def _relu(xp: Any, Z: Any) -> Any:
-    return xp.maximum(Z, 0.0)                                  # max(z, 0)
+    return xp.maximum(Z, 0.0)  # max(z, 0)
 
 
 def _relu_prime(xp: Any, Z: Any) -> Any:
-    return xp.astype(Z > 0, Z.dtype)                           # 1[z > 0]; convention: 0 at 0
+    return xp.astype(Z > 0, Z.dtype)  # 1[z > 0]; convention: 0 at 0
 
 
 # --- leaky ReLU -------------------------------------------------------------------------------
 def _leaky_relu(xp: Any, Z: Any, alpha: float = LEAKY_RELU_ALPHA) -> Any:
-    return xp.where(Z > 0, Z, alpha * Z)                       # z (z > 0), alpha z (z <= 0)
+    return xp.where(Z > 0, Z, alpha * Z)  # z (z > 0), alpha z (z <= 0)
 
 
 def _leaky_relu_prime(xp: Any, Z: Any, alpha: float = LEAKY_RELU_ALPHA) -> Any:
@@ -128,20 +129,20 @@ def _leaky_relu_prime(xp: Any, Z: Any, alpha: float = LEAKY_RELU_ALPHA) -> Any:
 
 # --- softplus ---------------------------------------------------------------------------------
 def _softplus(xp: Any, Z: Any) -> Any:
-    return _relu(xp, Z) + xp.log1p(xp.exp(-xp.abs(Z)))         # log(1 + e^z), no overflow
+    return _relu(xp, Z) + xp.log1p(xp.exp(-xp.abs(Z)))  # log(1 + e^z), no overflow
 
 
 def _softplus_prime(xp: Any, Z: Any) -> Any:
-    return _sigmoid(xp, Z)                                     # zeta'(z) = sigma(z)
+    return _sigmoid(xp, Z)  # zeta'(z) = sigma(z)
 
 
 # --- GELU -------------------------------------------------------------------------------------
 def _Phi(xp: Any, Z: Any) -> Any:
-    return 0.5 * (1.0 + _erf(xp, Z / _SQRT2))                  # standard normal cdf
+    return 0.5 * (1.0 + _erf(xp, Z / _SQRT2))  # standard normal cdf
 
 
 def _gelu(xp: Any, Z: Any) -> Any:
-    return Z * _Phi(xp, Z)                                     # z Phi(z)
+    return Z * _Phi(xp, Z)  # z Phi(z)
 
 
 def _gelu_prime(xp: Any, Z: Any) -> Any:
@@ -155,18 +156,26 @@ def _public(kernel: Callable[..., Any], doc: str) -> Callable[..., Any]:
         return kernel(xp, Z)
 
     f.__name__ = f.__qualname__ = kernel.__name__.lstrip("_")
-    f.__doc__ = doc + "\n\nArguments:\n    Z: any shape.\n\nReturns:\n    the same shape, dtype and namespace as ``Z``.\n"
+    f.__doc__ = (
+        doc
+        + "\n\nArguments:\n    Z: any shape.\n\nReturns:\n    the same shape, dtype and namespace as ``Z``.\n"
+    )
     return f
 
 
 identity = _public(_identity, r"$\sigma(z) = z$.")
 identity_prime = _public(_identity_prime, r"$\sigma'(z) = 1$.")
-sigmoid = _public(_sigmoid, r"$\sigma(z) = 1/(1+e^{-z})$, evaluated without overflow for either sign of $z$.")
+sigmoid = _public(
+    _sigmoid, r"$\sigma(z) = 1/(1+e^{-z})$, evaluated without overflow for either sign of $z$."
+)
 sigmoid_prime = _public(_sigmoid_prime, r"$\sigma'(z) = \sigma(z)(1-\sigma(z))$.")
 tanh = _public(_tanh, r"$\tanh z = (e^z-e^{-z})/(e^z+e^{-z})$.")
 tanh_prime = _public(_tanh_prime, r"$\tanh' z = 1 - \tanh^2 z$.")
 relu = _public(_relu, r"$\mathrm{ReLU}(z) = \max(z, 0)$.")
-relu_prime = _public(_relu_prime, r"$\mathrm{ReLU}'(z) = \mathbf 1[z>0]$, with the convention $\mathrm{ReLU}'(0) = 0$.")
+relu_prime = _public(
+    _relu_prime,
+    r"$\mathrm{ReLU}'(z) = \mathbf 1[z>0]$, with the convention $\mathrm{ReLU}'(0) = 0$.",
+)
 
 
 def _check_alpha(alpha: Any) -> float:
@@ -208,8 +217,13 @@ def leaky_relu_prime(Z: Any, alpha: float = LEAKY_RELU_ALPHA) -> Any:
 
 softplus = _public(_softplus, r"$\zeta(z) = \log(1+e^z) = \max(z,0) + \log(1+e^{-|z|})$.")
 softplus_prime = _public(_softplus_prime, r"$\zeta'(z) = \sigma(z)$, the logistic sigmoid.")
-gelu = _public(_gelu, r"$\mathrm{GELU}(z) = z\Phi(z)$, $\Phi(z) = \frac12(1+\mathrm{erf}(z/\sqrt2))$.")
-gelu_prime = _public(_gelu_prime, r"$\mathrm{GELU}'(z) = \Phi(z) + z\varphi(z)$, $\varphi(z) = e^{-z^2/2}/\sqrt{2\pi}$.")
+gelu = _public(
+    _gelu, r"$\mathrm{GELU}(z) = z\Phi(z)$, $\Phi(z) = \frac12(1+\mathrm{erf}(z/\sqrt2))$."
+)
+gelu_prime = _public(
+    _gelu_prime,
+    r"$\mathrm{GELU}'(z) = \Phi(z) + z\varphi(z)$, $\varphi(z) = e^{-z^2/2}/\sqrt{2\pi}$.",
+)
 
 
 # --- softmax (vector-valued) ------------------------------------------------------------------
@@ -290,14 +304,21 @@ ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
         Activation("identity", _identity, _identity_prime, lambda xp, Z, A: xp.ones_like(Z), r"z"),
-        Activation("sigmoid", _sigmoid, _sigmoid_prime, lambda xp, Z, A: A * (1.0 - A),
-                   r"1/(1+e^{-z})"),
+        Activation(
+            "sigmoid", _sigmoid, _sigmoid_prime, lambda xp, Z, A: A * (1.0 - A), r"1/(1+e^{-z})"
+        ),
         Activation("tanh", _tanh, _tanh_prime, lambda xp, Z, A: 1.0 - A * A, r"\tanh z"),
         Activation("relu", _relu, _relu_prime, lambda xp, Z, A: _relu_prime(xp, Z), r"\max(z,0)"),
-        Activation("leaky_relu", _leaky_relu, _leaky_relu_prime,
-                   lambda xp, Z, A: _leaky_relu_prime(xp, Z), r"\max(z,\alpha z)"),
-        Activation("softplus", _softplus, _softplus_prime, lambda xp, Z, A: _sigmoid(xp, Z),
-                   r"\log(1+e^z)"),
+        Activation(
+            "leaky_relu",
+            _leaky_relu,
+            _leaky_relu_prime,
+            lambda xp, Z, A: _leaky_relu_prime(xp, Z),
+            r"\max(z,\alpha z)",
+        ),
+        Activation(
+            "softplus", _softplus, _softplus_prime, lambda xp, Z, A: _sigmoid(xp, Z), r"\log(1+e^z)"
+        ),
         Activation("gelu", _gelu, _gelu_prime, lambda xp, Z, A: _gelu_prime(xp, Z), r"z\,\Phi(z)"),
     )
 }

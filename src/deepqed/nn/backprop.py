@@ -20,8 +20,16 @@ import numpy as np
 from .. import losses as _losses
 from .._validation import ShapeError, check_array, check_same_namespace
 from .activations import ACTIVATIONS
-from .mlp import (Architecture, Forward, Parameters, _check_input, _forward, _product,
-                  check_like, check_parameters)
+from .mlp import (
+    Architecture,
+    Forward,
+    Parameters,
+    _check_input,
+    _forward,
+    _product,
+    check_like,
+    check_parameters,
+)
 
 __all__ = ["backprop", "loss_and_gradient", "sgd_step"]
 
@@ -45,8 +53,10 @@ def backprop(
     """
     ns = check_parameters(arch, theta)
     if xp is not None and _short_name(xp) != _short_name(ns):  # numpy or its compat wrapper
-        raise TypeError(f"argument 'xp' must be the namespace of theta ({ns.__name__}), "
-                        f"got {getattr(xp, '__name__', xp)!r}")
+        raise TypeError(
+            f"argument 'xp' must be the namespace of theta ({ns.__name__}), "
+            f"got {getattr(xp, '__name__', xp)!r}"
+        )
     _check_forward(arch, fwd)
     m = fwd.A[0].shape[0]
     check_array("G", G, shape=(m, arch.widths[-1]))
@@ -64,8 +74,10 @@ def _check_forward(arch: Architecture, fwd: Any) -> None:
         raise TypeError(f"argument 'fwd' must be deepqed.nn.Forward, got {type(fwd).__name__}")
     L = arch.depth
     if len(fwd.A) != L + 1 or len(fwd.Z) != L + 1:
-        raise ValueError(f"argument 'fwd' must hold A^0, ..., A^L and Z^1, ..., Z^L for L = {L}, "
-                         f"got {len(fwd.A)} and {len(fwd.Z) - 1}")
+        raise ValueError(
+            f"argument 'fwd' must hold A^0, ..., A^L and Z^1, ..., Z^L for L = {L}, "
+            f"got {len(fwd.A)} and {len(fwd.Z) - 1}"
+        )
     _check_input(arch, fwd.A[0])
     m = fwd.A[0].shape[0]
     for l in range(1, L + 1):
@@ -73,19 +85,18 @@ def _check_forward(arch: Architecture, fwd: Any) -> None:
             check_array(name, a, shape=(m, arch.widths[l]), allow_nonfinite=True)
 
 
-def _backprop(xp: Any, arch: Architecture, theta: Parameters, fwd: Forward, G: Any
-              ) -> Parameters:
+def _backprop(xp: Any, arch: Architecture, theta: Parameters, fwd: Forward, G: Any) -> Parameters:
     """The sweep of :func:`backprop` on validated arguments."""
     L = arch.depth
     dW: list[Any] = [None] * L
     db: list[Any] = [None] * L
     for l in range(L, 0, -1):
         act = ACTIVATIONS[arch.activations[l - 1]]
-        Delta = G * act.derivative(xp, fwd.Z[l], fwd.A[l])     # Delta^l = G^l . sigma_l'(Z^l)
-        dW[l - 1] = Delta.T @ fwd.A[l - 1]                     # grad_{W^l} = Delta^l^T A^{l-1}
-        db[l - 1] = xp.sum(Delta, axis=0)                      # grad_{b^l} = Delta^l^T 1_m
+        Delta = G * act.derivative(xp, fwd.Z[l], fwd.A[l])  # Delta^l = G^l . sigma_l'(Z^l)
+        dW[l - 1] = Delta.T @ fwd.A[l - 1]  # grad_{W^l} = Delta^l^T A^{l-1}
+        db[l - 1] = xp.sum(Delta, axis=0)  # grad_{b^l} = Delta^l^T 1_m
         if l > 1:
-            G = _product(xp, Delta, theta.W[l - 1])            # G^{l-1} = Delta^l W^l
+            G = _product(xp, Delta, theta.W[l - 1])  # G^{l-1} = Delta^l W^l
     return Parameters(tuple(dW), tuple(db))
 
 
@@ -131,17 +142,21 @@ def sgd_step(theta: Parameters, grad: Parameters, eta: float) -> Parameters:
         eta: the step size $\eta > 0$, a finite real number.
     """
     if not isinstance(theta, Parameters):
-        raise TypeError(f"argument 'theta' must be deepqed.nn.Parameters, got "
-                        f"{type(theta).__name__}")
+        raise TypeError(
+            f"argument 'theta' must be deepqed.nn.Parameters, got {type(theta).__name__}"
+        )
     if isinstance(eta, bool) or not isinstance(eta, (int, float, np.integer, np.floating)):
-        raise TypeError(f"argument 'eta' (the step size) must be a real number, got "
-                        f"{type(eta).__name__}")
+        raise TypeError(
+            f"argument 'eta' (the step size) must be a real number, got {type(eta).__name__}"
+        )
     if not (math.isfinite(eta) and eta > 0):
         raise ValueError(f"argument 'eta' (the step size) must be positive and finite, got {eta!r}")
     check_like("grad", grad, theta, allow_nonfinite=True)
     eta = float(eta)
-    return Parameters(tuple(_step(W, dW, eta) for W, dW in zip(theta.W, grad.W)),
-                      tuple(_step(b, db, eta) for b, db in zip(theta.b, grad.b)))
+    return Parameters(
+        tuple(_step(W, dW, eta) for W, dW in zip(theta.W, grad.W)),
+        tuple(_step(b, db, eta) for b, db in zip(theta.b, grad.b)),
+    )
 
 
 def _step(w: Any, dw: Any, eta: float) -> Any:
@@ -152,9 +167,9 @@ def _step(w: Any, dw: Any, eta: float) -> Any:
     fused ``torch.add(w, dw, alpha=-eta)``: one allocation and one pass.
     """
     if array_api_compat.is_torch_array(w):
-        import torch                                           # (already loaded: w is a tensor)
+        import torch  # (already loaded: w is a tensor)
 
-        return torch.add(w, dw, alpha=-eta)                    # w - eta dw, one pass
-    new = dw * (-eta)                                          # -eta grad (a fresh array) ...
-    new += w                                                   # ... + theta
+        return torch.add(w, dw, alpha=-eta)  # w - eta dw, one pass
+    new = dw * (-eta)  # -eta grad (a fresh array) ...
+    new += w  # ... + theta
     return new

@@ -154,8 +154,10 @@ def check_parameters(arch: Architecture, theta: Parameters) -> Any:
     L, w = arch.depth, arch.widths
     for field in ("W", "b"):
         if not isinstance(getattr(theta, field), (tuple, list)):
-            raise TypeError(f"'theta.{field}' must be a tuple of arrays (one per layer), "
-                            f"got {type(getattr(theta, field)).__name__}")
+            raise TypeError(
+                f"'theta.{field}' must be a tuple of arrays (one per layer), "
+                f"got {type(getattr(theta, field)).__name__}"
+            )
     if len(theta.W) != L or len(theta.b) != L:
         raise ValueError(
             f"'theta' must hold L = {L} weight matrices and bias vectors, "
@@ -163,8 +165,9 @@ def check_parameters(arch: Architecture, theta: Parameters) -> Any:
         )
     named = {}
     for l in range(1, L + 1):
-        named[f"W^{l}"] = check_array(f"theta.W[{l - 1}] (W^{l})", theta.W[l - 1],
-                                      shape=(w[l], w[l - 1]))
+        named[f"W^{l}"] = check_array(
+            f"theta.W[{l - 1}] (W^{l})", theta.W[l - 1], shape=(w[l], w[l - 1])
+        )
         named[f"b^{l}"] = check_array(f"theta.b[{l - 1}] (b^{l})", theta.b[l - 1], shape=(w[l],))
     return check_same_namespace(**named)
 
@@ -176,13 +179,19 @@ def check_container(name: str, P: Any, *, allow_nonfinite: bool = False) -> Any:
         raise TypeError(f"argument {name!r} must be deepqed.nn.Parameters, got {type(P).__name__}")
     for field in ("W", "b"):
         if not isinstance(getattr(P, field), (tuple, list)):
-            raise TypeError(f"'{name}.{field}' must be a tuple of arrays (one per layer), "
-                            f"got {type(getattr(P, field)).__name__}")
+            raise TypeError(
+                f"'{name}.{field}' must be a tuple of arrays (one per layer), "
+                f"got {type(getattr(P, field)).__name__}"
+            )
     if not P.W or len(P.W) != len(P.b):
-        raise ValueError(f"argument {name!r} must hold as many weight matrices as bias vectors "
-                         f"(at least one), got {len(P.W)} and {len(P.b)}")
-    named = {f"{name}[{k}]": check_array(f"{name}[{k}]", a, allow_nonfinite=allow_nonfinite)
-             for k, a in enumerate(P.arrays())}
+        raise ValueError(
+            f"argument {name!r} must hold as many weight matrices as bias vectors "
+            f"(at least one), got {len(P.W)} and {len(P.b)}"
+        )
+    named = {
+        f"{name}[{k}]": check_array(f"{name}[{k}]", a, allow_nonfinite=allow_nonfinite)
+        for k, a in enumerate(P.arrays())
+    }
     return check_same_namespace(**named)
 
 
@@ -193,15 +202,20 @@ def check_like(name: str, P: Any, theta: Parameters, *, allow_nonfinite: bool = 
     if not isinstance(P, Parameters):
         raise TypeError(f"argument {name!r} must be deepqed.nn.Parameters, got {type(P).__name__}")
     if len(theta.W) != len(theta.b):
-        raise ValueError(f"argument 'theta' must hold as many weight matrices as bias vectors, "
-                         f"got {len(theta.W)} and {len(theta.b)}")
+        raise ValueError(
+            f"argument 'theta' must hold as many weight matrices as bias vectors, "
+            f"got {len(theta.W)} and {len(theta.b)}"
+        )
     if len(P.W) != len(theta.W) or len(P.b) != len(theta.b):
-        raise ValueError(f"argument {name!r} must hold {len(theta.W)} weight matrices and bias "
-                         f"vectors (as theta), got {len(P.W)} and {len(P.b)}")
+        raise ValueError(
+            f"argument {name!r} must hold {len(theta.W)} weight matrices and bias "
+            f"vectors (as theta), got {len(P.W)} and {len(P.b)}"
+        )
     named = {}
     for k, (a, t) in enumerate(zip(P.arrays(), theta.arrays())):
-        named[f"{name}[{k}]"] = check_array(f"{name}[{k}]", a, shape=tuple(t.shape),
-                                            allow_nonfinite=allow_nonfinite)
+        named[f"{name}[{k}]"] = check_array(
+            f"{name}[{k}]", a, shape=tuple(t.shape), allow_nonfinite=allow_nonfinite
+        )
         named[f"theta[{k}]"] = t
     return check_same_namespace(**named)
 
@@ -209,8 +223,9 @@ def check_like(name: str, P: Any, theta: Parameters, *, allow_nonfinite: bool = 
 def _check_input(arch: Architecture, X: Any) -> None:
     check_array("X", X, ndim=2)
     if X.shape[0] == 0:
-        raise ShapeError(f"argument 'X' must have at least one row (m >= 1), got shape "
-                         f"{tuple(X.shape)}")
+        raise ShapeError(
+            f"argument 'X' must have at least one row (m >= 1), got shape {tuple(X.shape)}"
+        )
     if X.shape[1] != arch.widths[0]:
         raise ShapeError(
             f"argument 'X' must have shape (m, n_0) = (m, {arch.widths[0]}), "
@@ -235,8 +250,8 @@ def _forward(xp: Any, arch: Architecture, theta: Parameters, X: Any) -> Forward:
     Z: list[Any] = [None]
     A: list[Any] = [X]
     for l in range(1, arch.depth + 1):
-        Zl = _product(xp, A[l - 1], theta.W[l - 1].T)          # Z^l = A^{l-1} W^l^T ...
-        Zl += theta.b[l - 1]                                   #       + 1 b^l^T (in place)
+        Zl = _product(xp, A[l - 1], theta.W[l - 1].T)  # Z^l = A^{l-1} W^l^T ...
+        Zl += theta.b[l - 1]  #       + 1 b^l^T (in place)
         Z.append(Zl)
         A.append(ACTIVATIONS[arch.activations[l - 1]].sigma(xp, Zl))  # A^l = sigma_l(Z^l)
     return Forward(tuple(Z), tuple(A))
@@ -273,12 +288,12 @@ def realization(arch: Architecture, theta: Parameters, x: Any) -> Any:
     xp = check_parameters(arch, theta)
     check_array("x", x, ndim=1)
     if x.shape[0] != arch.widths[0]:
-        raise ShapeError(f"argument 'x' must have shape (n_0,) = ({arch.widths[0]},), "
-                         f"got shape {tuple(x.shape)}")
+        raise ShapeError(
+            f"argument 'x' must have shape (n_0,) = ({arch.widths[0]},), got shape {tuple(x.shape)}"
+        )
     check_same_namespace(x=x, W1=theta.W[0])
     a = x
     for l in range(1, arch.depth + 1):
-        z = theta.W[l - 1] @ a + theta.b[l - 1]                # z^l = W^l a^{l-1} + b^l
+        z = theta.W[l - 1] @ a + theta.b[l - 1]  # z^l = W^l a^{l-1} + b^l
         a = ACTIVATIONS[arch.activations[l - 1]].sigma(xp, z)  # a^l = sigma_l(z^l)
     return a
-

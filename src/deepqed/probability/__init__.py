@@ -9,5 +9,12 @@ from .conditional import conditional_expectation, l2_inner
 from .hoeffding import hoeffding_bound, hoeffding_mgf_bound, hoeffding_sample_size
 from .tails import clopper_pearson, tail_frequency
 
-__all__ = ["conditional_expectation", "l2_inner", "hoeffding_bound", "hoeffding_mgf_bound",
-           "hoeffding_sample_size", "clopper_pearson", "tail_frequency"]
+__all__ = [
+    "conditional_expectation",
+    "l2_inner",
+    "hoeffding_bound",
+    "hoeffding_mgf_bound",
+    "hoeffding_sample_size",
+    "clopper_pearson",
+    "tail_frequency",
+]

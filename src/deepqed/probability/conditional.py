@@ -59,12 +59,15 @@ def conditional_expectation(p: Any, X: Any, labels: Any) -> np.ndarray:
     p = _check_p(p)
     X = check_array("X", X, shape=p.shape)
     if X.dtype != p.dtype:
-        raise TypeError(f"arguments 'p' and 'X' must have the same dtype, got {p.dtype} and "
-                        f"{X.dtype}")
+        raise TypeError(
+            f"arguments 'p' and 'X' must have the same dtype, got {p.dtype} and {X.dtype}"
+        )
     labels = np.asarray(labels)
     if labels.shape != p.shape or labels.dtype.kind not in "iu":
-        raise ShapeError(f"argument 'labels' must be an integer array of shape {p.shape}, got "
-                         f"shape {labels.shape} and dtype {labels.dtype}")
+        raise ShapeError(
+            f"argument 'labels' must be an integer array of shape {p.shape}, got "
+            f"shape {labels.shape} and dtype {labels.dtype}"
+        )
     _, cell = np.unique(labels, return_inverse=True)
     cell = cell.reshape(-1)
     mass = np.bincount(cell, weights=p.astype(np.float64))

@@ -22,8 +22,9 @@ def hoeffding_mgf_bound(s: float | np.ndarray, a: float, b: float) -> float | np
     return np.exp(np.square(s) * (b - a) ** 2 / 8)
 
 
-def hoeffding_bound(t: float | np.ndarray, n: int, a: float, b: float, *,
-                    two_sided: bool = False) -> float | np.ndarray:
+def hoeffding_bound(
+    t: float | np.ndarray, n: int, a: float, b: float, *, two_sided: bool = False
+) -> float | np.ndarray:
     r"""For independent :math:`X_1, \dots, X_n\in[a, b]` with mean :math:`\bar X_n` and
     :math:`\mu = E\bar X_n`: :math:`P(\bar X_n - \mu\ge t)\le\exp\bigl(-2nt^2/(b-a)^2\bigr)`,
     and twice that for :math:`P(\lvert\bar X_n - \mu\rvert\ge t)` (``two_sided``). ``t >= 0``

@@ -13,16 +13,25 @@ import numpy as np
 
 from .._validation import ShapeError, check_array
 
-__all__ = ["check_sequence", "check_matrix", "check_state", "sigmoid_", "tanh_", "relu_",
-           "FLOAT_DTYPES"]
+__all__ = [
+    "check_sequence",
+    "check_matrix",
+    "check_state",
+    "sigmoid_",
+    "tanh_",
+    "relu_",
+    "FLOAT_DTYPES",
+]
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def _require_numpy(name: str, x: Any) -> None:
     if not isinstance(x, np.ndarray):
-        raise TypeError(f"argument {name!r} must be a numpy.ndarray, got "
-                        f"{type(x).__module__}.{type(x).__qualname__}")
+        raise TypeError(
+            f"argument {name!r} must be a numpy.ndarray, got "
+            f"{type(x).__module__}.{type(x).__qualname__}"
+        )
 
 
 def check_matrix(name: str, x: Any, shape: tuple[Any, ...], dtype: Any = None) -> np.ndarray:
@@ -30,8 +39,10 @@ def check_matrix(name: str, x: Any, shape: tuple[Any, ...], dtype: Any = None) -
     _require_numpy(name, x)
     check_array(name, x, shape=shape, nonempty=True)
     if dtype is not None and x.dtype != dtype:
-        raise TypeError(f"argument {name!r} must have dtype {np.dtype(dtype)} (the dtype of the "
-                        f"parameters), got dtype {x.dtype}")
+        raise TypeError(
+            f"argument {name!r} must have dtype {np.dtype(dtype)} (the dtype of the "
+            f"parameters), got dtype {x.dtype}"
+        )
     return x
 
 
@@ -40,11 +51,15 @@ def check_sequence(X: Any, d: int, dtype: Any, name: str = "X") -> tuple[int, in
     _require_numpy(name, X)
     check_array(name, X, ndim=3, nonempty=True)
     if X.shape[2] != d:
-        raise ShapeError(f"argument {name!r} must have shape (T, m, {d}) (d = {d} from the "
-                         f"parameters), got shape {tuple(X.shape)}")
+        raise ShapeError(
+            f"argument {name!r} must have shape (T, m, {d}) (d = {d} from the "
+            f"parameters), got shape {tuple(X.shape)}"
+        )
     if X.dtype != dtype:
-        raise TypeError(f"argument {name!r} must have dtype {np.dtype(dtype)} (the dtype of the "
-                        f"parameters), got dtype {X.dtype}")
+        raise TypeError(
+            f"argument {name!r} must have dtype {np.dtype(dtype)} (the dtype of the "
+            f"parameters), got dtype {X.dtype}"
+        )
     return X.shape[0], X.shape[1]
 
 

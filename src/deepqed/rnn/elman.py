@@ -32,9 +32,19 @@ import numpy as np
 from .._validation import check_array
 from ._common import check_matrix, check_sequence, check_state, relu_, tanh_
 
-__all__ = ["ACTIVATIONS", "RNNParameters", "RNNForward", "RNNGradient", "init_rnn",
-           "rnn_forward", "rnn_backward", "rnn_loss_and_gradient", "sigma_prime_from_value",
-           "clip_global_norm", "global_norm"]
+__all__ = [
+    "ACTIVATIONS",
+    "RNNParameters",
+    "RNNForward",
+    "RNNGradient",
+    "init_rnn",
+    "rnn_forward",
+    "rnn_backward",
+    "rnn_loss_and_gradient",
+    "sigma_prime_from_value",
+    "clip_global_norm",
+    "global_norm",
+]
 
 #: The activations of ``torch.nn.RNN`` (its ``nonlinearity`` argument).
 ACTIVATIONS = ("tanh", "relu")
@@ -103,8 +113,9 @@ class RNNGradient:
         return (self.W, self.U, self.b)
 
 
-def init_rnn(d: int, n: int, *, rng: np.random.Generator, dtype: Any = np.float64,
-             scale: float | None = None) -> RNNParameters:
+def init_rnn(
+    d: int, n: int, *, rng: np.random.Generator, dtype: Any = np.float64, scale: float | None = None
+) -> RNNParameters:
     r"""Entries i.i.d. uniform on $[-s, s]$ with $s = 1/\sqrt n$ (torch's default) or ``scale``."""
     s = 1.0 / math.sqrt(n) if scale is None else float(scale)
     W = rng.uniform(-s, s, (n, n))
@@ -115,8 +126,7 @@ def init_rnn(d: int, n: int, *, rng: np.random.Generator, dtype: Any = np.float6
 
 def _check_activation(activation: str) -> None:
     if activation not in ACTIVATIONS:
-        raise ValueError(f"argument 'activation' must be one of {ACTIVATIONS}, "
-                         f"got {activation!r}")
+        raise ValueError(f"argument 'activation' must be one of {ACTIVATIONS}, got {activation!r}")
 
 
 def sigma_prime_from_value(H: np.ndarray, activation: str) -> np.ndarray:
@@ -129,8 +139,9 @@ def sigma_prime_from_value(H: np.ndarray, activation: str) -> np.ndarray:
     return (H > 0).astype(H.dtype)
 
 
-def rnn_forward(theta: RNNParameters, X: np.ndarray, H0: np.ndarray | None = None,
-                activation: str = "tanh") -> RNNForward:
+def rnn_forward(
+    theta: RNNParameters, X: np.ndarray, H0: np.ndarray | None = None, activation: str = "tanh"
+) -> RNNForward:
     r"""Forward pass of Definition ``def-rnn-elman`` over a batch of sequences.
 
     Arguments:
@@ -161,8 +172,14 @@ def rnn_forward(theta: RNNParameters, X: np.ndarray, H0: np.ndarray | None = Non
     return RNNForward(H, activation)
 
 
-def rnn_backward(theta: RNNParameters, fwd: RNNForward, X: np.ndarray, G: np.ndarray, *,
-                 truncation: int | None = None) -> RNNGradient:
+def rnn_backward(
+    theta: RNNParameters,
+    fwd: RNNForward,
+    X: np.ndarray,
+    G: np.ndarray,
+    *,
+    truncation: int | None = None,
+) -> RNNGradient:
     r"""Backpropagation through time, Algorithm ``alg-rnn-bptt`` (and ``def-rnn-truncated``).
 
     ``G[t-1]`` $= G_t = \partial\mathcal L/\partial H_t$ is the *direct* gradient of the objective
@@ -195,17 +212,21 @@ def rnn_backward(theta: RNNParameters, fwd: RNNForward, X: np.ndarray, G: np.nda
     n = theta.n
     check_matrix("fwd.H", H, (T + 1, m, n), theta.dtype)
     check_matrix("G", G, (T, m, n), theta.dtype)
-    if truncation is not None and (isinstance(truncation, bool) or
-                                   not isinstance(truncation, int | np.integer) or truncation < 1):
-        raise ValueError(f"argument 'truncation' must be a positive integer or None, "
-                         f"got {truncation!r}")
+    if truncation is not None and (
+        isinstance(truncation, bool)
+        or not isinstance(truncation, int | np.integer)
+        or truncation < 1
+    ):
+        raise ValueError(
+            f"argument 'truncation' must be a positive integer or None, got {truncation!r}"
+        )
     k = T if truncation is None else int(truncation)
-    Delta = sigma_prime_from_value(H[1:], fwd.activation)       # sigma'(Z_t), (T, m, n)
+    Delta = sigma_prime_from_value(H[1:], fwd.activation)  # sigma'(Z_t), (T, m, n)
     W = theta.W
-    carry = np.zeros((m, n), dtype=theta.dtype)                  # Delta_{t+1} W
-    for t in range(T, 0, -1):                                    # Delta[t-1] = Delta_t
+    carry = np.zeros((m, n), dtype=theta.dtype)  # Delta_{t+1} W
+    for t in range(T, 0, -1):  # Delta[t-1] = Delta_t
         D = Delta[t - 1]
-        if t % k == 0:                                           # cut: no Delta_{t+1} W
+        if t % k == 0:  # cut: no Delta_{t+1} W
             D *= G[t - 1]
         else:
             carry += G[t - 1]
@@ -218,9 +239,14 @@ def rnn_backward(theta: RNNParameters, fwd: RNNForward, X: np.ndarray, G: np.nda
     return RNNGradient(dW, dU, db, carry)
 
 
-def rnn_loss_and_gradient(theta: RNNParameters, X: np.ndarray, G: np.ndarray,
-                          H0: np.ndarray | None = None, activation: str = "tanh",
-                          truncation: int | None = None) -> tuple[float, RNNGradient]:
+def rnn_loss_and_gradient(
+    theta: RNNParameters,
+    X: np.ndarray,
+    G: np.ndarray,
+    H0: np.ndarray | None = None,
+    activation: str = "tanh",
+    truncation: int | None = None,
+) -> tuple[float, RNNGradient]:
     r"""The linear objective $\mathcal L = \sum_t\langle G_t, H_t\rangle$ and its gradient.
 
     Every objective's gradient is that of this one with $G_t = \partial\mathcal L/\partial H_t$
@@ -236,8 +262,9 @@ def global_norm(grads: tuple[np.ndarray, ...] | list[np.ndarray]) -> float:
     return math.sqrt(sum(float(np.vdot(g, g)) for g in grads))
 
 
-def clip_global_norm(grads: tuple[np.ndarray, ...], tau: float
-                     ) -> tuple[tuple[np.ndarray, ...], float]:
+def clip_global_norm(
+    grads: tuple[np.ndarray, ...], tau: float
+) -> tuple[tuple[np.ndarray, ...], float]:
     r"""Gradient clipping by global norm, Definition ``def-rnn-clipping``.
 
     $\operatorname{clip}_\tau(g) = \min\bigl(1, \tau/\|g\|\bigr)\,g$ (and $0$ for $g = 0$).

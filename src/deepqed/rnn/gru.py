@@ -37,8 +37,7 @@ import numpy as np
 
 from ._common import check_matrix, check_sequence, check_state, sigmoid_
 
-__all__ = ["GRUParameters", "GRUForward", "GRUGradient", "init_gru", "gru_forward",
-           "gru_backward"]
+__all__ = ["GRUParameters", "GRUForward", "GRUGradient", "init_gru", "gru_forward", "gru_backward"]
 
 
 @dataclass(frozen=True)
@@ -102,23 +101,25 @@ class GRUGradient:
         return (self.W, self.U, self.b, self.c)
 
 
-def init_gru(d: int, n: int, *, rng: np.random.Generator, dtype: Any = np.float64
-             ) -> GRUParameters:
+def init_gru(d: int, n: int, *, rng: np.random.Generator, dtype: Any = np.float64) -> GRUParameters:
     r"""Uniform on $[-1/\sqrt n, 1/\sqrt n]$ (torch's default)."""
     s = 1.0 / math.sqrt(n)
-    arrays = (rng.uniform(-s, s, (3 * n, n)), rng.uniform(-s, s, (3 * n, d)),
-              rng.uniform(-s, s, 3 * n), rng.uniform(-s, s, n))
+    arrays = (
+        rng.uniform(-s, s, (3 * n, n)),
+        rng.uniform(-s, s, (3 * n, d)),
+        rng.uniform(-s, s, 3 * n),
+        rng.uniform(-s, s, n),
+    )
     return GRUParameters(*(a.astype(dtype) for a in arrays))
 
 
-def gru_forward(theta: GRUParameters, X: np.ndarray, H0: np.ndarray | None = None
-                ) -> GRUForward:
+def gru_forward(theta: GRUParameters, X: np.ndarray, H0: np.ndarray | None = None) -> GRUForward:
     """Forward pass of Definition ``def-rnn-gru``; ``H0`` of shape ``(m, n)`` (default zeros)."""
     T, m = check_sequence(X, theta.d, theta.dtype)
     n, dt = theta.n, theta.dtype
     H = np.empty((T + 1, m, n), dtype=dt)
     H[0] = check_state("H0", H0, m, n, dt)
-    gates = np.matmul(X.reshape(T * m, -1), theta.U.T).reshape(T, m, 3 * n)   # A_t, all t
+    gates = np.matmul(X.reshape(T * m, -1), theta.U.T).reshape(T, m, 3 * n)  # A_t, all t
     gates += theta.b
     Qn = np.empty((T, m, n), dtype=dt)
     WT = theta.W.T
@@ -126,24 +127,25 @@ def gru_forward(theta: GRUParameters, X: np.ndarray, H0: np.ndarray | None = Non
     for t in range(1, T + 1):
         a = gates[t - 1]
         np.matmul(H[t - 1], WT, out=Q)
-        rs = a[:, :2 * n]
-        rs += Q[:, :2 * n]
-        sigmoid_(rs)                                       # [R_t, S_t]
+        rs = a[:, : 2 * n]
+        rs += Q[:, : 2 * n]
+        sigmoid_(rs)  # [R_t, S_t]
         q = Qn[t - 1]
-        np.add(Q[:, 2 * n:], theta.c, out=q)               # Q^n_t
-        N = a[:, 2 * n:]
+        np.add(Q[:, 2 * n :], theta.c, out=q)  # Q^n_t
+        N = a[:, 2 * n :]
         h = H[t]
         np.multiply(a[:, :n], q, out=h)
         N += h
-        np.tanh(N, out=N)                                  # N_t
+        np.tanh(N, out=N)  # N_t
         np.subtract(H[t - 1], N, out=h)
-        h *= a[:, n:2 * n]
-        h += N                                             # H_t = N + S (H_{t-1} - N)
+        h *= a[:, n : 2 * n]
+        h += N  # H_t = N + S (H_{t-1} - N)
     return GRUForward(H, gates, Qn)
 
 
-def gru_backward(theta: GRUParameters, fwd: GRUForward, X: np.ndarray, G: np.ndarray
-                 ) -> GRUGradient:
+def gru_backward(
+    theta: GRUParameters, fwd: GRUForward, X: np.ndarray, G: np.ndarray
+) -> GRUGradient:
     r"""Backpropagation through time for the GRU (Theorem ``thm-rnn-gru-backward``).
 
     ``G[t-1]`` $= G_t$, the direct gradient with respect to $H_t$, shape ``(T, m, n)``.
@@ -153,39 +155,39 @@ def gru_backward(theta: GRUParameters, fwd: GRUForward, X: np.ndarray, G: np.nda
     check_matrix("fwd.H", fwd.H, (T + 1, m, n), dt)
     check_matrix("G", G, (T, m, n), dt)
     H, gates, Qn = fwd.H, fwd.gates, fwd.Qn
-    dQ = np.empty((T, m, 3 * n), dtype=dt)                 # [\bar A^r, \bar A^s, \bar Q^n]
-    dAn = np.empty((T, m, n), dtype=dt)                    # \bar A^n
+    dQ = np.empty((T, m, 3 * n), dtype=dt)  # [\bar A^r, \bar A^s, \bar Q^n]
+    dAn = np.empty((T, m, n), dtype=dt)  # \bar A^n
     dh = np.zeros((m, n), dtype=dt)
     u = np.empty((m, n), dtype=dt)
     W = theta.W
     for t in range(T, 0, -1):
         a, d = gates[t - 1], dQ[t - 1]
-        R, S, N = a[:, :n], a[:, n:2 * n], a[:, 2 * n:]
-        dr, ds, dqn = d[:, :n], d[:, n:2 * n], d[:, 2 * n:]
+        R, S, N = a[:, :n], a[:, n : 2 * n], a[:, 2 * n :]
+        dr, ds, dqn = d[:, :n], d[:, n : 2 * n], d[:, 2 * n :]
         dn = dAn[t - 1]
-        dh += G[t - 1]                                     # \bar H_t
+        dh += G[t - 1]  # \bar H_t
         np.subtract(H[t - 1], N, out=ds)
         ds *= dh
         np.subtract(1.0, S, out=u)
-        np.multiply(dh, u, out=dn)                         # \bar N
+        np.multiply(dh, u, out=dn)  # \bar N
         u *= S
-        ds *= u                                            # \bar A^s
+        ds *= u  # \bar A^s
         np.multiply(N, N, out=u)
         np.subtract(1.0, u, out=u)
-        dn *= u                                            # \bar A^n
-        np.multiply(dn, R, out=dqn)                        # \bar Q^n
+        dn *= u  # \bar A^n
+        np.multiply(dn, R, out=dqn)  # \bar Q^n
         np.subtract(1.0, R, out=u)
         u *= R
         u *= Qn[t - 1]
-        np.multiply(dn, u, out=dr)                         # \bar A^r
+        np.multiply(dn, u, out=dr)  # \bar A^r
         dh *= S
         np.matmul(d, W, out=u)
-        dh += u                                            # \bar H_{t-1}
+        dh += u  # \bar H_{t-1}
     H2 = H[:-1].reshape(T * m, n)
     D2 = dQ.reshape(T * m, 3 * n)
     dW = D2.T @ H2
-    dc = D2[:, 2 * n:].sum(axis=0)
-    dQ[:, :, 2 * n:] = dAn                                 # now [\bar A^r, \bar A^s, \bar A^n]
+    dc = D2[:, 2 * n :].sum(axis=0)
+    dQ[:, :, 2 * n :] = dAn  # now [\bar A^r, \bar A^s, \bar A^n]
     dU = D2.T @ X.reshape(T * m, -1)
     db = D2.sum(axis=0)
     return GRUGradient(dW, dU, db, dc, dh)

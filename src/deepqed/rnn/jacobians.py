@@ -38,10 +38,10 @@ def hidden_jacobian(theta: RNNParameters, fwd: RNNForward, i: int, s: int, t: in
     ``i``, shape ``(n, n)``; ``fwd`` from :func:`~deepqed.rnn.rnn_forward`."""
     T, m = fwd.H.shape[0] - 1, fwd.H.shape[1]
     _check_indices(T, m, i, s, t)
-    D = sigma_prime_from_value(fwd.H[s + 1:t + 1, i], fwd.activation)   # (t - s, n)
+    D = sigma_prime_from_value(fwd.H[s + 1 : t + 1, i], fwd.activation)  # (t - s, n)
     P = np.eye(theta.n, dtype=theta.dtype)
     for k in range(t - s):
-        P = D[k][:, None] * (theta.W @ P)                                # J_k P
+        P = D[k][:, None] * (theta.W @ P)  # J_k P
     return P
 
 
@@ -50,7 +50,7 @@ def jacobian_norms(theta: RNNParameters, fwd: RNNForward, i: int, s: int) -> np.
     shape ``(T - s + 1,)``, float64 (largest singular values, LAPACK)."""
     T, m = fwd.H.shape[0] - 1, fwd.H.shape[1]
     _check_indices(T, m, i, s)
-    D = sigma_prime_from_value(fwd.H[s + 1:, i], fwd.activation).astype(np.float64)
+    D = sigma_prime_from_value(fwd.H[s + 1 :, i], fwd.activation).astype(np.float64)
     W = theta.W.astype(np.float64)
     P = np.eye(theta.n)
     out = np.empty(T - s + 1)
@@ -82,5 +82,5 @@ def cell_path_products(fwd: LSTMForward, i: int, s: int) -> np.ndarray:
     ``(T - s + 1, n)``: the diagonals of the cell-path Jacobian products."""
     T, m, n = fwd.C.shape[0] - 1, fwd.C.shape[1], fwd.C.shape[2]
     _check_indices(T, m, i, s)
-    F = fwd.gates[s:, i, n:2 * n].astype(np.float64)
+    F = fwd.gates[s:, i, n : 2 * n].astype(np.float64)
     return np.concatenate([np.ones((1, n)), np.cumprod(F, axis=0)])

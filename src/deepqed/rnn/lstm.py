@@ -38,8 +38,14 @@ import numpy as np
 
 from ._common import check_matrix, check_sequence, check_state
 
-__all__ = ["LSTMParameters", "LSTMForward", "LSTMGradient", "init_lstm", "lstm_forward",
-           "lstm_backward"]
+__all__ = [
+    "LSTMParameters",
+    "LSTMForward",
+    "LSTMGradient",
+    "init_lstm",
+    "lstm_forward",
+    "lstm_backward",
+]
 
 
 @dataclass(frozen=True)
@@ -103,15 +109,16 @@ class LSTMGradient:
         return (self.W, self.U, self.b)
 
 
-def init_lstm(d: int, n: int, *, rng: np.random.Generator, dtype: Any = np.float64,
-              forget_bias: float = 0.0) -> LSTMParameters:
+def init_lstm(
+    d: int, n: int, *, rng: np.random.Generator, dtype: Any = np.float64, forget_bias: float = 0.0
+) -> LSTMParameters:
     r"""Uniform on $[-1/\sqrt n, 1/\sqrt n]$ (torch's default); ``forget_bias`` is added to
     $b^f$."""
     s = 1.0 / math.sqrt(n)
     W = rng.uniform(-s, s, (4 * n, n))
     U = rng.uniform(-s, s, (4 * n, d))
     b = rng.uniform(-s, s, 4 * n)
-    b[n:2 * n] += forget_bias
+    b[n : 2 * n] += forget_bias
     return LSTMParameters(W.astype(dtype), U.astype(dtype), b.astype(dtype))
 
 
@@ -119,14 +126,15 @@ def _gate_constants(n: int, dtype: Any) -> tuple[np.ndarray, np.ndarray]:
     """sigmoid(a) = s tanh(s a) + s with s = 1/2, tanh(a) = 1 tanh(1 a) + 0: per-column s and
     offset, so that all four gates are one tanh over a contiguous (m, 4n) block."""
     s = np.full(4 * n, 0.5, dtype=dtype)
-    s[2 * n:3 * n] = 1.0
+    s[2 * n : 3 * n] = 1.0
     off = np.full(4 * n, 0.5, dtype=dtype)
-    off[2 * n:3 * n] = 0.0
+    off[2 * n : 3 * n] = 0.0
     return s, off
 
 
-def lstm_forward(theta: LSTMParameters, X: np.ndarray, H0: np.ndarray | None = None,
-                 C0: np.ndarray | None = None) -> LSTMForward:
+def lstm_forward(
+    theta: LSTMParameters, X: np.ndarray, H0: np.ndarray | None = None, C0: np.ndarray | None = None
+) -> LSTMForward:
     """Forward pass of Definition ``def-rnn-lstm``; ``H0``, ``C0`` of shape ``(m, n)`` (zeros)."""
     T, m = check_sequence(X, theta.d, theta.dtype)
     n, dt = theta.n, theta.dtype
@@ -134,7 +142,7 @@ def lstm_forward(theta: LSTMParameters, X: np.ndarray, H0: np.ndarray | None = N
     C = np.empty((T + 1, m, n), dtype=dt)
     H[0] = check_state("H0", H0, m, n, dt)
     C[0] = check_state("C0", C0, m, n, dt)
-    gates = np.matmul(X.reshape(T * m, -1), theta.U.T).reshape(T, m, 4 * n)   # X_t U^T, all t
+    gates = np.matmul(X.reshape(T * m, -1), theta.U.T).reshape(T, m, 4 * n)  # X_t U^T, all t
     gates += theta.b
     tanhC = np.empty((T, m, n), dtype=dt)
     s, off = _gate_constants(n, dt)
@@ -144,22 +152,27 @@ def lstm_forward(theta: LSTMParameters, X: np.ndarray, H0: np.ndarray | None = N
     for t in range(1, T + 1):
         a = gates[t - 1]
         np.matmul(H[t - 1], WT, out=tmp)
-        a += tmp                                            # A_t
+        a += tmp  # A_t
         a *= s
         np.tanh(a, out=a)
         a *= s
-        a += off                                            # [I, F, Gamma, O]
-        i, f, g, o = a[:, :n], a[:, n:2 * n], a[:, 2 * n:3 * n], a[:, 3 * n:]
+        a += off  # [I, F, Gamma, O]
+        i, f, g, o = a[:, :n], a[:, n : 2 * n], a[:, 2 * n : 3 * n], a[:, 3 * n :]
         np.multiply(f, C[t - 1], out=C[t])
         np.multiply(i, g, out=ig)
-        C[t] += ig                                          # C_t = F C_{t-1} + I Gamma
+        C[t] += ig  # C_t = F C_{t-1} + I Gamma
         np.tanh(C[t], out=tanhC[t - 1])
-        np.multiply(o, tanhC[t - 1], out=H[t])              # H_t = O tanh C_t
+        np.multiply(o, tanhC[t - 1], out=H[t])  # H_t = O tanh C_t
     return LSTMForward(H, C, gates, tanhC)
 
 
-def lstm_backward(theta: LSTMParameters, fwd: LSTMForward, X: np.ndarray, G: np.ndarray,
-                  GC: np.ndarray | None = None) -> LSTMGradient:
+def lstm_backward(
+    theta: LSTMParameters,
+    fwd: LSTMForward,
+    X: np.ndarray,
+    G: np.ndarray,
+    GC: np.ndarray | None = None,
+) -> LSTMGradient:
     r"""Backpropagation through time for the LSTM (Theorem ``thm-rnn-lstm-backward``).
 
     ``G[t-1]`` $= G_t$, the direct gradient with respect to $H_t$, shape ``(T, m, n)``; ``GC``
@@ -175,7 +188,7 @@ def lstm_backward(theta: LSTMParameters, fwd: LSTMForward, X: np.ndarray, G: np.
     # tanh(C_t) O(1-O)] and Q = O (1 - tanh^2 C_t); the loop then does 7 operations per step.
     g4 = gates.reshape(T, m, 4, n)
     P = np.subtract(1.0, g4)
-    P *= g4                                                 # y (1 - y), every block
+    P *= g4  # y (1 - y), every block
     P[:, :, 0] *= g4[:, :, 2]
     P[:, :, 1] *= C[:-1]
     np.multiply(g4[:, :, 2], g4[:, :, 2], out=P[:, :, 2])
@@ -186,19 +199,19 @@ def lstm_backward(theta: LSTMParameters, fwd: LSTMForward, X: np.ndarray, G: np.
     np.subtract(1.0, Q, out=Q)
     Q *= g4[:, :, 3]
     dA = np.empty((T, m, 4 * n), dtype=dt)
-    dh = np.zeros((m, n), dtype=dt)                         # \bar A_{t+1} W
+    dh = np.zeros((m, n), dtype=dt)  # \bar A_{t+1} W
     dc = np.zeros((m, n), dtype=dt) if GC is None else check_matrix("GC", GC, (m, n), dt).copy()
     u = np.empty((m, n), dtype=dt)
     W = theta.W
     for t in range(T, 0, -1):
         d4 = dA[t - 1].reshape(m, 4, n)
-        dh += G[t - 1]                                      # \bar H_t
-        np.multiply(dh, P[t - 1, :, 3], out=d4[:, 3])       # \bar A^o
+        dh += G[t - 1]  # \bar H_t
+        np.multiply(dh, P[t - 1, :, 3], out=d4[:, 3])  # \bar A^o
         np.multiply(dh, Q[t - 1], out=u)
-        dc += u                                             # \bar C_t
-        np.multiply(dc[:, None, :], P[t - 1, :, :3], out=d4[:, :3])   # \bar A^i, ^f, ^g
-        dc *= g4[t - 1, :, 1]                               # \bar C_t F_t, for C_{t-1}
-        np.matmul(dA[t - 1], W, out=dh)                     # \bar A_t W, for H_{t-1}
+        dc += u  # \bar C_t
+        np.multiply(dc[:, None, :], P[t - 1, :, :3], out=d4[:, :3])  # \bar A^i, ^f, ^g
+        dc *= g4[t - 1, :, 1]  # \bar C_t F_t, for C_{t-1}
+        np.matmul(dA[t - 1], W, out=dh)  # \bar A_t W, for H_{t-1}
     D2 = dA.reshape(T * m, 4 * n)
     dW = D2.T @ H[:-1].reshape(T * m, n)
     dU = D2.T @ X.reshape(T * m, -1)

@@ -26,15 +26,24 @@ from ._common import check_matrix
 from .elman import RNNParameters, clip_global_norm, init_rnn, rnn_backward, rnn_forward
 from .lstm import LSTMParameters, init_lstm, lstm_backward, lstm_forward
 
-__all__ = ["adding_problem", "AdamState", "adam_init", "adam_update", "model_loss",
-           "TrainResult", "train_adding", "MODELS"]
+__all__ = [
+    "adding_problem",
+    "AdamState",
+    "adam_init",
+    "adam_update",
+    "model_loss",
+    "TrainResult",
+    "train_adding",
+    "MODELS",
+]
 
 #: The recurrent layers that :func:`train_adding` can train.
 MODELS = ("rnn", "lstm")
 
 
-def adding_problem(T: int, m: int, *, rng: np.random.Generator, dtype: Any = np.float64
-                   ) -> tuple[np.ndarray, np.ndarray]:
+def adding_problem(
+    T: int, m: int, *, rng: np.random.Generator, dtype: Any = np.float64
+) -> tuple[np.ndarray, np.ndarray]:
     r"""$m$ independent draws of Definition ``def-rnn-adding``.
 
     Returns:
@@ -42,14 +51,16 @@ def adding_problem(T: int, m: int, *, rng: np.random.Generator, dtype: Any = np.
         shape ``(m,)``.
     """
     if not (isinstance(T, int) and T >= 2 and isinstance(m, int) and m >= 1):
-        raise ValueError(f"arguments 'T' and 'm' must be integers with T >= 2 and m >= 1, "
-                         f"got T = {T!r}, m = {m!r}")
+        raise ValueError(
+            f"arguments 'T' and 'm' must be integers with T >= 2 and m >= 1, "
+            f"got T = {T!r}, m = {m!r}"
+        )
     half = T // 2
     X = np.zeros((T, m, 2), dtype=dtype)
     X[:, :, 0] = rng.uniform(0.0, 1.0, (T, m))
     rows = np.arange(m)
-    p = rng.integers(0, half, m)            # 0-based p - 1
-    q = rng.integers(half, T, m)            # 0-based q - 1
+    p = rng.integers(0, half, m)  # 0-based p - 1
+    q = rng.integers(half, T, m)  # 0-based q - 1
     X[p, rows, 1] = 1.0
     X[q, rows, 1] = 1.0
     y = (X[p, rows, 0] + X[q, rows, 0]).astype(dtype)
@@ -67,13 +78,21 @@ class AdamState:
 
 def adam_init(params: tuple[np.ndarray, ...]) -> AdamState:
     """Zero moments, $k = 0$."""
-    return AdamState(tuple(np.zeros_like(p) for p in params),
-                     tuple(np.zeros_like(p) for p in params), 0)
+    return AdamState(
+        tuple(np.zeros_like(p) for p in params), tuple(np.zeros_like(p) for p in params), 0
+    )
 
 
-def adam_update(params: tuple[np.ndarray, ...], grads: tuple[np.ndarray, ...], state: AdamState,
-                *, alpha: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
-                eps: float = 1e-8) -> tuple[tuple[np.ndarray, ...], AdamState]:
+def adam_update(
+    params: tuple[np.ndarray, ...],
+    grads: tuple[np.ndarray, ...],
+    state: AdamState,
+    *,
+    alpha: float = 1e-3,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+) -> tuple[tuple[np.ndarray, ...], AdamState]:
     r"""One step of Adam (Algorithm ``alg-rnn-adam``; Kingma and Ba 2015, Algorithm 1):
 
     $M\leftarrow\beta_1M + (1-\beta_1)g$, $V\leftarrow\beta_2V + (1-\beta_2)g\odot g$,
@@ -81,7 +100,7 @@ def adam_update(params: tuple[np.ndarray, ...], grads: tuple[np.ndarray, ...], s
     $\hat M = M/(1-\beta_1^k)$, $\hat V = V/(1-\beta_2^k)$. Returns new arrays (pure).
     """
     k = state.k + 1
-    c1, c2 = 1.0 - beta1 ** k, 1.0 - beta2 ** k
+    c1, c2 = 1.0 - beta1**k, 1.0 - beta2**k
     new_p, new_M, new_V = [], [], []
     for p, g, M, V in zip(params, grads, state.M, state.V, strict=True):
         M = beta1 * M + (1.0 - beta1) * g
@@ -95,15 +114,24 @@ def adam_update(params: tuple[np.ndarray, ...], grads: tuple[np.ndarray, ...], s
 
 def _layer(model: str) -> tuple[type, Callable[..., Any], Callable[..., Any]]:
     if model == "rnn":
-        return (RNNParameters, lambda th, X: rnn_forward(th, X, activation="tanh"),
-                lambda th, f, X, G: rnn_backward(th, f, X, G))
+        return (
+            RNNParameters,
+            lambda th, X: rnn_forward(th, X, activation="tanh"),
+            lambda th, f, X, G: rnn_backward(th, f, X, G),
+        )
     if model == "lstm":
         return LSTMParameters, lstm_forward, lstm_backward
     raise ValueError(f"argument 'model' must be one of {MODELS}, got {model!r}")
 
 
-def model_loss(model: str, params: tuple[np.ndarray, ...], X: np.ndarray, y: np.ndarray,
-               *, gradient: bool = True) -> tuple[float, tuple[np.ndarray, ...] | None]:
+def model_loss(
+    model: str,
+    params: tuple[np.ndarray, ...],
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    gradient: bool = True,
+) -> tuple[float, tuple[np.ndarray, ...] | None]:
     r"""$\mathcal L = \frac1m\|H_Tw + w_0\mathbf 1_m - y\|^2$ and its gradient.
 
     ``params`` $= (W, U, b, w, w_0)$ with ``w`` of shape ``(n,)`` and ``w0`` of shape ``(1,)``.
@@ -119,7 +147,7 @@ def model_loss(model: str, params: tuple[np.ndarray, ...], X: np.ndarray, y: np.
     check_matrix("w", w, (theta.n,), theta.dtype)
     check_matrix("w0", w0, (1,), theta.dtype)
     HT = fwd.H[-1]
-    r = HT @ w + w0[0] - y                                  # residuals, (m,)
+    r = HT @ w + w0[0] - y  # residuals, (m,)
     m = y.shape[0]
     value = float(r @ r) / m
     if not gradient:
@@ -143,9 +171,20 @@ class TrainResult:
     seconds: float
 
 
-def train_adding(model: str, *, T: int, n: int, m: int, steps: int, rng: np.random.Generator,
-                 alpha: float = 1e-2, tau: float = 1.0, eval_every: int = 100,
-                 m_test: int = 1000, dtype: Any = np.float32) -> TrainResult:
+def train_adding(
+    model: str,
+    *,
+    T: int,
+    n: int,
+    m: int,
+    steps: int,
+    rng: np.random.Generator,
+    alpha: float = 1e-2,
+    tau: float = 1.0,
+    eval_every: int = 100,
+    m_test: int = 1000,
+    dtype: Any = np.float32,
+) -> TrainResult:
     r"""Train ``model`` (``"rnn"``, tanh, or ``"lstm"``) on fresh batches of the adding problem.
 
     Each step draws a batch of $m$ sequences, computes $\mathcal L$ and its gradient
@@ -158,12 +197,35 @@ def train_adding(model: str, *, T: int, n: int, m: int, steps: int, rng: np.rand
     (measured: 10 times slower on 2 busy cores).
     """
     with threadpool_limits(limits=1, user_api="blas"):
-        return _train(model, T=T, n=n, m=m, steps=steps, rng=rng, alpha=alpha, tau=tau,
-                      eval_every=eval_every, m_test=m_test, dtype=dtype)
+        return _train(
+            model,
+            T=T,
+            n=n,
+            m=m,
+            steps=steps,
+            rng=rng,
+            alpha=alpha,
+            tau=tau,
+            eval_every=eval_every,
+            m_test=m_test,
+            dtype=dtype,
+        )
 
 
-def _train(model: str, *, T: int, n: int, m: int, steps: int, rng: np.random.Generator,
-           alpha: float, tau: float, eval_every: int, m_test: int, dtype: Any) -> TrainResult:
+def _train(
+    model: str,
+    *,
+    T: int,
+    n: int,
+    m: int,
+    steps: int,
+    rng: np.random.Generator,
+    alpha: float,
+    tau: float,
+    eval_every: int,
+    m_test: int,
+    dtype: Any,
+) -> TrainResult:
     if model == "rnn":
         layer = init_rnn(2, n, rng=rng, dtype=dtype).arrays()
     elif model == "lstm":
@@ -185,5 +247,11 @@ def _train(model: str, *, T: int, n: int, m: int, steps: int, rng: np.random.Gen
         if (step + 1) % eval_every == 0 or step + 1 == steps:
             evals.append(step + 1)
             tests.append(model_loss(model, params, X_test, y_test, gradient=False)[0])
-    return TrainResult(model, np.array(train), np.array(evals), np.array(tests), params,
-                       time.perf_counter() - start)
+    return TrainResult(
+        model,
+        np.array(train),
+        np.array(evals),
+        np.array(tests),
+        params,
+        time.perf_counter() - start,
+    )

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from docutils.statemachine import StringList
 from sphinx import addnodes
 from sphinx.application import Sphinx
-from docutils.statemachine import StringList
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -114,9 +114,17 @@ def _builder_inited(app: Sphinx) -> None:
             if r["status"] in ("failed", "error"):
                 logger.warning(
                     "deepqed: witness %s of %s %r %s: %s (max error %s, tolerance %s)",
-                    r["witness"], r["kind"], r["label"], r["status"], r["detail"],
-                    r["max_error"], r["tolerance"], location=(_docname(app, r["path"]), r["line"]),
-                    type="deepqed", subtype="witness")
+                    r["witness"],
+                    r["kind"],
+                    r["label"],
+                    r["status"],
+                    r["detail"],
+                    r["max_error"],
+                    r["tolerance"],
+                    location=(_docname(app, r["path"]), r["line"]),
+                    type="deepqed",
+                    subtype="witness",
+                )
     app.env.deepqed_results = results  # type: ignore[attr-defined]
     app.env.deepqed_key = key  # type: ignore[attr-defined]
 
@@ -148,8 +156,14 @@ def _box(entries: list[dict]) -> nodes.container:
         para += nodes.strong(text=f"{'✔' if e['status'] == 'passed' else '✘'} {word}")
         para += nodes.Text(" by ")
         ref = addnodes.pending_xref(
-            "", nodes.literal(text=e["witness"]), refdomain="py", reftype="func",
-            reftarget=e["source"].replace(":", "."), refexplicit=True, refwarn=True)
+            "",
+            nodes.literal(text=e["witness"]),
+            refdomain="py",
+            reftype="func",
+            reftarget=e["source"].replace(":", "."),
+            refexplicit=True,
+            refwarn=True,
+        )
         para += ref
         para += nodes.Text(f": {e['summary']}. ")
         if e["status"] == "error":
@@ -157,7 +171,8 @@ def _box(entries: list[dict]) -> nodes.container:
         else:
             para += nodes.Text(
                 f"{e['instances']} instances, worst error {_fmt(e['max_error'])} "
-                f"{'≤' if e['status'] == 'passed' else '>'} tolerance {_fmt(e['tolerance'])}")
+                f"{'≤' if e['status'] == 'passed' else '>'} tolerance {_fmt(e['tolerance'])}"
+            )
             para += nodes.Text(f"; {e['seconds']:.2f} s.")
             if e["detail"]:
                 para += nodes.inline(text=f" Measured: {e['detail']}.", classes=["deepqed-detail"])
@@ -189,17 +204,22 @@ def _report_failed_cells(app: Sphinx, doctree: nodes.document) -> None:
     source = Path(app.env.doc2path(app.env.docname))
     tb = re.sub(r"\x1b\[[0-9;]*m", "", data["traceback"]).strip()  # drop ANSI colours
     last = tb.splitlines()[-1] if tb else "an error"
-    logger.warning("deepqed: a code cell failed: %s", last,
-                   location=(app.env.docname, _failed_cell_line(source, tb)),
-                   type="deepqed", subtype="cell")
+    logger.warning(
+        "deepqed: a code cell failed: %s",
+        last,
+        location=(app.env.docname, _failed_cell_line(source, tb)),
+        type="deepqed",
+        subtype="cell",
+    )
 
 
 def _doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     _report_failed_cells(app, doctree)
     results = getattr(app.env, "deepqed_results", {})
     boxed = _boxed(app.env).setdefault(app.env.docname, set())
-    for node in list(doctree.findall(lambda n: isinstance(n, nodes.Element)
-                                     and "realtype" in n.attributes)):
+    for node in list(
+        doctree.findall(lambda n: isinstance(n, nodes.Element) and "realtype" in n.attributes)
+    ):
         label = node.get("label", "")
         if label in results:
             node += _box(results[label])
@@ -228,10 +248,15 @@ def _check_boxes(app: Sphinx, env: Any) -> None:
     for label, rows in getattr(env, "deepqed_results", {}).items():
         if label not in boxed:
             r = rows[0]
-            logger.warning("deepqed: %s %r has verification results, but no statement node "
-                           "carrying its label was found to show them", r["kind"], label,
-                           location=(_docname(app, r["path"]), r["line"]),
-                           type="deepqed", subtype="box")
+            logger.warning(
+                "deepqed: %s %r has verification results, but no statement node "
+                "carrying its label was found to show them",
+                r["kind"],
+                label,
+                location=(_docname(app, r["path"]), r["line"]),
+                type="deepqed",
+                subtype="box",
+            )
 
 
 class WitnessIndex(SphinxDirective):
@@ -280,5 +305,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-merge-info", _env_merge_info)
     app.connect("env-check-consistency", _check_boxes)
     app.add_directive("deepqed-witnesses", WitnessIndex)
-    return {"version": "0.1", "env_version": 2,  # 2: env.deepqed_boxed
-            "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": "0.1",
+        "env_version": 2,  # 2: env.deepqed_boxed
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -17,8 +17,8 @@ from .dual import (
     offset,
     primal_weights,
 )
-from .margin import functional_margins, geometric_margin
 from .hinge import hinge, kernel_primal_objective, primal_objective, primal_subgradient
+from .margin import functional_margins, geometric_margin
 from .smo import DualSolution, decision_function, select_working_set, smo, two_variable_step
 
 __all__ = [

@@ -24,8 +24,10 @@ def check_labels(name: str, y: Any, m: int | None = None, *, both: bool = True) 
     if not isinstance(y, np.ndarray) and hasattr(y, "__array__"):
         y = np.asarray(y)
     if not isinstance(y, np.ndarray):
-        raise TypeError(f"argument {name!r} must be a numpy.ndarray of labels, got "
-                        f"{type(y).__module__}.{type(y).__qualname__}")
+        raise TypeError(
+            f"argument {name!r} must be a numpy.ndarray of labels, got "
+            f"{type(y).__module__}.{type(y).__qualname__}"
+        )
     if y.dtype.kind not in "iuf":
         raise TypeError(f"argument {name!r} must have an integer or float dtype, got {y.dtype}")
     if y.ndim != 1 or (m is not None and y.shape[0] != m):

@@ -85,8 +85,7 @@ def index_sets(alpha: Any, y: Any, C: float) -> tuple[np.ndarray, np.ndarray]:
     return _masks(alpha, y, C)
 
 
-def _violation(alpha: np.ndarray, y: np.ndarray, G: np.ndarray, C: float
-               ) -> tuple[float, float]:
+def _violation(alpha: np.ndarray, y: np.ndarray, G: np.ndarray, C: float) -> tuple[float, float]:
     """``(beta_up(alpha), beta_low(alpha))``; an empty maximum is -inf and an empty minimum +inf."""
     up, low = _masks(alpha, y, C)
     s = -y * G
@@ -104,8 +103,9 @@ def kkt_violation(alpha: Any, y: Any, K: Any, C: float) -> float:
     """
     G = dual_gradient(alpha, y, K)
     C = check_C(C)
-    beta_up, beta_low = _violation(np.asarray(alpha, np.float64), check_labels("y", y, both=False),
-                              G, C)
+    beta_up, beta_low = _violation(
+        np.asarray(alpha, np.float64), check_labels("y", y, both=False), G, C
+    )
     gap = beta_up - beta_low
     return 0.0 if math.isinf(gap) or gap < 0 else float(gap)
 
@@ -133,8 +133,7 @@ def offset(alpha: Any, y: Any, K: Any, C: float) -> float:
     conditions.
     """
     G = dual_gradient(alpha, y, K)
-    return _offset(np.asarray(alpha, np.float64), check_labels("y", y, both=False), G,
-                   check_C(C))
+    return _offset(np.asarray(alpha, np.float64), check_labels("y", y, both=False), G, check_C(C))
 
 
 def primal_weights(alpha: Any, y: Any, X: Any) -> np.ndarray:
@@ -154,8 +153,6 @@ def dual_feasibility_error(alpha: Any, y: Any, C: float) -> float:
     lower = float(np.max(np.maximum(-alpha, 0.0)))
     upper = 0.0 if math.isinf(C) else float(np.max(np.maximum(alpha - C, 0.0)))
     return max(abs(float(y @ alpha)), lower, upper)
-
-
 
 
 def duality_gap(alpha: Any, b: float, y: Any, K: Any, C: float) -> float:

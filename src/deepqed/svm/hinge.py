@@ -39,7 +39,11 @@ def _check_primal(w: Any, b: Any, X: Any, y: Any, C: Any) -> tuple[np.ndarray, f
         raise TypeError(f"arguments 'w' and 'X' have different dtypes ({w.dtype} and {X.dtype})")
     if isinstance(b, bool) or not isinstance(b, (int, float, np.floating)) or not math.isfinite(b):
         raise ValueError(f"argument 'b' must be a finite real number, got {b!r}")
-    return check_labels("y", y, m, both=False).astype(X.dtype), float(b), check_C(C, allow_inf=False)
+    return (
+        check_labels("y", y, m, both=False).astype(X.dtype),
+        float(b),
+        check_C(C, allow_inf=False),
+    )
 
 
 def primal_objective(w: Any, b: float, X: Any, y: Any, C: float) -> float:

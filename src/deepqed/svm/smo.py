@@ -54,8 +54,9 @@ class DualSolution:
     converged: bool
 
 
-def _segment(alpha_i: float, alpha_j: float, y_i: float, y_j: float, C: float
-             ) -> tuple[float, float, float, float]:
+def _segment(
+    alpha_i: float, alpha_j: float, y_i: float, y_j: float, C: float
+) -> tuple[float, float, float, float]:
     r"""Bounds on $t$ from $0\le\alpha_i + y_it\le C$ (``lo_i, hi_i``) and $0\le\alpha_j - y_jt\le C$."""
     lo_i, hi_i = (-alpha_i, C - alpha_i) if y_i > 0 else (alpha_i - C, alpha_i)
     lo_j, hi_j = (alpha_j - C, alpha_j) if y_j > 0 else (-alpha_j, C - alpha_j)
@@ -77,7 +78,8 @@ def _minimise_on_segment(g: float, a: float, lo: float, hi: float) -> float:
             if a < 0.0 or (t > 0 and g < 0.0) or (t < 0 and g > 0.0):
                 raise ValueError(
                     "the two-variable subproblem is unbounded below (with C = inf this means the "
-                    "data are not separable in the feature space of K)")
+                    "data are not separable in the feature space of K)"
+                )
             continue
         v = g * t + 0.5 * a * t * t
         if v < best_v:
@@ -85,8 +87,9 @@ def _minimise_on_segment(g: float, a: float, lo: float, hi: float) -> float:
     return best_t
 
 
-def _pair_values(a_i: float, a_j: float, y_i: float, y_j: float, g: float, a: float, C: float
-                 ) -> tuple[float, float]:
+def _pair_values(
+    a_i: float, a_j: float, y_i: float, y_j: float, g: float, a: float, C: float
+) -> tuple[float, float]:
     """New ``(alpha_i, alpha_j)`` for slope ``g`` and curvature ``a`` (bounds reached set exactly)."""
     lo_i, hi_i, lo_j, hi_j = _segment(a_i, a_j, y_i, y_j, C)
     t = _minimise_on_segment(g, a, max(lo_i, lo_j), min(hi_i, hi_j))
@@ -102,8 +105,9 @@ def _pair_values(a_i: float, a_j: float, y_i: float, y_j: float, g: float, a: fl
     return new_i, new_j
 
 
-def _pair_update(alpha: np.ndarray, y: np.ndarray, G: np.ndarray, K: np.ndarray, C: float,
-                 i: int, j: int) -> tuple[float, float]:
+def _pair_update(
+    alpha: np.ndarray, y: np.ndarray, G: np.ndarray, K: np.ndarray, C: float, i: int, j: int
+) -> tuple[float, float]:
     """The new values of ``alpha[i], alpha[j]`` (bounds reached are set exactly)."""
     g = float(y[i] * G[i] - y[j] * G[j])
     a = float(K[i, i] + K[j, j] - 2.0 * K[i, j])
@@ -139,8 +143,9 @@ def two_variable_step(alpha: Any, y: Any, K: Any, C: float, i: int, j: int) -> n
     return alpha
 
 
-def _select(alpha: np.ndarray, y: np.ndarray, G: np.ndarray, K: np.ndarray, diag: np.ndarray,
-            C: float) -> tuple[int, int, float]:
+def _select(
+    alpha: np.ndarray, y: np.ndarray, G: np.ndarray, K: np.ndarray, diag: np.ndarray, C: float
+) -> tuple[int, int, float]:
     """WSS 2: ``(i, j, beta_up - beta_low)``; ``i = j = -1`` if no violating pair exists."""
     up, low = _masks(alpha, y, C)
     s = -y * G
@@ -201,8 +206,11 @@ def smo(K: Any, y: Any, C: float, *, tol: float = 1e-6, max_iter: int = 100_000)
     m = K.shape[0]
     y = check_labels("y", y, m)
     C = check_C(C)
-    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.floating)) or not (
-            0.0 < float(tol) < math.inf):
+    if (
+        isinstance(tol, bool)
+        or not isinstance(tol, (int, float, np.floating))
+        or not (0.0 < float(tol) < math.inf)
+    ):
         raise ValueError(f"argument 'tol' must be a positive finite number, got {tol!r}")
     if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 0:
         raise ValueError(f"argument 'max_iter' must be a non-negative integer, got {max_iter!r}")
@@ -211,12 +219,18 @@ def smo(K: Any, y: Any, C: float, *, tol: float = 1e-6, max_iter: int = 100_000)
     G = -y * s
     beta_up, beta_low = _violation(alpha, y, G, C)
     violation = max(beta_up - beta_low, 0.0) if not math.isinf(beta_up - beta_low) else 0.0
-    return DualSolution(alpha=alpha, b=_offset(alpha, y, G, C), iterations=iterations,
-                        kkt_violation=float(violation), converged=bool(violation <= tol))
+    return DualSolution(
+        alpha=alpha,
+        b=_offset(alpha, y, G, C),
+        iterations=iterations,
+        kkt_violation=float(violation),
+        converged=bool(violation <= tol),
+    )
 
 
-def _solve(K: np.ndarray, y: np.ndarray, C: float, tol: float, max_iter: int
-           ) -> tuple[np.ndarray, np.ndarray, int]:
+def _solve(
+    K: np.ndarray, y: np.ndarray, C: float, tol: float, max_iter: int
+) -> tuple[np.ndarray, np.ndarray, int]:
     r"""The loop of {prf:ref}`alg-svm-smo`; returns ``(alpha, s, iterations)`` with $s = -y\odot G$.
 
     It keeps $s = y - K(\alpha\odot y)$ (instead of $G$) and the masks of $I_{\mathrm{up}}$ and
@@ -228,8 +242,8 @@ def _solve(K: np.ndarray, y: np.ndarray, C: float, tol: float, max_iter: int
     m = K.shape[0]
     pos = y > 0
     alpha = np.zeros(m)
-    s = y.copy()                    # s = -y * G with G = -1 at alpha = 0
-    up, low = pos.copy(), ~pos      # I_up and I_low at alpha = 0
+    s = y.copy()  # s = -y * G with G = -1 at alpha = 0
+    up, low = pos.copy(), ~pos  # I_up and I_low at alpha = 0
     diag = np.diag(K).copy()
     iterations = 0
     while True:
@@ -248,15 +262,14 @@ def _solve(K: np.ndarray, y: np.ndarray, C: float, tol: float, max_iter: int
         if iterations >= max_iter:
             break
         K_i = K[i]
-        kappa = beta_up - s_low                      # > 0 exactly for the candidates t
+        kappa = beta_up - s_low  # > 0 exactly for the candidates t
         a_it = diag - 2.0 * K_i
         a_it += K_i[i]
         a_bar = np.where(a_it > 0.0, a_it, TAU)
         j = int(np.argmin(np.where(kappa > 0.0, -(kappa * kappa) / a_bar, np.inf)))
         y_i, y_j = float(y[i]), float(y[j])
         old_i, old_j = float(alpha[i]), float(alpha[j])
-        new_i, new_j = _pair_values(old_i, old_j, y_i, y_j, float(s[j] - s[i]),
-                                    float(a_it[j]), C)
+        new_i, new_j = _pair_values(old_i, old_j, y_i, y_j, float(s[j] - s[i]), float(a_it[j]), C)
         alpha[i], alpha[j] = new_i, new_j
         s -= K_i * ((new_i - old_i) * y_i) + K[j] * ((new_j - old_j) * y_j)
         for t, a_t in ((i, new_i), (j, new_j)):
@@ -284,5 +297,3 @@ def decision_function(alpha: Any, b: float, y: Any, K_test_train: Any) -> np.nda
     dtype = K_test_train.dtype
     v = (np.asarray(alpha, np.float64) * y).astype(dtype)
     return K_test_train @ v + dtype.type(b)
-
-

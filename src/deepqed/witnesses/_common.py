@@ -23,6 +23,7 @@ def single_threaded(check: Callable[..., Any]) -> Callable[..., Any]:
     BLAS). Results do not depend on the thread count beyond rounding order, which the tolerances
     cover.
     """
+
     @functools.wraps(check)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         before = torch.get_num_threads()
@@ -32,6 +33,7 @@ def single_threaded(check: Callable[..., Any]) -> Callable[..., Any]:
                 return check(*args, **kwargs)
         finally:
             torch.set_num_threads(before)
+
     return wrapper
 
 

@@ -14,16 +14,25 @@ import torch.nn.functional as F
 
 from ..feedforward._common import nan_max, relative_error, single_threaded
 
-__all__ = ["nan_max", "relative_error", "single_threaded", "torch_mha", "torch_block_loss",
-           "adjoint_error", "TORCH_DTYPES", "TOL"]
+__all__ = [
+    "nan_max",
+    "relative_error",
+    "single_threaded",
+    "torch_mha",
+    "torch_block_loss",
+    "adjoint_error",
+    "TORCH_DTYPES",
+    "TOL",
+]
 
 TORCH_DTYPES = {np.float32: torch.float32, np.float64: torch.float64}
 #: relative tolerances against torch, by dtype
 TOL = {np.float32: 2e-5, np.float64: 1e-12}
 
 
-def torch_mha(W_in: np.ndarray, b_in: np.ndarray, W_O: np.ndarray, b_O: np.ndarray, heads: int
-              ) -> torch.nn.MultiheadAttention:
+def torch_mha(
+    W_in: np.ndarray, b_in: np.ndarray, W_O: np.ndarray, b_O: np.ndarray, heads: int
+) -> torch.nn.MultiheadAttention:
     """A ``torch.nn.MultiheadAttention`` (batch first) with the given weights copied in."""
     d = W_O.shape[0]
     dtype = TORCH_DTYPES[W_O.dtype.type]
@@ -36,31 +45,63 @@ def torch_mha(W_in: np.ndarray, b_in: np.ndarray, W_O: np.ndarray, b_O: np.ndarr
     return mha
 
 
-def torch_block_loss(params: Sequence[torch.Tensor], X: torch.Tensor, dY: torch.Tensor,
-                     heads: int, activation: str, causal: bool, eps: float) -> torch.Tensor:
+def torch_block_loss(
+    params: Sequence[torch.Tensor],
+    X: torch.Tensor,
+    dY: torch.Tensor,
+    heads: int,
+    activation: str,
+    causal: bool,
+    eps: float,
+) -> torch.Tensor:
     r"""$\langle dY, \operatorname{Block}(X)\rangle$ for a pre-LN block written with torch:
     ``F.layer_norm``, ``F.multi_head_attention_forward`` (torch's own MHA), ``F.linear`` and the
     activation from ``torch.nn.functional``."""
     g1, be1, W_in, b_in, W_O, b_O, g2, be2, W1, b1, W2, b2 = params
     d = X.shape[-1]
-    act = {"gelu": lambda z: F.gelu(z, approximate="none"), "relu": F.relu, "tanh": torch.tanh,
-           "sigmoid": torch.sigmoid, "identity": lambda z: z}[activation]
+    act = {
+        "gelu": lambda z: F.gelu(z, approximate="none"),
+        "relu": F.relu,
+        "tanh": torch.tanh,
+        "sigmoid": torch.sigmoid,
+        "identity": lambda z: z,
+    }[activation]
     U1 = F.layer_norm(X, (d,), g1, be1, eps)
-    mask = (torch.triu(torch.ones(X.shape[1], X.shape[1], dtype=torch.bool), 1)
-            if causal else None)
-    Ut = U1.transpose(0, 1)                            # (n, B, d): the functional API's layout
-    M, _ = F.multi_head_attention_forward(Ut, Ut, Ut, d, heads, W_in, b_in, None, None, False,
-                                          0.0, W_O, b_O, training=False, need_weights=False,
-                                          attn_mask=mask)
+    mask = torch.triu(torch.ones(X.shape[1], X.shape[1], dtype=torch.bool), 1) if causal else None
+    Ut = U1.transpose(0, 1)  # (n, B, d): the functional API's layout
+    M, _ = F.multi_head_attention_forward(
+        Ut,
+        Ut,
+        Ut,
+        d,
+        heads,
+        W_in,
+        b_in,
+        None,
+        None,
+        False,
+        0.0,
+        W_O,
+        b_O,
+        training=False,
+        need_weights=False,
+        attn_mask=mask,
+    )
     H = X + M.transpose(0, 1)
     U2 = F.layer_norm(H, (d,), g2, be2, eps)
     Y = H + F.linear(act(F.linear(U2, W1, b1)), W2, b2)
     return (Y * dY).sum()
 
 
-def adjoint_error(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, grad: np.ndarray,
-                  u: np.ndarray, rng: np.random.Generator, h: float = 1e-5, directions: int = 3
-                  ) -> float:
+def adjoint_error(
+    f: Callable[[np.ndarray], np.ndarray],
+    x: np.ndarray,
+    grad: np.ndarray,
+    u: np.ndarray,
+    rng: np.random.Generator,
+    h: float = 1e-5,
+    directions: int = 3,
+) -> float:
     r"""Relative error of $\langle\nabla(u\cdot f)(x), v\rangle$ (the code's backward ``grad``)
     against the central difference of $t\mapsto\langle u, f(x + tv)\rangle$, float64, for random
     unit $v$; the error is divided by $\|\text{grad}\|$ (a scale of the directional derivative)."""
@@ -72,4 +113,3 @@ def adjoint_error(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, grad: np
         fd = (np.sum(u * f(x + h * v)) - np.sum(u * f(x - h * v))) / (2 * h)
         errors.append(abs(float(np.sum(grad * v)) - fd) / scale)
     return max(errors)
-

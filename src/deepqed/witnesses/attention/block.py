@@ -7,15 +7,14 @@ import torch
 
 from ... import attention
 from ...registry import Figures, Witness
-from ._common import TOL, adjoint_error, nan_max, relative_error, single_threaded, \
-    torch_block_loss
+from ._common import TOL, adjoint_error, nan_max, relative_error, single_threaded, torch_block_loss
 
 ACTS = ("gelu", "relu", "tanh")
 
 
 def _instance(rng, dtype):
     h = int(rng.integers(1, 4))
-    d = h * int(rng.integers(1, 4)) + (h if h == 1 else 0)   # d >= 2
+    d = h * int(rng.integers(1, 4)) + (h if h == 1 else 0)  # d >= 2
     theta = attention.init_block(d, h, int(rng.integers(1, 9)), rng=rng, dtype=dtype)
     X = rng.standard_normal((int(rng.integers(1, 4)), int(rng.integers(1, 6)), d)).astype(dtype)
     return theta, X
@@ -24,8 +23,9 @@ def _instance(rng, dtype):
 def _torch(theta, X, dY, activation, causal, eps):
     params = [torch.from_numpy(a).requires_grad_() for a in theta.arrays()]
     Xt = torch.from_numpy(X).requires_grad_()
-    loss = torch_block_loss(params, Xt, torch.from_numpy(dY), theta.attn.heads, activation,
-                            causal, eps)
+    loss = torch_block_loss(
+        params, Xt, torch.from_numpy(dY), theta.attn.heads, activation, causal, eps
+    )
     return loss, params, Xt
 
 
@@ -48,14 +48,19 @@ def block_matches_torch(rng: np.random.Generator, *, forward=attention.block_for
                 scale = float(np.linalg.norm(Y) * np.linalg.norm(dY))
                 errors.append(abs(ours - ref) / scale / (5 * TOL[dtype]))
             count += 1
-    return Figures(count, nan_max(errors), 1.0,
-                   "abs(<dY, Y> - torch) / (norm(Y) norm(dY)) against a torch pre-LN block, divided by "
-                   "1e-4 (float32) or 5e-12 (float64)")
+    return Figures(
+        count,
+        nan_max(errors),
+        1.0,
+        "abs(<dY, Y> - torch) / (norm(Y) norm(dY)) against a torch pre-LN block, divided by "
+        "1e-4 (float32) or 5e-12 (float64)",
+    )
 
 
 @single_threaded
-def block_backward_matches_autograd(rng: np.random.Generator, *,
-                                    backward=attention.block_backward) -> Figures:
+def block_backward_matches_autograd(
+    rng: np.random.Generator, *, backward=attention.block_backward
+) -> Figures:
     """All parameter gradients and dX vs torch autograd on the torch block (float32, float64,
     causal or not), and central differences of <U, Block(X)> in X (float64)."""
     errors, count = [], 0
@@ -68,25 +73,42 @@ def block_backward_matches_autograd(rng: np.random.Generator, *,
             loss, params, Xt = _torch(theta, X, dY, act, causal, attention.EPS)
             grads = torch.autograd.grad(loss, params + [Xt])
             dtheta, dX = backward(theta, cache, dY, activation=act)
-            errors.append(relative_error(list(dtheta.arrays()) + [dX],
-                                         [g.numpy().astype(np.float64) for g in grads])
-                          / (5 * TOL[dtype]))
+            errors.append(
+                relative_error(
+                    list(dtheta.arrays()) + [dX], [g.numpy().astype(np.float64) for g in grads]
+                )
+                / (5 * TOL[dtype])
+            )
             count += 1
     theta, X = _instance(rng, np.float64)
     Y, cache = attention.block_forward(theta, X, activation="tanh")
     U = rng.standard_normal(Y.shape)
     _, dX = backward(theta, cache, U, activation="tanh")
-    errors.append(adjoint_error(lambda Z: attention.block_forward(theta, Z, activation="tanh")[0],
-                                X, dX, U, rng) / 1e-7)
-    return Figures(count + 1, nan_max(errors), 1.0,
-                   "relative error of block_backward vs torch autograd on an independent torch "
-                   "block (divided by 1e-4 float32, 5e-12 float64) and vs central differences "
-                   "(divided by 1e-7)")
+    errors.append(
+        adjoint_error(
+            lambda Z: attention.block_forward(theta, Z, activation="tanh")[0], X, dX, U, rng
+        )
+        / 1e-7
+    )
+    return Figures(
+        count + 1,
+        nan_max(errors),
+        1.0,
+        "relative error of block_backward vs torch autograd on an independent torch "
+        "block (divided by 1e-4 float32, 5e-12 float64) and vs central differences "
+        "(divided by 1e-7)",
+    )
 
 
 CLAIMS = (
-    Witness("def-att-block", block_matches_torch,
-            "the pre-LN block equals an independently written torch block"),
-    Witness("thm-att-block-backward", block_backward_matches_autograd,
-            "block gradients equal torch autograd and central differences"),
+    Witness(
+        "def-att-block",
+        block_matches_torch,
+        "the pre-LN block equals an independently written torch block",
+    ),
+    Witness(
+        "thm-att-block-backward",
+        block_backward_matches_autograd,
+        "block gradients equal torch autograd and central differences",
+    ),
 )

@@ -16,16 +16,28 @@ from . import backprop, convolution, equivariance, pooling
 
 #: The labels in the order in which the chapter states them.
 ORDER = (
-    "def-cnn-cross-correlation", "prop-cnn-output-size", "prop-cnn-flip", "prop-cnn-im2col",
-    "thm-cnn-adjoint", "thm-cnn-equivariance-circular", "prop-cnn-equivariance-zero",
-    "prop-cnn-equivariance-stride", "def-cnn-pooling", "prop-cnn-pool-backward",
-    "prop-cnn-maxpool-derivative", "thm-cnn-conv-backward", "def-cnn-architecture",
-    "alg-cnn-backprop", "thm-cnn-backprop", "prop-cnn-counts",
+    "def-cnn-cross-correlation",
+    "prop-cnn-output-size",
+    "prop-cnn-flip",
+    "prop-cnn-im2col",
+    "thm-cnn-adjoint",
+    "thm-cnn-equivariance-circular",
+    "prop-cnn-equivariance-zero",
+    "prop-cnn-equivariance-stride",
+    "def-cnn-pooling",
+    "prop-cnn-pool-backward",
+    "prop-cnn-maxpool-derivative",
+    "thm-cnn-conv-backward",
+    "def-cnn-architecture",
+    "alg-cnn-backprop",
+    "thm-cnn-backprop",
+    "prop-cnn-counts",
 )
 
 _ALL = (*convolution.CLAIMS, *equivariance.CLAIMS, *pooling.CLAIMS, *backprop.CLAIMS)
 
 CLAIMS: tuple[Witness | Unwitnessed, ...] = tuple(
-    c for label in ORDER for c in _ALL if c.label == label)
+    c for label in ORDER for c in _ALL if c.label == label
+)
 
 __all__ = ["CLAIMS"]

@@ -13,8 +13,15 @@ import torch.nn.functional as F
 
 from ..feedforward._common import nan_max, relative_error, single_threaded
 
-__all__ = ["single_threaded", "nan_max", "relative_error", "random_conv", "torch_conv",
-           "torch_conv_grads", "TOL"]
+__all__ = [
+    "single_threaded",
+    "nan_max",
+    "relative_error",
+    "random_conv",
+    "torch_conv",
+    "torch_conv_grads",
+    "TOL",
+]
 
 #: Relative tolerances. float64: a few hundred roundings of 1.1e-16 in sums of at most ~10^3
 #: terms; float32 (compared with float64 torch on the same float32 numbers): eps = 6e-8 times
@@ -22,8 +29,13 @@ __all__ = ["single_threaded", "nan_max", "relative_error", "random_conv", "torch
 TOL = {"float64": 1e-11, "float32": 1e-5}
 
 
-def random_conv(rng: np.random.Generator, dtype: Any = np.float64, *, max_size: int = 12,
-                modes: Sequence[str] = ("zeros", "circular")) -> dict[str, Any]:
+def random_conv(
+    rng: np.random.Generator,
+    dtype: Any = np.float64,
+    *,
+    max_size: int = 12,
+    modes: Sequence[str] = ("zeros", "circular"),
+) -> dict[str, Any]:
     """A random convolution problem: sizes, stride 1-3, padding 0-3, dilation 1-3, kernel 1-4,
     anisotropic (height and width drawn separately), with an output of at least one pixel."""
     while True:
@@ -41,12 +53,26 @@ def random_conv(rng: np.random.Generator, dtype: Any = np.float64, *, max_size: 
         X = rng.standard_normal((N, C_in, H, W)).astype(dtype)
         Wt = rng.standard_normal((C_out, C_in, kh, kw)).astype(dtype)
         b = rng.standard_normal(C_out).astype(dtype)
-        return {"X": X, "W": Wt, "b": b, "stride": s, "padding": p, "dilation": d,
-                "padding_mode": mode}
+        return {
+            "X": X,
+            "W": Wt,
+            "b": b,
+            "stride": s,
+            "padding": p,
+            "dilation": d,
+            "padding_mode": mode,
+        }
 
 
-def torch_conv(X: torch.Tensor, W: torch.Tensor, b: torch.Tensor | None, stride, padding,
-               dilation, padding_mode: str) -> torch.Tensor:
+def torch_conv(
+    X: torch.Tensor,
+    W: torch.Tensor,
+    b: torch.Tensor | None,
+    stride,
+    padding,
+    dilation,
+    padding_mode: str,
+) -> torch.Tensor:
     """``F.conv2d``; circular padding by ``F.pad(mode="circular")`` then no padding."""
     if padding_mode == "circular":
         X = F.pad(X, (padding[1], padding[1], padding[0], padding[0]), mode="circular")
@@ -57,8 +83,10 @@ def torch_conv(X: torch.Tensor, W: torch.Tensor, b: torch.Tensor | None, stride,
 def torch_conv_grads(P: dict[str, Any], G: np.ndarray) -> tuple[np.ndarray, ...]:
     """(Z, dX, dW, db) from torch autograd in float64 on the (possibly float32) numbers of ``P``:
     the gradients of ``<Z, G>``."""
-    X, W, b = (torch.tensor(np.asarray(P[k], dtype=np.float64), requires_grad=True)
-               for k in ("X", "W", "b"))
+    X, W, b = (
+        torch.tensor(np.asarray(P[k], dtype=np.float64), requires_grad=True)
+        for k in ("X", "W", "b")
+    )
     Z = torch_conv(X, W, b, P["stride"], P["padding"], P["dilation"], P["padding_mode"])
     dX, dW, db = torch.autograd.grad(Z, (X, W, b), torch.tensor(np.asarray(G, np.float64)))
     return tuple(t.detach().numpy() for t in (Z, dX, dW, db))

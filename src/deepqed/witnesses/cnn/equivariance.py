@@ -47,8 +47,9 @@ def _same_geometry(rng):
             return k, d, d * (k - 1) // 2
 
 
-def equivariance_circular(rng: np.random.Generator, *, conv2d=cnn.conv2d, instances: int = 150
-                          ) -> Figures:
+def equivariance_circular(
+    rng: np.random.Generator, *, conv2d=cnn.conv2d, instances: int = 150
+) -> Figures:
     """max abs(K(S_t x) - S_t(K x)) / max abs(K x) with circular padding, stride 1, p = d(k-1)/2,
     random shifts t (including shifts larger than the image)."""
     errors = []
@@ -67,9 +68,13 @@ def equivariance_circular(rng: np.random.Generator, *, conv2d=cnn.conv2d, instan
             errors.append(math.inf)
             continue
         errors.append(_relative(lhs - circular_shift(Kx, t), Kx))
-    return Figures(instances, nan_max(errors), 1e-13,
-                   "max abs(K S_t x - S_t K x) / max abs(K x), circular padding, stride 1, "
-                   "p = d(k-1)/2, float64")
+    return Figures(
+        instances,
+        nan_max(errors),
+        1e-13,
+        "max abs(K S_t x - S_t K x) / max abs(K x), circular padding, stride 1, "
+        "p = d(k-1)/2, float64",
+    )
 
 
 def interior(n: int, k: int, p: int, d: int) -> np.ndarray:
@@ -79,8 +84,9 @@ def interior(n: int, k: int, p: int, d: int) -> np.ndarray:
     return (i >= p) & (i <= n - 1 + p - d * (k - 1))
 
 
-def equivariance_zero_interior(rng: np.random.Generator, *, conv2d=cnn.conv2d,
-                               instances: int = 150) -> Figures:
+def equivariance_zero_interior(
+    rng: np.random.Generator, *, conv2d=cnn.conv2d, instances: int = 150
+) -> Figures:
     """Zero padding, stride 1: K(T_t x) = T_t(K x) at every output index i = (i_1, i_2) in the
     interior set I with i - t in the output grid (part 1 of the proposition, which includes the
     indices with i - t in I); measured as a max relative error over those indices."""
@@ -99,7 +105,7 @@ def equivariance_zero_interior(rng: np.random.Generator, *, conv2d=cnn.conv2d,
         lhs = conv2d(zero_shift(x, t), w, **kw_)
         rhs = zero_shift(Kx, t)
         Ih, Iw = interior(H, kh, ph, dh), interior(W, kw, pw, dw)
-        mask_h = Ih & _valid(len(Ih), t[0])                  # i_1 in I_1, i_1 - t_1 in [n_1']_0
+        mask_h = Ih & _valid(len(Ih), t[0])  # i_1 in I_1, i_1 - t_1 in [n_1']_0
         mask_w = Iw & _valid(len(Iw), t[1])
         mask = np.outer(mask_h, mask_w)
         if lhs.shape != rhs.shape:
@@ -107,9 +113,13 @@ def equivariance_zero_interior(rng: np.random.Generator, *, conv2d=cnn.conv2d,
             continue
         if mask.any():
             errors.append(_relative((lhs - rhs)[:, :, mask], Kx))
-    return Figures(len(errors), nan_max(errors), 1e-13,
-                   "max abs(K T_t x - T_t K x) over indices i in I with i - t in the output grid, "
-                   "relative to max abs(K x); zero padding, stride 1, float64")
+    return Figures(
+        len(errors),
+        nan_max(errors),
+        1e-13,
+        "max abs(K T_t x - T_t K x) over indices i in I with i - t in the output grid, "
+        "relative to max abs(K x); zero padding, stride 1, float64",
+    )
 
 
 def _valid(n: int, t: int) -> np.ndarray:
@@ -118,8 +128,9 @@ def _valid(n: int, t: int) -> np.ndarray:
     return (i - t >= 0) & (i - t < n)
 
 
-def equivariance_zero_boundary_fails(rng: np.random.Generator, *, conv2d=cnn.conv2d,
-                                     instances: int = 50) -> Figures:
+def equivariance_zero_boundary_fails(
+    rng: np.random.Generator, *, conv2d=cnn.conv2d, instances: int = 50
+) -> Figures:
     """The counterexample of the proposition: W = 1 (3x3, p = 1), x = indicator of pixel
     (H-1, 0), t = (1, 0): (T_t K x)_{H-1,0} = 1 but (K T_t x)_{H-1,0} = 0. Error: the distance of
     the measured difference from 1, over random H, W >= 2 and random channel counts."""
@@ -135,13 +146,18 @@ def equivariance_zero_boundary_fails(rng: np.random.Generator, *, conv2d=cnn.con
         rhs = zero_shift(conv2d(x, w, padding=1), t)[0, 0, H - 1, 0]
         lhs = conv2d(zero_shift(x, t), w, padding=1)[0, 0, H - 1, 0]
         errors.append(abs(float(rhs - lhs) - 1.0))
-    return Figures(instances, nan_max(errors), 1e-15,
-                   "abs((T_t K x - K T_t x)_{H-1,0} - 1) for the counterexample (zero padding "
-                   "breaks equivariance at the boundary), float64")
+    return Figures(
+        instances,
+        nan_max(errors),
+        1e-15,
+        "abs((T_t K x - K T_t x)_{H-1,0} - 1) for the counterexample (zero padding "
+        "breaks equivariance at the boundary), float64",
+    )
 
 
-def equivariance_stride(rng: np.random.Generator, *, conv2d=cnn.conv2d, instances: int = 150
-                        ) -> Figures:
+def equivariance_stride(
+    rng: np.random.Generator, *, conv2d=cnn.conv2d, instances: int = 150
+) -> Figures:
     """Circular padding, stride s, H and W multiples of s, p = d(k-1)/2: K(S_{s t} x) = S_t(K x)
     for random integer t (both axes)."""
     errors = []
@@ -149,31 +165,50 @@ def equivariance_stride(rng: np.random.Generator, *, conv2d=cnn.conv2d, instance
         (kh, dh, ph), (kw, dw, pw) = _same_geometry(rng), _same_geometry(rng)
         sh, sw = (int(v) for v in rng.integers(1, 4, size=2))
         H, W = sh * int(rng.integers(1, 6)), sw * int(rng.integers(1, 6))
-        if ph > H or pw > W:                 # circular padding needs p <= the input size
+        if ph > H or pw > W:  # circular padding needs p <= the input size
             H, W = sh * (ph + 1), sw * (pw + 1)
         x = rng.standard_normal((2, 2, H, W))
         w = rng.standard_normal((2, 2, kh, kw))
         t = (int(rng.integers(-6, 7)), int(rng.integers(-6, 7)))
-        kw_ = {"stride": (sh, sw), "padding": (ph, pw), "dilation": (dh, dw),
-               "padding_mode": "circular"}
+        kw_ = {
+            "stride": (sh, sw),
+            "padding": (ph, pw),
+            "dilation": (dh, dw),
+            "padding_mode": "circular",
+        }
         Kx = conv2d(x, w, **kw_)
         lhs = conv2d(circular_shift(x, (sh * t[0], sw * t[1])), w, **kw_)
         if lhs.shape != Kx.shape or Kx.shape[2:] != (H // sh, W // sw):
             errors.append(math.inf)
             continue
         errors.append(_relative(lhs - circular_shift(Kx, t), Kx))
-    return Figures(instances, nan_max(errors), 1e-13,
-                   "max abs(K S_{st} x - S_t K x) / max abs(K x), circular padding, stride 1-3, "
-                   "float64")
+    return Figures(
+        instances,
+        nan_max(errors),
+        1e-13,
+        "max abs(K S_{st} x - S_t K x) / max abs(K x), circular padding, stride 1-3, float64",
+    )
 
 
 CLAIMS = (
-    Witness("thm-cnn-equivariance-circular", equivariance_circular,
-            "with circular padding and stride 1, convolution commutes with every cyclic shift"),
-    Witness("prop-cnn-equivariance-zero", equivariance_zero_interior,
-            "with zero padding, equivariance holds exactly on the interior index set"),
-    Witness("prop-cnn-equivariance-zero", equivariance_zero_boundary_fails,
-            "the boundary counterexample: zero padding breaks equivariance at the edge"),
-    Witness("prop-cnn-equivariance-stride", equivariance_stride,
-            "with stride s, shifts by multiples of s commute with the convolution"),
+    Witness(
+        "thm-cnn-equivariance-circular",
+        equivariance_circular,
+        "with circular padding and stride 1, convolution commutes with every cyclic shift",
+    ),
+    Witness(
+        "prop-cnn-equivariance-zero",
+        equivariance_zero_interior,
+        "with zero padding, equivariance holds exactly on the interior index set",
+    ),
+    Witness(
+        "prop-cnn-equivariance-zero",
+        equivariance_zero_boundary_fails,
+        "the boundary counterexample: zero padding breaks equivariance at the edge",
+    ),
+    Witness(
+        "prop-cnn-equivariance-stride",
+        equivariance_stride,
+        "with stride s, shifts by multiples of s commute with the convolution",
+    ),
 )

@@ -34,8 +34,12 @@ TORCH_ACTIVATIONS: dict[str, Any] = {
 
 
 def random_architecture(
-    rng: np.random.Generator, *, depth: tuple[int, int] = (1, 6), width: tuple[int, int] = (1, 64),
-    activations: Sequence[str] = ACTIVATION_NAMES, must_use: str | None = None,
+    rng: np.random.Generator,
+    *,
+    depth: tuple[int, int] = (1, 6),
+    width: tuple[int, int] = (1, 64),
+    activations: Sequence[str] = ACTIVATION_NAMES,
+    must_use: str | None = None,
     last: str | None = None,
 ) -> Architecture:
     """Depth and widths uniform in the given (inclusive) ranges, activations drawn from the list."""
@@ -49,8 +53,9 @@ def random_architecture(
     return Architecture(widths, tuple(acts))
 
 
-def random_parameters(arch: Architecture, rng: np.random.Generator, dtype: Any = np.float64
-                      ) -> Parameters:
+def random_parameters(
+    arch: Architecture, rng: np.random.Generator, dtype: Any = np.float64
+) -> Parameters:
     """LeCun-initialised weights and N(0, 1/4) biases (a distribution with a density on Theta)."""
     theta = init_parameters(arch, rng=rng, dtype=np.float64)
     b = tuple(0.5 * rng.standard_normal(bl.shape) for bl in theta.b)
@@ -66,8 +71,14 @@ def random_targets(rng: np.random.Generator, m: int, n: int, kind: str) -> np.nd
     return rng.standard_normal((m, n))
 
 
-def torch_loss(arch: Architecture, W: Sequence[torch.Tensor], b: Sequence[torch.Tensor],
-               X: torch.Tensor, Y: torch.Tensor, loss: str) -> torch.Tensor:
+def torch_loss(
+    arch: Architecture,
+    W: Sequence[torch.Tensor],
+    b: Sequence[torch.Tensor],
+    X: torch.Tensor,
+    Y: torch.Tensor,
+    loss: str,
+) -> torch.Tensor:
     r"""$\mathcal L(\theta)$ written with torch: ``F.linear`` layers, then $\frac1{2m}\|A^L - Y\|^2$
     or $-\frac1m\sum_{ik} Y_{ik}\log\operatorname{softmax}(A^L_i)_k$ (``F.log_softmax``)."""
     A = X
@@ -79,9 +90,14 @@ def torch_loss(arch: Architecture, W: Sequence[torch.Tensor], b: Sequence[torch.
     return -(Y * F.log_softmax(A, dim=1)).sum() / m
 
 
-def torch_gradient(arch: Architecture, theta: Parameters, X: np.ndarray, Y: np.ndarray,
-                   loss: str, dtype: torch.dtype = torch.float64
-                   ) -> tuple[float, list[np.ndarray]]:
+def torch_gradient(
+    arch: Architecture,
+    theta: Parameters,
+    X: np.ndarray,
+    Y: np.ndarray,
+    loss: str,
+    dtype: torch.dtype = torch.float64,
+) -> tuple[float, list[np.ndarray]]:
     """The loss and its gradient ``[dW^1, db^1, ..., dW^L, db^L]`` by ``torch.autograd.grad``."""
     W = [torch.tensor(np.asarray(a), dtype=dtype, requires_grad=True) for a in theta.W]
     b = [torch.tensor(np.asarray(a), dtype=dtype, requires_grad=True) for a in theta.b]

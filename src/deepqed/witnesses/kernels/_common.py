@@ -17,8 +17,11 @@ def random_kernels(rng: np.random.Generator) -> list:
     """One random instance of each standard kernel (random gamma, degree, c)."""
     return [
         Linear(),
-        Polynomial(degree=int(rng.integers(1, 5)), gamma=float(rng.uniform(0.2, 2)),
-                   c=float(rng.uniform(0, 2))),
+        Polynomial(
+            degree=int(rng.integers(1, 5)),
+            gamma=float(rng.uniform(0.2, 2)),
+            c=float(rng.uniform(0, 2)),
+        ),
         Gaussian(gamma=float(rng.uniform(0.1, 3))),
         Laplacian(gamma=float(rng.uniform(0.1, 3))),
         ArcCosine(),
@@ -31,8 +34,9 @@ def sklearn_gram(kernel, X: np.ndarray, Z: np.ndarray) -> np.ndarray:
     if isinstance(kernel, Linear):
         return pairwise.linear_kernel(X, Z)
     if isinstance(kernel, Polynomial):
-        return pairwise.polynomial_kernel(X, Z, degree=kernel.degree, gamma=kernel.gamma,
-                                          coef0=kernel.c)
+        return pairwise.polynomial_kernel(
+            X, Z, degree=kernel.degree, gamma=kernel.gamma, coef0=kernel.c
+        )
     if isinstance(kernel, Gaussian):
         return pairwise.rbf_kernel(X, Z, gamma=kernel.gamma)
     if isinstance(kernel, Laplacian):

@@ -20,8 +20,9 @@ def _kernel(rng):
         return kernels.Gaussian(float(rng.uniform(0.2, 2))), "rbf"
     if choice == 1:
         return kernels.Laplacian(float(rng.uniform(0.2, 2))), "laplacian"
-    return kernels.Polynomial(int(rng.integers(1, 4)), float(rng.uniform(0.2, 1)),
-                              float(rng.uniform(0.5, 2))), "polynomial"
+    return kernels.Polynomial(
+        int(rng.integers(1, 4)), float(rng.uniform(0.2, 1)), float(rng.uniform(0.5, 2))
+    ), "polynomial"
 
 
 def _problem(rng):
@@ -33,8 +34,9 @@ def _problem(rng):
 
 
 @single_threaded
-def representer_span_suffices(rng: np.random.Generator, *, krr_fit=kernels.krr_fit,
-                              krr_predict=kernels.krr_predict) -> Figures:
+def representer_span_suffices(
+    rng: np.random.Generator, *, krr_fit=kernels.krr_fit, krr_predict=kernels.krr_predict
+) -> Figures:
     r"""The KRR solution (in the span of the $k(\cdot, x_i)$) vs the minimiser of the regularised
     objective over the larger span of $k(\cdot, x_i)$ and $k(\cdot, e_j)$ at extra points $e_j$,
     computed as a least-squares problem with ``numpy.linalg.lstsq`` and scikit-learn's kernels."""
@@ -45,11 +47,11 @@ def representer_span_suffices(rng: np.random.Generator, *, krr_fit=kernels.krr_f
         k, _ = _kernel(rng)
         m, d = X.shape
         E = rng.uniform(-3, 3, size=(int(rng.integers(1, 20)), d))
-        P = np.vstack([X, E])                                   # the enlarged basis points
+        P = np.vstack([X, E])  # the enlarged basis points
         K_all = sklearn_gram(k, P, P)
         ev, Q = np.linalg.eigh(K_all)
-        R = (Q * np.sqrt(np.maximum(ev, 0))) @ Q.T              # K_all^{1/2}
-        A = sklearn_gram(k, X, P)                               # f(x_i) = (A beta)_i
+        R = (Q * np.sqrt(np.maximum(ev, 0))) @ Q.T  # K_all^{1/2}
+        A = sklearn_gram(k, X, P)  # f(x_i) = (A beta)_i
         # J(beta) = (1/m)|A beta - y|^2 + lam beta^T K_all beta = |M beta - r|^2
         M = np.vstack([A / np.sqrt(m), np.sqrt(lam) * R])
         r = np.concatenate([y / np.sqrt(m), np.zeros(P.shape[0])])
@@ -62,16 +64,23 @@ def representer_span_suffices(rng: np.random.Generator, *, krr_fit=kernels.krr_f
         alpha = np.asarray(model.alpha)
         K = sklearn_gram(k, X, X)
         J_got = float(np.sum((K @ alpha - y) ** 2)) / m + lam * float(alpha @ K @ alpha)
-        errors.append(float(np.max(np.abs(got - ref))) / (1e-5 * max(1.0, float(np.max(np.abs(ref))))))
+        errors.append(
+            float(np.max(np.abs(got - ref))) / (1e-5 * max(1.0, float(np.max(np.abs(ref)))))
+        )
         errors.append((J_got - J_ref) / (1e-8 * max(1.0, J_ref)))  # J_got >= J_ref - rounding
-    return Figures(n, nan_max(errors), 1.0,
-                   "KRR predictions vs the minimiser over a larger span (lstsq), units of 1e-5 "
-                   "relative; objective excess J(KRR) - J(larger span) in units of 1e-8")
+    return Figures(
+        n,
+        nan_max(errors),
+        1.0,
+        "KRR predictions vs the minimiser over a larger span (lstsq), units of 1e-5 "
+        "relative; objective excess J(KRR) - J(larger span) in units of 1e-8",
+    )
 
 
 @single_threaded
-def krr_matches_sklearn(rng: np.random.Generator, *, krr_fit=kernels.krr_fit,
-                        krr_predict=kernels.krr_predict) -> Figures:
+def krr_matches_sklearn(
+    rng: np.random.Generator, *, krr_fit=kernels.krr_fit, krr_predict=kernels.krr_predict
+) -> Figures:
     r"""``krr_predict`` vs ``sklearn.kernel_ridge.KernelRidge(alpha=m*lam)`` (rbf, laplacian,
     polynomial), float64 and float32."""
     errors = []
@@ -80,26 +89,35 @@ def krr_matches_sklearn(rng: np.random.Generator, *, krr_fit=kernels.krr_fit,
         X, y, lam = _problem(rng)
         k, name = _kernel(rng)
         m = X.shape[0]
-        params = {"degree": k.degree, "gamma": k.gamma, "coef0": k.c} if name == "polynomial" \
+        params = (
+            {"degree": k.degree, "gamma": k.gamma, "coef0": k.c}
+            if name == "polynomial"
             else {"gamma": k.gamma}
+        )
         T = rng.uniform(-2.5, 2.5, size=(25, X.shape[1]))
         ref = KernelRidge(alpha=m * lam, kernel=name, **params).fit(X, y).predict(T)
         scale = max(1.0, float(np.max(np.abs(ref))))
         for dtype, tol in ((np.float64, 1e-8), (np.float32, 1e-2)):
-            with warnings.catch_warnings():      # float32 with small m*lam: the tolerance says it
+            with warnings.catch_warnings():  # float32 with small m*lam: the tolerance says it
                 warnings.simplefilter("ignore", kernels.IllConditionedWarning)
-                got = np.asarray(krr_predict(krr_fit(k, X.astype(dtype), y.astype(dtype), lam),
-                                             T.astype(dtype)))
+                got = np.asarray(
+                    krr_predict(krr_fit(k, X.astype(dtype), y.astype(dtype), lam), T.astype(dtype))
+                )
             bad = got.dtype != dtype or got.shape != ref.shape
             errors.append(np.inf if bad else float(np.max(np.abs(got - ref))) / (tol * scale))
-    return Figures(n, nan_max(errors), 1.0,
-                   "max |KRR prediction - sklearn KernelRidge(alpha = m lam)| / max(1, |ref|) in "
-                   "units of 1e-8 (float64) and 1e-2 (float32); rbf, laplacian, polynomial")
+    return Figures(
+        n,
+        nan_max(errors),
+        1.0,
+        "max |KRR prediction - sklearn KernelRidge(alpha = m lam)| / max(1, |ref|) in "
+        "units of 1e-8 (float64) and 1e-2 (float32); rbf, laplacian, polynomial",
+    )
 
 
 @single_threaded
-def kernel_svm_matches_sklearn(rng: np.random.Generator, *, ksvm_fit=kernels.ksvm_fit,
-                               ksvm_decision=kernels.ksvm_decision) -> Figures:
+def kernel_svm_matches_sklearn(
+    rng: np.random.Generator, *, ksvm_fit=kernels.ksvm_fit, ksvm_decision=kernels.ksvm_decision
+) -> Figures:
     r"""The kernel SVM (``deepqed.svm.smo`` on the Gram matrix) vs ``sklearn.svm.SVC(kernel="rbf")``:
     decision functions at test points."""
     errors = []
@@ -116,17 +134,32 @@ def kernel_svm_matches_sklearn(rng: np.random.Generator, *, ksvm_fit=kernels.ksv
         ref = svc.decision_function(T)
         model = ksvm_fit(kernels.Gaussian(gamma), X, y, C, tol=1e-8)
         got = np.asarray(ksvm_decision(model, T))
-        errors.append(float(np.max(np.abs(got - ref))) / (1e-4 * max(1.0, float(np.max(np.abs(ref))))))
-    return Figures(n, nan_max(errors), 1.0,
-                   "max |g(x) - SVC(kernel='rbf').decision_function(x)| / max(1, |ref|) in units "
-                   "of 1e-4, 30 test points, random gamma and C")
+        errors.append(
+            float(np.max(np.abs(got - ref))) / (1e-4 * max(1.0, float(np.max(np.abs(ref)))))
+        )
+    return Figures(
+        n,
+        nan_max(errors),
+        1.0,
+        "max |g(x) - SVC(kernel='rbf').decision_function(x)| / max(1, |ref|) in units "
+        "of 1e-4, 30 test points, random gamma and C",
+    )
 
 
 CLAIMS = (
-    Witness("thm-representer", representer_span_suffices,
-            "KRR vs the minimiser over a larger span (lstsq in the enlarged basis)"),
-    Witness("prop-krr-closed-form", krr_matches_sklearn,
-            "KRR predictions vs sklearn KernelRidge (rbf, laplacian, polynomial)"),
-    Witness("prop-kernel-svm", kernel_svm_matches_sklearn,
-            "kernel SVM via deepqed.svm.smo vs sklearn SVC(kernel='rbf')"),
+    Witness(
+        "thm-representer",
+        representer_span_suffices,
+        "KRR vs the minimiser over a larger span (lstsq in the enlarged basis)",
+    ),
+    Witness(
+        "prop-krr-closed-form",
+        krr_matches_sklearn,
+        "KRR predictions vs sklearn KernelRidge (rbf, laplacian, polynomial)",
+    ),
+    Witness(
+        "prop-kernel-svm",
+        kernel_svm_matches_sklearn,
+        "kernel SVM via deepqed.svm.smo vs sklearn SVC(kernel='rbf')",
+    ),
 )

@@ -27,7 +27,7 @@ def gram_matches_sklearn(rng: np.random.Generator, *, gram=kernels.gram) -> Figu
             d = X.shape[1]
             Z = rng.standard_normal((int(rng.integers(1, 30)), d))
             if rng.random() < 0.3:
-                X[0] = 0.0                                   # a zero row (arc-cosine: k = 0)
+                X[0] = 0.0  # a zero row (arc-cosine: k = 0)
             for A, B in ((X, Z), (X, X)):
                 ref = sklearn_gram(k, A, B)
                 for dtype, eps in ((np.float64, 1e-12), (np.float32, 2e-5)):
@@ -37,9 +37,13 @@ def gram_matches_sklearn(rng: np.random.Generator, *, gram=kernels.gram) -> Figu
                         continue
                     scale = np.maximum(1.0, np.abs(ref))
                     errors.append(float(np.max(np.abs(got - ref) / scale)) / eps)
-    return Figures(5 * n, nan_max(errors), 1.0,
-                   "max |gram - sklearn.metrics.pairwise| / max(1, |ref|) in units of 1e-12 "
-                   "(float64) and 2e-5 (float32); 5 kernels, random parameters and data")
+    return Figures(
+        5 * n,
+        nan_max(errors),
+        1.0,
+        "max |gram - sklearn.metrics.pairwise| / max(1, |ref|) in units of 1e-12 "
+        "(float64) and 2e-5 (float32); 5 kernels, random parameters and data",
+    )
 
 
 @single_threaded
@@ -52,15 +56,19 @@ def feature_map_gram_is_psd(rng: np.random.Generator, *, inner=np.dot) -> Figure
         m, d, p = int(rng.integers(2, 30)), int(rng.integers(1, 5)), int(rng.integers(1, 40))
         A, a = rng.standard_normal((p, d)), rng.standard_normal(p)
         X = rng.standard_normal((m, d))
-        Phi = np.tanh(X @ A.T + a)                               # rows phi(x_i)
+        Phi = np.tanh(X @ A.T + a)  # rows phi(x_i)
         K = np.array([[float(inner(Phi[i], Phi[j])) for j in range(m)] for i in range(m)])
         c = rng.standard_normal(m)
         v = Phi.T @ c
         errors.append(abs(c @ K @ c - v @ v) / (1e-12 * max(1.0, v @ v)))
         errors.append(min_eig_ratio(K) / 100)
-    return Figures(n, nan_max(errors), 1.0,
-                   "|c^T K c - ||sum c_i phi(x_i)||^2| in units of 1e-12 relative, and "
-                   "-lambda_min(K) in units of 100 n eps ||K||, random tanh feature maps")
+    return Figures(
+        n,
+        nan_max(errors),
+        1.0,
+        "|c^T K c - ||sum c_i phi(x_i)||^2| in units of 1e-12 relative, and "
+        "-lambda_min(K) in units of 100 n eps ||K||, random tanh feature maps",
+    )
 
 
 def _random_psd(rng, m):
@@ -80,15 +88,19 @@ def schur_product_is_psd(rng: np.random.Generator, *, product=np.multiply) -> Fi
         m = int(rng.integers(1, 25))
         rA, rB = int(rng.integers(1, m + 1)), int(rng.integers(1, m + 1))
         U, V = rng.standard_normal((m, rA)), rng.standard_normal((m, rB))
-        A, B = U @ U.T, V @ V.T                              # A = sum_k u_k u_k^T
+        A, B = U @ U.T, V @ V.T  # A = sum_k u_k u_k^T
         H = np.asarray(product(A, B))
         errors.append(min_eig_ratio(H) / 100)
         c = rng.standard_normal(m)
         rhs = sum(float(np.sum(c * U[:, k] * V[:, l])) ** 2 for k in range(rA) for l in range(rB))
         errors.append(abs(c @ H @ c - rhs) / (1e-10 * max(1.0, rhs)))
-    return Figures(n, nan_max(errors), 1.0,
-                   "-lambda_min(A o B) in units of 100 n eps ||.||; |c^T (A o B) c - "
-                   "sum_kl (sum_i c_i u_ki v_li)^2| in units of 1e-10 relative")
+    return Figures(
+        n,
+        nan_max(errors),
+        1.0,
+        "-lambda_min(A o B) in units of 100 n eps ||.||; |c^T (A o B) c - "
+        "sum_kl (sum_i c_i u_ki v_li)^2| in units of 1e-10 relative",
+    )
 
 
 @single_threaded
@@ -101,19 +113,29 @@ def closure_constructions_are_psd(rng: np.random.Generator, *, gram=kernels.gram
     for _ in range(n):
         ks = random_kernels(rng)
         X = _data(rng, m=int(rng.integers(2, 30)))
-        X = X / max(1.0, float(np.max(np.abs(X))))             # keep exp(k) moderate
+        X = X / max(1.0, float(np.max(np.abs(X))))  # keep exp(k) moderate
         G = [np.asarray(gram(k, X), dtype=np.float64) for k in ks]
         i, j = rng.choice(len(G), size=2)
         K1, K2 = G[i], G[j]
         a = rng.uniform(0, 1, size=4)
-        f = np.sin(3 * X[:, 0]) + X[:, -1] ** 2                      # any f: X -> R
-        built = [K1 + K2, float(rng.uniform(0.1, 10)) * K1, K1 * K2, np.outer(f, f) * K1,
-                 sum(a[q] * K1 ** q for q in range(4)), np.exp(K1),
-                 sum(K1 ** q / np.prod(np.arange(1, q + 1)) for q in range(12))]
+        f = np.sin(3 * X[:, 0]) + X[:, -1] ** 2  # any f: X -> R
+        built = [
+            K1 + K2,
+            float(rng.uniform(0.1, 10)) * K1,
+            K1 * K2,
+            np.outer(f, f) * K1,
+            sum(a[q] * K1**q for q in range(4)),
+            np.exp(K1),
+            sum(K1**q / np.prod(np.arange(1, q + 1)) for q in range(12)),
+        ]
         errors.extend(min_eig_ratio(K) / 100 for K in built)
-    return Figures(7 * n, nan_max(errors), 1.0,
-                   "-lambda_min in units of 100 n eps ||K|| (eigvalsh) for sums, scalings, "
-                   "Hadamard products, f(x)f(x')k, nonneg. polynomials, exp, partial sums of exp")
+    return Figures(
+        7 * n,
+        nan_max(errors),
+        1.0,
+        "-lambda_min in units of 100 n eps ||K|| (eigvalsh) for sums, scalings, "
+        "Hadamard products, f(x)f(x')k, nonneg. polynomials, exp, partial sums of exp",
+    )
 
 
 @single_threaded
@@ -125,22 +147,44 @@ def standard_kernels_are_psd(rng: np.random.Generator, *, gram=kernels.gram) -> 
         for k in random_kernels(rng):
             X = _data(rng)
             errors.append(min_eig_ratio(np.asarray(gram(k, X))) / 100)
-    return Figures(5 * n, nan_max(errors), 1.0,
-                   "-lambda_min(K) in units of 100 n eps ||K|| (numpy eigvalsh, float64), "
-                   "5 kernels with random parameters on random data")
+    return Figures(
+        5 * n,
+        nan_max(errors),
+        1.0,
+        "-lambda_min(K) in units of 100 n eps ||K|| (numpy eigvalsh, float64), "
+        "5 kernels with random parameters on random data",
+    )
 
 
 CLAIMS = (
-    Witness("def-psd-kernel", gram_matches_sklearn,
-            "Gram matrices K_ij = k(x_i, z_j) vs sklearn.metrics.pairwise"),
-    Witness("prop-feature-map-kernel", feature_map_gram_is_psd,
-            "c^T K c = ||sum c_i phi(x_i)||^2 and eigvalsh >= 0 for random feature maps"),
-    Witness("thm-schur-product", schur_product_is_psd,
-            "eigvalsh(A o B) >= 0 and the proof's sum-of-squares identity"),
-    Witness("thm-kernel-closure", closure_constructions_are_psd,
-            "Gram matrices of the closure constructions are PSD (eigvalsh)"),
-    Witness("def-standard-kernels", gram_matches_sklearn,
-            "each standard kernel vs sklearn.metrics.pairwise"),
-    Witness("prop-standard-kernels-psd", standard_kernels_are_psd,
-            "eigvalsh of the standard kernels' Gram matrices >= -rounding"),
+    Witness(
+        "def-psd-kernel",
+        gram_matches_sklearn,
+        "Gram matrices K_ij = k(x_i, z_j) vs sklearn.metrics.pairwise",
+    ),
+    Witness(
+        "prop-feature-map-kernel",
+        feature_map_gram_is_psd,
+        "c^T K c = ||sum c_i phi(x_i)||^2 and eigvalsh >= 0 for random feature maps",
+    ),
+    Witness(
+        "thm-schur-product",
+        schur_product_is_psd,
+        "eigvalsh(A o B) >= 0 and the proof's sum-of-squares identity",
+    ),
+    Witness(
+        "thm-kernel-closure",
+        closure_constructions_are_psd,
+        "Gram matrices of the closure constructions are PSD (eigvalsh)",
+    ),
+    Witness(
+        "def-standard-kernels",
+        gram_matches_sklearn,
+        "each standard kernel vs sklearn.metrics.pairwise",
+    ),
+    Witness(
+        "prop-standard-kernels-psd",
+        standard_kernels_are_psd,
+        "eigvalsh of the standard kernels' Gram matrices >= -rounding",
+    ),
 )

@@ -25,7 +25,7 @@ def arccos_formula_monte_carlo(rng: np.random.Generator, *, gram=kernels.gram) -
         d = int(rng.integers(1, 6))
         X = rng.standard_normal((6, d)) * rng.uniform(0.5, 2)
         W = rng.standard_normal((200_000, d))
-        A = np.maximum(X @ W.T, 0)                                  # (6, R)
+        A = np.maximum(X @ W.T, 0)  # (6, R)
         K = np.asarray(gram(kernels.ArcCosine(), X))
         for i in range(6):
             for j in range(i, 6):
@@ -36,14 +36,19 @@ def arccos_formula_monte_carlo(rng: np.random.Generator, *, gram=kernels.gram) -
         kxx = float(np.asarray(gram(kernels.ArcCosine(), x))[0, 0])
         errors.append(abs(kxx - float(x[0] @ x[0]) / 2) / 1e-12)
         errors.append(abs(float(np.asarray(gram(kernels.ArcCosine(), x, -x))[0, 0])) / 1e-12)
-    return Figures(n, nan_max(errors), 1.0,
-                   "|Monte Carlo mean (2e5 Gaussian w) - arc-cosine formula| in units of 5 "
-                   "standard errors; k(x, x) = |x|^2/2, k(x, -x) = 0 in units of 1e-12")
+    return Figures(
+        n,
+        nan_max(errors),
+        1.0,
+        "|Monte Carlo mean (2e5 Gaussian w) - arc-cosine formula| in units of 5 "
+        "standard errors; k(x, x) = |x|^2/2, k(x, -x) = 0 in units of 1e-12",
+    )
 
 
 @single_threaded
-def empirical_kernel_converges(rng: np.random.Generator, *,
-                               empirical_relu_kernel=kernels.empirical_relu_kernel) -> Figures:
+def empirical_kernel_converges(
+    rng: np.random.Generator, *, empirical_relu_kernel=kernels.empirical_relu_kernel
+) -> Figures:
     r"""$k_N$ from ``empirical_relu_kernel`` with $N = 2^{16}$ Gaussian rows vs the arc-cosine
     kernel (written here with ``math``): error in units of 5 standard errors
     $\operatorname{sd}/\sqrt N$ of the products."""
@@ -65,14 +70,21 @@ def empirical_kernel_converges(rng: np.random.Generator, *,
                 ref = nx * nz * (math.sin(t) + (math.pi - t) * c) / (2 * math.pi)
                 se = (A[i] * A[j]).std() / math.sqrt(N)
                 errors.append(abs(KN[i, j] - ref) / max(5 * se, 1e-12))
-    return Figures(n, nan_max(errors), 1.0,
-                   "|k_N(x, x') - arc-cosine kernel| with N = 65536 in units of 5 standard errors")
+    return Figures(
+        n,
+        nan_max(errors),
+        1.0,
+        "|k_N(x, x') - arc-cosine kernel| with N = 65536 in units of 5 standard errors",
+    )
 
 
 @single_threaded
-def feature_ridge_equals_kernel_ridge(rng: np.random.Generator, *,
-                                      feature_ridge=kernels.feature_ridge,
-                                      relu_features=kernels.relu_features) -> Figures:
+def feature_ridge_equals_kernel_ridge(
+    rng: np.random.Generator,
+    *,
+    feature_ridge=kernels.feature_ridge,
+    relu_features=kernels.relu_features,
+) -> Figures:
     r"""Predictions of ridge regression on $\Phi = \operatorname{ReLU}(XW^\top)/\sqrt N$
     (library ``feature_ridge``, and ``sklearn.linear_model.Ridge(alpha=m*lam)``) vs
     ``KernelRidge(kernel="precomputed", alpha=m*lam)`` with $K_N = \Phi\Phi^\top$; $N < m$ and
@@ -89,24 +101,40 @@ def feature_ridge_equals_kernel_ridge(rng: np.random.Generator, *,
         lam = float(10 ** rng.uniform(-3, -1))
         Phi = np.maximum(X @ W.T, 0) / math.sqrt(N)
         PhiT = np.maximum(T @ W.T, 0) / math.sqrt(N)
-        ref = KernelRidge(alpha=m * lam, kernel="precomputed").fit(Phi @ Phi.T, y).predict(
-            PhiT @ Phi.T)
+        ref = (
+            KernelRidge(alpha=m * lam, kernel="precomputed")
+            .fit(Phi @ Phi.T, y)
+            .predict(PhiT @ Phi.T)
+        )
         sk = Ridge(alpha=m * lam, fit_intercept=False, solver="svd").fit(Phi, y).predict(PhiT)
         v = np.asarray(feature_ridge(np.asarray(relu_features(W, X)), y, lam))
         ours = np.asarray(relu_features(W, T)) @ v
         scale = 1e-8 * max(1.0, float(np.max(np.abs(ref))))
         errors.append(float(np.max(np.abs(sk - ref))) / scale)
         errors.append(float(np.max(np.abs(ours - ref))) / scale)
-    return Figures(n, nan_max(errors), 1.0,
-                   "max |random-feature ridge prediction (sklearn Ridge and deepqed) - KernelRidge"
-                   "(precomputed K_N)| in units of 1e-8 relative")
+    return Figures(
+        n,
+        nan_max(errors),
+        1.0,
+        "max |random-feature ridge prediction (sklearn Ridge and deepqed) - KernelRidge"
+        "(precomputed K_N)| in units of 1e-8 relative",
+    )
 
 
 CLAIMS = (
-    Witness("prop-arccos-kernel", arccos_formula_monte_carlo,
-            "arc-cosine formula vs Monte Carlo over Gaussian weights"),
-    Witness("prop-relu-kernel-limit", empirical_kernel_converges,
-            "k_N at N = 65536 within 5 standard errors of the arc-cosine kernel"),
-    Witness("prop-random-feature-ridge", feature_ridge_equals_kernel_ridge,
-            "ridge on random ReLU features = KernelRidge with the empirical kernel"),
+    Witness(
+        "prop-arccos-kernel",
+        arccos_formula_monte_carlo,
+        "arc-cosine formula vs Monte Carlo over Gaussian weights",
+    ),
+    Witness(
+        "prop-relu-kernel-limit",
+        empirical_kernel_converges,
+        "k_N at N = 65536 within 5 standard errors of the arc-cosine kernel",
+    ),
+    Witness(
+        "prop-random-feature-ridge",
+        feature_ridge_equals_kernel_ridge,
+        "ridge on random ReLU features = KernelRidge with the empirical kernel",
+    ),
 )

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy import integrate, stats
+
 from .._common import nan_max  # noqa: F401  (shared by every chapter)
 
 #: Number of standard errors allowed between two Monte Carlo estimates (or an estimate and an
@@ -28,16 +29,18 @@ def z_score(a: float, b: float, se: float) -> float:
     return abs(a - b) / se
 
 
-def uniform_mean(g: Callable[[float], float], a: float, b: float,
-                 points: Sequence[float] | None = None) -> float:
+def uniform_mean(
+    g: Callable[[float], float], a: float, b: float, points: Sequence[float] | None = None
+) -> float:
     r"""$\mathbb E\,g(X)$ for $X\sim\mathrm{Uniform}[a, b]$ by ``scipy.integrate.quad``."""
     val, _ = integrate.quad(g, a, b, points=points, limit=200, epsabs=1e-13, epsrel=1e-12)
     return val / (b - a)
 
 
 # --- one-dimensional Gaussian mixtures: exact Bayes regions and risks ------------------------
-def mixture_breakpoints(priors: Sequence[float], means: Sequence[float], sds: Sequence[float]
-                        ) -> np.ndarray:
+def mixture_breakpoints(
+    priors: Sequence[float], means: Sequence[float], sds: Sequence[float]
+) -> np.ndarray:
     r"""All real $x$ where $\pi_a\varphi_a(x) = \pi_b\varphi_b(x)$ for some pair $a\ne b$ (roots of
     the quadratic $\log\pi_a p_a - \log\pi_b p_b$), sorted."""
     roots: list[float] = []
@@ -48,8 +51,12 @@ def mixture_breakpoints(priors: Sequence[float], means: Sequence[float], sds: Se
             qa, qb = -0.5 / sds[a] ** 2, -0.5 / sds[b] ** 2
             A = qa - qb
             B = -2 * qa * means[a] + 2 * qb * means[b]
-            C = (qa * means[a] ** 2 - qb * means[b] ** 2 + math.log(priors[a] / priors[b])
-                 - math.log(sds[a] / sds[b]))
+            C = (
+                qa * means[a] ** 2
+                - qb * means[b] ** 2
+                + math.log(priors[a] / priors[b])
+                - math.log(sds[a] / sds[b])
+            )
             if abs(A) < 1e-14:
                 if abs(B) > 1e-14:
                     roots.append(-C / B)
@@ -61,27 +68,40 @@ def mixture_breakpoints(priors: Sequence[float], means: Sequence[float], sds: Se
     return np.unique(np.array(roots, dtype=np.float64))
 
 
-def region_labels(priors: Sequence[float], means: Sequence[float], sds: Sequence[float],
-                  edges: np.ndarray) -> np.ndarray:
+def region_labels(
+    priors: Sequence[float], means: Sequence[float], sds: Sequence[float], edges: np.ndarray
+) -> np.ndarray:
     """The label maximising pi_y p_y at the midpoint of each interval between ``edges`` (with the
     infinite end intervals probed one unit outside), by ``scipy.stats.norm.logpdf``."""
-    pts = np.concatenate(([edges[0] - 1.0] if len(edges) else [0.0],
-                          (edges[:-1] + edges[1:]) / 2, [edges[-1] + 1.0] if len(edges) else []))
-    logj = np.log(priors)[None, :] + stats.norm.logpdf(pts[:, None], np.asarray(means)[None, :],
-                                                       np.asarray(sds)[None, :])
+    pts = np.concatenate(
+        (
+            [edges[0] - 1.0] if len(edges) else [0.0],
+            (edges[:-1] + edges[1:]) / 2,
+            [edges[-1] + 1.0] if len(edges) else [],
+        )
+    )
+    logj = np.log(priors)[None, :] + stats.norm.logpdf(
+        pts[:, None], np.asarray(means)[None, :], np.asarray(sds)[None, :]
+    )
     return np.argmax(logj, axis=1)
 
 
-def interval_risk(priors: Sequence[float], means: Sequence[float], sds: Sequence[float],
-                  edges: np.ndarray, labels: np.ndarray) -> float:
+def interval_risk(
+    priors: Sequence[float],
+    means: Sequence[float],
+    sds: Sequence[float],
+    edges: np.ndarray,
+    labels: np.ndarray,
+) -> float:
     r"""0-1 risk of the classifier equal to ``labels[i]`` on the ``i``-th interval cut by ``edges``:
     $1 - \sum_i\pi_{y_i}\,\Pr_{y_i}(X\in I_i)$, with $\Phi$ from ``scipy.stats.norm``."""
     lo = np.concatenate(([-np.inf], edges))
     hi = np.concatenate((edges, [np.inf]))
     correct = 0.0
     for a, b, y in zip(lo, hi, labels):
-        correct += priors[y] * (stats.norm.cdf(b, means[y], sds[y]) - stats.norm.cdf(a, means[y],
-                                                                                     sds[y]))
+        correct += priors[y] * (
+            stats.norm.cdf(b, means[y], sds[y]) - stats.norm.cdf(a, means[y], sds[y])
+        )
     return 1.0 - correct
 
 

@@ -59,8 +59,8 @@ def _gd(x, y, p, steps):
 
 
 def excess_terms_sum_to_excess(
-    rng: np.random.Generator, *,
-    excess_risk_decomposition=learning.excess_risk_decomposition) -> Figures:
+    rng: np.random.Generator, *, excess_risk_decomposition=learning.excess_risk_decomposition
+) -> Figures:
     """The three terms returned by the library vs R(f_hat) - R(f_s), R(f_s) - inf R, inf R - R*
     computed by quadrature, and their sum vs R(f_hat) - R*."""
     errors = []
@@ -73,8 +73,9 @@ def excess_terms_sum_to_excess(
         best = lambda t: np.polynomial.polynomial.polyval(t, c_best)
         c_erm = learning.fit_polynomial(x, y, p)
         c_hat = _gd(x, y, p, int(rng.integers(1, 200)))
-        risk = lambda c: sigma**2 + _sq_dist(lambda t: learning.predict_polynomial(
-            c, np.array([t]))[0], f_star)
+        risk = lambda c: (
+            sigma**2 + _sq_dist(lambda t: learning.predict_polynomial(c, np.array([t]))[0], f_star)
+        )
         r_hat, r_erm = risk(c_hat), risk(c_erm)
         r_best = sigma**2 + _sq_dist(best, f_star)
         e = excess_risk_decomposition(r_hat, r_erm, r_best, sigma**2)
@@ -82,13 +83,18 @@ def excess_terms_sum_to_excess(
         got = (e.optimization, e.estimation, e.approximation)
         errors.append(max(abs(g - r) for g, r in zip(got, ref)) / 1e-12)
         errors.append(abs(e.total - (r_hat - sigma**2)) / 1e-12)
-    return Figures(n_inst, nan_max(errors), 1.0,
-                   "|library terms - quadrature differences| and |sum - (R(f_hat) - R*)|, units "
-                   "1e-12; sine model, degree 0..6, f_hat = gradient descent iterate")
+    return Figures(
+        n_inst,
+        nan_max(errors),
+        1.0,
+        "|library terms - quadrature differences| and |sum - (R(f_hat) - R*)|, units "
+        "1e-12; sine model, degree 0..6, f_hat = gradient descent iterate",
+    )
 
 
 def excess_signs_hold(
-    rng: np.random.Generator, *, fit_polynomial=learning.fit_polynomial) -> Figures:
+    rng: np.random.Generator, *, fit_polynomial=learning.fit_polynomial
+) -> Figures:
     """Signs: approximation error >= 0 and non-increasing in the degree, estimation error >= 0,
     empirical optimisation error of gradient-descent iterates >= 0, and E_opt = -E_est for
     f_hat = best in class; risks by quadrature."""
@@ -104,8 +110,10 @@ def excess_signs_hold(
             c_best = _best_monomial(f_star, deg)
             approx.append(_sq_dist(lambda t: np.polynomial.polynomial.polyval(t, c_best), f_star))
             c_erm = np.asarray(fit_polynomial(x, y, deg))
-            est = _sq_dist(lambda t: learning.predict_polynomial(c_erm, np.array([t]))[0],
-                           f_star) - approx[-1]
+            est = (
+                _sq_dist(lambda t: learning.predict_polynomial(c_erm, np.array([t]))[0], f_star)
+                - approx[-1]
+            )
             errors.append(max(0.0, -approx[-1]) / 1e-12)
             errors.append(max(0.0, -est) / 1e-10)
             Phi = learning.legendre_features(x, deg)
@@ -114,18 +122,24 @@ def excess_signs_hold(
                 emp_gd = float(np.mean((Phi @ _gd(x, y, deg, steps) - y) ** 2))
                 errors.append(max(0.0, emp_erm - emp_gd) / 1e-10)
             # part 4: f_hat = best in class: E_opt = R(best) - R(f_s) = -E_est
-            e = learning.excess_risk_decomposition(sigma**2 + approx[-1], sigma**2 + approx[-1]
-                                                   + est, sigma**2 + approx[-1], sigma**2)
+            e = learning.excess_risk_decomposition(
+                sigma**2 + approx[-1], sigma**2 + approx[-1] + est, sigma**2 + approx[-1], sigma**2
+            )
             errors.append(abs(e.optimization + e.estimation) / 1e-12)
         errors.append(max(0.0, approx[1] - approx[0]) / 1e-12)
-    return Figures(n_inst, nan_max(errors), 1.0,
-                   "largest violation of: E_app >= 0, E_app non-increasing (units 1e-12), E_est >= 0, "
-                   "empirical E_opt >= 0 for 1..2000 gradient steps (units 1e-10), E_opt = -E_est "
-                   "for f_hat = best in class; quadrature risks")
+    return Figures(
+        n_inst,
+        nan_max(errors),
+        1.0,
+        "largest violation of: E_app >= 0, E_app non-increasing (units 1e-12), E_est >= 0, "
+        "empirical E_opt >= 0 for 1..2000 gradient steps (units 1e-10), E_opt = -E_est "
+        "for f_hat = best in class; quadrature risks",
+    )
 
 
 def projection_matches_quadrature(
-    rng: np.random.Generator, *, legendre_projection=learning.legendre_projection) -> Figures:
+    rng: np.random.Generator, *, legendre_projection=learning.legendre_projection
+) -> Figures:
     """Legendre projection (Gauss-Legendre) vs the monomial-basis projection from the exact Gram
     matrix and scipy quad moments; and R(f) - R(Pi f*) = norm(f - Pi f*)^2 for random f in F_p."""
     errors = []
@@ -135,8 +149,11 @@ def projection_matches_quadrature(
         a = float(rng.uniform(-3, 1))
         b = a + float(rng.uniform(0.5, 3))
         w, ph = float(rng.uniform(0.5, 3)), float(rng.uniform(0, 3))
-        f = [lambda x: np.sin(w * x + ph), lambda x: np.exp(0.7 * x),
-             lambda x: 1 / (1 + (x - a) ** 2)][i % 3]
+        f = [
+            lambda x: np.sin(w * x + ph),
+            lambda x: np.exp(0.7 * x),
+            lambda x: 1 / (1 + (x - a) ** 2),
+        ][i % 3]
         to_x = lambda t: (a + b) / 2 + (b - a) / 2 * t
         p = int(rng.integers(0, 9))
         c_lib = np.asarray(legendre_projection(f, p, domain=(a, b)))
@@ -153,16 +170,29 @@ def projection_matches_quadrature(
         lhs = _sq_dist(g, ft) - _sq_dist(pf, ft)
         rhs = _sq_dist(g, pf)
         errors.append(abs(lhs - rhs) / max(rhs, 1e-3) / 1e-8)
-    return Figures(n_inst, nan_max(errors), 1.0,
-                   "max |Legendre projection - monomial projection (exact Gram, quad moments)| / "
-                   "sup|f| and |(R(g) - R(Pi f*)) - ||g - Pi f*||^2| / ||g - Pi f*||^2, units 1e-8")
+    return Figures(
+        n_inst,
+        nan_max(errors),
+        1.0,
+        "max |Legendre projection - monomial projection (exact Gram, quad moments)| / "
+        "sup|f| and |(R(g) - R(Pi f*)) - ||g - Pi f*||^2| / ||g - Pi f*||^2, units 1e-8",
+    )
 
 
 CLAIMS = (
-    Witness("def-learn-excess", excess_terms_sum_to_excess,
-            "excess-risk terms vs quadrature; the telescoping identity"),
-    Witness("prop-learn-excess-signs", excess_signs_hold,
-            "signs of approximation, estimation and empirical optimisation errors"),
-    Witness("prop-learn-excess-squared", projection_matches_quadrature,
-            "best-in-class polynomial and the Pythagorean excess formula vs quadrature"),
+    Witness(
+        "def-learn-excess",
+        excess_terms_sum_to_excess,
+        "excess-risk terms vs quadrature; the telescoping identity",
+    ),
+    Witness(
+        "prop-learn-excess-signs",
+        excess_signs_hold,
+        "signs of approximation, estimation and empirical optimisation errors",
+    ),
+    Witness(
+        "prop-learn-excess-squared",
+        projection_matches_quadrature,
+        "best-in-class polynomial and the Pythagorean excess formula vs quadrature",
+    ),
 )

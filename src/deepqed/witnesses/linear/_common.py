@@ -7,11 +7,17 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+
 from .._common import nan_max, single_threaded  # noqa: F401  (shared by every chapter)
 
-
-__all__ = ["single_threaded", "orthonormal", "with_singular_values", "random_rank",
-           "relative_error", "nan_max"]
+__all__ = [
+    "single_threaded",
+    "orthonormal",
+    "with_singular_values",
+    "random_rank",
+    "relative_error",
+    "nan_max",
+]
 
 
 def orthonormal(rng: np.random.Generator, k: int, r: int) -> np.ndarray:
@@ -21,8 +27,9 @@ def orthonormal(rng: np.random.Generator, k: int, r: int) -> np.ndarray:
     return Q * np.sign(np.diag(R))
 
 
-def with_singular_values(rng: np.random.Generator, m: int, n: int, s: Sequence[float]
-                         ) -> np.ndarray:
+def with_singular_values(
+    rng: np.random.Generator, m: int, n: int, s: Sequence[float]
+) -> np.ndarray:
     """``U diag(s) V^T`` of shape ``(m, n)`` with random orthonormal ``U``, ``V``
     (``len(s) <= min(m, n)``)."""
     s = np.asarray(s, dtype=np.float64)

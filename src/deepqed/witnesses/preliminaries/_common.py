@@ -2,8 +2,8 @@ r"""Shared pieces of the preliminaries' witnesses: one torch thread, NaN-aware m
 
 from __future__ import annotations
 
-
 import numpy as np
+
 from .._common import nan_max, single_threaded  # noqa: F401  (shared by every chapter)
 
 

@@ -38,8 +38,9 @@ def _lstm(theta, X, H0, C0, G, lstm_forward, lstm_backward):
 
 
 @single_threaded
-def lstm_forward_matches_torch(rng: np.random.Generator, *, lstm_forward=rnn.lstm_forward,
-                               instances: int = 60) -> Figures:
+def lstm_forward_matches_torch(
+    rng: np.random.Generator, *, lstm_forward=rnn.lstm_forward, instances: int = 60
+) -> Figures:
     """``lstm_forward`` (H and the last C) vs ``torch.nn.LSTM`` with copied weights."""
     errors = []
     for k in range(instances):
@@ -49,15 +50,23 @@ def lstm_forward_matches_torch(rng: np.random.Generator, *, lstm_forward=rnn.lst
         out, cT, _ = torch_lstm(theta, X, H0, C0, G, dtype=np.float64)
         scale = 1.0 if dtype == np.float64 else 1e7
         errors.append(max(rel(fwd.H[1:], out), rel(fwd.C[-1], cT)) / scale)
-    return Figures(instances, nan_max(errors), 1e-12,
-                   "relative error of H_1..H_T and C_T vs torch.nn.LSTM (float64 reference; "
-                   "float32 errors divided by 1e7)")
+    return Figures(
+        instances,
+        nan_max(errors),
+        1e-12,
+        "relative error of H_1..H_T and C_T vs torch.nn.LSTM (float64 reference; "
+        "float32 errors divided by 1e7)",
+    )
 
 
 @single_threaded
-def lstm_backward_matches_autograd(rng: np.random.Generator, *, lstm_forward=rnn.lstm_forward,
-                                   lstm_backward=rnn.lstm_backward,
-                                   instances: int = 60) -> Figures:
+def lstm_backward_matches_autograd(
+    rng: np.random.Generator,
+    *,
+    lstm_forward=rnn.lstm_forward,
+    lstm_backward=rnn.lstm_backward,
+    instances: int = 60,
+) -> Figures:
     """LSTM gradients ``(W, U, b, H0, C0)`` vs torch autograd on ``nn.LSTM``, float64 and float32
     (float32 compared with float64 torch on the same numbers, tolerance scaled by 1e-6)."""
     errors = []
@@ -68,14 +77,22 @@ def lstm_backward_matches_autograd(rng: np.random.Generator, *, lstm_forward=rnn
         _, _, ref = torch_lstm(theta, X, H0, C0, G, dtype=np.float64)
         err = relative_error([g.W, g.U, g.b, g.H0, g.C0], ref)
         errors.append(err if dtype == np.float64 else err * 1e-6)
-    return Figures(instances, nan_max(errors), 1e-11,
-                   "relative error of (dW, dU, db, dH0, dC0) vs torch autograd on nn.LSTM; float64 "
-                   "(tolerance 1e-11) and float32 (errors times 1e-6, i.e. tolerance 1e-5)")
+    return Figures(
+        instances,
+        nan_max(errors),
+        1e-11,
+        "relative error of (dW, dU, db, dH0, dC0) vs torch autograd on nn.LSTM; float64 "
+        "(tolerance 1e-11) and float32 (errors times 1e-6, i.e. tolerance 1e-5)",
+    )
 
 
-def lstm_backward_matches_central_differences(rng: np.random.Generator, *,
-                                              lstm_backward=rnn.lstm_backward,
-                                              instances: int = 40, h: float = 1e-5) -> Figures:
+def lstm_backward_matches_central_differences(
+    rng: np.random.Generator,
+    *,
+    lstm_backward=rnn.lstm_backward,
+    instances: int = 40,
+    h: float = 1e-5,
+) -> Figures:
     r"""$\langle\nabla\mathcal L, V\rangle$ vs central differences of $\mathcal L =
     \sum_t\langle G_t, H_t\rangle$ written from the definition (no torch), float64."""
     errors = []
@@ -92,8 +109,8 @@ def lstm_backward_matches_central_differences(rng: np.random.Generator, *,
             Hh, C, total = H0, C0, 0.0
             for t in range(X.shape[0]):
                 A = Hh @ W.T + X[t] @ U.T + b
-                i, f = sig(A[:, :n]), sig(A[:, n:2 * n])
-                g, o = np.tanh(A[:, 2 * n:3 * n]), sig(A[:, 3 * n:])
+                i, f = sig(A[:, :n]), sig(A[:, n : 2 * n])
+                g, o = np.tanh(A[:, 2 * n : 3 * n]), sig(A[:, 3 * n :])
                 C = f * C + i * g
                 Hh = o * np.tanh(C)
                 total += float(np.vdot(G[t], Hh))
@@ -105,13 +122,18 @@ def lstm_backward_matches_central_differences(rng: np.random.Generator, *,
         cd = (value(h) - value(-h)) / (2 * h)
         scale = math.sqrt(sum(float(np.vdot(a, a)) for a in grad.arrays()))
         errors.append(abs(ip - cd) / max(scale, 1e-300))
-    return Figures(instances, nan_max(errors), 1e-7,
-                   f"|<grad, V> - D_h L[V]| / ||grad||, ||V|| = 1, h = {h}, float64, no torch")
+    return Figures(
+        instances,
+        nan_max(errors),
+        1e-7,
+        f"|<grad, V> - D_h L[V]| / ||grad||, ||V|| = 1, h = {h}, float64, no torch",
+    )
 
 
 @single_threaded
-def cell_path_jacobian(rng: np.random.Generator, *, cell_path_products=rnn.cell_path_products,
-                       instances: int = 40) -> Figures:
+def cell_path_jacobian(
+    rng: np.random.Generator, *, cell_path_products=rnn.cell_path_products, instances: int = 40
+) -> Figures:
     r"""(1) torch Jacobian of $c_{t-1}\mapsto c_t$ (``nn.LSTMCell``, $h_{t-1}$ fixed) equals
     $\operatorname{diag}(f_t)$; (2) the cell-path products lie in
     $[f_{\min}^{t-s}, f_{\max}^{t-s}]$; (3) $f_{t,j}\ge\operatorname{sigmoid}(b^f_j -
@@ -134,27 +156,32 @@ def cell_path_jacobian(rng: np.random.Generator, *, cell_path_products=rnn.cell_
         J = torch.autograd.functional.jacobian(
             lambda c: cell(x, (h, c[None]))[1][0], torch.from_numpy(fwd.C[t - 1, 0].copy())
         ).numpy()
-        F = fwd.gates[:, 0, n:2 * n]
+        F = fwd.gates[:, 0, n : 2 * n]
         errors.append(rel(J, np.diag(F[t - 1])))
         s = int(rng.integers(0, T))
         P = cell_path_products(fwd, 0, s)
         k = np.arange(T - s + 1)[:, None]
         fmin, fmax = float(F[s:].min()), float(F[s:].max())
-        errors.append(float(np.max(np.maximum(0.0, fmin ** k - P) / fmin ** k)))
-        errors.append(float(np.max(np.maximum(0.0, P - fmax ** k) / fmax ** k)))
-        Wf, Uf, bf = theta.W[n:2 * n], theta.U[n:2 * n], theta.b[n:2 * n]
+        errors.append(float(np.max(np.maximum(0.0, fmin**k - P) / fmin**k)))
+        errors.append(float(np.max(np.maximum(0.0, P - fmax**k) / fmax**k)))
+        Wf, Uf, bf = theta.W[n : 2 * n], theta.U[n : 2 * n], theta.b[n : 2 * n]
         for tt in range(T):
             lower = 1.0 / (1.0 + np.exp(-(bf - np.abs(Wf).sum(1) - np.abs(Uf @ X[tt, 0]))))
             if tt > 0 or np.max(np.abs(H0[0])) <= 1.0:
                 errors.append(float(np.max(np.maximum(0.0, lower - F[tt]))))
-    return Figures(instances, nan_max(errors), 1e-12,
-                   "relative error of the torch Jacobian dc_t/dc_{t-1} vs diag(f_t); violations of "
-                   "f_min^(t-s) <= prod f_k <= f_max^(t-s) and of the sigmoid lower bound on f")
+    return Figures(
+        instances,
+        nan_max(errors),
+        1e-12,
+        "relative error of the torch Jacobian dc_t/dc_{t-1} vs diag(f_t); violations of "
+        "f_min^(t-s) <= prod f_k <= f_max^(t-s) and of the sigmoid lower bound on f",
+    )
 
 
 @single_threaded
-def gru_forward_matches_torch(rng: np.random.Generator, *, gru_forward=rnn.gru_forward,
-                              instances: int = 60) -> Figures:
+def gru_forward_matches_torch(
+    rng: np.random.Generator, *, gru_forward=rnn.gru_forward, instances: int = 60
+) -> Figures:
     """``gru_forward`` vs ``torch.nn.GRU`` with copied weights (``b_hn`` = c)."""
     errors = []
     for k in range(instances):
@@ -165,14 +192,23 @@ def gru_forward_matches_torch(rng: np.random.Generator, *, gru_forward=rnn.gru_f
         out, _ = torch_gru(theta, X, H0, G, dtype=np.float64)
         scale = 1.0 if dtype == np.float64 else 1e7
         errors.append(rel(gru_forward(theta, X, H0).H[1:], out) / scale)
-    return Figures(instances, nan_max(errors), 1e-12,
-                   "relative error of H_1..H_T vs torch.nn.GRU (float64 reference; float32 errors "
-                   "divided by 1e7)")
+    return Figures(
+        instances,
+        nan_max(errors),
+        1e-12,
+        "relative error of H_1..H_T vs torch.nn.GRU (float64 reference; float32 errors "
+        "divided by 1e7)",
+    )
 
 
 @single_threaded
-def gru_backward_matches_autograd(rng: np.random.Generator, *, gru_forward=rnn.gru_forward,
-                                  gru_backward=rnn.gru_backward, instances: int = 60) -> Figures:
+def gru_backward_matches_autograd(
+    rng: np.random.Generator,
+    *,
+    gru_forward=rnn.gru_forward,
+    gru_backward=rnn.gru_backward,
+    instances: int = 60,
+) -> Figures:
     """GRU gradients ``(W, U, b, c, H0)`` vs torch autograd on ``nn.GRU``, float64 and float32."""
     errors = []
     for k in range(instances):
@@ -185,22 +221,42 @@ def gru_backward_matches_autograd(rng: np.random.Generator, *, gru_forward=rnn.g
         _, ref = torch_gru(theta, X, H0, G, dtype=np.float64)
         err = relative_error([g.W, g.U, g.b, g.c, g.H0], ref)
         errors.append(err if dtype == np.float64 else err * 1e-6)
-    return Figures(instances, nan_max(errors), 1e-11,
-                   "relative error of (dW, dU, db, dc, dH0) vs torch autograd on nn.GRU; float64 "
-                   "(tolerance 1e-11) and float32 (errors times 1e-6)")
+    return Figures(
+        instances,
+        nan_max(errors),
+        1e-11,
+        "relative error of (dW, dU, db, dc, dH0) vs torch autograd on nn.GRU; float64 "
+        "(tolerance 1e-11) and float32 (errors times 1e-6)",
+    )
 
 
 CLAIMS = (
-    Witness("def-rnn-lstm", lstm_forward_matches_torch,
-            "the LSTM forward pass agrees with torch.nn.LSTM"),
-    Witness("thm-rnn-lstm-backward", lstm_backward_matches_autograd,
-            "LSTM gradients agree with torch autograd"),
-    Witness("thm-rnn-lstm-backward", lstm_backward_matches_central_differences,
-            "LSTM gradients agree with central differences"),
-    Witness("prop-rnn-cell-path", cell_path_jacobian,
-            "dc_t/dc_{t-1} = diag(f_t) and the cell-path products obey the bounds"),
-    Witness("def-rnn-gru", gru_forward_matches_torch,
-            "the GRU forward pass agrees with torch.nn.GRU"),
-    Witness("thm-rnn-gru-backward", gru_backward_matches_autograd,
-            "GRU gradients agree with torch autograd"),
+    Witness(
+        "def-rnn-lstm",
+        lstm_forward_matches_torch,
+        "the LSTM forward pass agrees with torch.nn.LSTM",
+    ),
+    Witness(
+        "thm-rnn-lstm-backward",
+        lstm_backward_matches_autograd,
+        "LSTM gradients agree with torch autograd",
+    ),
+    Witness(
+        "thm-rnn-lstm-backward",
+        lstm_backward_matches_central_differences,
+        "LSTM gradients agree with central differences",
+    ),
+    Witness(
+        "prop-rnn-cell-path",
+        cell_path_jacobian,
+        "dc_t/dc_{t-1} = diag(f_t) and the cell-path products obey the bounds",
+    ),
+    Witness(
+        "def-rnn-gru", gru_forward_matches_torch, "the GRU forward pass agrees with torch.nn.GRU"
+    ),
+    Witness(
+        "thm-rnn-gru-backward",
+        gru_backward_matches_autograd,
+        "GRU gradients agree with torch autograd",
+    ),
 )

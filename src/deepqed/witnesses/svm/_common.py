@@ -11,14 +11,25 @@ import math
 import numpy as np
 from scipy.optimize import minimize
 from sklearn.svm import SVC
+
 from .._common import nan_max  # noqa: F401  (shared by every chapter)
 
-__all__ = ["blobs", "separable", "rbf_gram", "random_problem", "svc_alpha", "slsqp_soft_margin",
-           "slsqp_hard_margin", "random_feasible_alpha", "nan_max"]
+__all__ = [
+    "blobs",
+    "separable",
+    "rbf_gram",
+    "random_problem",
+    "svc_alpha",
+    "slsqp_soft_margin",
+    "slsqp_hard_margin",
+    "random_feasible_alpha",
+    "nan_max",
+]
 
 
-def blobs(rng: np.random.Generator, m: int, d: int, *, shift: float = 1.0
-          ) -> tuple[np.ndarray, np.ndarray]:
+def blobs(
+    rng: np.random.Generator, m: int, d: int, *, shift: float = 1.0
+) -> tuple[np.ndarray, np.ndarray]:
     """Two overlapping Gaussian classes, means at +-shift/sqrt(d) * 1_d; both labels present."""
     y = np.where(rng.random(m) < 0.5, 1.0, -1.0)
     y[0], y[1] = 1.0, -1.0
@@ -49,8 +60,9 @@ def rbf_gram(X: np.ndarray, Z: np.ndarray | None = None, gamma: float = 0.5) -> 
     return np.exp(-gamma * np.sum((X[:, None, :] - Z[None, :, :]) ** 2, axis=-1))
 
 
-def random_problem(rng: np.random.Generator, i: int, *, m: tuple[int, int] = (8, 40)
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+def random_problem(
+    rng: np.random.Generator, i: int, *, m: tuple[int, int] = (8, 40)
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """``(X, y, K, C)``: linear kernel for even ``i``, Gaussian kernel for odd ``i``."""
     mm = int(rng.integers(m[0], m[1] + 1))
     d = int(rng.integers(2, 6))
@@ -60,8 +72,9 @@ def random_problem(rng: np.random.Generator, i: int, *, m: tuple[int, int] = (8,
     return X, y, K, C
 
 
-def svc_alpha(K: np.ndarray, y: np.ndarray, C: float, tol: float = 1e-10
-              ) -> tuple[np.ndarray, float, SVC]:
+def svc_alpha(
+    K: np.ndarray, y: np.ndarray, C: float, tol: float = 1e-10
+) -> tuple[np.ndarray, float, SVC]:
     r"""LIBSVM's dual solution: ``dual_coef_`` holds $\alpha_iy_i$ on the support, ``intercept_`` $b$."""
     ref = SVC(kernel="precomputed", C=C, tol=tol).fit(K, y)
     alpha = np.zeros(len(y))
@@ -69,14 +82,15 @@ def svc_alpha(K: np.ndarray, y: np.ndarray, C: float, tol: float = 1e-10
     return alpha, float(ref.intercept_[0]), ref
 
 
-def slsqp_soft_margin(X: np.ndarray, y: np.ndarray, C: float
-                      ) -> tuple[np.ndarray, float, np.ndarray, float]:
+def slsqp_soft_margin(
+    X: np.ndarray, y: np.ndarray, C: float
+) -> tuple[np.ndarray, float, np.ndarray, float]:
     r"""Solve problem (svm-soft-margin) in its constrained form by SLSQP: ``(w, b, xi, value)``."""
     m, d = X.shape
     A = np.hstack([y[:, None] * X, y[:, None], np.eye(m)])  # rows: y_i x_i, y_i, e_i
 
     def obj(z: np.ndarray) -> float:
-        return 0.5 * z[:d] @ z[:d] + C * np.sum(z[d + 1:])
+        return 0.5 * z[:d] @ z[:d] + C * np.sum(z[d + 1 :])
 
     def grad(z: np.ndarray) -> np.ndarray:
         return np.r_[z[:d], 0.0, np.full(m, C)]
@@ -84,10 +98,17 @@ def slsqp_soft_margin(X: np.ndarray, y: np.ndarray, C: float
     cons = [{"type": "ineq", "fun": lambda z: A @ z - 1.0, "jac": lambda z: A}]
     bounds = [(None, None)] * (d + 1) + [(0.0, None)] * m
     z0 = np.r_[np.zeros(d + 1), np.ones(m)]
-    res = minimize(obj, z0, jac=grad, constraints=cons, bounds=bounds, method="SLSQP",
-                   options={"ftol": 1e-14, "maxiter": 1000})
+    res = minimize(
+        obj,
+        z0,
+        jac=grad,
+        constraints=cons,
+        bounds=bounds,
+        method="SLSQP",
+        options={"ftol": 1e-14, "maxiter": 1000},
+    )
     z = res.x
-    return z[:d], float(z[d]), z[d + 1:], float(obj(z))
+    return z[:d], float(z[d]), z[d + 1 :], float(obj(z))
 
 
 def slsqp_hard_margin(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
@@ -95,9 +116,14 @@ def slsqp_hard_margin(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
     m, d = X.shape
     A = np.hstack([y[:, None] * X, y[:, None]])
     cons = [{"type": "ineq", "fun": lambda z: A @ z - 1.0, "jac": lambda z: A}]
-    res = minimize(lambda z: 0.5 * z[:d] @ z[:d], np.zeros(d + 1),
-                   jac=lambda z: np.r_[z[:d], 0.0], constraints=cons, method="SLSQP",
-                   options={"ftol": 1e-14, "maxiter": 1000})
+    res = minimize(
+        lambda z: 0.5 * z[:d] @ z[:d],
+        np.zeros(d + 1),
+        jac=lambda z: np.r_[z[:d], 0.0],
+        constraints=cons,
+        method="SLSQP",
+        options={"ftol": 1e-14, "maxiter": 1000},
+    )
     return res.x[:d], float(res.x[d])
 
 

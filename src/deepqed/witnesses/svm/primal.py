@@ -14,8 +14,9 @@ from ...registry import Figures, Witness
 from ._common import blobs, nan_max, slsqp_soft_margin
 
 
-def primal_matches_definition(rng: np.random.Generator, *,
-                              primal_objective=svm.primal_objective, hinge=svm.hinge) -> Figures:
+def primal_matches_definition(
+    rng: np.random.Generator, *, primal_objective=svm.primal_objective, hinge=svm.hinge
+) -> Figures:
     """``P(w, b)`` vs ``1/2 ||w||^2 + C m hinge_loss`` (scikit-learn, a mean); hinge vs its cases."""
     errors = []
     n = 30
@@ -33,9 +34,13 @@ def primal_matches_definition(rng: np.random.Generator, *,
         s = (4 * rng.standard_normal(m)).astype(dtype)
         s[0] = 1
         errors.append(float(np.max(np.abs(hinge(s) - np.where(s < 1, 1 - s, 0)))) / eps)
-    return Figures(n, nan_max(errors), 1.0,
-                   "relative error of P vs 1/2||w||^2 + C m sklearn hinge_loss, and of hinge vs "
-                   "its cases, in units of 1e-13 (float64) / 1e-5 (float32)")
+    return Figures(
+        n,
+        nan_max(errors),
+        1.0,
+        "relative error of P vs 1/2||w||^2 + C m sklearn hinge_loss, and of hinge vs "
+        "its cases, in units of 1e-13 (float64) / 1e-5 (float32)",
+    )
 
 
 def soft_margin_equals_hinge_minimum(rng: np.random.Generator, *, smo=svm.smo) -> Figures:
@@ -51,26 +56,36 @@ def soft_margin_equals_hinge_minimum(rng: np.random.Generator, *, smo=svm.smo) -
         alpha = np.asarray(sol.alpha)
         w = X.T @ (alpha * y)
         margins = y * (X @ w + sol.b)
-        value = 0.5 * w @ w + C * np.sum(np.maximum(1 - margins, 0))   # hinge formulation
+        value = 0.5 * w @ w + C * np.sum(np.maximum(1 - margins, 0))  # hinge formulation
         w_ref, b_ref, xi_ref, value_ref = slsqp_soft_margin(X, y, C)
         errors.append(abs(value - value_ref) / max(1.0, abs(value_ref)))
         errors.append(float(np.max(np.abs(xi_ref - np.maximum(1 - y * (X @ w_ref + b_ref), 0)))))
         # part 1: for fixed (w, b) the constrained minimum over xi is P(w, b)
         w1, b1 = rng.standard_normal(d), float(rng.standard_normal())
         r = 1 - y * (X @ w1 + b1)
-        res = minimize(lambda xi: C * np.sum(xi), np.abs(r) + 1.0, jac=lambda xi: np.full(m, C),
-                       bounds=[(0, None)] * m, method="SLSQP", options={"ftol": 1e-14},
-                       constraints=[{"type": "ineq", "fun": lambda xi: xi - r,
-                                     "jac": lambda xi: np.eye(m)}])
+        res = minimize(
+            lambda xi: C * np.sum(xi),
+            np.abs(r) + 1.0,
+            jac=lambda xi: np.full(m, C),
+            bounds=[(0, None)] * m,
+            method="SLSQP",
+            options={"ftol": 1e-14},
+            constraints=[{"type": "ineq", "fun": lambda xi: xi - r, "jac": lambda xi: np.eye(m)}],
+        )
         p1 = 0.5 * w1 @ w1 + res.fun
         errors.append(abs(svm.primal_objective(w1, b1, X, y, C) - p1) / max(1.0, abs(p1)))
-    return Figures(n, nan_max(errors), 1e-6,
-                   "relative error of the hinge-formulation value at smo's (w, b) vs SLSQP on the "
-                   "constrained soft-margin QP; SLSQP's xi vs hinge; min over xi vs P(w, b)")
+    return Figures(
+        n,
+        nan_max(errors),
+        1e-6,
+        "relative error of the hinge-formulation value at smo's (w, b) vs SLSQP on the "
+        "constrained soft-margin QP; SLSQP's xi vs hinge; min over xi vs P(w, b)",
+    )
 
 
-def subgradient_inequality_holds(rng: np.random.Generator, *,
-                                 primal_subgradient=svm.primal_subgradient) -> Figures:
+def subgradient_inequality_holds(
+    rng: np.random.Generator, *, primal_subgradient=svm.primal_subgradient
+) -> Figures:
     """P(w', b') >= P(w, b) + <g, (w'-w, b'-b)> at random points (P written out), and g vs central
     differences where P is differentiable."""
     errors = []
@@ -95,23 +110,37 @@ def subgradient_inequality_holds(rng: np.random.Generator, *,
             lower = p0 + g_w @ dw + g_b * db
             errors.append(max(lower - P(w + dw, b + db, X, y, C), 0.0) / max(1.0, abs(p0)))
         margins = y * (X @ w + b)
-        if np.min(np.abs(margins - 1)) > 1e-3:   # differentiable: compare with central differences
+        if np.min(np.abs(margins - 1)) > 1e-3:  # differentiable: compare with central differences
             h = 1e-6
-            fd = [(P(w + h * e, b, X, y, C) - P(w - h * e, b, X, y, C)) / (2 * h)
-                  for e in np.eye(d)]
+            fd = [
+                (P(w + h * e, b, X, y, C) - P(w - h * e, b, X, y, C)) / (2 * h) for e in np.eye(d)
+            ]
             fd_b = (P(w, b + h, X, y, C) - P(w, b - h, X, y, C)) / (2 * h)
             err = np.max(np.abs(np.r_[g_w, g_b] - np.r_[fd, fd_b]))
             errors.append(float(err) / max(1.0, float(np.max(np.abs(np.r_[fd, fd_b])))))
-    return Figures(n, nan_max(errors), 1e-7,
-                   "violation of the subgradient inequality at 20 random points per instance "
-                   "(relative), and relative error vs central differences (h = 1e-6) off kinks")
+    return Figures(
+        n,
+        nan_max(errors),
+        1e-7,
+        "violation of the subgradient inequality at 20 random points per instance "
+        "(relative), and relative error vs central differences (h = 1e-6) off kinks",
+    )
 
 
 CLAIMS = (
-    Witness("def-svm-soft-margin", primal_matches_definition,
-            "primal objective vs sklearn hinge_loss; hinge vs its cases"),
-    Witness("thm-svm-hinge", soft_margin_equals_hinge_minimum,
-            "constrained soft-margin QP (SLSQP) vs hinge formulation at the smo solution"),
-    Witness("prop-svm-subgradient", subgradient_inequality_holds,
-            "subgradient inequality at random points; central differences off kinks"),
+    Witness(
+        "def-svm-soft-margin",
+        primal_matches_definition,
+        "primal objective vs sklearn hinge_loss; hinge vs its cases",
+    ),
+    Witness(
+        "thm-svm-hinge",
+        soft_margin_equals_hinge_minimum,
+        "constrained soft-margin QP (SLSQP) vs hinge formulation at the smo solution",
+    ),
+    Witness(
+        "prop-svm-subgradient",
+        subgradient_inequality_holds,
+        "subgradient inequality at random points; central differences off kinks",
+    ),
 )
