@@ -39,6 +39,8 @@ __all__ = [
     "central_difference",
     "forward_difference",
     "check_vjp",
+    "adjoint_error",
+    "relative_error",
     "inner",
     "random_direction",
     "perturb",
@@ -127,6 +129,59 @@ def check_vjp(
             f"'vjp(u)' must have the shape of 'x', {tuple(x.shape)}, got shape {tuple(JTu.shape)}"
         )
     return _dot(xp, u, central_difference(f, x, v, h)), _dot(xp, JTu, v)
+
+
+def adjoint_error(
+    f: Callable[[Any], Any], vjp: Callable[[Any], Any], x: Any, u: Any, v: Any, h: float
+) -> float:
+    r"""The discrepancy of :func:`check_vjp`'s two sides relative to their Cauchy–Schwarz scale,
+
+    $$\frac{|\langle u, D_hf(x)[v]\rangle - \langle J^\top u, v\rangle|}
+           {\|J^\top u\|\,\|v\| + |\langle u, D_hf(x)[v]\rangle|},$$
+
+    0 when both sides vanish; ``nan`` if either side is not finite. The central difference's
+    truncation error makes it $O(h^2)$ for a correct ``vjp`` (Proposition `prop-fd-order`), plus
+    rounding of order $u_{\text{mach}}\,\|f\|/(h\,\|J^\top u\|\|v\|)$."""
+    lhs, rhs = check_vjp(f, vjp, x, u, v, h)
+    if not (math.isfinite(lhs) and math.isfinite(rhs)):
+        return math.nan
+    xp = array_api_compat.array_namespace(x)
+    JTu = vjp(u)
+    scale = math.sqrt(_dot(xp, JTu, JTu)) * math.sqrt(_dot(xp, v, v)) + abs(lhs)
+    return 0.0 if scale == 0.0 else abs(lhs - rhs) / scale
+
+
+def relative_error(ours: Any, ref: Any) -> float:
+    r"""$\|a - b\| / \|b\|$ in float64, the Euclidean (Frobenius) norm over all entries.
+
+    ``ours`` and ``ref`` are arrays, or sequences of arrays taken together as one vector (the
+    arrays of a parameter container, say). Infinite when a shape differs or the sequences have
+    different lengths; 0 when both are exactly zero; infinite when only ``ref`` is zero; NaN
+    when ``ours`` holds a NaN."""
+    a_list = list(ours) if isinstance(ours, (list, tuple)) else [ours]
+    b_list = list(ref) if isinstance(ref, (list, tuple)) else [ref]
+    if len(a_list) != len(b_list):
+        return math.inf
+    num = den = 0.0
+    for a, b in zip(a_list, b_list):
+        a = np.asarray(_to_numpy(a), dtype=np.float64)
+        b = np.asarray(_to_numpy(b), dtype=np.float64)
+        if a.shape != b.shape:
+            return math.inf
+        num += float(np.sum((a - b) ** 2))
+        den += float(np.sum(b**2))
+    if math.isnan(num):
+        return math.nan
+    if den == 0.0:
+        return 0.0 if num == 0.0 else math.inf
+    return math.sqrt(num / den)
+
+
+def _to_numpy(a: Any) -> Any:
+    """A NumPy view of ``a`` (a torch tensor is detached and moved to the CPU)."""
+    if hasattr(a, "detach"):
+        return a.detach().cpu().numpy()
+    return a
 
 
 # --- parameters as vectors of R^P -------------------------------------------------------------

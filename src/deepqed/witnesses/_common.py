@@ -1,4 +1,11 @@
-r"""Pieces every chapter's witnesses share: one thread for torch and the BLAS, NaN-aware maxima."""
+r"""Pieces every chapter's witnesses share: one thread for torch and the BLAS, NaN-aware maxima,
+the one relative error and the one central difference of the project (from
+:mod:`deepqed.gradcheck`), and the factories of :mod:`deepqed.evidence`.
+
+A witness module imports what it needs from here::
+
+    from .._common import Evidence, error, upper, relative_error, adjoint_error, single_threaded
+"""
 
 from __future__ import annotations
 
@@ -7,10 +14,30 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
 import torch
 from threadpoolctl import threadpool_limits
 
-__all__ = ["single_threaded", "nan_max"]
+from ..evidence import Comparison, Evidence, equal, error, interval, lower, rate, upper
+from ..gradcheck import adjoint_error, central_difference, check_vjp, relative_error
+
+__all__ = [
+    "single_threaded",
+    "nan_max",
+    "slope",
+    "Comparison",
+    "Evidence",
+    "equal",
+    "error",
+    "interval",
+    "lower",
+    "rate",
+    "upper",
+    "adjoint_error",
+    "central_difference",
+    "check_vjp",
+    "relative_error",
+]
 
 
 def single_threaded(check: Callable[..., Any]) -> Callable[..., Any]:
@@ -41,3 +68,10 @@ def nan_max(values: Iterable[float]) -> float:
     """The maximum, NaN if any value is NaN (so that a NaN fails the witness)."""
     vals = [float(v) for v in values]
     return math.nan if any(math.isnan(v) for v in vals) else max(vals)
+
+
+def slope(x: Any, y: Any) -> float:
+    """The least-squares slope of ``log y`` against ``log x`` (a fitted rate)."""
+    return float(
+        np.polyfit(np.log(np.asarray(x, dtype=float)), np.log(np.asarray(y, dtype=float)), 1)[0]
+    )
