@@ -1,8 +1,14 @@
 """Run the registry's witnesses and collect their results.
 
-Used by ``deepqed verify``, by the book's Sphinx extension (to print each result beside its
+Used by ``deepqed verify``, by the book's Sphinx extension (to show each result beside its
 statement) and by the test suite. Results are deterministic for a given seed: each witness receives
 a generator derived from the seed and its own name (:func:`deepqed.registry.witness_rng`).
+
+Witnesses run in a worker process, one at a time per worker, each under its time limit
+(:attr:`deepqed.registry.Witness.timeout`): a witness that hangs (a reference solver that never
+stops, say) is killed with its worker and reported as an error naming it; the next witness gets a
+fresh worker. A witness that raises is reported as an error too; nothing a witness does stops the
+run.
 """
 
 from __future__ import annotations
@@ -11,35 +17,47 @@ import hashlib
 import importlib.metadata
 import json
 import math
+import multiprocessing
+import re
 import time
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
 
 from . import registry
-from .registry import Unwitnessed, Witness
+from .evidence import Evidence, worst
+from .registry import Book, Statement, Unwitnessed, Witness
 
-__all__ = ["Result", "select", "run", "run_one", "source_fingerprint", "STATUSES"]
+__all__ = ["Result", "select", "run", "run_one", "evaluate", "source_fingerprint", "STATUSES"]
 
 #: ``passed``/``failed``/``error`` for witnesses; ``unwitnessed`` for a statement whose registry
-#: entry is a stated reason (it counts as success: the reason is printed with it).
+#: entry is a stated reason or a cited source (it counts as success: the reason is shown with it).
 STATUSES = ("passed", "failed", "error", "unwitnessed")
-
-_WITNESS_DEPENDENCIES = ("numpy", "scipy", "torch", "sympy", "mpmath", "array-api-compat")
 
 
 @dataclass(frozen=True)
 class Result:
-    """One witness's outcome, or a stated reason, for one labelled statement."""
+    """One witness's outcome, or a stated reason, for one labelled statement.
+
+    ``max_error`` and ``tolerance`` are those of the comparison closest to failing (its
+    deviation from the reference in the direction that matters, and its tolerance);
+    ``comparisons`` lists every comparison (:meth:`deepqed.evidence.Comparison.to_json`).
+    ``strength`` is the statement's trust tier, ``witness_strength`` this entry's.
+    """
 
     label: str
     kind: str
     title: str
     chapter: str
+    number: str
     witness: str
     summary: str
     status: str
+    strength: str | None
+    witness_strength: str | None
     instances: int
     max_error: float | None
     tolerance: float | None
@@ -48,6 +66,7 @@ class Result:
     source: str
     path: str
     line: int
+    comparisons: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -63,50 +82,126 @@ class Result:
 
 
 def select(
-    labels: Iterable[str] | None = None, chapter: str | None = None
-) -> list[tuple[registry.Statement, Witness | Unwitnessed]]:
-    """The registry entries to run, in book order, filtered by labels and/or chapter slug.
+    book: Book, labels: Iterable[str] | None = None, chapter: str | int | None = None
+) -> list[tuple[Statement, Witness | Unwitnessed]]:
+    """The registry entries to run, in book order, filtered by labels and/or chapter (slug or
+    number).
 
     Raises ``ValueError`` naming an unknown label or chapter, or a label that selects no entry
     (an exercise, a remark, or a statement of another chapter than ``chapter``).
     """
-    by_label = {s.label: s for s in registry.statements()}
-    if chapter is not None and chapter not in {c.slug for c in registry.CHAPTERS}:
-        known = ", ".join(c.slug for c in registry.CHAPTERS)
-        raise ValueError(f"unknown chapter {chapter!r}; the book has: {known}")
+    by_label = book.by_label()
+    slug = book.chapter(chapter).slug if chapter is not None else None
     wanted = None if labels is None else list(labels)
-    if wanted is not None:
-        for lab in wanted:
-            if lab not in by_label:
-                raise ValueError(f"unknown label {lab!r}: no numbered statement carries it")
-    entries = [(by_label[c.label], c) for _, c in registry.claims() if c.label in by_label]
-    order = {s.label: i for i, s in enumerate(registry.statements())}
-    entries.sort(key=lambda e: order[e[0].label])
+    for lab in wanted or ():
+        if lab not in by_label:
+            raise ValueError(f"unknown label {lab!r}: no numbered statement carries it")
+    entries = [(c.statement, c.entry) for c in book.claims if c.statement is not None]
     if wanted is not None:
         entries = [e for e in entries if e[0].label in wanted]
-    if chapter is not None:
-        entries = [e for e in entries if e[0].chapter == chapter]
+    if slug is not None:
+        entries = [e for e in entries if e[0].chapter == slug]
     for lab in wanted or ():  # a selected label must run something: never an empty success
         if not any(s.label == lab for s, _ in entries):
             s = by_label[lab]
             where = (
-                f"it is in chapter {s.chapter!r}, not {chapter!r}"
-                if chapter is not None and s.chapter != chapter
+                f"it is in chapter {s.chapter!r}, not {slug!r}"
+                if slug is not None and s.chapter != slug
                 else f"the {s.kind} has no registry entry"
             )
             raise ValueError(f"label {lab!r} selects nothing to verify: {where}")
     return entries
 
 
-def run_one(statement: registry.Statement, entry: Witness | Unwitnessed, seed: int) -> Result:
-    """Run one registry entry; an exception inside the witness gives status ``error``."""
+def evaluate(witness: Witness, seed: int) -> Evidence:
+    """Run one witness at ``seed`` (over its dtypes, if it has any) in this process and return its
+    evidence. Exceptions propagate."""
+    if not witness.dtypes:
+        return _as_evidence(witness.check(registry.witness_rng(seed, witness)))
+    parts = []
+    for name in witness.dtypes:
+        ev = _as_evidence(
+            witness.check(registry.witness_rng(seed, witness, name), dtype=np.dtype(name))
+        )
+        parts.append(ev.with_dtype(name))
+    return Evidence(
+        sum(p.instances for p in parts),
+        tuple(c for p in parts for c in p.comparisons),
+        "; ".join(p.note for p in parts if p.note),
+    )
+
+
+def _as_evidence(out: Any) -> Evidence:
+    if isinstance(out, registry.Figures):
+        return out.evidence()
+    if not isinstance(out, Evidence):
+        raise TypeError(f"witness returned {type(out).__name__}, not Evidence")
+    return out
+
+
+def _tier_problem(witness: Witness, ev: Evidence) -> str:
+    """Why the declared tier does not match the evidence ('' when it does)."""
+    bounds = [c for c in ev.comparisons if c.kind in ("upper", "lower")]
+    if witness.strength == "exact" and bounds:
+        return (
+            f"declared 'exact' but makes {len(bounds)} bound comparison(s); an exact witness "
+            "compares equalities (declare 'sharp' or 'validity')"
+        )
+    if witness.strength == "sharp" and not (bounds and any(c.attains for c in ev.comparisons)):
+        return (
+            "declared 'sharp' but does not make both a bound comparison and an attaining "
+            "one (attains=True)"
+        )
+    return ""
+
+
+def _outcome(witness: Witness, seed: int) -> dict[str, Any]:
+    """Run a witness and summarise it as plain data (what a worker sends back)."""
+    start = time.perf_counter()
+    try:
+        ev = evaluate(witness, seed)
+    except Exception as exc:  # a witness that crashes is reported, not propagated
+        tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        return dict(status="error", detail=tb, seconds=time.perf_counter() - start)
+    seconds = time.perf_counter() - start
+    comps = [c.to_json() for c in ev.comparisons]
+    w = worst(ev.comparisons)
+    detail = "; ".join(c.describe() for c in ev.comparisons)
+    if ev.note:
+        detail = f"{ev.note}. {detail}" if detail else ev.note
+    problem = _tier_problem(witness, ev)
+    if not ev.comparisons:
+        status, detail = "error", "the witness made no comparison"
+    elif ev.instances <= 0:
+        status, detail = "error", "the witness drew no instance"
+    elif problem:
+        status, detail = "error", problem
+    else:
+        status = "passed" if ev.passed else "failed"
+    return dict(
+        status=status,
+        detail=detail,
+        seconds=seconds,
+        instances=ev.instances,
+        max_error=w.deviation if w else None,
+        tolerance=w.tolerance if w else None,
+        comparisons=comps,
+    )
+
+
+def _result(
+    book: Book, statement: Statement, entry: Witness | Unwitnessed, outcome: dict[str, Any]
+) -> Result:
     common = dict(
         label=statement.label,
         kind=statement.kind,
         title=statement.title,
         chapter=statement.chapter,
+        number=statement.number,
         path=str(statement.path),
         line=statement.line,
+        strength=book.strength(statement.label),
+        witness_strength=entry.strength,
     )
     if isinstance(entry, Unwitnessed):
         return Result(
@@ -121,87 +216,169 @@ def run_one(statement: registry.Statement, entry: Witness | Unwitnessed, seed: i
             detail=entry.reason,
             source="",
         )
-    start = time.perf_counter()
-    try:
-        fig = entry.check(registry.witness_rng(seed, entry))
-        if isinstance(fig, registry.Figures):  # malformed figures are the witness's error too
-            instances, max_error = int(fig.instances), float(fig.max_error)
-            tolerance, passed = float(fig.tolerance), fig.passed
-    except Exception as exc:  # a witness that crashes is reported, not propagated
-        tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        return Result(
-            **common,
-            witness=entry.name,
-            summary=entry.summary,
-            status="error",
-            instances=0,
-            max_error=None,
-            tolerance=None,
-            seconds=time.perf_counter() - start,
-            detail=tb,
-            source=entry.source,
-        )
-    if not isinstance(fig, registry.Figures):
-        return Result(
-            **common,
-            witness=entry.name,
-            summary=entry.summary,
-            status="error",
-            instances=0,
-            max_error=None,
-            tolerance=None,
-            seconds=time.perf_counter() - start,
-            detail=f"witness returned {type(fig).__name__}, not Figures",
-            source=entry.source,
-        )
     return Result(
         **common,
         witness=entry.name,
         summary=entry.summary,
-        status="passed" if passed else "failed",
-        instances=instances,
-        max_error=max_error,
-        tolerance=tolerance,
-        seconds=time.perf_counter() - start,
-        detail=fig.detail,
+        status=outcome["status"],
+        instances=outcome.get("instances", 0),
+        max_error=outcome.get("max_error"),
+        tolerance=outcome.get("tolerance"),
+        seconds=outcome["seconds"],
+        detail=outcome["detail"],
         source=entry.source,
+        comparisons=outcome.get("comparisons", []),
     )
 
 
+def run_one(book: Book, statement: Statement, entry: Witness | Unwitnessed, seed: int) -> Result:
+    """Run one registry entry in this process (no time limit)."""
+    outcome = {} if isinstance(entry, Unwitnessed) else _outcome(entry, seed)
+    return _result(book, statement, entry, outcome)
+
+
+# --- the worker process ------------------------------------------------------------------------
+def _worker(conn: Any, root: str, package: str) -> None:
+    """Receive ``(index, seed)``, run the book's ``index``-th witness, send its outcome back."""
+    book = registry.load(root, witness_package=package)
+    witnesses = book.witnesses()
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        index, seed = job
+        conn.send(_outcome(witnesses[index], seed))
+
+
+class _Worker:
+    def __init__(self, book: Book) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(
+            target=_worker, args=(child, str(book.root), book.witness_package), daemon=True
+        )
+        self.proc.start()
+        child.close()
+
+    def ask(self, index: int, seed: int, timeout: float) -> dict[str, Any] | str:
+        """The outcome, or why there is none: the witness did not finish within ``timeout``
+        seconds, or its process died (the worker is then unusable)."""
+        try:
+            self.conn.send((index, seed))
+            if self.conn.poll(timeout):
+                return self.conn.recv()
+        except (EOFError, OSError):
+            self.proc.join(5)  # it died: collect its exit code
+            return f"the witness process died (exit code {self.proc.exitcode})"
+        return f"the witness did not finish within {timeout:g} s (its time limit) and was stopped"
+
+    def close(self, kill: bool = False) -> None:
+        if kill:
+            self.proc.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+        self.proc.join(5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+        self.conn.close()
+
+
 def run(
+    book: Book | None = None,
     labels: Iterable[str] | None = None,
-    chapter: str | None = None,
+    chapter: str | int | None = None,
     seed: int = 0,
     on_result: Callable[[Result, int, int], None] | None = None,
+    *,
+    timeout: float | None = None,
+    isolate: bool = True,
 ) -> list[Result]:
-    """Run the selected witnesses; ``on_result(result, done, total)`` is called after each."""
-    entries = select(labels, chapter)
-    results = []
-    for i, (statement, entry) in enumerate(entries, start=1):
-        r = run_one(statement, entry, seed)
-        results.append(r)
-        if on_result is not None:
-            on_result(r, i, len(entries))
+    """Run the selected witnesses; ``on_result(result, done, total)`` is called after each.
+
+    With ``isolate`` (the default) they run in a worker process under their time limits
+    (``timeout`` overrides every witness's own); without it, in this process with no limit.
+    """
+    book = book or registry.load()
+    entries = select(book, labels, chapter)
+    index = {id(w): i for i, w in enumerate(book.witnesses())}
+    results: list[Result] = []
+    worker: _Worker | None = None
+    try:
+        for i, (statement, entry) in enumerate(entries, start=1):
+            if isinstance(entry, Unwitnessed):
+                r = _result(book, statement, entry, {})
+            elif not isolate:
+                r = run_one(book, statement, entry, seed)
+            else:
+                worker = worker or _Worker(book)
+                limit = entry.timeout if timeout is None else timeout
+                start = time.perf_counter()
+                outcome = worker.ask(index[id(entry)], seed, limit)
+                if isinstance(outcome, str):
+                    worker.close(kill=True)
+                    worker = None
+                    outcome = dict(
+                        status="error", detail=outcome, seconds=time.perf_counter() - start
+                    )
+                r = _result(book, statement, entry, outcome)
+            results.append(r)
+            if on_result is not None:
+                on_result(r, i, len(entries))
+    finally:
+        if worker is not None:
+            worker.close()
     return results
 
 
-def source_fingerprint(seed: int) -> str:
-    """A hash of deepqed's sources, the book's statements, the seed and the versions of the
-    libraries the witnesses compare with.
+def _dependencies() -> list[str]:
+    """The distributions deepqed depends on (its witnesses compare with them)."""
+    try:
+        reqs = importlib.metadata.requires("deepqed") or []
+    except importlib.metadata.PackageNotFoundError:
+        return []
+    names = []
+    for r in reqs:
+        if "extra ==" in r:
+            continue
+        m = re.match(r"[A-Za-z0-9._-]+", r)
+        if m:
+            names.append(m.group(0))
+    return sorted(set(names))
+
+
+def source_fingerprint(book: Book, seed: int) -> str:
+    """A hash of deepqed's sources, the book's statements, the seed and the versions of every
+    library deepqed depends on (the witnesses compare with them: torch, SciPy, scikit-learn,
+    SymPy, ...).
 
     Results stored under this key stay valid while none of them changes (the book build uses it
     to avoid running the witnesses again when nothing they depend on changed).
     """
-    h = hashlib.sha256(f"seed={seed}".encode())
-    for dist in _WITNESS_DEPENDENCIES:  # the references the witnesses compare with
+    from pathlib import Path
+
+    h = hashlib.sha256(f"seed={seed};package={book.witness_package}".encode())
+    for dist in _dependencies():
         try:
             h.update(f"{dist}={importlib.metadata.version(dist)}".encode())
         except importlib.metadata.PackageNotFoundError:
             h.update(f"{dist}=absent".encode())
     pkg = Path(__file__).resolve().parent
-    for p in sorted(pkg.rglob("*.py")):
-        h.update(str(p.relative_to(pkg)).encode())
-        h.update(p.read_bytes())
-    for s in registry.statements():
-        h.update(json.dumps([s.label, s.kind, s.title, s.chapter]).encode())
+    roots = [pkg]
+    top = book.witness_package.split(".")[0]
+    if top != "deepqed":
+        mod = __import__(top)
+        roots += [Path(p) for p in getattr(mod, "__path__", [])]
+    for root in roots:
+        for p in sorted(root.rglob("*.py")):
+            h.update(str(p.relative_to(root)).encode())
+            h.update(p.read_bytes())
+    for s in book.statements:
+        h.update(json.dumps([s.label, s.kind, s.title, s.chapter, s.number]).encode())
     return h.hexdigest()

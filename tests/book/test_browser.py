@@ -105,7 +105,7 @@ def reports(server):
         page.on("console", lambda m: m.type == "error" and session["console_errors"].append(m.text))
         page.on("pageerror", lambda e: session["page_errors"].append(str(e)))
         page.on("requestfailed", lambda r: session["failed"].append(r.url))
-        for chapter in registry.CHAPTERS:
+        for chapter in registry.load().chapters:
             url = f"{server}/{Path(chapter.source).with_suffix('.html').as_posix()}"
             out[chapter.slug] = _report(page, url)
         browser.close()
@@ -114,8 +114,8 @@ def reports(server):
 
 CHAPTERS = pytest.mark.parametrize(
     "number,chapter",
-    list(enumerate(registry.CHAPTERS, start=1)),
-    ids=[c.slug for c in registry.CHAPTERS],
+    list(enumerate(registry.load().chapters, start=1)),
+    ids=[c.slug for c in registry.load().chapters],
 )
 
 
@@ -151,7 +151,7 @@ def test_statements_are_numbered_and_show_results(page_report, number, chapter):
     assert all(re.match(kinds + rf" {number}\.\d+", t) for t in numbered), numbered
     n = sum(
         1
-        for s in registry.statements()
+        for s in registry.load().statements
         if s.kind in registry.ASSERTING_KINDS and s.chapter == chapter.slug
     )
     assert len(numbered) == n, page_report["titles"]

@@ -55,11 +55,11 @@ def _chapter_page(built_book: Path, chapter: registry.Chapter) -> Path:
 
 
 def test_every_statement_has_a_passed_verification_box(built_book):
-    for ch in registry.CHAPTERS:
+    for ch in registry.load().chapters:
         page = _parse(_chapter_page(built_book, ch))
         labels = [
             s.label
-            for s in registry.statements()
+            for s in registry.load().statements
             if s.chapter == ch.slug and s.kind in ASSERTING_KINDS
         ]
         for label in labels:
@@ -70,7 +70,7 @@ def test_every_statement_has_a_passed_verification_box(built_book):
 
 def test_verification_results_match_the_registry_run(built_book):
     stored = json.loads((built_book / ".deepqed-verify.json").read_text())["results"]
-    labels = {s.label for s in registry.statements() if s.kind in ASSERTING_KINDS}
+    labels = {s.label for s in registry.load().statements if s.kind in ASSERTING_KINDS}
     assert set(stored) == labels
     for rows in stored.values():
         for r in rows:
@@ -88,7 +88,7 @@ def test_no_asset_is_loaded_from_the_network(built_book):
 
 def test_chapter_has_figures_drawn_by_code(built_book):
     """Every chapter shows at least two figures drawn by its own code cells."""
-    for ch in registry.CHAPTERS:
+    for ch in registry.load().chapters:
         imgs = [i for i in _parse(_chapter_page(built_book, ch)).imgs if i.endswith(".png")]
         assert len(imgs) >= 2, (ch.slug, imgs)
         for src in imgs:
@@ -96,7 +96,7 @@ def test_chapter_has_figures_drawn_by_code(built_book):
 
 
 def test_witness_links_resolve(built_book):
-    page = (_chapter_page(built_book, registry.CHAPTERS[0])).read_text()
+    page = (_chapter_page(built_book, registry.load().chapters[0])).read_text()
     targets = re.findall(
         r'<a class="reference internal" href="([^"#]*witnesses\.html)#([^"]+)"', page
     )
@@ -109,8 +109,8 @@ def test_witness_links_resolve(built_book):
 def test_a_broken_chapter_fails_with_file_and_line(built_book, tmp_path):
     """A dangling reference and a failing code cell are each reported with file and line."""
     book = tmp_path / "book"
-    shutil.copytree(registry.book_dir(), book)
-    chapter = book / registry.CHAPTERS[0].source
+    shutil.copytree(registry.load().root, book)
+    chapter = book / registry.load().chapters[0].source
     lines = chapter.read_text().splitlines()
     lines += ["", "See {ref}`sec-no-such-section`."]
     ref_line = len(lines)
@@ -130,7 +130,7 @@ def test_a_broken_chapter_fails_with_file_and_line(built_book, tmp_path):
         env={**os.environ, "DEEPQED_BOOK_DIR": str(book), "COLUMNS": "60"},
     )
     assert proc.returncode == 1
-    source = re.escape(registry.CHAPTERS[0].source)
+    source = re.escape(registry.load().chapters[0].source)
     assert re.search(
         rf"{source}:{ref_line}: WARNING: undefined label: 'sec-no-such-section'", proc.stderr
     ), proc.stderr
@@ -151,3 +151,17 @@ def test_fresh_refuses_to_delete_a_folder_that_is_not_a_build(tmp_path):
     res = CliRunner().invoke(app, ["book", "--out", str(tmp_path), "--fresh"])
     assert res.exit_code == 1 and "not a book build" in res.output
     assert (tmp_path / "notes.txt").read_text() == "keep me"
+
+
+def test_statement_numbers_are_those_of_the_registry(built_book):
+    """The HTML prints every statement and exercise with the number the registry gives it (one
+    sequence of chapters across the parts' toctrees, one counter per kind and chapter)."""
+    book = registry.load()
+    for ch in book.chapters:
+        html = _chapter_page(built_book, ch).read_text(encoding="utf-8")
+        printed = re.findall(r'caption-number">(\w+) ([\d.]+) ', html)
+        expected = [
+            (s.kind.capitalize(), s.number) for s in book.statements if s.chapter == ch.slug
+        ]
+        kinds = {k for k, _ in expected}
+        assert sorted(p for p in printed if p[0] in kinds) == sorted(expected), ch.slug

@@ -17,7 +17,7 @@ _IMPORT = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+))", re.M
 
 def _imported_top_level_modules() -> set[str]:
     names: set[str] = set()
-    for md in registry.book_dir().rglob("*.md"):
+    for md in registry.load().root.rglob("*.md"):
         for cell in _CELL.findall(md.read_text(encoding="utf-8")):
             for a, b in _IMPORT.findall(cell):
                 names.add((a or b).split(".")[0])

@@ -1,9 +1,11 @@
-"""``deepqed verify``: JSON fields, exit codes, selection, determinism."""
+"""``deepqed verify``: JSON fields, exit codes, selection, determinism, and what it does with
+witnesses that fail, raise, hang or die (on a small throwaway book)."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from deepqed import registry
@@ -15,17 +17,21 @@ FIELDS = {
     "kind",
     "title",
     "chapter",
+    "number",
     "status",
+    "strength",
     "instances",
     "max_error",
     "tolerance",
     "seconds",
+    "comparisons",
 }
+BOOK = registry.load()
 
 
 def _fast_labels(n: int = 3) -> list[str]:
     """A few definitions (their witnesses are quick)."""
-    return [s.label for s in registry.statements() if s.kind == "definition"][:n]
+    return [s.label for s in BOOK.statements if s.kind == "definition"][:n]
 
 
 def test_json_lists_selected_statements_with_required_fields():
@@ -37,10 +43,17 @@ def test_json_lists_selected_statements_with_required_fields():
     assert {r["label"] for r in rows} == set(labels)
     for r in rows:
         assert FIELDS <= r.keys()
-        assert r["status"] == "passed" and r["instances"] > 0
-        written = next(st for st in registry.statements() if st.label == r["label"])
+        assert r["status"] == "passed" and r["instances"] > 0 and r["comparisons"]
+        written = BOOK.statement(r["label"])
         assert r["chapter"] == written.chapter and r["kind"] == "definition"
+        assert r["number"] == written.number
         assert r["max_error"] <= r["tolerance"]
+        for c in r["comparisons"]:
+            assert (
+                c["passed"]
+                and c["what"]
+                and c["kind"] in ("equal", "upper", "lower", "rate", "interval")
+            )
 
 
 def test_seed_makes_runs_deterministic():
@@ -48,7 +61,10 @@ def test_seed_makes_runs_deterministic():
     args = ["verify", "--json", "--seed", "11"] + [a for lab in labels for a in ("--label", lab)]
     first = json.loads(runner.invoke(app, args).stdout)
     second = json.loads(runner.invoke(app, args).stdout)
-    key = lambda rows: [(r["label"], r["witness"], r["max_error"], r["instances"]) for r in rows]
+    key = lambda rows: [
+        (r["label"], r["witness"], r["comparisons"], r["instances"])  # noqa: E731
+        for r in rows
+    ]
     assert key(first) == key(second)
 
 
@@ -63,6 +79,15 @@ def test_unknown_chapter_is_a_usage_error():
     assert res.exit_code == 2 and "nope" in res.output
 
 
+def test_chapter_by_number_or_slug(small_book, monkeypatch):
+    book = small_book()
+    monkeypatch.setenv("DEEPQED_BOOK_DIR", str(book.root))
+    by_number = json.loads(runner.invoke(app, ["verify", "--json", "--chapter", "2"]).stdout)
+    by_slug = json.loads(runner.invoke(app, ["verify", "--json", "--chapter", "beta"]).stdout)
+    assert [r["label"] for r in by_number] == [r["label"] for r in by_slug] == ["lem-beta-double"]
+    assert by_number[0]["number"] == "2.1"
+
+
 def test_table_output_for_one_label():
     label = _fast_labels(1)[0]
     res = runner.invoke(app, ["verify", "--label", label], env={"COLUMNS": "250"})
@@ -70,62 +95,41 @@ def test_table_output_for_one_label():
     assert label in res.stdout and "passed" in res.stdout
 
 
-def test_a_failing_witness_gives_exit_code_1(monkeypatch):
-    from deepqed import verify as verify_mod
-    from deepqed.registry import Figures, Witness
-
-    statement = next(s for s in registry.statements() if s.label == "thm-backprop")
-
-    def broken(rng):
-        return Figures(instances=1, max_error=1.0, tolerance=1e-10, detail="deliberately wrong")
-
-    monkeypatch.setattr(
-        verify_mod,
-        "select",
-        lambda labels, chapter: [(statement, Witness("thm-backprop", broken, "x"))],
-    )
+@pytest.mark.parametrize(
+    "kind,status,words",
+    [
+        ("failing", "failed", "deliberately wrong"),
+        ("raising", "error", "boom"),
+        ("hanging", "error", "did not finish within 2 s"),
+        ("dying", "error", "process died (exit code 3)"),
+        ("mistiered", "error", "declared 'exact' but makes 1 bound comparison"),
+        ("malformed", "error", "not Evidence"),
+    ],
+)
+def test_a_misbehaving_witness_is_reported_and_the_rest_still_run(
+    small_book, monkeypatch, kind, status, words
+):
+    book = small_book(kind)
+    monkeypatch.setenv("DEEPQED_BOOK_DIR", str(book.root))
     res = runner.invoke(app, ["verify", "--json"])
-    assert res.exit_code == 1
-    row = json.loads(res.stdout)[0]
-    assert row["status"] == "failed" and row["label"] == "thm-backprop"
-
-
-def test_a_raising_witness_is_reported_as_error(monkeypatch):
-    from deepqed import verify as verify_mod
-    from deepqed.registry import Witness
-
-    statement = next(s for s in registry.statements() if s.label == "thm-backprop")
-
-    def crashes(rng):
-        raise RuntimeError("boom")
-
-    monkeypatch.setattr(
-        verify_mod,
-        "select",
-        lambda labels, chapter: [(statement, Witness("thm-backprop", crashes, "x"))],
-    )
-    res = runner.invoke(app, ["verify", "--json"])
-    assert res.exit_code == 1
-    row = json.loads(res.stdout)[0]
-    assert row["status"] == "error" and "boom" in row["detail"]
+    assert res.exit_code == 1, res.output
+    rows = json.loads(res.stdout)
+    assert [r["label"] for r in rows] == [
+        "def-alpha-square",
+        "thm-alpha-bound",
+        "thm-alpha-bound",
+        "lem-beta-double",
+    ]
+    bad = rows[2]
+    assert bad["status"] == status and words in bad["detail"], bad
+    assert [r["status"] for r in rows if r is not bad] == ["passed"] * 3
 
 
 def test_a_label_with_nothing_to_run_is_a_usage_error():
     """An exercise's label is known to the book but has no witness: not an empty success."""
-    exercise = next(s.label for s in registry.statements() if s.kind == "exercise")
+    exercise = next(s.label for s in BOOK.statements if s.kind == "exercise")
     res = runner.invoke(app, ["verify", "--label", exercise])
     assert res.exit_code == 2 and exercise in res.output and "nothing to verify" in res.output
-
-
-def test_malformed_figures_are_an_error_not_a_crash():
-    from deepqed import verify as verify_mod
-    from deepqed.registry import Figures, Witness
-
-    statement = next(s for s in registry.statements() if s.label == "thm-backprop")
-    bad = Witness("thm-backprop", lambda rng: Figures(1, None, 1e-10), "x")  # no max error
-    nan = Witness("thm-backprop", lambda rng: Figures(1, float("nan"), 1e-10), "x")
-    assert verify_mod.run_one(statement, bad, 0).status == "error"
-    assert verify_mod.run_one(statement, nan, 0).status == "failed"
 
 
 def test_a_negative_seed_is_a_usage_error():

@@ -17,7 +17,7 @@ from exercise_helpers import write
 from deepqed import registry
 from deepqed.exercises.progress import Store
 
-SPEC_FILE = registry.book_dir() / "feedforward" / "exercises" / "ex_ff_sigmoid_prime.py"
+SPEC_FILE = registry.load().root / "feedforward" / "exercises" / "ex_ff_sigmoid_prime.py"
 
 HEAD = "# deepqed-exercise: ex-ff-sigmoid-prime\nimport numpy as np\n"
 GOOD = "    s = 1 / (1 + np.exp(-Z))\n    return s * (1 - s)\n"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from deepqed import learning, registry
+from deepqed import learning
 from deepqed.witnesses.learning import decomposition as W_dec
 from deepqed.witnesses.learning import excess as W_exc
 from deepqed.witnesses.learning import finite as W_fin
@@ -154,16 +154,6 @@ BROKEN = [
         "sample size halved",
     ),
 ]
-
-
-def test_every_learning_witness_is_shown_to_fail():
-    chapter = next(c for c in registry.CHAPTERS if c.slug == "learning")
-    witnesses = [
-        c for ch, c in registry.claims() if ch == chapter and isinstance(c, registry.Witness)
-    ]
-    covered = {check for check, _, _ in BROKEN}
-    missing = sorted(w.name for w in witnesses if w.check not in covered)
-    assert not missing, f"witnesses never shown to detect a bug: {missing}"
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")

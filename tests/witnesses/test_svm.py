@@ -15,9 +15,7 @@ from deepqed.witnesses.svm import smo as W_smo
 
 
 def _rng(label: str) -> np.random.Generator:
-    witness = next(
-        w for _, w in registry.claims() if w.label == label and isinstance(w, registry.Witness)
-    )
+    witness = next(w for w in registry.load().witnesses() if w.label == label)
     return registry.witness_rng(0, witness)
 
 

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .. import registry
+from .. import consistency, registry
 from ..verify import Result, run, select
 
 _STYLE = {"passed": "green", "failed": "bold red", "error": "bold red", "unwitnessed": "yellow"}
@@ -23,22 +23,24 @@ def _fmt(x: float | None) -> str:
 def _table(results: list[Result]) -> Table:
     t = Table(title="deepqed verify", show_lines=False)
     for col, kw in (
+        ("statement", {}),
         ("label", {}),
-        ("kind", {}),
         ("witness", {}),
         ("status", {}),
+        ("tier", {}),
         ("instances", {"justify": "right"}),
-        ("max error", {"justify": "right"}),
+        ("worst", {"justify": "right"}),
         ("tolerance", {"justify": "right"}),
         ("s", {"justify": "right"}),
     ):
-        t.add_column(col, **kw)
+        t.add_column(col, overflow="fold", **kw)
     for r in results:
         t.add_row(
+            f"{r.kind.capitalize()} {r.number}".strip(),
             r.label,
-            r.kind,
             r.witness or "(reason)",
             f"[{_STYLE[r.status]}]{r.status}[/]",
+            r.strength or "",
             str(r.instances or ""),
             _fmt(r.max_error),
             _fmt(r.tolerance),
@@ -53,21 +55,30 @@ def verify(
     ] = None,
     chapter: Annotated[
         str | None,
-        typer.Option("--chapter", "-c", help="Only this chapter (its slug, e.g. 'feedforward')."),
+        typer.Option(
+            "--chapter", "-c", help="Only this chapter (its number or slug: 6, 'feedforward')."
+        ),
     ] = None,
     seed: Annotated[int, typer.Option(min=0, help="Seed of every witness's random generator.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of results.")] = False,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            min=0.1, help="Time limit of every witness in seconds (default: each witness's own)."
+        ),
+    ] = None,
 ) -> None:
     """Run the witnesses of the book's numbered statements; exit 0 when all pass."""
     err = Console(stderr=True)
-    problems = registry.consistency_problems()
+    book = registry.load()
+    problems = consistency.problems(book)
     try:
-        entries = select(label, chapter)
+        entries = select(book, label, chapter)
     except ValueError as exc:
         err.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(2) from None
     if as_json:
-        results = run(label, chapter, seed)
+        results = run(book, label, chapter, seed, timeout=timeout)
         typer.echo(json.dumps([r.to_json() for r in results], indent=2))
     else:
         with Progress(
@@ -84,7 +95,7 @@ def verify(
             def advance(r: Result, done: int, total: int) -> None:
                 bar.update(task, completed=done, description=r.label)
 
-            results = run(label, chapter, seed, on_result=advance)
+            results = run(book, label, chapter, seed, on_result=advance, timeout=timeout)
         out = Console()
         out.print(_table(results))
         for r in results:

@@ -1,19 +1,21 @@
 """The exercises of every chapter, loaded from the specification files beside the chapters.
 
-Each chapter's folder ``book_dir() / chapter.exercises`` holds one ``ex_*.py`` file per exercise
-exporting ``EXERCISE``; the files are loaded by path (they are not a package), in name order.
+Each chapter's folder ``<book>/<slug>/exercises`` holds one ``ex_*.py`` file per exercise
+exporting ``EXERCISE``; the files are loaded by path (they are not a package). Exercises are
+listed in book order: the order of the ``{exercise}`` directives in the chapter's text, then
+specifications the text lacks (a consistency problem), in file-name order.
 """
 
 from __future__ import annotations
 
 import difflib
 import importlib.util
-import re
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
-from .. import registry
+from .. import myst, registry
+from ..registry import Book
 from .spec import Compute, Exercise, Implement, Prove
 
 __all__ = ["Entry", "exercises", "get", "statement_text", "UnknownExercise", "problems"]
@@ -22,23 +24,32 @@ __all__ = ["Entry", "exercises", "get", "statement_text", "UnknownExercise", "pr
 class UnknownExercise(KeyError):
     """No exercise has this id."""
 
+    def __init__(self, exercise_id: str, known: tuple[str, ...] = ()) -> None:
+        super().__init__(exercise_id)
+        self.known = known
+
     def __str__(self) -> str:
-        ids = [e.exercise.id for e in exercises()]
-        close = difflib.get_close_matches(str(self.args[0]), ids, n=3, cutoff=0.6)
+        close = difflib.get_close_matches(str(self.args[0]), self.known, n=3, cutoff=0.6)
         hint = f"did you mean {', '.join(close)}? " if close else ""
         return (
             f"no exercise has the id {self.args[0]!r}; {hint}`deepqed exercise list` shows "
-            f"all {len(ids)}"
+            f"all {len(self.known)}"
         )
 
 
 @dataclass(frozen=True)
 class Entry:
-    """An exercise with its chapter and the file that specifies it."""
+    """An exercise with its chapter, the file that specifies it, and its statement in the book
+    (``None`` when the text has no ``{exercise}`` directive with its label)."""
 
     exercise: Exercise
     chapter: registry.Chapter
     path: Path
+    statement: registry.Statement | None = None
+
+    @property
+    def number(self) -> str:
+        return self.statement.number if self.statement is not None else ""
 
 
 def _load(path: Path, chapter: str) -> Exercise:
@@ -53,100 +64,77 @@ def _load(path: Path, chapter: str) -> Exercise:
     return ex
 
 
-@cache
-def exercises() -> tuple[Entry, ...]:
-    """Every exercise of every chapter, in chapter order then file-name order."""
-    root = registry.book_dir()
-    out: list[Entry] = []
-    seen: dict[str, Path] = {}
-    for ch in registry.CHAPTERS:
-        if not ch.exercises:
-            continue
-        folder = root / ch.exercises
-        chapter: list[Entry] = []
-        for path in sorted(folder.glob("ex_*.py")):
-            ex = _load(path, ch.slug)
-            if ex.id in seen:
-                raise ValueError(f"exercise id {ex.id!r} is defined twice: {seen[ex.id]}, {path}")
-            seen[ex.id] = path
-            chapter.append(Entry(ex, ch, path))
-        # Book order where the text has the directive; the others after, in file-name order.
-        source = root / ch.source
-        order = {}
-        if source.is_file():
-            labels = [
-                s.label for s in registry.parse_statements(source, ch.slug) if s.kind == "exercise"
-            ]
-            order = {label: i for i, label in enumerate(labels)}
-        chapter.sort(key=lambda e: order.get(e.exercise.id, len(order)))
-        out.extend(chapter)
+def _spec_files(book: Book) -> tuple[tuple[str, Path, int], ...]:
+    out = []
+    for ch in book.chapters:
+        for path in sorted((book.root / ch.exercises).glob("ex_*.py")):
+            out.append((ch.slug, path, path.stat().st_mtime_ns))
     return tuple(out)
 
 
-def get(exercise_id: str) -> Entry:
-    """The exercise with this id (the book label); raises :class:`UnknownExercise`."""
-    for e in exercises():
-        if e.exercise.id == exercise_id:
+@lru_cache(maxsize=8)
+def _exercises(book: Book, files: tuple[tuple[str, Path, int], ...]) -> tuple[Entry, ...]:
+    chapters = {c.slug: c for c in book.chapters}
+    texts = {s.label: s for s in book.statements if s.kind == "exercise"}
+    order = {s.label: i for i, s in enumerate(book.statements)}
+    seen: dict[str, Path] = {}
+    out = []
+    for slug, path, _ in files:
+        ex = _load(path, slug)
+        if ex.id in seen:
+            raise ValueError(f"exercise id {ex.id!r} is defined twice: {seen[ex.id]}, {path}")
+        seen[ex.id] = path
+        out.append(Entry(ex, chapters[slug], path, texts.get(ex.id)))
+    number = {c.slug: c.number for c in book.chapters}
+    out.sort(key=lambda e: (number[e.chapter.slug], order.get(e.exercise.id, len(order))))
+    return tuple(out)
+
+
+def exercises(book: Book | None = None) -> tuple[Entry, ...]:
+    """Every exercise of the book (default: :func:`deepqed.registry.load`), in book order."""
+    book = book or registry.load()
+    return _exercises(book, _spec_files(book))
+
+
+def get(exercise_id: str, book: Book | None = None) -> Entry:
+    """The exercise with this id (its book label) or number (``"6.3"``); raises
+    :class:`UnknownExercise`."""
+    entries = exercises(book)
+    for e in entries:
+        if exercise_id in (e.exercise.id, e.number) and exercise_id:
             return e
-    raise UnknownExercise(exercise_id)
-
-
-_OPEN = re.compile(r"^(?P<fence>`{3,}|:{3,})\{exercise\}\s*(?P<title>.*)$")
-_OPTION = re.compile(r"^:[a-zA-Z-]+:")
+    raise UnknownExercise(exercise_id, tuple(e.exercise.id for e in entries))
 
 
 def statement_text(entry: Entry) -> str | None:
-    """The body of the ``{exercise}`` directive labelled ``entry.exercise.id`` in the chapter's
-    MyST source (options removed), or ``None`` when the text does not contain it (yet)."""
-    source = registry.book_dir() / entry.chapter.source
-    if not source.is_file():
+    """The body of the exercise's ``{exercise}`` directive (options removed, nested solutions
+    included), or ``None`` when the text does not contain it."""
+    if entry.statement is None:
         return None
-    lines = source.read_text(encoding="utf-8").splitlines()
-    for i, line in enumerate(lines):
-        m = _OPEN.match(line.strip())
-        if not m:
-            continue
-        fence = m.group("fence")
-        body: list[str] = []
-        label = None
-        j = i + 1
-        while j < len(lines) and _OPTION.match(lines[j].strip()):
-            opt = lines[j].strip()
-            if opt.startswith(":label:"):
-                label = opt.split(":", 2)[2].strip()
-            j += 1
-        while j < len(lines) and lines[j].strip() != fence:
-            body.append(lines[j])
-            j += 1
-        if label == entry.exercise.id:
-            return "\n".join(body).strip("\n")
+    for d in myst.directives(entry.statement.path):
+        if d.name == "exercise" and d.label == entry.exercise.id:
+            return d.body
     return None
 
 
-def problems() -> list[str]:
+def problems(book: Book) -> list[str]:
     """Disagreements between the chapters' ``{exercise}`` directives and the specifications: a
-    directive with no specification, or a specification whose label the text lacks. Chapters
-    whose text is not written yet are skipped."""
-    root = registry.book_dir()
+    directive with no specification, or a specification whose label the text lacks."""
     out: list[str] = []
-    for ch in registry.CHAPTERS:
-        source = root / ch.source
-        if not ch.exercises or not source.is_file():
-            continue
-        text = {
-            s.label: s for s in registry.parse_statements(source, ch.slug) if s.kind == "exercise"
-        }
-        specs = {e.exercise.id: e for e in exercises() if e.chapter.slug == ch.slug}
-        for label, s in text.items():
-            if label not in specs:
-                out.append(
-                    f"exercise {label!r} ({s.path}:{s.line}) has no specification in "
-                    f"{root / ch.exercises}"
-                )
-        for label, e in specs.items():
-            if label not in text:
-                out.append(
-                    f"the specification {e.path} has the id {label!r}, but no "
-                    f"{{exercise}} directive of {source} carries that label"
-                )
+    entries = exercises(book)
+    specs = {e.exercise.id for e in entries}
+    for s in book.statements:
+        if s.kind == "exercise" and s.label not in specs:
+            ch = book.chapter(s.chapter)
+            out.append(
+                f"exercise {s.label!r} ({s.path}:{s.line}) has no specification in "
+                f"{book.root / ch.exercises}"
+            )
+    for e in entries:
+        if e.statement is None:
+            out.append(
+                f"the specification {e.path} has the id {e.exercise.id!r}, but no "
+                f"{{exercise}} directive of {book.root / e.chapter.source} carries that "
+                "label"
+            )
     return out

@@ -1,14 +1,15 @@
 """Sphinx extension: verification results beside every numbered statement, offline MathJax.
 
 * At the start of a build the extension checks that the book and the claims registry agree
-  (:func:`deepqed.registry.consistency_problems`) and runs every witness
+  (:func:`deepqed.consistency.problems`) and runs every witness
   (:func:`deepqed.verify.run`) with the seed ``deepqed_seed``; results are cached under the output
   folder, keyed by a hash of deepqed's sources, so an unchanged book does not run them again.
   A disagreement, a failing witness or a witness that raises is a Sphinx warning at the
   statement's file and line, hence an error under ``-W``.
 * After each document is read, every ``{prf:...}`` statement with a label receives a box with its
-  results: status, instances, worst error, tolerance, what was compared, and a link to the
-  witness's source in the book's *Witnesses* appendix.
+  results: its trust tier, each witness's status and instances, a link to the witness's source
+  in the book's *Witnesses* appendix, and every comparison it made (what, measured against
+  reference in its own units, tolerance or bound ratio).
 * After reading, a statement with results that received no box (its node was not found) is a
   warning at the statement's file and line: no statement is skipped silently.
 * MathJax 3 is copied from the ``django-static-mathjax`` package into the build's ``_static``
@@ -30,8 +31,8 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from .. import registry
-from ..registry import Unwitnessed
+from .. import consistency, registry
+from ..registry import Book, Unwitnessed
 from ..verify import Result, run, source_fingerprint
 
 logger = logging.getLogger(__name__)
@@ -73,10 +74,16 @@ def _config_inited(app: Sphinx, config: Any) -> None:
     app.add_css_file("deepqed.css")
 
 
+def book_of(app: Sphinx) -> Book:
+    """The book being built: its source folder and the configured witness package."""
+    return registry.load(app.srcdir, witness_package=app.config.deepqed_witness_package or None)
+
+
 def _load_results(app: Sphinx) -> tuple[str, dict[str, list[dict]]]:
     """The cache key (a hash of the sources and the seed) and the results stored under it."""
     seed = int(app.config.deepqed_seed)
-    key = source_fingerprint(seed)
+    book = book_of(app)
+    key = source_fingerprint(book, seed)
     cache = Path(app.outdir) / ".deepqed-verify.json"
     if cache.is_file():
         try:
@@ -91,7 +98,7 @@ def _load_results(app: Sphinx) -> tuple[str, dict[str, list[dict]]]:
         logger.info("deepqed: [%d/%d] %s %s: %s", done, total, r.label, r.witness, r.status)
 
     results: dict[str, list[dict]] = {}
-    for r in run(seed=seed, on_result=report):
+    for r in run(book, seed=seed, on_result=report):
         results.setdefault(r.label, []).append(r.to_json())
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_text(json.dumps({"key": key, "results": results}))
@@ -106,7 +113,7 @@ def _docname(app: Sphinx, path: str) -> str:
 def _builder_inited(app: Sphinx) -> None:
     if app.builder.format == "html":
         _stage_static(app)
-    for problem in registry.consistency_problems():
+    for problem in consistency.problems(book_of(app)):
         logger.warning("deepqed registry: %s", problem, type="deepqed", subtype="registry")
     key, results = _load_results(app)
     for entries in results.values():
@@ -139,17 +146,85 @@ def _env_get_outdated(app: Sphinx, env: Any, added: set, changed: set, removed: 
 
 
 def _fmt(x: Any) -> str:
-    return f"{x:.1e}" if isinstance(x, (int, float)) else str(x)
+    if isinstance(x, str):  # "nan", "inf" from JSON
+        return x
+    return "—" if x is None else f"{x:.3g}"
+
+
+_MATH = re.compile(r"\$([^$]+)\$")
+
+
+def _rich_text(text: str) -> list[nodes.Node]:
+    """Text with ``$...$`` pieces as inline mathematics (typeset by MathJax)."""
+    out: list[nodes.Node] = []
+    at = 0
+    for m in _MATH.finditer(text):
+        if m.start() > at:
+            out.append(nodes.Text(text[at : m.start()]))
+        out.append(nodes.math(m.group(1), m.group(1)))
+        at = m.end()
+    if at < len(text):
+        out.append(nodes.Text(text[at:]))
+    return out
+
+
+def _comparison_line(c: dict) -> nodes.paragraph:
+    """One comparison: what, measured vs reference in its units, tolerance or ratio."""
+    para = nodes.paragraph(classes=["deepqed-comparison", "passed" if c["passed"] else "failed"])
+    para += nodes.inline(text="✔ " if c["passed"] else "✘ ")
+    para += _rich_text(c["what"])
+    if c.get("dtype"):
+        para += nodes.Text(f" [{c['dtype']}]")
+    para += nodes.Text(": ")
+    units = f" {c['units']}" if c.get("units") else ""
+    kind = c["kind"]
+    if kind == "equal":
+        text = (
+            f"{_fmt(c['measured'])}{units} (reference {_fmt(c['reference'])}, "
+            f"tolerance {_fmt(c['tolerance'])})"
+        )
+    elif kind == "rate":
+        text = (
+            f"fitted rate {_fmt(c['measured'])} against the proved {_fmt(c['reference'])} "
+            f"(tolerance {_fmt(c['tolerance'])})"
+        )
+    elif kind in ("upper", "lower"):
+        sign = "≤" if kind == "upper" else "≥"
+        text = (
+            f"measured {_fmt(c['measured'])} {sign} bound {_fmt(c['reference'])}{units}, "
+            f"ratio {_fmt(c['ratio'])}"
+        )
+    else:
+        text = (
+            f"{_fmt(c['reference'])} in the {100 * c['level']:g}% interval "
+            f"[{_fmt(c['low'])}, {_fmt(c['high'])}]{units} (estimate {_fmt(c['measured'])})"
+        )
+    if c.get("attains"):
+        text += "; attainment"
+    if c.get("at"):
+        text += f"; at {c['at']}"
+    para += nodes.Text(text)
+    return para
 
 
 def _box(entries: list[dict]) -> nodes.container:
     ok = all(e["status"] in ("passed", "unwitnessed") for e in entries)
     box = nodes.container(classes=["deepqed-verification", "passed" if ok else "failed"])
+    tier = entries[0].get("strength")
+    if tier:
+        box += nodes.paragraph(
+            "", "", nodes.inline(text=f"Trust tier: {tier}", classes=["deepqed-tier", tier])
+        )
     for e in entries:
         para = nodes.paragraph(classes=["deepqed-result", e["status"]])
         if e["status"] == "unwitnessed":
-            para += nodes.strong(text="Not tested numerically: ")
-            para += nodes.Text(e["detail"])
+            lead = (
+                "Proof cited: "
+                if e.get("witness_strength") == "cited"
+                else "Not tested numerically: "
+            )
+            para += nodes.strong(text=lead)
+            para += _rich_text(e["detail"])
             box += para
             continue
         word = {"passed": "Verified", "failed": "FAILED", "error": "ERROR"}[e["status"]]
@@ -165,18 +240,15 @@ def _box(entries: list[dict]) -> nodes.container:
             refwarn=True,
         )
         para += ref
-        para += nodes.Text(f": {e['summary']}. ")
+        para += nodes.Text(": ")
+        para += _rich_text(e["summary"])
         if e["status"] == "error":
-            para += nodes.Text(f"The witness raised {e['detail']}.")
+            para += nodes.Text(f". The witness raised {e['detail']}.")
         else:
-            para += nodes.Text(
-                f"{e['instances']} instances, worst error {_fmt(e['max_error'])} "
-                f"{'≤' if e['status'] == 'passed' else '>'} tolerance {_fmt(e['tolerance'])}"
-            )
-            para += nodes.Text(f"; {e['seconds']:.2f} s.")
-            if e["detail"]:
-                para += nodes.inline(text=f" Measured: {e['detail']}.", classes=["deepqed-detail"])
+            para += nodes.Text(f". {e['instances']} instances; {e['seconds']:.2f} s.")
         box += para
+        for c in e.get("comparisons", []):
+            box += _comparison_line(c)
     return box
 
 
@@ -259,6 +331,48 @@ def _check_boxes(app: Sphinx, env: Any) -> None:
             )
 
 
+def _shift(number: Any, offset: int) -> Any:
+    if not number:
+        return number
+    return type(number)([number[0] + offset, *number[1:]])
+
+
+def _continue_numbering(app: Sphinx, env: Any) -> list[str]:
+    """Number the chapters in one sequence across the parts.
+
+    The book's table of contents has one numbered toctree per part (one sidebar caption each);
+    Sphinx restarts the numbering in every numbered toctree, so after it has assigned section and
+    figure numbers this handler gives each chapter its place in the book
+    (:attr:`deepqed.registry.Chapter.number`): its section numbers are shifted, and its numbered
+    statements, figures and exercises are counted from 1 within the chapter (Sphinx's counters,
+    keyed by the restarted chapter number, ran on from another part's chapter of the same
+    number). Each chapter is one document, so counting within the document is counting within
+    the chapter. Returns the documents whose numbers it changed.
+    """
+    changed = []
+    for ch in book_of(app).chapters:
+        doc = ch.source.removesuffix(".md")
+        secnums = env.toc_secnumbers.get(doc)
+        if not secnums or not secnums.get(""):
+            continue
+        offset = ch.number - secnums[""][0]
+        figs = env.toc_fignumbers.get(doc, {})
+        renumbered = {}
+        for figtype, ids in figs.items():
+            order = sorted(ids, key=lambda k: ids[k])
+            renumbered[figtype] = {k: (ch.number, i) for i, k in enumerate(order, start=1)}
+        if offset == 0 and renumbered == figs:
+            continue
+        env.toc_secnumbers[doc] = {k: _shift(v, offset) for k, v in secnums.items()}
+        env.toc_fignumbers[doc] = renumbered
+        for toc in [env.tocs.get(doc), env.titles.get(doc)]:
+            for node in toc.findall(nodes.Element) if toc is not None else ():
+                if node.get("secnumber"):
+                    node["secnumber"] = _shift(node["secnumber"], offset)
+        changed.append(doc)
+    return changed
+
+
 class WitnessIndex(SphinxDirective):
     """``{deepqed-witnesses}``: every chapter's witnesses, statement by statement, with autodoc
     entries (docstring and a link to the source) generated from the registry.
@@ -269,20 +383,22 @@ class WitnessIndex(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
+        book = book_of(self.env.app)
         lines: list[str] = []
         documented: set[str] = set()  # a witness of several statements is documented once
-        by_label: dict[str, list] = {}
-        for _, entry in registry.claims():
-            by_label.setdefault(entry.label, []).append(entry)
-        for ch in registry.CHAPTERS:
-            lines += [f".. rubric:: {ch.title}", ""]
-            for st in registry.statements():
-                if st.chapter != ch.slug or st.label not in by_label:
+        for ch in book.chapters:
+            lines += [f".. rubric:: {ch.number}. {ch.title}", ""]
+            for st in book.statements:
+                entries = book.entries_for(st.label)
+                if st.chapter != ch.slug or not entries:
                     continue
                 lines += [f"*{st.kind.capitalize()}* :prf:ref:`{st.label}`", ""]
-                for entry in by_label[st.label]:
+                for entry in entries:
                     if isinstance(entry, Unwitnessed):
-                        lines += [f"Not tested numerically: {entry.reason}", ""]
+                        lead = (
+                            "Proof cited" if entry.strength == "cited" else "Not tested numerically"
+                        )
+                        lines += [f"{lead}: {entry.reason}", ""]
                     elif (target := entry.source.replace(":", ".")) in documented:
                         lines += [f"Also checked by :func:`{target}` (above).", ""]
                     else:
@@ -297,9 +413,12 @@ class WitnessIndex(SphinxDirective):
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("deepqed_seed", 0, "env", types=frozenset({int}))
+    # Where the chapters' witness packages live (the registry reads the same value from conf.py)
+    app.add_config_value("deepqed_witness_package", "", "env", types=frozenset({str}))
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
     app.connect("env-get-outdated", _env_get_outdated)
+    app.connect("env-get-updated", _continue_numbering, priority=600)
     app.connect("doctree-read", _doctree_read)
     app.connect("env-purge-doc", _env_purge_doc)
     app.connect("env-merge-info", _env_merge_info)
