@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .._validation import ShapeError, check_array, check_same_namespace
+from .._validation import Array, Function, Instance, check, namespace, validate
 from ..nn.activations import _softmax
 
 __all__ = [
@@ -29,16 +29,8 @@ __all__ = [
     "softmax_cross_entropy_grad",
 ]
 
-
-def _check(A: Any, Y: Any) -> Any:
-    check_array("A", A, ndim=2, nonempty=True)  # m >= 1 samples, n_L >= 1 outputs
-    check_array("Y", Y, ndim=2)
-    if tuple(A.shape) != tuple(Y.shape):
-        raise ShapeError(
-            f"argument 'Y' must have the shape of 'A', {tuple(A.shape)} = (m, n_L), "
-            f"got shape {tuple(Y.shape)}"
-        )
-    return check_same_namespace(A=A, Y=Y)
+#: A batch of outputs and targets: ``A`` and ``Y`` of one shape ``(m, n_L)``, m, n_L >= 1.
+_BATCH = validate(A=Array(shape=("m", "n_L")), Y=Array(shape=("m", "n_L")))
 
 
 # --- squared error ----------------------------------------------------------------------------
@@ -67,39 +59,48 @@ def _softmax_cross_entropy_grad(xp: Any, A: Any, Y: Any) -> Any:
     return (_softmax(xp, A) * xp.sum(Y, axis=1, keepdims=True) - Y) / A.shape[0]
 
 
-def _public(kernel: Callable[..., Any], doc: str) -> Callable[..., Any]:
-    def f(A: Any, Y: Any) -> Any:
-        return kernel(_check(A, Y), A, Y)
+_ARGS = """
 
-    f.__name__ = f.__qualname__ = kernel.__name__.lstrip("_")
-    f.__doc__ = doc + (
-        "\n\nArguments:\n    A: network outputs, shape ``(m, n_L)``.\n"
-        "    Y: targets, shape ``(m, n_L)``, same namespace and dtype as ``A``.\n"
-    )
-    return f
+    Arguments:
+        A: network outputs, shape ``(m, n_L)``.
+        Y: targets, shape ``(m, n_L)``, the namespace and dtype of ``A``.
+    """
 
 
-squared_error = _public(
-    _squared_error,
-    r"""Mean squared error $\mathcal L = \frac1{m}\sum_i \tfrac12\|a_i - y_i\|_2^2$ (a 0-d array).""",
-)
-squared_error_grad = _public(
-    _squared_error_grad,
-    r"""Gradient $\partial\mathcal L/\partial A = (A - Y)/m$, shape ``(m, n_L)``.""",
-)
-softmax_cross_entropy = _public(
-    _softmax_cross_entropy,
-    r"""Cross-entropy of softmax, fused: $\frac1m\sum_i\bigl[(\mathbf 1^\top y_i)\operatorname{lse}(a_i) - \langle y_i, a_i\rangle\bigr]$.
+@_BATCH
+def squared_error(A: Any, Y: Any) -> Any:
+    r"""Mean squared error $\mathcal L = \frac1{m}\sum_i \tfrac12\|a_i - y_i\|_2^2$ (a 0-d
+    array)."""
+    return _squared_error(namespace(A), A, Y)
+
+
+@_BATCH
+def squared_error_grad(A: Any, Y: Any) -> Any:
+    r"""Gradient $\partial\mathcal L/\partial A = (A - Y)/m$, shape ``(m, n_L)``."""
+    return _squared_error_grad(namespace(A), A, Y)
+
+
+@_BATCH
+def softmax_cross_entropy(A: Any, Y: Any) -> Any:
+    r"""Cross-entropy of softmax, fused:
+    $\frac1m\sum_i\bigl[(\mathbf 1^\top y_i)\operatorname{lse}(a_i) - \langle y_i, a_i\rangle\bigr]$.
 
     This equals $-\frac1m\sum_i\sum_k y_{ik}\log\operatorname{softmax}(a_i)_k$ and never forms
-    $\log$ of a rounded-to-zero probability (Proposition `prop-stable-logsumexp`). Rows of ``Y`` are
-    usually probability vectors (one-hot labels), but the formula holds for any real ``Y``.""",
-)
-softmax_cross_entropy_grad = _public(
-    _softmax_cross_entropy_grad,
-    r"""Gradient $\partial\mathcal L/\partial A = \bigl(\operatorname{softmax}(A)\odot(Y\mathbf 1)\mathbf 1^\top - Y\bigr)/m$,
-    which is $(\operatorname{softmax}(A) - Y)/m$ when every row of ``Y`` sums to one.""",
-)
+    $\log$ of a rounded-to-zero probability (Proposition `prop-stable-logsumexp`). Rows of ``Y``
+    are usually probability vectors (one-hot labels), but the formula holds for any real ``Y``."""
+    return _softmax_cross_entropy(namespace(A), A, Y)
+
+
+@_BATCH
+def softmax_cross_entropy_grad(A: Any, Y: Any) -> Any:
+    r"""Gradient
+    $\partial\mathcal L/\partial A = \bigl(\operatorname{softmax}(A)\odot(Y\mathbf 1)\mathbf 1^\top - Y\bigr)/m$,
+    which is $(\operatorname{softmax}(A) - Y)/m$ when every row of ``Y`` sums to one."""
+    return _softmax_cross_entropy_grad(namespace(A), A, Y)
+
+
+for _f in (squared_error, squared_error_grad, softmax_cross_entropy, softmax_cross_entropy_grad):
+    _f.__doc__ += _ARGS
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,11 @@ class Loss:
     name: str
     value: Callable[..., Any]
     grad: Callable[..., Any]
+
+    __deepqed_constraints__ = {"name": Instance(str), "value": Function(), "grad": Function()}
+
+    def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
 
 
 LOSSES: dict[str, Loss] = {
