@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import typer
 
+from . import grading  # noqa: F401  (registers `exercise check` and `exercise grade`)
 from .book import book
 from .exercise import exercise_app, progress
 from .verify import verify

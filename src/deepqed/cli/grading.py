@@ -1,0 +1,155 @@
+"""``deepqed exercise check`` and ``deepqed exercise grade``: run submitted code and grade it.
+
+Exit codes of ``deepqed exercise check``: 0 the submission passed, 1 it failed a check, 2 it could
+not be checked (no header, syntax error, missing function, a limit reached, ...) or the command
+was misused. The submission runs in a worker process under limits (``deepqed.exercises.isolation``).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from ._common import EXIT, DataDir, exercise_app, make_console
+
+__all__ = ["check", "grade"]
+
+
+@exercise_app.command()
+def check(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="The submission (its first line names the exercise: `# deepqed-exercise: ID`)."
+        ),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    timeout: Annotated[
+        float,
+        typer.Option(help="Wall-clock seconds allowed for one call of the function.", min=0.1),
+    ] = 10.0,
+    data_dir: DataDir = None,
+) -> None:
+    """Check a submission in a separate process and record the attempt (exit 0/1/2).
+
+    Exit 0: passed; 1: a check failed; 2: unusable (or a usage error)."""
+    from deepqed.exercises import catalogue
+    from deepqed.exercises.isolation import Limits
+    from deepqed.exercises.progress import Store, file_sha256
+    from deepqed.exercises.result import report_lines
+    from deepqed.exercises.submission import check_file
+
+    _hypothesis_storage(data_dir)
+    sha = file_sha256(file) if file.is_file() else None  # of the file as checked
+    result = check_file(file, limits=Limits(call_seconds=timeout))
+    known = {e.exercise.id for e in catalogue.exercises()}
+    if result.exercise in known and sha is not None:
+        try:
+            Store(data_dir).record(
+                result.exercise,
+                result.verdict,
+                sha,
+                checks_passed=sum(c.status == "passed" for c in result.checks),
+                checks_total=len(result.checks),
+                seconds=result.seconds,
+            )
+        except (OSError, sqlite3.Error, RuntimeError) as e:  # the verdict stands
+            Console(stderr=True).print(
+                Text(f"warning: the attempt was not recorded ({e})", style="yellow")
+            )
+    if as_json:
+        typer.echo(result.to_json())
+    else:
+        console = make_console()
+        for line, style in report_lines(result):
+            console.print(Text(line, style=style))
+        if result.verdict == "failed":
+            console.print(Text(f"  hint: deepqed exercise hint {result.exercise}", style="dim"))
+    raise typer.Exit(EXIT[result.verdict])
+
+
+def _hypothesis_storage(data_dir: Path | None) -> None:
+    """Hypothesis keeps a cache of source constants; keep it beside the progress database rather
+    than in a `.hypothesis` folder in the reader's working directory."""
+    from deepqed.exercises.progress import Store
+
+    os.environ.setdefault(
+        "HYPOTHESIS_STORAGE_DIRECTORY", str(Store(data_dir).folder / "hypothesis")
+    )
+
+
+@exercise_app.command()
+def grade(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            help="Submissions: DIR/<student>/<file>.py or "
+            "DIR/<student>_<name>.py, each with its header "
+            "line.",
+            exists=True,
+            file_okay=False,
+        ),
+    ],
+    workers: Annotated[int, typer.Option(help="Files checked at once.", min=1)] = 2,
+    out: Annotated[
+        Path | None, typer.Option(help="Write the report: report.csv or report.json.")
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option(help="Wall-clock seconds for one call of a function.", min=0.1)
+    ] = 5.0,
+    file_timeout: Annotated[
+        float, typer.Option(help="Wall-clock seconds for one file.", min=1)
+    ] = 60.0,
+    data_dir: DataDir = None,
+) -> None:
+    """Course mode: grade a folder of submissions in parallel, one report row per file.
+
+    The attempts are not recorded in the progress database."""
+    from deepqed.exercises.grade import Row, write_report
+    from deepqed.exercises.grade import grade as grade_folder
+    from deepqed.exercises.isolation import Limits
+
+    if out is not None and out.suffix not in (".csv", ".json"):
+        make_console().print(Text("error: --out must end in .csv or .json", style="red"))
+        raise typer.Exit(2)
+    _hypothesis_storage(data_dir)
+    console = make_console()
+    limits = Limits(
+        call_seconds=timeout, check_seconds=file_timeout, cpu_seconds=int(file_timeout) + 5
+    )
+
+    def tick(row: Row) -> None:
+        console.print(
+            Text(
+                f"{row.verdict:9} {row.student:20} {row.exercise:28} "
+                f"{row.checks_passed}/{row.checks_total}  {row.seconds:6.2f} s  "
+                f"{row.file}",
+                style={"passed": "green", "failed": "red"}.get(row.verdict, "yellow"),
+            )
+        )
+
+    start = time.perf_counter()
+    rows = grade_folder(folder, workers=workers, limits=limits, progress=tick)
+    seconds = time.perf_counter() - start
+    if out is not None:
+        write_report(rows, out)
+    counts = {
+        v: sum(r.verdict == v for r in rows) for v in ("passed", "failed", "unusable", "error")
+    }
+    console.print(
+        Text(
+            f"{len(rows)} files in {seconds:.1f} s with {workers} workers: "
+            + ", ".join(f"{n} {v}" for v, n in counts.items() if n)
+            + (f"; report: {out}" if out else ""),
+            style="bold",
+        )
+    )
+    if counts["error"]:
+        raise typer.Exit(1)
