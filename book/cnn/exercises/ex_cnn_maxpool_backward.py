@@ -52,7 +52,7 @@ def _arguments(draw):
 
 def _sum_sides(kw, got):
     """Each window's g is routed to exactly one pixel: the window sums of dx equal g."""
-    x, g, k = kw["x"], kw["g"], kw["k"]
+    g, k = kw["g"], kw["k"]
     C, o1, o2 = g.shape
     d = np.asarray(got, dtype=np.float64)[:, : o1 * k, : o2 * k]
     return d.reshape(C, o1, k, o2, k).sum(axis=(2, 4)), g.astype(np.float64)

@@ -70,7 +70,7 @@ class CNNArchitecture:
             raise ValueError(
                 f"CNNArchitecture.channels must be two positive ints, got {self.channels!r}"
             )
-        self.sizes  # raises if an image becomes empty
+        _ = self.sizes  # raises if an image becomes empty
 
     @property
     def sizes(self) -> tuple[int, int, int, int]:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
@@ -148,7 +148,7 @@ class ArcCosine:
         return np.where(N > 0, K, np.zeros_like(K)).astype(X.dtype, copy=False)
 
 
-Kernel = Union[Linear, Polynomial, Gaussian, Laplacian, ArcCosine]
+Kernel = Linear | Polynomial | Gaussian | Laplacian | ArcCosine
 
 #: The kernels by name, with default parameters (a plain table for tests and the book).
 KERNELS: dict[str, Kernel] = {

@@ -124,7 +124,7 @@ def derivative_from_output_matches(
     """Activation.derivative(xp, Z, sigma(Z)) vs sigma_prime(xp, Z), float32 and float64."""
     errors = []
     for dtype, eps in ((np.float64, 2.0**-52), (np.float32, 2.0**-23)):
-        for name, act in activations.items():
+        for act in activations.values():
             Z = (rng.standard_normal((7, 5)) * 4).astype(dtype)
             d = np.asarray(act.derivative(np, Z, act.sigma(np, Z)))
             errors.append(float(np.max(np.abs(d - act.sigma_prime(np, Z)))) / (8 * eps))

@@ -54,7 +54,7 @@ def architecture_validates(rng: np.random.Generator, *, Architecture=nn.Architec
     (L = 0, n_l <= 0 or not an integer, unknown sigma, wrong number of sigma_l) are rejected."""
     wrong = 0
     n = 40
-    for i in range(n):
+    for _ in range(n):
         arch = random_architecture(rng, width=(1, 9))
         ok = Architecture(arch.widths, arch.activations)
         seq = torch_sequential(ok, random_parameters(ok, rng))

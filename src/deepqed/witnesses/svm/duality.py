@@ -247,7 +247,7 @@ def strong_duality_at_smo_solution(rng: np.random.Generator, *, smo=svm.smo) -> 
     errors = []
     n = 10
     tol = 1e-8
-    for t in range(n):
+    for _ in range(n):
         m, d = int(rng.integers(6, 16)), int(rng.integers(1, 4))
         X, y = blobs(rng, m, d, shift=float(rng.uniform(0.5, 2.0)))
         C = float(10 ** rng.uniform(-1, 1))
@@ -277,7 +277,7 @@ def kkt_conditions_at_optimum(rng: np.random.Generator, *, smo=svm.smo) -> Figur
     errors = []
     n = 10
     tol = 1e-9
-    for t in range(n):
+    for _ in range(n):
         m, d = int(rng.integers(6, 16)), int(rng.integers(1, 4))
         X, y = blobs(rng, m, d, shift=float(rng.uniform(0.5, 2.0)))
         C = float(10 ** rng.uniform(-1, 1))
