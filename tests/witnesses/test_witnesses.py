@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import random
 from pathlib import Path
 
 import pytest
@@ -35,11 +36,21 @@ def test_every_statement_has_a_witness_or_a_reason(chapter):
             assert len(c.reason) > 20, c
 
 
-@pytest.mark.parametrize("seed", [0, 1])
+def _fresh_seed() -> int:
+    """A seed outside 0-9 that changes from run to run (pytest-randomly seeds ``random`` for each
+    test from the run's ``--randomly-seed``, which pytest prints: a failure is reproduced with
+    ``-p randomly --randomly-seed=<that number>``)."""
+    return random.randrange(10, 2**31)
+
+
+@pytest.mark.parametrize("seed", [0, "fresh"])
 @pytest.mark.parametrize("witness", WITNESSES, ids=IDS)
 def test_witness_passes(witness, seed):
+    """Every witness passes at seed 0 and at a fresh seed (a witness must pass at any seed)."""
+    if seed == "fresh":
+        seed = _fresh_seed()
     ev = verify.evaluate(witness, seed)
-    assert ev.passed, ev
+    assert ev.passed, f"seed {seed}: {ev}"
     assert ev.instances > 0 and ev.comparisons
     for c in ev.comparisons:
         assert c.what and math.isfinite(c.tolerance)
@@ -75,3 +86,15 @@ def test_every_witness_is_shown_to_fail():
     broken = {entry[0] for entry in BROKEN}
     missing = sorted({w.name for w in WITNESSES if w.check not in broken})
     assert not missing, f"witnesses never shown to detect a bug: {missing}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("k", range(20))
+def test_the_whole_book_verifies_at_fresh_seeds(k):
+    """``deepqed verify`` passes at 20 fresh seeds, each witness under its time limit (run with
+    ``pytest -m slow``)."""
+    seed = _fresh_seed()
+    bad = [r for r in verify.run(BOOK, seed=seed) if not r.ok]
+    assert not bad, f"seed {seed}: " + "; ".join(
+        f"{r.label}/{r.witness}: {r.status} {r.detail}" for r in bad
+    )
