@@ -138,8 +138,9 @@ def same(a: Any, b: Any) -> bool:
     """Whether two argument values are equal (arrays exactly, NaN equal to NaN), recursively."""
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         a, b = np.asarray(a), np.asarray(b)
-        return a.shape == b.shape and a.dtype == b.dtype and bool(np.array_equal(a, b,
-                                                                                  equal_nan=True))
+        return (
+            a.shape == b.shape and a.dtype == b.dtype and bool(np.array_equal(a, b, equal_nan=True))
+        )
     if hasattr(a, "detach") and hasattr(b, "detach"):
         return same(a.detach().cpu().numpy(), b.detach().cpu().numpy())
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
@@ -149,7 +150,7 @@ def same(a: Any, b: Any) -> bool:
     if hasattr(a, "__dataclass_fields__") and type(a) is type(b):
         return all(same(getattr(a, f), getattr(b, f)) for f in a.__dataclass_fields__)
     if isinstance(a, np.random.Generator):
-        return True                                       # consumed on purpose
+        return True  # consumed on purpose
     try:
         return bool(a == b) or (a != a and b != b)
     except Exception:

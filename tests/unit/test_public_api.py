@@ -18,8 +18,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 #: The library's packages by mathematical subject.
-PACKAGES = ("calculus", "probability", "learning", "linear", "svm", "kernels", "nn", "losses",
-            "cnn", "rnn", "attention", "gradcheck")
+PACKAGES = (
+    "calculus",
+    "probability",
+    "learning",
+    "linear",
+    "svm",
+    "kernels",
+    "nn",
+    "losses",
+    "cnn",
+    "rnn",
+    "attention",
+    "gradcheck",
+)
 
 _EXAMPLE_DIR = Path(__file__).with_name("api")
 
@@ -99,5 +111,6 @@ def test_bad_input_is_refused_naming_the_argument(package, data):
     kwargs[name] = value
     with pytest.raises((TypeError, ValueError)) as info:
         _call(ex, kwargs)
-    assert f"'{name}'" in str(info.value), (f"{ex.name}({name}={what}) raised a message that "
-                                            f"does not name {name!r}: {info.value}")
+    assert f"'{name}'" in str(info.value), (
+        f"{ex.name}({name}={what}) raised a message that does not name {name!r}: {info.value}"
+    )
