@@ -33,7 +33,6 @@ from .pl import (
     sin_quadratic_grad,
 )
 from .sgd import (
-    LeastSquaresMoments,
     least_squares_sgd_constants,
     sgd_horizon_step,
     sgd_least_squares,
@@ -43,8 +42,6 @@ from .sgd import (
 )
 from .tangent import (
     TANH_SECOND_MAX,
-    TwoLayerRun,
-    WideConstants,
     tangent_kernel,
     train_two_layer,
     two_layer_jacobian,
@@ -63,14 +60,11 @@ __all__ = [
     "sin_quadratic",
     "sin_quadratic_grad",
     "TANH_SECOND_MAX",
-    "TwoLayerRun",
-    "WideConstants",
     "tangent_kernel",
     "train_two_layer",
     "two_layer_jacobian",
     "two_layer_outputs",
     "wide_constants",
-    "LeastSquaresMoments",
     "least_squares_sgd_constants",
     "sgd_horizon_step",
     "sgd_least_squares",

@@ -66,8 +66,11 @@ def _check_index_set(I: np.ndarray, n: int, k: int) -> tuple[int, ...]:
     return idx
 
 
-@validate(U=Array(shape=("n", "n"), numpy=True), I=Array(ndim=1, dtype="integer", numpy=True,
-          nonempty=False), C=Array(shape=("k", "k"), numpy=True))
+@validate(
+    U=Array(shape=("n", "n"), numpy=True),
+    I=Array(ndim=1, dtype="integer", numpy=True, nonempty=False),
+    C=Array(shape=("k", "k"), numpy=True),
+)
 def autoencoder_critical_point(
     U: np.ndarray, I: np.ndarray, C: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -85,8 +88,10 @@ def autoencoder_critical_point(
     return UI @ C, np.linalg.solve(C, UI.T)
 
 
-@validate(eigenvalues=Array(ndim=1, numpy=True), I=Array(ndim=1, dtype="integer", numpy=True,
-          nonempty=False))
+@validate(
+    eigenvalues=Array(ndim=1, numpy=True),
+    I=Array(ndim=1, dtype="integer", numpy=True, nonempty=False),
+)
 def autoencoder_critical_value(eigenvalues: np.ndarray, I: np.ndarray) -> float:
     r"""$E = \sum_{j\notin I}\lambda_j$, the value at every critical point with $AB = P_I$."""
     n = eigenvalues.shape[0]

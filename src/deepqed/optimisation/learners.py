@@ -194,4 +194,3 @@ def activation_map(name: str) -> ParaMap:
         return (), act.derivative(np, a, act.sigma(np, a)) * g
 
     return ParaMap(implement, vjp)
-

@@ -39,8 +39,12 @@ SIN_QUADRATIC_L = 8.0
 SIN_QUADRATIC_MU = 1.0 / 8.0
 
 
-@validate(grad=Function(), x0=Array(ndim=1, numpy=True), eta=Real(0, None, closed="neither"),
-          steps=Integer(0))
+@validate(
+    grad=Function(),
+    x0=Array(ndim=1, numpy=True),
+    eta=Real(0, None, closed="neither"),
+    steps=Integer(0),
+)
 def gradient_descent(
     grad: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, eta: float, steps: int
 ) -> np.ndarray:
@@ -81,8 +85,11 @@ def pl_ratio(g: np.ndarray, gap: float) -> float:
     return float(0.5 * (g64 @ g64) / gap)
 
 
-@validate(mu=Real(0, None, closed="neither"), L=Real(0, None, closed="neither"),
-          eta=Real(0, None, closed="neither"))
+@validate(
+    mu=Real(0, None, closed="neither"),
+    L=Real(0, None, closed="neither"),
+    eta=Real(0, None, closed="neither"),
+)
 def pl_rate_factor(mu: float, L: float, eta: float) -> float:
     r"""$q = 1 - 2\mu\eta(1 - L\eta/2)$, the factor of Theorem `thm-opt-pl-rate` per step of size
     $\eta$; $q = 1 - \mu/L$ at $\eta = 1/L$. Needs $\eta < 2/L$ (else the theorem says nothing)
@@ -95,8 +102,13 @@ def pl_rate_factor(mu: float, L: float, eta: float) -> float:
     return 1.0 - 2.0 * mu * eta * (1.0 - L * eta / 2.0)
 
 
-@validate(mu=Real(0, None, closed="neither"), L=Real(0, None, closed="neither"),
-          eta=Real(0, None, closed="neither"), gap0=Real(0, None), steps=Integer(0))
+@validate(
+    mu=Real(0, None, closed="neither"),
+    L=Real(0, None, closed="neither"),
+    eta=Real(0, None, closed="neither"),
+    gap0=Real(0, None),
+    steps=Integer(0),
+)
 def pl_rate_bound(mu: float, L: float, eta: float, gap0: float, steps: int) -> np.ndarray:
     r"""$(q^k\,(f(x_0) - f^\star))_{k=0}^{T}$ with $q$ = :func:`pl_rate_factor`, shape ``(T + 1,)``
     (Theorem `thm-opt-pl-rate`)."""
@@ -134,4 +146,3 @@ def sin_quadratic_grad(x: np.ndarray) -> np.ndarray:
     r"""$f'(x) = 2x + 3\sin 2x$, elementwise (for $f$ of :func:`sin_quadratic`; as a function on
     $\mathbb R^d$, $f(x) = \sum_j f(x_j)$ has gradient $(f'(x_j))_j$)."""
     return 2.0 * x + 3.0 * np.sin(2.0 * x)
-

@@ -34,8 +34,14 @@ __all__ = [
 _LSQ = dict(X=Array(shape=("m", "d"), numpy=True), y=Array(shape=("m",), numpy=True))
 
 
-@validate(gamma=Real(0, None, closed="neither"), steps=Integer(0), w0=Array(shape=("d",),
-          numpy=True), runs=Integer(1), rng=Generator(), **_LSQ)
+@validate(
+    gamma=Real(0, None, closed="neither"),
+    steps=Integer(0),
+    w0=Array(shape=("d",), numpy=True),
+    runs=Integer(1),
+    rng=Generator(),
+    **_LSQ,
+)
 def sgd_least_squares(
     X: np.ndarray,
     y: np.ndarray,
@@ -90,12 +96,18 @@ class LeastSquaresMoments:
 def _minimiser(X: np.ndarray, y: np.ndarray) -> np.ndarray:
     s = np.linalg.svd(X, compute_uv=False)
     if s[-1] <= max(X.shape) * np.finfo(np.float64).eps * s[0] or X.shape[0] < X.shape[1]:
-        fail("X", "have full column rank (a unique minimiser w*)", f"shape {X.shape}, rank-deficient")
+        fail(
+            "X", "have full column rank (a unique minimiser w*)", f"shape {X.shape}, rank-deficient"
+        )
     return np.linalg.lstsq(X, y, rcond=None)[0]
 
 
-@validate(gamma=Real(0, None, closed="neither"), steps=Integer(0), w0=Array(shape=("d",),
-          numpy=True), **_LSQ)
+@validate(
+    gamma=Real(0, None, closed="neither"),
+    steps=Integer(0),
+    w0=Array(shape=("d",), numpy=True),
+    **_LSQ,
+)
 def sgd_least_squares_moments(
     X: np.ndarray, y: np.ndarray, gamma: float, steps: int, w0: np.ndarray
 ) -> LeastSquaresMoments:
@@ -146,9 +158,14 @@ def least_squares_sgd_constants(X: np.ndarray, y: np.ndarray) -> tuple[float, fl
     return mu, float(sq.max()), float(np.mean(rho**2 * sq))
 
 
-@validate(gamma=Real(0, None, closed="neither"), mu=Real(0, None, closed="neither"),
-          L_max=Real(0, None, closed="neither"), sigma2=Real(0, None), dist0=Real(0, None),
-          steps=Integer(0))
+@validate(
+    gamma=Real(0, None, closed="neither"),
+    mu=Real(0, None, closed="neither"),
+    L_max=Real(0, None, closed="neither"),
+    sigma2=Real(0, None),
+    dist0=Real(0, None),
+    steps=Integer(0),
+)
 def sgd_strongly_convex_bound(
     gamma: float, mu: float, L_max: float, sigma2: float, dist0: float, steps: int
 ) -> np.ndarray:
@@ -161,8 +178,13 @@ def sgd_strongly_convex_bound(
     return (1.0 - gamma * mu) ** k * dist0 + 2.0 * gamma * sigma2 / mu
 
 
-@validate(gamma=Real(0, None, closed="neither"), L=Real(0, None, closed="neither"),
-          gap0=Real(0, None), sigma2=Real(0, None), steps=Integer(1))
+@validate(
+    gamma=Real(0, None, closed="neither"),
+    L=Real(0, None, closed="neither"),
+    gap0=Real(0, None),
+    sigma2=Real(0, None),
+    steps=Integer(1),
+)
 def sgd_nonconvex_bound(gamma: float, L: float, gap0: float, sigma2: float, steps: int) -> float:
     r"""The bound of Theorem `thm-opt-sgd-nonconvex` on $\frac1T\sum_{k<T}\mathbb E\|\nabla f(x_k)\|^2$:
 
@@ -175,8 +197,12 @@ def sgd_nonconvex_bound(gamma: float, L: float, gap0: float, sigma2: float, step
     return (gap0 + steps * L * gamma**2 * sigma2 / 2.0) / (gamma * (1.0 - L * gamma / 2.0) * steps)
 
 
-@validate(L=Real(0, None, closed="neither"), gap0=Real(0, None, closed="neither"),
-          sigma2=Real(0, None), steps=Integer(1))
+@validate(
+    L=Real(0, None, closed="neither"),
+    gap0=Real(0, None, closed="neither"),
+    sigma2=Real(0, None),
+    steps=Integer(1),
+)
 def sgd_horizon_step(L: float, gap0: float, sigma2: float, steps: int) -> tuple[float, float]:
     r"""The step $\gamma_T = \min\{1/L, \sqrt{2(f(x_0) - f^\star)/(L\sigma^2T)}\}$ of Corollary
     `cor-opt-sgd-rate` and its guarantee $4L\Delta/T + 2\sigma\sqrt{2L\Delta/T}$ on

@@ -114,12 +114,13 @@ class WideConstants:
 @validate(y=Array(shape=("m",), numpy=True), **_MODEL)
 def wide_constants(W: np.ndarray, a: np.ndarray, X: np.ndarray, y: np.ndarray) -> WideConstants:
     r"""The constants of Corollary `cor-opt-wide` at $W_0$ = ``W`` (see :class:`WideConstants`).
-    Raises ``ValueError`` naming ``W`` when $\lambda_{\min}(K(W_0))\le 0$ (then no radius
-    certifies PL*: for example when $Nd < m$)."""
+    Raises ``ValueError`` naming ``W`` when $\lambda_{\min}(K(W_0))$ is $0$ to rounding
+    ($\le 8mu\operatorname{tr}K$; then no radius certifies PL*: for example when $Nd < m$)."""
     X64, W64, a64, y64 = (v.astype(np.float64) for v in (X, W, a, y))
     N = W.shape[0]
-    mu0 = float(np.linalg.eigvalsh(tangent_kernel(W64, a64, X64))[0])
-    if not mu0 > 0:
+    K0 = tangent_kernel(W64, a64, X64)
+    mu0 = float(np.linalg.eigvalsh(K0)[0])
+    if not mu0 > 8 * X.shape[0] * np.finfo(np.float64).eps * float(np.trace(K0)):  # rounding
         fail("W", "give a positive definite tangent kernel K(W)", f"lambda_min = {mu0:.3g}")
     r0 = two_layer_outputs(W64, a64, X64) - y64
     loss0 = 0.5 * float(r0 @ r0)
@@ -157,8 +158,12 @@ class TwoLayerRun:
     grad_sq: np.ndarray
 
 
-@validate(y=Array(shape=("m",), numpy=True), eta=Real(0, None, closed="neither"),
-          steps=Integer(0), **_MODEL)
+@validate(
+    y=Array(shape=("m",), numpy=True),
+    eta=Real(0, None, closed="neither"),
+    steps=Integer(0),
+    **_MODEL,
+)
 def train_two_layer(
     W: np.ndarray, a: np.ndarray, X: np.ndarray, y: np.ndarray, eta: float, steps: int
 ) -> TwoLayerRun:

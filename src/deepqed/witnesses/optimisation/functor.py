@@ -2,8 +2,8 @@ r"""Witnesses of Section "Backpropagation as a functor": `def-opt-learner`,
 `thm-opt-backprop-functor`.
 
 Instances: chains of chapter 6's layers (affine maps and activations from ``nn.ACTIVATIONS``) of
-random widths, turned into learners by $L_\varepsilon$; the composite of the learners against
-$L_\varepsilon$ of the composite map, against torch autograd of
+random widths, turned into learners by $L_{\varepsilon}$; the composite of the learners against
+$L_{\varepsilon}$ of the composite map, against torch autograd of
 $\frac12\|f_\theta(a) - c\|^2$ and against chapter 6's ``nn.loss_and_gradient`` (one sample)."""
 
 from __future__ import annotations
@@ -73,9 +73,12 @@ def _torch_reference(params, names, a, c, eps):
             h = p[0] @ h + p[1]
         else:
             name = next(acts)
-            h = {"tanh": torch.tanh, "sigmoid": torch.sigmoid,
-                 "softplus": torch.nn.functional.softplus,
-                 "gelu": torch.nn.functional.gelu}[name](h)
+            h = {
+                "tanh": torch.tanh,
+                "sigmoid": torch.sigmoid,
+                "softplus": torch.nn.functional.softplus,
+                "gelu": torch.nn.functional.gelu,
+            }[name](h)
     E = 0.5 * torch.sum((h - torch.from_numpy(c)) ** 2)
     flat = [x for p in leaves for x in p]
     grads = torch.autograd.grad(E, [*flat, at])
@@ -92,7 +95,7 @@ def learners_compose_associatively(
 ) -> Evidence:
     r"""Definition `def-opt-learner`: $(h\circ g)\circ f$ and $h\circ(g\circ f)$ have the same
     implementation, update (after regrouping the parameters $((p, q), r)\leftrightarrow
-    (p, (q, r))$) and request, on learners $L_\varepsilon$ of random layers; and the learner of one
+    (p, (q, r))$) and request, on learners $L_{\varepsilon}$ of random layers; and the learner of one
     affine layer has $U = (W - \varepsilon ga^\top, b - \varepsilon g)$, $r = a - W^\top g$ with
     $g = Wa + b - c$ (its definition, written out)."""
     errs, layer = [], []
@@ -107,26 +110,43 @@ def learners_compose_associatively(
         c = rng.standard_normal(left.implement(((p, q), r), a).shape[0])
         (pl, ql), rl = left.update(((p, q), r), a, c)
         pr, (qr, rr) = right.update((p, (q, (r))), a, c)
-        errs.append(max(
-            float(np.abs(left.implement(((p, q), r), a) - right.implement((p, (q, r)), a)).max()),
-            float(np.abs(tree_flatten((pl, ql, rl)) - tree_flatten((pr, qr, rr))).max(initial=0)),
-            float(np.abs(left.request(((p, q), r), a, c) - right.request((p, (q, r)), a, c)).max()),
-        ))
+        errs.append(
+            max(
+                float(
+                    np.abs(left.implement(((p, q), r), a) - right.implement((p, (q, r)), a)).max()
+                ),
+                float(
+                    np.abs(tree_flatten((pl, ql, rl)) - tree_flatten((pr, qr, rr))).max(initial=0)
+                ),
+                float(
+                    np.abs(left.request(((p, q), r), a, c) - right.request((p, (q, r)), a, c)).max()
+                ),
+            )
+        )
         W, b = params[0]
         lrn = optimisation.gradient_learner(optimisation.affine_map(), eps)
         c1 = rng.standard_normal(W.shape[0])
         gg = W @ a + b - c1
         (W1, b1), a1 = lrn.update((W, b), a, c1), lrn.request((W, b), a, c1)
-        layer.append(max(float(np.abs(W1 - (W - eps * np.outer(gg, a))).max()),
-                         float(np.abs(b1 - (b - eps * gg)).max()),
-                         float(np.abs(a1 - (a - W.T @ gg)).max())))
+        layer.append(
+            max(
+                float(np.abs(W1 - (W - eps * np.outer(gg, a))).max()),
+                float(np.abs(b1 - (b - eps * gg)).max()),
+                float(np.abs(a1 - (a - W.T @ gg)).max()),
+            )
+        )
     return Evidence(
         n_inst,
         (
-            error("associativity of composition (implement, update, request)", max(errs),
-                  64 * U64, units="absolute"),
-            error("the affine layer's learner vs its formulas", max(layer), 64 * U64,
-                  units="absolute"),
+            error(
+                "associativity of composition (implement, update, request)",
+                max(errs),
+                64 * U64,
+                units="absolute",
+            ),
+            error(
+                "the affine layer's learner vs its formulas", max(layer), 64 * U64, units="absolute"
+            ),
         ),
     )
 
@@ -152,8 +172,8 @@ def backprop_is_a_functor(
     gradient_learner=optimisation.gradient_learner,
 ) -> Evidence:
     r"""Theorem `thm-opt-backprop-functor` on random MLP chains (affine, $\sigma$, ..., affine):
-    the composite learner $L_\varepsilon(f_k)\circ\dots\circ L_\varepsilon(f_1)$ and
-    $L_\varepsilon(f_k\circ\dots\circ f_1)$ have the same update and request, to rounding; both
+    the composite learner $L_{\varepsilon}(f_k)\circ\dots\circ L_{\varepsilon}(f_1)$ and
+    $L_{\varepsilon}(f_k\circ\dots\circ f_1)$ have the same update and request, to rounding; both
     equal $(\theta - \varepsilon\nabla_\theta E,\ a - \nabla_aE)$ from torch autograd, and the
     parameter step equals chapter 6's ``nn.loss_and_gradient`` (squared error, one sample).
     Necessity: with requests $a - \varepsilon\nabla_aE$ ($\varepsilon = \frac12$) the first
@@ -172,15 +192,27 @@ def backprop_is_a_functor(
         upd_c, upd_l = composite.update(p, a, c), learners.update(p, a, c)
         req_c, req_l = composite.request(p, a, c), learners.request(p, a, c)
         scale = 1.0 + float(np.abs(tree_flatten(p)).max()) + float(np.abs(a).max())
-        func.append(max(float(np.abs(tree_flatten(upd_c) - tree_flatten(upd_l)).max()),
-                        float(np.abs(req_c - req_l).max())) / scale)
+        func.append(
+            max(
+                float(np.abs(tree_flatten(upd_c) - tree_flatten(upd_l)).max()),
+                float(np.abs(req_c - req_l).max()),
+            )
+            / scale
+        )
         new_ref, req_ref = _torch_reference(params, names, a, c, eps)
         leaves = _unnest(upd_l, len(params))
-        torch_err.append(max(float(np.abs(tree_flatten(tuple(leaves)) - tree_flatten(tuple(new_ref))).max()),
-                             float(np.abs(req_l - req_ref).max())) / scale)
+        torch_err.append(
+            max(
+                float(np.abs(tree_flatten(tuple(leaves)) - tree_flatten(tuple(new_ref))).max()),
+                float(np.abs(req_l - req_ref).max()),
+            )
+            / scale
+        )
         arch = nn.Architecture(tuple(widths), (*names, "identity"))
-        theta = nn.Parameters(tuple(params[i][0] for i in range(0, len(params), 2)),
-                              tuple(params[i][1] for i in range(0, len(params), 2)))
+        theta = nn.Parameters(
+            tuple(params[i][0] for i in range(0, len(params), 2)),
+            tuple(params[i][1] for i in range(0, len(params), 2)),
+        )
         _, grad = nn.loss_and_gradient(arch, theta, a[None, :], c[None, :])
         step = nn.sgd_step(theta, grad, eps)
         ch6 = tuple((W, b) for W, b in zip(step.W, step.b))
@@ -203,15 +235,31 @@ def backprop_is_a_functor(
     return Evidence(
         n_inst,
         (
-            error("composite of learners vs learner of the composite", max(func), tol,
-                  units="relative to 1 + max|theta| + max|a|"),
-            error("vs torch autograd (update and request)", max(torch_err), tol,
-                  units="relative to 1 + max|theta| + max|a|"),
-            error("parameter update vs chapter 6's loss_and_gradient and sgd_step",
-                  max(ch6_err), tol, units="relative to 1 + max|theta| + max|a|"),
+            error(
+                "composite of learners vs learner of the composite",
+                max(func),
+                tol,
+                units="relative to 1 + max|theta| + max|a|",
+            ),
+            error(
+                "vs torch autograd (update and request)",
+                max(torch_err),
+                tol,
+                units="relative to 1 + max|theta| + max|a|",
+            ),
+            error(
+                "parameter update vs chapter 6's loss_and_gradient and sgd_step",
+                max(ch6_err),
+                tol,
+                units="relative to 1 + max|theta| + max|a|",
+            ),
             # e2^J >= 2^-6: the cancellations in the scaled requests lose at most ~2^6 u
-            error(r"necessity: requests $a - \varepsilon\nabla_aE$ shrink the first step by "
-                  r"$\varepsilon^J$ instead of 1", broken, 1e-10),
+            error(
+                r"necessity: requests $a - \varepsilon\nabla_aE$ shrink the first step by "
+                r"$\varepsilon^J$ instead of 1",
+                broken,
+                1e-10,
+            ),
         ),
     )
 

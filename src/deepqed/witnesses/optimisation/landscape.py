@@ -57,11 +57,17 @@ def autoencoder_landscape_is_exact(
     rank-deficient critical point ($|I| = k - 1$): gradient zero, and along
     $(A + t^2u_jc^\top, B + tcu_j^\top)$ ($Ac = 0$) the loss is exactly
     $E_0 - 2t^3\lambda_j + t^4b^\top\Sigma b + t^6\lambda_j$ (not a local minimum)."""
-    grad_err, val_err, inertia_err, curve_err = 0.0, 0.0, 0, 0.0
+    grad_err, val_err, inertia_err, curve_err, random_err = 0.0, 0.0, 0, 0.0, 0.0
     count = 0
     for n, k in ((4, 1), (5, 2), (4, 2)):
         lam, U, Sigma = _covariance(rng, n)
         E = _torch_loss(Sigma, n, k)
+        for _ in range(3):  # the gradient formula at random (non-critical) points
+            A, B = rng.standard_normal((n, k)), rng.standard_normal((k, n))
+            v = torch.tensor(np.concatenate([A.ravel(), B.ravel()]), requires_grad=True)
+            (g,) = torch.autograd.grad(E(v), v)
+            mine = np.concatenate([a.ravel() for a in autoencoder_gradient(A, B, Sigma)])
+            random_err = max(random_err, relative_error(mine, g.numpy()))
         for I in optimisation.index_sets(n, k):
             Q, _ = np.linalg.qr(rng.standard_normal((k, k)))
             C = Q * rng.uniform(0.7, 1.4, size=k)  # singular values in [0.7, 1.4]
@@ -70,8 +76,11 @@ def autoencoder_landscape_is_exact(
             v = torch.tensor(np.concatenate([A.ravel(), B.ravel()]), requires_grad=True)
             (g,) = torch.autograd.grad(E(v), v)
             scale = float(lam[0])
-            grad_err = max(grad_err, float(np.abs(np.concatenate([gA.ravel(), gB.ravel()])).max())
-                           / scale, float(g.abs().max()) / scale)
+            grad_err = max(
+                grad_err,
+                float(np.abs(np.concatenate([gA.ravel(), gB.ravel()])).max()) / scale,
+                float(g.abs().max()) / scale,
+            )
             value = autoencoder_critical_value(lam, np.array(I))
             val_err = max(val_err, abs(float(E(v.detach())) - value) / float(lam.sum()))
             H = torch.autograd.functional.hessian(E, v.detach()).numpy()
@@ -82,8 +91,10 @@ def autoencoder_landscape_is_exact(
             # (Ostrowski): >= 0.02, far above the threshold; rounding is ~1e-13
             thr = 1e-6
             counts = ((ev < -thr).sum(), (np.abs(ev) <= thr).sum(), (ev > thr).sum())
-            inertia_err = max(inertia_err, int(np.abs(np.subtract(
-                counts, autoencoder_morse_index(n, k, np.array(I)))).max()))
+            inertia_err = max(
+                inertia_err,
+                int(np.abs(np.subtract(counts, autoencoder_morse_index(n, k, np.array(I)))).max()),
+            )
             count += 1
         # a rank-deficient critical point: |I| = k - 1 (A = 0 when k = 1)
         I = tuple(rng.choice(n, size=k - 1, replace=False))
@@ -93,25 +104,45 @@ def autoencoder_landscape_is_exact(
         c = Q[-1]  # A c = U_I Q c = U_I e_k = 0: the last column of U_I is zero
         b = c @ B
         gA, gB = autoencoder_gradient(A, B, Sigma)
-        grad_err = max(grad_err, float(np.abs(np.concatenate([gA.ravel(), gB.ravel()])).max())
-                       / float(lam[0]))
+        grad_err = max(
+            grad_err, float(np.abs(np.concatenate([gA.ravel(), gB.ravel()])).max()) / float(lam[0])
+        )
         E0 = optimisation.autoencoder_loss(A, B, Sigma)
         for t in (0.05, 0.2, 0.7):
             At, Bt = A + t**2 * np.outer(U[:, j], c), B + t * np.outer(c, U[:, j])
             pred = E0 - 2 * t**3 * lam[j] + t**4 * float(b @ Sigma @ b) + t**6 * lam[j]
-            curve_err = max(curve_err, abs(optimisation.autoencoder_loss(At, Bt, Sigma) - pred)
-                            / float(lam.sum()))
+            curve_err = max(
+                curve_err,
+                abs(optimisation.autoencoder_loss(At, Bt, Sigma) - pred) / float(lam.sum()),
+            )
     return Evidence(
         count,
         (
-            error("gradient at the critical points (library and torch)", grad_err, 64 * U64,
-                  units="relative to lambda_1"),
-            error(r"$E$ vs $\sum_{j\notin I}\lambda_j$", val_err, 64 * U64,
-                  units="relative to tr Sigma"),
-            equal("Hessian inertia vs (inversions, k^2, rest): largest count difference",
-                  inertia_err, 0, 0),
-            error("loss along the descent curve of a rank-deficient point vs its polynomial",
-                  curve_err, 64 * U64, units="relative to tr Sigma"),
+            error("gradient at random points vs torch autograd", random_err, 64 * U64),
+            error(
+                "gradient at the critical points (library and torch)",
+                grad_err,
+                64 * U64,
+                units="relative to lambda_1",
+            ),
+            error(
+                r"$E$ vs $\sum_{j\notin I}\lambda_j$",
+                val_err,
+                64 * U64,
+                units="relative to tr Sigma",
+            ),
+            equal(
+                "Hessian inertia vs (inversions, k^2, rest): largest count difference",
+                inertia_err,
+                0,
+                0,
+            ),
+            error(
+                "loss along the descent curve of a rank-deficient point vs its polynomial",
+                curve_err,
+                64 * U64,
+                units="relative to tr Sigma",
+            ),
         ),
     )
 
@@ -145,8 +176,9 @@ def parity_gradients_carry_no_signal(
         X, W, a = _parity_model(rng, n, 8)
         G = optimisation.two_layer_jacobian(W, a, X)  # (2^n, N n)
         if n <= 8:
-            wht_err = max(wht_err, relative_error(walsh_hadamard(G),
-                                                  optimisation.parity_matrix(n) @ G))
+            wht_err = max(
+                wht_err, relative_error(walsh_hadamard(G), optimisation.parity_matrix(n) @ G)
+            )
         var, bound = parity_gradient_variance(G)
         worst = max(worst, var / bound)
         N2 = G.shape[0]
@@ -177,16 +209,38 @@ def parity_gradients_carry_no_signal(
         3,
         (
             error("fast transform vs parity matrix times $G$", wht_err, 64 * U64),
-            error("variance vs brute force over all parities (torch autograd), $n = 5$",
-                  brute_err, 1e-10),
-            error(r"variance vs $\mathbb E\|G_x\|^2/2^n - \|G_0\|^2/4^n$", ident_err, 64 * U64,
-                  units="relative to the bound"),
-            upper(r"$\operatorname{Var}_v\nabla F_{\chi_v}$ / $(\mathbb E_x\|G_x\|^2/2^n)$, max",
-                  worst, 1.0, slack=64 * U64, units="ratio"),
-            equal(r"the same ratio at $n = 10$ (attained up to $2^{-n}\max/\mathrm{mean}$)",
-                  ratio, 1.0, 1 - floor + 64 * U64, units="ratio", attains=True),
-            lower("necessity: halfspaces (not orthogonal), variance / the same bound",
-                  necessity, 10.0, units="ratio"),
+            error(
+                "variance vs brute force over all parities (torch autograd), $n = 5$",
+                brute_err,
+                1e-10,
+            ),
+            error(
+                r"variance vs $\mathbb E\|G_x\|^2/2^n - \|G_0\|^2/4^n$",
+                ident_err,
+                64 * U64,
+                units="relative to the bound",
+            ),
+            upper(
+                r"$\operatorname{Var}_v\nabla F_{\chi_v}$ / $(\mathbb E_x\|G_x\|^2/2^n)$, max",
+                worst,
+                1.0,
+                slack=64 * U64,
+                units="ratio",
+            ),
+            equal(
+                r"the same ratio at $n = 10$ (attained up to $2^{-n}\max/\mathrm{mean}$)",
+                ratio,
+                1.0,
+                1 - floor + 64 * U64,
+                units="ratio",
+                attains=True,
+            ),
+            lower(
+                "necessity: halfspaces (not orthogonal), variance / the same bound",
+                necessity,
+                10.0,
+                units="ratio",
+            ),
         ),
     )
 
@@ -216,8 +270,14 @@ def parity_chebyshev_holds(
         worst = max(worst, frac / (bound / eps**2))
     return Evidence(
         N2,
-        (upper(r"fraction of parities with deviation $\ge\varepsilon$ / Chebyshev bound, max",
-               worst, 1.0, units="ratio"),),
+        (
+            upper(
+                r"fraction of parities with deviation $\ge\varepsilon$ / Chebyshev bound, max",
+                worst,
+                1.0,
+                units="ratio",
+            ),
+        ),
     )
 
 

@@ -113,10 +113,21 @@ def smooth_gap_bound_is_sharp(
     return Evidence(
         n_inst,
         (
-            upper(r"$\frac12\|\nabla f\|^2 / (L(f - f^\star))$, random points", worst, 1.0,
-                  slack=16 * U64, units="ratio"),
-            equal(r"the same ratio along the top eigenvector", min(attained), 1.0, 16 * U64,
-                  units="ratio", attains=True),
+            upper(
+                r"$\frac12\|\nabla f\|^2 / (L(f - f^\star))$, random points",
+                worst,
+                1.0,
+                slack=16 * U64,
+                units="ratio",
+            ),
+            equal(
+                r"the same ratio along the top eigenvector",
+                min(attained),
+                1.0,
+                16 * U64,
+                units="ratio",
+                attains=True,
+            ),
         ),
     )
 
@@ -157,12 +168,23 @@ def least_squares_pl_constant_is_sharp(
         n_inst,
         (
             error(r"library $\mu$ vs $s_r^2$", const_err, 64 * U64),
-            lower(r"PL quotient $/\,\mu$ at random $w$ (min)", worst, 1.0, slack=tol,
-                  units="ratio"),
-            equal(r"PL quotient $/\,\mu$ at $w^\dagger + tv_r$", max(attain, key=lambda a: abs(a - 1)),
-                  1.0, tol, units="ratio", attains=True),
-            error(r"$\lambda_{\min}(X^\top X)/s_1^2$ when rank $X < n$", not_sc, 64 * U64,
-                  units="relative to $s_1^2$"),
+            lower(
+                r"PL quotient $/\,\mu$ at random $w$ (min)", worst, 1.0, slack=tol, units="ratio"
+            ),
+            equal(
+                r"PL quotient $/\,\mu$ at $w^\dagger + tv_r$",
+                max(attain, key=lambda a: abs(a - 1)),
+                1.0,
+                tol,
+                units="ratio",
+                attains=True,
+            ),
+            error(
+                r"$\lambda_{\min}(X^\top X)/s_1^2$ when rank $X < n$",
+                not_sc,
+                64 * U64,
+                units="relative to $s_1^2$",
+            ),
         ),
     )
 
@@ -175,8 +197,10 @@ def _sin_quadratic_pl_minimum() -> tuple[float, float]:
     q = optimisation.sin_quadratic_grad(x) ** 2 / (2 * optimisation.sin_quadratic(x))
     i = int(np.argmin(q))
     res = minimize_scalar(
-        lambda t: float(optimisation.sin_quadratic_grad(np.array(t)) ** 2
-                        / (2 * optimisation.sin_quadratic(np.array(t)))),
+        lambda t: float(
+            optimisation.sin_quadratic_grad(np.array(t)) ** 2
+            / (2 * optimisation.sin_quadratic(np.array(t)))
+        ),
         bracket=(x[i - 1], x[i], x[i + 1]),
         tol=1e-12,
     )
@@ -199,11 +223,14 @@ def sin_quadratic_is_pl_not_convex(
     f = (x**2 + 3 * torch.sin(x) ** 2).sum()
     (g,) = torch.autograd.grad(f, x, create_graph=True)
     (h,) = torch.autograd.grad(g.sum(), x)
-    grad_err = float(np.max(np.abs(sin_quadratic_grad(x.detach().numpy()) - g.detach().numpy())
-                            / (1 + np.abs(g.detach().numpy()))))
+    grad_err = float(
+        np.max(
+            np.abs(sin_quadratic_grad(x.detach().numpy()) - g.detach().numpy())
+            / (1 + np.abs(g.detach().numpy()))
+        )
+    )
     grid = torch.linspace(-math.pi, math.pi, 20001, dtype=torch.float64, requires_grad=True)
-    (gg,) = torch.autograd.grad((grid**2 + 3 * torch.sin(grid) ** 2).sum(), grid,
-                                create_graph=True)
+    (gg,) = torch.autograd.grad((grid**2 + 3 * torch.sin(grid) ** 2).sum(), grid, create_graph=True)
     (hh,) = torch.autograd.grad(gg.sum(), grid)
     f2_max, f2_min = float(hh.max()), float(hh.min())
     mu_star, _ = _sin_quadratic_pl_minimum()
@@ -278,8 +305,9 @@ def gradient_descent_pl_rate(
         # attaining instance: an isotropic quadratic, mu = L, the same step fraction
         d, L = int(rng.integers(1, 5)), float(rng.uniform(0.5, 4.0))
         c = rng.standard_normal(d)
-        xs = gradient_descent(lambda x, c=c, L=L: L * (x - c), c + rng.standard_normal(d),
-                              eta_frac / L, 20)
+        xs = gradient_descent(
+            lambda x, c=c, L=L: L * (x - c), c + rng.standard_normal(d), eta_frac / L, 20
+        )
         gaps = np.array([0.5 * L * float((x - c) @ (x - c)) for x in xs])
         attained.extend(_gap_ratios(gaps, pl_rate_factor(L, L, eta_frac / L), gaps[0]))
     X, y, s, V, r = _least_squares(rng, deficient=False)
@@ -293,15 +321,30 @@ def gradient_descent_pl_rate(
     return Evidence(
         2 * n_inst + 1,
         (
-            upper(r"$(f(x_k) - f^\star)/(q^k(f(x_0) - f^\star))$, max over $k\ge1$", max(ratios),
-                  1.0, slack=tol, units="ratio"),
-            equal(r"the same ratio on $\frac L2\|x - c\|^2$ ($\mu = L$), farthest from 1",
-                  max(attained, key=lambda a: abs(a - 1)), 1.0, tol, units="ratio",
-                  attains=True),
-            upper(r"$\sum_k\|x_{k+1} - x_k\|$ / its bound", max(path), 1.0, slack=tol,
-                  units="ratio"),
-            lower(r"necessity: gap growth in 10 steps with $\eta = 2.5/L$", growth, 1.0,
-                  units="factor"),
+            upper(
+                r"$(f(x_k) - f^\star)/(q^k(f(x_0) - f^\star))$, max over $k\ge1$",
+                max(ratios),
+                1.0,
+                slack=tol,
+                units="ratio",
+            ),
+            equal(
+                r"the same ratio on $\frac L2\|x - c\|^2$ ($\mu = L$), farthest from 1",
+                max(attained, key=lambda a: abs(a - 1)),
+                1.0,
+                tol,
+                units="ratio",
+                attains=True,
+            ),
+            upper(
+                r"$\sum_k\|x_{k+1} - x_k\|$ / its bound", max(path), 1.0, slack=tol, units="ratio"
+            ),
+            lower(
+                r"necessity: gap growth in 10 steps with $\eta = 2.5/L$",
+                growth,
+                1.0,
+                units="factor",
+            ),
         ),
     )
 
@@ -346,4 +389,3 @@ CLAIMS = (
         strength="sharp",
     ),
 )
-

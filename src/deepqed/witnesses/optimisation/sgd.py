@@ -143,10 +143,21 @@ def cocoercivity_is_sharp(
     return Evidence(
         n_inst,
         (
-            lower(r"Bregman gap $/\,(\|\nabla g(x) - \nabla g(y)\|^2/2L)$, min", worst, 1.0,
-                  slack=1e-8, units="ratio"),
-            equal("the same ratio, quadratic along its top eigenvector",
-                  max(attain, key=lambda a: abs(a - 1)), 1.0, 1e-10, units="ratio", attains=True),
+            lower(
+                r"Bregman gap $/\,(\|\nabla g(x) - \nabla g(y)\|^2/2L)$, min",
+                worst,
+                1.0,
+                slack=1e-8,
+                units="ratio",
+            ),
+            equal(
+                "the same ratio, quadratic along its top eigenvector",
+                max(attain, key=lambda a: abs(a - 1)),
+                1.0,
+                1e-10,
+                units="ratio",
+                attains=True,
+            ),
         ),
     )
 
@@ -161,14 +172,23 @@ def least_squares_moments_are_exact(
     $\mathbb E\langle w_k - w^\star, u\rangle$ ($u$ a fixed unit vector) from the exact recursion
     lie in Monte Carlo confidence intervals from 4000 independent runs of
     ``optimisation.sgd_least_squares``, at $k\in\{1, 5, 20, 80\}$ (8 intervals, simultaneous
-    level $1 - 10^{-6}$); the start is far from $w^\star$ so that the mean and the cross terms
-    matter."""
-    X, y = _lsq(rng)
-    m, d = X.shape
+    level $1 - 10^{-6}$), $\gamma = 0.9/L_{\max}$; the residual at $w^\star$ is correlated with the
+    start so that the cross terms of the recursion matter (dropping them moves the values by
+    several standard errors)."""
+    # an instance where the cross terms matter: the residual rho is chosen (orthogonal to the
+    # columns of X, as every least-squares residual is) along z_i = (x_i^T e_0) ||x_i||^2, which
+    # makes sum_i rho_i (x_i^T e_0) x_i x_i^T large
+    m, d = 12, 3
+    X = rng.standard_normal((m, d)) * rng.uniform(0.3, 2.0, size=(m, 1))
+    e0 = rng.standard_normal(d)
+    e0 *= 2 / np.linalg.norm(e0)
+    z = (X @ e0) * np.sum(X * X, axis=1)
+    rho = z - X @ np.linalg.lstsq(X, z, rcond=None)[0]
+    y = X @ rng.standard_normal(d) + rho * 1.5 * math.sqrt(m) / np.linalg.norm(rho)
     mu, L_max, _ = optimisation.least_squares_sgd_constants(X, y)
-    gamma, T, R = 0.5 / L_max, 80, 4000
+    gamma, T, R = 0.9 / L_max, 80, 4000
     w_star = np.linalg.lstsq(X, y, rcond=None)[0]
-    w0 = w_star + 3 * rng.standard_normal(d)
+    w0 = w_star + e0
     u = rng.standard_normal(d)
     u /= np.linalg.norm(u)
     mom = sgd_least_squares_moments(X, y, gamma, T, w0)
@@ -242,12 +262,21 @@ def sgd_strongly_convex_bound_holds(
     return Evidence(
         n_inst,
         (
-            upper(r"exact $\mathbb E\|w_k - w^\star\|^2$ / bound, max over $1\le k\le400$", worst, 1.0,
-                  slack=1e-12, units="ratio"),
+            upper(
+                r"exact $\mathbb E\|w_k - w^\star\|^2$ / bound, max over $1\le k\le400$",
+                worst,
+                1.0,
+                slack=1e-12,
+                units="ratio",
+            ),
             # stationary value = c gamma (1 + O(gamma L_max)), gamma L_max <= 0.008: slope 1 +- 0.02
             rate(r"floor vs $\gamma$ (log–log slope)", fitted, 1.0, 0.02),
-            lower(r"necessity: residual growth in 20 steps, $\gamma = 2.5/\|x\|^2$", growth, 1.0,
-                  units="factor"),
+            lower(
+                r"necessity: residual growth in 20 steps, $\gamma = 2.5/\|x\|^2$",
+                growth,
+                1.0,
+                units="factor",
+            ),
         ),
     )
 
@@ -263,8 +292,14 @@ def _nonconvex_grad(x: np.ndarray) -> np.ndarray:
 
 def _nonconvex_min() -> float:
     """min_t t^2/2 + 2 cos t (attained where t = 2 sin t, t ~ 1.895), by Brent's method."""
-    return float(minimize_scalar(lambda t: 0.5 * t * t + 2 * math.cos(t), bounds=(1.0, 3.0),
-                                 method="bounded", options={"xatol": 1e-12}).fun)
+    return float(
+        minimize_scalar(
+            lambda t: 0.5 * t * t + 2 * math.cos(t),
+            bounds=(1.0, 3.0),
+            method="bounded",
+            options={"xatol": 1e-12},
+        ).fun
+    )
 
 
 def _quadratic_mean_sq_grad(L: float, gamma: float, sigma2: float, x0sq: float, T: int) -> float:
@@ -333,14 +368,35 @@ def sgd_nonconvex_bound_is_sharp(
     return Evidence(
         3 * R + R,
         (
-            upper(r"lower confidence limit of $\frac1T\sum\mathbb E\|\nabla f(x_k)\|^2$ / bound, nonconvex $f$", worst,
-                  1.0, units="ratio"),
-            upper(r"exact $\frac1T\sum\mathbb E|f'(x_k)|^2$ / bound, $f = \frac L2x^2$",
-                  exact / bound, 1.0, slack=1e-12, units="ratio"),
-            equal(r"the same ratio (attained up to the defect $\mathbb E f(x_T)/(\ldots)$)",
-                  exact / bound, 1.0, defect + 1e-12, units="ratio", attains=True),
-            interval(r"Monte Carlo vs exact, $f = \frac L2x^2$, $T = 200$", est,
-                     est - _z(LEVEL) * se, est + _z(LEVEL) * se, ref200, level=LEVEL),
+            upper(
+                r"lower confidence limit of $\frac1T\sum\mathbb E\|\nabla f(x_k)\|^2$ / bound, nonconvex $f$",
+                worst,
+                1.0,
+                units="ratio",
+            ),
+            upper(
+                r"exact $\frac1T\sum\mathbb E|f'(x_k)|^2$ / bound, $f = \frac L2x^2$",
+                exact / bound,
+                1.0,
+                slack=1e-12,
+                units="ratio",
+            ),
+            equal(
+                r"the same ratio (attained up to the defect $\mathbb E f(x_T)/(\ldots)$)",
+                exact / bound,
+                1.0,
+                defect + 1e-12,
+                units="ratio",
+                attains=True,
+            ),
+            interval(
+                r"Monte Carlo vs exact, $f = \frac L2x^2$, $T = 200$",
+                est,
+                est - _z(LEVEL) * se,
+                est + _z(LEVEL) * se,
+                ref200,
+                level=LEVEL,
+            ),
         ),
     )
 
@@ -370,8 +426,12 @@ def sgd_rate_is_inverse_square_root(
     return Evidence(
         len(Ts),
         (
-            upper(r"$\frac1T\sum\mathbb E|f'(x_k)|^2$ / guarantee, max over $T$", worst, 1.0,
-                  units="ratio"),
+            upper(
+                r"$\frac1T\sum\mathbb E|f'(x_k)|^2$ / guarantee, max over $T$",
+                worst,
+                1.0,
+                units="ratio",
+            ),
             rate(r"$\frac1T\sum\mathbb E|f'(x_k)|^2$ vs $T$ (log–log slope)", fitted, -0.5, 0.05),
         ),
     )

@@ -102,12 +102,27 @@ def pl_star_from_the_smallest_eigenvalue(
     return Evidence(
         2 * n_inst,
         (
-            lower(r"$\frac12\|\nabla\mathcal L\|^2/(\lambda_{\min}(K)\mathcal L)$, min", worst, 1.0,
-                  slack=tol, units="ratio"),
-            equal(r"the same ratio with $F - y$ along the bottom eigenvector",
-                  max(attain, key=lambda r: abs(r - 1)), 1.0, tol, units="ratio", attains=True),
-            error(r"$\lambda_{\min}(K)/\operatorname{tr}K$ when $Nd < m$", deficient, 64 * U64,
-                  units="relative to tr K"),
+            lower(
+                r"$\frac12\|\nabla\mathcal L\|^2/(\lambda_{\min}(K)\mathcal L)$, min",
+                worst,
+                1.0,
+                slack=tol,
+                units="ratio",
+            ),
+            equal(
+                r"the same ratio with $F - y$ along the bottom eigenvector",
+                max(attain, key=lambda r: abs(r - 1)),
+                1.0,
+                tol,
+                units="ratio",
+                attains=True,
+            ),
+            error(
+                r"$\lambda_{\min}(K)/\operatorname{tr}K$ when $Nd < m$",
+                deficient,
+                64 * U64,
+                units="relative to tr K",
+            ),
         ),
     )
 
@@ -146,11 +161,19 @@ def wide_network_converges_linearly(
     return Evidence(
         n_inst,
         (
-            upper(r"$\mathcal L(W_t)/((1 - \mu/\beta)^t\mathcal L_0)$, max over $t\ge1$",
-                  loss_ratio, 1.0, units="ratio"),
+            upper(
+                r"$\mathcal L(W_t)/((1 - \mu/\beta)^t\mathcal L_0)$, max over $t\ge1$",
+                loss_ratio,
+                1.0,
+                units="ratio",
+            ),
             upper(r"$\max_t\|W_t - W_0\|/R$", dist_ratio, 1.0, units="ratio"),
-            lower(r"$\frac12\|\nabla\mathcal L\|^2/(\mu\mathcal L)$ along the run, min", pl_ratio,
-                  1.0, units="ratio"),
+            lower(
+                r"$\frac12\|\nabla\mathcal L\|^2/(\mu\mathcal L)$ along the run, min",
+                pl_ratio,
+                1.0,
+                units="ratio",
+            ),
         ),
     )
 
@@ -202,17 +225,34 @@ def wide_network_constants_hold(
     return Evidence(
         n_inst + 1,
         (
-            upper(r"$\|K(W) - K(W_0)\|_{\mathrm{op}}/(L_K\|W - W_0\|_F)$, max", lip, 1.0,
-                  units="ratio"),
-            upper(r"$\|\nabla^2\mathcal L\|_{\mathrm{op}}/\beta$ on $B(W_0, \rho)$, max", hess, 1.0,
-                  units="ratio"),
-            lower(r"$\lambda_{\min}(K(W))/(\mu_0/2)$ on $B(W_0, \rho)$, min", eig, 1.0,
-                  units="ratio"),
+            upper(
+                r"$\|K(W) - K(W_0)\|_{\mathrm{op}}/(L_K\|W - W_0\|_F)$, max",
+                lip,
+                1.0,
+                units="ratio",
+            ),
+            upper(
+                r"$\|\nabla^2\mathcal L\|_{\mathrm{op}}/\beta$ on $B(W_0, \rho)$, max",
+                hess,
+                1.0,
+                units="ratio",
+            ),
+            lower(
+                r"$\lambda_{\min}(K(W))/(\mu_0/2)$ on $B(W_0, \rho)$, min", eig, 1.0, units="ratio"
+            ),
             equal(r"$[R\le\rho]$ vs $[N\ge N^\ast]$ (disagreements)", thr, 0.0, 0.0),
-            error(r"necessity (repeated input): $\lambda_{\min}(K)/\operatorname{tr}K$", kernel_zero,
-                  64 * U64, units="relative to tr K"),
-            lower(r"necessity: $\mathcal L(W_{300})$ vs the floor $(y_1 - y_2)^2/4$",
-                  float(run.loss[-1]), floor, slack=1e-12 * floor),
+            error(
+                r"necessity (repeated input): $\lambda_{\min}(K)/\operatorname{tr}K$",
+                kernel_zero,
+                64 * U64,
+                units="relative to tr K",
+            ),
+            lower(
+                r"necessity: $\mathcal L(W_{300})$ vs the floor $(y_1 - y_2)^2/4$",
+                float(run.loss[-1]),
+                floor,
+                slack=1e-12 * floor,
+            ),
         ),
     )
 
