@@ -74,6 +74,7 @@ Returns:
     arguments=_arguments(),
     outputs=("W_new", "b_new", "request"),
     tolerances={"float64": Tolerance(1e-9, 1e-10), "float32": Tolerance(1e-4, 1e-4)},
+    max_examples=50,
     hint=r"""With g = W a + b - target: dE/dW = g a^T, dE/db = g, dE/da = W^T g. The update steps eps
 against the parameter gradient; the request steps 1 against the input gradient, computed with the
 old W.""",
