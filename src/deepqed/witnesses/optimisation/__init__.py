@@ -18,8 +18,7 @@ CLAIMS: tuple[Witness | Unwitnessed, ...] = (
     *pl.CLAIMS,
     *tangent.CLAIMS,
     *sgd.CLAIMS,
-    *landscape.CLAIMS[:1],
-    *landscape.CLAIMS[1:],
+    *landscape.CLAIMS,
     *functor.CLAIMS,
 )
 
