@@ -242,6 +242,7 @@ def _worker(conn: Any, root: str, package: str) -> None:
     """Receive ``(index, seed)``, run the book's ``index``-th witness, send its outcome back."""
     book = registry.load(root, witness_package=package)
     witnesses = book.witnesses()
+    conn.send("ready")  # the imports above must not count against the first witness's limit
     while True:
         try:
             job = conn.recv()
@@ -262,6 +263,13 @@ class _Worker:
         )
         self.proc.start()
         child.close()
+        # wait for the worker's imports (seconds; minutes on a loaded machine) before any witness
+        # is timed; a worker that never gets ready is reported by the first ask
+        if self.conn.poll(600):
+            try:
+                self.conn.recv()
+            except (EOFError, OSError):
+                pass
 
     def ask(self, index: int, seed: int, timeout: float) -> dict[str, Any] | str:
         """The outcome, or why there is none: the witness did not finish within ``timeout``

@@ -31,6 +31,10 @@ PACKAGES = (
     "rnn",
     "attention",
     "gradcheck",
+    "approximation",
+    "generalisation",
+    "optimisation",
+    "initialisation",
 )
 
 _EXAMPLE_DIR = Path(__file__).with_name("api")
