@@ -169,7 +169,7 @@ def init_rnn(
     return RNNParameters(W.astype(dtype), U.astype(dtype), b.astype(dtype))
 
 
-@validate(H=Array(numpy=True), activation=Options(*ACTIVATIONS))
+@validate(H=Array(numpy=True, nonempty=False), activation=Options(*ACTIVATIONS))
 def sigma_prime_from_value(H: np.ndarray, activation: str) -> np.ndarray:
     r"""$\sigma'(Z)$ from $H = \sigma(Z)$: $1 - H\odot H$ (tanh) or $\mathbb 1[H > 0]$ (ReLU).
 
