@@ -19,7 +19,8 @@ backward function's $\langle J^\top u, v\rangle$ (the identity of
 :func:`deepqed.gradcheck.check_vjp`). Its tolerance is the sum of the truncation error of the
 central difference, estimated by Richardson's comparison of the steps $h$ and $2h$ (the error is
 $ch^2 + O(h^4)$, so the difference of the two quotients is $3ch^2$), and the rounding of the two
-evaluations of $f$, $N u\langle|u|, |f(x)|\rangle/h$; both divided by the scale
+evaluations of $f$, $N u\langle|u|, m\rangle/h$ with $m$ a bound on the size of the terms each
+entry of $f$ is computed from (by default $|f(x)|$); both divided by the scale
 $\|J^\top u\|\|v\| + |\langle u, D_hf(x)[v]\rangle|$ of :func:`deepqed.gradcheck.adjoint_error`,
 and doubled.
 
@@ -108,11 +109,14 @@ def adjoint_check(
     v: Any,
     h: float,
     depth: int,
+    magnitude: Any = None,
 ) -> tuple[float, float]:
     r"""``(err, tol)`` for the adjoint identity at step ``h`` (float64 arrays): ``err`` the
     discrepancy of :func:`deepqed.gradcheck.adjoint_error`, ``tol`` twice the Richardson estimate
     of the truncation error plus the rounding of the two evaluations of ``f`` (a computation of
-    depth ``depth``), both on the scale of ``adjoint_error``."""
+    depth ``depth``), both on the scale of ``adjoint_error``. ``magnitude`` (broadcastable to
+    $f(x)$; default $|f(x)|$) bounds the size of the terms each entry of $f$ is computed from, on
+    which its rounding error depends (larger than $|f(x)|$ where terms cancel)."""
     lhs, rhs = check_vjp(f, vjp, x, u, v, h)
     lhs2, _ = check_vjp(f, vjp, x, u, v, 2 * h)
     JTu = np.asarray(vjp(u), dtype=np.float64)
@@ -122,6 +126,7 @@ def adjoint_check(
     if scale == 0.0:
         return 0.0, 1.0
     truncation = abs(lhs2 - lhs) / 3.0
-    rounding = depth * unit_roundoff(np.float64) * float(np.sum(np.abs(u * f(x)))) / h
+    size = np.abs(f(x)) if magnitude is None else np.broadcast_to(magnitude, np.shape(u))
+    rounding = depth * unit_roundoff(np.float64) * float(np.sum(np.abs(u) * size)) / h
     floor = 4 * depth * unit_roundoff(np.float64)  # the rounding of the two sides' inner products
     return abs(lhs - rhs) / scale, max(2.0 * (truncation + rounding) / scale, floor)

@@ -178,7 +178,11 @@ def sdpa_backward_matches_autograd(
                     return attention.sdpa_forward(*args, mask=mask, causal=causal)[0]
 
                 v = rng.standard_normal(x.shape)
-                err, tol_fd = adjoint_check(f, lambda u, g=g: g, x, dO, v, 1e-4, _depth(Q, K, V))
+                # an output entry is a P-weighted mean of values: terms of size max |V|
+                size = float(np.max(np.abs(V)))
+                err, tol_fd = adjoint_check(
+                    f, lambda u, g=g: g, x, dO, v, 1e-4, _depth(Q, K, V), size
+                )
                 fd.append((err, tol_fd, _at(Q, K, V, kind) + f", d{'QKV'[j]}"))
     comparisons = [
         worst_error("$(\\mathrm dQ, \\mathrm dK, \\mathrm dV)$ against autograd (float64)", records)

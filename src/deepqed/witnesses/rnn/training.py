@@ -134,8 +134,17 @@ def clipping_properties(
         g = np.tanh(theta - c)
         tau = float(np.linalg.norm(g) * rng.uniform(0.2, 1.5))
         (clipped,), _ = clip_global_norm((g,), tau)
+        # log cosh z = |z| + log1p(e^{-2|z|}) - log 2: terms of size |z| + 1 (they cancel near 0)
+        size = float(np.sum(np.abs(theta - c) + 1.0))
         err, tol = adjoint_check(
-            lambda x: _log_cosh(x, c), lambda u: u[0] * g, theta, np.ones(1), -clipped, 1e-4, 4 * P
+            lambda x: _log_cosh(x, c),
+            lambda u: u[0] * g,
+            theta,
+            np.ones(1),
+            -clipped,
+            1e-4,
+            4 * P,
+            size,
         )
         descent.append((err, tol, f"P = {P}"))
     return Evidence(
