@@ -248,7 +248,10 @@ def cell_path_jacobian(
             lambda c: cell(x, (h, c[None]))[1][0], torch.from_numpy(fwd.C[t - 1, 0].copy())
         ).numpy()
         F = fwd.gates[:, 0, n : 2 * n]
-        jac.append((relative_error(J, np.diag(F[t - 1])), 16 * (n + 2) * U64, f"t = {t}, n = {n}"))
+        # f = (1 + tanh(a/2))/2 has absolute error ~2u: relative 2u/f; torch's sigmoid and its
+        # argument (n + d + 1 terms) add their rounding
+        tol = 16 * (n + theta.d + 2) * U64 + 4 * U64 / float(np.min(F[t - 1]))
+        jac.append((relative_error(J, np.diag(F[t - 1])), tol, f"t = {t}, n = {n}"))
         s = int(rng.integers(0, T))
         P = cell_path_products(fwd, 0, s)
         f_min, f_max = float(F[s:].min()), float(F[s:].max())
