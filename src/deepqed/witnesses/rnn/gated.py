@@ -214,7 +214,7 @@ def product_bounds(f_min: float, f_max: float, k: int) -> tuple[float, float]:
 
 
 def forget_gate_bound(b: np.ndarray, W: np.ndarray, Ux: np.ndarray) -> np.ndarray:
-    r"""$\operatorname{sigmoid}(b^f_j - \|W^f_{j,:}\|_1 - |(U^fx_t)_j|)$ per unit $j$
+    r"""$\operatorname{sigmoid}(b^f_j - \|W^f_{j,:}\|_1 - \lvert(U^fx_t)_j\rvert)$ per unit $j$
     (Proposition ``prop-rnn-cell-path``, part 3)."""
     return 1.0 / (1.0 + np.exp(-(b - np.abs(W).sum(axis=1) - np.abs(Ux))))
 
@@ -232,7 +232,7 @@ def cell_path_jacobian(
     $\operatorname{diag}(f_t)$. (2) The cell-path products lie in $[f_{\min}^{t-s},
     f_{\max}^{t-s}]$, with equality when every forget gate has the same value ($W^f = 0$,
     $U^f = 0$, $b^f$ constant). (3) $f_{t,j}\ge\operatorname{sigmoid}(b^f_j - \|W^f_{j,:}\|_1 -
-    |(U^fx_t)_j|)$ when $\|h_{t-1}\|_\infty\le1$, with equality at $t = 1$ for
+    \lvert(U^fx_t)_j\rvert)$ when $\|h_{t-1}\|_\infty\le1$, with equality at $t = 1$ for
     $h_0 = -\operatorname{sign}(W^f_{j,:})$ and $(U^fx_1)_j\le0$ (here $W^f\ge0$, $h_0 = -1$,
     $U^f\le0$, $x_1\ge0$)."""
     jac, gate = [], (math.inf, 1.0, 1.0, "")

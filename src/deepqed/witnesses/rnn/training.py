@@ -376,7 +376,7 @@ def adam_matches_closed_form(
     \beta_2^{k-j}g_j^2$ (``math.fsum``), $\theta_k = \theta_0 - \alpha\sum_{k'\le k}\hat M_{k'}/
     (\sqrt{\hat V_{k'}} + \epsilon)$, entry by entry; random step sizes and betas, float64.
     Tolerance: each of the $K$ steps rounds $\theta$'s update, of size at most
-    $\alpha\max|\hat M/(\sqrt{\hat V} + \epsilon)|$, with about $16u$ relative error, and the
+    $\alpha\max\lvert\hat M/(\sqrt{\hat V} + \epsilon)\rvert$, with about $16u$ relative error, and the
     recursions for $M, V$ lose $Ku$ relatively: $32K u(\|\theta_0\| + K\alpha R)$ over
     $\|\theta_K\|$."""
     records = []
