@@ -14,8 +14,10 @@ from ._common import (
     relative_error,
     single_threaded,
     torch_block_loss,
+    unit_roundoff,
     worst_error,
 )
+from .layernorm import amplification
 
 ACTS = ("gelu", "relu", "tanh")
 
@@ -31,6 +33,20 @@ def _instance(rng, dtype):
 def _depth(theta, X) -> int:
     d, n, d_ff = theta.attn.d_model, X.shape[1], theta.W1.shape[0]
     return 2 * (2 * d + 8) + 3 * d + n + 16 + d + d_ff + 8  # two LNs, MHA, the feed-forward layer
+
+
+def _ln_rounding(theta, X, dtype) -> float:
+    """The relative rounding the two layer norms add when a row's offset is large against its
+    spread (:func:`.layernorm.amplification`): $4(2d + 8)u(A_1 + A_2)$, with $A_1$ from the rows
+    of $X$ and $A_2$ from those of $H = X + \\operatorname{MHA}(\\operatorname{LN}_1(X))$."""
+    X64 = np.asarray(X, dtype=np.float64)
+    a = theta.attn
+    attn = attention.MHAParameters(*(np.asarray(v, dtype=np.float64) for v in a.arrays()), a.heads)
+    gamma1, beta1 = (np.asarray(v, dtype=np.float64) for v in (theta.gamma1, theta.beta1))
+    U1, _ = attention.layernorm_forward(X64, gamma1, beta1, attention.EPS)
+    H = X64 + attention.mha_forward(attn, U1)[0]
+    A = amplification(X64, attention.EPS) + amplification(H, attention.EPS)
+    return 4 * (2 * X.shape[-1] + 8) * unit_roundoff(dtype) * A
 
 
 def _torch(arrays, heads, activation, causal, eps, grad=False):
@@ -65,6 +81,7 @@ def block_matches_torch(
                 arrays = (*theta.arrays(), X, dY)
                 ref = lambda a: _torch(a, theta.attn.heads, act, causal, attention.EPS)  # noqa: E731
                 tol = reference_tolerance(ref, arrays, _depth(theta, X) + Y.size, dtype, rng)
+                tol += _ln_rounding(theta, X, dtype)
                 ours = np.array([float(np.sum(np.asarray(Y, np.float64) * dY))])
                 records.append(
                     (
@@ -97,6 +114,7 @@ def block_backward_matches_autograd(
             arrays = (*theta.arrays(), X, dY)
             ref = lambda a: _torch(a, theta.attn.heads, act, causal, attention.EPS, grad=True)  # noqa: E731
             tol = reference_tolerance(ref, arrays, 2 * _depth(theta, X), dtype, rng)
+            tol += 2 * _ln_rounding(theta, X, dtype)
             records.append(
                 (
                     relative_error(list(dtheta.arrays()) + [dX], ref(arrays)),
