@@ -23,7 +23,8 @@ Validated arrays are passed on unchanged (never copied, never modified); scalars
 converted (``Real`` gives a ``float``, ``Integer`` an ``int``, ``Pair`` a tuple).
 
 Constraints: :class:`Real`, :class:`Integer`, :class:`Pair`, :class:`Options`, :class:`Boolean`,
-:class:`Generator`, :class:`Array`, :class:`Instance`, :class:`Function`, :class:`Optional`.
+:class:`Generator`, :class:`DType`, :class:`Array`, :class:`Instance`, :class:`Function`,
+:class:`Optional`.
 Inside a function, :func:`fail` raises a dynamic check's error in the same format.
 """
 
@@ -52,12 +53,14 @@ __all__ = [
     "Options",
     "Boolean",
     "Generator",
+    "DType",
     "Array",
     "Instance",
     "Function",
     "Optional",
     "validate",
     "check",
+    "check_against",
     "namespace",
     "check_array",
     "check_same_namespace",
@@ -275,6 +278,27 @@ class Generator(Constraint):
                 kind=TypeError,
             )
         return value
+
+
+@dataclass(frozen=True)
+class DType(Constraint):
+    """A floating-point dtype, float32 or float64, in any spelling NumPy accepts
+    (``numpy.float32``, ``"float32"``, ``numpy.dtype("float32")``); passed on as a
+    ``numpy.dtype``."""
+
+    def describe(self) -> str:
+        return "the dtype float32 or float64"
+
+    def check(self, name: str, value: Any, ctx: _Context) -> np.dtype:
+        if value is None or isinstance(value, (bool, int, float, np.generic)):
+            fail(name, f"be {self.describe()}", received(value), kind=TypeError)
+        try:
+            dtype = np.dtype(value)
+        except (TypeError, ValueError):
+            fail(name, f"be {self.describe()}", received(value), kind=TypeError)
+        if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
+            fail(name, f"be {self.describe()}", f"dtype {dtype}")
+        return dtype
 
 
 @dataclass(frozen=True)
@@ -528,6 +552,31 @@ def check(constraints: dict[str, Constraint], values: dict[str, Any]) -> dict[st
     if len(floats) > 1:
         _agree(floats)
     return out
+
+
+def check_against(container: Any, prefix: str, **arrays: tuple[tuple[Any, ...], Any]) -> None:
+    """Check a call's arrays against the arrays of a container (a parameter tuple) that declares
+    ``__deepqed_constraints__``: shapes with the container's dimension names, one library, device
+    and dtype. ``arrays`` maps an argument's name to ``(shape, value)`` (``value`` ``None`` is
+    skipped); the container's arrays are named ``prefix.field`` in messages::
+
+        check_against(theta, "theta", X=(("T", "m", "d"), X))
+        # argument 'X' must have shape (T, m, d) with d = 3 (from 'theta.U'), got shape (5, 2, 4)
+
+    Finiteness is not checked again (the call's own constraints did)."""
+    constraints: dict[str, Constraint] = {}
+    values: dict[str, Any] = {}
+    for field, c in container.__deepqed_constraints__.items():
+        if isinstance(c, Array):
+            constraints[f"{prefix}.{field}"] = Array(
+                ndim=c.ndim, shape=c.shape, finite=False, numpy=c.numpy, nonempty=c.nonempty
+            )
+            values[f"{prefix}.{field}"] = getattr(container, field)
+    for name, (shape, value) in arrays.items():
+        if value is not None:
+            constraints[name] = Array(shape=tuple(shape), finite=False)
+            values[name] = value
+    check(constraints, values)
 
 
 def _is_float_array(c: Constraint, value: Any) -> bool:

@@ -135,12 +135,14 @@ def test_mha_parameter_count():
         attention.mha_num_parameters(10, 3)
 
 
-def test_validation_errors_name_the_argument():
+def test_shapes_that_depend_on_other_arguments_name_both():
+    """Shapes that only another argument determines (the generated bad input of
+    tests/unit/test_public_api.py covers each argument on its own)."""
     rng = np.random.default_rng(4)
     Q, K, V = qkv(rng)
-    with pytest.raises(ShapeError, match="'K'"):
+    with pytest.raises(ShapeError, match="'Q' and 'K'"):
         attention.sdpa_forward(Q, K[..., :2], V)
-    with pytest.raises(ShapeError, match="'V'"):
+    with pytest.raises(ShapeError, match="'K' and 'V'"):
         attention.sdpa_forward(Q, K, V[..., :3, :])
     with pytest.raises(TypeError, match="different dtypes"):
         attention.sdpa_forward(Q, K.astype(np.float32), V)
@@ -148,13 +150,16 @@ def test_validation_errors_name_the_argument():
         attention.sdpa_forward(Q, K, V, mask=np.ones((3, 3), dtype=bool))
     with pytest.raises(ValueError, match="'mask'"):
         attention.sdpa_forward(Q, K, V, mask=np.full((4, 5), np.inf))
+    O, P = attention.sdpa_forward(Q, K, V)
+    with pytest.raises(ShapeError, match="'P' and 'K'"):
+        attention.sdpa_backward(O, Q, K, V, P[..., :4])
+    with pytest.raises(TypeError, match="'dO'"):
+        attention.sdpa_backward(O.astype(np.float32), Q, K, V, P)
     with pytest.raises(ValueError, match="'heads'"):
         attention.init_mha(6, 4, rng=rng)
     theta = attention.init_mha(6, 2, rng=rng)
     with pytest.raises(ShapeError, match="'X_q'"):
         attention.mha_forward(theta, rng.standard_normal((2, 3, 5)))
-    with pytest.raises(TypeError, match="'Q'"):
-        attention.sdpa_forward(Q.astype(np.int64), K, V)
 
 
 def test_residual_stack_jacobian_matches_finite_differences():
@@ -201,5 +206,37 @@ def test_mha_rejects_a_mask_of_the_wrong_shape():
     X = rng.standard_normal((3, 5, 8))
     with pytest.raises(ShapeError, match=r"'mask'.*got shape \(2, 5, 5\)"):
         attention.mha_forward(theta, X, mask=np.ones((2, 5, 5), bool))
-    with pytest.raises(ValueError, match="positive"):
+    with pytest.raises(ValueError, match="'heads'"):
         attention.mha_num_parameters(8, 0)
+    with pytest.raises(ValueError, match="'heads' must divide"):
+        attention.mha_num_parameters(8, 3)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kind", ["none", "bool", "additive", "causal", "fully masked"])
+@pytest.mark.parametrize("width", [3, 80])  # the fast row maximum folds rows of at most 64
+def test_fast_kernels_equal_the_plain_code(dtype, kind, width):
+    """The kernels multi-head attention uses (in-place softmax, folded row maxima, outputs into
+    views) against the plain sdpa_forward / sdpa_backward the book shows."""
+    from deepqed.attention import _sdpa_fast
+
+    rng = np.random.default_rng(7)
+    Q, K, V = qkv(rng, lead=(2, 2), n_q=5, n_k=width, dtype=dtype)
+    mask, causal = None, kind == "causal"
+    if kind in ("bool", "fully masked"):
+        mask = rng.random((5, width)) < 0.6
+        if kind == "fully masked":
+            mask[1] = False
+    elif kind == "additive":
+        mask = np.where(rng.random((5, width)) < 0.6, rng.standard_normal((5, width)), -np.inf)
+        mask = mask.astype(dtype)
+    O, P = attention.sdpa_forward(Q, K, V, mask=mask, causal=causal)
+    O_fast = np.empty_like(O)
+    _, P_fast = _sdpa_fast.forward(Q, K, V, mask, causal, out=O_fast)
+    dO = rng.standard_normal(O.shape).astype(dtype)
+    grads = attention.sdpa_backward(dO, Q, K, V, P)
+    grads_fast = _sdpa_fast.backward(dO, Q, K, V, P_fast)
+    tol = 1e-5 if dtype == np.float32 else 1e-13
+    for ours, ref in ((O_fast, O), (P_fast, P), *zip(grads_fast, grads)):
+        assert ours.dtype == dtype and ref.dtype == dtype
+        np.testing.assert_allclose(ours, ref, rtol=tol, atol=tol)

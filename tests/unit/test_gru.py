@@ -53,3 +53,30 @@ def test_gru_validation():
         rnn.gru_forward(theta, rng.standard_normal((4, 1, 2)).astype(np.float32))
     fwd = rnn.gru_forward(theta, rng.standard_normal((4, 1, 2)))
     assert fwd.H.shape == (5, 1, 3) and fwd.Qn.shape == (4, 1, 3)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fused_layer_equals_the_plain_cell_step_by_step(dtype):
+    """gru_forward / gru_backward (the fused kernels) against a loop over the plain cell gru_cell /
+    gru_cell_backward, the code the book shows."""
+    rng = np.random.default_rng(2)
+    T, m, d, n = 6, 2, 3, 4
+    theta = rnn.init_gru(d, n, rng=rng, dtype=dtype)
+    X = rng.standard_normal((T, m, d)).astype(dtype)
+    H0 = rng.standard_normal((m, n)).astype(dtype)
+    G = rng.standard_normal((T, m, n)).astype(dtype)
+    fwd = rnn.gru_forward(theta, X, H0)
+    grad = rnn.gru_backward(theta, fwd, X, G)
+    H = [H0]
+    for t in range(T):
+        H.append(rnn.gru_cell(theta, X[t], H[-1]))
+    dW, dU, db, dc = (np.zeros_like(a) for a in theta.arrays())
+    dH = np.zeros_like(H0)
+    for t in range(T, 0, -1):
+        gW, gU, gb, gc, dH = rnn.gru_cell_backward(theta, X[t - 1], H[t - 1], G[t - 1] + dH)
+        dW, dU, db, dc = dW + gW, dU + gU, db + gb, dc + gc
+    tol = 1e-5 if dtype == np.float32 else 1e-13
+    np.testing.assert_allclose(fwd.H, np.stack(H), rtol=tol, atol=tol)
+    for ours, ref in zip((grad.W, grad.U, grad.b, grad.c, grad.H0), (dW, dU, db, dc, dH)):
+        assert ours.dtype == dtype and ref.dtype == dtype
+        np.testing.assert_allclose(ours, ref, rtol=tol, atol=tol)

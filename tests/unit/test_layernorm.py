@@ -63,16 +63,21 @@ def test_jacobian_properties(seed, eps):
 
 
 def test_constant_row_without_eps_is_rejected():
-    with pytest.raises(ValueError, match="constant row"):
+    with pytest.raises(ValueError, match="'X' must have no constant row"):
         attention.layernorm_forward(np.ones((2, 3)), np.ones(3), np.zeros(3), 0.0)
     Y, _ = attention.layernorm_forward(np.ones((2, 3)), np.ones(3), np.zeros(3), 1e-5)
     assert np.all(Y == 0)
 
 
-def test_validation():
+def test_gamma_and_beta_must_match_the_rows():
+    X = np.ones((2, 3)) + np.arange(3)
     with pytest.raises(ShapeError, match="'gamma'"):
-        attention.layernorm_forward(np.ones((2, 3)), np.ones(4), np.zeros(3))
-    with pytest.raises(ValueError, match="'eps'"):
-        attention.layernorm_forward(np.ones((2, 3)), np.ones(3), np.zeros(3), -1.0)
+        attention.layernorm_forward(X, np.ones(4), np.zeros(3))
     with pytest.raises(TypeError, match="different dtypes"):
-        attention.layernorm_forward(np.ones((2, 3)), np.ones(3, dtype=np.float32), np.zeros(3))
+        attention.layernorm_forward(X, np.ones(3, dtype=np.float32), np.zeros(3))
+    _, cache = attention.layernorm_forward(X, np.ones(3), np.zeros(3))
+    for gamma in (np.array(2.0), np.ones(4), 2.0):  # a scalar gamma no longer broadcasts
+        with pytest.raises((TypeError, ValueError), match="'gamma'"):
+            attention.layernorm_backward(np.ones((2, 3)), gamma, cache)
+    with pytest.raises(ValueError, match="'dY'"):
+        attention.layernorm_backward(np.ones((3, 3)), np.ones(3), cache)

@@ -76,3 +76,36 @@ def test_cell_path_products():
     P = rnn.cell_path_products(fwd, 1, 2)
     np.testing.assert_allclose(P[-1], np.prod(fwd.gates[2:, 1, 3:6], axis=0), rtol=1e-14)
     assert P.shape == (5, 3) and np.all(P[0] == 1)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fused_layer_equals_the_plain_cell_step_by_step(dtype):
+    """lstm_forward / lstm_backward (the fused kernels) against a loop over the plain cell
+    lstm_cell / lstm_cell_backward, the code the book shows (to rounding: the two order the same
+    operations differently)."""
+    rng = np.random.default_rng(4)
+    T, m, d, n = 7, 3, 2, 4
+    theta = rnn.init_lstm(d, n, rng=rng, dtype=dtype, forget_bias=0.5)
+    X = rng.standard_normal((T, m, d)).astype(dtype)
+    H0, C0, GC = (rng.standard_normal((m, n)).astype(dtype) for _ in range(3))
+    G = rng.standard_normal((T, m, n)).astype(dtype)
+    fwd = rnn.lstm_forward(theta, X, H0, C0)
+    grad = rnn.lstm_backward(theta, fwd, X, G, GC)
+    H, C = [H0], [C0]
+    for t in range(T):
+        h, c = rnn.lstm_cell(theta, X[t], H[-1], C[-1])
+        H.append(h)
+        C.append(c)
+    dW, dU, db = (np.zeros_like(a) for a in theta.arrays())
+    dH, dC = np.zeros_like(H0), GC
+    for t in range(T, 0, -1):
+        gW, gU, gb, dH, dC = rnn.lstm_cell_backward(
+            theta, X[t - 1], H[t - 1], C[t - 1], G[t - 1] + dH, dC
+        )
+        dW, dU, db = dW + gW, dU + gU, db + gb
+    tol = 1e-5 if dtype == np.float32 else 1e-13
+    np.testing.assert_allclose(fwd.H, np.stack(H), rtol=tol, atol=tol)
+    np.testing.assert_allclose(fwd.C, np.stack(C), rtol=tol, atol=tol)
+    for ours, ref in zip((grad.W, grad.U, grad.b, grad.H0, grad.C0), (dW, dU, db, dH, dC)):
+        assert ours.dtype == dtype and ref.dtype == dtype
+        np.testing.assert_allclose(ours, ref, rtol=tol, atol=tol)

@@ -74,28 +74,24 @@ def test_truncation_at_least_T_is_full_bptt_and_cut_is_local(T, k, seed):
     )
 
 
-def test_validation_errors():
+def test_arrays_are_checked_against_the_parameters():
+    """Shapes and dtypes that only the parameters determine (the generated bad input of
+    tests/unit/test_public_api.py covers each argument on its own)."""
     theta, X, H0, G = _instance(np.random.default_rng(3))
-    with pytest.raises(ShapeError, match="'X'"):
+    with pytest.raises(ShapeError, match=r"'X'.*d = 2 \(from 'theta.U'\)"):
         rnn.rnn_forward(theta, X[:, :, :1])
-    with pytest.raises(TypeError, match="dtype float64"):
+    with pytest.raises(TypeError, match="'theta.W' and 'X' have different dtypes"):
         rnn.rnn_forward(theta, X.astype(np.float32))
-    with pytest.raises(ValueError, match="activation"):
-        rnn.rnn_forward(theta, X, activation="sigmoid")
     with pytest.raises(ShapeError, match="'H0'"):
         rnn.rnn_forward(theta, X, H0[:, :2])
     with pytest.raises(ShapeError, match="'G'"):
         rnn.rnn_backward(theta, rnn.rnn_forward(theta, X), X, G[:-1])
-    with pytest.raises(ValueError, match="truncation"):
-        rnn.rnn_loss_and_gradient(theta, X, G, truncation=0)
-    with pytest.raises(ShapeError, match="'U'"):
-        rnn.RNNParameters(theta.W, theta.U[:2], theta.b)
-    with pytest.raises(TypeError, match="numpy"):
-        rnn.rnn_forward(theta, torch.tensor(X))
-    with pytest.raises(ValueError, match="NaN"):
-        rnn.rnn_forward(theta, np.full_like(X, np.nan))
-    with pytest.raises(ValueError, match="tau"):
-        rnn.clip_global_norm((G,), -1.0)
+    with pytest.raises(ValueError, match="'fwd'"):
+        rnn.rnn_backward(theta, rnn.rnn_forward(theta, X[:-1]), X, G)
+    with pytest.raises(ValueError, match="'n'"):
+        rnn.init_rnn(3, 0, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="'i'"):
+        rnn.hidden_jacobian(theta, rnn.rnn_forward(theta, X), 5, 0, 1)
 
 
 @settings(max_examples=50, deadline=None)
@@ -115,6 +111,21 @@ def test_clip_global_norm_properties(scale, tau, seed):
 def test_clip_zero_and_float32():
     out, norm = rnn.clip_global_norm((np.zeros(3, dtype=np.float32),), 1.0)
     assert norm == 0.0 and out[0].dtype == np.float32 and not np.any(out[0])
+
+
+@pytest.mark.parametrize(
+    "dtype, scale", [(np.float32, 1e20), (np.float32, 1e-25), (np.float64, 1e200)]
+)
+def test_global_norm_neither_overflows_nor_underflows(dtype, scale):
+    g = (
+        np.array([3.0, 0.0], dtype=dtype) * dtype(scale),
+        np.array([4.0], dtype=dtype) * dtype(scale),
+    )
+    norm = rnn.global_norm(g)
+    assert math.isclose(norm, 5.0 * scale, rel_tol=1e-6)
+    clipped, _ = rnn.clip_global_norm(g, 1.0)
+    assert all(c.dtype == dtype for c in clipped)
+    assert math.isclose(rnn.global_norm(clipped), min(1.0, 5.0 * scale), rel_tol=1e-6)
 
 
 def test_hidden_jacobian_vs_torch_and_norms():

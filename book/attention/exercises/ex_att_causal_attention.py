@@ -22,11 +22,13 @@ def _arguments(draw):
     dtype = draw(dtypes())
     n, d_k, d_v = draw(st.integers(1, 5)), draw(st.integers(1, 4)), draw(st.integers(1, 3))
     bound = draw(st.sampled_from([2.0, 30.0]))  # moderate scores, or scores in the thousands
-    return {
-        "Q": draw(float_arrays(dtype, (n, d_k), bound=bound)),
-        "K": draw(float_arrays(dtype, (n, d_k), bound=bound)),
-        "V": draw(float_arrays(dtype, (n, d_v))),
-    }
+    K = draw(float_arrays(dtype, (n, d_k), bound=bound))
+    Q = draw(float_arrays(dtype, (n, d_k), bound=bound))
+    # rows whose maxima differ by thousands: Q_i = +-K_i, so that S_ii = +-|k_i|^2 / sqrt(d_k)
+    signs = draw(st.sampled_from((None, (1.0, -1.0), (-1.0, 1.0))))
+    if signs is not None:
+        Q = (np.resize(np.array(signs), (n, 1)) * K).astype(dtype)
+    return {"Q": Q, "K": K, "V": draw(float_arrays(dtype, (n, d_v)))}
 
 
 def _weights(Q, K, keep):
@@ -53,6 +55,23 @@ def _no_scale(Q, K, V):
     return (E / np.sum(E, axis=1, keepdims=True)) @ V
 
 
+def _global_shift(Q, K, V):
+    """Subtracts the largest score of the whole matrix instead of each row's: rows whose scores lie
+    far below it underflow to 0 / 0."""
+    n, d_k = Q.shape
+    S = np.where(np.tri(n, dtype=bool), (Q @ K.T) / d_k**0.5, -np.inf)
+    E = np.exp(S - np.max(S))
+    return (E / np.sum(E, axis=1, keepdims=True)) @ V
+
+
+def _float64_scale(Q, K, V):
+    """Divides by np.sqrt(d_k), a float64 scalar: float32 inputs give a float64 result."""
+    n, d_k = Q.shape
+    S = np.where(np.tri(n, dtype=bool), (Q @ K.T) / np.sqrt(np.float64(d_k)), -np.inf)
+    E = np.exp(S - np.max(S, axis=1, keepdims=True))
+    return (E / np.sum(E, axis=1, keepdims=True)) @ V
+
+
 def _upper(Q, K, V):
     return _weights(Q, K, np.tri(Q.shape[0], dtype=bool).T) @ V
 
@@ -68,8 +87,9 @@ $-\infty$ for $j > i$, softmax taken row by row.
 
 Arguments:
     Q: shape (n, d_k); K: shape (n, d_k); V: shape (n, d_v); all float32 or all float64.
-       Entries of Q and K may be of size 30, so scores reach thousands: compute the softmax
-       stably (subtract each row's maximum).
+       Entries of Q and K may be of size 30, so scores reach thousands, and the maxima of
+       different rows may differ by thousands: compute the softmax stably (subtract each row's
+       own maximum).
 
 Returns:
     O, shape (n, d_v), dtype of Q.
@@ -110,5 +130,7 @@ rows; multiply by V. Use d_k ** 0.5 (a Python float) so that float32 stays float
         Wrong(_no_mask, "forgets the mask", "values of O", "without mask"),
         Wrong(_no_scale, "forgets 1/sqrt(d_k)", "values of O", "1/sqrt(d_k)"),
         Wrong(_upper, "transposed mask", "values of O", "transposed"),
+        Wrong(_global_shift, "subtracts the global maximum, not each row's", "finite", ""),
+        Wrong(_float64_scale, "float64 scale factor", "dtype", ""),
     ),
 )

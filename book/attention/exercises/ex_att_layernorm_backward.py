@@ -23,8 +23,14 @@ def layernorm_backward(X, gamma, dY, eps):
 def _arguments(draw):
     dtype = draw(dtypes())
     m, n = draw(st.integers(1, 4)), draw(st.integers(2, 6))
+    X = draw(float_arrays(dtype, (m, n)))
+    if draw(st.booleans()):  # a large common offset: rows spread by ~1 around 3e3 or 1e6
+        offset = 3e3 if dtype == np.float32 else 1e6
+        X = (offset + X / 10).astype(dtype)
+        X[:, 0] = offset + 1  # not constant
+        X[:, 1] = offset - 1
     return {
-        "X": draw(float_arrays(dtype, (m, n))),
+        "X": X,
         "gamma": draw(float_arrays(dtype, (n,), bound=3.0)),
         "dY": draw(float_arrays(dtype, (m, n))),
         "eps": draw(st.sampled_from([1e-3, 1e-1, 1.0])),
@@ -55,6 +61,26 @@ def _unbiased(X, gamma, dY, eps):
     ) / s
 
 
+def _sum_of_squares(X, gamma, dY, eps):
+    """The variance as mean(x^2) - mean(x)^2: catastrophic cancellation under a large offset."""
+    mu = np.mean(X, axis=1, keepdims=True)
+    s = np.sqrt(np.mean(X * X, axis=1, keepdims=True) - mu * mu + eps)
+    X_hat, G = (X - mu) / s, dY * gamma
+    return (
+        G - np.mean(G, axis=1, keepdims=True) - X_hat * np.mean(G * X_hat, axis=1, keepdims=True)
+    ) / s
+
+
+def _eps_outside(X, gamma, dY, eps):
+    """s = sigma + eps instead of sqrt(sigma^2 + eps)."""
+    Xc = X - np.mean(X, axis=1, keepdims=True)
+    s = np.sqrt(np.mean(Xc * Xc, axis=1, keepdims=True)) + eps
+    X_hat, G = Xc / s, dY * gamma
+    return (
+        G - np.mean(G, axis=1, keepdims=True) - X_hat * np.mean(G * X_hat, axis=1, keepdims=True)
+    ) / s
+
+
 def _no_gamma(X, gamma, dY, eps):
     Xc = X - np.mean(X, axis=1, keepdims=True)
     s = np.sqrt(np.mean(Xc * Xc, axis=1, keepdims=True) + eps)
@@ -74,7 +100,9 @@ EXERCISE = Implement(
 s = sqrt(sigma^2 + eps), x_hat = (x - mu) / s, LN(x) = gamma * x_hat + beta.
 
 Arguments:
-    X: shape (m, n), n >= 2; gamma: shape (n,); dY: shape (m, n); same dtype; eps > 0 a float (at least 1e-3 here).
+    X: shape (m, n), n >= 2; gamma: shape (n,); dY: shape (m, n); same dtype; eps > 0 a float
+       (at least 1e-3 here). Rows may have a large common offset (about 3e3 in float32, 1e6 in
+       float64) and a spread of about 1: compute the variance from the centred row.
 
 Returns:
     dX, shape (m, n), dtype of X.
@@ -86,8 +114,12 @@ Returns:
     properties=(
         Property(
             "rows sum to 0",
-            "dX 1 = 0 (LN(x + c 1) = LN(x))",
-            lambda kw, dX: (dX.sum(axis=1), np.zeros(dX.shape[0])),
+            "dX 1 = 0 (LN(x + c 1) = LN(x)), relative to max(1, max |X|) (centring a row with a "
+            "large offset leaves rounding of the offset's size)",
+            lambda kw, dX: (
+                dX.sum(axis=1) / max(1.0, float(np.max(np.abs(kw["X"])))),
+                np.zeros(dX.shape[0]),
+            ),
         ),
     ),
     hint=r"""Differentiate x_hat_i = (x_i - mu)/s: d mu/dx_j = 1/n and ds/dx_j = (x_j - mu)/(n s), so
@@ -120,5 +152,7 @@ g = gamma * dy: (g - mean(g) - x_hat mean(g * x_hat))/s, row by row.""",
         Wrong(_no_xhat_term, "forgets the dependence of s on x", "values of dX", "x_hat"),
         Wrong(_unbiased, "unbiased variance", "values of dX", "unbiased"),
         Wrong(_no_gamma, "forgets gamma", "values of dX", "gamma"),
+        Wrong(_sum_of_squares, "variance as mean(x^2) - mean(x)^2", "values of dX", ""),
+        Wrong(_eps_outside, "s = sigma + eps", "values of dX", ""),
     ),
 )

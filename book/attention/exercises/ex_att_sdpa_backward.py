@@ -26,9 +26,15 @@ def _arguments(draw):
     dtype = draw(dtypes())
     n_q, n_k = draw(st.integers(1, 4)), draw(st.integers(1, 4))
     d_k, d_v = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    Q = draw(float_arrays(dtype, (n_q, d_k), bound=3.0))
+    K = draw(float_arrays(dtype, (n_k, d_k), bound=3.0))
+    if dtype == np.float64 and draw(st.booleans()):
+        # scores of at least 900: entries +-30 and keys equal to queries (exp overflows at 709.8)
+        Q = np.where(Q >= 0, 30.0, -30.0)
+        K = Q[np.arange(n_k) % n_q].copy()
     return {
-        "Q": draw(float_arrays(dtype, (n_q, d_k), bound=3.0)),
-        "K": draw(float_arrays(dtype, (n_k, d_k), bound=3.0)),
+        "Q": Q,
+        "K": K,
         "V": draw(float_arrays(dtype, (n_k, d_v))),
         "dO": draw(float_arrays(dtype, (n_q, d_v))),
     }
@@ -62,6 +68,16 @@ def _dK_from_dP(Q, K, V, dO):
     return (dS @ K) * c, (dP.T @ Q) * c, P.T @ dO
 
 
+def _unstable(Q, K, V, dO):
+    """exp of the scores without subtracting the row maxima: inf / inf for large scores."""
+    c = 1 / Q.shape[1] ** 0.5
+    E = np.exp((Q @ K.T) * c)
+    P = E / np.sum(E, axis=1, keepdims=True)
+    dP = dO @ V.T
+    dS = P * (dP - np.sum(dP * P, axis=1, keepdims=True))
+    return (dS @ K) * c, (dS.T @ Q) * c, P.T @ dO
+
+
 EXERCISE = Implement(
     id="ex-att-sdpa-backward",
     title="The backward rule of attention",
@@ -72,7 +88,8 @@ rows), given dO = grad f(O) (Theorem thm-att-sdpa-backward).
 
 Arguments:
     Q: shape (n_q, d_k); K: shape (n_k, d_k); V: shape (n_k, d_v); dO: shape (n_q, d_v);
-       all float32 or all float64.
+       all float32 or all float64. Entries of Q and K may be of size 30 (scores in the
+       thousands, beyond exp's overflow threshold): compute P stably.
 
 Returns:
     (dQ, dK, dV) with the shapes of Q, K, V, dtype of Q.
@@ -112,5 +129,6 @@ dQ = dS K / sqrt(d_k), dK = dS^T Q / sqrt(d_k).""",
             _no_softmax_jacobian, "skips the softmax Jacobian", "values of dQ", "softmax backward"
         ),
         Wrong(_dK_from_dP, "dK from dP instead of dS", "values of dK"),
+        Wrong(_unstable, "softmax without the max shift", "finite"),
     ),
 )

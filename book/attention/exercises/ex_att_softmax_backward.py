@@ -22,8 +22,10 @@ def _softmax(S):
 def _arguments(draw):
     dtype = draw(dtypes())
     m, K = draw(st.integers(1, 4)), draw(st.integers(1, 6))
-    S = draw(float_arrays(dtype, (m, K), bound=5.0))
-    return {"P": _softmax(S), "dP": draw(float_arrays(dtype, (m, K)))}
+    family = draw(st.sampled_from(("moderate", "saturated", "ties")))
+    bound = {"moderate": 5.0, "saturated": 1000.0, "ties": 0.0}[family]
+    S = draw(float_arrays(dtype, (m, K), bound=bound))  # saturated: one-hot rows; ties: uniform
+    return {"P": _softmax(S).astype(dtype), "dP": draw(float_arrays(dtype, (m, K)))}
 
 
 def _unweighted(P, dP):
@@ -36,6 +38,11 @@ def _axis0(P, dP):
 
 def _diag_only(P, dP):
     return P * dP
+
+
+def _row_sum_without_keepdims(P, dP):
+    """The P-weighted row sums as a vector (m,), broadcast along the wrong axis."""
+    return P * (dP - np.sum(dP * P, axis=1))
 
 
 def _plus(P, dP):
@@ -52,7 +59,8 @@ respect to S (Lemma lem-att-softmax-backward): row i is J(s_i) dP_i with
 J(s) = diag(s) - s s^T, computed without forming J.
 
 Arguments:
-    P: shape (m, K), each row a softmax output; dP: shape (m, K); same dtype.
+    P: shape (m, K), each row a softmax output (rows may be one-hot, or uniform); dP: shape
+       (m, K); same dtype.
 
 Returns:
     dS, shape (m, K), dtype of P.
@@ -95,5 +103,6 @@ P-weighted row sum (np.sum(..., axis=1, keepdims=True)).""",
         Wrong(_axis0, "sums over the wrong axis", "values of dS", "axis 0"),
         Wrong(_diag_only, "only the diagonal of J", "values of dS", "diag(s)"),
         Wrong(_plus, "sign of the outer-product term", "values of dS"),
+        Wrong(_row_sum_without_keepdims, "row sums broadcast along the wrong axis", "values of dS"),
     ),
 )

@@ -79,6 +79,39 @@ def _transposed_carry(W, U, X, H0, G):
     return dW, dU
 
 
+def _skips_first_step(W, U, X, H0, G):
+    """Leaves out the term Delta_1^T H_0 (the loop stops before t = 1)."""
+    T = X.shape[0]
+    H = [H0]
+    for t in range(T):
+        H.append(H[-1] @ W.T + X[t] @ U.T)
+    dW, dU = np.zeros_like(W), np.zeros_like(U)
+    carry = np.zeros_like(H0)
+    for t in range(T - 1, -1, -1):
+        Delta = G[t] + carry
+        if t > 0:
+            dW += Delta.T @ H[t]
+        dU += Delta.T @ X[t]
+        carry = Delta @ W
+    return dW, dU
+
+
+def _forward_transposed(W, U, X, H0, G):
+    """Runs the forward pass as H_t = H_{t-1} W + X_t U^T (W not transposed)."""
+    T = X.shape[0]
+    H = [H0]
+    for t in range(T):
+        H.append(H[-1] @ W + X[t] @ U.T)
+    dW, dU = np.zeros_like(W), np.zeros_like(U)
+    carry = np.zeros_like(H0)
+    for t in range(T - 1, -1, -1):
+        Delta = G[t] + carry
+        dW += Delta.T @ H[t]
+        dU += Delta.T @ X[t]
+        carry = Delta @ W
+    return dW, dU
+
+
 EXERCISE = Implement(
     id="ex-rnn-linear-bptt",
     title="Backpropagation through time for a linear network",
@@ -108,5 +141,7 @@ Returns:
         Wrong(_no_recursion, "ignores the recursion (only G_t)", "values of dW", ""),
         Wrong(_wrong_state, "Delta_t^T H_t instead of H_{t-1}", "values of dW", ""),
         Wrong(_transposed_carry, "Delta_{t+1} W^T", "values of dW", ""),
+        Wrong(_skips_first_step, "leaves out Delta_1^T H_0", "values of dW", ""),
+        Wrong(_forward_transposed, "forward pass with H W instead of H W^T", "values of dW", ""),
     ),
 )

@@ -27,14 +27,17 @@ def lstm_cell(X, H, C, W, U, b):
 def _arguments(draw):
     dtype = draw(dtypes())
     m, n, d = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    return {
+    kw = {
         "X": draw(float_arrays(dtype, (m, d))),
         "H": np.tanh(draw(float_arrays(dtype, (m, n)))).astype(dtype),
         "C": draw(float_arrays(dtype, (m, n))),
         "W": draw(float_arrays(dtype, (4 * n, n), bound=20.0)),
         "U": draw(float_arrays(dtype, (4 * n, d), bound=20.0)),
-        "b": draw(float_arrays(dtype, (4 * n,), bound=20.0)),
     }
+    # biases of size 20, or 1000 (saturation, far beyond exp's overflow threshold)
+    scale = draw(st.sampled_from((20.0, 1000.0)))
+    kw["b"] = (scale * draw(float_arrays(dtype, (4 * n,), bound=1.0))).astype(dtype)
+    return kw
 
 
 def _order_ifog(X, H, C, W, U, b):
@@ -64,6 +67,37 @@ def _swap_fi(X, H, C, W, U, b):
     return o * np.tanh(C_new), C_new
 
 
+def _naive_sigmoid(a):
+    return np.exp(a) / (1 + np.exp(a))  # inf / inf = NaN for large a
+
+
+def _exp_over_one_plus_exp(X, H, C, W, U, b):
+    n = H.shape[1]
+    A = H @ W.T + X @ U.T + b
+    i, f = _naive_sigmoid(A[:, :n]), _naive_sigmoid(A[:, n : 2 * n])
+    g, o = np.tanh(A[:, 2 * n : 3 * n]), _naive_sigmoid(A[:, 3 * n :])
+    C_new = f * C + i * g
+    return o * np.tanh(C_new), C_new
+
+
+def _old_cell_in_output(X, H, C, W, U, b):
+    n = H.shape[1]
+    A = H @ W.T + X @ U.T + b
+    i, f = _sigmoid(A[:, :n]), _sigmoid(A[:, n : 2 * n])
+    g, o = np.tanh(A[:, 2 * n : 3 * n]), _sigmoid(A[:, 3 * n :])
+    C_new = f * C + i * g
+    return o * np.tanh(C), C_new
+
+
+def _sigmoid_candidate(X, H, C, W, U, b):
+    n = H.shape[1]
+    A = H @ W.T + X @ U.T + b
+    i, f = _sigmoid(A[:, :n]), _sigmoid(A[:, n : 2 * n])
+    g, o = _sigmoid(A[:, 2 * n : 3 * n]), _sigmoid(A[:, 3 * n :])
+    C_new = f * C + i * g
+    return o * np.tanh(C_new), C_new
+
+
 EXERCISE = Implement(
     id="ex-rnn-lstm-cell",
     title="One LSTM step",
@@ -76,7 +110,8 @@ Gamma = tanh of block 3; C_new = F * C + I * Gamma; H_new = O * tanh(C_new).
 Arguments:
     X: shape (m, d).  H, C: shape (m, n).
     W: shape (4n, n).  U: shape (4n, d).  b: shape (4n,).
-    (all float32 or all float64; pre-activations may be in the hundreds)
+    (all float32 or all float64; entries of b may be +-1000, so pre-activations reach
+    thousands, where exp overflows: above about 88.7 in float32 and 709.8 in float64)
 
 Returns:
     (H_new, C_new): shapes (m, n), dtype of the inputs.
@@ -92,5 +127,8 @@ Returns:
         Wrong(_order_ifog, "gate order i, f, o, g", "values of H_new", ""),
         Wrong(_no_tanh_out, "H_new = O * C_new", "values of H_new", ""),
         Wrong(_swap_fi, "forget and input gates swapped", "values of C_new", ""),
+        Wrong(_exp_over_one_plus_exp, "sigmoid as e^a / (1 + e^a)", "finite", ""),
+        Wrong(_old_cell_in_output, "H_new = O tanh(C) with the old cell", "values of H_new", ""),
+        Wrong(_sigmoid_candidate, "candidate through sigmoid", "values of C_new", ""),
     ),
 )

@@ -19,7 +19,8 @@ def rnn_step_backward(G, H, H_prev, X, W):
 def _arguments(draw):
     dtype = draw(dtypes())
     m, n, d = draw(st.integers(1, 4)), draw(st.integers(1, 4)), draw(st.integers(1, 4))
-    H = np.tanh(draw(float_arrays(dtype, (m, n), bound=3.0))).astype(dtype)
+    # |Z| up to 30: tanh saturates to +-1 exactly (|Z| > 9.1 in float32, > 19.1 in float64)
+    H = np.tanh(draw(float_arrays(dtype, (m, n), bound=30.0))).astype(dtype)
     return {
         "G": draw(float_arrays(dtype, (m, n))),
         "H": H,
@@ -43,6 +44,24 @@ def _uses_H(G, H, H_prev, X, W):
     return Delta.T @ H, Delta.T @ X, np.sum(Delta, axis=0), Delta @ W
 
 
+def _derivative_at_H(G, H, H_prev, X, W):
+    """tanh' evaluated at H instead of at Z = artanh(H): 1/cosh(H)^2."""
+    Delta = G / np.cosh(H) ** 2
+    return Delta.T @ H_prev, Delta.T @ X, np.sum(Delta, axis=0), Delta @ W
+
+
+def _adds_direct_gradient(G, H, H_prev, X, W):
+    """G_prev includes G itself (the caller adds the direct gradient G_{t-1}, not this step)."""
+    Delta = G * (1 - H * H)
+    return Delta.T @ H_prev, Delta.T @ X, np.sum(Delta, axis=0), Delta @ W + G
+
+
+def _in_place(G, H, H_prev, X, W):
+    """Overwrites G with Delta (G *= ...), changing the caller's array."""
+    G *= 1 - H * H
+    return G.T @ H_prev, G.T @ X, np.sum(G, axis=0), G @ W
+
+
 def _G_prev_transposed(G, H, H_prev, X, W):
     Delta = G * (1 - H * H)
     return Delta.T @ H_prev, Delta.T @ X, np.sum(Delta, axis=0), Delta @ W.T
@@ -58,7 +77,7 @@ EXERCISE = Implement(
 
 Arguments:
     G: the total gradient of the objective with respect to H, shape (m, n).
-    H: the step's output, shape (m, n).
+    H: the step's output, shape (m, n); entries may be exactly +1 or -1 (saturated tanh).
     H_prev: the previous state, shape (m, n).
     X: the step's input, shape (m, d).
     W: the recurrent weights, shape (n, n).
@@ -66,7 +85,9 @@ Arguments:
 
 Returns:
     (dW, dU, db, G_prev): this step's contributions to the gradients with respect to W, U, b,
-    and the gradient passed to H_prev; shapes (n, n), (n, d), (n,), (m, n).
+    and the gradient that this step passes to H_prev (Delta W; the direct gradient of the
+    objective with respect to H_prev is not included: the caller adds it); shapes (n, n),
+    (n, d), (n,), (m, n). The arguments must not be modified.
 """,
     max_examples=50,
     reference=rnn_step_backward,
@@ -98,5 +119,8 @@ sums of Delta, and Delta W.""",
         Wrong(_wrong_derivative, "1 - H instead of 1 - H^2", "values of dW", "1 - H*H"),
         Wrong(_uses_H, "Delta^T H instead of Delta^T H_prev", "values of dW", ""),
         Wrong(_G_prev_transposed, "Delta W^T", "values of G_prev", "Delta W"),
+        Wrong(_derivative_at_H, "tanh'(H) instead of tanh'(Z)", "values of dW"),
+        Wrong(_adds_direct_gradient, "G_prev = Delta W + G", "values of G_prev"),
+        Wrong(_in_place, "G overwritten in place", "inputs unchanged"),
     ),
 )

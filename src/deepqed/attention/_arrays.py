@@ -1,35 +1,87 @@
-"""Validation helpers of the attention package (NumPy arrays, float32 or float64)."""
+"""Constraints shared by the attention package: masks, and queries, keys and values with leading
+batch axes (NumPy arrays, float32 or float64)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .._validation import ShapeError, check_array
+from .._validation import Array, Constraint, Optional, ShapeError, fail, received
 
-__all__ = ["as_float_array", "check_dtype_match", "ShapeError"]
+__all__ = ["MASK", "SEQUENCE_AXES", "agree", "check_qkv", "check_mask_shape"]
 
-
-def as_float_array(name: str, x: Any, **kwargs: Any) -> np.ndarray:
-    """:func:`deepqed._validation.check_array`, then require a ``numpy.ndarray``."""
-    check_array(name, x, **kwargs)
-    if not isinstance(x, np.ndarray):
-        raise TypeError(
-            f"argument {name!r} must be a numpy.ndarray, got {type(x).__module__}."
-            f"{type(x).__qualname__}"
-        )
-    return x
+#: Queries, keys, values, their gradients and the weights: ``(..., n, d)`` with at most two
+#: leading batch axes.
+SEQUENCE_AXES = Array(ndim=(2, 3, 4), numpy=True)
 
 
-def check_dtype_match(**arrays: np.ndarray) -> np.dtype:
-    """Return the common dtype of the named arrays; raise ``TypeError`` naming two that differ."""
-    items = [(k, v) for k, v in arrays.items() if v is not None]
-    first_name, first = items[0]
-    for k, v in items[1:]:
-        if v.dtype != first.dtype:
-            raise TypeError(
-                f"arguments {first_name!r} and {k!r} have different dtypes "
-                f"({first.dtype} and {v.dtype}); convert one of them explicitly"
+@dataclass(frozen=True)
+class _Mask(Constraint):
+    """A mask: a boolean array (``True`` = may attend), or an additive floating array with entries
+    in $\\mathbb R\\cup\\{-\\infty\\}$ (no NaN, no $+\\infty$). Its shape is checked by the function
+    that uses it (it must broadcast to the scores)."""
+
+    def describe(self) -> str:
+        return "a boolean or an additive (entries in R or -inf) mask"
+
+    def check(self, name: str, value: Any, ctx: Any) -> Any:
+        if not isinstance(value, np.ndarray) or value.dtype not in (
+            np.dtype(bool),
+            np.dtype(np.float32),
+            np.dtype(np.float64),
+        ):
+            fail(
+                name,
+                "be a numpy.ndarray of dtype bool (True = may attend) or float32/float64 "
+                "(additive, entries in R or -inf)",
+                received(value),
+                kind=TypeError,
             )
-    return first.dtype
+        if value.ndim < 2 or any(k == 0 for k in value.shape):
+            raise ShapeError(
+                f"argument {name!r} must have at least two axes (..., n_q, n_k), none empty, "
+                f"got shape {value.shape}"
+            )
+        if value.dtype != np.dtype(bool) and (np.any(np.isnan(value)) or np.any(value == np.inf)):
+            fail(name, "have entries in R or -inf (an additive mask)", "NaN or +inf")
+        return value
+
+
+#: ``None``, or a boolean or additive mask.
+MASK = Optional(_Mask())
+
+
+def agree(a: str, x: np.ndarray, b: str, y: np.ndarray, what: str, same: bool) -> None:
+    """Raise a ``ShapeError`` naming both arguments unless ``same`` (``what`` says which axes must
+    agree, e.g. ``"the same leading batch axes"``)."""
+    if not same:
+        raise ShapeError(
+            f"arguments {a!r} and {b!r} must have {what}, got shapes {tuple(x.shape)} and "
+            f"{tuple(y.shape)}"
+        )
+
+
+def check_qkv(Q: np.ndarray, K: np.ndarray, V: np.ndarray) -> None:
+    """``Q`` ``(..., n_q, d_k)``, ``K`` ``(..., n_k, d_k)``, ``V`` ``(..., n_k, d_v)`` with one
+    set of leading batch axes (the constraints checked dtypes and the numbers of axes)."""
+    agree("Q", Q, "K", K, "the same leading batch axes", Q.shape[:-2] == K.shape[:-2])
+    agree("Q", Q, "V", V, "the same leading batch axes", Q.shape[:-2] == V.shape[:-2])
+    agree("Q", Q, "K", K, "the same last axis d_k", Q.shape[-1] == K.shape[-1])
+    agree("K", K, "V", V, "the same sequence axis n_k", K.shape[-2] == V.shape[-2])
+
+
+def check_mask_shape(mask: np.ndarray | None, scores: tuple[int, ...]) -> None:
+    """A mask broadcasts to the scores' shape ``(..., n_q, n_k)``."""
+    if mask is None:
+        return
+    try:
+        ok = np.broadcast_shapes(mask.shape, scores) == tuple(scores)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ShapeError(
+            f"argument 'mask' must broadcast to the scores' shape {tuple(scores)} "
+            f"(..., n_q, n_k), got shape {mask.shape}"
+        )

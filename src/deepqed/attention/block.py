@@ -19,10 +19,23 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import (
+    Array,
+    Boolean,
+    DType,
+    Generator,
+    Instance,
+    Integer,
+    Options,
+    Real,
+    check,
+    check_against,
+    validate,
+)
 from ..nn import ACTIVATIONS
-from ._arrays import ShapeError, as_float_array
-from .layernorm import EPS, LayerNormCache, layernorm_backward, layernorm_forward
-from .mha import MHACache, MHAParameters, init_mha, mha_backward, mha_forward
+from . import layernorm as _ln
+from .layernorm import EPS, LayerNormCache
+from .mha import MHACache, MHAParameters, _check_heads, init_mha, mha_backward, mha_forward
 
 __all__ = ["BlockParameters", "BlockCache", "init_block", "block_forward", "block_backward"]
 
@@ -41,20 +54,21 @@ class BlockParameters:
     W2: np.ndarray  # (d, d_ff)
     b2: np.ndarray  # (d,)
 
+    __deepqed_constraints__ = {
+        "gamma1": Array(shape=("d",), numpy=True),
+        "beta1": Array(shape=("d",), numpy=True),
+        "attn": Instance(MHAParameters),
+        "gamma2": Array(shape=("d",), numpy=True),
+        "beta2": Array(shape=("d",), numpy=True),
+        "W1": Array(shape=("d_ff", "d"), numpy=True),
+        "b1": Array(shape=("d_ff",), numpy=True),
+        "W2": Array(shape=("d", "d_ff"), numpy=True),
+        "b2": Array(shape=("d",), numpy=True),
+    }
+
     def __post_init__(self) -> None:
-        d = self.attn.d_model
-        as_float_array("W1", self.W1, shape=(None, d))
-        d_ff = self.W1.shape[0]
-        for name, shape in (
-            ("gamma1", (d,)),
-            ("beta1", (d,)),
-            ("gamma2", (d,)),
-            ("beta2", (d,)),
-            ("b1", (d_ff,)),
-            ("W2", (d, d_ff)),
-            ("b2", (d,)),
-        ):
-            as_float_array(name, getattr(self, name), shape=shape)
+        check(self.__deepqed_constraints__, vars(self))
+        check_against(self.attn, "attn", gamma1=(("d",), self.gamma1))
 
     def arrays(self) -> tuple[np.ndarray, ...]:
         """All arrays in a fixed order (the attention's four in the middle)."""
@@ -65,11 +79,13 @@ class BlockParameters:
         return tuple(out)
 
 
+@validate(d=Integer(1), heads=Integer(1), d_ff=Integer(1), rng=Generator(), dtype=DType())
 def init_block(
     d: int, heads: int, d_ff: int, *, rng: np.random.Generator, dtype: Any = np.float64
 ) -> BlockParameters:
     r"""Random parameters: weights $\mathcal N(0, 1/\text{fan-in})$, small random $\gamma-1$,
-    $\beta$ and biases (so that no parameter sits at a special value)."""
+    $\beta$ and biases (so that no parameter sits at a special value); ``heads`` divides ``d``."""
+    _check_heads(d, heads)
 
     def n(*shape: int, scale: float, mean: float = 0.0) -> np.ndarray:
         return (mean + scale * rng.standard_normal(shape)).astype(dtype)
@@ -98,7 +114,26 @@ class BlockCache:
     Z: np.ndarray  # U2 W1^T + b1, (B, n, d_ff)
     A: np.ndarray  # sigma(Z), (B, n, d_ff)
 
+    __deepqed_constraints__ = {
+        "ln1": Instance(LayerNormCache),
+        "attn": Instance(MHACache),
+        "ln2": Instance(LayerNormCache),
+        "U2": Array(shape=("B", "n", "d"), numpy=True, finite=False),
+        "Z": Array(shape=("B", "n", "d_ff"), numpy=True, finite=False),
+        "A": Array(shape=("B", "n", "d_ff"), numpy=True, finite=False),
+    }
 
+    def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
+
+
+@validate(
+    theta=Instance(BlockParameters),
+    X=Array(shape=("B", "n", "d"), numpy=True),
+    activation=Options(*ACTIVATIONS),
+    causal=Boolean(),
+    eps=Real(0, None),
+)
 def block_forward(
     theta: BlockParameters,
     X: Any,
@@ -110,20 +145,12 @@ def block_forward(
     r"""$Y = \operatorname{Block}_\theta(X)$ (Definition `def-att-block`); ``X`` ``(B, n, d)``.
 
     Returns ``(Y, cache)`` with ``Y`` of shape ``(B, n, d)``."""
-    if activation not in ACTIVATIONS:
-        raise ValueError(
-            f"argument 'activation' must be one of {sorted(ACTIVATIONS)}, got {activation!r}"
-        )
-    as_float_array("X", X, ndim=3, nonempty=True)
-    if X.shape[-1] != theta.attn.d_model:
-        raise ShapeError(
-            f"argument 'X' must have shape (B, n, {theta.attn.d_model}), got shape {X.shape}"
-        )
+    check_against(theta.attn, "theta.attn", X=(("B", "n", "d"), X))
     act = ACTIVATIONS[activation]
-    U1, ln1 = layernorm_forward(X, theta.gamma1, theta.beta1, eps)
+    U1, ln1 = _ln._forward(X, theta.gamma1, theta.beta1, eps)
     M, attn = mha_forward(theta.attn, U1, causal=causal)
     H = X + M
-    U2, ln2 = layernorm_forward(H, theta.gamma2, theta.beta2, eps)
+    U2, ln2 = _ln._forward(H, theta.gamma2, theta.beta2, eps, "X")
     Z = U2 @ theta.W1.T
     Z += theta.b1
     A = act.sigma(np, Z)
@@ -133,6 +160,12 @@ def block_forward(
     return Y, BlockCache(ln1, attn, ln2, U2, Z, A)
 
 
+@validate(
+    theta=Instance(BlockParameters),
+    cache=Instance(BlockCache),
+    dY=Array(shape=("B", "n", "d"), numpy=True),
+    activation=Options(*ACTIVATIONS),
+)
 def block_backward(
     theta: BlockParameters, cache: BlockCache, dY: Any, *, activation: str = "gelu"
 ) -> tuple[BlockParameters, np.ndarray]:
@@ -144,7 +177,12 @@ def block_backward(
     where $^*$ denotes the backward maps (transposed Jacobians) of the sub-layers.
 
     Returns ``(dtheta, dX)``."""
-    as_float_array("dY", dY, shape=cache.U2.shape)
+    check_against(
+        theta.attn,
+        "theta.attn",
+        dY=(("B", "n", "d"), dY),
+        **{"cache.U2": (("B", "n", "d"), cache.U2)},
+    )
     act = ACTIVATIONS[activation]
     d = theta.attn.d_model
     dY2 = dY.reshape(-1, d)
@@ -155,9 +193,9 @@ def block_backward(
     dW1 = dZ.T @ cache.U2.reshape(-1, d)
     db1 = dZ.sum(axis=0)
     dU2 = (dZ @ theta.W1).reshape(dY.shape)
-    dH_ln, dgamma2, dbeta2 = layernorm_backward(dU2, theta.gamma2, cache.ln2)
+    dH_ln, dgamma2, dbeta2 = _ln._backward(dU2, theta.gamma2, cache.ln2)
     dH = dY + dH_ln
     dattn, dU1, _ = mha_backward(theta.attn, cache.attn, dH)
-    dX_ln, dgamma1, dbeta1 = layernorm_backward(dU1, theta.gamma1, cache.ln1)
+    dX_ln, dgamma1, dbeta1 = _ln._backward(dU1, theta.gamma1, cache.ln1)
     dX = dH + dX_ln
     return BlockParameters(dgamma1, dbeta1, dattn, dgamma2, dbeta2, dW1, db1, dW2, db2), dX

@@ -16,11 +16,15 @@ from typing import Any
 
 import numpy as np
 
-from ._arrays import ShapeError, as_float_array, check_dtype_match
+from .._validation import Array, Instance, Real, check, fail, validate
 
 __all__ = ["LayerNormCache", "layernorm_forward", "layernorm_backward", "layernorm_jacobian"]
 
 EPS = 1e-5  #: torch.nn.LayerNorm's default epsilon
+
+#: Rows to normalise: ``(..., n)`` with at most three leading axes.
+_ROWS = Array(ndim=(1, 2, 3, 4), numpy=True)
+_VECTOR = Array(shape=("n",), numpy=True)
 
 
 @dataclass(frozen=True)
@@ -30,19 +34,34 @@ class LayerNormCache:
     X_hat: np.ndarray
     inv_s: np.ndarray
 
+    __deepqed_constraints__ = {
+        "X_hat": Array(ndim=(1, 2, 3, 4), numpy=True, finite=False),
+        "inv_s": Array(ndim=(1, 2, 3, 4), numpy=True, finite=False),
+    }
 
-def _check(X: Any, gamma: Any, beta: Any, eps: float) -> int:
-    as_float_array("X", X, ndim=(1, 2, 3, 4), nonempty=True)
+    def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
+        if self.inv_s.shape != self.X_hat.shape[:-1] + (1,):
+            fail(
+                "inv_s",
+                f"have shape {self.X_hat.shape[:-1] + (1,)} (that of 'X_hat' with last axis 1)",
+                f"shape {self.inv_s.shape}",
+            )
+
+
+def _check_rows(X: np.ndarray, **vectors: np.ndarray | None) -> None:
+    """The last axis of ``X`` has the length ``n`` of the vectors (their names in messages)."""
     n = X.shape[-1]
-    as_float_array("gamma", gamma, shape=(n,))
-    if beta is not None:
-        as_float_array("beta", beta, shape=(n,))
-    check_dtype_match(X=X, gamma=gamma, beta=beta)
-    if not (isinstance(eps, (int, float)) and eps >= 0):
-        raise ValueError(f"argument 'eps' must be a number >= 0, got {eps!r}")
-    return n
+    for name, v in vectors.items():
+        if v is not None and v.shape != (n,):
+            fail(
+                name,
+                f"have shape (n,) with n = {n} (the last axis of the rows)",
+                f"shape {v.shape}",
+            )
 
 
+@validate(X=_ROWS, gamma=_VECTOR, beta=_VECTOR, eps=Real(0, None))
 def layernorm_forward(
     X: Any, gamma: Any, beta: Any, eps: float = EPS
 ) -> tuple[np.ndarray, LayerNormCache]:
@@ -55,15 +74,23 @@ def layernorm_forward(
     Returns:
         ``(Y, cache)``, ``Y`` of shape ``(..., n)``.
     """
-    _check(X, gamma, beta, eps)
+    _check_rows(X, gamma=gamma, beta=beta)
+    return _forward(X, gamma, beta, eps)
+
+
+def _forward(
+    X: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float, name: str = "X"
+) -> tuple[np.ndarray, LayerNormCache]:
     mu = X.mean(axis=-1, keepdims=True)
     Xc = X - mu
     var = np.mean(Xc * Xc, axis=-1, keepdims=True)
     var += X.dtype.type(eps)
     if np.any(var == 0):
-        raise ValueError(
-            "layer normalisation of a constant row with eps = 0 is undefined "
-            "(sigma = 0); use eps > 0"
+        fail(
+            name,
+            "have no constant row when eps = 0 (layer normalisation of a constant row is "
+            "undefined: sigma = 0; use eps > 0)",
+            "a constant row",
         )
     inv_s = 1 / np.sqrt(var)
     X_hat = Xc
@@ -73,6 +100,7 @@ def layernorm_forward(
     return Y, LayerNormCache(X_hat, inv_s)
 
 
+@validate(dY=_ROWS, gamma=_VECTOR, cache=Instance(LayerNormCache))
 def layernorm_backward(
     dY: Any, gamma: np.ndarray, cache: LayerNormCache
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -86,8 +114,21 @@ def layernorm_backward(
         ``(dX, dgamma, dbeta)`` of shapes ``(..., n)``, ``(n,)``, ``(n,)``.
     """
     X_hat = cache.X_hat
-    as_float_array("dY", dY, shape=X_hat.shape)
-    check_dtype_match(dY=dY, gamma=gamma)
+    _check_rows(dY, gamma=gamma)
+    if dY.shape != X_hat.shape or dY.dtype != X_hat.dtype:
+        fail(
+            "dY",
+            f"have the shape {X_hat.shape} and dtype {X_hat.dtype} of the forward pass's rows "
+            "('cache')",
+            f"shape {dY.shape} and dtype {dY.dtype}",
+        )
+    return _backward(dY, gamma, cache)
+
+
+def _backward(
+    dY: np.ndarray, gamma: np.ndarray, cache: LayerNormCache
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    X_hat = cache.X_hat
     axes = tuple(range(X_hat.ndim - 1))
     dgamma = np.sum(dY * X_hat, axis=axes)
     dbeta = np.sum(dY, axis=axes)
@@ -98,14 +139,14 @@ def layernorm_backward(
     return dX, dgamma, dbeta
 
 
+@validate(x=_VECTOR, gamma=_VECTOR, eps=Real(0, None))
 def layernorm_jacobian(x: Any, gamma: Any, eps: float = EPS) -> np.ndarray:
     r"""$J(x) = \operatorname{diag}(\gamma)\,\frac1s\bigl(I - \tfrac1n\mathbf 1\mathbf 1^\top
     - \tfrac1n\hat x\hat x^\top\bigr)$ for one vector ``x`` of shape ``(n,)``; returns ``(n, n)``
-    (Proposition `prop-att-layernorm-jacobian`, part 1)."""
-    n = _check(x, gamma, None, eps)
-    if x.ndim != 1:
-        raise ShapeError(f"argument 'x' must have shape (n,), got shape {x.shape}")
-    _, cache = layernorm_forward(x, gamma, np.zeros_like(gamma), eps)
+    (Proposition `prop-att-layernorm-jacobian`, part 1). With ``eps = 0`` a constant ``x`` raises
+    ``ValueError``."""
+    n = x.shape[0]
+    _, cache = _forward(x, gamma, np.zeros_like(gamma), eps, "x")
     x_hat, inv_s = cache.X_hat, cache.inv_s[0]
     M = np.eye(n, dtype=x.dtype) - 1 / n - np.outer(x_hat, x_hat) / n
     return (gamma * inv_s)[:, None] * M

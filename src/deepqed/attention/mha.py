@@ -22,8 +22,24 @@ from typing import Any
 
 import numpy as np
 
-from ._arrays import ShapeError, as_float_array, check_dtype_match
-from .sdpa import _backward, _forward
+from .._validation import (
+    Array,
+    Boolean,
+    DType,
+    Generator,
+    Instance,
+    Integer,
+    Optional,
+    Real,
+    ShapeError,
+    check,
+    check_against,
+    fail,
+    received,
+    validate,
+)
+from . import _sdpa_fast
+from ._arrays import MASK
 
 __all__ = [
     "MHAParameters",
@@ -45,19 +61,20 @@ class MHAParameters:
     b_O: np.ndarray  # (d,)
     heads: int
 
+    __deepqed_constraints__ = {
+        "W_in": Array(shape=("3d", "d"), numpy=True),
+        "b_in": Array(shape=("3d",), numpy=True),
+        "W_O": Array(shape=("d", "d"), numpy=True),
+        "b_O": Array(shape=("d",), numpy=True),
+        "heads": Integer(1),
+    }
+
     def __post_init__(self) -> None:
-        as_float_array("W_O", self.W_O, ndim=2)
+        check(self.__deepqed_constraints__, vars(self))
         d = self.W_O.shape[0]
-        as_float_array("W_in", self.W_in, shape=(3 * d, d))
-        as_float_array("b_in", self.b_in, shape=(3 * d,))
-        as_float_array("W_O", self.W_O, shape=(d, d))
-        as_float_array("b_O", self.b_O, shape=(d,))
-        check_dtype_match(W_in=self.W_in, b_in=self.b_in, W_O=self.W_O, b_O=self.b_O)
-        if not isinstance(self.heads, int) or self.heads < 1 or d % self.heads:
-            raise ValueError(
-                f"argument 'heads' must be a positive integer dividing d_model = {d}, "
-                f"got {self.heads!r}"
-            )
+        if self.W_in.shape[0] != 3 * d:
+            fail("W_in", f"have 3d = {3 * d} rows (d = {d} from 'W_O')", received(self.W_in))
+        _check_heads(d, self.heads)
 
     @property
     def d_model(self) -> int:
@@ -79,15 +96,26 @@ class MHAParameters:
         return (self.W_in, self.b_in, self.W_O, self.b_O)
 
 
-def mha_num_parameters(d: int, heads: int) -> int:
-    r"""$4d^2 + 4d$ (Proposition `prop-att-mha-cost`); independent of the number of heads."""
-    if d < 1 or heads < 1:
-        raise ValueError(f"d and heads must be positive integers, got d = {d}, heads = {heads}")
+def _check_heads(d: int, heads: int) -> None:
     if d % heads:
-        raise ValueError(f"heads = {heads} must divide d = {d}")
+        fail("heads", f"divide d_model = {d}", received(heads))
+
+
+@validate(d=Integer(1), heads=Integer(1))
+def mha_num_parameters(d: int, heads: int) -> int:
+    r"""$4d^2 + 4d$ (Proposition `prop-att-mha-cost`); independent of the number of heads, which
+    must divide $d$."""
+    _check_heads(d, heads)
     return 4 * d * d + 4 * d
 
 
+@validate(
+    d=Integer(1),
+    heads=Integer(1),
+    rng=Generator(),
+    dtype=DType(),
+    bias_scale=Real(0, None),
+)
 def init_mha(
     d: int,
     heads: int,
@@ -96,7 +124,9 @@ def init_mha(
     dtype: Any = np.float64,
     bias_scale: float = 0.1,
 ) -> MHAParameters:
-    r"""Weights with entries $\mathcal N(0, 1/d)$, biases $\mathcal N(0, \text{bias\_scale}^2)$."""
+    r"""Weights with entries $\mathcal N(0, 1/d)$, biases $\mathcal N(0, \text{bias\_scale}^2)$;
+    ``heads`` must divide ``d``."""
+    _check_heads(d, heads)
 
     def draw(*shape: int, scale: float) -> np.ndarray:
         return (scale * rng.standard_normal(shape)).astype(dtype)
@@ -123,6 +153,19 @@ class MHACache:
     P: np.ndarray
     C: np.ndarray
 
+    __deepqed_constraints__ = {
+        "X_q": Array(shape=("B", "n_q", "d"), numpy=True, finite=False),
+        "X_kv": Optional(Array(shape=("B", "n_k", "d"), numpy=True, finite=False)),
+        "Q": Array(shape=("B", "h", "n_q", "d_h"), numpy=True, finite=False),
+        "K": Array(shape=("B", "h", "n_k", "d_h"), numpy=True, finite=False),
+        "V": Array(shape=("B", "h", "n_k", "d_h"), numpy=True, finite=False),
+        "P": Array(shape=("B", "h", "n_q", "n_k"), numpy=True, finite=False),
+        "C": Array(shape=("B", "n_q", "d"), numpy=True, finite=False),
+    }
+
+    def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
+
 
 def _split(T: np.ndarray, h: int) -> np.ndarray:
     """(B, n, d) -> (B, h, n, d_h), a view."""
@@ -130,6 +173,13 @@ def _split(T: np.ndarray, h: int) -> np.ndarray:
     return T.reshape(B, n, h, d // h).transpose(0, 2, 1, 3)
 
 
+@validate(
+    theta=Instance(MHAParameters),
+    X_q=Array(shape=("B", "n_q", "d"), numpy=True),
+    X_kv=Optional(Array(shape=("B", "n_k", "d"), numpy=True)),
+    mask=MASK,
+    causal=Boolean(),
+)
 def mha_forward(
     theta: MHAParameters, X_q: Any, X_kv: Any = None, *, mask: Any = None, causal: bool = False
 ) -> tuple[np.ndarray, MHACache]:
@@ -146,11 +196,8 @@ def mha_forward(
     Returns:
         ``(Y, cache)``, ``Y`` of shape ``(B, n_q, d)``.
     """
+    check_against(theta, "theta", X_q=(("B", "n_q", "d"), X_q), X_kv=(("B", "n_k", "d"), X_kv))
     d, h = theta.d_model, theta.heads
-    as_float_array("X_q", X_q, ndim=3, nonempty=True)
-    if X_q.shape[-1] != d:
-        raise ShapeError(f"argument 'X_q' must have shape (B, n_q, {d}), got shape {X_q.shape}")
-    check_dtype_match(X_q=X_q, W_in=theta.W_in)
     B, n_q, _ = X_q.shape
     if X_kv is None:
         QKV = X_q.reshape(B * n_q, d) @ theta.W_in.T  # one product for Q, K, V
@@ -158,15 +205,12 @@ def mha_forward(
         QKV = QKV.reshape(B, n_q, 3, h, d // h).transpose(2, 0, 3, 1, 4)  # (3, B, h, n, d_h)
         Q, K, V = QKV[0], QKV[1], QKV[2]
     else:
-        as_float_array("X_kv", X_kv, shape=(B, None, d), nonempty=True)
-        check_dtype_match(X_q=X_q, X_kv=X_kv)
         Q = _split(X_q @ theta.W_Q.T + theta.b_in[:d], h)
         KV = X_kv.reshape(-1, d) @ theta.W_in[d:].T
         KV += theta.b_in[d:]
         KV = KV.reshape(B, X_kv.shape[1], 2, h, d // h).transpose(2, 0, 3, 1, 4)
         K, V = KV[0], KV[1]
     if mask is not None:
-        mask = np.asarray(mask)
         n_k, given = K.shape[-2], mask.shape
         if mask.ndim == 3:  # one mask per sample: add the
             mask = mask[:, None]  # head axis
@@ -181,19 +225,18 @@ def mha_forward(
                 f" or ({B} or 1, {h} or 1, {n_q}, {n_k}), got shape {given}"
             )
     C = np.empty((B, n_q, d), dtype=X_q.dtype)  # the heads, concatenated:
-    _, P = _forward(
-        Q,
-        K,
-        V,
-        mask,
-        causal,  # O_r is written into C E_r
-        out=C.reshape(B, n_q, h, d // h).transpose(0, 2, 1, 3),
-    )
+    heads = C.reshape(B, n_q, h, d // h).transpose(0, 2, 1, 3)  # O_r is written into C E_r
+    _, P = _sdpa_fast.forward(Q, K, V, mask, causal, out=heads)
     Y = C.reshape(B * n_q, d) @ theta.W_O.T
     Y += theta.b_O
     return Y.reshape(B, n_q, d), MHACache(X_q, X_kv, Q, K, V, P, C)
 
 
+@validate(
+    theta=Instance(MHAParameters),
+    cache=Instance(MHACache),
+    dY=Array(shape=("B", "n_q", "d"), numpy=True),
+)
 def mha_backward(
     theta: MHAParameters, cache: MHACache, dY: Any
 ) -> tuple[MHAParameters, np.ndarray, np.ndarray | None]:
@@ -208,10 +251,16 @@ def mha_backward(
         ``(B, n_k, d)`` (``None`` for self-attention, whose whole input gradient is ``dX_q``).
     """
     X_q, C = cache.X_q, cache.C
+    check_against(
+        theta,
+        "theta",
+        dY=(("B", "n_q", "d"), dY),
+        **{"cache.X_q": (("B", "n_q", "d"), X_q), "cache.C": (("B", "n_q", "d"), C)},
+    )
+    if cache.Q.shape[1] != theta.heads:
+        fail("cache", f"hold h = {theta.heads} heads (from 'theta')", f"{cache.Q.shape[1]} heads")
     B, n_q, d = X_q.shape
     h = theta.heads
-    as_float_array("dY", dY, shape=(B, n_q, d))
-    check_dtype_match(dY=dY, X_q=X_q)
     dY2 = dY.reshape(B * n_q, d)
     dW_O = dY2.T @ C.reshape(B * n_q, d)
     db_O = dY2.sum(axis=0)
@@ -221,7 +270,9 @@ def mha_backward(
         # dQ, dK, dV are written into one (B n, 3d) array in the layout of [Q, K, V]
         dQKV = np.empty((B, n_q, 3, h, dh), dtype=X_q.dtype)
         views = dQKV.transpose(2, 0, 3, 1, 4)
-        _backward(dO, cache.Q, cache.K, cache.V, cache.P, out=(views[0], views[1], views[2]))
+        _sdpa_fast.backward(
+            dO, cache.Q, cache.K, cache.V, cache.P, out=(views[0], views[1], views[2])
+        )
         dQKV = dQKV.reshape(B * n_q, 3 * d)
         X2 = X_q.reshape(B * n_q, d)
         dW_in = dQKV.T @ X2
@@ -229,7 +280,7 @@ def mha_backward(
         dX_q = (dQKV @ theta.W_in).reshape(B, n_q, d)
         dX_kv = None
     else:
-        dQ, dK, dV = _backward(dO, cache.Q, cache.K, cache.V, cache.P)
+        dQ, dK, dV = _sdpa_fast.backward(dO, cache.Q, cache.K, cache.V, cache.P)
         X_kv = cache.X_kv
         n_k = X_kv.shape[1]
         dQ2 = dQ.transpose(0, 2, 1, 3).reshape(B * n_q, d)

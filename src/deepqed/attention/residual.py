@@ -14,16 +14,26 @@ from typing import Any
 
 import numpy as np
 
-from ._arrays import ShapeError, as_float_array
+from .._validation import Array, Boolean, Generator, Instance, Integer, Real, check, fail, validate
 
 __all__ = ["stack_jacobian", "random_stack"]
 
+_SEQUENCE = Instance((list, tuple), "a list or tuple")
 
+
+@validate(
+    n=Integer(1), eps=Instance((list, tuple, np.ndarray), "a sequence of reals"), rng=Generator()
+)
 def random_stack(
     n: int, eps: Sequence[float], *, rng: np.random.Generator
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     r"""Weights $W_l$ with $\|W_l\|_{op} = \varepsilon_l$ exactly (a Gaussian matrix rescaled by
-    its largest singular value) and biases $\mathcal N(0, 1)$."""
+    its largest singular value) and biases $\mathcal N(0, 1)$, float64, one layer per entry of
+    ``eps`` (each $\varepsilon_l\ge0$)."""
+    eps = [
+        check({f"eps[{l}]": Real(0, None)}, {f"eps[{l}]": e})[f"eps[{l}]"]
+        for l, e in enumerate(np.asarray(eps, dtype=object).ravel().tolist())
+    ]
     Ws, bs = [], []
     for e in eps:
         G = rng.standard_normal((n, n))
@@ -32,6 +42,7 @@ def random_stack(
     return Ws, bs
 
 
+@validate(Ws=_SEQUENCE, bs=_SEQUENCE, x=Array(shape=("n",), numpy=True), residual=Boolean())
 def stack_jacobian(
     Ws: Sequence[Any], bs: Sequence[Any], x: Any, *, residual: bool
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -40,19 +51,26 @@ def stack_jacobian(
     $J = \prod_{l=L}^{1}(I + D_l W_l)$ (residual) or $\prod_{l=L}^{1} D_lW_l$ (plain), with
     $D_l = \operatorname{diag}(1 - \tanh^2(W_lx^{l-1} + b_l))$ (Theorem `thm-att-residual-stack`).
 
+    Arguments:
+        Ws: the weights $W_l$, each of shape ``(n, n)``; bs: the biases $b_l$, each ``(n,)``, as
+            many as ``Ws``, all of the dtype of ``x``.
+        x: the input, shape ``(n,)``.
+        residual: the residual stack $x\mapsto x + F_l(x)$, or the plain one $x\mapsto F_l(x)$.
+
     Returns:
         ``(x_L, J)`` of shapes ``(n,)`` and ``(n, n)``.
     """
-    as_float_array("x", x, ndim=1, nonempty=True)
-    n = x.shape[0]
     if len(Ws) != len(bs):
-        raise ShapeError(
-            f"arguments 'Ws' and 'bs' must have the same length, got {len(Ws)} and {len(bs)}"
-        )
-    J = np.eye(n, dtype=x.dtype)
-    for l, (W, b) in enumerate(zip(Ws, bs), start=1):
-        as_float_array(f"Ws[{l - 1}]", W, shape=(n, n))
-        as_float_array(f"bs[{l - 1}]", b, shape=(n,))
+        fail("bs", f"hold as many biases as 'Ws' has weights, {len(Ws)}", f"{len(bs)}")
+    constraints: dict[str, Any] = {"x": Array(shape=("n",), numpy=True)}
+    values: dict[str, Any] = {"x": x}
+    for l, (W, b) in enumerate(zip(Ws, bs)):
+        constraints[f"Ws[{l}]"] = Array(shape=("n", "n"), numpy=True)
+        constraints[f"bs[{l}]"] = Array(shape=("n",), numpy=True)
+        values[f"Ws[{l}]"], values[f"bs[{l}]"] = W, b
+    check(constraints, values)
+    J = np.eye(x.shape[0], dtype=x.dtype)
+    for W, b in zip(Ws, bs):
         T = np.tanh(W @ x + b)
         DW = (1 - T * T)[:, None] * W
         if residual:

@@ -1,4 +1,5 @@
-r"""Validation and in-place activations shared by the recurrent networks (NumPy).
+r"""Pieces shared by the recurrent networks: the declared shapes of sequences and states, the
+sigmoid, and the in-place activations of the fused kernels (NumPy).
 
 Sequences are *time-major* and batches are rows: an input sequence is ``X`` of shape
 ``(T, m, d)`` (time steps, batch, input dimension), as in ``torch.nn.RNN`` with its default
@@ -11,63 +12,54 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import ShapeError, check_array
+from .._validation import Array, Optional, check, fail, received
 
 __all__ = [
-    "check_sequence",
-    "check_matrix",
-    "check_state",
+    "SEQUENCE",
+    "STEPS",
+    "INPUT",
+    "STATE",
+    "OPTIONAL_STATE",
+    "check_grads",
+    "check_steps",
+    "sigmoid",
     "sigmoid_",
     "tanh_",
     "relu_",
-    "FLOAT_DTYPES",
 ]
 
-FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+#: Inputs ``X``, shape ``(T, m, d)``.
+SEQUENCE = Array(shape=("T", "m", "d"), numpy=True)
+#: Per-step arrays of the state's shape, ``(T, m, n)`` (the direct gradients ``G``).
+STEPS = Array(shape=("T", "m", "n"), numpy=True)
+#: One step's input ``X_t``, shape ``(m, d)``.
+INPUT = Array(shape=("m", "d"), numpy=True)
+#: A state ``(m, n)``.
+STATE = Array(shape=("m", "n"), numpy=True)
+#: An initial state ``(m, n)``, or ``None`` for zeros.
+OPTIONAL_STATE = Optional(STATE)
 
 
-def _require_numpy(name: str, x: Any) -> None:
-    if not isinstance(x, np.ndarray):
-        raise TypeError(
-            f"argument {name!r} must be a numpy.ndarray, got "
-            f"{type(x).__module__}.{type(x).__qualname__}"
-        )
+def check_steps(name: str, H: Any, T: int) -> None:
+    """``H`` (a stored sequence of states, already checked against the parameters) holds
+    ``T + 1`` states."""
+    if H.shape[0] != T + 1:
+        fail(name, f"hold T + 1 = {T + 1} states along its first axis", received(H))
 
 
-def check_matrix(name: str, x: Any, shape: tuple[Any, ...], dtype: Any = None) -> np.ndarray:
-    """A NumPy float32/float64 array of the given shape (``None``/str entries match any size)."""
-    _require_numpy(name, x)
-    check_array(name, x, shape=shape, nonempty=True)
-    if dtype is not None and x.dtype != dtype:
-        raise TypeError(
-            f"argument {name!r} must have dtype {np.dtype(dtype)} (the dtype of the "
-            f"parameters), got dtype {x.dtype}"
-        )
-    return x
+def check_grads(grads: Any) -> None:
+    """The arrays $g_1, \\dots, g_K$ of a gradient: NumPy floating arrays, finite, of any shapes
+    (dtypes may differ between arrays)."""
+    check(
+        {f"grads[{i}]": Array(numpy=True, same_dtype=False) for i in range(len(grads))},
+        {f"grads[{i}]": g for i, g in enumerate(grads)},
+    )
 
 
-def check_sequence(X: Any, d: int, dtype: Any, name: str = "X") -> tuple[int, int]:
-    """``X`` of shape ``(T, m, d)`` and the parameters' dtype; returns ``(T, m)``."""
-    _require_numpy(name, X)
-    check_array(name, X, ndim=3, nonempty=True)
-    if X.shape[2] != d:
-        raise ShapeError(
-            f"argument {name!r} must have shape (T, m, {d}) (d = {d} from the "
-            f"parameters), got shape {tuple(X.shape)}"
-        )
-    if X.dtype != dtype:
-        raise TypeError(
-            f"argument {name!r} must have dtype {np.dtype(dtype)} (the dtype of the "
-            f"parameters), got dtype {X.dtype}"
-        )
-    return X.shape[0], X.shape[1]
-
-
-def check_state(name: str, H0: Any, m: int, n: int, dtype: Any) -> np.ndarray:
-    """An initial state of shape ``(m, n)``; ``None`` means zeros."""
-    if H0 is None:
-        return np.zeros((m, n), dtype=dtype)
-    return check_matrix(name, H0, (m, n), dtype)
+def sigmoid(a: np.ndarray) -> np.ndarray:
+    r"""$\operatorname{sigmoid}(a) = 1/(1 + e^{-a})$, computed as $\tfrac12(1 + \tanh\tfrac a2)$,
+    which never overflows (a new array of the dtype of ``a``)."""
+    return 0.5 * (1.0 + np.tanh(0.5 * a))
 
 
 def sigmoid_(a: np.ndarray) -> np.ndarray:

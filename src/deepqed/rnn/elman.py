@@ -29,8 +29,20 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_array
-from ._common import check_matrix, check_sequence, check_state, relu_, tanh_
+from .._validation import (
+    Array,
+    DType,
+    Generator,
+    Instance,
+    Integer,
+    Optional,
+    Options,
+    Real,
+    check,
+    check_against,
+    validate,
+)
+from ._common import OPTIONAL_STATE, SEQUENCE, STEPS, check_grads, check_steps, relu_, tanh_
 
 __all__ = [
     "ACTIVATIONS",
@@ -62,13 +74,14 @@ class RNNParameters:
     U: np.ndarray
     b: np.ndarray
 
+    __deepqed_constraints__ = {
+        "W": Array(shape=("n", "n"), numpy=True),
+        "U": Array(shape=("n", "d"), numpy=True),
+        "b": Array(shape=("n",), numpy=True),
+    }
+
     def __post_init__(self) -> None:
-        check_matrix("W", self.W, ("n", "n"))
-        n = self.W.shape[0]
-        if self.W.shape[1] != n:
-            check_matrix("W", self.W, (n, n))
-        check_matrix("U", self.U, (n, "d"), self.W.dtype)
-        check_matrix("b", self.b, (n,), self.W.dtype)
+        check(self.__deepqed_constraints__, vars(self))
 
     @property
     def n(self) -> int:
@@ -93,6 +106,14 @@ class RNNForward:
     H: np.ndarray
     activation: str
 
+    __deepqed_constraints__ = {
+        "H": Array(ndim=3, numpy=True, finite=False),
+        "activation": Options(*ACTIVATIONS),
+    }
+
+    def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
+
     @property
     def output(self) -> np.ndarray:
         """$(H_1, \\dots, H_T)$, shape ``(T, m, n)``: torch's ``output`` of ``nn.RNN``."""
@@ -109,29 +130,54 @@ class RNNGradient:
     b: np.ndarray
     H0: np.ndarray
 
+    __deepqed_constraints__ = {
+        "W": Array(shape=("n", "n"), numpy=True, finite=False),
+        "U": Array(shape=("n", "d"), numpy=True, finite=False),
+        "b": Array(shape=("n",), numpy=True, finite=False),
+        "H0": Array(shape=(None, "n"), numpy=True, finite=False),
+    }
+
+    def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
+
     def arrays(self) -> tuple[np.ndarray, ...]:
         return (self.W, self.U, self.b)
 
 
+@validate(
+    d=Integer(1),
+    n=Integer(1),
+    rng=Generator(),
+    dtype=DType(),
+    scale=Optional(Real(0, None, closed="neither")),
+)
 def init_rnn(
     d: int, n: int, *, rng: np.random.Generator, dtype: Any = np.float64, scale: float | None = None
 ) -> RNNParameters:
-    r"""Entries i.i.d. uniform on $[-s, s]$ with $s = 1/\sqrt n$ (torch's default) or ``scale``."""
-    s = 1.0 / math.sqrt(n) if scale is None else float(scale)
+    r"""Entries i.i.d. uniform on $[-s, s]$ with $s = 1/\sqrt n$ (torch's default) or ``scale``.
+
+    Arguments:
+        d, n: input and state dimensions, $\ge 1$.
+        rng: the source of randomness.
+        dtype: float32 or float64.
+        scale: $s > 0$, or ``None`` for $1/\sqrt n$.
+    """
+    s = 1.0 / math.sqrt(n) if scale is None else scale
     W = rng.uniform(-s, s, (n, n))
     U = rng.uniform(-s, s, (n, d))
     b = rng.uniform(-s, s, n)
     return RNNParameters(W.astype(dtype), U.astype(dtype), b.astype(dtype))
 
 
-def _check_activation(activation: str) -> None:
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"argument 'activation' must be one of {ACTIVATIONS}, got {activation!r}")
-
-
+@validate(H=Array(numpy=True, nonempty=False), activation=Options(*ACTIVATIONS))
 def sigma_prime_from_value(H: np.ndarray, activation: str) -> np.ndarray:
-    r"""$\sigma'(Z)$ from $H = \sigma(Z)$: $1 - H\odot H$ (tanh) or $\mathbb 1[H > 0]$ (ReLU)."""
-    _check_activation(activation)
+    r"""$\sigma'(Z)$ from $H = \sigma(Z)$: $1 - H\odot H$ (tanh) or $\mathbb 1[H > 0]$ (ReLU).
+
+    ``H`` of any shape; returns a new array of its shape and dtype."""
+    return _sigma_prime(H, activation)
+
+
+def _sigma_prime(H: np.ndarray, activation: str) -> np.ndarray:
     if activation == "tanh":
         D = np.multiply(H, H)
         np.subtract(1.0, D, out=D)
@@ -139,6 +185,12 @@ def sigma_prime_from_value(H: np.ndarray, activation: str) -> np.ndarray:
     return (H > 0).astype(H.dtype)
 
 
+@validate(
+    theta=Instance(RNNParameters),
+    X=SEQUENCE,
+    H0=OPTIONAL_STATE,
+    activation=Options(*ACTIVATIONS),
+)
 def rnn_forward(
     theta: RNNParameters, X: np.ndarray, H0: np.ndarray | None = None, activation: str = "tanh"
 ) -> RNNForward:
@@ -153,11 +205,16 @@ def rnn_forward(
     Returns:
         :class:`RNNForward` with ``H`` of shape ``(T + 1, m, n)``, ``H[t]`` $= H_t$.
     """
-    _check_activation(activation)
-    T, m = check_sequence(X, theta.d, theta.dtype)
-    n = theta.n
+    check_against(theta, "theta", X=(("T", "m", "d"), X), H0=(("m", "n"), H0))
+    return _forward(theta, X, H0, activation)
+
+
+def _forward(
+    theta: RNNParameters, X: np.ndarray, H0: np.ndarray | None, activation: str
+) -> RNNForward:
+    T, m, n = X.shape[0], X.shape[1], theta.n
     H = np.empty((T + 1, m, n), dtype=theta.dtype)
-    H[0] = check_state("H0", H0, m, n, theta.dtype)
+    H[0] = 0.0 if H0 is None else H0
     # P_t = X_t U^T + 1 b^T for all t at once, written into H[1:], then Z_t = H_{t-1} W^T + P_t.
     np.matmul(X.reshape(T * m, -1), theta.U.T, out=H[1:].reshape(T * m, n))
     H[1:] += theta.b
@@ -172,6 +229,13 @@ def rnn_forward(
     return RNNForward(H, activation)
 
 
+@validate(
+    theta=Instance(RNNParameters),
+    fwd=Instance(RNNForward),
+    X=SEQUENCE,
+    G=STEPS,
+    truncation=Optional(Integer(1)),
+)
 def rnn_backward(
     theta: RNNParameters,
     fwd: RNNForward,
@@ -207,21 +271,24 @@ def rnn_backward(
         :class:`RNNGradient`: ``W`` ``(n, n)``, ``U`` ``(n, d)``, ``b`` ``(n,)``, ``H0``
         ``(m, n)``.
     """
+    check_against(
+        theta,
+        "theta",
+        X=(("T", "m", "d"), X),
+        G=(("T", "m", "n"), G),
+        **{"fwd.H": ((None, "m", "n"), fwd.H)},
+    )
+    check_steps("fwd", fwd.H, X.shape[0])
+    return _backward(theta, fwd, X, G, truncation)
+
+
+def _backward(
+    theta: RNNParameters, fwd: RNNForward, X: np.ndarray, G: np.ndarray, truncation: int | None
+) -> RNNGradient:
     H = fwd.H
-    T, m = check_sequence(X, theta.d, theta.dtype)
-    n = theta.n
-    check_matrix("fwd.H", H, (T + 1, m, n), theta.dtype)
-    check_matrix("G", G, (T, m, n), theta.dtype)
-    if truncation is not None and (
-        isinstance(truncation, bool)
-        or not isinstance(truncation, int | np.integer)
-        or truncation < 1
-    ):
-        raise ValueError(
-            f"argument 'truncation' must be a positive integer or None, got {truncation!r}"
-        )
-    k = T if truncation is None else int(truncation)
-    Delta = sigma_prime_from_value(H[1:], fwd.activation)  # sigma'(Z_t), (T, m, n)
+    T, m, n = X.shape[0], X.shape[1], theta.n
+    k = T if truncation is None else truncation
+    Delta = _sigma_prime(H[1:], fwd.activation)  # sigma'(Z_t), (T, m, n)
     W = theta.W
     carry = np.zeros((m, n), dtype=theta.dtype)  # Delta_{t+1} W
     for t in range(T, 0, -1):  # Delta[t-1] = Delta_t
@@ -239,6 +306,14 @@ def rnn_backward(
     return RNNGradient(dW, dU, db, carry)
 
 
+@validate(
+    theta=Instance(RNNParameters),
+    X=SEQUENCE,
+    G=STEPS,
+    H0=OPTIONAL_STATE,
+    activation=Options(*ACTIVATIONS),
+    truncation=Optional(Integer(1)),
+)
 def rnn_loss_and_gradient(
     theta: RNNParameters,
     X: np.ndarray,
@@ -252,16 +327,36 @@ def rnn_loss_and_gradient(
     Every objective's gradient is that of this one with $G_t = \partial\mathcal L/\partial H_t$
     (direct part) fixed; it is used by the witnesses and the benchmark.
     """
-    fwd = rnn_forward(theta, X, H0, activation)
+    check_against(
+        theta, "theta", X=(("T", "m", "d"), X), G=(("T", "m", "n"), G), H0=(("m", "n"), H0)
+    )
+    fwd = _forward(theta, X, H0, activation)
     value = float(np.vdot(fwd.H[1:], G))
-    return value, rnn_backward(theta, fwd, X, G, truncation=truncation)
+    return value, _backward(theta, fwd, X, G, truncation)
 
 
+@validate(grads=Instance((tuple, list), "a tuple or list of arrays"))
 def global_norm(grads: tuple[np.ndarray, ...] | list[np.ndarray]) -> float:
-    r"""$\|g\| = \bigl(\sum_k\|g_k\|^2\bigr)^{1/2}$ over all arrays (the norm of $\Theta$)."""
-    return math.sqrt(sum(float(np.vdot(g, g)) for g in grads))
+    r"""$\|g\| = \bigl(\sum_k\|g_k\|^2\bigr)^{1/2}$ over all arrays (the norm of $\Theta$).
+
+    Computed in float64 after dividing by the largest $|g_{k,j}|$, so that it neither overflows
+    nor underflows (float32 entries of size $10^{20}$ have squares beyond float32's range)."""
+    check_grads(grads)
+    return _global_norm(grads)
 
 
+def _global_norm(grads: tuple[np.ndarray, ...] | list[np.ndarray]) -> float:
+    peak = max((float(np.max(np.abs(g))) for g in grads if g.size), default=0.0)
+    if peak == 0.0:
+        return 0.0
+    total = sum(float(np.sum(np.square(g.astype(np.float64) / peak))) for g in grads)
+    return peak * math.sqrt(total)
+
+
+@validate(
+    grads=Instance((tuple, list), "a tuple or list of arrays"),
+    tau=Real(0, None, closed="neither"),
+)
 def clip_global_norm(
     grads: tuple[np.ndarray, ...], tau: float
 ) -> tuple[tuple[np.ndarray, ...], float]:
@@ -276,10 +371,7 @@ def clip_global_norm(
     Returns:
         the clipped arrays (new arrays, same shapes and dtypes) and $\|g\|$.
     """
-    if not (isinstance(tau, int | float | np.floating) and math.isfinite(tau) and tau > 0):
-        raise ValueError(f"argument 'tau' must be a positive finite number, got {tau!r}")
-    for i, g in enumerate(grads):
-        check_array(f"grads[{i}]", g)
-    norm = global_norm(grads)
+    check_grads(grads)
+    norm = _global_norm(grads)
     factor = 1.0 if norm <= tau else tau / norm
     return tuple(g * g.dtype.type(factor) for g in grads), norm

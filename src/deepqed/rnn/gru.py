@@ -1,4 +1,5 @@
-r"""The GRU (gated recurrent unit) layer, forward and backward, with ``torch.nn.GRU``'s equations.
+r"""The GRU (gated recurrent unit) layer with ``torch.nn.GRU``'s equations: one step and its
+backward rule as plain code, and the layer over a sequence.
 
 Definition ``def-rnn-gru``, batch form. Blocks of $3n$ columns in torch's order r, z, n; we
 write $R_t$ (reset), $S_t$ (update; torch's z) and $N_t$ (candidate; torch's n):
@@ -19,12 +20,16 @@ $W\in\mathbb R^{3n\times n}$ (``weight_hh_l0``), $U\in\mathbb R^{3n\times d}$
 *inside* $R_t\odot(\cdot)$ and so cannot be merged into $b$).
 
 Backward (Theorem ``thm-rnn-gru-backward``), with $\bar H_t = G_t + (\text{from } t+1)$:
-$\bar N = \bar H\odot(1-S)$, $\bar A^s = \bar H\odot(H_{t-1} - N)\odot S(1-S)$,
-$\bar A^n = \bar N\odot(1 - N^2)$, $\bar A^r = \bar A^n\odot Q^n\odot R(1-R)$,
-$\bar Q^n = \bar A^n\odot R$; then $\bar H_{t-1} = \bar H\odot S + [\bar A^r, \bar A^s, \bar Q^n]W$,
+$\bar A^s = \bar H\odot(H_{t-1} - N)\odot S(1-S)$, $\bar A^n = \bar H\odot(1-S)\odot(1 - N^2)$,
+$\bar A^r = \bar A^n\odot Q^n\odot R(1-R)$, $\bar Q^n = \bar A^n\odot R$; then
+$\bar H_{t-1} = G_{t-1} + \bar H\odot S + [\bar A^r, \bar A^s, \bar Q^n]W$,
 $\nabla_W = \sum_t[\bar A^r, \bar A^s, \bar Q^n]_t^\top H_{t-1}$,
 $\nabla_U = \sum_t[\bar A^r, \bar A^s, \bar A^n]_t^\top X_t$, $\nabla_b$ the column sums of
 $[\bar A^r, \bar A^s, \bar A^n]$ and $\nabla_c$ those of $\bar Q^n$.
+
+The step (:func:`gru_cell`, :func:`gru_cell_backward`) is written as the equations read; the
+layer (:func:`gru_forward`, :func:`gru_backward`) runs the same equations in the fused kernels of
+:mod:`._gru_fused`, which the tests compare with the step.
 """
 
 from __future__ import annotations
@@ -35,27 +40,88 @@ from typing import Any
 
 import numpy as np
 
-from ._common import check_matrix, check_sequence, check_state, sigmoid_
+from .._validation import (
+    Array,
+    DType,
+    Generator,
+    Instance,
+    Integer,
+    check,
+    check_against,
+    fail,
+    received,
+    validate,
+)
+from . import _gru_fused
+from ._common import INPUT, OPTIONAL_STATE, SEQUENCE, STATE, STEPS, check_steps, sigmoid
 
-__all__ = ["GRUParameters", "GRUForward", "GRUGradient", "init_gru", "gru_forward", "gru_backward"]
+__all__ = [
+    "GRUParameters",
+    "GRUForward",
+    "GRUGradient",
+    "init_gru",
+    "gru_cell",
+    "gru_cell_backward",
+    "gru_forward",
+    "gru_backward",
+]
+
+
+# --- one step, as the equations read --------------------------------------------------------
+def _gru_cell(W, U, b, c, X_t, H_prev):
+    """One step of (eq-rnn-gru): H_t and (R_t, S_t, N_t, Q^n_t) from X_t and H_{t-1}."""
+    n = H_prev.shape[1]
+    A_t = X_t @ U.T + b  # [A^r, A^s, A^n], shape (m, 3n)
+    Q_t = H_prev @ W.T  # [Q^r, Q^s, Q^n - c]
+    Qn_t = Q_t[:, 2 * n :] + c
+    R_t = sigmoid(A_t[:, :n] + Q_t[:, :n])  # reset gate
+    S_t = sigmoid(A_t[:, n : 2 * n] + Q_t[:, n : 2 * n])  # update gate
+    N_t = np.tanh(A_t[:, 2 * n :] + R_t * Qn_t)  # candidate
+    H_t = (1 - S_t) * N_t + S_t * H_prev
+    return H_t, (R_t, S_t, N_t, Qn_t)
+
+
+def _gru_cell_backward(W, X_t, H_prev, cache, Hbar_t):
+    """Theorem thm-rnn-gru-backward, one step: from Hbar_t to the step's terms of the gradients
+    and the part of Hbar_{t-1} that passes through the step."""
+    R_t, S_t, N_t, Qn_t = cache
+    Abar_s = Hbar_t * (H_prev - N_t) * S_t * (1 - S_t)
+    Abar_n = Hbar_t * (1 - S_t) * (1 - N_t**2)
+    Abar_r = Abar_n * Qn_t * R_t * (1 - R_t)
+    Qbar_n = Abar_n * R_t
+    Qbar_t = np.concatenate([Abar_r, Abar_s, Qbar_n], axis=1)  # gradient of Q_t
+    Abar_t = np.concatenate([Abar_r, Abar_s, Abar_n], axis=1)  # gradient of A_t
+    dW, dU = Qbar_t.T @ H_prev, Abar_t.T @ X_t
+    db, dc = Abar_t.sum(axis=0), Qbar_n.sum(axis=0)
+    return dW, dU, db, dc, Hbar_t * S_t + Qbar_t @ W
+
+
+# --- containers ---------------------------------------------------------------------------------
+def _check_three_blocks(name: str, x: np.ndarray, rows: int, n: int) -> None:
+    if rows != 3 * n:
+        fail(name, f"have 3n = {3 * n} rows (three blocks of n = {n})", received(x))
 
 
 @dataclass(frozen=True)
 class GRUParameters:
-    r"""$(W, U, b, c)$: ``W`` ``(3n, n)``, ``U`` ``(3n, d)``, ``b`` ``(3n,)``, ``c`` ``(n,)``."""
+    r"""$(W, U, b, c)$: ``W`` ``(3n, n)``, ``U`` ``(3n, d)``, ``b`` ``(3n,)``, ``c`` ``(n,)``;
+    NumPy arrays of one dtype (float32 or float64)."""
 
     W: np.ndarray
     U: np.ndarray
     b: np.ndarray
     c: np.ndarray
 
+    __deepqed_constraints__ = {
+        "W": Array(shape=("3n", "n"), numpy=True),
+        "U": Array(shape=("3n", "d"), numpy=True),
+        "b": Array(shape=("3n",), numpy=True),
+        "c": Array(shape=("n",), numpy=True),
+    }
+
     def __post_init__(self) -> None:
-        check_matrix("W", self.W, ("3n", "n"))
-        n = self.W.shape[1]
-        check_matrix("W", self.W, (3 * n, n))
-        check_matrix("U", self.U, (3 * n, "d"), self.W.dtype)
-        check_matrix("b", self.b, (3 * n,), self.W.dtype)
-        check_matrix("c", self.c, (n,), self.W.dtype)
+        check(self.__deepqed_constraints__, vars(self))
+        _check_three_blocks("W", self.W, self.W.shape[0], self.W.shape[1])
 
     @property
     def n(self) -> int:
@@ -82,6 +148,18 @@ class GRUForward:
     gates: np.ndarray
     Qn: np.ndarray
 
+    __deepqed_constraints__ = {
+        "H": Array(shape=("T + 1", "m", "n"), numpy=True, finite=False),
+        "gates": Array(shape=("T", "m", "3n"), numpy=True, finite=False),
+        "Qn": Array(shape=("T", "m", "n"), numpy=True, finite=False),
+    }
+
+    def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
+        T, m, n = self.Qn.shape
+        check_steps("H", self.H, T)
+        _check_three_blocks("gates", self.gates, self.gates.shape[2], n)
+
     @property
     def output(self) -> np.ndarray:
         return self.H[1:]
@@ -97,12 +175,30 @@ class GRUGradient:
     c: np.ndarray
     H0: np.ndarray
 
+    __deepqed_constraints__ = {
+        "W": Array(shape=("3n", "n"), numpy=True, finite=False),
+        "U": Array(shape=("3n", "d"), numpy=True, finite=False),
+        "b": Array(shape=("3n",), numpy=True, finite=False),
+        "c": Array(shape=("n",), numpy=True, finite=False),
+        "H0": Array(shape=(None, "n"), numpy=True, finite=False),
+    }
+
+    def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
+
     def arrays(self) -> tuple[np.ndarray, ...]:
         return (self.W, self.U, self.b, self.c)
 
 
+# --- the public functions -----------------------------------------------------------------------
+@validate(d=Integer(1), n=Integer(1), rng=Generator(), dtype=DType())
 def init_gru(d: int, n: int, *, rng: np.random.Generator, dtype: Any = np.float64) -> GRUParameters:
-    r"""Uniform on $[-1/\sqrt n, 1/\sqrt n]$ (torch's default)."""
+    r"""Uniform on $[-1/\sqrt n, 1/\sqrt n]$ (torch's default).
+
+    Arguments:
+        d, n: input and state dimensions, $\ge 1$. rng: the source of randomness.
+        dtype: float32 or float64.
+    """
     s = 1.0 / math.sqrt(n)
     arrays = (
         rng.uniform(-s, s, (3 * n, n)),
@@ -113,81 +209,64 @@ def init_gru(d: int, n: int, *, rng: np.random.Generator, dtype: Any = np.float6
     return GRUParameters(*(a.astype(dtype) for a in arrays))
 
 
+@validate(theta=Instance(GRUParameters), X=INPUT, H=STATE)
+def gru_cell(theta: GRUParameters, X: np.ndarray, H: np.ndarray) -> np.ndarray:
+    r"""One step of Definition ``def-rnn-gru``: $H_t$ from $X_t$ = ``X`` ``(m, d)`` and
+    $H_{t-1}$ = ``H`` ``(m, n)``; returns an array of shape ``(m, n)``."""
+    check_against(theta, "theta", X=(("m", "d"), X), H=(("m", "n"), H))
+    return _gru_cell(*theta.arrays(), X, H)[0]
+
+
+@validate(theta=Instance(GRUParameters), X=INPUT, H=STATE, dH=STATE)
+def gru_cell_backward(
+    theta: GRUParameters, X: np.ndarray, H: np.ndarray, dH: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    r"""The backward rule of one step (Theorem ``thm-rnn-gru-backward``).
+
+    Arguments:
+        theta, X, H: as in :func:`gru_cell` ($X_t$, $H_{t-1}$).
+        dH: $\bar H_t$, the total gradient with respect to $H_t$, shape ``(m, n)``.
+
+    Returns:
+        ``(dW, dU, db, dc, dH_prev)``: the step's terms of $\nabla_W, \nabla_U, \nabla_b,
+        \nabla_c$, and $\bar H_t\odot S_t + [\bar A^r_t, \bar A^s_t, \bar Q^n_t]W$ (what step
+        $t - 1$ receives; its direct gradient $G_{t-1}$ is added by the caller).
+    """
+    check_against(theta, "theta", X=(("m", "d"), X), H=(("m", "n"), H), dH=(("m", "n"), dH))
+    W, U, b, c = theta.arrays()
+    _, cache = _gru_cell(W, U, b, c, X, H)
+    return _gru_cell_backward(W, X, H, cache, dH)
+
+
+@validate(theta=Instance(GRUParameters), X=SEQUENCE, H0=OPTIONAL_STATE)
 def gru_forward(theta: GRUParameters, X: np.ndarray, H0: np.ndarray | None = None) -> GRUForward:
-    """Forward pass of Definition ``def-rnn-gru``; ``H0`` of shape ``(m, n)`` (default zeros)."""
-    T, m = check_sequence(X, theta.d, theta.dtype)
-    n, dt = theta.n, theta.dtype
-    H = np.empty((T + 1, m, n), dtype=dt)
-    H[0] = check_state("H0", H0, m, n, dt)
-    gates = np.matmul(X.reshape(T * m, -1), theta.U.T).reshape(T, m, 3 * n)  # A_t, all t
-    gates += theta.b
-    Qn = np.empty((T, m, n), dtype=dt)
-    WT = theta.W.T
-    Q = np.empty((m, 3 * n), dtype=dt)
-    for t in range(1, T + 1):
-        a = gates[t - 1]
-        np.matmul(H[t - 1], WT, out=Q)
-        rs = a[:, : 2 * n]
-        rs += Q[:, : 2 * n]
-        sigmoid_(rs)  # [R_t, S_t]
-        q = Qn[t - 1]
-        np.add(Q[:, 2 * n :], theta.c, out=q)  # Q^n_t
-        N = a[:, 2 * n :]
-        h = H[t]
-        np.multiply(a[:, :n], q, out=h)
-        N += h
-        np.tanh(N, out=N)  # N_t
-        np.subtract(H[t - 1], N, out=h)
-        h *= a[:, n : 2 * n]
-        h += N  # H_t = N + S (H_{t-1} - N)
-    return GRUForward(H, gates, Qn)
+    """Forward pass of Definition ``def-rnn-gru`` over a sequence ``X`` ``(T, m, d)``; ``H0`` of
+    shape ``(m, n)`` (default zeros). Returns :class:`GRUForward`."""
+    check_against(theta, "theta", X=(("T", "m", "d"), X), H0=(("m", "n"), H0))
+    if H0 is None:
+        H0 = np.zeros((X.shape[1], theta.n), dtype=theta.dtype)
+    return GRUForward(*_gru_fused.forward(*theta.arrays(), X, H0))
 
 
+@validate(theta=Instance(GRUParameters), fwd=Instance(GRUForward), X=SEQUENCE, G=STEPS)
 def gru_backward(
     theta: GRUParameters, fwd: GRUForward, X: np.ndarray, G: np.ndarray
 ) -> GRUGradient:
     r"""Backpropagation through time for the GRU (Theorem ``thm-rnn-gru-backward``).
 
-    ``G[t-1]`` $= G_t$, the direct gradient with respect to $H_t$, shape ``(T, m, n)``.
+    ``fwd`` from :func:`gru_forward`; ``G[t-1]`` $= G_t$, the direct gradient with respect to
+    $H_t$, shape ``(T, m, n)``. Returns :class:`GRUGradient`.
     """
-    T, m = check_sequence(X, theta.d, theta.dtype)
-    n, dt = theta.n, theta.dtype
-    check_matrix("fwd.H", fwd.H, (T + 1, m, n), dt)
-    check_matrix("G", G, (T, m, n), dt)
-    H, gates, Qn = fwd.H, fwd.gates, fwd.Qn
-    dQ = np.empty((T, m, 3 * n), dtype=dt)  # [\bar A^r, \bar A^s, \bar Q^n]
-    dAn = np.empty((T, m, n), dtype=dt)  # \bar A^n
-    dh = np.zeros((m, n), dtype=dt)
-    u = np.empty((m, n), dtype=dt)
-    W = theta.W
-    for t in range(T, 0, -1):
-        a, d = gates[t - 1], dQ[t - 1]
-        R, S, N = a[:, :n], a[:, n : 2 * n], a[:, 2 * n :]
-        dr, ds, dqn = d[:, :n], d[:, n : 2 * n], d[:, 2 * n :]
-        dn = dAn[t - 1]
-        dh += G[t - 1]  # \bar H_t
-        np.subtract(H[t - 1], N, out=ds)
-        ds *= dh
-        np.subtract(1.0, S, out=u)
-        np.multiply(dh, u, out=dn)  # \bar N
-        u *= S
-        ds *= u  # \bar A^s
-        np.multiply(N, N, out=u)
-        np.subtract(1.0, u, out=u)
-        dn *= u  # \bar A^n
-        np.multiply(dn, R, out=dqn)  # \bar Q^n
-        np.subtract(1.0, R, out=u)
-        u *= R
-        u *= Qn[t - 1]
-        np.multiply(dn, u, out=dr)  # \bar A^r
-        dh *= S
-        np.matmul(d, W, out=u)
-        dh += u  # \bar H_{t-1}
-    H2 = H[:-1].reshape(T * m, n)
-    D2 = dQ.reshape(T * m, 3 * n)
-    dW = D2.T @ H2
-    dc = D2[:, 2 * n :].sum(axis=0)
-    dQ[:, :, 2 * n :] = dAn  # now [\bar A^r, \bar A^s, \bar A^n]
-    dU = D2.T @ X.reshape(T * m, -1)
-    db = D2.sum(axis=0)
-    return GRUGradient(dW, dU, db, dc, dh)
+    check_against(
+        theta,
+        "theta",
+        X=(("T", "m", "d"), X),
+        G=(("T", "m", "n"), G),
+        **{
+            "fwd.H": ((None, "m", "n"), fwd.H),
+            "fwd.gates": (("T", "m", "3n"), fwd.gates),
+            "fwd.Qn": (("T", "m", "n"), fwd.Qn),
+        },
+    )
+    check_steps("fwd", fwd.H, X.shape[0])
+    return GRUGradient(*_gru_fused.backward(theta.W, X, fwd.H, fwd.gates, fwd.Qn, G))

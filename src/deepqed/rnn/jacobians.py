@@ -17,40 +17,60 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import check_matrix
-from .elman import RNNForward, RNNParameters, sigma_prime_from_value
+from .._validation import Array, Instance, Integer, fail, received, validate
+from .elman import RNNForward, RNNParameters, _sigma_prime
 from .lstm import LSTMForward
 
 __all__ = ["hidden_jacobian", "jacobian_norms", "linear_power_norms", "cell_path_products"]
 
 
-def _check_indices(T: int, m: int, i: int, s: int, t: int | None = None) -> None:
-    if not 0 <= i < m:
-        raise ValueError(f"argument 'i' must be a row index in [0, {m}), got {i}")
-    if not 0 <= s <= T:
-        raise ValueError(f"argument 's' must lie in [0, {T}], got {s}")
+def _check_indices(H: np.ndarray, i: int, s: int, t: int | None = None) -> None:
+    """``i`` a row of the batch, ``0 <= s <= t <= T`` for states ``H`` of shape ``(T + 1, m, n)``."""
+    T, m = H.shape[0] - 1, H.shape[1]
+    if i >= m:
+        fail("i", f"be a row index in [0, m) = [0, {m})", received(i))
+    if s > T:
+        fail("s", f"lie in [0, T] = [0, {T}]", received(s))
     if t is not None and not s <= t <= T:
-        raise ValueError(f"argument 't' must lie in [s, T] = [{s}, {T}], got {t}")
+        fail("t", f"lie in [s, T] = [{s}, {T}]", received(t))
 
 
+def _check_fwd(theta: RNNParameters, fwd: RNNForward) -> None:
+    if fwd.H.shape[2] != theta.n or fwd.H.dtype != theta.dtype:
+        fail(
+            "fwd",
+            f"hold states of width n = {theta.n} and dtype {theta.dtype} (from 'theta')",
+            received(fwd.H),
+        )
+
+
+@validate(
+    theta=Instance(RNNParameters),
+    fwd=Instance(RNNForward),
+    i=Integer(0),
+    s=Integer(0),
+    t=Integer(0),
+)
 def hidden_jacobian(theta: RNNParameters, fwd: RNNForward, i: int, s: int, t: int) -> np.ndarray:
     r"""$\partial h_t/\partial h_s = \prod_{k=t}^{s+1}\operatorname{diag}(\sigma'(z_k))W$ for row
     ``i``, shape ``(n, n)``; ``fwd`` from :func:`~deepqed.rnn.rnn_forward`."""
-    T, m = fwd.H.shape[0] - 1, fwd.H.shape[1]
-    _check_indices(T, m, i, s, t)
-    D = sigma_prime_from_value(fwd.H[s + 1 : t + 1, i], fwd.activation)  # (t - s, n)
+    _check_fwd(theta, fwd)
+    _check_indices(fwd.H, i, s, t)
+    D = _sigma_prime(fwd.H[s + 1 : t + 1, i], fwd.activation)  # (t - s, n)
     P = np.eye(theta.n, dtype=theta.dtype)
     for k in range(t - s):
         P = D[k][:, None] * (theta.W @ P)  # J_k P
     return P
 
 
+@validate(theta=Instance(RNNParameters), fwd=Instance(RNNForward), i=Integer(0), s=Integer(0))
 def jacobian_norms(theta: RNNParameters, fwd: RNNForward, i: int, s: int) -> np.ndarray:
     r"""$\bigl(\|\partial h_t/\partial h_s\|_{\mathrm{op}}\bigr)_{t = s, \dots, T}$ for row ``i``,
     shape ``(T - s + 1,)``, float64 (largest singular values, LAPACK)."""
-    T, m = fwd.H.shape[0] - 1, fwd.H.shape[1]
-    _check_indices(T, m, i, s)
-    D = sigma_prime_from_value(fwd.H[s + 1 :, i], fwd.activation).astype(np.float64)
+    _check_fwd(theta, fwd)
+    _check_indices(fwd.H, i, s)
+    T = fwd.H.shape[0] - 1
+    D = _sigma_prime(fwd.H[s + 1 :, i], fwd.activation).astype(np.float64)
     W = theta.W.astype(np.float64)
     P = np.eye(theta.n)
     out = np.empty(T - s + 1)
@@ -61,12 +81,11 @@ def jacobian_norms(theta: RNNParameters, fwd: RNNForward, i: int, s: int) -> np.
     return out
 
 
+@validate(W=Array(shape=("n", "n"), numpy=True), kmax=Integer(0))
 def linear_power_norms(W: np.ndarray, kmax: int) -> np.ndarray:
     r"""$\bigl(\|W^k\|_{\mathrm{op}}\bigr)_{k=0,\dots,k_{\max}}$: the Jacobian norms of the linear
-    RNN $h_t = Wh_{t-1} + Ux_t + b$ (Proposition ``prop-rnn-linear-spectral``)."""
-    check_matrix("W", W, ("n", "n"))
-    if W.shape[0] != W.shape[1]:
-        check_matrix("W", W, (W.shape[0], W.shape[0]))
+    RNN $h_t = Wh_{t-1} + Ux_t + b$ (Proposition ``prop-rnn-linear-spectral``); ``W`` of shape
+    ``(n, n)``, returns float64 of shape ``(kmax + 1,)``."""
     W = W.astype(np.float64)
     P = np.eye(W.shape[0])
     out = np.empty(kmax + 1)
@@ -77,10 +96,11 @@ def linear_power_norms(W: np.ndarray, kmax: int) -> np.ndarray:
     return out
 
 
+@validate(fwd=Instance(LSTMForward), i=Integer(0), s=Integer(0))
 def cell_path_products(fwd: LSTMForward, i: int, s: int) -> np.ndarray:
     r"""$\bigl(\prod_{k=s+1}^t F_k[i]\bigr)_{t=s,\dots,T}$ (forget gates of row ``i``), shape
-    ``(T - s + 1, n)``: the diagonals of the cell-path Jacobian products."""
-    T, m, n = fwd.C.shape[0] - 1, fwd.C.shape[1], fwd.C.shape[2]
-    _check_indices(T, m, i, s)
+    ``(T - s + 1, n)``, float64: the diagonals of the cell-path Jacobian products."""
+    _check_indices(fwd.C, i, s)
+    n = fwd.C.shape[2]
     F = fwd.gates[s:, i, n : 2 * n].astype(np.float64)
     return np.concatenate([np.ones((1, n)), np.cumprod(F, axis=0)])

@@ -1,4 +1,5 @@
-r"""The LSTM (long short-term memory) layer, forward and backward, with ``torch.nn.LSTM``'s equations.
+r"""The LSTM (long short-term memory) layer with ``torch.nn.LSTM``'s equations: one step and its
+backward rule as plain code, and the layer over a sequence.
 
 Definition ``def-rnn-lstm``, batch form. With $A_t = H_{t-1}W^\top + X_tU^\top + \mathbf 1_m b^\top
 \in\mathbb R^{m\times 4n}$ split into four column blocks $A_t = [A^i_t, A^f_t, A^g_t, A^o_t]$
@@ -26,6 +27,10 @@ $$
 and $\nabla_W = \sum_t\bar A_t^\top H_{t-1}$, $\nabla_U = \sum_t\bar A_t^\top X_t$,
 $\nabla_b = \sum_t\bar A_t^\top\mathbf 1_m$, $\nabla_{H_0} = \bar A_1W$,
 $\nabla_{C_0} = \bar C_1\odot F_1$.
+
+The step (:func:`lstm_cell`, :func:`lstm_cell_backward`) is written as the equations read; the
+layer (:func:`lstm_forward`, :func:`lstm_backward`) runs the same equations in the fused kernels
+of :mod:`._lstm_fused`, which the tests compare with the step.
 """
 
 from __future__ import annotations
@@ -36,33 +41,91 @@ from typing import Any
 
 import numpy as np
 
-from ._common import check_matrix, check_sequence, check_state
+from .._validation import (
+    Array,
+    DType,
+    Generator,
+    Instance,
+    Integer,
+    Real,
+    check,
+    check_against,
+    fail,
+    received,
+    validate,
+)
+from . import _lstm_fused
+from ._common import INPUT, OPTIONAL_STATE, SEQUENCE, STATE, STEPS, check_steps, sigmoid
 
 __all__ = [
     "LSTMParameters",
     "LSTMForward",
     "LSTMGradient",
     "init_lstm",
+    "lstm_cell",
+    "lstm_cell_backward",
     "lstm_forward",
     "lstm_backward",
 ]
 
 
+# --- one step, as the equations read --------------------------------------------------------
+def _lstm_cell(W, U, b, X_t, H_prev, C_prev):
+    """One step of (eq-rnn-lstm): H_t, C_t and the gates from X_t, H_{t-1}, C_{t-1}."""
+    n = H_prev.shape[1]
+    A_t = H_prev @ W.T + X_t @ U.T + b  # [A^i, A^f, A^g, A^o], shape (m, 4n)
+    I_t = sigmoid(A_t[:, :n])  # input gate
+    F_t = sigmoid(A_t[:, n : 2 * n])  # forget gate
+    Gamma_t = np.tanh(A_t[:, 2 * n : 3 * n])  # candidate
+    O_t = sigmoid(A_t[:, 3 * n :])  # output gate
+    C_t = F_t * C_prev + I_t * Gamma_t
+    H_t = O_t * np.tanh(C_t)
+    return H_t, C_t, (I_t, F_t, Gamma_t, O_t)
+
+
+def _lstm_cell_backward(W, X_t, H_prev, C_prev, C_t, gates, Hbar_t, CbarF_next):
+    """Theorem thm-rnn-lstm-backward, one step: from Hbar_t and CbarF_next = Cbar_{t+1} * F_{t+1}
+    to the step's terms of the gradients, Abar_t W (for H_{t-1}) and Cbar_t * F_t (for C_{t-1})."""
+    I_t, F_t, Gamma_t, O_t = gates
+    tanhC_t = np.tanh(C_t)
+    Cbar_t = CbarF_next + Hbar_t * O_t * (1 - tanhC_t**2)
+    Abar_t = np.concatenate(
+        [
+            Cbar_t * Gamma_t * I_t * (1 - I_t),  # Abar^i
+            Cbar_t * C_prev * F_t * (1 - F_t),  # Abar^f
+            Cbar_t * I_t * (1 - Gamma_t**2),  # Abar^g
+            Hbar_t * tanhC_t * O_t * (1 - O_t),  # Abar^o
+        ],
+        axis=1,
+    )
+    dW, dU, db = Abar_t.T @ H_prev, Abar_t.T @ X_t, Abar_t.sum(axis=0)
+    return dW, dU, db, Abar_t @ W, Cbar_t * F_t
+
+
+# --- containers ---------------------------------------------------------------------------------
+def _check_four_blocks(name: str, x: np.ndarray, rows: int, n: int) -> None:
+    if rows != 4 * n:
+        fail(name, f"have 4n = {4 * n} rows (four gate blocks of n = {n})", received(x))
+
+
 @dataclass(frozen=True)
 class LSTMParameters:
     r"""$(W, U, b)$: ``W`` ``(4n, n)``, ``U`` ``(4n, d)``, ``b`` ``(4n,)``; gate blocks i, f, g,
-    o."""
+    o; NumPy arrays of one dtype (float32 or float64)."""
 
     W: np.ndarray
     U: np.ndarray
     b: np.ndarray
 
+    __deepqed_constraints__ = {
+        "W": Array(shape=("4n", "n"), numpy=True),
+        "U": Array(shape=("4n", "d"), numpy=True),
+        "b": Array(shape=("4n",), numpy=True),
+    }
+
     def __post_init__(self) -> None:
-        check_matrix("W", self.W, ("4n", "n"))
-        n = self.W.shape[1]
-        check_matrix("W", self.W, (4 * n, n))
-        check_matrix("U", self.U, (4 * n, "d"), self.W.dtype)
-        check_matrix("b", self.b, (4 * n,), self.W.dtype)
+        check(self.__deepqed_constraints__, vars(self))
+        _check_four_blocks("W", self.W, self.W.shape[0], self.W.shape[1])
 
     @property
     def n(self) -> int:
@@ -90,6 +153,19 @@ class LSTMForward:
     gates: np.ndarray
     tanhC: np.ndarray
 
+    __deepqed_constraints__ = {
+        "H": Array(shape=("T + 1", "m", "n"), numpy=True, finite=False),
+        "C": Array(shape=("T + 1", "m", "n"), numpy=True, finite=False),
+        "gates": Array(shape=("T", "m", "4n"), numpy=True, finite=False),
+        "tanhC": Array(shape=("T", "m", "n"), numpy=True, finite=False),
+    }
+
+    def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
+        T, m, n = self.tanhC.shape
+        check_steps("H", self.H, T)
+        _check_four_blocks("gates", self.gates, self.gates.shape[2], n)
+
     @property
     def output(self) -> np.ndarray:
         return self.H[1:]
@@ -105,15 +181,33 @@ class LSTMGradient:
     H0: np.ndarray
     C0: np.ndarray
 
+    __deepqed_constraints__ = {
+        "W": Array(shape=("4n", "n"), numpy=True, finite=False),
+        "U": Array(shape=("4n", "d"), numpy=True, finite=False),
+        "b": Array(shape=("4n",), numpy=True, finite=False),
+        "H0": Array(shape=("m", "n"), numpy=True, finite=False),
+        "C0": Array(shape=("m", "n"), numpy=True, finite=False),
+    }
+
+    def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
+
     def arrays(self) -> tuple[np.ndarray, ...]:
         return (self.W, self.U, self.b)
 
 
+# --- the public functions -----------------------------------------------------------------------
+@validate(d=Integer(1), n=Integer(1), rng=Generator(), dtype=DType(), forget_bias=Real())
 def init_lstm(
     d: int, n: int, *, rng: np.random.Generator, dtype: Any = np.float64, forget_bias: float = 0.0
 ) -> LSTMParameters:
     r"""Uniform on $[-1/\sqrt n, 1/\sqrt n]$ (torch's default); ``forget_bias`` is added to
-    $b^f$."""
+    $b^f$.
+
+    Arguments:
+        d, n: input and state dimensions, $\ge 1$. rng: the source of randomness.
+        dtype: float32 or float64. forget_bias: a real number added to the forget gate's bias.
+    """
     s = 1.0 / math.sqrt(n)
     W = rng.uniform(-s, s, (4 * n, n))
     U = rng.uniform(-s, s, (4 * n, d))
@@ -122,50 +216,74 @@ def init_lstm(
     return LSTMParameters(W.astype(dtype), U.astype(dtype), b.astype(dtype))
 
 
-def _gate_constants(n: int, dtype: Any) -> tuple[np.ndarray, np.ndarray]:
-    """sigmoid(a) = s tanh(s a) + s with s = 1/2, tanh(a) = 1 tanh(1 a) + 0: per-column s and
-    offset, so that all four gates are one tanh over a contiguous (m, 4n) block."""
-    s = np.full(4 * n, 0.5, dtype=dtype)
-    s[2 * n : 3 * n] = 1.0
-    off = np.full(4 * n, 0.5, dtype=dtype)
-    off[2 * n : 3 * n] = 0.0
-    return s, off
+@validate(theta=Instance(LSTMParameters), X=INPUT, H=STATE, C=STATE)
+def lstm_cell(
+    theta: LSTMParameters, X: np.ndarray, H: np.ndarray, C: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""One step of Definition ``def-rnn-lstm``: $(H_t, C_t)$ from $X_t$ = ``X`` ``(m, d)``,
+    $H_{t-1}$ = ``H`` and $C_{t-1}$ = ``C`` ``(m, n)``; returns two arrays of shape ``(m, n)``."""
+    check_against(theta, "theta", X=(("m", "d"), X), H=(("m", "n"), H), C=(("m", "n"), C))
+    H_t, C_t, _ = _lstm_cell(*theta.arrays(), X, H, C)
+    return H_t, C_t
 
 
+@validate(theta=Instance(LSTMParameters), X=INPUT, H=STATE, C=STATE, dH=STATE, dC=STATE)
+def lstm_cell_backward(
+    theta: LSTMParameters,
+    X: np.ndarray,
+    H: np.ndarray,
+    C: np.ndarray,
+    dH: np.ndarray,
+    dC: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    r"""The backward rule of one step (Theorem ``thm-rnn-lstm-backward``).
+
+    Arguments:
+        theta, X, H, C: as in :func:`lstm_cell` ($X_t$, $H_{t-1}$, $C_{t-1}$).
+        dH: $\bar H_t$, the total gradient with respect to $H_t$, shape ``(m, n)``.
+        dC: $\bar C_{t+1}\odot F_{t+1}$, the gradient reaching $C_t$ from the next step
+            (``0`` at the last step), shape ``(m, n)``.
+
+    Returns:
+        ``(dW, dU, db, dH_prev, dC_prev)``: the step's terms of $\nabla_W, \nabla_U, \nabla_b$,
+        then $\bar A_tW$ and $\bar C_t\odot F_t$ (what step $t - 1$ receives; its own direct
+        gradient $G_{t-1}$ is added by the caller).
+    """
+    check_against(
+        theta,
+        "theta",
+        X=(("m", "d"), X),
+        H=(("m", "n"), H),
+        C=(("m", "n"), C),
+        dH=(("m", "n"), dH),
+        dC=(("m", "n"), dC),
+    )
+    W, U, b = theta.arrays()
+    _, C_t, gates = _lstm_cell(W, U, b, X, H, C)
+    return _lstm_cell_backward(W, X, H, C, C_t, gates, dH, dC)
+
+
+@validate(theta=Instance(LSTMParameters), X=SEQUENCE, H0=OPTIONAL_STATE, C0=OPTIONAL_STATE)
 def lstm_forward(
     theta: LSTMParameters, X: np.ndarray, H0: np.ndarray | None = None, C0: np.ndarray | None = None
 ) -> LSTMForward:
-    """Forward pass of Definition ``def-rnn-lstm``; ``H0``, ``C0`` of shape ``(m, n)`` (zeros)."""
-    T, m = check_sequence(X, theta.d, theta.dtype)
-    n, dt = theta.n, theta.dtype
-    H = np.empty((T + 1, m, n), dtype=dt)
-    C = np.empty((T + 1, m, n), dtype=dt)
-    H[0] = check_state("H0", H0, m, n, dt)
-    C[0] = check_state("C0", C0, m, n, dt)
-    gates = np.matmul(X.reshape(T * m, -1), theta.U.T).reshape(T, m, 4 * n)  # X_t U^T, all t
-    gates += theta.b
-    tanhC = np.empty((T, m, n), dtype=dt)
-    s, off = _gate_constants(n, dt)
-    WT = theta.W.T
-    tmp = np.empty((m, 4 * n), dtype=dt)
-    ig = np.empty((m, n), dtype=dt)
-    for t in range(1, T + 1):
-        a = gates[t - 1]
-        np.matmul(H[t - 1], WT, out=tmp)
-        a += tmp  # A_t
-        a *= s
-        np.tanh(a, out=a)
-        a *= s
-        a += off  # [I, F, Gamma, O]
-        i, f, g, o = a[:, :n], a[:, n : 2 * n], a[:, 2 * n : 3 * n], a[:, 3 * n :]
-        np.multiply(f, C[t - 1], out=C[t])
-        np.multiply(i, g, out=ig)
-        C[t] += ig  # C_t = F C_{t-1} + I Gamma
-        np.tanh(C[t], out=tanhC[t - 1])
-        np.multiply(o, tanhC[t - 1], out=H[t])  # H_t = O tanh C_t
-    return LSTMForward(H, C, gates, tanhC)
+    """Forward pass of Definition ``def-rnn-lstm`` over a sequence ``X`` ``(T, m, d)``; ``H0``,
+    ``C0`` of shape ``(m, n)`` (default zeros). Returns :class:`LSTMForward`."""
+    check_against(theta, "theta", X=(("T", "m", "d"), X), H0=(("m", "n"), H0), C0=(("m", "n"), C0))
+    m, n = X.shape[1], theta.n
+    zeros = np.zeros((m, n), dtype=theta.dtype)
+    H0 = zeros if H0 is None else H0
+    C0 = zeros if C0 is None else C0
+    return LSTMForward(*_lstm_fused.forward(*theta.arrays(), X, H0, C0))
 
 
+@validate(
+    theta=Instance(LSTMParameters),
+    fwd=Instance(LSTMForward),
+    X=SEQUENCE,
+    G=STEPS,
+    GC=OPTIONAL_STATE,
+)
 def lstm_backward(
     theta: LSTMParameters,
     fwd: LSTMForward,
@@ -175,45 +293,23 @@ def lstm_backward(
 ) -> LSTMGradient:
     r"""Backpropagation through time for the LSTM (Theorem ``thm-rnn-lstm-backward``).
 
-    ``G[t-1]`` $= G_t$, the direct gradient with respect to $H_t$, shape ``(T, m, n)``; ``GC``
-    (optional, shape ``(m, n)``) a direct gradient with respect to the last cell state $C_T$.
+    ``fwd`` from :func:`lstm_forward`; ``G[t-1]`` $= G_t$, the direct gradient with respect to
+    $H_t$, shape ``(T, m, n)``; ``GC`` (optional, shape ``(m, n)``) a direct gradient with
+    respect to the last cell state $C_T$. Returns :class:`LSTMGradient`.
     """
-    T, m = check_sequence(X, theta.d, theta.dtype)
-    n, dt = theta.n, theta.dtype
-    check_matrix("fwd.H", fwd.H, (T + 1, m, n), dt)
-    check_matrix("G", G, (T, m, n), dt)
-    gates, C, tanhC, H = fwd.gates, fwd.C, fwd.tanhC, fwd.H
-    # Factors of the backward equations that do not depend on the incoming gradients, for all t
-    # at once (vectorised over T m 4n entries): P = [Gamma I(1-I), C_{t-1} F(1-F), I(1-Gamma^2),
-    # tanh(C_t) O(1-O)] and Q = O (1 - tanh^2 C_t); the loop then does 7 operations per step.
-    g4 = gates.reshape(T, m, 4, n)
-    P = np.subtract(1.0, g4)
-    P *= g4  # y (1 - y), every block
-    P[:, :, 0] *= g4[:, :, 2]
-    P[:, :, 1] *= C[:-1]
-    np.multiply(g4[:, :, 2], g4[:, :, 2], out=P[:, :, 2])
-    np.subtract(1.0, P[:, :, 2], out=P[:, :, 2])
-    P[:, :, 2] *= g4[:, :, 0]
-    P[:, :, 3] *= tanhC
-    Q = np.multiply(tanhC, tanhC)
-    np.subtract(1.0, Q, out=Q)
-    Q *= g4[:, :, 3]
-    dA = np.empty((T, m, 4 * n), dtype=dt)
-    dh = np.zeros((m, n), dtype=dt)  # \bar A_{t+1} W
-    dc = np.zeros((m, n), dtype=dt) if GC is None else check_matrix("GC", GC, (m, n), dt).copy()
-    u = np.empty((m, n), dtype=dt)
-    W = theta.W
-    for t in range(T, 0, -1):
-        d4 = dA[t - 1].reshape(m, 4, n)
-        dh += G[t - 1]  # \bar H_t
-        np.multiply(dh, P[t - 1, :, 3], out=d4[:, 3])  # \bar A^o
-        np.multiply(dh, Q[t - 1], out=u)
-        dc += u  # \bar C_t
-        np.multiply(dc[:, None, :], P[t - 1, :, :3], out=d4[:, :3])  # \bar A^i, ^f, ^g
-        dc *= g4[t - 1, :, 1]  # \bar C_t F_t, for C_{t-1}
-        np.matmul(dA[t - 1], W, out=dh)  # \bar A_t W, for H_{t-1}
-    D2 = dA.reshape(T * m, 4 * n)
-    dW = D2.T @ H[:-1].reshape(T * m, n)
-    dU = D2.T @ X.reshape(T * m, -1)
-    db = D2.sum(axis=0)
-    return LSTMGradient(dW, dU, db, dh, dc)
+    check_against(
+        theta,
+        "theta",
+        X=(("T", "m", "d"), X),
+        G=(("T", "m", "n"), G),
+        GC=(("m", "n"), GC),
+        **{
+            "fwd.H": ((None, "m", "n"), fwd.H),
+            "fwd.C": ((None, "m", "n"), fwd.C),
+            "fwd.gates": (("T", "m", "4n"), fwd.gates),
+            "fwd.tanhC": (("T", "m", "n"), fwd.tanhC),
+        },
+    )
+    check_steps("fwd", fwd.H, X.shape[0])
+    grads = _lstm_fused.backward(theta.W, X, fwd.H, fwd.C, fwd.gates, fwd.tanhC, G, GC)
+    return LSTMGradient(*grads)

@@ -22,9 +22,23 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ._common import check_matrix
-from .elman import RNNParameters, clip_global_norm, init_rnn, rnn_backward, rnn_forward
-from .lstm import LSTMParameters, init_lstm, lstm_backward, lstm_forward
+from .._validation import (
+    Array,
+    Boolean,
+    DType,
+    Generator,
+    Instance,
+    Integer,
+    Options,
+    Real,
+    check,
+    check_against,
+    fail,
+    validate,
+)
+from ._common import check_grads
+from .elman import RNNParameters, _backward, _forward, _global_norm, init_rnn
+from .lstm import LSTMParameters, _lstm_fused, init_lstm
 
 __all__ = [
     "adding_problem",
@@ -41,20 +55,16 @@ __all__ = [
 MODELS = ("rnn", "lstm")
 
 
+@validate(T=Integer(2), m=Integer(1), rng=Generator(), dtype=DType())
 def adding_problem(
     T: int, m: int, *, rng: np.random.Generator, dtype: Any = np.float64
 ) -> tuple[np.ndarray, np.ndarray]:
-    r"""$m$ independent draws of Definition ``def-rnn-adding``.
+    r"""$m$ independent draws of Definition ``def-rnn-adding`` of length $T\ge 2$.
 
     Returns:
         ``X`` of shape ``(T, m, 2)`` (``X[t-1, i] = (v_t, mu_t)`` of sample ``i``) and ``y`` of
         shape ``(m,)``.
     """
-    if not (isinstance(T, int) and T >= 2 and isinstance(m, int) and m >= 1):
-        raise ValueError(
-            f"arguments 'T' and 'm' must be integers with T >= 2 and m >= 1, "
-            f"got T = {T!r}, m = {m!r}"
-        )
     half = T // 2
     X = np.zeros((T, m, 2), dtype=dtype)
     X[:, :, 0] = rng.uniform(0.0, 1.0, (T, m))
@@ -75,14 +85,49 @@ class AdamState:
     V: tuple[np.ndarray, ...]
     k: int
 
+    __deepqed_constraints__ = {
+        "M": Instance(tuple, "a tuple of arrays"),
+        "V": Instance(tuple, "a tuple of arrays"),
+        "k": Integer(0),
+    }
 
+    def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
+        _check_like("V", self.V, self.M, "M")
+
+
+_ARRAYS = Instance((tuple, list), "a tuple or list of arrays")
+
+
+def _check_like(name: str, arrays: Any, like: Any, like_name: str) -> None:
+    """``arrays``: NumPy floating arrays with the shapes of ``like``, one by one."""
+    check_grads(arrays)
+    if len(arrays) != len(like) or any(a.shape != b.shape for a, b in zip(arrays, like)):
+        fail(
+            name,
+            f"hold arrays of the shapes of {like_name!r}, {[b.shape for b in like]}",
+            f"shapes {[np.shape(a) for a in arrays]}",
+        )
+
+
+@validate(params=_ARRAYS)
 def adam_init(params: tuple[np.ndarray, ...]) -> AdamState:
-    """Zero moments, $k = 0$."""
+    """Zero moments (the shapes and dtypes of ``params``), $k = 0$."""
+    check_grads(params)
     return AdamState(
         tuple(np.zeros_like(p) for p in params), tuple(np.zeros_like(p) for p in params), 0
     )
 
 
+@validate(
+    params=_ARRAYS,
+    grads=_ARRAYS,
+    state=Instance(AdamState),
+    alpha=Real(0, None, closed="neither"),
+    beta1=Real(0, 1, closed="left"),
+    beta2=Real(0, 1, closed="left"),
+    eps=Real(0, None, closed="neither"),
+)
 def adam_update(
     params: tuple[np.ndarray, ...],
     grads: tuple[np.ndarray, ...],
@@ -99,6 +144,9 @@ def adam_update(
     $\theta\leftarrow\theta - \alpha\,\hat M/(\sqrt{\hat V} + \epsilon)$ with
     $\hat M = M/(1-\beta_1^k)$, $\hat V = V/(1-\beta_2^k)$. Returns new arrays (pure).
     """
+    check_grads(params)
+    _check_like("grads", grads, params, "params")
+    _check_like("state", state.M, params, "params")
     k = state.k + 1
     c1, c2 = 1.0 - beta1**k, 1.0 - beta2**k
     new_p, new_M, new_V = [], [], []
@@ -113,17 +161,40 @@ def adam_update(
 
 
 def _layer(model: str) -> tuple[type, Callable[..., Any], Callable[..., Any]]:
+    """The parameter class of ``model`` and its forward and backward kernels (unvalidated):
+    ``forward(theta, X) -> (H, cache)``, ``backward(theta, cache, X, G) -> (dW, dU, db)``."""
     if model == "rnn":
-        return (
-            RNNParameters,
-            lambda th, X: rnn_forward(th, X, activation="tanh"),
-            lambda th, f, X, G: rnn_backward(th, f, X, G),
-        )
-    if model == "lstm":
-        return LSTMParameters, lstm_forward, lstm_backward
-    raise ValueError(f"argument 'model' must be one of {MODELS}, got {model!r}")
+        return RNNParameters, _rnn_forward, _rnn_backward
+    return LSTMParameters, _lstm_forward, _lstm_backward
 
 
+def _rnn_forward(theta: RNNParameters, X: np.ndarray) -> tuple[np.ndarray, Any]:
+    fwd = _forward(theta, X, None, "tanh")
+    return fwd.H, fwd
+
+
+def _rnn_backward(theta: RNNParameters, fwd: Any, X: np.ndarray, G: np.ndarray) -> Any:
+    return _backward(theta, fwd, X, G, None).arrays()
+
+
+def _lstm_forward(theta: LSTMParameters, X: np.ndarray) -> tuple[np.ndarray, Any]:
+    zeros = np.zeros((X.shape[1], theta.n), dtype=theta.dtype)
+    cache = _lstm_fused.forward(*theta.arrays(), X, zeros, zeros)
+    return cache[0], cache
+
+
+def _lstm_backward(theta: LSTMParameters, cache: Any, X: np.ndarray, G: np.ndarray) -> Any:
+    H, C, gates, tanhC = cache
+    return _lstm_fused.backward(theta.W, X, H, C, gates, tanhC, G, None)[:3]
+
+
+@validate(
+    model=Options(*MODELS),
+    params=_ARRAYS,
+    X=Array(shape=("T", "m", "d"), numpy=True),
+    y=Array(shape=("m",), numpy=True),
+    gradient=Boolean(),
+)
 def model_loss(
     model: str,
     params: tuple[np.ndarray, ...],
@@ -139,24 +210,39 @@ def model_loss(
     (resp. ``thm-rnn-lstm-backward``) with $G_T = \frac2m(\hat y - y)w^\top$ and $G_t = 0$ for
     $t < T$, and $(H_T^\top e, \mathbf 1_m^\top e)$ with $e = \frac2m(\hat y - y)$ for $(w, w_0)$.
     """
+    if len(params) != 5:
+        fail("params", "be (W, U, b, w, w0), five arrays", f"{len(params)} items")
     cls, forward, backward = _layer(model)
     theta = cls(*params[:3])
     w, w0 = params[3], params[4]
-    fwd = forward(theta, X)
-    check_matrix("y", y, (X.shape[1],), theta.dtype)
-    check_matrix("w", w, (theta.n,), theta.dtype)
-    check_matrix("w0", w0, (1,), theta.dtype)
-    HT = fwd.H[-1]
+    check_grads((w, w0))
+    check_against(theta, "params", X=(("T", "m", "d"), X), y=(("m",), y), w=(("n",), w))
+    check_against(theta, "params", w0=((1,), w0))
+    return _model_loss(theta, forward, backward, w, w0, X, y, gradient)
+
+
+def _model_loss(
+    theta: Any,
+    forward: Callable[..., Any],
+    backward: Callable[..., Any],
+    w: np.ndarray,
+    w0: np.ndarray,
+    X: np.ndarray,
+    y: np.ndarray,
+    gradient: bool,
+) -> tuple[float, tuple[np.ndarray, ...] | None]:
+    H, cache = forward(theta, X)
+    HT = H[-1]
     r = HT @ w + w0[0] - y  # residuals, (m,)
     m = y.shape[0]
     value = float(r @ r) / m
     if not gradient:
         return value, None
-    G = np.zeros_like(fwd.H[1:])
+    G = np.zeros_like(H[1:])
     e = (2.0 / m) * r
     G[-1] = np.outer(e, w)
-    grad = backward(theta, fwd, X, G)
-    return value, (*grad.arrays(), HT.T @ e, np.array([e.sum()], dtype=w.dtype))
+    grad = backward(theta, cache, X, G)
+    return value, (*grad, HT.T @ e, np.array([e.sum()], dtype=w.dtype))
 
 
 @dataclass(frozen=True)
@@ -170,7 +256,32 @@ class TrainResult:
     params: tuple[np.ndarray, ...]
     seconds: float
 
+    __deepqed_constraints__ = {
+        "model": Options(*MODELS),
+        "train_loss": Array(ndim=1, numpy=True, finite=False, same_dtype=False),
+        "eval_steps": Array(ndim=1, dtype="integer", numpy=True),
+        "test_loss": Array(ndim=1, numpy=True, finite=False, same_dtype=False),
+        "params": Instance(tuple, "a tuple of arrays"),
+        "seconds": Real(0, None),
+    }
 
+    def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
+
+
+@validate(
+    model=Options(*MODELS),
+    T=Integer(2),
+    n=Integer(1),
+    m=Integer(1),
+    steps=Integer(1),
+    rng=Generator(),
+    alpha=Real(0, None, closed="neither"),
+    tau=Real(0, None, closed="neither"),
+    eval_every=Integer(1),
+    m_test=Integer(1),
+    dtype=DType(),
+)
 def train_adding(
     model: str,
     *,
@@ -228,25 +339,30 @@ def _train(
 ) -> TrainResult:
     if model == "rnn":
         layer = init_rnn(2, n, rng=rng, dtype=dtype).arrays()
-    elif model == "lstm":
-        layer = init_lstm(2, n, rng=rng, dtype=dtype, forget_bias=1.0).arrays()
     else:
-        _layer(model)
+        layer = init_lstm(2, n, rng=rng, dtype=dtype, forget_bias=1.0).arrays()
+    cls, forward, backward = _layer(model)
     s = 1.0 / math.sqrt(n)
     params = (*layer, rng.uniform(-s, s, n).astype(dtype), np.zeros(1, dtype=dtype))
     X_test, y_test = adding_problem(T, m_test, rng=rng, dtype=dtype)
     state = adam_init(params)
     train, evals, tests = [], [], []
     start = time.perf_counter()
+
+    def loss(params: tuple[np.ndarray, ...], X: np.ndarray, y: np.ndarray, gradient: bool) -> Any:
+        return _model_loss(cls(*params[:3]), forward, backward, *params[3:], X, y, gradient)
+
     for step in range(steps):
         X, y = adding_problem(T, m, rng=rng, dtype=dtype)
-        value, grads = model_loss(model, params, X, y)
-        clipped, _ = clip_global_norm(grads, tau)
+        value, grads = loss(params, X, y, True)
+        norm = _global_norm(grads)  # clipping by global norm at tau (def-rnn-clipping)
+        factor = 1.0 if norm <= tau else tau / norm
+        clipped = tuple(g * g.dtype.type(factor) for g in grads)
         params, state = adam_update(params, clipped, state, alpha=alpha)
         train.append(value)
         if (step + 1) % eval_every == 0 or step + 1 == steps:
             evals.append(step + 1)
-            tests.append(model_loss(model, params, X_test, y_test, gradient=False)[0])
+            tests.append(loss(params, X_test, y_test, False)[0])
     return TrainResult(
         model,
         np.array(train),

@@ -1,47 +1,79 @@
-r"""Shared pieces of the attention witnesses: random instances and independent torch references.
+r"""Shared pieces of the attention witnesses: random instances, independent torch references, and
+the tolerances of comparisons with them.
 
 The torch references are written with ``torch.nn`` modules and ``torch.nn.functional`` from the
-definitions (they never call deepqed code), so agreement with them is evidence, not a tautology.
+definitions (they never call deepqed code), always in float64, so agreement with them is
+evidence, not a tautology. Tolerances follow :mod:`deepqed.witnesses._tolerances`: attention of
+depth $d_k + n_k + d_v + 8$ (a score, a softmax row, a weighted sum), doubled for a gradient.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..feedforward._common import nan_max, relative_error, single_threaded
+from .._common import nan_max, relative_error, single_threaded
+from .._tolerances import perturbed_change, rounding_tolerance, unit_roundoff, worst_error
 
 __all__ = [
     "nan_max",
     "relative_error",
     "single_threaded",
+    "unit_roundoff",
+    "worst_error",
     "torch_mha",
+    "torch_attention",
     "torch_block_loss",
-    "adjoint_error",
-    "TORCH_DTYPES",
-    "TOL",
+    "reference_tolerance",
+    "as64",
 ]
 
-TORCH_DTYPES = {np.float32: torch.float32, np.float64: torch.float64}
-#: relative tolerances against torch, by dtype
-TOL = {np.float32: 2e-5, np.float64: 1e-12}
+
+def as64(*arrays: Any) -> list[torch.Tensor]:
+    """float64 torch tensors of the given arrays (copies)."""
+    return [torch.tensor(np.asarray(a, dtype=np.float64)) for a in arrays]
+
+
+def reference_tolerance(
+    reference: Any, inputs: Sequence[np.ndarray], N: int, dtype: Any, rng: np.random.Generator
+) -> float:
+    """$4N\\max(\\delta, u)$ of :mod:`deepqed.witnesses._tolerances` for the float64 ``reference``
+    of ``inputs`` and a computation of depth ``N`` in ``dtype``."""
+    return rounding_tolerance(N, perturbed_change(reference, list(inputs), dtype, rng), dtype)
+
+
+def torch_attention(
+    Q: torch.Tensor, K: torch.Tensor, V: torch.Tensor, M: torch.Tensor | None
+) -> torch.Tensor:
+    r"""$\operatorname{Attn}(Q, K, V; M)$ of Definition `def-att-sdpa` written with torch: scores
+    $QK^\top/\sqrt{d_k} + M$, ``torch.softmax`` on the rows that have an unmasked entry, the
+    zero row on the others (where ``torch.softmax`` would give NaN); differentiable by autograd
+    with zero gradient through a fully masked row."""
+    S = Q @ K.transpose(-1, -2) / Q.shape[-1] ** 0.5
+    if M is not None:
+        S = S + M
+    full = torch.isinf(S).all(dim=-1, keepdim=True)  # no finite entry: a fully masked row
+    P = torch.softmax(torch.where(full, torch.zeros_like(S), S), dim=-1)
+    P = torch.where(full, torch.zeros_like(P), P)
+    return P @ V
 
 
 def torch_mha(
     W_in: np.ndarray, b_in: np.ndarray, W_O: np.ndarray, b_O: np.ndarray, heads: int
 ) -> torch.nn.MultiheadAttention:
-    """A ``torch.nn.MultiheadAttention`` (batch first) with the given weights copied in."""
+    """A float64 ``torch.nn.MultiheadAttention`` (batch first) with the given weights copied in."""
     d = W_O.shape[0]
-    dtype = TORCH_DTYPES[W_O.dtype.type]
-    mha = torch.nn.MultiheadAttention(d, heads, batch_first=True, dtype=dtype)
+    mha = torch.nn.MultiheadAttention(d, heads, batch_first=True, dtype=torch.float64)
     with torch.no_grad():
-        mha.in_proj_weight.copy_(torch.from_numpy(W_in))
-        mha.in_proj_bias.copy_(torch.from_numpy(b_in))
-        mha.out_proj.weight.copy_(torch.from_numpy(W_O))
-        mha.out_proj.bias.copy_(torch.from_numpy(b_O))
+        for p, a in zip(
+            (mha.in_proj_weight, mha.in_proj_bias, mha.out_proj.weight, mha.out_proj.bias),
+            (W_in, b_in, W_O, b_O),
+        ):
+            p.copy_(torch.from_numpy(np.asarray(a, dtype=np.float64)))
     return mha
 
 
@@ -91,25 +123,3 @@ def torch_block_loss(
     U2 = F.layer_norm(H, (d,), g2, be2, eps)
     Y = H + F.linear(act(F.linear(U2, W1, b1)), W2, b2)
     return (Y * dY).sum()
-
-
-def adjoint_error(
-    f: Callable[[np.ndarray], np.ndarray],
-    x: np.ndarray,
-    grad: np.ndarray,
-    u: np.ndarray,
-    rng: np.random.Generator,
-    h: float = 1e-5,
-    directions: int = 3,
-) -> float:
-    r"""Relative error of $\langle\nabla(u\cdot f)(x), v\rangle$ (the code's backward ``grad``)
-    against the central difference of $t\mapsto\langle u, f(x + tv)\rangle$, float64, for random
-    unit $v$; the error is divided by $\|\text{grad}\|$ (a scale of the directional derivative)."""
-    errors = []
-    scale = float(np.linalg.norm(grad)) + 1e-300
-    for _ in range(directions):
-        v = rng.standard_normal(x.shape)
-        v /= np.linalg.norm(v)
-        fd = (np.sum(u * f(x + h * v)) - np.sum(u * f(x - h * v))) / (2 * h)
-        errors.append(abs(float(np.sum(grad * v)) - fd) / scale)
-    return max(errors)

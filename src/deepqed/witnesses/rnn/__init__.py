@@ -1,7 +1,7 @@
 r"""Witnesses of the chapter *Recurrent networks* (``book/rnn``).
 
 ``CLAIMS`` lists, in book order, the witnesses of every labelled statement. Each is
-``check(rng) -> Figures`` and takes the code it checks as a keyword argument with the library's
+``check(rng) -> Evidence`` (or ``check(rng, dtype=...)``) and takes the code it checks as a keyword argument with the library's
 implementation as default, so that a test can hand it a broken implementation and see it fail.
 
 Modules: :mod:`.bptt` (definition, unrolling, backpropagation through time), :mod:`.gradients`

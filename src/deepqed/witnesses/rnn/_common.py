@@ -1,8 +1,12 @@
-r"""Shared pieces of the recurrent-network witnesses: random instances and torch references.
+r"""Shared pieces of the recurrent-network witnesses: random instances, torch references, and the
+tolerances of comparisons with them.
 
 The references are ``torch.nn.RNN``, ``torch.nn.LSTM`` and ``torch.nn.GRU`` with the weights copied
 in (torch's own fused implementations, never deepqed code), differentiated by
-``torch.autograd.grad``; and, independent of torch, central differences.
+``torch.autograd.grad``, always in float64; and, independent of torch, central differences of the
+objective written from the definitions. Tolerances follow :mod:`deepqed.witnesses._tolerances`:
+a recurrence over $T$ steps of state width $n$ and input width $d$ has depth $T(n + d + 4)$
+forward and twice that for the gradient.
 """
 
 from __future__ import annotations
@@ -14,12 +18,16 @@ import numpy as np
 import torch
 
 from ...rnn import GRUParameters, LSTMParameters, RNNParameters
-from ..feedforward._common import nan_max, relative_error, single_threaded
+from .._common import nan_max, relative_error, single_threaded
+from .._tolerances import perturbed_change, rounding_tolerance, unit_roundoff, worst_error
 
 __all__ = [
     "single_threaded",
     "relative_error",
     "nan_max",
+    "unit_roundoff",
+    "worst_error",
+    "sizes",
     "random_rnn",
     "random_lstm",
     "random_gru",
@@ -27,25 +35,26 @@ __all__ = [
     "torch_rnn",
     "torch_lstm",
     "torch_gru",
-    "TORCH_DTYPES",
-    "rel",
+    "torch_tolerance",
+    "depth",
 ]
 
-TORCH_DTYPES = {np.dtype(np.float32): torch.float32, np.dtype(np.float64): torch.float64}
 
-
-def rel(a: Any, b: Any) -> float:
-    """``relative_error([a], [b])`` for one pair of arrays."""
-    return relative_error([np.asarray(a, dtype=np.float64)], [np.asarray(b, dtype=np.float64)])
-
-
-def _sizes(rng: np.random.Generator, T: tuple[int, int] = (1, 12)) -> tuple[int, int, int, int]:
+def sizes(rng: np.random.Generator, T: tuple[int, int] = (1, 12)) -> tuple[int, int, int, int]:
+    """``(T, m, d, n)`` uniform in small ranges."""
     return (
         int(rng.integers(T[0], T[1] + 1)),
         int(rng.integers(1, 6)),
         int(rng.integers(1, 6)),
         int(rng.integers(1, 9)),
     )
+
+
+def depth(T: int, d: int, n: int, backward: bool = False) -> int:
+    """The depth $N = T(n + d + 4)$ of a recurrent layer's forward pass (twice for forward and
+    backward): per step a dot product over $n + d$ terms, the bias, the activation and the
+    gates' products."""
+    return T * (n + d + 4) * (2 if backward else 1)
 
 
 def random_sequence(
@@ -74,6 +83,7 @@ def random_rnn(
 def random_lstm(
     rng: np.random.Generator, d: int, n: int, dtype: Any = np.float64
 ) -> LSTMParameters:
+    """Uniform entries, twice torch's default range for the weights, $[-1, 1]$ for the bias."""
     s = 1.0 / math.sqrt(n)
     return LSTMParameters(
         rng.uniform(-2 * s, 2 * s, (4 * n, n)).astype(dtype),
@@ -83,6 +93,7 @@ def random_lstm(
 
 
 def random_gru(rng: np.random.Generator, d: int, n: int, dtype: Any = np.float64) -> GRUParameters:
+    """As :func:`random_lstm`, with $c$ uniform on $[-1, 1]$."""
     s = 1.0 / math.sqrt(n)
     return GRUParameters(
         rng.uniform(-2 * s, 2 * s, (3 * n, n)).astype(dtype),
@@ -98,52 +109,45 @@ def _copy(
     U: np.ndarray,
     b_ih: np.ndarray,
     b_hh: np.ndarray,
-    dtype: torch.dtype,
 ) -> torch.nn.Module:
-    module = module.to(dtype)
+    module = module.to(torch.float64)
     with torch.no_grad():
-        module.weight_hh_l0.copy_(torch.from_numpy(np.ascontiguousarray(W)))
-        module.weight_ih_l0.copy_(torch.from_numpy(np.ascontiguousarray(U)))
-        module.bias_ih_l0.copy_(torch.from_numpy(np.ascontiguousarray(b_ih)))
-        module.bias_hh_l0.copy_(torch.from_numpy(np.ascontiguousarray(b_hh)))
+        for p, a in zip(
+            (module.weight_hh_l0, module.weight_ih_l0, module.bias_ih_l0, module.bias_hh_l0),
+            (W, U, b_ih, b_hh),
+        ):
+            p.copy_(torch.from_numpy(np.asarray(a, dtype=np.float64)))
     return module
 
 
 def _grads(
     module: torch.nn.Module, out: torch.Tensor, G: np.ndarray, inputs: list[torch.Tensor]
 ) -> tuple[float, list[np.ndarray]]:
-    value = (out * torch.from_numpy(G).to(out.dtype)).sum()
+    value = (out * torch.from_numpy(np.asarray(G, dtype=np.float64))).sum()
     params = [module.weight_hh_l0, module.weight_ih_l0, module.bias_ih_l0, module.bias_hh_l0]
     grads = torch.autograd.grad(value, params + inputs)
-    return float(value.detach()), [g.detach().numpy().astype(np.float64) for g in grads]
+    return float(value.detach()), [g.detach().numpy() for g in grads]
 
 
 def torch_rnn(
-    theta: RNNParameters,
+    W: np.ndarray,
+    U: np.ndarray,
+    b: np.ndarray,
     X: np.ndarray,
     H0: np.ndarray,
     G: np.ndarray,
     activation: str,
     *,
     truncation: int | None = None,
-    dtype: Any = None,
 ) -> tuple[np.ndarray, float, list[np.ndarray]]:
-    r"""``torch.nn.RNN`` with $W, U, b$ copied (``bias_hh = 0``): output $(H_1..H_T)$, the value
-    $\sum_t\langle G_t, H_t\rangle$ and its gradients ``[W, U, b, H0]`` by autograd. With
-    ``truncation = k`` the state is ``detach``-ed after every $k$ steps (the usual truncated BPTT
-    of a torch training loop)."""
-    tdt = TORCH_DTYPES[np.dtype(dtype or theta.dtype)]
-    n = theta.n
-    net = _copy(
-        torch.nn.RNN(theta.d, n, nonlinearity=activation),
-        theta.W,
-        theta.U,
-        theta.b,
-        np.zeros(n, dtype=theta.dtype),
-        tdt,
-    )
-    Xt = torch.from_numpy(X).to(tdt)
-    h0 = torch.from_numpy(H0).to(tdt).requires_grad_(True)
+    r"""``torch.nn.RNN`` in float64 with $W, U, b$ copied (``bias_hh = 0``): output
+    $(H_1..H_T)$, the value $\sum_t\langle G_t, H_t\rangle$ and its gradients ``[W, U, b, H0]``
+    by autograd. With ``truncation = k`` the state is ``detach``-ed after every $k$ steps (the
+    usual truncated BPTT of a torch training loop)."""
+    n, d = U.shape
+    net = _copy(torch.nn.RNN(d, n, nonlinearity=activation), W, U, b, np.zeros(n))
+    Xt = torch.from_numpy(np.asarray(X, dtype=np.float64))
+    h0 = torch.from_numpy(np.asarray(H0, dtype=np.float64)).requires_grad_(True)
     if truncation is None:
         out, _ = net(Xt, h0[None])
     else:
@@ -158,46 +162,49 @@ def torch_rnn(
 
 
 def torch_lstm(
-    theta: LSTMParameters,
+    W: np.ndarray,
+    U: np.ndarray,
+    b: np.ndarray,
     X: np.ndarray,
     H0: np.ndarray,
     C0: np.ndarray,
     G: np.ndarray,
-    dtype: Any = None,
 ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
-    """``torch.nn.LSTM`` with weights copied: output, last cell state, gradients
+    """``torch.nn.LSTM`` in float64 with the weights copied: output, last cell state, gradients
     ``[W, U, b, H0, C0]`` of ``sum_t <G_t, H_t>`` by autograd."""
-    tdt = TORCH_DTYPES[np.dtype(dtype or theta.dtype)]
-    net = _copy(
-        torch.nn.LSTM(theta.d, theta.n),
-        theta.W,
-        theta.U,
-        theta.b,
-        np.zeros(4 * theta.n, dtype=theta.dtype),
-        tdt,
-    )
-    h0 = torch.from_numpy(H0).to(tdt).requires_grad_(True)
-    c0 = torch.from_numpy(C0).to(tdt).requires_grad_(True)
-    out, (_, cT) = net(torch.from_numpy(X).to(tdt), (h0[None], c0[None]))
+    n, d = W.shape[1], U.shape[1]
+    net = _copy(torch.nn.LSTM(d, n), W, U, b, np.zeros(4 * n))
+    h0 = torch.from_numpy(np.asarray(H0, dtype=np.float64)).requires_grad_(True)
+    c0 = torch.from_numpy(np.asarray(C0, dtype=np.float64)).requires_grad_(True)
+    out, (_, cT) = net(torch.from_numpy(np.asarray(X, dtype=np.float64)), (h0[None], c0[None]))
     _, (gW, gU, gbi, gbh, gh0, gc0) = _grads(net, out, G, [h0, c0])
     return out.detach().numpy(), cT[0].detach().numpy(), [gW, gU, gbi, gh0, gc0]
 
 
 def torch_gru(
-    theta: GRUParameters, X: np.ndarray, H0: np.ndarray, G: np.ndarray, dtype: Any = None
+    W: np.ndarray,
+    U: np.ndarray,
+    b: np.ndarray,
+    c: np.ndarray,
+    X: np.ndarray,
+    H0: np.ndarray,
+    G: np.ndarray,
 ) -> tuple[np.ndarray, list[np.ndarray]]:
-    """``torch.nn.GRU`` with ``bias_hh = [0, 0, c]``: output and gradients ``[W, U, b, c, H0]``."""
-    tdt = TORCH_DTYPES[np.dtype(dtype or theta.dtype)]
-    n = theta.n
-    b_hh = np.zeros(3 * n, dtype=theta.dtype)
-    b_hh[2 * n :] = theta.c
-    net = _copy(torch.nn.GRU(theta.d, n), theta.W, theta.U, theta.b, b_hh, tdt)
-    h0 = torch.from_numpy(H0).to(tdt).requires_grad_(True)
-    out, _ = net(torch.from_numpy(X).to(tdt), h0[None])
+    """``torch.nn.GRU`` in float64 with ``bias_hh = [0, 0, c]``: output and gradients
+    ``[W, U, b, c, H0]``."""
+    n, d = W.shape[1], U.shape[1]
+    b_hh = np.zeros(3 * n)
+    b_hh[2 * n :] = c
+    net = _copy(torch.nn.GRU(d, n), W, U, b, b_hh)
+    h0 = torch.from_numpy(np.asarray(H0, dtype=np.float64)).requires_grad_(True)
+    out, _ = net(torch.from_numpy(np.asarray(X, dtype=np.float64)), h0[None])
     _, (gW, gU, gbi, gbh, gh0) = _grads(net, out, G, [h0])
     return out.detach().numpy(), [gW, gU, gbi, gbh[2 * n :], gh0]
 
 
-def sizes(rng: np.random.Generator, T: tuple[int, int] = (1, 12)) -> tuple[int, int, int, int]:
-    """``(T, m, d, n)`` uniform in small ranges."""
-    return _sizes(rng, T)
+def torch_tolerance(
+    reference: Any, inputs: list[np.ndarray], N: int, dtype: Any, rng: np.random.Generator
+) -> float:
+    """The relative tolerance $4N\\max(\\delta, u)$ of :mod:`deepqed.witnesses._tolerances` for a
+    float64 ``reference`` of the arrays ``inputs`` and a computation of depth ``N`` in ``dtype``."""
+    return rounding_tolerance(N, perturbed_change(reference, inputs, dtype, rng), dtype)

@@ -3,48 +3,52 @@ r"""Witnesses of Sections "Recurrent networks" and "Backpropagation through time
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import torch
 
 from ... import rnn
-from ...registry import Figures, Witness
+from ...registry import Witness
+from .._common import Evidence, error
+from .._tolerances import adjoint_check
 from ._common import (
-    nan_max,
+    depth,
     random_rnn,
     random_sequence,
-    rel,
     relative_error,
     single_threaded,
     sizes,
     torch_rnn,
+    torch_tolerance,
+    worst_error,
 )
 
 ACTS = ("tanh", "relu")
 
 
+def _at(T: int, m: int, d: int, n: int, act: str) -> str:
+    return f"T = {T}, m = {m}, d = {d}, n = {n}, {act}"
+
+
 @single_threaded
 def forward_matches_torch(
-    rng: np.random.Generator, *, rnn_forward=rnn.rnn_forward, instances: int = 80
-) -> Figures:
-    """``rnn_forward`` vs ``torch.nn.RNN`` (weights copied), tanh and ReLU, float64 and float32."""
-    errors = []
+    rng: np.random.Generator, *, dtype: np.dtype, rnn_forward=rnn.rnn_forward, instances: int = 30
+) -> Evidence:
+    """``rnn_forward`` against ``torch.nn.RNN`` in float64 on the same numbers (weights copied),
+    tanh and ReLU, $T\\le 12$; tolerance from the reference's sensitivity to rounding."""
+    records = []
     for k in range(instances):
         T, m, d, n = sizes(rng)
-        dtype = (np.float64, np.float32)[k % 2]
-        act = ACTS[(k // 2) % 2]
+        act = ACTS[k % 2]
         theta = random_rnn(rng, d, n, dtype)
         X, H0, G = random_sequence(rng, T, m, d, n, dtype)
         ours = rnn_forward(theta, X, H0, act).H[1:]
-        ref, _, _ = torch_rnn(theta, X, H0, G, act, dtype=np.float64)
-        errors.append(rel(ours, ref) / (1.0 if dtype == np.float64 else 1e6))
-    return Figures(
+        ref = lambda a: torch_rnn(*a, G, act)[0]
+        inputs = [*theta.arrays(), X, H0]
+        tol = torch_tolerance(ref, inputs, depth(T, d, n), dtype, rng)
+        records.append((relative_error(ours, ref(inputs)), tol, _at(T, m, d, n, act)))
+    return Evidence(
         instances,
-        nan_max(errors),
-        1e-12,
-        "relative error ||H - H_torch|| / ||H_torch|| (float64 torch reference; float32 "
-        "errors divided by 1e6, i.e. float32 tolerance 1e-6), tanh and ReLU, T <= 12",
+        (worst_error("$(H_1,\\dots,H_T)$ against torch.nn.RNN (float64 reference)", records),),
     )
 
 
@@ -53,11 +57,11 @@ def weight_sharing_sum_of_copies(
     rng: np.random.Generator,
     *,
     rnn_loss_and_gradient=rnn.rnn_loss_and_gradient,
-    instances: int = 40,
-) -> Figures:
-    r"""Gradient of the tied network (deepqed BPTT) vs the sum over $t$ of the gradients of the
-    untied network (one torch leaf per copy $W_t, U_t, b_t$), float64."""
-    errors = []
+    instances: int = 25,
+) -> Evidence:
+    r"""Gradient of the tied network (deepqed BPTT) against the sum over $t$ of the gradients of
+    the untied network (one torch leaf per copy $W_t, U_t, b_t$), float64."""
+    records = []
     for k in range(instances):
         T, m, d, n = sizes(rng, (1, 8))
         act = ACTS[k % 2]
@@ -74,13 +78,17 @@ def weight_sharing_sum_of_copies(
         grads = torch.autograd.grad(value, [p for c in copies for p in c])
         summed = [sum(g.numpy() for g in grads[j::3]) for j in range(3)]
         _, ours = rnn_loss_and_gradient(theta, X, G, H0, act)
-        errors.append(relative_error(ours.arrays(), summed))
-    return Figures(
+        ref = lambda a: torch_rnn(*a, G, act)[2][:3]
+        tol = torch_tolerance(ref, [*theta.arrays(), X, H0], depth(T, d, n, True), np.float64, rng)
+        records.append((relative_error(ours.arrays(), summed), tol, _at(T, m, d, n, act)))
+    return Evidence(
         instances,
-        nan_max(errors),
-        1e-12,
-        "relative error of the tied gradient (BPTT) vs the sum over t of the untied "
-        "copies' gradients (torch autograd, one leaf per copy), float64",
+        (
+            worst_error(
+                "tied gradient (BPTT) against the sum over $t$ of the untied copies' gradients",
+                records,
+            ),
+        ),
     )
 
 
@@ -88,107 +96,110 @@ def weight_sharing_sum_of_copies(
 def bptt_matches_autograd(
     rng: np.random.Generator,
     *,
+    dtype: np.dtype,
     rnn_loss_and_gradient=rnn.rnn_loss_and_gradient,
-    instances: int = 100,
-) -> Figures:
-    """BPTT gradients ``(W, U, b, H0)`` and value vs ``torch.nn.RNN`` + autograd, float64."""
-    errors = []
+    instances: int = 40,
+) -> Evidence:
+    """BPTT gradients ``(W, U, b, H0)`` and the value against ``torch.nn.RNN`` + autograd in float64
+    on the same numbers; tanh and ReLU in float64, tanh in float32 (a float32 rounding may move a
+    ReLU pre-activation across 0, where the gradient jumps); the gradients keep the dtype."""
+    grad_records, value_records, dtypes_kept = [], [], True
     for k in range(instances):
         T, m, d, n = sizes(rng, (1, 20))
-        act = ACTS[k % 2]
-        theta = random_rnn(rng, d, n)
-        X, H0, G = random_sequence(rng, T, m, d, n, np.float64)
+        act = ACTS[k % 2] if dtype == np.float64 else "tanh"
+        theta = random_rnn(rng, d, n, dtype)
+        X, H0, G = random_sequence(rng, T, m, d, n, dtype)
         value, g = rnn_loss_and_gradient(theta, X, G, H0, act)
-        _, ref_value, ref = torch_rnn(theta, X, H0, G, act)
-        errors.append(relative_error([g.W, g.U, g.b, g.H0], ref))
-        errors.append(abs(value - ref_value) / max(abs(ref_value), 1e-300))
-    return Figures(
+        dtypes_kept &= all(a.dtype == dtype for a in (g.W, g.U, g.b, g.H0))
+        inputs = [*theta.arrays(), X, H0]
+        _, ref_value, ref = torch_rnn(*inputs, G, act)
+        N = depth(T, d, n, True)
+        tol = torch_tolerance(lambda a: torch_rnn(*a, G, act)[2], inputs, N, dtype, rng)
+        at = _at(T, m, d, n, act)
+        grad_records.append((relative_error([g.W, g.U, g.b, g.H0], ref), tol, at))
+        value_tol = torch_tolerance(lambda a: torch_rnn(*a, G, act)[1], inputs, N, dtype, rng)
+        value_records.append((relative_error(value, ref_value), value_tol, at))
+    return Evidence(
         instances,
-        nan_max(errors),
-        1e-11,
-        "relative error of (dW, dU, db, dH0) and of the value vs torch.nn.RNN autograd "
-        "(weights copied), float64, tanh and ReLU, T <= 20, m <= 5, n <= 8",
+        (
+            worst_error(
+                "$(\\mathrm dW, \\mathrm dU, \\mathrm db, \\mathrm dH_0)$ against autograd",
+                grad_records,
+            ),
+            worst_error("$\\sum_t\\langle G_t, H_t\\rangle$ against torch", value_records),
+            error(
+                "gradient arrays of another dtype than the input's",
+                float(not dtypes_kept),
+                0.0,
+                units="count",
+            ),
+        ),
     )
 
 
 @single_threaded
-def bptt_matches_autograd_float32(
-    rng: np.random.Generator,
-    *,
-    rnn_loss_and_gradient=rnn.rnn_loss_and_gradient,
-    instances: int = 100,
-) -> Figures:
-    """Float32 BPTT vs float64 torch autograd on the same float32 numbers (tanh)."""
-    # tanh only: a float32 rounding may move a ReLU pre-activation across 0 (gradient jumps).
-    errors = []
-    for _ in range(instances):
-        T, m, d, n = sizes(rng, (1, 20))
-        theta = random_rnn(rng, d, n, np.float32)
-        X, H0, G = random_sequence(rng, T, m, d, n, np.float32)
-        _, g = rnn_loss_and_gradient(theta, X, G, H0, "tanh")
-        if any(a.dtype != np.float32 for a in g.arrays()):
-            return Figures(instances, math.inf, 1e-4, "a float32 gradient came back in float64")
-        _, _, ref = torch_rnn(theta, X, H0, G, "tanh", dtype=np.float64)
-        errors.append(relative_error([g.W, g.U, g.b, g.H0], ref))
-    return Figures(
-        instances,
-        nan_max(errors),
-        1e-4,
-        "relative error of float32 BPTT vs float64 torch autograd (same inputs), tanh",
-    )
-
-
 def bptt_matches_central_differences(
     rng: np.random.Generator,
     *,
     rnn_loss_and_gradient=rnn.rnn_loss_and_gradient,
-    instances: int = 60,
-    h: float = 1e-5,
-) -> Figures:
-    r"""$\langle\nabla\mathcal L, V\rangle$ (BPTT) vs the central difference
-    $(\mathcal L(\theta + hV) - \mathcal L(\theta - hV))/(2h)$, $\|V\| = 1$; no torch."""
-    errors = []
+    instances: int = 40,
+    h: float = 1e-4,
+) -> Evidence:
+    r"""$\langle\nabla\mathcal L, V\rangle$ (BPTT) against the central difference of
+    $\mathcal L = \sum_t\langle G_t, H_t\rangle$ written from the definition (no torch), for a
+    random unit direction $V$ of $\Theta$, tanh, float64."""
+    records = []
     for _ in range(instances):
         T, m, d, n = sizes(rng, (1, 15))
         theta = random_rnn(rng, d, n)
         X, H0, G = random_sequence(rng, T, m, d, n, np.float64)
-        V = [rng.standard_normal(a.shape) for a in theta.arrays()]
-        norm = math.sqrt(sum(float(np.vdot(v, v)) for v in V))
-        V = [v / norm for v in V]
+        shapes = [a.shape for a in theta.arrays()]
+        cuts = np.cumsum([int(np.prod(s)) for s in shapes])[:-1]
 
-        def value(s: float) -> float:
-            shifted = rnn.RNNParameters(*(a + s * v for a, v in zip(theta.arrays(), V)))
-            H = np.asarray(H0)
-            total = 0.0
+        def unflatten(x: np.ndarray) -> list[np.ndarray]:
+            return [p.reshape(s) for p, s in zip(np.split(x, cuts), shapes)]
+
+        def objective(x: np.ndarray) -> np.ndarray:
+            W, U, b = unflatten(x)
+            H, total = H0, 0.0
             for t in range(T):  # the definition, written out
-                H = np.tanh(H @ shifted.W.T + X[t] @ shifted.U.T + shifted.b)
+                H = np.tanh(H @ W.T + X[t] @ U.T + b)
                 total += float(np.vdot(G[t], H))
-            return total
+            return np.array([total])
 
         _, g = rnn_loss_and_gradient(theta, X, G, H0, "tanh")
-        ip = sum(float(np.vdot(a, v)) for a, v in zip(g.arrays(), V))
-        cd = (value(h) - value(-h)) / (2 * h)
-        scale = math.sqrt(sum(float(np.vdot(a, a)) for a in g.arrays()))
-        errors.append(abs(ip - cd) / max(scale, 1e-300))
-    return Figures(
+        flat = np.concatenate([a.ravel() for a in g.arrays()])
+        x = np.concatenate([a.ravel() for a in theta.arrays()])
+        V = rng.standard_normal(x.shape)
+        V /= np.linalg.norm(V)
+        # |H_t| <= 1: each term <G_t, H_t> is computed from terms of size at most sum |G_t|
+        err, tol = adjoint_check(
+            objective, lambda u: u[0] * flat, x, np.ones(1), V, h, depth(T, d, n), np.abs(G).sum()
+        )
+        records.append((err, tol, _at(T, m, d, n, "tanh")))
+    return Evidence(
         instances,
-        nan_max(errors),
-        1e-7,
-        f"|<grad, V> - D_h L[V]| / ||grad||, ||V|| = 1, h = {h}, tanh, float64; the "
-        "objective sum_t <G_t, H_t> evaluated from the definition (no torch)",
+        (
+            worst_error(
+                "$\\langle\\nabla\\mathcal L, V\\rangle$ against central differences of the definition",
+                records,
+                units="relative discrepancy",
+            ),
+        ),
     )
 
 
 @single_threaded
 def lag_sum_matches_autograd(
-    rng: np.random.Generator, *, hidden_jacobian=rnn.hidden_jacobian, instances: int = 40
-) -> Figures:
+    rng: np.random.Generator, *, hidden_jacobian=rnn.hidden_jacobian, instances: int = 25
+) -> Evidence:
     r"""$\nabla_W\mathcal L = \sum_{s\le t}\operatorname{diag}(\sigma'(z_s))(\partial h_t/\partial
-    h_s)^\top g_t h_{s-1}^\top$ (summed over the batch rows), from the Jacobian products, vs torch
-    autograd of ``nn.RNN``; also $\nabla_U$, $\nabla_b$."""
-    errors = []
+    h_s)^\top g_t h_{s-1}^\top$ (summed over the batch rows), from the Jacobian products, against
+    torch autograd of ``nn.RNN``; also $\nabla_U$, $\nabla_b$; float64, tanh and ReLU."""
+    records = []
     for k in range(instances):
         T, m, d, n = sizes(rng, (1, 8))
+        m = min(m, 3)
         act = ACTS[k % 2]
         theta = random_rnn(rng, d, n)
         X, H0, G = random_sequence(rng, T, m, d, n, np.float64)
@@ -202,14 +213,19 @@ def lag_sum_matches_autograd(
                     dW += np.outer(delta, fwd.H[s - 1, i])
                     dU += np.outer(delta, X[s - 1, i])
                     db += delta
-        _, _, ref = torch_rnn(theta, X, H0, G, act)
-        errors.append(relative_error([dW, dU, db], ref[:3]))
-    return Figures(
+        inputs = [*theta.arrays(), X, H0]
+        ref = lambda a: torch_rnn(*a, G, act)[2][:3]
+        # the lag sum adds T^2 / 2 products of up to T Jacobians: depth T times the BPTT's
+        tol = torch_tolerance(ref, inputs, T * depth(T, d, n, True), np.float64, rng)
+        records.append((relative_error([dW, dU, db], ref(inputs)), tol, _at(T, m, d, n, act)))
+    return Evidence(
         instances,
-        nan_max(errors),
-        1e-11,
-        "relative error of the double sum over lags (Jacobian products) vs torch "
-        "autograd, float64, tanh and ReLU, T <= 8",
+        (
+            worst_error(
+                "the sum over lags of $\\Xi_{t,s}$ against autograd's $(\\nabla_W, \\nabla_U, \\nabla_b)$",
+                records,
+            ),
+        ),
     )
 
 
@@ -218,26 +234,32 @@ CLAIMS = (
         "def-rnn-elman",
         forward_matches_torch,
         "the forward pass agrees with torch.nn.RNN (weights copied)",
+        strength="exact",
+        dtypes=("float32", "float64"),
     ),
     Witness(
         "lem-rnn-weight-sharing",
         weight_sharing_sum_of_copies,
         "tied gradient = sum of the untied copies' gradients (torch autograd)",
+        strength="exact",
     ),
     Witness(
         "alg-rnn-bptt",
         bptt_matches_central_differences,
-        "directional derivatives of BPTT agree with central differences",
+        "directional derivatives of BPTT agree with central differences of the definition",
+        strength="exact",
     ),
     Witness(
-        "thm-rnn-bptt", bptt_matches_autograd, "BPTT agrees with torch autograd on nn.RNN, float64"
-    ),
-    Witness(
-        "thm-rnn-bptt", bptt_matches_autograd_float32, "BPTT in float32 agrees with torch autograd"
+        "thm-rnn-bptt",
+        bptt_matches_autograd,
+        "BPTT agrees with torch autograd on nn.RNN",
+        strength="exact",
+        dtypes=("float32", "float64"),
     ),
     Witness(
         "prop-rnn-lag-sum",
         lag_sum_matches_autograd,
         "the gradient is the sum of the lag contributions",
+        strength="exact",
     ),
 )
