@@ -61,11 +61,10 @@ def raw_reply(payload: str) -> str:
     )
 
 
-def processes_mentioning(text: str) -> list[int]:
-    """Live processes whose command line contains ``text`` (a worker's configuration holds the
-    path of its submission)."""
+def processes_mentioning(texts: list[str]) -> list[int]:
+    """Live processes whose command line contains one of ``texts``."""
     out = []
-    needle = text.encode()
+    needles = [t.encode() for t in texts]
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -73,17 +72,24 @@ def processes_mentioning(text: str) -> list[int]:
             cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
         except OSError:
             continue
-        if needle in cmdline:
+        if any(n in cmdline for n in needles):
             out.append(int(entry))
     return out
 
 
-def assert_no_process_left(text: str, seconds: float = 5.0) -> None:
-    """No process mentioning ``text`` is alive (the sandbox's processes end with its
-    namespace, which takes a moment after the kill)."""
+def assert_no_process_left(*paths: object, seconds: float = 5.0) -> None:
+    """No worker process of the submissions ``paths`` (files, or folders of them) is alive: a
+    worker's configuration carries a label derived from its file's path. The sandbox's
+    processes end with its namespace, which takes a moment after the kill."""
+    from deepqed.exercises.isolation import worker_label
+
+    files: list[str] = []
+    for p in map(Path, paths):
+        files += [str(f) for f in p.rglob("*.py")] if p.is_dir() else [str(p)]
+    labels = [worker_label(f) for f in files]
     until = time.monotonic() + seconds
-    left = processes_mentioning(text)
+    left = processes_mentioning(labels)
     while left and time.monotonic() < until:
         time.sleep(0.05)
-        left = processes_mentioning(text)
+        left = processes_mentioning(labels)
     assert not left, f"processes left behind: {left}"

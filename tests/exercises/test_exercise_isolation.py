@@ -134,11 +134,16 @@ def test_the_sandbox_shows_only_the_runtime_numpy_scipy_and_the_copy(tmp_path):
         "print('ROOT', sorted(os.listdir('/')))\n"
         "print('UID', os.getuid(), os.getgid())\n"
         "print('SITE', sorted(os.listdir('/sandbox/site')))\n"
+        "import sys\n"
+        "where = repr([sys.argv, os.environ, __file__, sys._getframe().f_code.co_filename])\n"
+        "print('PATHS', where.encode().hex())  # in hex: the report shows its own file's path\n"
         "def sigmoid_prime(Z):\n" + GOOD,
     )
     result = check_file(path)
     assert result.verdict == "passed", str(result)
     lines = dict(line.split(" ", 1) for line in result.printed.splitlines())
+    seen_inside = bytes.fromhex(lines["PATHS"]).decode()
+    assert str(tmp_path) not in seen_inside and "/submission/submission.py" in seen_inside
     assert lines["CWD"] == "/submission ['submission.py']"
     root = set(eval(lines["ROOT"]))
     assert "proc" not in root and "home" not in root and "tmp" not in root and "work" not in root
@@ -167,7 +172,7 @@ def test_a_worker_that_stops_reading_cannot_block_the_checker(tmp_path):
         with pytest.raises(Abort, match="stopped reading its input"):
             worker.call([np.zeros(2**20)], "f(x)")
         assert time.monotonic() - start < 30  # it gave up rather than block forever
-    assert_no_process_left(str(tmp_path))
+    assert_no_process_left(tmp_path / "s.py")
 
 
 def test_a_reply_larger_than_the_limit_is_refused(tmp_path):

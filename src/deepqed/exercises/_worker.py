@@ -354,14 +354,13 @@ def _load(
     kind: str,
     names: list[str],
     parameters: list[str],
-    copy: str | None,
     wire: Any,
 ) -> tuple[dict, object]:
     import inspect
     import types
 
     module = types.ModuleType("submission")
-    module.__file__ = copy or path
+    module.__file__ = path
     linecache.cache[path] = (len(source), None, source.splitlines(True), path)
     try:
         code = compile(source, path, "exec")
@@ -480,7 +479,7 @@ def main() -> None:
         if request[0] == "load":
             _, path, source, kind, names, parameters = request
             try:
-                info, fn = _load(path, source, kind, names, parameters, config.get("copy"), wire)
+                info, fn = _load(path, source, kind, names, parameters, wire)
             except BaseException as e:  # reading the file failed
                 info = {"ok": False, "problem": "raised", "error": _exception(e)}
             info.update(type="loaded", printed=out.take(), output_limit=out.exceeded)

@@ -38,6 +38,7 @@ from .sandbox import SandboxUnavailable
 __all__ = [
     "Limits",
     "Worker",
+    "worker_label",
     "sandbox_problem",
     "Abort",
     "Opaque",
@@ -127,6 +128,7 @@ class Worker:
         self.seccomp = False
         self.folder: str | None = None
         self._stderr: int | None = None
+        self._shown: tuple[str, str] | None = None
         req_r, self._req_w = os.pipe()
         self._rep_r, rep_w = os.pipe()
         os.set_blocking(self._req_w, False)  # every send has a deadline (_wire.write_message)
@@ -134,7 +136,7 @@ class Worker:
             "requests": req_r,
             "replies": rep_w,
             "limits": asdict(limits),
-            "label": label,
+            "label": worker_label(label),
         }
         passed = [req_r, rep_w]  # descriptors the worker inherits
         opened = [req_r, rep_w]  # closed here once it started
@@ -150,7 +152,7 @@ class Worker:
                 opened.append(source_fd)
                 os.write(source_fd, source)
                 os.lseek(source_fd, 0, os.SEEK_SET)
-                config.update(copy=box.COPY, seccomp=True, path=[box.SITE], blocked=[])
+                config.update(seccomp=True, path=[box.SITE], blocked=[])
                 argv, env = box.command(
                     folder_bytes=limits.folder_bytes,
                     source_fd=source_fd,
@@ -163,7 +165,7 @@ class Worker:
                 opened.append(err_w)
             else:
                 self.folder = tempfile.mkdtemp(prefix="deepqed-submission-")
-                config.update(copy=None, seccomp=True, path=_import_path(), blocked=blocked or [])
+                config.update(seccomp=True, path=_import_path(), blocked=blocked or [])
                 argv = [sys.executable, "-I", str(_HERE / "_worker.py"), json.dumps(config)]
                 env, cwd, stderr = _plain_environment(self.folder), self.folder, subprocess.DEVNULL
             self.proc = subprocess.Popen(
@@ -295,7 +297,12 @@ class Worker:
         worker's description of what it found."""
         what = "while the file was being imported"
         until = min(time.monotonic() + self.limits.call_seconds, self.deadline)
-        self._send(["load", str(path), source, kind, list(names), list(parameters)], until, what)
+        inside = str(path)
+        if self.sandbox:  # no host path reaches the sandbox; its own is shown as the host's
+            from .sandbox import COPY
+
+            inside, self._shown = COPY, (COPY, str(path))
+        self._send(["load", inside, source, kind, list(names), list(parameters)], until, what)
         reply = self._receive(self.limits.call_seconds, what)
         if not (isinstance(reply, dict) and reply.get("type") == "loaded"):
             self.kill()
@@ -333,6 +340,10 @@ class Worker:
             self.printed = (self.printed + text)[:keep]
         if info.get("output_limit") is True:
             self.output_limited = True
+        if self._shown is not None:
+            inside, shown = self._shown
+            for key, value in list(info.items()):
+                info[key] = _renamed(value, inside, shown)
         if info.get("status") == "too-large":
             self.kill()
             raise Abort(
@@ -377,6 +388,25 @@ class Worker:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def worker_label(path: str) -> str:
+    """The label in a worker's configuration, which finds its processes (``ps``) without
+    telling the submission where its file lies on the host."""
+    import hashlib
+
+    return "deepqed-worker-" + hashlib.sha256(path.encode("utf-8", "replace")).hexdigest()[:16]
+
+
+def _renamed(value: Any, old: str, new: str, depth: int = 0) -> Any:
+    """``value`` with ``old`` replaced by ``new`` in its strings (a reply: bounded)."""
+    if isinstance(value, str):
+        return value.replace(old, new)
+    if isinstance(value, dict) and depth < 4:
+        return {k: _renamed(v, old, new, depth + 1) for k, v in value.items()}
+    if isinstance(value, list) and depth < 4:
+        return [_renamed(v, old, new, depth + 1) for v in value]
+    return value
 
 
 def _import_path() -> list[str]:
