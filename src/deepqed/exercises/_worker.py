@@ -266,8 +266,9 @@ def _type_name(x: object) -> str:
     return t.__qualname__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
 
 
-def plain(x: object, wire: Any, depth: int = 0) -> object:
+def plain(x: object, wire: Any, limits: dict[str, Any], depth: int = 0) -> object:
     """A value as plain data (a copy); anything else becomes an ``Opaque(type name, repr)``."""
+    chars, items = int(limits["text_chars"]), int(limits["value_items"])
     import numpy as np
 
     t = type(x)
@@ -276,20 +277,20 @@ def plain(x: object, wire: Any, depth: int = 0) -> object:
             return np.array(x, copy=True)
         return wire.Opaque(f"numpy.ndarray of dtype {x.dtype}", "")  # type: ignore[union-attr]
     if t in (int, float, bool, complex, str) or x is None:
-        if t is str and len(x) > 400:  # type: ignore[arg-type]
-            return x[:400] + " ..."  # type: ignore[index]
+        if t is str and len(x) > chars:  # type: ignore[arg-type]
+            return x[:chars] + " ..."  # type: ignore[index]
         if t is int and abs(x) > 2**1000:  # type: ignore[arg-type]
             return float("inf") if x > 0 else float("-inf")  # type: ignore[operator]
         return x
     if isinstance(x, np.generic) and x.dtype.kind in "biufc" and wire._DTYPE.match(x.dtype.str):
         return x
-    if t in (tuple, list) and depth < 2 and len(x) <= 64:  # type: ignore[arg-type]
-        items = [plain(v, wire, depth + 1) for v in x]  # type: ignore[union-attr]
-        return tuple(items) if t is tuple else items
+    if t in (tuple, list) and depth < 2 and len(x) <= items:  # type: ignore[arg-type]
+        values = [plain(v, wire, limits, depth + 1) for v in x]  # type: ignore[union-attr]
+        return tuple(values) if t is tuple else values
     if t in (tuple, list, dict, set, frozenset):  # summarised: a repr could take long
         return wire.Opaque(t.__name__, f"<a {t.__name__} of {len(x)} items>")  # type: ignore[arg-type]
     try:
-        text = repr(x)[:200]
+        text = repr(x)[:chars]
     except BaseException:
         text = "<repr failed>"
     return wire.Opaque(_type_name(x), text)
@@ -306,25 +307,26 @@ def _trimmed(e: BaseException) -> str:
     return "".join(lines)
 
 
-def _exception(e: BaseException) -> dict:
+def _exception(e: BaseException, limits: dict[str, Any]) -> dict:
+    chars = int(limits["text_chars"])
     if isinstance(e, SystemExit):
         return {
             "type": "SystemExit",
-            "message": f"sys.exit({e.code!r})"[:400],
+            "message": f"sys.exit({e.code!r})"[:chars],
             "traceback": "",
             "not_implemented": False,
             "memory": False,
         }
     try:
-        message = str(e)[:2000]
+        message = str(e)[: int(limits["message_chars"])]
     except BaseException:
         message = "<str() of the exception failed>"
     try:
-        tb = _trimmed(e)[:8000]
+        tb = _trimmed(e)[: int(limits["traceback_chars"])]
     except BaseException:
         tb = ""
     return {
-        "type": type(e).__name__[:200],
+        "type": type(e).__name__[:chars],
         "message": message,
         "traceback": tb,
         "not_implemented": isinstance(e, NotImplementedError),
@@ -355,10 +357,12 @@ def _load(
     names: list[str],
     parameters: list[str],
     wire: Any,
+    limits: dict[str, Any],
 ) -> tuple[dict, object]:
     import inspect
     import types
 
+    chars = int(limits["text_chars"])
     module = types.ModuleType("submission")
     module.__file__ = path
     linecache.cache[path] = (len(source), None, source.splitlines(True), path)
@@ -373,18 +377,20 @@ def _load(
             "problem": "syntax",
             "line": e.lineno,
             "offset": e.offset,
-            "message": str(e.msg)[:400],
-            "text": (e.text or "").rstrip()[:400],
+            "message": str(e.msg)[:chars],
+            "text": (e.text or "").rstrip()[:chars],
         }, None
     except BaseException as e:
-        return {"ok": False, "problem": "raised", "error": _exception(e)}, None
+        return {"ok": False, "problem": "raised", "error": _exception(e, limits)}, None
     defined = sorted(
         k for k, v in vars(module).items() if inspect.isfunction(v) and v.__module__ == "submission"
-    )[:64]
+    )[: int(limits["value_items"])]
     if kind == "compute":
         values = {}
         for name in names:
-            values[name] = plain(vars(module)[name], wire) if name in vars(module) else wire.MISSING
+            values[name] = (
+                plain(vars(module)[name], wire, limits) if name in vars(module) else wire.MISSING
+            )
         return {"ok": True, "values": values, "defined": defined}, None
     (name,) = names
     fn = vars(module).get(name)
@@ -395,21 +401,21 @@ def _load(
     signature = ""
     try:
         sig = inspect.signature(fn)
-        signature = str(sig)[:400]
+        signature = str(sig)[:chars]
         sig.bind(*parameters)
     except TypeError as e:
         return {
             "ok": False,
             "problem": "signature",
             "signature": signature,
-            "message": str(e)[:400],
+            "message": str(e)[:chars],
         }, None
     except ValueError:
         pass
     return {"ok": True, "defined": defined}, fn
 
 
-def _call(fn: object, args: list, wire: Any) -> tuple[dict, list]:
+def _call(fn: object, args: list, wire: Any, limits: dict[str, Any]) -> tuple[dict, list]:
     import numpy as np
 
     values = []
@@ -424,19 +430,20 @@ def _call(fn: object, args: list, wire: Any) -> tuple[dict, list]:
     except _OutputLimit:
         return {"status": "output-limit"}, values
     except BaseException as e:
-        return {"status": "raised", "error": _exception(e)}, values
+        return {"status": "raised", "error": _exception(e, limits)}, values
     try:
-        return {"status": "returned", "value": plain(got, wire)}, values
+        return {"status": "returned", "value": plain(got, wire, limits)}, values
     except _OutputLimit:  # a __repr__ that prints
         return {"status": "output-limit"}, values
 
 
-def _send(wire: Any, fd: int, message: dict, limit: int) -> None:
+def _send(wire: Any, fd: int, message: dict, limits: dict[str, Any]) -> None:
     try:
         data = wire.dumps(message)
     except (ValueError, RecursionError) as e:
-        data = wire.dumps({**_header(message), "status": "not-plain", "message": str(e)[:400]})
-    if len(data) > limit:
+        text = str(e)[: int(limits["text_chars"])]
+        data = wire.dumps({**_header(message), "status": "not-plain", "message": text})
+    if len(data) > int(limits["reply_bytes"]):
         data = wire.dumps({**_header(message), "status": "too-large", "bytes": len(data)})
     wire.write_message(fd, data)
 
@@ -459,7 +466,6 @@ def main() -> None:
     wire = _load_wire()
     limits = config["limits"]
     requests, replies = int(config["requests"]), int(config["replies"])
-    reply_limit = int(limits["reply_bytes"])
     _set_limits(limits)
     seccomp = _install_seccomp() if config.get("seccomp") else False
     out = CappedWriter(int(limits["output_bytes"]), int(limits["kept_output"]))
@@ -468,7 +474,7 @@ def main() -> None:
 
     warnings.simplefilter("ignore")
     _install_guards(config.get("blocked", []))
-    _send(wire, replies, {"type": "ready", "seccomp": seccomp}, reply_limit)
+    _send(wire, replies, {"type": "ready", "seccomp": seccomp}, limits)
     fn = None
     big = wire.Budget(values=10**7, depth=64)
     while True:
@@ -479,14 +485,14 @@ def main() -> None:
         if request[0] == "load":
             _, path, source, kind, names, parameters = request
             try:
-                info, fn = _load(path, source, kind, names, parameters, wire)
+                info, fn = _load(path, source, kind, names, parameters, wire, limits)
             except BaseException as e:  # reading the file failed
-                info = {"ok": False, "problem": "raised", "error": _exception(e)}
+                info = {"ok": False, "problem": "raised", "error": _exception(e, limits)}
             info.update(type="loaded", printed=out.take(), output_limit=out.exceeded)
-            _send(wire, replies, info, reply_limit)
+            _send(wire, replies, info, limits)
         elif request[0] == "call":
             _, seq, args = request
-            reply, values = _call(fn, args, wire)
+            reply, values = _call(fn, args, wire, limits)
             try:
                 reply["args_after"] = [
                     np.array(v, copy=True) if type(v) is np.ndarray else None for v in values
@@ -496,7 +502,7 @@ def main() -> None:
             if out.exceeded:
                 reply = {"status": "output-limit", "args_after": [None] * len(values)}
             reply.update(type="called", seq=seq, printed=out.take(), output_limit=out.exceeded)
-            _send(wire, replies, reply, reply_limit)
+            _send(wire, replies, reply, limits)
 
 
 if __name__ == "__main__":

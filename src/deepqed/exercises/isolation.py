@@ -59,9 +59,12 @@ class Limits:
     Memory and files: ``memory_bytes`` (the worker's address space), ``file_bytes`` (the largest
     file it may write), ``folder_bytes`` (its whole working folder, in the sandbox),
     ``source_bytes`` (the submission file itself). Output: ``output_bytes`` (characters the
-    submission may print), ``kept_output`` (how many of them the report keeps). Replies:
-    ``reply_bytes`` (one message of the worker), ``reply_values`` and ``reply_depth`` (values
-    and nesting in it), ``decode_seconds`` (decoding it).
+    submission may print), ``kept_output`` (how many of them the report keeps). What a reply
+    holds: ``text_chars`` (a returned string, a repr, a short message), ``message_chars`` and
+    ``traceback_chars`` (an exception's), ``value_items`` (a returned list or tuple: longer, or
+    nested more than twice, it is summarised). Replies: ``reply_bytes`` (one message of the
+    worker), ``reply_values`` and ``reply_depth`` (values and nesting in it),
+    ``decode_seconds`` (decoding it).
     """
 
     call_seconds: float = 10.0
@@ -74,6 +77,10 @@ class Limits:
     source_bytes: int = 2**20
     output_bytes: int = 2**20
     kept_output: int = 4000
+    text_chars: int = 400
+    message_chars: int = 2000
+    traceback_chars: int = 8000
+    value_items: int = 64
     reply_bytes: int = 64 * 2**20
     reply_values: int = 100_000
     reply_depth: int = 16

@@ -140,16 +140,17 @@ def _syntax_problem(path: Path, source: str) -> str:
     return ""
 
 
-def _text(info: dict[str, Any], key: str, limit: int = 2000) -> str:
-    """A string field of a reply (anything else: ``""``)."""
+def _text(info: dict[str, Any], key: str, limit: int) -> str:
+    """A string field of a reply, at most ``limit`` characters (anything else: ``""``)."""
     value = info.get(key)
     return value[:limit] if isinstance(value, str) else ""
 
 
-def _raised(error: Any, when: str) -> str:
+def _raised(error: Any, when: str, limits: Limits) -> str:
     if not isinstance(error, dict):
         return f"the file failed {when}"
-    kind, message = _text(error, "type", 200), _text(error, "message")
+    kind = _text(error, "type", limits.text_chars)
+    message = _text(error, "message", limits.message_chars)
     if kind == "SystemExit":
         return f"the file called {message} {when}"
     head = (
@@ -157,40 +158,43 @@ def _raised(error: Any, when: str) -> str:
         if kind in ("ImportError", "ModuleNotFoundError")
         else f"the file raised {kind} {when}: {message}"
     )
-    tb = _text(error, "traceback", 8000)
+    tb = _text(error, "traceback", limits.traceback_chars)
     return head + (f"\n{tb}" if tb else "")
 
 
-def _load_problem(info: dict[str, Any], spec: Implement | Compute) -> str:
+def _load_problem(info: dict[str, Any], spec: Implement | Compute, limits: Limits) -> str:
     """The one-line reason why the file cannot be checked, or ``""``."""
+    chars = limits.text_chars
     if info.get("output_limit") is True:
         return "the file printed more than the output limit while being imported"
     if info.get("ok") is True:
         return ""
     problem = info.get("problem")
     if problem == "raised":
-        return _raised(info.get("error"), "while being imported")
+        return _raised(info.get("error"), "while being imported", limits)
     if problem == "missing" and isinstance(spec, Implement):
         raw = info.get("defined")
         defined = [d for d in raw if isinstance(d, str)][:20] if isinstance(raw, list) else []
         also = f" (it defines: {', '.join(defined)})" if defined else ""
         return f"the file defines no function named {spec.function}{also}"
     if problem == "not callable" and isinstance(spec, Implement):
-        return f"{spec.function} is a {_text(info, 'type', 200)}, not a function"
+        return f"{spec.function} is a {_text(info, 'type', chars)}, not a function"
     if problem == "signature" and isinstance(spec, Implement):
         return (
-            f"wrong signature: {spec.function}{_text(info, 'signature', 400)} cannot be called "
-            f"as {spec.signature} ({_text(info, 'message', 400)})"
+            f"wrong signature: {spec.function}{_text(info, 'signature', chars)} cannot be called "
+            f"as {spec.signature} ({_text(info, 'message', chars)})"
         )
     if problem == "output-limit":
         return "the file printed more than the output limit while being imported"
     if problem == "not-plain":
-        return f"the submission's values cannot be sent back ({_text(info, 'message', 400)})"
+        return f"the submission's values cannot be sent back ({_text(info, 'message', chars)})"
     return f"the file could not be loaded ({str(problem)[:100]})"
 
 
 def worker_runner(worker: Worker, spec: Implement) -> Runner:
     """Call the function of the file loaded in ``worker``; limits reached raise :class:`Abort`."""
+
+    limits = worker.limits
 
     def run(args: list[Any]) -> Call:
         sent = [
@@ -210,23 +214,26 @@ def worker_runner(worker: Worker, spec: Implement) -> Runner:
                 "output limit) in one call"
             )
         if status == "not-plain":
-            raise Abort(f"its values cannot be sent back ({_text(info, 'message', 400)})")
+            raise Abort(
+                f"its values cannot be sent back ({_text(info, 'message', limits.text_chars)})"
+            )
         if status == "raised" and isinstance(info.get("error"), dict):
             e = info["error"]
             if e.get("type") == "SystemExit":
-                message = f"the function called {_text(e, 'message', 400)}"
+                message = f"the function called {_text(e, 'message', limits.text_chars)}"
             elif e.get("memory") is True:  # a limit, like time: stop rather than exhaust it again
                 raise Abort(
                     f"ran out of memory (MemoryError; the memory limit is "
                     f"{worker.limits.memory_bytes / 2**30:g} GiB) in {spec.signature}"
                 )
             else:
-                message = f"the function raised {_text(e, 'type', 200)}: {_text(e, 'message')}"
+                kind = _text(e, "type", limits.text_chars)
+                message = f"the function raised {kind}: {_text(e, 'message', limits.message_chars)}"
             return Call(
                 None,
                 Failure(
                     message,
-                    traceback=_text(e, "traceback", 8000),
+                    traceback=_text(e, "traceback", limits.traceback_chars),
                     not_implemented=e.get("not_implemented") is True,
                 ),
                 after,
@@ -358,7 +365,7 @@ def _run(
     if isinstance(spec, Compute):
         names = [a.name for a in spec.answers]
         info = worker.load(path, source, "compute", names, [])
-        if problem := _load_problem(info, spec):
+        if problem := _load_problem(info, spec, limits):
             return CheckResult(spec.id, spec.title, "unusable", problem, file=str(path))
         from .compute import check_answers
 
@@ -366,7 +373,7 @@ def _run(
         values = {k: v for k, v in raw.items() if k in names} if isinstance(raw, dict) else {}
         return check_answers(spec, values, str(path), reveal=reveal)
     info = worker.load(path, source, "implement", [spec.function], list(spec.parameters))
-    if problem := _load_problem(info, spec):
+    if problem := _load_problem(info, spec, limits):
         return CheckResult(spec.id, spec.title, "unusable", problem, file=str(path))
     return check_function(
         spec, None, str(path), limits.check_seconds, runner=worker_runner(worker, spec), seed=seed
