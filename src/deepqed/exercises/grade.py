@@ -213,7 +213,12 @@ def _fork_job(
     found: Found, limits: Limits, seed: int, sandbox: bool, others: list[int], deadline: float
 ) -> _Job:
     r, w = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(r)
+        os.close(w)
+        raise
     if pid == 0:  # the grading process
         code = 0
         try:
@@ -323,8 +328,17 @@ def grade(
         while queue or running:
             while queue and len(running) < max(1, workers):
                 f = queue.pop()
-                job = _fork_job(f, limits, seed, sandbox, list(running), time.monotonic() + allowed)
+                try:
+                    job = _fork_job(
+                        f, limits, seed, sandbox, list(running), time.monotonic() + allowed
+                    )
+                except OSError as e:  # no process or pipe to be had: this file only
+                    message = f"no grading process could be started: {e.strerror or e}"
+                    done(_row(f, seed=seed, message=message), f.rel)
+                    continue
                 running[job.fd] = job
+            if not running:
+                continue
             poller = select.poll()
             for fd in running:
                 poller.register(fd, select.POLLIN)
