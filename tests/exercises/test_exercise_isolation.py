@@ -184,7 +184,8 @@ def test_a_reply_larger_than_the_limit_is_refused(tmp_path):
 
 def test_a_compute_reply_of_a_million_arrays(tmp_path):
     """A list of one array a million times: plain data keeps 64 items at most; sent raw, the
-    reply exceeds the budget of values: neither reaches NumPy."""
+    reply exceeds the size limit (and would exceed the budget of values): neither reaches
+    NumPy."""
     listed = write(
         tmp_path,
         "a.py",
@@ -211,6 +212,9 @@ def test_a_compute_reply_of_a_million_arrays(tmp_path):
         "import time\ntime.sleep(30)\n",
     )
     result = check_file(raw, limits=Limits(call_seconds=20))
+    assert result.verdict == "unusable"
+    assert f"more than the limit of {Limits().reply_bytes}" in result.message
+    result = check_file(raw, limits=Limits(call_seconds=20, reply_bytes=2**26))
     assert result.verdict == "unusable"
     assert "more than 100000 values" in result.message
 
