@@ -168,10 +168,9 @@ def test_a_worker_that_stops_reading_cannot_block_the_checker(tmp_path):
     with Worker(limits, source=source.encode(), label=str(tmp_path / "s.py")) as worker:
         info = worker.load(tmp_path / "s.py", source, "implement", ["f"], ["x"])
         assert info["ok"] is True
-        start = time.monotonic()
+        # The send gives up (rather than block forever) and says why.
         with pytest.raises(Abort, match="stopped reading its input"):
             worker.call([np.zeros(2**20)], "f(x)")
-        assert time.monotonic() - start < 30  # it gave up rather than block forever
     assert_no_process_left(tmp_path / "s.py")
 
 
