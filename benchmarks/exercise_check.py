@@ -1,13 +1,15 @@
 """Median wall-clock time of one ``deepqed exercise check FILE`` (run by hand, never in CI).
 
 Each sample is a fresh ``python -m deepqed exercise check`` subprocess, so the time includes
-Python's start, the imports, loading the exercises, starting the submission's worker process,
-the Hypothesis search (100 inputs) and recording the attempt. The submission is the reference
-solution of each exercise (a passing check runs every check on every input: the typical and
-the longest case), in a temporary folder with a temporary progress database.
+Python's start, the imports, loading the exercises, starting the sandbox (bubblewrap) and the
+submission's worker process in it, the Hypothesis search (100 inputs) and recording the attempt.
+The submission is the reference solution of each exercise (a passing check runs every check on
+every input: the typical and the longest case), in a temporary folder with a temporary progress
+database. With ``--compare``, every sample is paired with one of ``--no-sandbox`` (a plain worker
+process), run just after it, so that the cost of the sandbox is measured under the same load.
 
     python benchmarks/exercise_check.py              # 7 samples per exercise
-    python benchmarks/exercise_check.py --repeat 15 --exercise ex-ff-sigmoid-prime
+    python benchmarks/exercise_check.py --repeat 15 --exercise ex-ff-sigmoid-prime --compare
 """
 
 from __future__ import annotations
@@ -57,6 +59,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--exercise", action="append", help="only this id (repeatable)")
+    parser.add_argument(
+        "--compare", action="store_true", help="pair each sample with one without the sandbox"
+    )
     args = parser.parse_args()
     specs = [
         e.exercise
@@ -64,32 +69,40 @@ def main() -> None:
         if isinstance(e.exercise, (Implement, Compute))
         and (not args.exercise or e.exercise.id in args.exercise)
     ]
-    print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.machine()}")
-    all_times = []
+    print(
+        f"python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.machine()}, "
+        f"load average {os.getloadavg()[0]:.2f} at the start"
+    )
+    modes = [[]] + ([["--no-sandbox"]] if args.compare else [])
+    all_times: dict[str, list[float]] = {" ".join(m) or "sandbox": [] for m in modes}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         env = {**os.environ, "DEEPQED_DATA_DIR": str(folder / "data")}
         for spec in specs:
             path = reference_file(spec, folder)
-            times = []
+            times: dict[str, list[float]] = {k: [] for k in all_times}
             for _ in range(args.repeat):
-                start = time.perf_counter()
-                proc = subprocess.run(
-                    [sys.executable, "-m", "deepqed", "exercise", "check", str(path)],
-                    capture_output=True,
-                    text=True,
-                    env=env,
-                    cwd=folder,
+                for mode in modes:
+                    start = time.perf_counter()
+                    proc = subprocess.run(
+                        [sys.executable, "-m", "deepqed", "exercise", "check", str(path), *mode],
+                        capture_output=True,
+                        text=True,
+                        env=env,
+                        cwd=folder,
+                    )
+                    times[" ".join(mode) or "sandbox"].append(time.perf_counter() - start)
+                    if proc.returncode != 0:
+                        sys.exit(f"{spec.id}: exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
+            for key, ts in times.items():
+                all_times[key] += ts
+                print(
+                    f"{spec.id:28} {key:12} median {statistics.median(ts):.2f} s  "
+                    f"(min {min(ts):.2f}, max {max(ts):.2f}, {len(ts)} runs)"
                 )
-                times.append(time.perf_counter() - start)
-                if proc.returncode != 0:
-                    sys.exit(f"{spec.id}: exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
-            all_times += times
-            print(
-                f"{spec.id:28} median {statistics.median(times):.2f} s  "
-                f"(min {min(times):.2f}, max {max(times):.2f}, {len(times)} runs)"
-            )
-    print(f"{'all exercises':28} median {statistics.median(all_times):.2f} s")
+    for key, ts in all_times.items():
+        print(f"{'all exercises':28} {key:12} median {statistics.median(ts):.2f} s")
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
 
 if __name__ == "__main__":

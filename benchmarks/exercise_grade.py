@@ -3,9 +3,10 @@
 Writes a class of 40 students x 5 exercises into a temporary folder: about 60% reference
 solutions, 25% plausible wrong solutions (each spec's ``wrong``), 15% hostile files (endless
 loops, ``os._exit``, a crash in native code, a flood of output, a memory hog, ``fork``,
-``import deepqed``, syntax errors), then times one
-``python -m deepqed exercise grade DIR --workers 2 --out report.csv`` subprocess and prints the
-total and the count of each verdict.
+``import deepqed``, syntax errors, reading the book's copy in site-packages, reading a
+classmate's file, stopping the grader, a forged reply on the checker's channel), then times one
+``python -m deepqed exercise grade DIR --workers 2 --out report.csv`` subprocess (each file in
+the sandbox; ``--no-sandbox`` to compare) and prints the total and the count of each verdict.
 
     python benchmarks/exercise_grade.py                 # 200 files, 2 workers
     python benchmarks/exercise_grade.py --students 10 --workers 4 --keep /tmp/class
@@ -46,6 +47,15 @@ HOSTILE = {
     "fork": "import os\ndef {f}(*args):\n    os.fork()\n",
     "import deepqed": "from deepqed.exercises import get\n",
     "syntax error": "def {f}(*args):\n    return (\n",
+    "reads the installed book": "import sysconfig\nopen(sysconfig.get_paths()['purelib']"
+    " + '/deepqed/_book/conf.py').read()\n",
+    "reads a classmate": "def {f}(*args):\n    return open('../student000/'"
+    " + __import__('os').listdir('../student000')[0]).read()\n",
+    "stops the grader": "import os, signal\ndef {f}(*args):\n"
+    "    signal.pidfd_send_signal(os.pidfd_open(os.getppid()), signal.SIGSTOP)\n",
+    "forged reply": "import json, os, sys\ndef {f}(*args):\n"
+    "    os.write(json.loads(sys.argv[1])['replies'], b'\\x00\\x00\\x00\\x01T')\n"
+    "    return args[0]\n",
 }
 
 
@@ -84,6 +94,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", type=Path, help="write the class here and keep it")
+    parser.add_argument("--no-sandbox", action="store_true", help="grade without the sandbox")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as tmp:
@@ -113,6 +124,7 @@ def main() -> None:
                 str(args.workers),
                 "--out",
                 str(report),
+                *(["--no-sandbox"] if args.no_sandbox else []),
             ],
             capture_output=True,
             text=True,
@@ -120,6 +132,7 @@ def main() -> None:
             cwd=tmp,
         )
         seconds = time.perf_counter() - start
+        load = os.getloadavg()
         if proc.returncode != 0:
             sys.exit(f"grade exited {proc.returncode}\n{proc.stdout[-3000:]}{proc.stderr}")
         with report.open(newline="") as f:
@@ -135,6 +148,7 @@ def main() -> None:
             f"slowest file: {slowest['file']} {slowest['seconds']} s ({slowest['verdict']}: "
             f"{slowest['message'][:100]})"
         )
+        print(f"load average over the last 1 / 5 minutes: {load[0]:.2f} / {load[1]:.2f}")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-import time
+from dataclasses import asdict
 
 import pytest
 from exercise_helpers import CHECKED, reference_submission, wrong_name, wrong_submission
@@ -15,6 +15,8 @@ from deepqed import registry
 from deepqed.exercises import catalogue, get
 from deepqed.exercises.spec import Implement
 from deepqed.exercises.stub import stub_filename
+
+WRONG_SEED = 20261207
 
 
 @pytest.mark.parametrize("spec", CHECKED, ids=lambda s: s.id)
@@ -31,10 +33,17 @@ def test_reference_passes_through_the_cli(spec, cli, tmp_path):
 )
 def test_wrong_solution_fails_through_the_cli(spec, index, cli, tmp_path):
     wrong = spec.wrong[index]
-    result = cli("exercise", "check", wrong_submission(tmp_path, spec, index))
+    # A fixed seed: that every wrong solution is caught at every seed is the checkers' own
+    # business (adversarial inputs), not the command line's.
+    path = wrong_submission(tmp_path, spec, index)
+    result = cli("exercise", "check", path, "--json", "--seed", str(WRONG_SEED))
     assert result.exit_code == 1, result.output
-    assert f"✗ {wrong.check}:" in result.output
-    assert wrong.mentions.lower() in result.output.lower()
+    data = json.loads(result.stdout)
+    failed = [c for c in data["checks"] if c["status"] == "failed"]
+    assert asdict(wrong.check) in [c["check"] for c in failed], result.stdout
+    name = wrong.check.label(getattr(spec, "outputs", ()))
+    assert name in [c["name"] for c in failed]
+    assert wrong.mentions.lower() in result.stdout.lower(), (data["seed"], result.stdout)
 
 
 def test_json_output_parses(cli, tmp_path):
@@ -45,6 +54,7 @@ def test_json_output_parses(cli, tmp_path):
     assert data["verdict"] == "failed" and data["exercise"] == "ex-ff-ce-grad"
     failed = [c for c in data["checks"] if c["status"] == "failed"]
     assert [c["name"] for c in failed] == ["values of G"]
+    assert [c["check"] for c in failed] == [{"kind": "values", "output": 0, "name": None}]
     assert failed[0]["input"]["A"] and failed[0]["expected"] and failed[0]["got"]
     assert "1/m" in failed[0]["diagnosis"]
 
@@ -53,7 +63,6 @@ def test_subprocess_python_m_deepqed(tmp_path, data_dir):
     spec = get("ex-ff-sigmoid-prime").exercise
     path = reference_submission(tmp_path, spec)
     env = {**os.environ, "DEEPQED_DATA_DIR": str(data_dir)}
-    start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "deepqed", "exercise", "check", str(path), "--json"],
         capture_output=True,
@@ -62,11 +71,9 @@ def test_subprocess_python_m_deepqed(tmp_path, data_dir):
         cwd=tmp_path,
         timeout=60,
     )
-    seconds = time.perf_counter() - start
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["verdict"] == "passed"
     assert not (tmp_path / ".hypothesis").exists(), "no .hypothesis folder in the reader's cwd"
-    assert seconds < 10  # typically well under 2 s; generous for loaded CI machines
     summary = subprocess.run(
         [sys.executable, "-m", "deepqed", "progress", "--json"],
         capture_output=True,
@@ -175,17 +182,22 @@ def test_progress_counts(cli, tmp_path):
     assert rows["feedforward"] == {
         "chapter": "feedforward",
         "title": "Feedforward networks and backpropagation",
-        "solved": 2,
+        "solved": 1,
+        "self_marked": 1,
         "attempted": 3,
         "total": total,
     }
     assert all(
-        r["solved"] == r["attempted"] == 0 for slug, r in rows.items() if slug != "feedforward"
+        r["solved"] == r["self_marked"] == r["attempted"] == 0
+        for slug, r in rows.items()
+        if slug != "feedforward"
     )
     assert data["exercises"]["ex-ff-ce-grad"] == "attempted"
+    assert data["exercises"]["ex-ff-sigmoid-prime"] == "solved"
+    assert data["exercises"]["ex-ff-tanh-sigmoid"] == "self-marked"  # never counted as solved
     assert data["exercises"]["ex-ff-softmax-rank"] == "not started"
     listing = cli("exercise", "list", "--chapter", "feedforward")
-    assert listing.exit_code == 0 and "solved" in listing.output
+    assert listing.exit_code == 0 and "solved" in listing.output and "self-marked" in listing.output
     assert "Feedforward" in cli("progress").output
 
 

@@ -14,8 +14,16 @@ from pathlib import Path
 import pytest
 from exercise_helpers import reference_submission
 
-from deepqed.exercises import get
-from deepqed.exercises.progress import MIGRATIONS, SCHEMA_VERSION, Store
+from deepqed.exercises import exercises, get
+from deepqed.exercises.progress import (
+    ATTEMPTED,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    SELF_MARKED,
+    SOLVED,
+    STATES,
+    Store,
+)
 
 PROGRESS = Path(__import__("deepqed.exercises.progress").exercises.progress.__file__)
 
@@ -169,3 +177,21 @@ def test_two_checkers_at_once(tmp_path, data_dir):
         assert json.loads(out)["verdict"] == "passed"
     assert sorted(a["exercise"] for a in Store().attempts()) == sorted(s.id for s in specs)
     assert all(a["checks_passed"] == a["checks_total"] > 0 for a in Store().attempts())
+
+
+def test_a_self_marked_proof_is_kept_apart_from_a_machine_checked_pass(data_dir):
+    store = Store()
+    store.record("ex-ff-tanh-sigmoid", "self-marked")
+    store.record("ex-ff-ce-grad", "failed", "aa" * 32)
+    store.record("ex-ff-ce-grad", "passed", "bb" * 32)
+    store.record("ex-ff-ce-grad", "failed", "cc" * 32)  # a later failure keeps the pass
+    store.record("ex-ff-sigmoid-prime", "unusable", "dd" * 32)
+    assert STATES == (SOLVED, SELF_MARKED, ATTEMPTED)
+    assert store.status() == {
+        "ex-ff-tanh-sigmoid": SELF_MARKED,
+        "ex-ff-ce-grad": SOLVED,
+        "ex-ff-sigmoid-prime": ATTEMPTED,
+    }
+    (row,) = [r for r in store.summary(exercises()) if r.chapter == "feedforward"]
+    assert (row.solved, row.self_marked, row.attempted) == (1, 1, 3)
+    assert row.to_dict()["self_marked"] == 1

@@ -10,7 +10,20 @@ from exercise_helpers import COMPUTE, IMPLEMENT
 
 from deepqed import registry
 from deepqed.exercises import check, exercises, get
-from deepqed.exercises.spec import Compute, Implement, Prove
+from deepqed.exercises.spec import (
+    DTYPE,
+    OUTPUT_SHAPE,
+    CheckId,
+    Compute,
+    Implement,
+    Prove,
+    Tolerance,
+    Wrong,
+    WrongAnswers,
+    answer,
+    holds,
+    values,
+)
 
 #: The exercise labels fixed by the plan of the feedforward chapter.
 PLAN = {
@@ -70,7 +83,15 @@ def test_reference_passes(spec: Implement):
     result = check(spec.reference, spec.id)
     assert result.verdict == "passed", str(result)
     assert all(c.examples > 0 for c in result.checks)
-    assert result.seconds < 2
+    assert [c.check for c in result.checks] == list(spec.checks())
+
+
+@pytest.mark.parametrize("spec", IMPLEMENT + COMPUTE, ids=lambda s: s.id)
+def test_every_wrong_solution_names_its_check_by_structure(spec):
+    """Whatever form the specification file uses, each wrong solution's check is a CheckId
+    among the exercise's checks (an output index in range, a property or answer that exists)."""
+    for w in spec.wrong:
+        assert isinstance(w.check, CheckId) and w.check in spec.checks(), (w.mistake, w.check)
 
 
 @pytest.mark.parametrize("spec", COMPUTE, ids=lambda s: s.id)
@@ -81,9 +102,12 @@ def test_compute_answers_pass_and_wrong_answers_fail(spec: Compute):
     for wrong in spec.wrong:
         result = check(dict(wrong.values), spec.id)
         assert result.verdict == "failed", wrong.mistake
-        failed = {c.name: c for c in result.failed_checks}
+        failed = {c.check: c for c in result.failed_checks}
         assert wrong.check in failed, (wrong.mistake, str(result))
         assert wrong.mentions.lower() in str(result).lower(), (wrong.mistake, str(result))
+        assert "expected:" not in str(result)  # the expected value only with reveal
+        revealed = check(dict(wrong.values), spec.id, reveal=True)
+        assert str(failed[wrong.check].got) in str(revealed) and "expected:" in str(revealed)
 
 
 def test_cost_count_agrees_with_counting_the_products():
@@ -186,3 +210,115 @@ def test_an_endless_loop_is_stopped():
     result = check(sigmoid_prime, "ex-ff-sigmoid-prime", timeout=0.5)
     assert result.verdict == "unusable"
     assert "did not finish" in result.message
+
+
+# Checks identified by structure.
+
+
+def _sigmoid(Z):
+    return Z
+
+
+def test_checks_are_identified_by_structure_and_the_text_form_still_reads():
+    spec = get("ex-ff-layer-backward").exercise
+    base = dict(
+        id="ex-x",
+        title="t",
+        function="layer_backward",
+        parameters=spec.parameters,
+        docstring="",
+        reference=spec.reference,
+        arguments=spec.arguments,
+        outputs=spec.outputs,
+        tolerances=spec.tolerances,
+        hint="h",
+    )
+    old = Implement(
+        **base,
+        wrong=(Wrong(_sigmoid, "m", "values of G_prev"), Wrong(_sigmoid, "s", "output shape")),
+    )
+    assert [w.check for w in old.wrong] == [values(2), OUTPUT_SHAPE]
+    assert values(2).label(spec.outputs) == "values of G_prev" and DTYPE.label() == "dtype"
+    with pytest.raises(ValueError, match="no check is called 'values of G'"):
+        Implement(**base, wrong=(Wrong(_sigmoid, "m", "values of G"),))
+    with pytest.raises(ValueError, match="values\\(3\\) but the exercise has 3 output"):
+        Implement(**base, wrong=(Wrong(_sigmoid, "m", values(3)),))
+    with pytest.raises(ValueError, match="no property is called 'symmetric'"):
+        Implement(**base, wrong=(Wrong(_sigmoid, "m", holds("symmetric")),))
+    with pytest.raises(ValueError, match="output index"):
+        values(-1)
+    cost = get("ex-ff-cost-count").exercise
+    with pytest.raises(ValueError, match="not the check of an answer"):
+        Compute(
+            id="ex-y",
+            title="t",
+            answers=cost.answers,
+            hint="h",
+            solution="s",
+            wrong=(WrongAnswers({"forward": 1}, "m", answer("nothing")),),
+        )
+
+
+def test_the_first_difference_reported_is_a_difference():
+    """ex-pre-vec with zero tolerance: the index in the message is where expected and got
+    differ (it used to be the first entry whose error was 0/0)."""
+    import re
+
+    spec = get("ex-pre-vec").exercise
+    wrong = next(w for w in spec.wrong if w.check == values(0))
+    for seed in range(5):
+        result = check(wrong.function, spec.id, seed=seed)
+        (failed,) = [c for c in result.failed_checks if c.check == values(0)]
+        m = re.search(r"at index \((\d+),\): expected (\S+), got (\S+)", failed.message)
+        assert m, failed.message
+        assert m.group(2) != m.group(3), failed.message
+
+
+def test_compare_points_at_the_worst_entry():
+    from deepqed.exercises.checks import compare
+
+    exact = Tolerance(0.0, 0.0)
+    assert compare(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 4.0]), exact)[2] == (2,)
+    assert compare(np.array([0.0, np.nan]), np.array([0.0, 1.0]), exact)[2] == (1,)
+    ok, worst, where = compare(np.zeros((2, 2)), np.zeros((2, 2)), exact)
+    assert ok and where == ()
+
+
+def test_a_function_that_returns_none_is_told_to_return():
+    def sigmoid_prime(Z):
+        s = 1 / (1 + np.exp(-Z))
+        s * (1 - s)  # noqa: B018
+
+    result = check(sigmoid_prime, "ex-ff-sigmoid-prime")
+    (failed,) = result.failed_checks
+    assert failed.check == CheckId("output type")
+    assert "returned None: did you forget `return`?" in failed.message
+
+
+def test_integer_labels_get_integer_advice():
+    spec = get("ex-learn-bayes-classifier").exercise
+    result = check(
+        lambda x, priors, means, sds: spec.reference(x, priors, means, sds).astype(np.float64),
+        spec.id,
+    )
+    (failed,) = result.failed_checks
+    assert failed.check == DTYPE
+    assert "holds integers" in failed.message and "float32" not in failed.message
+    dtype_check = next(c for c in result.checks if c.check == DTYPE)
+    assert "float32" not in dtype_check.compared
+
+
+def test_a_wrong_compute_answer_says_how_far_off_without_the_value():
+    result = check(
+        {"forward": 1, "backward": 2, "ratio": 1.38, "elementwise": 166518}, "ex-ff-cost-count"
+    )
+    by = {c.check: c for c in result.checks}
+    assert "too large by about 10%" in by[answer("ratio")].message
+    assert "too small by about 7 orders of magnitude" in by[answer("forward")].message
+    assert all(c.expected is None and c.worst_error is None for c in result.failed_checks)
+    shown = check(
+        {"forward": 1, "backward": 2, "ratio": 1.38, "elementwise": 166518},
+        "ex-ff-cost-count",
+        reveal=True,
+    )
+    assert {c.check: c for c in shown.checks}[answer("ratio")].expected == repr(1.2533333333333334)

@@ -43,7 +43,7 @@ def list_(
         raise typer.Exit(2)
     status = Store(data_dir).status()
     table = Table("id", "title", "kind", "status", title="deepqed exercises")
-    style = {"solved": "green", "attempted": "yellow", "": "dim"}
+    style = {"solved": "green", "self-marked": "cyan", "attempted": "yellow", "": "dim"}
     for e in entries:
         st = status.get(e.exercise.id, "")
         table.add_row(

@@ -2,7 +2,8 @@
 
 Exit codes of ``deepqed exercise check``: 0 the submission passed, 1 it failed a check, 2 it could
 not be checked (no header, syntax error, missing function, a limit reached, ...) or the command
-was misused. The submission runs in a worker process under limits (``deepqed.exercises.isolation``).
+was misused. The submission runs in a worker process in the sandbox, under limits
+(``deepqed.exercises.isolation``, ``deepqed.exercises.sandbox``).
 """
 
 from __future__ import annotations
@@ -35,35 +36,60 @@ def check(
         float,
         typer.Option(help="Wall-clock seconds allowed for one call of the function.", min=0.1),
     ] = 10.0,
+    seed: Annotated[
+        int | None,
+        typer.Option(help="Draw the inputs from this seed (a report gives its seed).", min=0),
+    ] = None,
+    reveal: Annotated[
+        bool, typer.Option("--reveal", help="Show the expected values of wrong answers.")
+    ] = False,
+    no_sandbox: Annotated[
+        bool,
+        typer.Option(
+            "--no-sandbox",
+            help="Run the submission in a plain process, without the sandbox (bubblewrap).",
+        ),
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Check a submission in a separate process and record the attempt (exit 0/1/2).
+    """Check a submission in a sandboxed process and record the attempt (exit 0/1/2).
 
     Exit 0: passed; 1: a check failed; 2: unusable (or a usage error)."""
     from deepqed.exercises import catalogue
     from deepqed.exercises.isolation import Limits
-    from deepqed.exercises.progress import Store, file_sha256
+    from deepqed.exercises.progress import Store
     from deepqed.exercises.result import report_lines
     from deepqed.exercises.submission import check_file
 
     _hypothesis_storage(data_dir)
-    sha = file_sha256(file) if file.is_file() else None  # of the file as checked
-    result = check_file(file, limits=Limits(call_seconds=timeout))
+    errors = Console(stderr=True, highlight=False, soft_wrap=True)
+
+    def warn(text: str) -> None:
+        errors.print(Text(f"warning: {text}", style="yellow"))
+
+    if no_sandbox:
+        warn("--no-sandbox: the submission runs in a plain process, without the sandbox")
+    result = check_file(
+        file,
+        limits=Limits(call_seconds=timeout),
+        seed=seed,
+        sandbox=not no_sandbox,
+        reveal=reveal,
+        warn=warn,
+    )
     known = {e.exercise.id for e in catalogue.exercises()}
-    if result.exercise in known and sha is not None:
+    if result.exercise in known and result.sha256 is not None:
         try:
             Store(data_dir).record(
                 result.exercise,
                 result.verdict,
-                sha,
+                result.sha256,
                 checks_passed=sum(c.status == "passed" for c in result.checks),
                 checks_total=len(result.checks),
                 seconds=result.seconds,
             )
         except (OSError, sqlite3.Error, RuntimeError) as e:  # the verdict stands
-            Console(stderr=True).print(
-                Text(f"warning: the attempt was not recorded ({e})", style="yellow")
-            )
+            warn(f"the attempt was not recorded ({e})")
     if as_json:
         typer.echo(result.to_json())
     else:
@@ -107,23 +133,60 @@ def grade(
     file_timeout: Annotated[
         float, typer.Option(help="Wall-clock seconds for one file.", min=1)
     ] = 60.0,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            help="Draw every check's inputs from this seed (default: a fresh one).", min=0
+        ),
+    ] = None,
+    no_sandbox: Annotated[
+        bool,
+        typer.Option(
+            "--no-sandbox",
+            help="Grade without the sandbox (bubblewrap): submissions could then read and "
+            "change your files and each other's. Only for code you trust.",
+        ),
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Course mode: grade a folder of submissions in parallel, one report row per file.
 
-    The attempts are not recorded in the progress database."""
+    Each submission runs in the sandbox; without it (bubblewrap missing, user namespaces
+    disabled) grading is refused unless --no-sandbox is given. The attempts are not recorded in
+    the progress database."""
+    from deepqed.exercises.check import fresh_seed
     from deepqed.exercises.grade import Row, write_report
     from deepqed.exercises.grade import grade as grade_folder
-    from deepqed.exercises.isolation import Limits
+    from deepqed.exercises.isolation import Limits, sandbox_problem
 
+    console = make_console()
     if out is not None and out.suffix not in (".csv", ".json"):
-        make_console().print(Text("error: --out must end in .csv or .json", style="red"))
+        console.print(Text("error: --out must end in .csv or .json", style="red"))
         raise typer.Exit(2)
     _hypothesis_storage(data_dir)
-    console = make_console()
     limits = Limits(
         call_seconds=timeout, check_seconds=file_timeout, cpu_seconds=int(file_timeout) + 5
     )
+    if no_sandbox:
+        console.print(
+            Text(
+                "warning: --no-sandbox: submissions run in plain processes, where they can read "
+                "and change your files and each other's",
+                style="yellow",
+            )
+        )
+    elif problem := sandbox_problem(limits):
+        console.print(
+            Text(
+                f"error: the sandbox cannot run here: {problem}. Without it a submission can "
+                "read and change your files and its classmates', and forge its result. Install "
+                "bubblewrap (and allow user namespaces), or pass --no-sandbox to grade code you "
+                "trust without it (see the README's threat model).",
+                style="red",
+            )
+        )
+        raise typer.Exit(2)
+    seed = fresh_seed() if seed is None else seed
 
     def tick(row: Row) -> None:
         console.print(
@@ -136,7 +199,9 @@ def grade(
         )
 
     start = time.perf_counter()
-    rows = grade_folder(folder, workers=workers, limits=limits, progress=tick)
+    rows = grade_folder(
+        folder, workers=workers, limits=limits, seed=seed, sandbox=not no_sandbox, progress=tick
+    )
     seconds = time.perf_counter() - start
     if out is not None:
         write_report(rows, out)
@@ -145,7 +210,7 @@ def grade(
     }
     console.print(
         Text(
-            f"{len(rows)} files in {seconds:.1f} s with {workers} workers: "
+            f"{len(rows)} files in {seconds:.1f} s with {workers} workers, seed {seed}: "
             + ", ".join(f"{n} {v}" for v, n in counts.items() if n)
             + (f"; report: {out}" if out else ""),
             style="bold",

@@ -2,8 +2,8 @@
 
 Each exercise is a record (:mod:`.spec`) in a file beside its chapter; :func:`check` runs a
 function against it (in this process), :func:`check_file` a submission file (in a worker process
-under limits, :mod:`.isolation`), :mod:`.grade` a folder of them, and :mod:`.progress` keeps the
-attempts.
+in the sandbox of :mod:`.sandbox`, under the limits of :mod:`.isolation`), :mod:`.grade` a folder
+of them, and :mod:`.progress` keeps the attempts.
 
 From Python or Jupyter::
 
@@ -16,7 +16,14 @@ from .check import check
 from .isolation import Limits
 from .result import CheckOutcome, CheckResult
 from .spec import (
+    DTYPE,
+    FINITE,
+    INPUTS_UNCHANGED,
+    OUTPUT_SHAPE,
+    OUTPUT_TYPE,
+    RUNS,
     Answer,
+    CheckId,
     Compute,
     Diagnosis,
     Implement,
@@ -26,6 +33,9 @@ from .spec import (
     Tolerance,
     Wrong,
     WrongAnswers,
+    answer,
+    holds,
+    values,
 )
 from .submission import check_file
 
@@ -49,4 +59,14 @@ __all__ = [
     "Answer",
     "Mistake",
     "WrongAnswers",
+    "CheckId",
+    "RUNS",
+    "INPUTS_UNCHANGED",
+    "OUTPUT_TYPE",
+    "OUTPUT_SHAPE",
+    "DTYPE",
+    "FINITE",
+    "values",
+    "holds",
+    "answer",
 ]

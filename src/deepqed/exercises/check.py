@@ -3,10 +3,14 @@ r"""The checker: run a reader's function against an exercise's reference on Hypo
 The checks are listed in :mod:`.checks`; each is evaluated only on inputs where the checks it
 depends on passed.
 
-One search (``max_examples`` inputs, derandomised, no example database) evaluates every check on
-every input. Each check that failed somewhere is then searched again on its own with
-:func:`hypothesis.find`, which shrinks the failing input; the report shows that input, expected and
-got, the worst error and the tolerance, and, where a known mistake matches, its likely cause.
+One search (``max_examples`` inputs, no example database) evaluates every check on every input.
+Each check that failed somewhere is then searched again on its own with :func:`hypothesis.find`,
+which shrinks the failing input; the report shows that input, expected and got, the worst error
+and the tolerance, and, where a known mistake matches, its likely cause.
+
+The inputs are drawn from a seed, fresh for every check unless one is given: a submission cannot
+know them in advance (a table of the inputs of an earlier run is worthless), and the report
+gives the seed so that ``--seed`` draws the same inputs again.
 
 The submission is called through a *runner*: :func:`.checks.local_runner` calls a function of
 this process (``check(function, id)`` from Python or Jupyter: not isolated), and
@@ -20,6 +24,8 @@ import contextlib
 import copy
 import inspect
 import io
+import random
+import secrets
 import signal
 import threading
 import time
@@ -41,11 +47,17 @@ from .checks import (
     show,
     trim_traceback,
 )
-from .isolation import Abort
+from .isolation import Abort, Limits
 from .result import CheckOutcome, CheckResult, fmt
-from .spec import Compute, Implement, Prove
+from .spec import OUTPUT_TYPE, RUNS, CheckId, Compute, Implement, Prove
 
-__all__ = ["check", "check_function"]
+__all__ = ["check", "check_function", "fresh_seed"]
+
+
+def fresh_seed() -> int:
+    """A seed nobody can predict (the operating system's randomness), in [0, 2^32)."""
+    return secrets.randbits(32)
+
 
 _SAMPLES = 12  # inputs kept from the search to confirm a diagnosis
 
@@ -89,8 +101,9 @@ def _time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, old)
 
 
-def _search(spec: Implement, fn: Runner) -> tuple[list[CheckOutcome], bool]:
-    """Survey every check on ``max_examples`` inputs, then shrink each failing check's input.
+def _search(spec: Implement, fn: Runner, seed: int) -> tuple[list[CheckOutcome], bool]:
+    """Survey every check on ``max_examples`` inputs drawn from ``seed``, then shrink each
+    failing check's input.
 
     Returns the outcomes and whether the function raised ``NotImplementedError`` on every input
     (an untouched stub).
@@ -101,7 +114,7 @@ def _search(spec: Implement, fn: Runner) -> tuple[list[CheckOutcome], bool]:
     checks = build_checks(spec)
     config = settings(
         database=None,
-        derandomize=True,
+        derandomize=False,
         max_examples=spec.max_examples,
         deadline=None,
         suppress_health_check=list(HealthCheck),
@@ -109,8 +122,8 @@ def _search(spec: Implement, fn: Runner) -> tuple[list[CheckOutcome], bool]:
         report_multiple_bugs=False,
         phases=(Phase.generate, Phase.shrink),
     )
-    counts = {c.name: 0 for c in checks}
-    first_failure: dict[str, dict[str, Any]] = {}
+    counts = {c.id: 0 for c in checks}
+    first_failure: dict[CheckId, dict[str, Any]] = {}
     samples: list[Context] = []
 
     def survey(kwargs: dict[str, Any]) -> bool:
@@ -119,54 +132,58 @@ def _search(spec: Implement, fn: Runner) -> tuple[list[CheckOutcome], bool]:
         ctx.status = status
         if len(samples) < _SAMPLES:
             samples.append(ctx)
-        for name, failure in status.items():
-            counts[name] += 1
-            if failure is not None and name not in first_failure:
-                first_failure[name] = copy.deepcopy(kwargs)
+        for check_id, failure in status.items():
+            counts[check_id] += 1
+            if failure is not None and check_id not in first_failure:
+                first_failure[check_id] = copy.deepcopy(kwargs)
         return False
 
     with contextlib.suppress(NoSuchExample, Unsatisfiable):
-        find(spec.arguments, survey, settings=config)
+        find(spec.arguments, survey, settings=config, random=random.Random(seed))
 
     outcomes: list[CheckOutcome] = []
     stub = False
+    names = {c.id: c.name for c in checks}
     for c in checks:
-        if c.name not in first_failure:
-            if counts[c.name]:
-                outcomes.append(CheckOutcome(c.name, c.compared, "passed", counts[c.name]))
+        if c.id not in first_failure:
+            if counts[c.id]:
+                outcomes.append(
+                    CheckOutcome(c.name, c.compared, "passed", counts[c.id], check=c.id)
+                )
             else:
+                needs = ", ".join(names[n] for n in c.needs)
                 outcomes.append(
                     CheckOutcome(
                         c.name,
                         c.compared,
                         "skipped",
                         0,
-                        message="not evaluated: " + ", ".join(c.needs) + " failed on every input",
+                        message=f"not evaluated: {needs} failed on every input",
+                        check=c.id,
                     )
                 )
             continue
 
-        def fails(kwargs: dict[str, Any], name: str = c.name) -> bool:
-            status = evaluate(checks, Context(spec, fn, kwargs), only=name)
-            return status.get(name) is not None
+        def fails(kwargs: dict[str, Any], check_id: CheckId = c.id) -> bool:
+            status = evaluate(checks, Context(spec, fn, kwargs), only=check_id)
+            return status.get(check_id) is not None
 
         try:
-            shrunk = find(spec.arguments, fails, settings=config)
+            shrunk = find(spec.arguments, fails, settings=config, random=random.Random(seed))
         except (NoSuchExample, Unsatisfiable):
-            shrunk = first_failure[c.name]
+            shrunk = first_failure[c.id]
         ctx = Context(spec, fn, shrunk)
-        failure = evaluate(checks, ctx, only=c.name).get(c.name) or Failure(
+        failure = evaluate(checks, ctx, only=c.id).get(c.id) or Failure(
             "failed on an input that no longer fails when run again (a non-deterministic function?)"
         )
-        if c.name.startswith("values of "):
-            k = spec.outputs.index(c.name[len("values of ") :])
-            failure.diagnosis = diagnose(spec, k, ctx, samples)
+        if c.id.kind == "values":
+            failure.diagnosis = diagnose(spec, int(c.id.output), ctx, samples)  # type: ignore[arg-type]
         outcomes.append(
             CheckOutcome(
                 c.name,
                 c.compared,
                 "failed",
-                counts[c.name],
+                counts[c.id],
                 input={k: fmt(v) for k, v in shrunk.items()},
                 expected=show(failure.expected),
                 got=show(failure.got),
@@ -176,9 +193,10 @@ def _search(spec: Implement, fn: Runner) -> tuple[list[CheckOutcome], bool]:
                 diagnosis=failure.diagnosis,
                 traceback=failure.traceback
                 or (trim_traceback(failure.exception) if failure.exception else ""),
+                check=c.id,
             )
         )
-        if failure.not_implemented and c.name == "runs" and not counts["output type"]:
+        if failure.not_implemented and c.id == RUNS and not counts[OUTPUT_TYPE]:
             stub = True
     return outcomes, stub
 
@@ -195,13 +213,22 @@ def _signature_problem(spec: Implement, fn: Callable[..., Any]) -> str:
     return ""
 
 
-def check(function: Any, exercise_id: str, *, timeout: float = 60.0) -> CheckResult:
+def check(
+    function: Any,
+    exercise_id: str,
+    *,
+    timeout: float = 60.0,
+    seed: int | None = None,
+    reveal: bool = False,
+) -> CheckResult:
     """Check ``function`` against the exercise ``exercise_id`` (for Python and Jupyter).
 
     The function runs in this process (it already lives here): the verdict is the same as
     ``deepqed exercise check`` gives for a file, but without the isolation of a file's check
     (an endless loop is stopped after ``timeout`` seconds only in the main thread). For a
-    *compute* exercise pass a mapping of the answers, e.g. ``{"forward": 17203200, ...}``.
+    *compute* exercise pass a mapping of the answers, e.g. ``{"forward": 17203200, ...}``
+    (``reveal=True`` shows the expected values of wrong answers). The inputs are drawn from
+    ``seed`` (default: a fresh one, given in the result).
     The attempt is not recorded in the progress database (``deepqed exercise check FILE`` does).
 
     Example::
@@ -223,17 +250,25 @@ def check(function: Any, exercise_id: str, *, timeout: float = 60.0) -> CheckRes
                 f"{exercise_id} asks for numbers: pass a mapping "
                 f"{{{', '.join(repr(a.name) for a in spec.answers)}: ...}}"
             )
-        return check_answers(spec, dict(function), None)
-    return check_function(spec, function, None, timeout)
+        return check_answers(spec, dict(function), None, reveal=reveal)
+    return check_function(spec, function, None, timeout, seed=seed)
 
 
 def check_function(
-    spec: Implement, fn: Any, file: str | None, timeout: float, runner: Runner | None = None
+    spec: Implement,
+    fn: Any,
+    file: str | None,
+    timeout: float,
+    runner: Runner | None = None,
+    *,
+    seed: int | None = None,
 ) -> CheckResult:
     """Check ``fn`` (in this process), or, with ``runner``, whatever the runner calls (the
-    function of a file, in a worker process; ``fn`` is then ``None``)."""
+    function of a file, in a worker process; ``fn`` is then ``None``), on inputs drawn from
+    ``seed`` (default: a fresh one)."""
     start = time.perf_counter()
-    result = CheckResult(spec.id, spec.title, "unusable", file=file)
+    seed = fresh_seed() if seed is None else int(seed)
+    result = CheckResult(spec.id, spec.title, "unusable", file=file, seed=seed)
     if runner is None and not callable(fn):
         result.message = f"{spec.function} is a {type(fn).__name__}, not a function"
     elif runner is None and (problem := _signature_problem(spec, fn)):
@@ -242,7 +277,7 @@ def check_function(
         buffer = io.StringIO()
         try:
             with quiet(buffer), _time_limit(timeout if runner is None else 0):
-                result.checks, stub = _search(spec, runner or local_runner(fn))
+                result.checks, stub = _search(spec, runner or local_runner(fn), seed)
         except _TimeUp:
             result.message = f"the check did not finish within {timeout:g} s (an endless loop?)"
         except Abort as e:
@@ -259,6 +294,6 @@ def check_function(
                 result.checks = []
             else:
                 result.verdict = "failed" if result.failed_checks else "passed"
-        result.printed = buffer.getvalue()[:4000]
+        result.printed = buffer.getvalue()[: Limits().kept_output]
     result.seconds = time.perf_counter() - start
     return result

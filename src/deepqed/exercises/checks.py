@@ -1,19 +1,21 @@
 r"""The checks run on each input, and what a failed one found.
 
-========================  ==============================================  ================
-check                     what is compared                                depends on
-========================  ==============================================  ================
-``runs``                  the call returns without raising                 --
-``inputs unchanged``      the arguments are not modified in place          runs
-``output type``           a ``numpy.ndarray`` (or a tuple of them)         runs
-``output shape``          each output's shape equals the reference's       output type
-``dtype``                 each output's dtype equals the reference's       output shape
-``finite``                finite wherever the reference is finite          output shape
-``values of <output>``    within the dtype's tolerance of the reference    finite
-properties of the spec    ``lhs == rhs`` within the tolerance              finite
-========================  ==============================================  ================
+========================  ===============================================  ================
+check                     what is compared                                 depends on
+========================  ===============================================  ================
+``RUNS``                  the call returns without raising                 --
+``INPUTS_UNCHANGED``      the arguments are not modified in place          runs
+``OUTPUT_TYPE``           a ``numpy.ndarray`` (or a tuple of them)         runs
+``OUTPUT_SHAPE``          each output's shape equals the reference's       output type
+``DTYPE``                 each output's dtype equals the reference's       output shape
+``FINITE``                finite wherever the reference is finite          output shape
+``values(k)``             output ``k`` within its dtype's tolerance        finite
+``holds(name)``           the property's ``lhs == rhs`` within tolerance   finite
+========================  ===============================================  ================
 
-A check is evaluated on an input only where the checks it depends on passed on that input.
+A check is evaluated on an input only where the checks it depends on passed on that input. A
+check is identified by its :class:`.CheckId` (kind, output index, property name); its name in
+reports (``"values of G"``) is for reading only.
 """
 
 from __future__ import annotations
@@ -28,7 +30,19 @@ from typing import Any
 import numpy as np
 
 from .result import fmt
-from .spec import Implement, Tolerance
+from .spec import (
+    DTYPE,
+    FINITE,
+    INPUTS_UNCHANGED,
+    OUTPUT_SHAPE,
+    OUTPUT_TYPE,
+    RUNS,
+    CheckId,
+    Implement,
+    Tolerance,
+    holds,
+    values,
+)
 
 __all__ = [
     "Failure",
@@ -63,9 +77,10 @@ class Failure:
 
 @dataclass
 class Check:
+    id: CheckId
     name: str
     compared: str
-    needs: tuple[str, ...]
+    needs: tuple[CheckId, ...]
     run: Callable[[Context], Failure | None]
 
 
@@ -174,28 +189,54 @@ def trim_traceback(e: BaseException) -> str:
 
 
 def compare(got: Any, expected: Any, tol: Tolerance) -> tuple[bool, float, tuple[int, ...]]:
-    """Whether ``got`` is within ``tol`` of ``expected``; the worst absolute error and where."""
+    """Whether ``got`` is within ``tol`` of ``expected``; the worst absolute error, and the index
+    of the first entry that is out of tolerance by the largest factor (``()`` when none is)."""
     g = np.asarray(got, dtype=np.float64)
     e = np.asarray(expected, dtype=np.float64)
-    err = np.abs(g - e)
-    allowed = tol.atol + tol.rtol * np.abs(e)
-    bad = ~(err <= allowed)
-    if err.size == 0:
-        return True, 0.0, ()
-    ratio = np.where(np.isnan(err), np.inf, err / allowed)
-    where = np.unravel_index(int(np.argmax(ratio)), err.shape) if err.ndim else ()
+    with np.errstate(all="ignore"):
+        err = np.abs(g - e)
+        allowed = tol.atol + tol.rtol * np.abs(e)
+        ok = err <= allowed
+        if err.size == 0 or ok.all():
+            worst = float(np.max(err)) if err.size and np.isfinite(err).all() else 0.0
+            return True, worst, ()
+        # out by how many tolerances: infinite for a NaN or where nothing is allowed
+        excess = np.where(ok, 0.0, np.where(allowed > 0, err / allowed, np.inf))
+        excess = np.where(np.isnan(err), np.inf, excess)
+    where = np.unravel_index(int(np.argmax(excess)), err.shape) if err.ndim else ()
     worst = (
         float(np.nanmax(np.where(np.isfinite(err), err, np.nan)))
         if np.isfinite(err).any()
         else float("inf")
     )
-    return not bad.any(), worst, tuple(int(i) for i in where)
+    return False, worst, tuple(int(i) for i in where)
+
+
+def _dtype_advice(name: str, got: np.dtype, expected: np.dtype) -> str:
+    if expected.kind in "iu" and got.kind == "f":
+        return (
+            f"{name}: dtype {got}, expected {expected}: {name} holds integers (labels, indices); "
+            f"return an integer array (np.argmax gives {np.dtype(np.intp)}), not floats"
+        )
+    if expected.kind == "f" and got.kind in "iub":
+        return (
+            f"{name}: dtype {got}, expected {expected}: {name} holds real numbers; build it from "
+            "the floating-point inputs (an integer array, np.zeros(n, dtype=int) for instance, "
+            "truncates what is stored in it)"
+        )
+    if expected.kind == "f" and got.kind == "f":
+        return (
+            f"{name}: dtype {got}, expected {expected} (keep the input's precision: float32 in, "
+            "float32 out; do not convert to another dtype)"
+        )
+    return f"{name}: dtype {got}, expected {expected}"
 
 
 def build_checks(spec: Implement) -> list[Check]:
     outs = spec.outputs
     many = len(outs) > 1
     fn = spec.signature
+    kinds = {np.dtype(k).kind for k in spec.tolerances if _is_dtype(k)}
 
     def runs(c: Context) -> Failure | None:
         c.call()
@@ -219,6 +260,12 @@ def build_checks(spec: Implement) -> list[Check]:
 
     def out_type(c: Context) -> Failure | None:
         got = c.got
+        if got is None:
+            return Failure(
+                f"returned None: did you forget `return`? ({spec.function} must return "
+                + (f"a tuple ({', '.join(outs)}))" if many else f"{outs[0]})"),
+                got=got,
+            )
         if many:
             if not isinstance(got, (tuple, list)) or len(got) != len(outs):
                 n = len(got) if isinstance(got, (tuple, list)) else None
@@ -233,13 +280,22 @@ def build_checks(spec: Implement) -> list[Check]:
                     got=got,
                 )
         for name, g in zip(outs, c.outputs):
+            if g is None:
+                return Failure(f"{name}: returned None: did you forget to compute or return it?")
             if not isinstance(g, np.ndarray) or g.dtype.kind not in "fiu":
                 kind = _type_name(g)
                 if isinstance(g, np.ndarray):
                     kind = f"numpy.ndarray of dtype {g.dtype}"
                 return Failure(
-                    f"{name}: returned a {kind}; expected a numpy.ndarray of "
-                    "floats (use np.asarray or array operations)",
+                    f"{name}: returned a {kind}; expected a numpy.ndarray"
+                    + (
+                        " of floats"
+                        if kinds <= {"f"}
+                        else " of integers"
+                        if kinds <= {"i", "u"}
+                        else ""
+                    )
+                    + " (use np.asarray or array operations)",
                     got=g,
                 )
         return None
@@ -259,8 +315,7 @@ def build_checks(spec: Implement) -> list[Check]:
         for name, g, e in zip(outs, c.outputs, c.expected):
             if g.dtype != e.dtype:
                 return Failure(
-                    f"{name}: dtype {g.dtype}, expected {e.dtype} (keep the "
-                    "input's precision: do not convert to another dtype)",
+                    _dtype_advice(name, g.dtype, e.dtype),
                     expected=_Text(str(e.dtype)),
                     got=_Text(str(g.dtype)),
                 )
@@ -272,14 +327,15 @@ def build_checks(spec: Implement) -> list[Check]:
             if bad.any():
                 idx = tuple(int(i) for i in np.argwhere(bad)[0])
                 return Failure(
-                    f"{name}: {_scalar(g[idx])} at index {idx} where the reference is {_scalar(e[idx])} "
-                    "(an overflow or 0/0: reformulate so that no intermediate overflows)",
+                    f"{name}: {_scalar(g[idx])} at index {idx} where the reference is "
+                    f"{_scalar(e[idx])} (an overflow or 0/0: reformulate so that no intermediate "
+                    "overflows)",
                     expected=e,
                     got=g,
                 )
         return None
 
-    def values(k: int) -> Callable[[Context], Failure | None]:
+    def values_of(k: int) -> Callable[[Context], Failure | None]:
         def run(c: Context) -> Failure | None:
             g, e = c.outputs[k], c.expected[k]
             tol = spec.tolerance(e.dtype)
@@ -316,31 +372,42 @@ def build_checks(spec: Implement) -> list[Check]:
         return run
 
     shape_text = ", ".join(outs)
+    dtype_text = "each output has the reference's dtype" + (
+        " (floats keep the input's precision: float32 in, float32 out)"
+        if kinds == {"f"}
+        else " (integers stay integers)"
+        if kinds <= {"i", "u"}
+        else " (floats keep the input's precision, integers stay integers)"
+    )
     result: list[Check] = [
-        Check("runs", f"{fn} returns without raising", (), runs),
-        Check("inputs unchanged", "the arguments are not modified in place", ("runs",), unchanged),
+        Check(RUNS, "runs", f"{fn} returns without raising", (), runs),
         Check(
+            INPUTS_UNCHANGED,
+            "inputs unchanged",
+            "the arguments are not modified in place",
+            (RUNS,),
+            unchanged,
+        ),
+        Check(
+            OUTPUT_TYPE,
             "output type",
             f"returns a tuple ({shape_text}) of numpy arrays" if many else "returns a numpy array",
-            ("runs",),
+            (RUNS,),
             out_type,
         ),
         Check(
+            OUTPUT_SHAPE,
             "output shape",
             f"the shape of {shape_text} equals the reference's",
-            ("output type",),
+            (OUTPUT_TYPE,),
             shape,
         ),
+        Check(DTYPE, "dtype", dtype_text, (OUTPUT_SHAPE,), dtype),
         Check(
-            "dtype",
-            "the output keeps the input's dtype (float32 in, float32 out)",
-            ("output shape",),
-            dtype,
-        ),
-        Check(
+            FINITE,
             "finite",
             "the output is finite wherever the reference is (no overflow, no NaN)",
-            ("output shape",),
+            (OUTPUT_SHAPE,),
             finite,
         ),
     ]
@@ -348,46 +415,55 @@ def build_checks(spec: Implement) -> list[Check]:
         f"{k}: rtol {t.rtol:g}, atol {t.atol:g}" for k, t in spec.tolerances.items()
     )
     for k, name in enumerate(outs):
+        check_id = values(k)
         result.append(
             Check(
-                f"values of {name}",
+                check_id,
+                check_id.label(outs),
                 f"{name} agrees with the reference ({tol_text})",
-                ("finite",),
-                values(k),
+                (FINITE,),
+                values_of(k),
             )
         )
     for p in spec.properties:
-        result.append(Check(p.name, p.statement, ("finite",), prop(p)))
+        result.append(Check(holds(p.name), p.name, p.statement, (FINITE,), prop(p)))
     return result
 
 
+def _is_dtype(name: str) -> bool:
+    try:
+        np.dtype(name)
+    except TypeError:
+        return False
+    return True
+
+
 def evaluate(
-    checks: list[Check], ctx: Context, only: str | None = None
-) -> dict[str, Failure | None]:
+    checks: list[Check], ctx: Context, only: CheckId | None = None
+) -> dict[CheckId, Failure | None]:
     """Evaluate the checks on one input in order; a check runs only if its needs passed.
 
-    With ``only``, stop after that check. Returns name -> failure (None: passed); checks that
+    With ``only``, stop after that check. Returns check -> failure (None: passed); checks that
     could not run are absent.
     """
-    status: dict[str, Failure | None] = {}
+    status: dict[CheckId, Failure | None] = {}
     for c in checks:
         if any(n not in status or status[n] is not None for n in c.needs):
             continue
-        status[c.name] = c.run(ctx)
-        if c.name == only:
+        status[c.id] = c.run(ctx)
+        if c.id == only:
             break
     return status
 
 
 def diagnose(spec: Implement, k: int, failing: Context, samples: list[Context]) -> str:
     """A known mistake that explains the values of output ``k`` on every applicable input."""
-    name = spec.outputs[k]
     tol = spec.tolerance(failing.expected[k].dtype)
     pool = [failing] + [
-        s for s in samples if "output shape" in s.status and s.status["output shape"] is None
+        s for s in samples if OUTPUT_SHAPE in s.status and s.status[OUTPUT_SHAPE] is None
     ]
 
-    def holds(alt: Callable[[Context], Any]) -> bool:
+    def holds_on_pool(alt: Callable[[Context], Any]) -> bool:
         for i, c in enumerate(pool):
             try:
                 a = np.asarray(alt(c))
@@ -403,18 +479,20 @@ def diagnose(spec: Implement, k: int, failing: Context, samples: list[Context]) 
         return True
 
     for d in spec.diagnoses:
-        if d.output == name and holds(lambda c, d=d: d.alternative(c.kwargs)):
+        if spec.output_index(d.output) == k and holds_on_pool(
+            lambda c, d=d: d.alternative(c.kwargs)
+        ):
             return d.message
-    if holds(lambda c: -c.expected[k]):
+    if holds_on_pool(lambda c: -c.expected[k]):
         return "got = −expected: a sign error"
     e, g = failing.expected[k], failing.outputs[k]
-    if e.ndim == 2 and e.shape[0] == e.shape[1] and holds(lambda c: c.expected[k].T):
+    if e.ndim == 2 and e.shape[0] == e.shape[1] and holds_on_pool(lambda c: c.expected[k].T):
         return "got = expected transposed: the factors of a product in the wrong order?"
     denom = float(np.sum(e.astype(np.float64) ** 2))
     if denom > 0 and np.count_nonzero(e) >= 1:
         factor = float(np.sum(g.astype(np.float64) * e) / denom)
         if np.isfinite(factor) and abs(factor - 1) > 1e-3 and abs(factor) > 1e-12:
             others = [c for c in pool[1:] if np.any(c.expected[k])]
-            if others and holds(lambda c: factor * c.expected[k]):
+            if others and holds_on_pool(lambda c: factor * c.expected[k]):
                 return f"got = {factor:.6g} × expected: a constant factor is wrong"
     return ""

@@ -1,32 +1,28 @@
-r"""Run a submission in its own process, under limits; only plain data comes back.
+r"""Run a submission in its own process, sandboxed, under limits; only plain data comes back.
 
 The checker (this process) draws the inputs, computes the reference and compares; the submission
-runs in a worker process (:mod:`._worker`, ``python -I``, in an empty temporary folder, without
-``deepqed`` on its import path) that imports the file once and then answers one call per input.
-Nothing the submission does (print, exit, patch NumPy, write to the channel) can change a
-comparison made here: replies are decoded by :class:`_PlainUnpickler`, which builds only arrays,
-numbers, strings, tuples, lists and dicts.
+runs in a worker process (:mod:`._worker`) that imports the file once and then answers one call
+per input. The worker runs inside the sandbox of :mod:`.sandbox` (bubblewrap: new namespaces,
+nothing of deepqed, the book or the user's files in view) under a seccomp filter that forbids
+creating processes; where no sandbox can be started it runs as a plain process
+(``sandbox=False``: the weaker isolation that the README's threat model describes).
 
-Limits (:class:`Limits`): CPU time and address space (``setrlimit`` in the worker), wall-clock
-time per call and per check (enforced here: the worker is killed), characters printed, bytes
-written to files. Any limit reached ends the check with the verdict ``unusable`` and a one-line
+Nothing the worker sends can hang, crash or fool this process: every send and receive has a
+deadline; replies (:mod:`._wire`) are plain data decoded iteratively within budgets on their
+size, number of values, depth and decoding time, arrays checked against their dtype and shape
+before anything is allocated; anything malformed ends the check with a one-line reason.
+
+Every limit is a field of :class:`Limits`, defined once here and passed to the worker in its
+configuration. Any limit reached ends the check with the verdict ``unusable`` and a one-line
 reason, except a ``MemoryError`` that the submission raises and survives (a failed ``runs``
 check on that input).
-
-This is a guard against mistakes and casual tampering, not a security sandbox: it does not stop
-a determined attacker with native code (run graded code of strangers in a container).
 """
 
 from __future__ import annotations
 
-import io
 import json
 import os
-import pickle
-import select
-import shutil
 import signal
-import struct
 import subprocess
 import sys
 import tempfile
@@ -35,24 +31,60 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Limits", "Worker", "Abort", "Opaque", "decode"]
+from . import _wire
+from ._wire import MISSING, Opaque, WireError
+from .sandbox import SandboxUnavailable
 
-_WORKER = Path(__file__).with_name("_worker.py")
+__all__ = [
+    "Limits",
+    "Worker",
+    "worker_label",
+    "sandbox_problem",
+    "Abort",
+    "Opaque",
+    "MISSING",
+    "SandboxUnavailable",
+]
+
+_HERE = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Per submission. ``call_seconds``: wall clock for one call of the function (and for the
-    import of the file); ``check_seconds``: wall clock for the whole check; ``cpu_seconds``: CPU
-    time of the worker process; ``memory_bytes``: its address space; ``output_bytes``:
-    characters printed; ``file_bytes``: the largest file it may write."""
+    """Every limit on one submission (all of them reach the worker in its configuration).
+
+    Time: ``call_seconds`` (wall clock for one call of the function, and for the import of the
+    file), ``check_seconds`` (wall clock for the whole check), ``start_seconds`` (starting the
+    sandbox and the worker until it answers), ``cpu_seconds`` (CPU time of the worker).
+    Memory and files: ``memory_bytes`` (the worker's address space), ``file_bytes`` (the largest
+    file it may write), ``folder_bytes`` (its whole working folder, in the sandbox),
+    ``source_bytes`` (the submission file itself). Output: ``output_bytes`` (characters the
+    submission may print), ``kept_output`` (how many of them the report keeps). What a reply
+    holds: ``text_chars`` (a returned string, a repr, a short message), ``message_chars`` and
+    ``traceback_chars`` (an exception's), ``value_items`` (a returned list or tuple: longer, or
+    nested more than twice, it is summarised). Replies: ``reply_bytes`` (one message of the
+    worker), ``reply_values`` and ``reply_depth`` (values and nesting in it),
+    ``decode_seconds`` (decoding it).
+    """
 
     call_seconds: float = 10.0
     check_seconds: float = 60.0
+    start_seconds: float = 30.0
     cpu_seconds: int = 60
     memory_bytes: int = 2 * 2**30
-    output_bytes: int = 2**20
     file_bytes: int = 16 * 2**20
+    folder_bytes: int = 64 * 2**20
+    source_bytes: int = 2**20
+    output_bytes: int = 2**20
+    kept_output: int = 4000
+    text_chars: int = 400
+    message_chars: int = 2000
+    traceback_chars: int = 8000
+    value_items: int = 64
+    reply_bytes: int = 8 * 2**20  # the inputs are small; so are right answers
+    reply_values: int = 100_000
+    reply_depth: int = 16
+    decode_seconds: float = 5.0
 
 
 class Abort(BaseException):
@@ -65,56 +97,6 @@ class Abort(BaseException):
         self.message = message
 
 
-@dataclass(frozen=True)
-class Opaque:
-    """A value the submission returned that is not plain data (shown by its type and repr)."""
-
-    type_name: str
-    text: str
-
-    def __repr__(self) -> str:
-        return self.text or f"<{self.type_name}>"
-
-
-_ALLOWED = {
-    ("numpy._core.multiarray", "_reconstruct"),
-    ("numpy.core.multiarray", "_reconstruct"),
-    ("numpy._core.multiarray", "scalar"),
-    ("numpy.core.multiarray", "scalar"),
-    ("numpy", "ndarray"),
-    ("numpy", "dtype"),
-    ("builtins", "complex"),
-}
-
-
-class _PlainUnpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in _ALLOWED:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not plain data")
-
-
-def _unpickle(data: bytes) -> Any:
-    return _PlainUnpickler(io.BytesIO(data)).load()
-
-
-def decode(x: Any) -> Any:
-    """The worker's encoding back to values: ``("seq", "tuple", [...])`` -> a tuple, etc."""
-    import numpy as np
-
-    if type(x) is tuple and x:
-        if x[0] == "seq" and len(x) == 3 and isinstance(x[2], list):
-            items = [decode(v) for v in x[2]]
-            return tuple(items) if x[1] == "tuple" else items
-        if x[0] == "opaque" and len(x) == 3:
-            return Opaque(str(x[1]), str(x[2]))
-        if x[0] == "missing":
-            return x
-    if isinstance(x, (np.ndarray, np.generic, int, float, bool, complex, str)) or x is None:
-        return x
-    return Opaque(type(x).__name__, "")
-
-
 _SIGNAL_MEANING = {
     signal.SIGXCPU: "it used up its CPU-time limit",
     signal.SIGKILL: "it was killed (the checker stops it at a time limit; the system kills a "
@@ -122,100 +104,165 @@ _SIGNAL_MEANING = {
     signal.SIGSEGV: "it crashed (segmentation fault, in native code?)",
     signal.SIGXFSZ: "it wrote a file larger than the limit",
     signal.SIGABRT: "it aborted",
+    signal.SIGSYS: "it made a system call the sandbox forbids",
 }
+
+_MALFORMED = "the submission's process sent a malformed reply"
 
 
 class Worker:
-    """One worker process for one submission; ``load`` it once, then ``call`` per input."""
+    """One worker process for one submission: started (in the sandbox unless ``sandbox`` is
+    false) with the submission's bytes copied in, then ``load`` once and ``call`` per input.
 
-    def __init__(self, limits: Limits, blocked: list[str]) -> None:
+    Raises :class:`SandboxUnavailable` when the sandbox cannot be started here, :class:`Abort`
+    when the worker does not start within ``Limits.start_seconds``."""
+
+    def __init__(
+        self,
+        limits: Limits,
+        *,
+        sandbox: bool = True,
+        source: bytes = b"",
+        label: str = "",
+        blocked: list[str] | None = None,
+    ) -> None:
         self.limits = limits
-        self.deadline = time.monotonic() + limits.check_seconds
-        self.folder = tempfile.mkdtemp(prefix="deepqed-submission-")
-        req_r, self._req_w = os.pipe()
-        self._rep_r, rep_w = os.pipe()
-        config = {**asdict(limits), "requests": req_r, "replies": rep_w, "blocked": blocked}
-        config["cpu_seconds"] = max(1, int(limits.cpu_seconds))
-        here = os.path.realpath(os.getcwd())
-        config["path"] = [
-            p
-            for p in sys.path
-            if p and os.path.isabs(p) and os.path.isdir(p) and os.path.realpath(p) != here
-        ]
-        env = {
-            "OPENBLAS_NUM_THREADS": "1",
-            "OMP_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
-            "HOME": self.folder,
-            "TMPDIR": self.folder,
-            "LANG": "C.UTF-8",
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        }
-        try:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-I", str(_WORKER), json.dumps(config)],
-                cwd=self.folder,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                pass_fds=(req_r, rep_w),
-                start_new_session=True,
-            )
-        finally:
-            os.close(req_r)
-            os.close(rep_w)
+        self.sandbox = sandbox
+        self.deadline = time.monotonic() + limits.start_seconds + limits.check_seconds
         self.seq = 0
         self.printed = ""
         self.output_limited = False
+        self.seccomp = False
+        self.folder: str | None = None
+        self._stderr: int | None = None
+        self._shown: tuple[str, str] | None = None
+        req_r, self._req_w = os.pipe()
+        self._rep_r, rep_w = os.pipe()
+        os.set_blocking(self._req_w, False)  # every send has a deadline (_wire.write_message)
+        config: dict[str, Any] = {
+            "requests": req_r,
+            "replies": rep_w,
+            "limits": asdict(limits),
+            "label": worker_label(label),
+        }
+        passed = [req_r, rep_w]  # descriptors the worker inherits
+        opened = [req_r, rep_w]  # closed here once it started
+        try:
+            if sandbox:
+                from . import sandbox as box
+
+                reason = box.unavailable()
+                if reason:
+                    raise SandboxUnavailable(reason)
+                source_fd = os.memfd_create("submission", 0)
+                passed.append(source_fd)
+                opened.append(source_fd)
+                os.write(source_fd, source)
+                os.lseek(source_fd, 0, os.SEEK_SET)
+                config.update(seccomp=True, path=[box.SITE], blocked=[])
+                argv, env = box.command(
+                    folder_bytes=limits.folder_bytes,
+                    source_fd=source_fd,
+                    worker_args=[json.dumps(config)],
+                    hidden=box.sensitive_paths(),
+                )
+                cwd = "/"
+                err_r, err_w = os.pipe()
+                self._stderr, stderr = err_r, err_w
+                opened.append(err_w)
+            else:
+                self.folder = tempfile.mkdtemp(prefix="deepqed-submission-")
+                config.update(seccomp=True, path=_import_path(), blocked=blocked or [])
+                argv = [sys.executable, "-I", str(_HERE / "_worker.py"), json.dumps(config)]
+                env, cwd, stderr = _plain_environment(self.folder), self.folder, subprocess.DEVNULL
+            self.proc = subprocess.Popen(
+                argv,
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                pass_fds=tuple(passed),
+                start_new_session=True,
+            )
+        except BaseException:
+            self._close_fds()
+            raise
+        finally:
+            for fd in opened:
+                os.close(fd)
+        try:
+            hello = self._receive(limits.start_seconds, "while starting", starting=True)
+        except BaseException:
+            self.close()
+            raise
+        if not (isinstance(hello, dict) and hello.get("type") == "ready"):
+            self.close()
+            raise Abort(_MALFORMED + " when it started")
+        self.seccomp = hello.get("seccomp") is True
 
     # -- the channel ----------------------------------------------------------------------------
 
-    def _send(self, message: Any) -> None:
-        data = pickle.dumps(message, protocol=4)
-        data = struct.pack(">I", len(data)) + data
+    def _send(self, message: Any, until: float, what: str) -> None:
         try:
-            while data:
-                data = data[os.write(self._req_w, data) :]
-        except (BrokenPipeError, OSError):
-            raise Abort(self._death("before it received the input")) from None
-
-    def _read(self, n: int, until: float, what: str) -> bytes:
-        chunks: list[bytes] = []
-        while n:
-            left = until - time.monotonic()
-            if left <= 0 or not select.select([self._rep_r], [], [], left)[0]:
-                self.kill()
-                raise Abort(self._timeout(what))
-            chunk = os.read(self._rep_r, min(n, 1 << 20))
-            if not chunk:
-                raise Abort(self._death(what))
-            chunks.append(chunk)
-            n -= len(chunk)
-        return b"".join(chunks)
-
-    def _receive(self, timeout: float, what: str) -> Any:
-        until = min(time.monotonic() + timeout, self.deadline)
-        self._until_is_check = until == self.deadline
-        (n,) = struct.unpack(">I", self._read(4, until, what))
-        if n > 64 * 2**20 + 1024:
+            _wire.write_message(self._req_w, _wire.dumps(message), until)
+        except TimeoutError:
             self.kill()
-            raise Abort(
-                "the submission's process sent a malformed reply (did it write to the "
-                "checker's channel?)"
+            raise Abort(f"the submission's process stopped reading its input {what}") from None
+        except OSError:  # the pipe is closed: the worker is gone
+            raise Abort(self._death(what)) from None
+
+    def _receive(self, timeout: float, what: str, *, starting: bool = False) -> Any:
+        now = time.monotonic()
+        until = min(now + timeout, self.deadline)
+        whole_check = until == self.deadline and not starting
+        try:
+            data = _wire.read_message(self._rep_r, self.limits.reply_bytes, until)
+        except TimeoutError:
+            self.kill()
+            if starting:
+                raise Abort(
+                    f"the submission's process did not start within {self.limits.start_seconds:g} s"
+                ) from None
+            raise Abort(self._timeout(what, whole_check)) from None
+        except EOFError:
+            if starting:
+                self._sandbox_failure()
+            raise Abort(self._death(what)) from None
+        except WireError as e:
+            self.kill()
+            raise Abort(f"{_MALFORMED} {what} ({e})") from None
+        budget = _wire.Budget(
+            values=self.limits.reply_values,
+            depth=self.limits.reply_depth,
+            deadline=time.monotonic() + self.limits.decode_seconds,
+        )
+        try:
+            return _wire.loads(data, budget)
+        except WireError as e:
+            self.kill()
+            raise Abort(f"{_MALFORMED} {what} ({e})") from None
+
+    def _sandbox_failure(self) -> None:
+        """The process ended before it answered: bubblewrap's own error means no sandbox."""
+        if self._stderr is None:
+            return
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.kill()
+        os.set_blocking(self._stderr, False)
+        try:
+            text = os.read(self._stderr, 4096).decode("utf-8", "replace")
+        except (BlockingIOError, OSError):
+            text = ""
+        if text.startswith("bwrap:"):
+            raise SandboxUnavailable(
+                "bubblewrap could not create the sandbox (" + text.strip().splitlines()[0] + ")"
             )
-        data = self._read(n, until, what)
-        try:
-            return _unpickle(data)
-        except Exception:
-            self.kill()
-            raise Abort(
-                "the submission's process sent a malformed reply (did it write to the "
-                "checker's channel?)"
-            ) from None
 
-    def _timeout(self, what: str) -> str:
-        if self._until_is_check:
+    def _timeout(self, what: str, whole_check: bool) -> str:
+        if whole_check:
             return (
                 f"the check did not finish within {self.limits.check_seconds:g} s "
                 f"(time limit of a check) {what}"
@@ -237,6 +284,15 @@ class Worker:
             return f"the submission's process was ended by {name} {what}" + (
                 f": {meaning}" if meaning else ""
             )
+        if self.sandbox and code is not None and code >= 128:  # bubblewrap reports a signal
+            try:
+                name = signal.Signals(code - 128).name
+            except ValueError:
+                name = f"signal {code - 128}"
+            meaning = _SIGNAL_MEANING.get(code - 128, "")
+            return f"the submission's process was ended by {name} {what}" + (
+                f": {meaning}" if meaning else ""
+            )
         return f"the submission's process exited (exit code {code}) {what}: os._exit, or a crash"
 
     # -- requests -------------------------------------------------------------------------------
@@ -246,49 +302,61 @@ class Worker:
     ) -> dict[str, Any]:
         """Run the file's ``source`` in the worker (``path`` names it in tracebacks); the
         worker's description of what it found."""
-        self._send(("load", str(path.resolve()), source, kind, names, parameters))
-        reply = self._receive(self.limits.call_seconds, "while the file was being imported")
-        if not (
-            type(reply) is tuple
-            and len(reply) == 2
-            and reply[0] == "loaded"
-            and isinstance(reply[1], dict)
-        ):
+        what = "while the file was being imported"
+        until = min(time.monotonic() + self.limits.call_seconds, self.deadline)
+        inside = str(path)
+        if self.sandbox:  # no host path reaches the sandbox; its own is shown as the host's
+            from .sandbox import COPY
+
+            inside, self._shown = COPY, (COPY, str(path))
+        self._send(["load", inside, source, kind, list(names), list(parameters)], until, what)
+        reply = self._receive(self.limits.call_seconds, what)
+        if not (isinstance(reply, dict) and reply.get("type") == "loaded"):
             self.kill()
-            raise Abort("the submission's process sent a malformed reply")
-        info = reply[1]
-        self._printed(info)
-        return info
+            raise Abort(_MALFORMED)
+        self._printed(reply)
+        return reply
 
     def call(self, args: list[Any], signature: str) -> dict[str, Any]:
         """Run the function on ``args`` (plain values or ``("function", text, source)``)."""
         from .result import fmt
 
         self.seq += 1
-        self._send(("call", self.seq, [a if type(a) is tuple else ("value", a) for a in args]))
         shown = ", ".join(fmt(a[1] if type(a) is tuple else a, limit=16) for a in args)
         if len(shown) > 300:
             shown = shown[:300] + " ..."
-        reply = self._receive(self.limits.call_seconds, f"in {signature} on the input ({shown})")
+        what = f"in {signature} on the input ({shown})"
+        until = min(time.monotonic() + self.limits.call_seconds, self.deadline)
+        message = [list(a) if type(a) is tuple else ["value", a] for a in args]
+        self._send(["call", self.seq, message], until, what)
+        reply = self._receive(self.limits.call_seconds, what)
         if not (
-            type(reply) is tuple
-            and len(reply) == 3
-            and reply[0] == "called"
-            and reply[1] == self.seq
-            and isinstance(reply[2], dict)
+            isinstance(reply, dict)
+            and reply.get("type") == "called"
+            and reply.get("seq") == self.seq
         ):
             self.kill()
-            raise Abort("the submission's process sent a malformed reply")
-        info = reply[2]
-        self._printed(info)
-        return info
+            raise Abort(_MALFORMED)
+        self._printed(reply)
+        return reply
 
     def _printed(self, info: dict[str, Any]) -> None:
         text = info.get("printed")
-        if isinstance(text, str) and len(self.printed) < 4000:
-            self.printed = (self.printed + text)[:4000]
+        keep = self.limits.kept_output
+        if isinstance(text, str) and len(self.printed) < keep:
+            self.printed = (self.printed + text)[:keep]
         if info.get("output_limit") is True:
             self.output_limited = True
+        if self._shown is not None:
+            inside, shown = self._shown
+            for key, value in list(info.items()):
+                info[key] = _renamed(value, inside, shown)
+        if info.get("status") == "too-large":
+            self.kill()
+            raise Abort(
+                f"the submission returned a value of {info.get('bytes')} bytes, more than the "
+                f"limit of {self.limits.reply_bytes} bytes"
+            )
 
     def kill(self) -> None:
         if self.proc.poll() is None:
@@ -298,21 +366,85 @@ class Worker:
                 self.proc.kill()
         self.proc.wait()
 
-    def close(self) -> None:
-        for fd in (self._req_w, self._rep_r):
+    def _close_fds(self) -> None:
+        for fd in (self._req_w, self._rep_r, self._stderr):
+            if fd is None:
+                continue
             try:
                 os.close(fd)
             except OSError:
                 pass
-        try:
-            self.proc.wait(timeout=0.5)  # it ends on end of file
-        except subprocess.TimeoutExpired:
-            pass
-        self.kill()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        self._stderr = None
+
+    def close(self) -> None:
+        self._close_fds()
+        if hasattr(self, "proc"):
+            try:
+                self.proc.wait(timeout=0.5)  # it ends on end of file
+            except subprocess.TimeoutExpired:
+                pass
+            self.kill()
+        if self.folder is not None:
+            import shutil
+
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
 
     def __enter__(self) -> Worker:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def worker_label(path: str) -> str:
+    """The label in a worker's configuration, which finds its processes (``ps``) without
+    telling the submission where its file lies on the host."""
+    import hashlib
+
+    return "deepqed-worker-" + hashlib.sha256(path.encode("utf-8", "replace")).hexdigest()[:16]
+
+
+def _renamed(value: Any, old: str, new: str, depth: int = 0) -> Any:
+    """``value`` with ``old`` replaced by ``new`` in its strings (a reply: bounded)."""
+    if isinstance(value, str):
+        return value.replace(old, new)
+    if isinstance(value, dict) and depth < 4:
+        return {k: _renamed(v, old, new, depth + 1) for k, v in value.items()}
+    if isinstance(value, list) and depth < 4:
+        return [_renamed(v, old, new, depth + 1) for v in value]
+    return value
+
+
+def _import_path() -> list[str]:
+    """The checker's import path for the worker without the sandbox (``-I`` drops
+    ``PYTHONPATH`` and the user site), minus the working folder."""
+    here = os.path.realpath(os.getcwd())
+    return [
+        p
+        for p in sys.path
+        if p and os.path.isabs(p) and os.path.isdir(p) and os.path.realpath(p) != here
+    ]
+
+
+def _plain_environment(folder: str) -> dict[str, str]:
+    return {
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "HOME": folder,
+        "TMPDIR": folder,
+        "LANG": "C.UTF-8",
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+    }
+
+
+def sandbox_problem(limits: Limits | None = None) -> str:
+    """Why no worker can run in the sandbox here, or ``""`` (starts one and stops it)."""
+    try:
+        with Worker(limits or Limits(), sandbox=True, source=b"", label="probe"):
+            return ""
+    except SandboxUnavailable as e:
+        return str(e)
+    except Abort as e:
+        return f"the sandboxed worker did not start: {e.message}"

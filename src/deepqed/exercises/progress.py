@@ -10,8 +10,16 @@ before that attempt (earlier attempts are never lost), and concurrent writers wa
 (``busy_timeout``) instead of failing. The schema version is ``PRAGMA user_version``; opening an
 older database migrates it in one transaction (:data:`MIGRATIONS`), a newer one is refused.
 
-An exercise is *solved* once some attempt passed (for proofs: once the reader marked it), and
-*attempted* once it has any attempt.
+The state of an exercise (:meth:`Store.status`, and the counts of :meth:`Store.summary`) is one
+of :data:`STATES`, the best of its attempts:
+
+* ``"solved"`` (:data:`SOLVED`): some attempt passed the checker (``deepqed exercise check``);
+* ``"self-marked"`` (:data:`SELF_MARKED`): a proof the reader marked as done
+  (``deepqed exercise mark``): nothing checked it, and it is never counted as solved;
+* ``"attempted"`` (:data:`ATTEMPTED`): attempts, none of them passed;
+
+an exercise without attempts is absent. In the database, an attempt's ``verdict`` is the
+checker's (``passed``, ``failed``, ``unusable``) or ``self-marked``.
 """
 
 from __future__ import annotations
@@ -27,6 +35,10 @@ from pathlib import Path
 from typing import TypeVar
 
 __all__ = [
+    "SOLVED",
+    "SELF_MARKED",
+    "ATTEMPTED",
+    "STATES",
     "SCHEMA_VERSION",
     "MIGRATIONS",
     "ENV_VAR",
@@ -37,7 +49,15 @@ __all__ = [
 ]
 
 ENV_VAR = "DEEPQED_DATA_DIR"
-SOLVING = ("passed", "self-marked")
+
+SOLVED = "solved"
+"""Some attempt passed the checker."""
+SELF_MARKED = "self-marked"
+"""A proof the reader marked as done; not checked by the machine."""
+ATTEMPTED = "attempted"
+"""Attempts, none passed."""
+STATES = (SOLVED, SELF_MARKED, ATTEMPTED)
+"""The states of an exercise, best first."""
 
 #: version -> the statements that bring a database from the previous version to it.
 MIGRATIONS: dict[int, tuple[str, ...]] = {
@@ -93,11 +113,16 @@ def file_sha256(path: str | Path) -> str:
 
 @dataclass(frozen=True)
 class ChapterProgress:
+    """One chapter's counts: ``solved`` (passed the checker), ``self_marked`` (proofs marked by
+    the reader, not among the solved), ``attempted`` (every exercise with an attempt, the solved
+    and self-marked ones included) and ``total``."""
+
     chapter: str
     title: str
     solved: int
     attempted: int
     total: int
+    self_marked: int = 0
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -202,18 +227,20 @@ class Store:
             con.close()
 
     def status(self) -> dict[str, str]:
-        """Exercise id -> ``"solved"`` or ``"attempted"`` (absent: never tried)."""
+        """Exercise id -> its state, one of :data:`STATES` (the best of its attempts: a check
+        that passed, else a proof marked by the reader, else an attempt); absent: never tried."""
         out: dict[str, str] = {}
+        rank = {state: i for i, state in enumerate(STATES)}
         for a in self.attempts():
             ex = str(a["exercise"])
-            if a["verdict"] in SOLVING:
-                out[ex] = "solved"
-            else:
-                out.setdefault(ex, "attempted")
+            state = {"passed": SOLVED, "self-marked": SELF_MARKED}.get(str(a["verdict"]), ATTEMPTED)
+            if ex not in out or rank[state] < rank[out[ex]]:
+                out[ex] = state
         return out
 
     def summary(self, entries: Iterable[object]) -> list[ChapterProgress]:
-        """Per chapter: solved / attempted / total, over the exercise entries given."""
+        """Per chapter: solved / self-marked / attempted / total, over the exercise entries
+        given."""
         status = self.status()
         chapters: dict[str, list[str]] = {}
         titles: dict[str, str] = {}
@@ -225,9 +252,10 @@ class Store:
             ChapterProgress(
                 slug,
                 titles[slug],
-                solved=sum(status.get(i) == "solved" for i in ids),
+                solved=sum(status.get(i) == SOLVED for i in ids),
                 attempted=sum(i in status for i in ids),
                 total=len(ids),
+                self_marked=sum(status.get(i) == SELF_MARKED for i in ids),
             )
             for slug, ids in chapters.items()
         ]

@@ -1,20 +1,46 @@
 """What a check found: one :class:`CheckOutcome` per check, gathered in a :class:`CheckResult`.
 
 The same objects are printed by ``deepqed exercise check`` (text or ``--json``) and returned by
-``deepqed.exercises.check(function, id)`` in Python or Jupyter.
+``deepqed.exercises.check(function, id)`` in Python or Jupyter. Much of what they hold comes from
+the submission (what it printed, its exceptions, its values): :func:`printable` makes such text
+safe for a terminal, and :func:`report_lines` applies it to every line.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 
-__all__ = ["CheckOutcome", "CheckResult", "fmt", "report_lines"]
+from .spec import CheckId
+
+__all__ = ["CheckOutcome", "CheckResult", "fmt", "printable", "report_lines"]
 
 Verdict = Literal["passed", "failed", "unusable"]
+
+# C0 and C1 control characters (tab and newline aside), DEL, and the Unicode controls that
+# reorder or hide text (bidirectional overrides and isolates, marks, zero-width characters).
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
+)
+
+
+def printable(text: str, *, newlines: bool = True) -> str:
+    """``text`` with every control character shown as an escape (``\\x1b``, ``\\u202e``), so
+    that nothing a submission prints can move the cursor, recolour or rewrite a terminal line or
+    reorder text; with ``newlines=False`` line breaks and tabs are escaped too."""
+
+    def escape(m: re.Match[str]) -> str:
+        c = m.group()
+        return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+
+    text = _CONTROL.sub(escape, str(text))
+    if not newlines:
+        text = text.replace("\n", "\\n").replace("\t", "\\t")
+    return text
 
 
 def fmt(x: Any, limit: int = 64) -> str:
@@ -50,6 +76,7 @@ class CheckOutcome:
     message: str = ""
     diagnosis: str = ""
     traceback: str = ""
+    check: CheckId | None = None  # which check, by structure (kind, output index, name)
 
 
 @dataclass
@@ -60,6 +87,11 @@ class CheckResult:
     check failed on some input) or ``"unusable"`` (the submission could not be checked at all:
     missing header, syntax error, missing function, wrong signature, a stub not filled in ...;
     ``message`` says why).
+
+    ``seed`` drew the inputs (``--seed`` reproduces them); ``isolation`` says where the
+    submission ran: ``"sandbox"`` (bubblewrap), ``"process"`` (a plain worker process, where no
+    sandbox was available) or ``""`` (this process: the Python API); ``sha256`` is the hash of
+    the file as checked (``None`` when it was not read).
     """
 
     exercise: str
@@ -70,6 +102,9 @@ class CheckResult:
     checks: list[CheckOutcome] = field(default_factory=list)
     seconds: float = 0.0
     printed: str = ""
+    seed: int | None = None
+    isolation: str = ""
+    sha256: str | None = None
 
     @property
     def passed(self) -> bool:
@@ -88,6 +123,7 @@ class CheckResult:
         return out
 
     def to_json(self, indent: int | None = 2) -> str:
+        """JSON (ASCII: control characters from the submission are escaped)."""
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False, default=lambda o: repr(o))
 
     def __str__(self) -> str:
@@ -104,15 +140,23 @@ _MARK = {"passed": ("✓", "green"), "failed": ("✗", "red"), "skipped": ("·",
 
 
 def report_lines(result: CheckResult) -> list[tuple[str, str]]:
-    """The report as ``(line, rich style)`` pairs; the CLI colours them, ``str()`` joins them."""
+    """The report as ``(line, rich style)`` pairs; the CLI colours them, ``str()`` joins them.
+    Every line is :func:`printable`."""
+    return [(printable(text, newlines=False), style) for text, style in _lines(result)]
+
+
+def _lines(result: CheckResult) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
-    head = f"{result.exercise} — {result.title}: {result.verdict.upper()}"
+    if result.exercise and result.title:
+        head = f"{result.exercise} — {result.title}: {result.verdict.upper()}"
+    else:
+        head = f"{result.file or result.exercise or 'submission'}: {result.verdict.upper()}"
     if result.verdict == "failed":
         n = len(result.failed_checks)
         head += f" ({n} of {len(result.checks)} checks failed)"
     style = {"passed": "bold green", "failed": "bold red", "unusable": "bold yellow"}
     out.append((head, style[result.verdict]))
-    if result.file:
+    if result.file and result.title:
         out.append((f"  file: {result.file}", "dim"))
     if result.message:
         for line in result.message.splitlines():
@@ -121,7 +165,9 @@ def report_lines(result: CheckResult) -> list[tuple[str, str]]:
         mark, colour = _MARK[c.status]
         count = (
             f" ({c.examples} inputs)"
-            if c.status == "passed" and c.input is None and not c.name.startswith("answer ")
+            if c.status == "passed"
+            and c.input is None
+            and not (c.check is not None and c.check.kind == "answer")
             else ""
         )
         out.append((f"  {mark} {c.name}: {c.compared}{count}", colour))
@@ -163,5 +209,13 @@ def report_lines(result: CheckResult) -> list[tuple[str, str]]:
         for line, n in shown[:10]:
             again = f"   (×{n})" if n > 1 else ""
             out.append((f"      > {line}{again}", "dim"))
-    out.append((f"  ({result.seconds:.2f} s)", "dim"))
+    if not result.exercise:
+        return out
+    tail = f"{result.seconds:.2f} s"
+    if result.seed is not None and result.checks and result.checks[0].check is not None:
+        if result.checks[0].check.kind != "answer":
+            tail += f", seed {result.seed}"
+            if result.verdict == "failed":
+                tail += f": `--seed {result.seed}` draws the same inputs again"
+    out.append((f"  ({tail})", "dim"))
     return out

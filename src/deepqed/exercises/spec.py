@@ -11,6 +11,14 @@ comparing, per output, type, shape, dtype, finiteness and values (``tolerances``
 exercise's own ``properties``. ``wrong`` lists plausible mistakes; the test suite checks that each
 one fails the check it names, with a message that mentions ``mentions``.
 
+Checks are named by structure, never by their text (:class:`CheckId`): :data:`RUNS`,
+:data:`INPUTS_UNCHANGED`, :data:`OUTPUT_TYPE`, :data:`OUTPUT_SHAPE`, :data:`DTYPE`,
+:data:`FINITE`, ``values(k)`` (the values of output ``k``, counted from 0 in ``outputs``),
+``holds(name)`` (the property called ``name``) and ``answer(name)`` (a compute exercise's answer)::
+
+    Wrong(_missing_mean, "forgets the 1/m", values(0), "1/m")
+    Wrong(_as_float64, "converts to float64", DTYPE, "float32")
+
 To add an exercise to a chapter:
 
 1. write the ``{exercise}`` directive with its ``:label:`` in the chapter's MyST text;
@@ -23,13 +31,23 @@ To add an exercise to a chapter:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, get_args
 
 from hypothesis.strategies import SearchStrategy
 
 __all__ = [
+    "CheckId",
+    "RUNS",
+    "INPUTS_UNCHANGED",
+    "OUTPUT_TYPE",
+    "OUTPUT_SHAPE",
+    "DTYPE",
+    "FINITE",
+    "values",
+    "holds",
+    "answer",
     "Tolerance",
     "Property",
     "Diagnosis",
@@ -44,6 +62,98 @@ __all__ = [
 ]
 
 Kwargs = Mapping[str, Any]
+
+CheckKind = Literal[
+    "runs",
+    "inputs unchanged",
+    "output type",
+    "output shape",
+    "dtype",
+    "finite",
+    "values",
+    "property",
+    "answer",
+]
+_KINDS = get_args(CheckKind)
+_PER_CALL = _KINDS[:6]  # the checks every implement exercise has, in order
+
+
+@dataclass(frozen=True)
+class CheckId:
+    """Which check: its ``kind``; for a ``values`` check the index of the output in the
+    exercise's ``outputs``; for a ``property`` check the property's name, for an ``answer`` check
+    the answer's name. A check's text (:meth:`label`) is for reading only."""
+
+    kind: CheckKind
+    output: int | None = None
+    name: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in _KINDS:
+            raise ValueError(f"unknown check kind {self.kind!r}; one of {', '.join(_KINDS)}")
+        if self.kind == "values":
+            if type(self.output) is not int or self.output < 0 or self.name is not None:
+                raise ValueError(f"values(k) needs an output index k >= 0, got {self.output!r}")
+        elif self.kind in ("property", "answer"):
+            if not isinstance(self.name, str) or not self.name or self.output is not None:
+                raise ValueError(f"a {self.kind} check needs its name, got {self.name!r}")
+        elif self.output is not None or self.name is not None:
+            raise ValueError(f"the {self.kind!r} check takes no output index or name")
+
+    def label(self, outputs: Sequence[str] = ()) -> str:
+        """The check's name in reports: ``"values of G"``, ``"answer forward"``, ``"dtype"``."""
+        if self.kind == "values":
+            k = int(self.output)  # type: ignore[arg-type]
+            return f"values of {outputs[k] if k < len(outputs) else f'output {k}'}"
+        if self.kind == "property":
+            return str(self.name)
+        if self.kind == "answer":
+            return f"answer {self.name}"
+        return self.kind
+
+
+RUNS = CheckId("runs")
+"""The call returns without raising."""
+INPUTS_UNCHANGED = CheckId("inputs unchanged")
+"""The arguments are not modified in place."""
+OUTPUT_TYPE = CheckId("output type")
+"""A NumPy array (or a tuple of them) is returned."""
+OUTPUT_SHAPE = CheckId("output shape")
+"""Each output has the reference's shape."""
+DTYPE = CheckId("dtype")
+"""Each output has the reference's dtype."""
+FINITE = CheckId("finite")
+"""Each output is finite wherever the reference is."""
+
+
+def values(output: int = 0) -> CheckId:
+    """The check that output number ``output`` (from 0, in the order of ``outputs``) agrees
+    with the reference."""
+    return CheckId("values", output=output)
+
+
+def holds(name: str) -> CheckId:
+    """The check of the exercise's :class:`Property` called ``name``."""
+    return CheckId("property", name=name)
+
+
+def answer(name: str) -> CheckId:
+    """The check of a :class:`Compute` exercise's answer called ``name``."""
+    return CheckId("answer", name=name)
+
+
+def _from_text(text: str, outputs: Sequence[str], properties: Sequence[str]) -> CheckId:
+    """A check given by its text (``"values of G"``, ``"answer forward"``, a property name): the
+    form of the specification files before :class:`CheckId`."""
+    if text.startswith("values of ") and text[len("values of ") :] in outputs:
+        return values(list(outputs).index(text[len("values of ") :]))
+    if text in properties:
+        return holds(text)
+    if text.startswith("answer "):
+        return answer(text[len("answer ") :])
+    if text in _PER_CALL:
+        return CheckId(text)  # type: ignore[arg-type]
+    raise ValueError(f"no check is called {text!r}")
 
 
 @dataclass(frozen=True)
@@ -74,22 +184,26 @@ class Property:
 
 @dataclass(frozen=True)
 class Diagnosis:
-    """A recognisable mistake: when the submission's ``output`` equals ``alternative(kwargs)`` on
-    the failing inputs, ``message`` says what went wrong."""
+    """A recognisable mistake: when the submission's ``output`` (its name in ``outputs``, or
+    its index) equals ``alternative(kwargs)`` on the failing inputs, ``message`` says what went
+    wrong."""
 
-    output: str
+    output: str | int
     alternative: Callable[[Kwargs], Any]
     message: str
 
 
 @dataclass(frozen=True)
 class Wrong:
-    """A plausible wrong solution, used by the tests: it must fail ``check`` (a check name, such
-    as ``"values of G"`` or ``"finite"``) and the report must mention ``mentions``."""
+    """A plausible wrong solution, used by the tests: it must fail ``check`` (a :class:`CheckId`
+    such as ``values(0)`` or :data:`FINITE`) and the report must mention ``mentions``.
+
+    ``check`` may still be given as the check's text (``"values of G"``); the exercise turns it
+    into a :class:`CheckId`. That form is deprecated and will be removed."""
 
     function: Callable[..., Any]
     mistake: str
-    check: str
+    check: CheckId | str
     mentions: str = ""
 
 
@@ -133,9 +247,51 @@ class Implement:
     max_examples: int = 100
     kind: str = field(default="implement", init=False)
 
+    def __post_init__(self) -> None:
+        names = [p.name for p in self.properties]
+        wrong = []
+        for w in self.wrong:
+            check = w.check
+            if isinstance(check, str):
+                try:
+                    check = _from_text(check, self.outputs, names)
+                except ValueError as e:
+                    raise ValueError(f"{self.id}: wrong solution {w.mistake!r}: {e}") from None
+            if not isinstance(check, CheckId) or check.kind == "answer":
+                raise ValueError(f"{self.id}: wrong solution {w.mistake!r}: {check!r} is no check")
+            if check.kind == "values" and int(check.output) >= len(self.outputs):  # type: ignore[arg-type]
+                raise ValueError(
+                    f"{self.id}: wrong solution {w.mistake!r}: values({check.output}) but the "
+                    f"exercise has {len(self.outputs)} output(s)"
+                )
+            if check.kind == "property" and check.name not in names:
+                raise ValueError(
+                    f"{self.id}: wrong solution {w.mistake!r}: no property is called {check.name!r}"
+                )
+            wrong.append(replace(w, check=check))
+        object.__setattr__(self, "wrong", tuple(wrong))
+        for d in self.diagnoses:
+            if not (
+                d.output in self.outputs
+                or (type(d.output) is int and 0 <= d.output < len(self.outputs))
+            ):
+                raise ValueError(f"{self.id}: a diagnosis names no output: {d.output!r}")
+
     @property
     def signature(self) -> str:
         return f"{self.function}({', '.join(self.parameters)})"
+
+    def output_index(self, output: str | int) -> int:
+        """The index of an output given by its name or its index."""
+        return output if type(output) is int else self.outputs.index(output)  # type: ignore[arg-type]
+
+    def checks(self) -> tuple[CheckId, ...]:
+        """Every check of the exercise, in the order they run."""
+        return (
+            tuple(CheckId(k) for k in _PER_CALL)  # type: ignore[arg-type]
+            + tuple(values(k) for k in range(len(self.outputs)))
+            + tuple(holds(p.name) for p in self.properties)
+        )
 
     def tolerance(self, dtype: Any) -> Tolerance:
         name = str(getattr(dtype, "name", dtype))
@@ -177,11 +333,12 @@ class Mistake:
 @dataclass(frozen=True)
 class WrongAnswers:
     """Plausible wrong answers (for the tests): ``values`` must fail the check ``check`` (e.g.
-    ``"answer backward"``) with a report that mentions ``mentions``."""
+    ``answer("backward")``) with a report that mentions ``mentions``. The check's text
+    (``"answer backward"``) is still accepted; that form is deprecated and will be removed."""
 
     values: Mapping[str, Any]
     mistake: str
-    check: str
+    check: CheckId | str
     mentions: str = ""
 
 
@@ -202,6 +359,25 @@ class Compute:
     mistakes: tuple[Mistake, ...] = ()
     wrong: tuple[WrongAnswers, ...] = ()
     kind: str = field(default="compute", init=False)
+
+    def __post_init__(self) -> None:
+        names = [a.name for a in self.answers]
+        wrong = []
+        for w in self.wrong:
+            check = w.check
+            if isinstance(check, str):
+                check = answer(check[len("answer ") :]) if check.startswith("answer ") else None
+            if not isinstance(check, CheckId) or check.kind != "answer" or check.name not in names:
+                raise ValueError(
+                    f"{self.id}: wrong answers {w.mistake!r}: {w.check!r} is not the check of "
+                    f"an answer ({', '.join(names)})"
+                )
+            wrong.append(replace(w, check=check))
+        object.__setattr__(self, "wrong", tuple(wrong))
+
+    def checks(self) -> tuple[CheckId, ...]:
+        """Every check of the exercise: one per answer."""
+        return tuple(answer(a.name) for a in self.answers)
 
 
 Exercise = Implement | Compute | Prove
