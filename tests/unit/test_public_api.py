@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 #: The library's packages by mathematical subject.
 PACKAGES = ("calculus", "probability", "learning", "linear", "svm", "kernels", "nn", "losses",
-            "cnn", "rnn", "attention", "gradcheck", "approximation")
+            "cnn", "rnn", "attention", "gradcheck", "approximation", "generalisation")
 
 _EXAMPLE_DIR = Path(__file__).with_name("api")
 
