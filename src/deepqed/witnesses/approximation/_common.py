@@ -77,14 +77,20 @@ def exact_rank(rows: list[list[int]]) -> int:
 
 
 def minimax_fit(Phi: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, float]:
-    r"""Coefficients $c$ minimising $\max_i|(\Phi c)_i - f_i|$ (a linear programme solved by HiGHS,
-    on an orthonormal basis $Q$ of the column space of $\Phi$ for conditioning). Returns the fitted
-    values $Qc$, shape ``(m,)``, and the rounding bound $\gamma_{k+1}\max_i\sum_j|Q_{ij}c_j|$ of
-    their evaluation; their maximal error is computed by the caller."""
-    Q, R = np.linalg.qr(Phi)
-    keep = np.abs(np.diag(R)) > 1e-10 * np.max(np.abs(np.diag(R)))
-    Q = Q[:, keep]
-    m, k = Q.shape
+    r"""Coefficients $c$ minimising $\max_i\lvert(\Phi c)_i - f_i\rvert$ (a linear programme solved
+    by HiGHS) over an orthonormal basis $Q$ of the numerical column space of $\Phi$: the left
+    singular vectors of the singular values above $\max(m, N)\,\epsilon\,s_1$ (the cut-off of
+    NumPy's ``matrix_rank``), so that directions made of rounding noise are not used. Returns the
+    fitted values $Qc$, shape ``(m,)``, and a slack for comparing their maximal error with a bound
+    valid for the exact column space: the rounding $\gamma_{k+1}\max_i\sum_j\lvert Q_{ij}c_j\rvert$ of
+    the evaluation plus the distance between the computed and the exact column space,
+    $\max(m, N)\,\epsilon\,(s_1/s_k)\|c\|_1$."""
+    m, N = Phi.shape
+    U, sv, _ = np.linalg.svd(Phi, full_matrices=False)
+    eps = float(np.finfo(np.float64).eps)
+    keep = sv > max(m, N) * eps * sv[0]
+    Q = U[:, keep]
+    k = Q.shape[1]
     # variables (c, t): minimise t subject to  Q c - t <= f,  -Q c - t <= -f
     cost = np.zeros(k + 1)
     cost[-1] = 1.0
@@ -94,7 +100,9 @@ def minimax_fit(Phi: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, float]:
     if res.status != 0:
         raise RuntimeError(f"the minimax linear programme failed: {res.message}")
     c = res.x[:k]
-    return Q @ c, gamma(k + 1) * float(np.max(np.abs(Q) @ np.abs(c)))
+    slack = gamma(k + 1) * float(np.max(np.abs(Q) @ np.abs(c)))
+    slack += max(m, N) * eps * float(sv[0] / sv[k - 1]) * float(np.sum(np.abs(c)))
+    return Q @ c, slack
 
 
 def mean_interval(samples: np.ndarray) -> tuple[float, float, float]:

@@ -192,7 +192,7 @@ CLAIMS = (
         "expected uniform deviation of noisy thresholds against twice their Rademacher complexity",
         strength="validity",
         reason="the factor 2 of the ghost sample is not attained by thresholds: the measured "
-        "ratio is about 0.4",
+        "ratio stays near one half",
     ),
     Witness(
         "thm-gen-mcdiarmid",
