@@ -231,6 +231,7 @@ BROKEN = [
         {"interpolating_network": _memorise_last_unit_only},
         "newest unit only",
     ),
+    (W_mau.barron_gaussian, {"fourier_moment": lambda d: math.sqrt(d)}, "E||omega|| = sqrt d"),
 ]
 
 

@@ -225,6 +225,12 @@ BROKEN = [
         {"min_norm_risk": lambda n, p, s2, b2: 2 * G.min_norm_risk(n, p, s2, b2)},
         "risk doubled",
     ),
+    (W_vc.one_input_vc, {"piece_bound": lambda arch: 0}, "no piece at all"),
+    (
+        W_mar.spectral_complexity_dominates,
+        {"spectral_complexity": lambda W: 0.5 * G.spectral_lipschitz_bound(W)},
+        "half the Lipschitz factor only",
+    ),
 ]
 
 

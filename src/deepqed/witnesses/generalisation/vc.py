@@ -343,6 +343,10 @@ def shattering_by_networks(
     )
 
 
+def _ratio(c: tuple) -> float:
+    return c[0] / c[1] if c[1] > 0 else (math.inf if c[0] > 0 else 0.0)
+
+
 @single_threaded
 def one_input_vc(rng: np.random.Generator, *, piece_bound=approximation.piece_bound) -> Evidence:
     r"""The one-input case, where everything is computable: a labelling of $n$ sorted points with
@@ -362,7 +366,7 @@ def one_input_vc(rng: np.random.Generator, *, piece_bound=approximation.piece_bo
         s = np.sign(f)
         changes = int(np.count_nonzero(s[1:] * s[:-1] < 0))
         c = (changes, int(piece_bound(arch)), f"widths {widths}")
-        if worst is None or c[0] / c[1] > worst[0] / worst[1]:
+        if worst is None or _ratio(c) > _ratio(worst):
             worst = c
         n_inst += 1
     return Evidence(
