@@ -222,12 +222,13 @@ def contraction_exact(rng: np.random.Generator, *, lipschitz: float = 1.0) -> Ev
                 units="ratio",
                 attains=True,
             ),
-            lower(
+            error(
                 r"necessity: $\varphi = \operatorname{sign}\sqrt{\lvert\cdot\rvert}$, $A$ of size "
-                r"$10^{-4}$: the ratio",
-                holder,
-                10.0,
+                r"$10^{-4}$: how far $\mathfrak R(\varphi\circ A)/\mathfrak R(A)$ stays below 10",
+                max(0.0, 10.0 - holder),
+                0.0,
                 units="ratio",
+                at=f"ratio {holder:.3g}",
             ),
         ),
     )
