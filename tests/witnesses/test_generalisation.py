@@ -225,6 +225,11 @@ BROKEN = [
         {"min_norm_risk": lambda n, p, s2, b2: 2 * G.min_norm_risk(n, p, s2, b2)},
         "risk doubled",
     ),
+    (
+        W_dd.double_descent_monte_carlo,
+        {"min_norm_least_squares": lambda X, y: np.linalg.lstsq(X, y, rcond=None)[0] * (1 + 1e-9)},
+        "solver off by a relative 1e-9",
+    ),
     (W_vc.one_input_vc, {"piece_bound": lambda arch: 0}, "no piece at all"),
     (
         W_mar.spectral_complexity_dominates,

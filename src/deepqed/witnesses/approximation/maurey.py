@@ -284,6 +284,7 @@ CLAIMS = (
         "the Gaussian's Fourier moment, and sigmoid networks below Barron's bound",
         strength="cited",
         reason="A. R. Barron, Universal approximation bounds for superpositions of a sigmoidal "
-        "function, IEEE Transactions on Information Theory 39(3):930-945, 1993, Theorem 1",
+        "function, IEEE Transactions on Information Theory 39(3):930-945, 1993, the theorem of "
+        "Section I (proved in Sections III and IV)",
     ),
 )

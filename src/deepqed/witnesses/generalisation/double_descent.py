@@ -31,7 +31,10 @@ def double_descent_monte_carlo(
     $\|\hat w - \beta\|^2$ over 1000 Gaussian designs and its interval of level $1 - 10^{-6}$, against
     ``min_norm_risk``; $\hat w = X^+y$ by a batched SVD, and for the first 100 designs of each $p$ by
     the chapter *Linear models*'s ``linear.min_norm_least_squares``, which must agree to
-    $16\max(n, p)\kappa(X)u$ relative to $\|\hat w\|$. The summands have finite variance (inverse
+    $16\max(n, p)\kappa u(2 + (\kappa + 1)\|r\|/(\|X\|_2\|\hat w\|))$ relative to $\|\hat w\|$,
+    $\kappa = \kappa_2(X)$, $r = y - X\hat w$ (both methods are backward stable; the least-squares
+    perturbation bound, Higham, *Accuracy and Stability of Numerical Algorithms*, 2nd ed., 2002,
+    Section 20.1, with $r = 0$ above the threshold). The summands have finite variance (inverse
     $\chi^2$ moments of order 2 exist for these degrees of freedom)."""
     n, R = 30, 1000
     u = float(np.finfo(np.float64).eps) / 2
@@ -46,7 +49,10 @@ def double_descent_monte_carlo(
         for r in range(100):
             w = min_norm_least_squares(X[r], y[r])
             sv = np.linalg.svd(X[r], compute_uv=False)
-            tol = 16 * max(n, p) * float(sv[0] / sv[-1]) * u
+            kappa = float(sv[0] / sv[-1])
+            # least-squares perturbation: the residual term, zero for p > n
+            rho = float(np.linalg.norm(y[r] - X[r] @ W[r])) / (float(sv[0]) * np.linalg.norm(W[r]))
+            tol = 16 * max(n, p) * kappa * (2 + (kappa + 1) * rho) * u
             agree = max(agree, float(np.linalg.norm(w - W[r]) / np.linalg.norm(W[r])) / tol)
         err = np.sum((W - beta) ** 2, axis=1)
         est, lo, hi = mean_interval(err)
@@ -64,7 +70,7 @@ def double_descent_monte_carlo(
     comps.append(
         error(
             r"``min_norm_least_squares`` against the batched $X^+y$, in units of "
-            r"$16\max(n,p)\kappa u$",
+            r"$16\max(n,p)\kappa u(2 + (\kappa + 1)\|r\|/(\|X\|_2\|\hat w\|))$",
             agree,
             1.0,
             units="rounding units",
