@@ -73,6 +73,7 @@ Returns:
     reference=count_pieces,
     arguments=_arguments(),
     outputs=("pieces",),
+    max_examples=50,
     tolerances={"float64": Tolerance(0.0, 0.0), "int64": Tolerance(0.0, 0.0)},
     hint=r"""A new piece starts at x_k exactly when the slope changes there. With integer data,
 compare slopes without dividing: s_k = s_{k+1} iff dy_k * dx_{k+1} == dy_{k+1} * dx_k.""",

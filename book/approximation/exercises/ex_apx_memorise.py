@@ -73,6 +73,7 @@ Returns:
     reference=output_weights,
     arguments=_arguments(),
     outputs=("v",),
+    max_examples=50,
     tolerances={"float64": Tolerance(1e-8, 1e-8), "float32": Tolerance(2e-2, 2e-2)},
     hint=r"""At z_i the units j < i are active and contribute v_j (z_i - beta_j); the others are
 zero. Solve the equations for i = 2, ..., n in order (a lower triangular system).""",

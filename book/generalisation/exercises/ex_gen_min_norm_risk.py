@@ -78,6 +78,7 @@ Returns:
     reference=min_norm_risk,
     arguments=_arguments(),
     outputs=("risk",),
+    max_examples=50,
     tolerances={"float64": Tolerance(1e-12, 1e-14)},
     hint=r"""Use np.where on the two regimes; compute both formulas with floats (np.errstate to
 silence the divisions you then discard).""",

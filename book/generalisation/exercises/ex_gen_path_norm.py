@@ -59,6 +59,7 @@ Returns:
     reference=path_norm,
     arguments=_arguments(),
     outputs=("norm",),
+    max_examples=50,
     tolerances={"float64": Tolerance(1e-10, 1e-12), "float32": Tolerance(1e-4, 1e-5)},
     hint=r"""Each unit contributes |v_j| times the Euclidean norm of its input weights and bias.""",
     properties=(
