@@ -424,6 +424,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-merge-info", _env_merge_info)
     app.connect("env-check-consistency", _check_boxes)
     app.add_directive("deepqed-witnesses", WitnessIndex)
+    app.setup_extension("deepqed.sphinxext.atlas")  # the tightness atlas, the tier counts
     return {
         "version": "0.1",
         "env_version": 2,  # 2: env.deepqed_boxed
