@@ -18,8 +18,10 @@ from .._validation import Array, Function, Integer, Options, Real, ShapeError, f
 
 __all__ = ["vec", "unvec", "commutation_matrix", "jacobian_AXB", "jacobian_XW", "jacobian_fd"]
 
-#: The float dtypes a constructor may be asked for (a NumPy scalar type or its name).
-DTYPES = Options(np.float32, np.float64, "float32", "float64")
+#: The float dtypes that may be asked for: a NumPy scalar type, a ``numpy.dtype`` or a name.
+DTYPES = Options(
+    np.float32, np.float64, np.dtype("float32"), np.dtype("float64"), "float32", "float64"
+)
 
 
 @validate(X=Array(shape=("p", "q"), numpy=True))

@@ -46,8 +46,10 @@ __all__ = [
     "bayes_classifier",
 ]
 
-#: The float dtypes a sampler may be asked for (a NumPy scalar type or its name).
-DTYPES = Options(np.float32, np.float64, "float32", "float64")
+#: The float dtypes that may be asked for: a NumPy scalar type, a ``numpy.dtype`` or a name.
+DTYPES = Options(
+    np.float32, np.float64, np.dtype("float32"), np.dtype("float64"), "float32", "float64"
+)
 
 
 def _check_size(size: Any) -> tuple[int, ...]:

@@ -78,7 +78,7 @@ def hoeffding_sum_bound(t: float, widths: Any, *, two_sided: bool = False) -> fl
     """
     if np.any(widths <= 0):
         fail("widths", "have positive entries (b_i - a_i > 0)", f"a minimum of {widths.min()!r}")
-    D = math.fsum(float(w) ** 2 for w in widths)
+    D = math.fsum(np.square(widths.astype(np.float64)))
     bound = (2.0 if two_sided else 1.0) * math.exp(-2 * t * t / D)
     return min(bound, 1.0)
 
