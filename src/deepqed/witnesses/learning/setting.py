@@ -105,9 +105,9 @@ def least_squares_is_erm(
 ) -> Evidence:
     """The library's least-squares polynomial is an empirical risk minimiser over the polynomials
     of degree <= p: its empirical risk equals that of numpy's ``Polynomial.fit`` (monomial basis)
-    within the rounding of the two residuals and of coefficients accurate to ``kappa u``
-    (``8 gamma_(n+p+2) mean(|y|+|Phi c|)^2 + (kappa u |Phi||c|)^2/n``), and no random perturbation
-    of its coefficients has a smaller empirical risk (beyond that rounding)."""
+    within the rounding of the residuals plus the square of the least-squares forward error of the
+    fitted values over n (the gradient of the empirical risk vanishes at the minimum), and no random
+    perturbation of its coefficients has a smaller empirical risk (beyond that rounding)."""
     n_inst = 30
     u = 2.0**-53
     gap_err = 0.0
@@ -123,10 +123,19 @@ def least_squares_is_erm(
         Phi = learning.legendre_features(x, p, domain=(a, b))
         emp = float(np.mean((Phi @ c - y) ** 2))
         ref = float(np.mean((np.polynomial.Polynomial.fit(x, y, p)(x) - y) ** 2))
-        kappa = float(np.linalg.cond(Phi))
+        # both minimisers carry the least-squares forward error: fitted values within
+        # 8 (n + p) u (kappa |Phi c| + kappa^2 |r|) for the worse conditioned of the two designs
+        # (Legendre here, monomials on numpy's window), which moves the minimal empirical risk by
+        # its square over n (the gradient vanishes there), plus the rounding of the residuals
+        t_np = 2 * (x - x.min()) / (x.max() - x.min()) - 1 if x.max() > x.min() else 0 * x
+        kappa = max(
+            float(np.linalg.cond(Phi)),
+            float(np.linalg.cond(np.polynomial.polynomial.polyvander(t_np, p))),
+        )
+        fitted, res = float(np.linalg.norm(Phi @ c)), float(np.linalg.norm(Phi @ c - y))
         tol = (
             8 * _gamma(n + p + 2, np.float64) * float(np.mean((np.abs(y) + np.abs(Phi @ c)) ** 2))
-            + (kappa * u * np.linalg.norm(Phi, 2) * np.linalg.norm(c)) ** 2 * 1e4 / n
+            + (8 * (n + p) * u * (kappa * fitted + kappa**2 * res)) ** 2 / n
         )
         gap_err = max(gap_err, abs(emp - ref) / tol)
         for _ in range(5):
@@ -223,6 +232,7 @@ def bayes_is_the_infimum(
         for k in range(4, 11):
             cuts = np.linspace(lo, hi, 2**k + 1)
             ratio_max = max(ratio_max, r_star / _best_on_cells(priors, means, sds, cuts))
+        cuts = np.linspace(lo, hi, 2**10 + 1)  # the finest partition
         gap = _best_on_cells(priors, means, sds, cuts) - r_star
         cells = np.searchsorted(cuts, edges)  # cell index (1-based inside [lo, hi]) of each switch
         F = stats.norm.cdf(np.concatenate(([-np.inf], cuts, [np.inf]))[:, None], means, sds)

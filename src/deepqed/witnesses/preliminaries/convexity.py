@@ -148,25 +148,27 @@ def quadratic_constants_are_exact(
             const_err, max(abs(mu - lam[0]), abs(L - scale)) / (8 * n * n * 2.0**-53 * scale)
         )
         top = U[:, np.argmax(np.abs(lam))]
-        for j, (x, z) in enumerate([*_pairs(rng, n), (c, c + U[:, 0]), (c, c + top)]):
+        pairs = [("random", x, z) for x, z in _pairs(rng, n)]
+        pairs += [("bottom", c, c + U[:, 0]), ("top", c, c + top)]
+        for kind, x, z in pairs:
             th = float(rng.uniform(0.1, 0.9))
             d2 = float((x - z) @ (x - z))
             w = th * x + (1 - th) * z
-            if mu > 0 and j != 9:  # (eq-pre-strong): gap >= (mu/2) th (1 - th) |x - z|^2
+            if mu > 0 and kind != "top":  # (eq-pre-strong): gap >= (mu/2) th (1 - th) |x - z|^2
                 gap = th * f(x) + (1 - th) * f(z) - f(w)
                 den = mu / 2 * th * (1 - th) * d2
                 ratio = gap / den
                 sl = (_slack(n + 2, mag(x), mag(z), mag(w)) + 8 * n * 2.0**-53 * scale * d2) / den
-                if j == 8:
+                if kind == "bottom":  # equality along the eigenvector of lam_min
                     strong_eig = ratio if abs(ratio - 1) > abs(strong_eig - 1) else strong_eig
                 else:
                     strong_min = min(strong_min, ratio)
                 strong_slack = max(strong_slack, sl)
-            if j != 8:  # |g(x) - g(z)| <= L |x - z|
+            if kind != "bottom":  # |g(x) - g(z)| <= L |x - z|
                 ratio = float(np.linalg.norm(g(x) - g(z))) / (L * math.sqrt(d2))
                 sl = 4 * gamma(n + 2) * float(np.linalg.norm(np.abs(Q) @ (np.abs(x) + np.abs(z))))
                 sl /= L * math.sqrt(d2)
-                if j == 9:
+                if kind == "top":  # equality along the eigenvector of max |lam|
                     lip_eig = ratio if abs(ratio - 1) > abs(lip_eig - 1) else lip_eig
                 else:
                     lip_max = max(lip_max, ratio)
