@@ -39,11 +39,11 @@ def test_bias_variance_dtype_means_and_validation():
     np.testing.assert_allclose(bv.bias2, [3, 12])
     np.testing.assert_allclose(bv.variance, [2, 8])
     assert bv.means() == pytest.approx({"bias2": 7.5, "variance": 5.0, "noise": 1.0, "total": 13.5})
-    with pytest.raises(ShapeError, match="R >= 2"):
+    with pytest.raises(ValueError, match="'F' must have R >= 2"):
         learning.bias_variance_decomposition(np.zeros((1, 3)), np.zeros(3), np.zeros(3))
     with pytest.raises(ShapeError, match="'f_star'"):
         learning.bias_variance_decomposition(np.zeros((2, 3)), np.zeros(2), np.zeros(3))
-    with pytest.raises(ValueError, match="noise"):
+    with pytest.raises(ValueError, match="'noise'"):
         learning.bias_variance_decomposition(np.zeros((2, 3)), np.zeros(3), -np.ones(3))
 
 
@@ -60,12 +60,17 @@ def test_excess_decomposition_terms_and_validation():
     e = learning.excess_risk_decomposition(0.5, 0.6, 0.4, 0.3)
     assert (e.optimization, e.estimation, e.approximation) == pytest.approx((-0.1, 0.2, 0.1))
     assert e.total == pytest.approx(0.2)
-    with pytest.raises(ValueError, match="Bayes"):
+    with pytest.raises(ValueError, match="'risk_best'.*Bayes"):
         learning.excess_risk_decomposition(0.5, 0.6, 0.2, 0.3)
-    with pytest.raises(ValueError, match="minimiser"):
+    with pytest.raises(ValueError, match="'risk_erm'.*minimiser"):
         learning.excess_risk_decomposition(0.5, 0.3, 0.4, 0.3)
-    with pytest.raises(ValueError, match="finite"):
-        learning.excess_risk_decomposition(math.nan, 0.6, 0.4, 0.3)
+
+
+def test_squared_risk_is_the_closed_form():
+    """R(a + b x) = a^2 + b^2/3 + 1/2 - 2b/pi + sigma^2 under the sine model (E over U[-1, 1])."""
+    a, b, sigma = 0.3, -0.7, 0.4
+    risk = learning.squared_risk(learning.sine_model(sigma), lambda x: a + b * x)
+    assert risk == pytest.approx(a**2 + b**2 / 3 + 0.5 - 2 * b / math.pi + sigma**2, rel=1e-14)
 
 
 @pytest.mark.parametrize("p", [0, 1, 3, 6])
@@ -114,13 +119,5 @@ def test_sample_size_is_least(eps, M, delta):
     assert learning.uniform_deviation_bound(n, M, delta) <= eps * (1 + 1e-12)
 
 
-def test_bound_validation():
-    with pytest.raises(ValueError, match="delta"):
-        learning.uniform_deviation_bound(10, 3, 1.5)
-    with pytest.raises(ValueError, match="'M'"):
-        learning.uniform_deviation_bound(10, 0, 0.1)
-    with pytest.raises(ValueError, match="'n'"):
-        learning.uniform_deviation_bound(0, 3, 0.1)
-    with pytest.raises(ValueError, match="epsilon"):
-        learning.finite_class_sample_size(0.0, 3, 0.1)
+def test_finite_class_sample_size_example():
     assert learning.finite_class_sample_size(0.05, 1000, 0.01) == 2442

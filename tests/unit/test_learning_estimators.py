@@ -3,6 +3,7 @@ regression (Definition def-learn-knn)."""
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -16,7 +17,6 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import PolynomialFeatures
 
 from deepqed import learning
-from deepqed._validation import ShapeError
 
 
 @pytest.mark.parametrize("p", [0, 1, 2, 5, 12])
@@ -79,14 +79,14 @@ def test_polynomial_float32():
 
 
 def test_polynomial_validation_and_rank_warning():
-    with pytest.raises(ValueError, match="at least 4 training points"):
+    with pytest.raises(ValueError, match="'degree' must be at most n - 1 = 2"):
         learning.fit_polynomial(np.zeros(3), np.zeros(3), 3)
-    with pytest.raises(ValueError, match="degree"):
-        learning.fit_polynomial(np.zeros(3), np.zeros(3), -1)
-    with pytest.raises(ShapeError, match="'y'"):
+    with pytest.raises(ValueError, match="'y'"):
         learning.fit_polynomial(np.zeros(3), np.zeros(4), 1)
-    with pytest.raises(ValueError, match="domain"):
+    with pytest.raises(ValueError, match="'domain'"):
         learning.legendre_features(np.zeros(3), 1, domain=(1, 1))
+    with pytest.raises(ValueError, match="'domain'"):
+        learning.legendre_features(np.zeros(3), 1, domain=(0.0, math.nan))
     with pytest.warns(RuntimeWarning, match="rank deficient"):
         learning.fit_polynomial(np.array([0.5, 0.5, 0.5]), np.array([1.0, 2.0, 3.0]), 2)
     with warnings.catch_warnings():
@@ -124,5 +124,7 @@ def test_knn_batches_and_dtype():
         np.testing.assert_allclose(F[r], learning.knn_regression(X[r], y[r], Xt, 3))
     with pytest.raises(ValueError, match="'k'"):
         learning.knn_regression(X, y, Xt, 11)
-    with pytest.raises(ShapeError, match="'X_test'"):
+    with pytest.raises(ValueError, match="'X_test'"):
         learning.knn_regression(X, y, Xt[:, :1], 3)
+    with pytest.raises(ValueError, match="'y'"):
+        learning.knn_regression(X, y[:, :4], Xt, 3)

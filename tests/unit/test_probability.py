@@ -60,7 +60,7 @@ def test_condexp_validation():
     with pytest.raises(ShapeError, match="'X'"):
         probability.conditional_expectation(np.array([0.5, 0.5]), np.zeros(3), np.zeros(2, int))
     with pytest.raises(ShapeError, match="'labels'"):
-        probability.conditional_expectation(np.array([0.5, 0.5]), np.zeros(2), np.zeros(2))
+        probability.conditional_expectation(np.array([0.5, 0.5]), np.zeros(2), np.zeros(3, int))
 
 
 def test_hoeffding_bound_and_sample_size():
@@ -68,13 +68,21 @@ def test_hoeffding_bound_and_sample_size():
     assert probability.hoeffding_bound(0.0, 5, 0.0, 1.0, two_sided=True) == 1.0
     assert probability.hoeffding_sample_size(0.01, 0.05, 0.0, 1.0) == 18_445
     assert probability.hoeffding_sample_size(0.01, 0.05, -1.0, 1.0) == 73_778
-    assert float(probability.hoeffding_mgf_bound(2.0, -1.0, 1.0)) == pytest.approx(math.exp(2.0))
-    with pytest.raises(ValueError, match="'delta'"):
-        probability.hoeffding_sample_size(0.1, 1.5, 0.0, 1.0)
-    with pytest.raises(ValueError, match="a < b"):
+    assert probability.hoeffding_mgf_bound(2.0, -1.0, 1.0) == pytest.approx(math.exp(2.0))
+    assert probability.hoeffding_mgf_bound(1e3, 0.0, 1.0) == math.inf
+    # the sum form with equal widths is the mean form at t = n t'
+    assert probability.hoeffding_sum_bound(5 * 0.1, np.full(5, 2.0)) == pytest.approx(
+        probability.hoeffding_bound(0.1, 5, -1.0, 1.0), rel=1e-15
+    )
+    assert probability.hoeffding_sum_bound(1.0, np.array([1.0, 0.5]), two_sided=True) == (
+        pytest.approx(2 * math.exp(-2 / 1.25), rel=1e-15)
+    )
+    with pytest.raises(ValueError, match="'b' must be greater than a"):
         probability.hoeffding_bound(0.1, 5, 1.0, 1.0)
-    with pytest.raises(ValueError, match="'n'"):
-        probability.hoeffding_bound(0.1, 0, 0.0, 1.0)
+    with pytest.raises(ValueError, match="'widths'"):
+        probability.hoeffding_sum_bound(0.1, np.array([1.0, 0.0]))
+    with pytest.raises(ValueError, match="'k'"):
+        probability.clopper_pearson(np.array([3, 11]), 10)
 
 
 @given(st.floats(1e-3, 1.0), st.floats(1e-6, 0.99), st.floats(0.1, 5.0))

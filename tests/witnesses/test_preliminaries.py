@@ -1,5 +1,6 @@
-"""The witnesses of the preliminaries: each passes, is reproducible, and fails when handed a
-deliberately broken implementation."""
+"""The witnesses of the preliminaries, each handed deliberately broken implementations (``BROKEN``;
+also run by ``test_witnesses.py``): wrong code, and every bound with its constant weakened (or
+strengthened beyond what holds)."""
 
 from __future__ import annotations
 
@@ -56,6 +57,33 @@ def _biased_condexp(p, X, labels):
 
 def _shifted_condexp(p, X, labels):
     return probability.conditional_expectation(p, X, labels) + 1e-3
+
+
+def _hoeffding_bound(factor: float):
+    """``hoeffding_bound`` with the exponent ``2 n t^2 / (b - a)^2`` multiplied by ``factor``."""
+
+    def bound(t, n, a, b, *, two_sided=False):
+        return min(
+            1.0, (2.0 if two_sided else 1.0) * math.exp(-2 * factor * n * t * t / (b - a) ** 2)
+        )
+
+    return bound
+
+
+def _hoeffding_sum_bound(factor: float):
+    def bound(t, widths, *, two_sided=False):
+        D = float(np.sum(np.square(widths)))
+        return min(1.0, (2.0 if two_sided else 1.0) * math.exp(-2 * factor * t * t / D))
+
+    return bound
+
+
+def _scaled_constants(mu_factor: float = 1.0, L_factor: float = 1.0):
+    def constants(Q):
+        mu, L = calculus.quadratic_constants(Q)
+        return mu_factor * mu, L_factor * L
+
+    return constants
 
 
 BROKEN = [
@@ -117,7 +145,17 @@ BROKEN = [
         "L = lambda_max",
     ),
     (
-        W_conv.first_order_lower_bound,
+        W_conv.quadratic_constants_are_exact,
+        {"quadratic_constants": _scaled_constants(mu_factor=0.5)},
+        "weakened constant: mu / 2",
+    ),
+    (
+        W_conv.quadratic_constants_are_exact,
+        {"quadratic_constants": _scaled_constants(L_factor=2.0)},
+        "weakened constant: 2 L",
+    ),
+    (
+        W_conv.first_order_characterises_convexity,
         {
             "logistic_loss_grad": lambda w, X, y, lam: (
                 0.9 * calculus.logistic_loss_grad(w, X, y, lam)
@@ -126,19 +164,38 @@ BROKEN = [
         "gradient scaled by 0.9",
     ),
     (
-        W_conv.descent_lemma_holds,
+        W_conv.strong_convexity_first_order,
         {
-            "quadratic_constants": lambda Q: (
-                calculus.quadratic_constants(Q)[0],
-                0.9 * calculus.quadratic_constants(Q)[1],
+            "logistic_loss_grad": lambda w, X, y, lam: (
+                0.9 * calculus.logistic_loss_grad(w, X, y, lam)
             )
         },
+        "gradient scaled by 0.9",
+    ),
+    (
+        W_conv.strong_convexity_first_order,
+        {"strong_lower_bound": lambda mu, d2: mu * d2},
+        "mu |y - x|^2 (too strong)",
+    ),
+    (
+        W_conv.strong_convexity_first_order,
+        {"strong_lower_bound": lambda mu, d2: mu / 4 * d2},
+        "weakened constant: mu/4 |y - x|^2",
+    ),
+    (
+        W_conv.descent_lemma_holds,
+        {"quadratic_constants": _scaled_constants(L_factor=0.9)},
         "0.9 L",
     ),
     (
         W_conv.descent_lemma_holds,
         {"logistic_smoothness": lambda X, lam: 0.5 * calculus.logistic_smoothness(X, lam)},
         "L / 2 for the logistic loss",
+    ),
+    (
+        W_conv.descent_lemma_holds,
+        {"descent_bound": lambda L, d2: L * d2},
+        "weakened constant: L |y - x|^2",
     ),
     (
         W_conv.hessian_integral_and_spectrum,
@@ -151,21 +208,41 @@ BROKEN = [
         "gradient without the ridge term",
     ),
     (
+        W_conv.hessian_integral_and_spectrum,
+        {"logistic_smoothness": lambda X, lam: 2 * calculus.logistic_smoothness(X, lam)},
+        "weakened constant: 2 L",
+    ),
+    (
         W_conv.logistic_constants_match_autograd,
         {"logistic_smoothness": lambda X, lam: calculus.logistic_smoothness(X, lam) * 4 - 3 * lam},
         "L without the factor 1/4",
     ),
     (
+        W_conv.logistic_constants_match_autograd,
+        {"logistic_smoothness": lambda X, lam: 2 * calculus.logistic_smoothness(X, lam)},
+        "weakened constant: 2 L",
+    ),
+    (
         W_conv.pl_inequality_holds,
-        {
-            "quadratic_constants": lambda Q: (
-                1.05 * calculus.quadratic_constants(Q)[0],
-                calculus.quadratic_constants(Q)[1],
-            )
-        },
+        {"quadratic_constants": _scaled_constants(mu_factor=1.05)},
         "mu too large",
     ),
-    (W_conv.gradient_step_progress, {"gradient_step": lambda w, g, L: w - 2 * g / L}, "step 2/L"),
+    (
+        W_conv.pl_inequality_holds,
+        {"quadratic_constants": _scaled_constants(mu_factor=0.5)},
+        "weakened constant: mu / 2",
+    ),
+    (W_conv.gradient_step_decrease, {"gradient_step": lambda w, g, L: w - 2 * g / L}, "step 2/L"),
+    (
+        W_conv.gradient_step_decrease,
+        {"decrease_bound": lambda g2, L: g2 / (4 * L)},
+        "weakened constant: |g|^2 / (4L)",
+    ),
+    (
+        W_conv.gradient_step_contraction,
+        {"gradient_step": lambda w, g, L: w - 2 * g / L},
+        "step 2/L",
+    ),
     (
         W_cond.condexp_defining_property,
         {"conditional_expectation": _biased_condexp},
@@ -179,26 +256,37 @@ BROKEN = [
     ),
     (
         W_hoef.hoeffding_lemma_mgf,
-        {"hoeffding_mgf_bound": lambda s, a, b: np.exp(np.square(s) * (b - a) ** 2 / 10)},
-        "(b - a)^2 / 10",
+        {"hoeffding_mgf_bound": lambda s, a, b: math.exp(s * s * (b - a) ** 2 / 4)},
+        "weakened constant: (b - a)^2 / 4",
+    ),
+    (
+        W_hoef.hoeffding_lemma_mgf,
+        {"hoeffding_mgf_bound": lambda s, a, b: math.exp(s * s * (b - a) ** 2 / 10)},
+        "(b - a)^2 / 10 (too strong)",
+    ),
+    (
+        W_hoef.hoeffding_tail_monte_carlo,
+        {"hoeffding_bound": _hoeffding_bound(0.5)},
+        "weakened constant: exp(-n t^2 / (b - a)^2), the 2 dropped",
     ),
     (
         W_hoef.hoeffding_tail_monte_carlo,
         {
-            "hoeffding_bound": lambda t, n, a, b, two_sided=False: (
-                (2.0 if two_sided else 1.0) * np.exp(-2 * n**2 * np.asarray(t) ** 2 / (b - a) ** 2)
+            "hoeffding_bound": lambda t, n, a, b, two_sided=False: min(
+                1.0, (2.0 if two_sided else 1.0) * math.exp(-2 * n * n * t * t / (b - a) ** 2)
             )
         },
         "n^2 instead of n",
     ),
     (
         W_hoef.hoeffding_unequal_ranges,
-        {
-            "hoeffding_bound": lambda t, n, a, b, two_sided=False: np.exp(
-                -8 * n * np.asarray(t) ** 2 / (b - a) ** 2
-            )
-        },
-        "exponent 8 t^2 / D",
+        {"hoeffding_sum_bound": _hoeffding_sum_bound(0.5)},
+        "weakened constant: exp(-t^2 / D)",
+    ),
+    (
+        W_hoef.hoeffding_unequal_ranges,
+        {"hoeffding_sum_bound": _hoeffding_sum_bound(4.0)},
+        "exponent 8 t^2 / D (too strong)",
     ),
     (
         W_hoef.sample_size_is_least,
@@ -218,6 +306,15 @@ BROKEN = [
         },
         "one-sided",
     ),
+    (
+        W_hoef.sample_size_is_least,
+        {
+            "hoeffding_sample_size": lambda eps, delta, a, b: max(
+                1, math.ceil((b - a) ** 2 * math.log(2 / delta) / eps**2)
+            )
+        },
+        "weakened constant: the 2 of 2 eps^2 dropped",
+    ),
 ]
 
 
@@ -226,6 +323,6 @@ BROKEN = [
     "check,broken,bug", BROKEN, ids=[f"{c.__name__}:{b}" for c, _, b in BROKEN]
 )
 def test_witness_detects_broken_implementation(check, broken, bug):
-    figures = check(np.random.default_rng(0), **broken)
-    assert not figures.passed, f"{check.__name__} did not detect: {bug} ({figures})"
-    assert check(np.random.default_rng(0)).passed
+    out = check(np.random.default_rng(0), **broken)
+    assert not out.passed, f"{check.__name__} did not detect: {bug} ({out})"
+    assert check(np.random.default_rng(0)).passed  # the real implementation passes

@@ -23,19 +23,27 @@ def _log_joint(x, priors, means, sds):
 @st.composite
 def _arguments(draw):
     K = draw(st.integers(2, 4))
-    weights = np.array(draw(st.lists(st.integers(1, 9), min_size=K, max_size=K)), dtype=np.float64)
-    priors = weights / weights.sum()
+    weights = draw(st.lists(st.integers(1, 9), min_size=K, max_size=K))
     gaps = draw(st.lists(st.integers(1, 6), min_size=K, max_size=K))
-    means = -6.0 + np.cumsum(gaps).astype(np.float64)  # distinct, in [-5, 18]
-    sds = np.array(
-        draw(st.lists(st.sampled_from([0.5, 1.0, 1.5, 2.0, 3.0]), min_size=K, max_size=K)),
-        dtype=np.float64,
-    )
+    means = -6.0 + np.cumsum(gaps).astype(np.float64)  # distinct integers in [-5, 18]
+    sds = draw(st.lists(st.sampled_from([0.5, 1.0, 1.5, 2.0, 3.0]), min_size=K, max_size=K))
     n = draw(st.integers(1, 8))
     x = draw(float_arrays(np.float64, (n,), bound=1000.0))
-    # drop points where two classes (nearly) tie: any label is then optimal
-    G = np.sort(_log_joint(x, priors, means, sds), axis=1)
-    keep = G[:, -1] - G[:, -2] > 1e-7 * (1 + np.abs(G[:, -1]))
+    tie = draw(st.none() | st.tuples(st.integers(0, K - 2), st.integers(1, K - 1)))
+    if tie is not None and tie[0] < tie[1]:
+        # an exact tie between classes a < b: equal priors and sds, x at the midpoint of the
+        # (integer) means, so that x - mu_a and mu_b - x are equal half-integers and every
+        # formula gives the two classes bit-identical scores
+        a, b = tie
+        weights[b], sds[b] = weights[a], sds[a]
+        x = np.concatenate((x, [(means[a] + means[b]) / 2]))
+    priors = np.array(weights, dtype=np.float64) / sum(weights)
+    sds = np.array(sds, dtype=np.float64)
+    G = _log_joint(x, priors, means, sds)
+    top = np.sort(G, axis=1)
+    # keep exact ties at the maximum, drop near ties (where correct formulas may round apart)
+    exact = G.max(axis=1) == top[:, -2]
+    keep = exact | (top[:, -1] - top[:, -2] > 1e-7 * (1 + np.abs(top[:, -1])))
     assume(keep.any())
     return {"x": x[keep], "priors": priors, "means": means, "sds": sds}
 
@@ -58,6 +66,15 @@ def _argmin(x, priors, means, sds):
     return np.argmin(_log_joint(x, priors, means, sds), axis=1)
 
 
+def _last_maximum(x, priors, means, sds):
+    """A loop keeping the last label of maximal score (>=): the largest label on ties."""
+    G = _log_joint(x, priors, means, sds)
+    best = np.zeros(len(x), dtype=np.int64)
+    for k in range(1, G.shape[1]):
+        best = np.where(G[:, k] >= G[np.arange(len(x)), best], k, best)
+    return best
+
+
 def _float_labels(x, priors, means, sds):
     return np.argmax(_log_joint(x, priors, means, sds), axis=1).astype(np.float64)
 
@@ -72,7 +89,7 @@ EXERCISE = Implement(
 smallest such y on ties.
 
 Arguments:
-    x: inputs, shape (n,), float64 (|x| up to 1000).
+    x: inputs, shape (n,), float64 (|x| up to 1000; some exactly where two classes tie).
     priors: shape (K,), positive, summing to 1.
     means: shape (K,).
     sds: shape (K,), positive.
@@ -111,6 +128,9 @@ far in the tails every density underflows to 0.""",
         Wrong(_densities, "compares densities, which underflow", "values of labels", "underflow"),
         Wrong(_argmin, "argmin instead of argmax", "values of labels", "differs"),
         Wrong(_float_labels, "returns float labels", "dtype", "int64"),
+        Wrong(
+            _last_maximum, "breaks ties towards the largest label", "values of labels", "differs"
+        ),
     ),
-    max_examples=150,
+    max_examples=120,
 )

@@ -18,15 +18,25 @@ def bias_variance(F, f_star):
     return bias2, variance
 
 
+#: Common offsets of the predictions (and of f*): the two-pass variance, from the deviations
+#: F - mean(F), is accurate, while the sum-of-squares formula mean(F^2) - mean(F)^2 loses every
+#: digit (u c^2 >> var). The bias stays of order 1 so that its own rounding, 2 |mean - f*| u c,
+#: is within the tolerance.
+_OFFSETS = {np.dtype("float32"): 1e3, np.dtype("float64"): 1e6}
+
+
 @st.composite
 def _arguments(draw):
     dtype = draw(dtypes())
     R = draw(st.integers(2, 6))
     n = draw(st.integers(1, 5))
-    return {
-        "F": draw(float_arrays(dtype, (R, n), bound=10.0)),
-        "f_star": draw(float_arrays(dtype, (n,), bound=10.0)),
-    }
+    F = draw(float_arrays(dtype, (R, n), bound=10.0))
+    f_star = draw(float_arrays(dtype, (n,), bound=10.0))
+    if draw(st.booleans()):  # a large common offset
+        c = dtype.type(_OFFSETS[np.dtype(dtype)])
+        F = (c + F / dtype.type(4)).astype(dtype)
+        f_star = (c + f_star / dtype.type(10)).astype(dtype)
+    return {"F": F, "f_star": f_star}
 
 
 def _ddof0(F, f_star):
@@ -49,6 +59,14 @@ def _std(F, f_star):
     return (np.mean(F, axis=0) - f_star) ** 2 - v / F.shape[0], np.sqrt(v)
 
 
+def _sum_of_squares(F, f_star):
+    """The one-pass variance (sum F^2 - R mean^2)/(R - 1): cancels under a common offset."""
+    R = F.shape[0]
+    m = np.mean(F, axis=0)
+    v = (np.sum(F * F, axis=0) - R * m * m) / (R - 1)
+    return (m - f_star) ** 2 - v / R, v
+
+
 def _identity(kw, got):
     bias2, variance = got
     F, f_star = kw["F"], kw["f_star"]
@@ -66,7 +84,8 @@ variance = sample variance over the R samples (divisor R - 1), and
 bias2 = (mean_r F[r, j] - f_star[j])^2 - variance / R.
 
 Arguments:
-    F: predictions F[r, j] = f_{S_r}(x_j), shape (R, n_test), R >= 2, float32 or float64.
+    F: predictions F[r, j] = f_{S_r}(x_j), shape (R, n_test), R >= 2, float32 or float64;
+        they may share a large common offset (compute the variance from the deviations).
     f_star: regression function f*(x_j), shape (n_test,), same dtype.
 
 Returns:
@@ -106,5 +125,11 @@ variance / R from the squared deviation of the mean: E (mean - f*)^2 = bias^2 + 
         Wrong(_plug_in, "no bias correction", "values of bias2", "var / R"),
         Wrong(_axis1, "averages over the test points", "output shape", "shape"),
         Wrong(_std, "standard deviation", "values of variance", "standard deviation"),
+        Wrong(
+            _sum_of_squares,
+            "variance by the sum-of-squares formula",
+            "values of variance",
+            "differs",
+        ),
     ),
 )

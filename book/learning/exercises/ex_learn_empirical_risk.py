@@ -14,15 +14,23 @@ def empirical_squared_risk(F, y):
     return np.mean(D * D, axis=1)
 
 
+#: Common offsets of predictions and responses: the squared differences are computed exactly from
+#: F - y, while expanding (F - y)^2 = F^2 - 2Fy + y^2 loses every digit (u c^2 >> (F - y)^2).
+_OFFSETS = {np.dtype("float32"): 1e4, np.dtype("float64"): 1e8}
+
+
 @st.composite
 def _arguments(draw):
     dtype = draw(dtypes())
     M = draw(st.integers(1, 5))
     n = draw(st.integers(1, 6))
-    return {
-        "F": draw(float_arrays(dtype, (M, n), bound=100.0)),
-        "y": draw(float_arrays(dtype, (n,), bound=100.0)),
-    }
+    F = draw(float_arrays(dtype, (M, n), bound=100.0))
+    y = draw(float_arrays(dtype, (n,), bound=100.0))
+    if draw(st.booleans()):  # a large common offset, differences of order 1
+        c = dtype.type(_OFFSETS[np.dtype(dtype)])
+        F = (c + np.round(F / 50)).astype(dtype)
+        y = (c + np.round(y / 50)).astype(dtype)
+    return {"F": F, "y": y}
 
 
 def _sum(F, y):
@@ -41,6 +49,11 @@ def _absolute(F, y):
     return np.mean(np.abs(F - y), axis=1)
 
 
+def _expanded_square(F, y):
+    """(F - y)^2 expanded as F^2 - 2 F y + y^2: cancels catastrophically under a common offset."""
+    return np.mean(F * F - 2 * F * y + y * y, axis=1)
+
+
 def _float64(F, y):
     return np.mean((F.astype(np.float64) - y) ** 2, axis=1)
 
@@ -54,7 +67,8 @@ EXERCISE = Implement(
 risks[m] = (1/n) sum_i (F[m, i] - y[i])^2.
 
 Arguments:
-    F: predictions F[m, i] = f_m(x_i), shape (M, n), float32 or float64.
+    F: predictions F[m, i] = f_m(x_i), shape (M, n), float32 or float64; predictions and
+        responses may share a large common offset.
     y: responses y_i, shape (n,), same dtype.
 
 Returns:
@@ -89,5 +103,6 @@ axis, axis 1: one number per predictor.""",
         Wrong(_axis0, "averages over the predictors", "output shape", "shape"),
         Wrong(_absolute, "absolute loss", "values of risks", "square"),
         Wrong(_float64, "converts to float64", "dtype", "float32"),
+        Wrong(_expanded_square, "expands the square", "values of risks", "differs"),
     ),
 )

@@ -27,7 +27,8 @@ def _arguments(draw):
     if sum(weights) == 0:
         weights[0] = 1.0
     p = (np.array(weights) / sum(weights)).astype(dtype)
-    labels = np.array(draw(st.lists(st.integers(0, 3), min_size=N, max_size=N)), dtype=np.int64)
+    top = draw(st.sampled_from([3, 9]))  # with 9, most labels in 0..9 do not occur
+    labels = np.array(draw(st.lists(st.integers(0, top), min_size=N, max_size=N)), dtype=np.int64)
     return {"p": p, "X": draw(float_arrays(dtype, (N,))), "labels": labels}
 
 
@@ -66,6 +67,21 @@ def _not_normalised(p, X, labels):
     return out
 
 
+def _mean_mass(p, X, labels):
+    """Divides E[X 1_C] by the mean of p over the cell instead of its sum P(C)."""
+    out = np.zeros_like(X)
+    for c in np.unique(labels):
+        cell = labels == c
+        if p[cell].sum() > 0:
+            out[cell] = (p[cell] * X[cell]).sum() / p[cell].mean()
+    return out
+
+
+def _global_mean(p, X, labels):
+    """E[X] on every atom: the conditional expectation given the trivial sigma-algebra."""
+    return np.full_like(X, np.sum(p * X))
+
+
 def _expectation(kw):
     return np.sum(kw["p"] * kw["X"])
 
@@ -82,7 +98,8 @@ p-weighted average of X over the cell of omega_k, and 0 on cells of probability 
 Arguments:
     p: shape (N,), a probability vector (entries >= 0, sum 1), float32 or float64.
     X: shape (N,), the values X(omega_k), the dtype of p.
-    labels: shape (N,), int64, the cell of each atom.
+    labels: shape (N,), int64, non-negative: the cell of each atom (not every label in
+        0, 1, ..., max(labels) need occur).
 
 Returns:
     shape (N,), the dtype of X: the values of E[X | G].
@@ -115,5 +132,7 @@ E[X 1_C] / P(C) = sum_{k in C} p_k X_k / sum_{k in C} p_k. Loop over np.unique(l
         Wrong(_per_cell, "one value per cell", "output shape", "shape"),
         Wrong(_nan_on_null_cells, "0/0 on null cells", "finite", "0/0"),
         Wrong(_not_normalised, "forgets to divide by P(C)", "values of E[X|G]", "P(C)"),
+        Wrong(_mean_mass, "divides by the mean of p over the cell", "values of E[X|G]", "differs"),
+        Wrong(_global_mean, "E[X] on every atom", "values of E[X|G]", "differs"),
     ),
 )

@@ -19,8 +19,14 @@ def jacobian_axb(A, B):
 @st.composite
 def _arguments(draw):
     dtype = draw(dtypes())
-    r, p, q, s = (draw(st.integers(1, 3)) for _ in range(4))
-    return {"A": draw(float_arrays(dtype, (r, p))), "B": draw(float_arrays(dtype, (q, s)))}
+    if draw(st.booleans()):  # four distinct sizes: every transposed or swapped factor changes shape
+        r, p, q, s = (int(v) for v in draw(st.permutations([1, 2, 3, 4])))
+    else:
+        r, p, q, s = (draw(st.integers(1, 3)) for _ in range(4))
+    scale = draw(st.sampled_from([1.0, 1e-10, 1e10]))  # the products stay within float32's range
+    A = draw(float_arrays(dtype, (r, p))) * dtype.type(scale)
+    B = draw(float_arrays(dtype, (q, s))) * dtype.type(scale)
+    return {"A": A, "B": B}
 
 
 def _row_major(A, B):
@@ -35,10 +41,22 @@ def _vjp_form(A, B):
     return np.kron(B.T, A.T)
 
 
-def _vec_product(kw):
-    """J vec(X) = vec(A X B) for X = the matrix of ones (a fixed, exact test vector)."""
+def _B_not_transposed(A, B):
+    return np.kron(B, A)
+
+
+def _last_column(J):
+    """J vec(E_pq): the column of the last entry of X, by a product with a basis vector (each
+    entry one product plus exact zeros)."""
+    e = np.zeros(J.shape[1], dtype=J.dtype)
+    e[-1] = 1
+    return J @ e
+
+
+def _image_of_last_basis_matrix(kw):
+    """vec(A E_pq B) = vec(a b^T) for a the last column of A and b the last row of B (exact)."""
     A, B = kw["A"], kw["B"]
-    return A @ np.ones((A.shape[1], B.shape[0]), dtype=A.dtype) @ B
+    return np.outer(A[:, -1], B[-1, :]).T.reshape(-1)
 
 
 EXERCISE = Implement(
@@ -61,14 +79,16 @@ Returns:
     reference=jacobian_axb,
     arguments=_arguments(),
     outputs=("J",),
-    tolerances={"float64": Tolerance(1e-12, 1e-12), "float32": Tolerance(1e-5, 1e-5)},
+    # every entry is one product of an entry of A and one of B, rounded once: relative error <= u
+    tolerances={"float64": Tolerance(4.5e-16, 0.0), "float32": Tolerance(2.4e-7, 0.0)},
     hint=r"""Theorem thm-vec-kron: vec(A H B) = (B^T kron A) vec(H). np.kron(P, Q) puts the
 blocks P[i, j] Q in block (i, j).""",
     properties=(
         Property(
-            "J vec(1) = vec(A 1 B)",
-            "J times vec of the all-ones matrix equals vec(A 1 B) (Theorem thm-vec-kron)",
-            lambda kw, J: (J @ np.ones(J.shape[1], dtype=J.dtype), _vec_product(kw).T.reshape(-1)),
+            "J vec(E_pq) = vec(A E_pq B)",
+            "J times vec of the basis matrix E_pq (a single 1 in the last entry) equals "
+            "vec(A E_pq B) (Theorem thm-vec-kron)",
+            lambda kw, J: (_last_column(J), _image_of_last_basis_matrix(kw)),
         ),
     ),
     diagnoses=(
@@ -88,5 +108,6 @@ blocks P[i, j] Q in block (i, j).""",
         Wrong(_row_major, "A kron B^T (row-major vec)", "values of J", "row-major"),
         Wrong(_transposed, "the transpose", "output shape", "shape"),
         Wrong(_vjp_form, "B^T kron A^T", "output shape", "shape"),
+        Wrong(_B_not_transposed, "B kron A (B not transposed)", "output shape", "shape"),
     ),
 )

@@ -14,13 +14,20 @@ def logdet_grad(X):
     return ((G + G.T) / 2).astype(X.dtype)
 
 
+#: Scales 2^k: multiplying by them is exact, so every correct solution scales exactly (and the
+#: inverse grows, so that the relative tolerance decides), while det of 2^k X_0, 2^(kn) det X_0,
+#: underflows to 0 for n = 4.
+_SCALES = {np.dtype("float32"): (0, -40), np.dtype("float64"): (0, -300)}
+
+
 @st.composite
 def _arguments(draw):
     dtype = draw(dtypes())
     n = draw(st.integers(1, 4))
     M = draw(float_arrays(dtype, (n, n), bound=3.0))
     X = (M @ M.T + n * np.eye(n, dtype=dtype)).astype(dtype)  # lambda_min >= n: well conditioned
-    return {"X": X}
+    k = draw(st.sampled_from(_SCALES[np.dtype(dtype)]))
+    return {"X": np.ldexp(X, k).astype(dtype)}
 
 
 def _identity(X):
@@ -33,6 +40,17 @@ def _times_det(X):
 
 def _negative(X):
     return (-np.linalg.inv(X)).astype(X.dtype)
+
+
+def _adjugate(X):
+    """The adjugate over the determinant: cofactors by determinants of minors."""
+    n = X.shape[0]
+    C = np.empty_like(X)
+    for i in range(n):
+        for j in range(n):
+            minor = np.delete(np.delete(X, i, axis=0), j, axis=1)
+            C[i, j] = (-1) ** (i + j) * np.linalg.det(minor)
+    return (C.T / np.linalg.det(X)).astype(X.dtype)
 
 
 def _float64(X):
@@ -49,7 +67,8 @@ space of symmetric matrices with the Frobenius inner product (Proposition prop-m
 the symmetric matrix G with D f(X)[H] = <G, H> for all symmetric H.
 
 Arguments:
-    X: shape (n, n), symmetric positive definite, float32 or float64.
+    X: shape (n, n), symmetric positive definite, float32 or float64, at any scale (its
+        determinant may underflow to 0).
 
 Returns:
     G: shape (n, n), symmetric, the dtype of X.
@@ -84,5 +103,6 @@ Compute X^{-1} by solving X G = I (np.linalg.solve), not through the determinant
         Wrong(_times_det, "gradient of det instead of log det", "values of G", "gradient of det"),
         Wrong(_negative, "-X^{-1}", "values of G", "sign"),
         Wrong(_float64, "converts to float64", "dtype", "float32"),
+        Wrong(_adjugate, "adjugate / det (det underflows)", "finite", "0/0"),
     ),
 )

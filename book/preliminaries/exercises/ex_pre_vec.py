@@ -17,7 +17,13 @@ def vec(X):
 def _arguments(draw):
     dtype = draw(dtypes())
     p, q = draw(st.integers(1, 4)), draw(st.integers(1, 4))
-    return {"X": draw(float_arrays(dtype, (p, q)))}
+    X = draw(float_arrays(dtype, (p, q)))
+    layout = draw(st.sampled_from(["C", "F", "transposed view"]))
+    if layout == "F":  # column-major storage: X.ravel("K") happens to stack the columns here
+        X = np.asfortranarray(X)
+    elif layout == "transposed view":  # a non-contiguous view of another array
+        X = np.ascontiguousarray(X.T).T
+    return {"X": X}
 
 
 def _row_major(X):
@@ -30,6 +36,16 @@ def _column(X):
 
 def _float64(X):
     return X.T.reshape(-1).astype(np.float64)
+
+
+def _storage_order(X):
+    """Stacks the entries in the order they are stored: right only for column-major arrays."""
+    return X.ravel(order="K").copy()
+
+
+def _reshape_qp(X):
+    """Reinterprets the row-major buffer as q x p and stacks its rows: vec(X) only if p or q is 1."""
+    return X.reshape(X.shape[1], X.shape[0]).reshape(-1).copy()
 
 
 def _in_place(X):
@@ -47,7 +63,8 @@ EXERCISE = Implement(
 vec(X)[i + p j] = X[i, j] (0-based indices).
 
 Arguments:
-    X: shape (p, q), float32 or float64.
+    X: shape (p, q), float32 or float64, stored in any order (row-major, column-major, or a
+        non-contiguous view).
 
 Returns:
     shape (p q,), the dtype of X; X must not be modified.
@@ -70,5 +87,9 @@ Transpose first, or pass order="F".""",
         Wrong(_column, "returns a (pq, 1) column", "output shape", "shape"),
         Wrong(_float64, "converts to float64", "dtype", "float32"),
         Wrong(_in_place, "modifies X", "inputs unchanged", "in place"),
+        Wrong(
+            _storage_order, "stacks in storage order (ravel order K)", "values of vec(X)", "differs"
+        ),
+        Wrong(_reshape_qp, "reshapes to (q, p) and stacks rows", "values of vec(X)", "differs"),
     ),
 )

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import ShapeError, check_array
+from .._validation import Array, Real, fail, validate
 
 __all__ = [
     "quadratic_constants",
@@ -24,6 +24,7 @@ __all__ = [
 ]
 
 
+@validate(Q=Array(shape=("n", "n"), numpy=True))
 def quadratic_constants(Q: Any) -> tuple[float, float]:
     r"""For :math:`f(x) = \frac12 x^\top Qx + c^\top x` with :math:`Q` symmetric:
     :math:`(\mu, L) = (\lambda_{\min}(Q), \max_i\lvert\lambda_i(Q)\rvert)`. ``f`` is
@@ -31,35 +32,33 @@ def quadratic_constants(Q: Any) -> tuple[float, float]:
     possible (Proposition ``prop-hessian-bounds``).
 
     Arguments:
-        Q: shape (n, n), symmetric, float32 or float64.
+        Q: shape (n, n), symmetric (to within 100 ulps of its largest entry), float32 or float64.
 
     Returns:
         ``(mu, L)`` as Python floats.
     """
-    Q = check_array("Q", Q, ndim=2, nonempty=True)
-    if Q.shape[0] != Q.shape[1]:
-        raise ShapeError(f"argument 'Q' must be square (n, n), got shape {Q.shape}")
-    if np.max(np.abs(Q - Q.T)) > 100 * np.finfo(Q.dtype).eps * max(1.0, float(np.abs(Q).max())):
-        raise ValueError("argument 'Q' must be symmetric")
+    scale = max(1.0, float(np.abs(Q).max()))
+    asym = float(np.max(np.abs(Q - Q.T)))
+    if asym > 100 * np.finfo(Q.dtype).eps * scale:
+        fail("Q", "be symmetric", f"max |Q - Q^T| = {asym:.3g}")
     lam = np.linalg.eigvalsh(Q.astype(np.float64))
     return float(lam[0]), float(np.max(np.abs(lam)))
 
 
-def _check_logistic(w: Any, X: Any, y: Any, lam: float) -> tuple[np.ndarray, ...]:
-    X = check_array("X", X, ndim=2, nonempty=True)
-    w = check_array("w", w, shape=(X.shape[1],))
-    y = check_array("y", y, shape=(X.shape[0],))
-    if not (w.dtype == X.dtype == y.dtype):
-        raise TypeError(
-            f"arguments 'w', 'X', 'y' must share one dtype, got {w.dtype}, {X.dtype}, {y.dtype}"
-        )
+_LOGISTIC = validate(
+    w=Array(shape=("n",), numpy=True),
+    X=Array(shape=("m", "n"), numpy=True),
+    y=Array(shape=("m",), numpy=True),
+    lam=Real(0, None),
+)
+
+
+def _check_labels(y: np.ndarray) -> None:
     if not np.all(np.abs(y) == 1):
-        raise ValueError("argument 'y' must have entries in {-1, +1}")
-    if not lam >= 0:
-        raise ValueError(f"argument 'lam' must be >= 0, got {lam!r}")
-    return w, X, y
+        fail("y", "have entries in {-1, +1}", f"an entry {y[np.abs(y) != 1][0]!r}")
 
 
+@_LOGISTIC
 def logistic_loss(w: Any, X: Any, y: Any, lam: float = 0.0) -> float:
     r""":math:`f(w) = \frac1m\sum_{i=1}^m\log\bigl(1 + e^{-y_i x_i^\top w}\bigr) +
     \frac\lambda2\|w\|^2`, computed as ``logaddexp(0, -y * (X @ w))`` (no overflow).
@@ -72,10 +71,11 @@ def logistic_loss(w: Any, X: Any, y: Any, lam: float = 0.0) -> float:
     Returns:
         the loss, a Python float.
     """
-    w, X, y = _check_logistic(w, X, y, lam)
+    _check_labels(y)
     return float(np.mean(np.logaddexp(0, -y * (X @ w))) + lam / 2 * float(w @ w))
 
 
+@_LOGISTIC
 def logistic_loss_grad(w: Any, X: Any, y: Any, lam: float = 0.0) -> np.ndarray:
     r""":math:`\nabla f(w) = -\frac1m X^\top\bigl(y\odot\operatorname{sigmoid}(-y\odot Xw)\bigr)
     + \lambda w`.
@@ -86,12 +86,13 @@ def logistic_loss_grad(w: Any, X: Any, y: Any, lam: float = 0.0) -> np.ndarray:
     Returns:
         shape (n,), the dtype of ``w``.
     """
-    w, X, y = _check_logistic(w, X, y, lam)
+    _check_labels(y)
     z = -y * (X @ w)
     s = np.exp(-np.logaddexp(0, -z))  # sigmoid(z) without overflow
     return (-(X.T @ (y * s)) / X.shape[0] + lam * w).astype(w.dtype)
 
 
+@validate(X=Array(ndim=2, numpy=True), lam=Real(0, None))
 def logistic_smoothness(X: Any, lam: float = 0.0) -> float:
     r"""A smoothness constant of the logistic loss: :math:`L = \frac{\lambda_{\max}(X^\top X)}{4m}
     + \lambda`, since :math:`\nabla^2 f(w) = \frac1m X^\top D(w) X + \lambda I` with
@@ -104,13 +105,15 @@ def logistic_smoothness(X: Any, lam: float = 0.0) -> float:
     Returns:
         :math:`L`, a Python float.
     """
-    X = check_array("X", X, ndim=2, nonempty=True)
-    if not lam >= 0:
-        raise ValueError(f"argument 'lam' must be >= 0, got {lam!r}")
     s = np.linalg.svd(X.astype(np.float64), compute_uv=False)
     return float(s[0] ** 2 / (4 * X.shape[0]) + lam)
 
 
+@validate(
+    w=Array(shape=("n",), numpy=True),
+    grad=Array(shape=("n",), numpy=True),
+    L=Real(0, None, closed="neither"),
+)
 def gradient_step(w: Any, grad: Any, L: float) -> np.ndarray:
     r"""One step of gradient descent with step :math:`1/L`: :math:`w^+ = w - \frac1L\nabla f(w)`.
 
@@ -121,8 +124,4 @@ def gradient_step(w: Any, grad: Any, L: float) -> np.ndarray:
     Returns:
         shape (n,), the dtype of ``w``.
     """
-    w = check_array("w", w, ndim=1)
-    grad = check_array("grad", grad, shape=w.shape)
-    if not L > 0:
-        raise ValueError(f"argument 'L' must be positive, got {L!r}")
     return (w - grad / L).astype(w.dtype)

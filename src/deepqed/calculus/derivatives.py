@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import scipy.linalg
 
-from .._validation import IllConditionedWarning, ShapeError, check_array
+from .._validation import Array, Function, IllConditionedWarning, fail, validate
 
 __all__ = [
     "grad_trace_AX",
@@ -29,21 +29,7 @@ __all__ = [
 #: Condition numbers above this trigger a warning (about half the float64 digits lost).
 ILL_CONDITIONED = 1e8
 
-
-def _same_dtype(**arrays: Any) -> None:
-    dtypes = {name: a.dtype for name, a in arrays.items()}
-    if len(set(dtypes.values())) > 1:
-        raise TypeError(
-            "arguments must share one dtype, got "
-            + ", ".join(f"{k}: {v}" for k, v in dtypes.items())
-        )
-
-
-def _square(name: str, X: Any) -> np.ndarray:
-    X = check_array(name, X, ndim=2, nonempty=True)
-    if X.shape[0] != X.shape[1]:
-        raise ShapeError(f"argument {name!r} must be square (n, n), got shape {X.shape}")
-    return X
+_SQUARE = Array(shape=("n", "n"), numpy=True)
 
 
 def _warn_if_ill_conditioned(name: str, X: np.ndarray) -> None:
@@ -53,10 +39,19 @@ def _warn_if_ill_conditioned(name: str, X: np.ndarray) -> None:
             f"argument {name!r} is ill-conditioned (condition number {c:.3g}); the "
             "result may have lost most of its digits",
             IllConditionedWarning,
-            stacklevel=3,
+            stacklevel=4,  # the caller of the validated public function
         )
 
 
+def _check_symmetric(name: str, X: np.ndarray) -> None:
+    """``fail`` unless ``X`` is symmetric to within 100 ulps of its largest entry."""
+    scale = max(1.0, float(np.max(np.abs(X))))
+    asym = float(np.max(np.abs(X - X.T)))
+    if asym > 100 * np.finfo(X.dtype).eps * scale:
+        fail(name, "be symmetric", f"max |X - X^T| = {asym:.3g}")
+
+
+@validate(A=Array(ndim=2, numpy=True))
 def grad_trace_AX(A: Any) -> np.ndarray:
     r""":math:`\nabla_X\operatorname{tr}(AX) = A^\top`.
 
@@ -66,10 +61,14 @@ def grad_trace_AX(A: Any) -> np.ndarray:
     Returns:
         shape (p, q), the dtype of ``A``.
     """
-    A = check_array("A", A, ndim=2)
     return np.array(A.T, copy=True)
 
 
+@validate(
+    A=Array(shape=("r", "p"), numpy=True),
+    X=Array(shape=("p", "q"), numpy=True),
+    B=Array(shape=("r", "q"), numpy=True),
+)
 def grad_frobenius_residual(A: Any, X: Any, B: Any) -> np.ndarray:
     r""":math:`\nabla_X\|AX - B\|_F^2 = 2A^\top(AX - B)`.
 
@@ -79,13 +78,10 @@ def grad_frobenius_residual(A: Any, X: Any, B: Any) -> np.ndarray:
     Returns:
         shape (p, q), the dtype of the inputs.
     """
-    A = check_array("A", A, ndim=2)
-    X = check_array("X", X, shape=(A.shape[1], None))
-    B = check_array("B", B, shape=(A.shape[0], X.shape[1]))
-    _same_dtype(A=A, X=X, B=B)
     return 2 * (A.T @ (A @ X - B))
 
 
+@validate(A=_SQUARE, x=Array(shape=("n",), numpy=True))
 def grad_quadratic_form(A: Any, x: Any) -> np.ndarray:
     r""":math:`\nabla_x\, x^\top Ax = (A + A^\top)x`.
 
@@ -95,12 +91,10 @@ def grad_quadratic_form(A: Any, x: Any) -> np.ndarray:
     Returns:
         shape (n,), the dtype of the inputs.
     """
-    A = _square("A", A)
-    x = check_array("x", x, shape=(A.shape[0],))
-    _same_dtype(A=A, x=x)
     return A @ x + A.T @ x
 
 
+@validate(X=_SQUARE)
 def grad_logdet(X: Any) -> np.ndarray:
     r""":math:`\nabla_X\log\det X = X^{-1}` for symmetric positive definite :math:`X` (the
     gradient on the space of symmetric matrices with the Frobenius inner product; it is symmetric).
@@ -114,19 +108,17 @@ def grad_logdet(X: Any) -> np.ndarray:
     Returns:
         shape (n, n), symmetric, the dtype of ``X``.
     """
-    X = _square("X", X)
-    tol = 100 * np.finfo(X.dtype).eps * max(1.0, float(np.max(np.abs(X))))
-    if np.max(np.abs(X - X.T)) > tol:
-        raise ValueError("argument 'X' must be symmetric")
+    _check_symmetric("X", X)
     try:
         C = np.linalg.cholesky(X)
     except np.linalg.LinAlgError:
-        raise ValueError("argument 'X' must be positive definite (Cholesky failed)") from None
+        fail("X", "be positive definite", "a matrix whose Cholesky factorisation fails")
     _warn_if_ill_conditioned("X", X)
     G = scipy.linalg.cho_solve((C, True), np.eye(X.shape[0], dtype=X.dtype))
     return ((G + G.T) / 2).astype(X.dtype)
 
 
+@validate(X=_SQUARE, H=_SQUARE)
 def inverse_derivative(X: Any, H: Any) -> np.ndarray:
     r""":math:`D(X\mapsto X^{-1})(X)[H] = -X^{-1}HX^{-1}`, by two solves with the LU factors of
     :math:`X` (no inverse formed).
@@ -137,14 +129,15 @@ def inverse_derivative(X: Any, H: Any) -> np.ndarray:
     Returns:
         shape (n, n), the dtype of the inputs.
     """
-    X = _square("X", X)
-    H = check_array("H", H, shape=X.shape)
-    _same_dtype(X=X, H=H)
     _warn_if_ill_conditioned("X", X)
-    Y = np.linalg.solve(X, H)  # X^{-1} H
-    return -np.linalg.solve(X.T, Y.T).T  # -(X^{-1} H) X^{-1}
+    try:
+        Y = np.linalg.solve(X, H)  # X^{-1} H
+        return -np.linalg.solve(X.T, Y.T).T  # -(X^{-1} H) X^{-1}
+    except np.linalg.LinAlgError:
+        fail("X", "be invertible", "a singular matrix")
 
 
+@validate(X=_SQUARE)
 def inverse_jacobian(X: Any) -> np.ndarray:
     r"""Jacobian matrix of :math:`X\mapsto X^{-1}`: :math:`-(X^{-\top}\otimes X^{-1})`.
 
@@ -154,12 +147,15 @@ def inverse_jacobian(X: Any) -> np.ndarray:
     Returns:
         shape (n², n²), the dtype of ``X``.
     """
-    X = _square("X", X)
     _warn_if_ill_conditioned("X", X)
-    Xinv = np.linalg.solve(X, np.eye(X.shape[0], dtype=X.dtype))
+    try:
+        Xinv = np.linalg.solve(X, np.eye(X.shape[0], dtype=X.dtype))
+    except np.linalg.LinAlgError:
+        fail("X", "be invertible", "a singular matrix")
     return -np.kron(Xinv.T, Xinv)
 
 
+@validate(sigma_prime=Function(), X=Array(ndim=2, numpy=True))
 def entrywise_jacobian(sigma_prime: Callable[[np.ndarray], Any], X: Any) -> np.ndarray:
     r"""Jacobian matrix of :math:`X\mapsto\sigma(X)` (entrywise):
     :math:`\operatorname{diag}(\operatorname{vec}\sigma'(X))`.
@@ -171,8 +167,7 @@ def entrywise_jacobian(sigma_prime: Callable[[np.ndarray], Any], X: Any) -> np.n
     Returns:
         shape (p q, p q), the dtype of ``X``.
     """
-    X = check_array("X", X, ndim=2)
-    d = np.asarray(sigma_prime(X), dtype=X.dtype)
+    d = np.asarray(sigma_prime(X))
     if d.shape != X.shape:
-        raise ShapeError(f"sigma_prime(X) must have the shape of X {X.shape}, got {d.shape}")
-    return np.diag(d.T.reshape(-1))
+        fail("sigma_prime", f"return an array of the shape of X, {X.shape}", f"shape {d.shape}")
+    return np.diag(d.astype(X.dtype).T.reshape(-1))

@@ -33,7 +33,7 @@ from .estimators import (
     polynomial_regression,
     predict_polynomial,
 )
-from .excess import ExcessRisk, excess_risk_decomposition, legendre_projection
+from .excess import ExcessRisk, excess_risk_decomposition, legendre_projection, squared_risk
 from .finite_class import finite_class_sample_size, uniform_deviation_bound
 from .risk import empirical_risk, squared_loss, zero_one_loss
 
@@ -60,6 +60,7 @@ __all__ = [
     "sample_regression",
     "sine_model",
     "squared_loss",
+    "squared_risk",
     "uniform_deviation_bound",
     "zero_one_loss",
 ]

@@ -22,14 +22,16 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import ShapeError, check_array
+from .._validation import Array, check, fail, validate
 
 __all__ = ["BiasVariance", "bias_variance_decomposition"]
+
+_POINTS = Array(shape=("n_test",), numpy=True)
 
 
 @dataclass(frozen=True)
 class BiasVariance:
-    r"""Pointwise estimates at the test points, each of shape ``(n_test,)``.
+    r"""Pointwise estimates at the test points, each of shape ``(n_test,)``, one dtype.
 
     Attributes:
         bias2: $\widehat{\mathrm{bias}^2}(x_j)$.
@@ -40,6 +42,11 @@ class BiasVariance:
     bias2: np.ndarray
     variance: np.ndarray
     noise: np.ndarray
+
+    __deepqed_constraints__ = {"bias2": _POINTS, "variance": _POINTS, "noise": _POINTS}
+
+    def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
 
     @property
     def total(self) -> np.ndarray:
@@ -59,30 +66,30 @@ class BiasVariance:
         }
 
 
+@validate(F=Array(shape=("R", "n_test"), numpy=True), f_star=_POINTS, noise=_POINTS)
 def bias_variance_decomposition(F: Any, f_star: Any, noise: Any) -> BiasVariance:
     r"""Unbiased Monte Carlo estimates of $\mathrm{bias}^2$ and $\mathrm{var}$ at each test point.
 
+    The variance is computed from the deviations $F_{rj} - \bar F_j$ (two passes), never as
+    $\overline{F^2} - \bar F^2$, which cancels catastrophically when the predictions share a large
+    offset.
+
     Arguments:
         F: predictions $F_{rj} = f_{S_r}(x_j)$, shape ``(R, n_test)``, $R\ge 2$.
-        f_star: $f^*(x_j)$, shape ``(n_test,)``.
-        noise: the noise $v(x_j) = \operatorname{Var}(Y\mid X = x_j)\ge 0$, shape ``(n_test,)``.
+        f_star: $f^*(x_j)$, shape ``(n_test,)``, the dtype of ``F``.
+        noise: the noise $v(x_j) = \operatorname{Var}(Y\mid X = x_j)\ge 0$, shape ``(n_test,)``,
+            the dtype of ``F``.
 
     Returns:
         :class:`BiasVariance` with arrays of shape ``(n_test,)`` in the dtype of ``F``.
     """
-    check_array("F", F, ndim=2, nonempty=True)
-    R, n_test = F.shape
+    R = F.shape[0]
     if R < 2:
-        raise ShapeError(
-            f"argument 'F' needs R >= 2 training samples (rows) to estimate a "
-            f"variance, got shape {F.shape}"
-        )
-    check_array("f_star", f_star, shape=(n_test,))
-    check_array("noise", noise, shape=(n_test,))
+        fail("F", "have R >= 2 rows (training samples) to estimate a variance", f"shape {F.shape}")
     if np.any(noise < 0):
-        raise ValueError("argument 'noise' must be >= 0 (a conditional variance)")
+        fail("noise", "be >= 0 (a conditional variance)", f"a minimum of {noise.min()!r}")
     f_bar = np.mean(F, axis=0)
     variance = np.sum((F - f_bar) ** 2, axis=0) / (R - 1)
     bias2 = (f_bar - f_star) ** 2 - variance / R
     dt = F.dtype
-    return BiasVariance(bias2.astype(dt), variance.astype(dt), np.asarray(noise).astype(dt))
+    return BiasVariance(bias2.astype(dt), variance.astype(dt), noise.astype(dt))

@@ -3,9 +3,9 @@ r"""Data distributions with a known Bayes predictor (Section "Bayes predictors")
 * :class:`RegressionModel`: $X\sim\mathrm{Uniform}[a, b]$ and $Y = f^*(X) + s(X)\,\varepsilon$ with
   $\varepsilon\sim N(0, 1)$ independent of $X$. Then $\mathbb E[Y\mid X = x] = f^*(x)$ (the regression
   function) and $\operatorname{Var}(Y\mid X = x) = s(x)^2$ (the noise).
-* :class:`GaussianMixture`: $\Pr(Y = k) = \pi_k$ and $X\mid Y = k\sim N(\mu_k, s_k^2)$ on
+* :class:`GaussianMixture`: $\mathbb P(Y = k) = \pi_k$ and $X\mid Y = k\sim N(\mu_k, s_k^2)$ on
   $\mathcal X = \mathbb R$, $\mathcal Y = \{0, \dots, K-1\}$; the posterior
-  $\eta_k(x) = \Pr(Y = k\mid X = x)$ and the Bayes classifier $\operatorname{argmax}_k\eta_k(x)$ are
+  $\eta_k(x) = \mathbb P(Y = k\mid X = x)$ and the Bayes classifier $\operatorname{argmax}_k\eta_k(x)$ are
   explicit.
 
 Samplers take an explicit ``rng`` (a :class:`numpy.random.Generator`).
@@ -20,7 +20,19 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_array
+from .._validation import (
+    Array,
+    Function,
+    Generator,
+    Instance,
+    Integer,
+    Options,
+    Real,
+    check,
+    fail,
+    received,
+    validate,
+)
 
 __all__ = [
     "RegressionModel",
@@ -33,6 +45,20 @@ __all__ = [
     "posterior",
     "bayes_classifier",
 ]
+
+#: The float dtypes that may be asked for: a NumPy scalar type, a ``numpy.dtype`` or a name.
+DTYPES = Options(
+    np.float32, np.float64, np.dtype("float32"), np.dtype("float64"), "float32", "float64"
+)
+
+
+def _check_size(size: Any) -> tuple[int, ...]:
+    """A batch shape: a tuple of positive integers (possibly empty)."""
+    if not all(
+        isinstance(k, (int, np.integer)) and not isinstance(k, bool) and k >= 1 for k in size
+    ):
+        fail("size", "be a tuple of positive integers", repr(size))
+    return tuple(int(k) for k in size)
 
 
 @dataclass(frozen=True)
@@ -52,13 +78,21 @@ class RegressionModel:
     low: float = -1.0
     high: float = 1.0
 
+    __deepqed_constraints__ = {
+        "f_star": Function(),
+        "noise_sd": Function(),
+        "low": Real(),
+        "high": Real(),
+    }
+
     def __post_init__(self) -> None:
-        if not (math.isfinite(self.low) and math.isfinite(self.high) and self.low < self.high):
-            raise ValueError(f"need finite low < high, got low={self.low}, high={self.high}")
+        check(self.__deepqed_constraints__, vars(self))
+        if not self.low < self.high:
+            fail("high", f"be greater than low = {self.low!r}", received(self.high))
 
     @property
     def domain(self) -> tuple[float, float]:
-        return (self.low, self.high)
+        return (float(self.low), float(self.high))
 
 
 def _sine(x: np.ndarray) -> np.ndarray:
@@ -73,21 +107,27 @@ class _Constant:
         return np.full(np.shape(x), self.value, dtype=np.result_type(x, np.float32))
 
 
+@validate(sigma=Real(0, None))
 def sine_model(sigma: float = 0.3) -> RegressionModel:
     r"""The running example: $f^*(x) = \sin(\pi x)$ on $[-1, 1]$, constant noise standard deviation
-    $\sigma$."""
-    if not (math.isfinite(sigma) and sigma >= 0):
-        raise ValueError(f"argument 'sigma' must be finite and >= 0, got {sigma}")
-    return RegressionModel(f_star=_sine, noise_sd=_Constant(float(sigma)))
+    $\sigma\ge 0$."""
+    return RegressionModel(f_star=_sine, noise_sd=_Constant(sigma))
 
 
+@validate(model=Instance(RegressionModel), x=Array(numpy=True))
 def noise_variance(model: RegressionModel, x: Any) -> np.ndarray:
     r"""$\operatorname{Var}(Y\mid X = x) = s(x)^2$, entrywise, shape of ``x``."""
-    check_array("x", x)
     s = np.asarray(model.noise_sd(x))
     return s * s
 
 
+@validate(
+    model=Instance(RegressionModel),
+    n=Integer(1),
+    rng=Generator(),
+    size=Instance(tuple, "a tuple of positive integers"),
+    dtype=DTYPES,
+)
 def sample_regression(
     model: RegressionModel,
     n: int,
@@ -98,13 +138,18 @@ def sample_regression(
 ) -> tuple[np.ndarray, np.ndarray]:
     r"""Draw $(x_i, y_i)$, $i\in[n]$, i.i.d. from the model, ``size`` independent times.
 
+    Arguments:
+        model: the data distribution.
+        n: the sample size, $n\ge 1$.
+        rng: the source of randomness.
+        size: a batch shape (a tuple of positive integers).
+        dtype: ``numpy.float32`` or ``numpy.float64`` (or their names).
+
     Returns:
         ``(x, y)``, each of shape ``(*size, n)`` and dtype ``dtype`` (for ``size = (R,)``: $R$
         independent training samples $S_1, \dots, S_R$ of size $n$, one per row).
     """
-    if not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"argument 'n' must be a positive integer, got {n!r}")
-    shape = (*size, int(n))
+    shape = (*_check_size(size), n)
     x = rng.uniform(model.low, model.high, size=shape)
     eps = rng.standard_normal(shape)
     y = np.asarray(model.f_star(x)) + np.asarray(model.noise_sd(x)) * eps
@@ -113,37 +158,49 @@ def sample_regression(
 
 @dataclass(frozen=True)
 class GaussianMixture:
-    r"""$\Pr(Y = k) = \pi_k$, $X\mid Y = k\sim N(\mu_k, s_k^2)$ on $\mathbb R$, $k = 0, \dots, K-1$.
+    r"""$\mathbb P(Y = k) = \pi_k$, $X\mid Y = k\sim N(\mu_k, s_k^2)$ on $\mathbb R$,
+    $k = 0, \dots, K-1$.
 
     Attributes:
         priors: $(\pi_0, \dots, \pi_{K-1})$, positive, summing to 1 (to within $10^{-12}$).
-        means: $(\mu_0, \dots, \mu_{K-1})$.
-        sds: $(s_0, \dots, s_{K-1})$, positive.
+        means: $(\mu_0, \dots, \mu_{K-1})$, finite.
+        sds: $(s_0, \dots, s_{K-1})$, positive and finite.
     """
 
     priors: tuple[float, ...]
     means: tuple[float, ...]
     sds: tuple[float, ...]
 
+    __deepqed_constraints__ = {
+        "priors": Instance(tuple, "a tuple of K positive reals summing to 1"),
+        "means": Instance(tuple, "a tuple of K reals"),
+        "sds": Instance(tuple, "a tuple of K positive reals"),
+    }
+
     def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
         K = len(self.priors)
-        if K < 1 or len(self.means) != K or len(self.sds) != K:
-            raise ValueError(
-                f"priors, means and sds must have the same length K >= 1, got "
-                f"{len(self.priors)}, {len(self.means)}, {len(self.sds)}"
-            )
-        if any(not (p > 0) for p in self.priors) or abs(math.fsum(self.priors) - 1) > 1e-12:
-            raise ValueError(f"priors must be positive and sum to 1, got {self.priors}")
-        if any(not (s > 0 and math.isfinite(s)) for s in self.sds):
-            raise ValueError(f"sds must be positive and finite, got {self.sds}")
-        if any(not math.isfinite(m) for m in self.means):
-            raise ValueError(f"means must be finite, got {self.means}")
+        for name in ("priors", "means", "sds"):
+            value = getattr(self, name)
+            if len(value) != K or K < 1:
+                fail(name, f"have the length K = {K} of 'priors' (K >= 1)", f"length {len(value)}")
+            low = None if name == "means" else 0.0
+            for v in value:
+                Real(low, None, closed="neither").check(name, v, None)  # type: ignore[arg-type]
+        if abs(math.fsum(self.priors) - 1) > 1e-12:
+            fail("priors", "sum to 1", f"a sum of {math.fsum(self.priors)!r}")
 
     @property
     def K(self) -> int:
         return len(self.priors)
 
 
+@validate(
+    mixture=Instance(GaussianMixture),
+    n=Integer(1),
+    rng=Generator(),
+    size=Instance(tuple, "a tuple of positive integers"),
+)
 def sample_mixture(
     mixture: GaussianMixture, n: int, *, rng: np.random.Generator, size: tuple[int, ...] = ()
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -152,26 +209,17 @@ def sample_mixture(
     Returns:
         ``(x, y)`` of shape ``(*size, n)``; ``x`` float64, ``y`` int64 labels in $\{0,\dots,K-1\}$.
     """
-    if not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"argument 'n' must be a positive integer, got {n!r}")
-    shape = (*size, int(n))
+    shape = (*_check_size(size), n)
     y = rng.choice(mixture.K, size=shape, p=np.asarray(mixture.priors))
     mu, s = np.asarray(mixture.means), np.asarray(mixture.sds)
     x = mu[y] + s[y] * rng.standard_normal(shape)
     return x, y.astype(np.int64)
 
 
-def class_log_joint(mixture: GaussianMixture, x: Any) -> np.ndarray:
-    r"""$\log\bigl(\pi_k\,\varphi((x - \mu_k)/s_k)/s_k\bigr)$, the log of the joint density of
-    $(X, Y)$ at $(x, k)$.
+_INPUTS = validate(mixture=Instance(GaussianMixture), x=Array(ndim=1, numpy=True))
 
-    Arguments:
-        x: inputs, shape ``(n,)``, float32 or float64.
 
-    Returns:
-        shape ``(n, K)``, dtype of ``x``.
-    """
-    check_array("x", x, ndim=1)
+def _class_log_joint(mixture: GaussianMixture, x: np.ndarray) -> np.ndarray:
     dt = x.dtype
     pi = np.asarray(mixture.priors, dtype=dt)
     mu = np.asarray(mixture.means, dtype=dt)
@@ -180,23 +228,47 @@ def class_log_joint(mixture: GaussianMixture, x: Any) -> np.ndarray:
     return np.log(pi) - np.log(s) - dt.type(0.5 * math.log(2 * math.pi)) - 0.5 * t * t
 
 
+@_INPUTS
+def class_log_joint(mixture: GaussianMixture, x: Any) -> np.ndarray:
+    r"""$\log\bigl(\pi_k\,\varphi((x - \mu_k)/s_k)/s_k\bigr)$, the log of the joint density of
+    $(X, Y)$ at $(x, k)$.
+
+    Arguments:
+        mixture: the data distribution.
+        x: inputs, shape ``(n,)``, float32 or float64.
+
+    Returns:
+        shape ``(n, K)``, dtype of ``x``.
+    """
+    return _class_log_joint(mixture, x)
+
+
+@_INPUTS
 def posterior(mixture: GaussianMixture, x: Any) -> np.ndarray:
-    r"""$\eta_k(x) = \Pr(Y = k\mid X = x) = \operatorname{softmax}_k(\log\pi_j p_j(x))_j$ (Bayes'
-    rule), computed with the max shift; shape ``(n, K)``, dtype of ``x``."""
-    G = class_log_joint(mixture, x)
+    r"""$\eta_k(x) = \mathbb P(Y = k\mid X = x) = \operatorname{softmax}_k(\log\pi_j p_j(x))_j$
+    (Bayes' rule), computed with the max shift; shape ``(n, K)``, dtype of ``x``.
+
+    Arguments:
+        mixture: the data distribution.
+        x: inputs, shape ``(n,)``, float32 or float64.
+    """
+    G = _class_log_joint(mixture, x)
     G = G - np.max(G, axis=1, keepdims=True)
     E = np.exp(G)
     return E / np.sum(E, axis=1, keepdims=True)
 
 
+@_INPUTS
 def bayes_classifier(mixture: GaussianMixture, x: Any) -> np.ndarray:
-    r"""$f^*(x) = \operatorname{argmax}_k\eta_k(x) = \operatorname{argmax}_k\pi_k p_k(x)$, the
-    smallest maximising $k$ on ties (Theorem `thm-learn-bayes-classifier`).
+    r"""$f^*(x) = \min\operatorname{argmax}_k\eta_k(x) = \min\operatorname{argmax}_k\pi_k p_k(x)$,
+    the smallest maximising $k$ on ties (Theorem `thm-learn-bayes-classifier`), by comparing
+    $\log\pi_k + \log p_k(x)$ (no density underflows).
 
     Arguments:
-        x: inputs, shape ``(n,)``.
+        mixture: the data distribution.
+        x: inputs, shape ``(n,)``, float32 or float64.
 
     Returns:
         int64 labels, shape ``(n,)``.
     """
-    return np.argmax(class_log_joint(mixture, x), axis=1).astype(np.int64)
+    return np.argmax(_class_log_joint(mixture, x), axis=1).astype(np.int64)

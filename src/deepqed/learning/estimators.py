@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_array
+from .._validation import Array, Instance, Integer, Real, fail, received, validate
 
 __all__ = [
     "legendre_features",
@@ -31,13 +31,31 @@ __all__ = [
     "knn_regression",
 ]
 
-
-def _check_degree(degree: Any) -> int:
-    if not isinstance(degree, (int, np.integer)) or degree < 0:
-        raise ValueError(f"argument 'degree' must be a non-negative integer, got {degree!r}")
-    return int(degree)
+#: An interval ``(a, b)`` with ``a < b``.
+DOMAIN = Instance((tuple, list), "a pair (a, b) of finite reals with a < b")
 
 
+def check_domain(domain: Any) -> tuple[float, float]:
+    """The interval ``domain = (a, b)`` as two floats, after checking ``a < b``."""
+    if len(domain) != 2:
+        fail("domain", "be a pair (a, b) of finite reals with a < b", f"length {len(domain)}")
+    a, b = (Real().check("domain", v, None) for v in domain)  # type: ignore[arg-type]
+    if not a < b:
+        fail("domain", "be a pair (a, b) of finite reals with a < b", received(tuple(domain)))
+    return a, b
+
+
+def _legendre_features(x: np.ndarray, p: int, a: float, b: float) -> np.ndarray:
+    t = (2 * x - (a + b)) / (b - a)
+    cols = [np.ones_like(t)]
+    if p >= 1:
+        cols.append(t)
+    for j in range(1, p):
+        cols.append(((2 * j + 1) * t * cols[j] - j * cols[j - 1]) / (j + 1))
+    return np.stack(cols, axis=-1)
+
+
+@validate(x=Array(numpy=True), degree=Integer(0), domain=DOMAIN)
 def legendre_features(
     x: Any, degree: int, *, domain: tuple[float, float] = (-1.0, 1.0)
 ) -> np.ndarray:
@@ -52,24 +70,51 @@ def legendre_features(
     Returns:
         shape ``(..., p + 1)``, dtype of ``x``.
     """
-    check_array("x", x)
-    p = _check_degree(degree)
-    a, b = float(domain[0]), float(domain[1])
-    if not a < b:
-        raise ValueError(f"argument 'domain' must satisfy a < b, got {domain}")
-    t = (2 * x - (a + b)) / (b - a)
-    cols = [np.ones_like(t)]
-    if p >= 1:
-        cols.append(t)
-    for j in range(1, p):
-        cols.append(((2 * j + 1) * t * cols[j] - j * cols[j - 1]) / (j + 1))
-    return np.stack(cols, axis=-1)
+    a, b = check_domain(domain)
+    return _legendre_features(x, degree, a, b)
 
 
+def _fit(x: np.ndarray, y: np.ndarray, p: int, a: float, b: float) -> np.ndarray:
+    """Least-squares coefficients for ``x, y`` of shape ``(n,)`` or ``(R, n)``; warns when a design
+    matrix is numerically rank deficient."""
+    n = x.shape[-1]
+    if p + 1 > n:
+        fail("degree", f"be at most n - 1 = {n - 1} (degree p needs n >= p + 1 points)", str(p))
+    Phi = _legendre_features(x, p, a, b)
+    batched = x.ndim == 2
+    Phis, ys = (Phi, y) if batched else (Phi[None], y[None])
+    C = np.empty((Phis.shape[0], p + 1), dtype=x.dtype)
+    deficient = 0
+    for r in range(Phis.shape[0]):
+        c, _, rank, _ = np.linalg.lstsq(Phis[r], ys[r], rcond=None)
+        C[r] = c
+        deficient += int(rank < p + 1)
+    if deficient:
+        warnings.warn(
+            f"design matrix rank deficient in {deficient} of {Phis.shape[0]} sample(s) "
+            f"(degree {p}, n = {n}); returning minimum-norm least-squares coefficients",
+            RuntimeWarning,
+            stacklevel=4,  # the caller of the validated public function
+        )
+    return C if batched else C[0]
+
+
+def _check_same_shape(x: Any, y: Any) -> None:
+    if y.shape != x.shape:
+        fail("y", f"have the shape of 'x', {x.shape}", f"shape {y.shape}")
+
+
+@validate(
+    x=Array(ndim=(1, 2), numpy=True),
+    y=Array(ndim=(1, 2), numpy=True),
+    degree=Integer(0),
+    domain=DOMAIN,
+)
 def fit_polynomial(
     x: Any, y: Any, degree: int, *, domain: tuple[float, float] = (-1.0, 1.0)
 ) -> np.ndarray:
-    r"""Least-squares Legendre coefficients $c\in\operatorname{argmin}\|\Phi c - y\|^2$.
+    r"""Least-squares Legendre coefficients $c = \Phi^+y$, the minimum-norm element of
+    $\operatorname{argmin}_c\|\Phi c - y\|^2$.
 
     Arguments:
         x: training inputs, shape ``(n,)`` or ``(R, n)`` ($R$ samples, one per row).
@@ -84,49 +129,35 @@ def fit_polynomial(
         RuntimeWarning when $\Phi$ is numerically rank deficient (then $c$ is the minimum-norm
         least-squares solution).
     """
-    check_array("x", x, ndim=(1, 2), nonempty=True)
-    check_array("y", y, shape=tuple(x.shape))
-    if y.dtype != x.dtype:
-        raise TypeError(f"arguments 'x' and 'y' have different dtypes ({x.dtype} and {y.dtype})")
-    p = _check_degree(degree)
-    n = x.shape[-1]
-    if p + 1 > n:
-        raise ValueError(f"degree {p} needs at least {p + 1} training points, got n = {n}")
-    Phi = legendre_features(x, p, domain=domain)
-    batched = x.ndim == 2
-    Phis, ys = (Phi, y) if batched else (Phi[None], y[None])
-    C = np.empty((Phis.shape[0], p + 1), dtype=x.dtype)
-    deficient = 0
-    for r in range(Phis.shape[0]):
-        c, _, rank, _ = np.linalg.lstsq(Phis[r], ys[r], rcond=None)
-        C[r] = c
-        deficient += int(rank < p + 1)
-    if deficient:
-        warnings.warn(
-            f"design matrix rank deficient in {deficient} of {Phis.shape[0]} sample(s) "
-            f"(degree {p}, n = {n}); returning minimum-norm least-squares coefficients",
-            RuntimeWarning,
-            stacklevel=2,
-        )
-    return C if batched else C[0]
+    _check_same_shape(x, y)
+    a, b = check_domain(domain)
+    return _fit(x, y, degree, a, b)
 
 
+@validate(c=Array(ndim=(1, 2), numpy=True), x=Array(ndim=1, numpy=True), domain=DOMAIN)
 def predict_polynomial(c: Any, x: Any, *, domain: tuple[float, float] = (-1.0, 1.0)) -> np.ndarray:
     r"""$f(x) = \sum_j c_jP_j(t(x))$.
 
     Arguments:
         c: coefficients, shape ``(p + 1,)`` or ``(R, p + 1)``.
-        x: points, shape ``(n_test,)`` (shared by all $R$ predictors).
+        x: points, shape ``(n_test,)`` (shared by all $R$ predictors), the dtype of ``c``.
+        domain: $(a, b)$, see :func:`legendre_features`.
 
     Returns:
         shape ``(n_test,)`` or ``(R, n_test)``.
     """
-    check_array("c", c, ndim=(1, 2), nonempty=True)
-    check_array("x", x, ndim=1)
-    Phi = legendre_features(x, c.shape[-1] - 1, domain=domain)  # (n_test, p + 1)
+    a, b = check_domain(domain)
+    Phi = _legendre_features(x, c.shape[-1] - 1, a, b)  # (n_test, p + 1)
     return c @ Phi.T
 
 
+@validate(
+    x=Array(ndim=(1, 2), numpy=True),
+    y=Array(ndim=(1, 2), numpy=True),
+    x_test=Array(ndim=1, numpy=True),
+    degree=Integer(0),
+    domain=DOMAIN,
+)
 def polynomial_regression(
     x: Any, y: Any, x_test: Any, degree: int, *, domain: tuple[float, float] = (-1.0, 1.0)
 ) -> np.ndarray:
@@ -135,44 +166,45 @@ def polynomial_regression(
 
     Arguments:
         x, y: training sample(s), shape ``(n,)`` or ``(R, n)``.
-        x_test: shape ``(n_test,)``.
+        x_test: shape ``(n_test,)``, the dtype of ``x``.
+        degree: $p$, with $p + 1\le n$.
+        domain: $(a, b)$, see :func:`legendre_features`.
 
     Returns:
         $f_{S_r}(x^{\mathrm{test}}_j)$, shape ``(n_test,)`` or ``(R, n_test)``.
     """
-    c = fit_polynomial(x, y, degree, domain=domain)
-    check_array("x_test", x_test, ndim=1)
-    if x_test.dtype != c.dtype:
-        raise TypeError(
-            f"arguments 'x' and 'x_test' have different dtypes ({c.dtype} and {x_test.dtype})"
-        )
-    return predict_polynomial(c, x_test, domain=domain)
+    _check_same_shape(x, y)
+    a, b = check_domain(domain)
+    c = _fit(x, y, degree, a, b)
+    return c @ _legendre_features(x_test, degree, a, b).T
 
 
+@validate(
+    X=Array(ndim=(2, 3), numpy=True),
+    y=Array(ndim=(1, 2), numpy=True),
+    X_test=Array(ndim=2, numpy=True),
+    k=Integer(1),
+)
 def knn_regression(X: Any, y: Any, X_test: Any, k: int) -> np.ndarray:
     r"""$k$-NN regression (Definition `def-learn-knn`):
-    $f_S(x) = \frac1k\sum_{i\in N_k(x)} y_i$.
+    $f_S(x) = \frac1k\sum_{i\in N_k(x)} y_i$, ties in distance broken by the smaller index.
 
     Arguments:
         X: training inputs, shape ``(n, d)`` or ``(R, n, d)``.
         y: training responses, shape ``(n,)`` or ``(R, n)``, dtype of ``X``.
-        X_test: shape ``(n_test, d)``.
+        X_test: shape ``(n_test, d)``, dtype of ``X``.
         k: $1\le k\le n$.
 
     Returns:
         shape ``(n_test,)`` or ``(R, n_test)``, dtype of ``X``.
     """
-    check_array("X", X, ndim=(2, 3), nonempty=True)
-    check_array("y", y, shape=tuple(X.shape[:-1]))
-    check_array("X_test", X_test, shape=(None, X.shape[-1]))
-    if y.dtype != X.dtype or X_test.dtype != X.dtype:
-        raise TypeError(
-            f"arguments 'X', 'y', 'X_test' must share one dtype, got {X.dtype}, "
-            f"{y.dtype}, {X_test.dtype}"
-        )
+    if y.shape != X.shape[:-1]:
+        fail("y", f"have shape {X.shape[:-1]} (the leading axes of 'X')", f"shape {y.shape}")
+    if X_test.shape[1] != X.shape[-1]:
+        fail("X_test", f"have {X.shape[-1]} columns (d, from 'X')", f"shape {X_test.shape}")
     n = X.shape[-2]
-    if not isinstance(k, (int, np.integer)) or not 1 <= k <= n:
-        raise ValueError(f"argument 'k' must be an integer in [1, n] = [1, {n}], got {k!r}")
+    if k > n:
+        fail("k", f"be an integer in [1, n] = [1, {n}]", str(k))
     batched = X.ndim == 3
     Xb, yb = (X, y) if batched else (X[None], y[None])
     # squared distances |x_test_j - x_i|^2, shape (R, n_test, n)

@@ -6,13 +6,19 @@ Modules: :mod:`.conditional` (conditional expectation on a finite probability sp
 """
 
 from .conditional import conditional_expectation, l2_inner
-from .hoeffding import hoeffding_bound, hoeffding_mgf_bound, hoeffding_sample_size
+from .hoeffding import (
+    hoeffding_bound,
+    hoeffding_mgf_bound,
+    hoeffding_sample_size,
+    hoeffding_sum_bound,
+)
 from .tails import clopper_pearson, tail_frequency
 
 __all__ = [
     "conditional_expectation",
     "l2_inner",
     "hoeffding_bound",
+    "hoeffding_sum_bound",
     "hoeffding_mgf_bound",
     "hoeffding_sample_size",
     "clopper_pearson",

@@ -2,6 +2,10 @@ r"""Shared pieces of the learning witnesses: independent references written with
 
 Nothing here calls :mod:`deepqed.learning`; the references are built from the definitions (SciPy's
 normal distribution functions, quadrature, exact Gram matrices), so agreement with them is evidence.
+
+Monte Carlo comparisons are confidence intervals at ``Z_TOL`` standard errors (CLT, or the delta
+method where estimates are combined): :func:`worst_interval` reports, of several, the one whose
+estimate lies farthest from its reference in standard errors.
 """
 
 from __future__ import annotations
@@ -12,12 +16,36 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from scipy import integrate, stats
 
-from .._common import nan_max  # noqa: F401  (shared by every chapter)
+from ...evidence import Comparison, interval
 
 #: Number of standard errors allowed between two Monte Carlo estimates (or an estimate and an
 #: exact value). With at most a few dozen comparisons per run, a correct implementation exceeds it
 #: with probability below 1e-3 per witness (two-sided normal tail at 4.5 is 7e-6 per comparison).
 Z_TOL = 4.5
+
+#: The (normal-approximation) level of an interval of ``Z_TOL`` standard errors.
+LEVEL = float(1 - 2 * stats.norm.sf(Z_TOL))
+
+
+def worst_interval(what: str, cases: Sequence[tuple[float, ...]], *, units: str = "") -> Comparison:
+    """Of the cases ``(estimate, standard error, reference, at)`` or ``(estimate, standard error,
+    reference, at, rounding)``, the interval ``estimate ± (Z_TOL · se + rounding)`` of the one
+    farthest from its reference in units of its half-width (a NaN first), as an ``interval``
+    comparison. ``rounding`` bounds the floating-point error of the estimate (it matters when the
+    sampled quantity is itself zero up to rounding, so that its standard error is too)."""
+
+    def half(case: tuple[float, ...]) -> float:
+        return Z_TOL * case[1] + (case[4] if len(case) > 4 else 0.0)
+
+    def far(case: tuple[float, ...]) -> float:
+        est, ref, h = case[0], case[2], half(case)
+        if math.isnan(est) or math.isnan(ref) or math.isnan(h):
+            return math.inf
+        return abs(est - ref) / h if h > 0 else (0.0 if est == ref else math.inf)
+
+    case = max(cases, key=far)
+    est, h = case[0], half(case)
+    return interval(what, est, est - h, est + h, case[2], level=LEVEL, units=units, at=case[3])
 
 
 def z_score(a: float, b: float, se: float) -> float:

@@ -1,7 +1,7 @@
 r"""Witnesses of the chapter *Mathematical preliminaries and notation* (``book/preliminaries``).
 
 ``CLAIMS`` lists, in book order, the witnesses of every labelled statement of the chapter. Each is
-``check(rng) -> Figures`` and takes the code it checks as a keyword argument with the library's
+``check(rng) -> Evidence`` and takes the code it checks as a keyword argument with the library's
 implementation as default, so that a test can hand it a deliberately broken implementation.
 
 Modules: :mod:`.kronecker` (vec, Kronecker products, commutation matrix), :mod:`.derivatives`
