@@ -3,7 +3,8 @@ least squares and its spectral filter, logistic regression.
 
 Modules: :mod:`.least_squares`, :mod:`.ridge`, :mod:`.gd`, :mod:`.logistic`. All functions take
 NumPy arrays of dtype float32 or float64, one sample per row of ``X`` (shape ``(m, n)``), and
-compute in that dtype.
+compute in that dtype; every argument is validated by its declared constraint
+(:mod:`deepqed._validation`), and a wrong one is reported by name.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from .least_squares import (
 from .logistic import (
     ConvergenceWarning,
     LogisticFit,
-    check_labels,
     logistic_gd,
     logistic_gradient,
     logistic_hessian,
@@ -70,7 +70,6 @@ __all__ = [
     "gd_filter",
     "ridge_filter",
     "ConvergenceWarning",
-    "check_labels",
     "sigmoid",
     "logistic_losses",
     "logistic_loss",
