@@ -100,3 +100,22 @@ def test_labels_may_be_integers_or_floats():
     assert linear.logistic_loss(w.astype(np.float32), X.astype(np.float32), y).dtype == np.float32
     with pytest.raises(ValueError, match=r"'y' must have entries in \{0, 1\}"):
         linear.logistic_gradient(w, X, 2 * y - 1)
+
+
+def test_separability_finds_directions_and_certifies_their_absence():
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((40, 3))
+    y = (rng.random(40) < 0.5).astype(np.int64)
+    assert linear.separability(X, y).unique_minimiser
+    ys = (X @ np.array([1.0, -2.0, 0.5]) > 0).astype(np.int64)
+    sep = linear.separability(X, ys)
+    assert not sep.unique_minimiser and sep.value > 1
+    assert np.all((2 * ys - 1) * (X @ sep.direction) >= -1e-9)
+    Xk = np.hstack([X, X[:, :1]])  # rank 3 < n = 4: a direction in ker X
+    sk = linear.separability(Xk, y)
+    assert not sk.unique_minimiser and np.linalg.norm(Xk @ sk.direction) < 1e-12
+
+
+def test_hessian_lipschitz_constant():
+    X = np.array([[3.0, 4.0], [0.0, 1.0]])
+    assert linear.hessian_lipschitz(X) == pytest.approx(3**0.5 / 18 * (125 + 1) / 2)

@@ -42,7 +42,13 @@ __all__ = [
     "LogisticFit",
     "logistic_newton",
     "logistic_gd",
+    "SIGMOID_SECOND_DERIVATIVE_MAX",
+    "hessian_lipschitz",
 ]
+
+#: $\max_z|\operatorname{sigmoid}''(z)| = \sqrt3/18 = 1/(6\sqrt3)$, at
+#: $\operatorname{sigmoid}(z) = (3\pm\sqrt3)/6$.
+SIGMOID_SECOND_DERIVATIVE_MAX = 3**0.5 / 18
 
 
 class ConvergenceWarning(RuntimeWarning):
@@ -118,6 +124,19 @@ def logistic_hessian(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
     computed as $\operatorname{sigmoid}(z_i)\operatorname{sigmoid}(-z_i)$ (no cancellation).
     ``y`` is validated but not used (the Hessian does not depend on it). Shape ``(n, n)``."""
     return _hessian(w, X)
+
+
+@validate(X=DESIGN)
+def hessian_lipschitz(X: np.ndarray) -> float:
+    r"""$M = \frac{1}{6\sqrt3\,m}\sum_{i=1}^m\|x_i\|^3$, a Lipschitz constant of
+    $w\mapsto\nabla^2\mathcal L(w)$ in the operator norm ({prf:ref}`prop-lin-newton-quadratic`),
+    computed in float64.
+
+    Arguments:
+        X: shape ``(m, n)``, float32 or float64.
+    """
+    norms = np.linalg.norm(np.asarray(X, dtype=np.float64), axis=1)
+    return float(SIGMOID_SECOND_DERIVATIVE_MAX * np.sum(norms**3) / X.shape[0])
 
 
 @dataclass(frozen=True)

@@ -109,4 +109,13 @@ EXAMPLES = [
             lambda p: {"X": p[2], "y": _labels(rng, p[0]), "eta": 0.1, "steps": 3, "w0": p[4]}
         )(_problem(rng)),
     ),
+    Example(linear.hessian_lipschitz, _X),
+    Example(
+        linear.separability,
+        lambda rng: (lambda p: {"X": p[2], "y": _labels(rng, p[0])})(_problem(rng)),
+    ),
+    Example(
+        linear.Separability,
+        lambda rng: {"value": 0.5, "rank": 2, "direction": rng.standard_normal(2)},
+    ),
 ]
