@@ -305,7 +305,8 @@ def violation_matches_definition(
 def _polish(alpha, y, K, C, free_tol=1e-9):
     r"""An optimal $\alpha$ to rounding, from an approximate one: keep the coordinates at $0$ and
     $C$, and solve the linear KKT system for the free ones and $b$,
-    $Q_{FF}\alpha_F + b\,y_F = \mathbf 1 - Q_{FB}\alpha_B$, $y_F^\top\alpha_F = -y_B^\top\alpha_B$."""
+    $Q_{FF}\alpha_F + b\,y_F = \mathbf 1 - Q_{FB}\alpha_B$, $y_F^\top\alpha_F = -y_B^\top\alpha_B$,
+    by the least-norm correction of the approximate point."""
     a = alpha.copy()
     a[a <= free_tol * C] = 0.0
     a[a >= (1 - free_tol) * C] = C
@@ -319,7 +320,11 @@ def _polish(alpha, y, K, C, free_tol=1e-9):
     M[: F.size, -1] = y[F]
     M[-1, : F.size] = y[F]
     rhs = np.r_[1.0 - Q[np.ix_(F, B)] @ a[B], -(y[B] @ a[B])]
-    sol = np.linalg.lstsq(M, rhs, rcond=None)[0]
+    # the least-norm correction of (alpha_F, b): when Q_FF is singular (rank of K below |F|) the
+    # optimal alpha is not unique, and the correction stays next to smo's point, inside the box
+    b0 = float(np.mean(y[F] * (1.0 - Q[F] @ a)))
+    x0 = np.r_[a[F], b0]
+    sol = x0 + np.linalg.lstsq(M, rhs - M @ x0, rcond=None)[0]
     a[F] = np.clip(sol[: F.size], 0.0, C)
     return a
 
