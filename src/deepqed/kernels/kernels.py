@@ -136,7 +136,7 @@ class ArcCosine:
         safe = np.where(N > 0, N, np.ones_like(N))
         cos = np.clip((X @ Z.T) / safe, -1.0, 1.0)
         theta = np.arccos(cos)
-        sin = np.sqrt(np.maximum(1 - cos * cos, 0))
+        sin = np.sqrt(np.maximum((1 - cos) * (1 + cos), 0))  # 1 -/+ cos exact near cos = +/-1
         K = N / (2 * np.pi) * (sin + (np.pi - theta) * cos)
         return np.where(N > 0, K, np.zeros_like(K)).astype(X.dtype, copy=False)
 
@@ -163,22 +163,49 @@ SAMPLES = Array(shape=("m", "d"), numpy=True)
 OTHERS = Array(shape=("p", "d"), numpy=True)
 
 
+#: Pairs whose squared distance from the expansion is at most this many times its rounding bound
+#: are recomputed from the differences $x_i - z_j$.
+NEAR = 64.0
+#: Entries of differences formed at once when near pairs are recomputed (bounds the memory).
+_CHUNK = 1 << 20
+
+
 def _squared_distances(X: np.ndarray, Z: np.ndarray) -> np.ndarray:
-    sx = np.sum(X * X, axis=1)[:, None]
-    sz = np.sum(Z * Z, axis=1)[None, :]
-    D = np.maximum(sx + sz - 2 * (X @ Z.T), 0)
-    if Z is X:
+    same = Z is X
+    centre = X.mean(axis=0) if same else np.concatenate([X, Z]).mean(axis=0)
+    Xc = X - centre
+    Zc = Xc if same else Z - centre
+    sx = np.sum(Xc * Xc, axis=1)[:, None]
+    sz = np.sum(Zc * Zc, axis=1)[None, :]
+    D = np.maximum(sx + sz - 2 * (Xc @ Zc.T), 0)
+    # rounding bound of the expansion, 2 gamma_{d+2} (|x|^2 + |z|^2), with room
+    u = float(np.finfo(X.dtype).eps) / 2
+    tol = 4 * (X.shape[1] + 3) * u * (sx + sz)
+    rows, cols = np.nonzero(tol * NEAR >= D)
+    step = max(1, _CHUNK // max(1, X.shape[1]))
+    for s in range(0, rows.size, step):
+        r, c = rows[s : s + step], cols[s : s + step]
+        diff = Xc[r] - Zc[c]
+        D[r, c] = np.sum(diff * diff, axis=1)
+    if same:
         np.fill_diagonal(D, 0)
     return D
 
 
 @validate(X=SAMPLES, Z=OTHERS)
 def squared_distances(X: np.ndarray, Z: np.ndarray) -> np.ndarray:
-    r"""$D_{ij} = \max\bigl(\|x_i\|^2 + \|z_j\|^2 - 2x_i^\top z_j,\ 0\bigr)$, shape ``(m, p)``.
+    r"""$D_{ij} = \|x_i - z_j\|^2$, shape ``(m, p)``, in the dtype of ``X``.
 
-    One matrix product instead of an ``(m, p, d)`` array of differences; the clip at $0$ removes
-    the negative values that cancellation produces for nearby points (which would otherwise give
-    $k > 1$ for the Gaussian kernel). If ``Z is X`` the diagonal is set to exactly $0$.
+    One matrix product instead of an ``(m, p, d)`` array of differences: with both batches
+    centred at their common mean $\bar x$ (which changes no difference),
+    $D_{ij} = \max(\|x_i - \bar x\|^2 + \|z_j - \bar x\|^2 - 2(x_i - \bar x)^\top(z_j - \bar x),\ 0)$.
+    The expansion's rounding error is up to about $(d + 2)\,u\,(\|x_i - \bar x\|^2 + \|z_j -
+    \bar x\|^2)$ ($u$ the unit roundoff), which for nearby points can exceed $D_{ij}$ itself (a
+    point of norm $10^4$ repeated in float32 can be at distance $10$ from itself): pairs whose value is
+    within ``NEAR`` $= 64$ times that bound are recomputed as $\sum_l(x_{il} - z_{jl})^2$, which is
+    exact to relative rounding, and exactly $0$ for repeated points. The clip at $0$ removes the
+    negative values of cancellation (which would give $k > 1$ for the Gaussian kernel). If
+    ``Z is X`` the diagonal is exactly $0$.
     """
     return _squared_distances(X, Z)
 
