@@ -302,7 +302,8 @@ def schur_product_is_psd(rng: np.random.Generator, *, product=np.multiply) -> Ev
 @single_threaded
 def closure_constructions_are_psd(rng: np.random.Generator, *, gram=kernels.gram) -> Evidence:
     r"""Gram matrices of $k_1 + k_2$, $ak_1$, $k_1k_2$, $f(x)f(x')k_1$, $\sum_qa_qk_1^q$ ($a_q\ge0$),
-    $\exp(k_1)$ and a pointwise limit (partial sums of $\exp$) on random data with a repeated point:
+    $\exp(ak_1)$ ($a = 1/\max(1, \max_{ij}|K_{1,ij}|)$, so that $\exp$ does not overflow) and a
+    pointwise limit (partial sums of $\exp$) on random data with a repeated point:
     $\lambda_{\min}\ge0$ within rounding, and $= 0$ (the repeated point makes every Gram matrix
     singular)."""
     mins = []
@@ -317,14 +318,17 @@ def closure_constructions_are_psd(rng: np.random.Generator, *, gram=kernels.gram
         K1, K2 = G[i], G[j]
         a = rng.uniform(0, 1, size=4)
         f = np.sin(3 * X[:, 0]) + X[:, -1] ** 2  # any f: X -> R
+        # exp of a positive multiple of k_1 (itself a kernel), scaled so that exp does not overflow
+        # (a polynomial kernel of degree 4 reaches about 10^5 on these points)
+        E1 = K1 / max(1.0, float(np.max(np.abs(K1))))
         built = [
             K1 + K2,
             float(rng.uniform(0.1, 10)) * K1,
             K1 * K2,
             np.outer(f, f) * K1,
             sum(a[q] * K1**q for q in range(4)),
-            np.exp(K1),
-            sum(K1**q / math.factorial(q) for q in range(12)),
+            np.exp(E1),
+            sum(E1**q / math.factorial(q) for q in range(12)),
         ]
         mins += [min_eigenvalue(K) for K in built]
     low = min(mins, key=lambda q: q[0] / q[1])
