@@ -53,11 +53,15 @@ def _pointwise(k, x: np.ndarray, z: np.ndarray) -> float:
 
 def _bounds(k, A: np.ndarray, B: np.ndarray, value: np.ndarray, dtype) -> np.ndarray:
     r"""Rounding bounds for the entries of ``gram(k, A, B)`` computed in a dtype of unit roundoff u,
-    given the exact values: inner products ($\gamma_{d+4}|x|^\top|z|$); squared distances by the
-    expansion after centring at a mean of the rows (any centre $c$ with $|c|\le R$, $R$ the largest
-    row norm: error at most $2\gamma_{d+6}(|x| + |z| + 2R)^2$, propagated through $\exp$);
+    given the exact values: inner products ($\gamma_{d+4}\lvert x\rvert^\top\lvert z\rvert$);
+    squared distances by the
+    expansion after centring at a mean of the rows (any centre $c$ with $\lvert c\rvert\le R$, $R$
+    the largest
+    row norm: error at most $2\gamma_{d+6}(\lvert x\rvert + \lvert z\rvert + 2R)^2$, propagated
+    through $\exp$);
     $\ell^1$ distances; the arc-cosine formula, whose derivative in $\cos\theta$ is
-    $|x||z|(\pi - \theta)/(2\pi)\le|x||z|/2$. Values of $\exp$ below the dtype's smallest normal
+    $\lvert x\rvert\lvert z\rvert(\pi - \theta)/(2\pi)\le\lvert x\rvert\lvert z\rvert/2$. Values of
+    $\exp$ below the dtype's smallest normal
     number may underflow: that number is added."""
     u, tiny = float(np.finfo(dtype).eps) / 2, float(np.finfo(dtype).tiny)
     d = A.shape[1]
@@ -106,7 +110,8 @@ def gram_is_pointwise(
     formula with ``math`` (five kernels, random parameters, zero rows and parallel rows included),
     each entry within its rounding bound in the dtype; and ``psd_check``'s verdict ("every Gram
     matrix is symmetric PSD") vs independent certificates: a Cholesky factorisation of
-    $K + \tau I$ for matrices $BB^\top$ of random rank rounded to the dtype ($\tau = 2mu\max|K_{ij}|$
+    $K + \tau I$ for matrices $BB^\top$ of random rank rounded to the dtype ($\tau = 2mu\max\lvert
+    K_{ij}\rvert$
     plus the eigensolver's rounding, $u$ the dtype's unit roundoff), and a vector with $c^\top Kc < 0$ (an
     eigenvector from ``numpy.linalg.eigh``) for symmetric matrices with a negative eigenvalue of
     at least $\|K\|_2/10$."""
@@ -302,7 +307,8 @@ def schur_product_is_psd(rng: np.random.Generator, *, product=np.multiply) -> Ev
 @single_threaded
 def closure_constructions_are_psd(rng: np.random.Generator, *, gram=kernels.gram) -> Evidence:
     r"""Gram matrices of $k_1 + k_2$, $ak_1$, $k_1k_2$, $f(x)f(x')k_1$, $\sum_qa_qk_1^q$ ($a_q\ge0$),
-    $\exp(ak_1)$ ($a = 1/\max(1, \max_{ij}|K_{1,ij}|)$, so that $\exp$ does not overflow) and a
+    $\exp(ak_1)$ ($a = 1/\max(1, \max_{ij}\lvert K_{1,ij}\rvert)$, so that $\exp$ does not
+    overflow) and a
     pointwise limit (partial sums of $\exp$) on random data with a repeated point:
     $\lambda_{\min}\ge0$ within rounding, and $= 0$ (the repeated point makes every Gram matrix
     singular)."""

@@ -14,9 +14,10 @@ only its easy direction is tested, on finite measures) and the uniform bound of 
   \approx 0$; over $600$ at bound $0.5$). No parameters bring the non-vacuous bound within a factor
   of $10$; the witness uses the best ones (bound $0.8$, $\kappa\approx0$).
 * The Rahimi–Recht bound $\delta$ is at most $10$ only when $D\varepsilon^2\ge4(d + 2)\log(25.6
-  L^2)$, $L = \sigma_\mu\operatorname{diam}(\mathcal M)/\varepsilon$; for $L$ below $0.2$ the
-  errors on $\mathcal M$ are at most $\frac12\|\Delta\|^2(\frac1D\sum_j\|\omega_j\|^2 + \sigma_\mu^2)$,
-  which reaches $\varepsilon$ only if the mean of the $\|\omega_j\|^2$ exceeds $24\sigma_\mu^2$. A
+  L^2)$, $L = \sigma_{\mu}\operatorname{diam}(\mathcal M)/\varepsilon$; for $L$ below $0.2$ the
+  errors on $\mathcal M$ are at most $\frac12\|\Delta\|^2(\frac1D\sum_j\|\omega_j\|^2 +
+  \sigma_{\mu}^2)$,
+  which reaches $\varepsilon$ only if the mean of the $\|\omega_j\|^2$ exceeds $24\sigma_{\mu}^2$. A
   scan of $d\in\{1, 2, 3\}$, $D$ from $1$ to $256$, $\varepsilon$ from $0.05$ to $1.9$ and $L$ from
   $0.05$ to $6.4$ (Gaussian kernel, $1000$ draws each) found no setting with $\delta\le10$ and a
   single observed uniform error $\ge\varepsilon$: the bound is at least $10^3$ times too large
@@ -210,7 +211,8 @@ def rff_sampler_and_features(
     Cauchy$(0, \gamma)$, and of the phases from $U[0, 2\pi]$, vs the critical value at level
     $10^{-6}$ (``scipy.stats.kstwo``); the features vs $\sqrt{2/D}\cos(\omega_j^\top x + b_j)$ in
     float64, within the rounding of the argument in the dtype and in float64
-    ($\gamma_{d+2}(|\omega_j|^\top|x| + |b_j|)$ each) and of $\cos$."""
+    ($\gamma_{d+2}(\lvert\omega_j\rvert^\top\lvert x\rvert + \lvert b_j\rvert)$ each) and of
+    $\cos$."""
     u = float(np.finfo(dtype).eps) / 2
     e_ks, t_ks, e_f, t_f, at = [], [], [], [], []
     n = 6
@@ -276,7 +278,7 @@ def rff_unbiased(
     ($D = 4$) has a normal confidence interval (level $10^{-6}$ per pair, Bonferroni over the pairs)
     that must contain $k(x, x')$ from scikit-learn; the same for the paired map $\tilde z$; and the
     proof's decomposition $S_j = \cos\omega_j^\top(x - x') + \cos(\omega_j^\top(x + x') + 2b_j)$,
-    $|S_j|\le2$, on the library's features."""
+    $\lvert S_j\rvert\le2$, on the library's features."""
     worst_iv, e_d, t_d = None, [], []
     n = 4
     level = 1e-6
@@ -336,7 +338,8 @@ def rff_hoeffding(
     r"""At the parameters where the bound is least loose while below $1$ (module docstring): $D = 50$,
     $\varepsilon$ with $2e^{-D\varepsilon^2/8} = 0.8$, pairs far apart ($k(x, x')\approx0$,
     $\operatorname{Var}S_j\approx1$). The Clopper–Pearson lower confidence bound (level $10^{-3}$) of
-    the frequency of $|z(x)^\top z(x') - k(x, x')|\ge\varepsilon$ over $R = 3000$ draws must not
+    the frequency of $\lvert z(x)^\top z(x') - k(x, x')\rvert\ge\varepsilon$ over $R = 3000$ draws
+    must not
     exceed ``hoeffding_bound``; and ``hoeffding_bound`` vs $2e^{-D\varepsilon^2/8}$ at random
     $(D, \varepsilon)$."""
     D, R = 50, 3000
@@ -382,8 +385,9 @@ def rff_uniform(
     rahimi_recht_bound=kernels.rahimi_recht_bound,
 ) -> Evidence:
     r"""Gaussian kernel, $d = 1$, $\mathcal M = [0, 2]$, $\varepsilon = 0.5$, and the least $D$ with
-    $\delta\le1$ (about $400$): over $R = 200$ draws, the frequency of $\max|\tilde z(x)^\top
-    \tilde z(x') - k(x, x')|\ge\varepsilon$ over a grid of $41$ points (a lower bound of the sup over
+    $\delta\le1$ (about $400$): over $R = 200$ draws, the frequency of $\max\lvert\tilde z(x)^\top
+    \tilde z(x') - k(x, x')\rvert\ge\varepsilon$ over a grid of $41$ points (a lower bound of the
+    sup over
     $\mathcal M$) must have its Clopper–Pearson lower confidence bound (level $10^{-3}$) below
     $\delta$; ``rahimi_recht_bound`` vs the closed form at random arguments."""
     gamma = float(rng.uniform(0.3, 0.6))

@@ -76,7 +76,8 @@ def _poly2_features(X: np.ndarray, gamma: float, c: float) -> np.ndarray:
 def rkhs_properties_finite(rng: np.random.Generator, *, gram=kernels.gram) -> Evidence:
     r"""In $\mathcal H = \{\Phi w\}$ on $n$ points ($p\le n$), with $k$ found from the reproducing
     equations: part 1, $k(x, x') = \langle k(\cdot, x'), k(\cdot, x)\rangle = c_{x'}^\top Gc_x$,
-    $\lambda_{\min}(K)\ge0$ and $= 0$ when $p < n$; part 2, $|f(x)|/(\|f\|\sqrt{k(x, x)})\le1$ for
+    $\lambda_{\min}(K)\ge0$ and $= 0$ when $p < n$; part 2, $\lvert f(x)\rvert/(\|f\|\sqrt{k(x,
+    x)})\le1$ for
     random $f$, $= 1$ at $f = -3k(\cdot, x)$; part 3, the kernel from an orthonormal basis,
     $k'(x, x') = \sum_ae_a(x)e_a(x')$ ($e_a$ the columns of $\Phi L^{-\top}$, $G = LL^\top$), also
     reproduces and equals $k$, through the proof's chain $k'(x, x') = \langle k'(\cdot, x'),

@@ -4,8 +4,8 @@ constants from which tolerances are derived. Nothing here calls :mod:`deepqed.li
 
 Rounding (Higham, *Accuracy and Stability of Numerical Algorithms*, 2nd ed., SIAM 2002, §3.1):
 $u = \varepsilon/2$ is the unit roundoff of a dtype, and $\gamma_k = ku/(1 - ku)$ bounds the
-relative error of a sum or inner product of $k$ terms, $|\widehat{x^\top y} - x^\top y|\le
-\gamma_k|x|^\top|y|$.
+relative error of a sum or inner product of $k$ terms, $\lvert\widehat{x^\top y} - x^\top y\rvert\le
+\gamma_k\lvert x\rvert^\top\lvert y\rvert$.
 """
 
 from __future__ import annotations

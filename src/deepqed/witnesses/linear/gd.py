@@ -3,8 +3,10 @@ r"""Witnesses of Section "Gradient descent on least squares": ``alg-lin-gd``,
 ``thm-lin-early-stopping``.
 
 Rounding of the iterates: one step $w\mapsto w - \eta(X^\top(Xw) - X^\top y)$ in a dtype with unit
-roundoff $u$ commits an error of at most $\delta(w) = \gamma_{m+n+3}\|\,|w| + \eta(|X|^\top|X||w| +
-|X|^\top|y|)\|$, and the error propagates through $I - \eta X^\top X$, of norm at most $1$ for
+roundoff $u$ commits an error of at most $\delta(w) = \gamma_{m+n+3}\|\,\lvert w\rvert +
+\eta(\lvert X\rvert^\top\lvert X\rvert\lvert w\rvert +
+\lvert X\rvert^\top\lvert y\rvert)\|$, and the error propagates through $I - \eta X^\top X$, of
+norm at most $1$ for
 $0 < \eta\le2/\beta$; so after $t$ steps the computed iterate is within $\sum_{k<t}\delta(w_k)$ of
 the exact one (:func:`_drift`).
 """
@@ -96,7 +98,7 @@ def gd_vs_torch_autograd(
 
 
 def _contraction(eta: float, s: np.ndarray) -> float:
-    r"""$\rho = \max_{i\le r}|1 - \eta s_i^2|$ of {prf:ref}`thm-lin-gd-convergence`."""
+    r"""$\rho = \max_{i\le r}\lvert1 - \eta s_i^2\rvert$ of {prf:ref}`thm-lin-gd-convergence`."""
     return float(np.max(np.abs(1 - eta * s**2)))
 
 
@@ -109,9 +111,10 @@ def gd_converges(
 ) -> Evidence:
     r"""For $\eta$ uniform in $(0.05, 1.95)/\beta$ and any $X$ (rank $r$, factors known), $w_0$:
     part 1, $f(w_{t+1})\le f(w_t)$ up to the evaluation's rounding; part 2,
-    $P_{\ker X}w_t = P_{\ker X}w_0$ and $\|w_t - w_\infty\|\le\rho^t\|w_0 - w_\infty\|$ with
-    $w_\infty = X^+y + P_{\ker X}w_0$ from the factors; the bound is attained for
-    $w_0 - w_\infty$ along the $v_i$ with $|1 - \eta s_i^2| = \rho$ (ratio $1$ at every $t$)."""
+    $P_{\ker X}w_t = P_{\ker X}w_0$ and $\|w_t - w_{\infty}\|\le\rho^t\|w_0 - w_{\infty}\|$ with
+    $w_{\infty} = X^+y + P_{\ker X}w_0$ from the factors; the bound is attained for
+    $w_0 - w_{\infty}$ along the $v_i$ with $\lvert1 - \eta s_i^2\rvert = \rho$ (ratio $1$ at every
+    $t$)."""
     rise, ker_e, ker_t, worst_b, att = [], [], [], [], []
     n_inst = 12
     for k in range(n_inst):
@@ -298,7 +301,7 @@ def gd_implicit_bias(
     rng: np.random.Generator, *, gd_least_squares=linear.gd_least_squares
 ) -> Evidence:
     r"""$m < n$, $w_0 = 0$: every iterate lies in $\operatorname{ran}X^\top$ (its component along
-    $\ker X$, basis $V_\perp$ from the factors, stays at the rounding drift), and
+    $\ker X$, basis $V_{\perp}$ from the factors, stays at the rounding drift), and
     $\|w_T - X^+y\|\le\rho^T\|X^+y\|$ plus the drift ($X^+y$ from the factors)."""
     e_k, t_k, e_l, t_l, at = [], [], [], [], []
     n_inst = 12
@@ -348,7 +351,8 @@ def gd_spectral_filter(
     within the rounding drift; ``gd_filter`` vs $(1 - (1 - \eta s^2)^t)/s$ at 40 digits (mpmath),
     relative error within $16u$ for $\eta s^2 < 1$ (the map $x\mapsto1 - (1 - x)^t$ is concave
     with value $0$ at $0$, so its relative condition number is at most $1$) and within
-    $8(t + 2)u/(1 - |1 - \eta s^2|^t)$ for $1\le\eta s^2\le1.9$; including $\eta s^2 = 10^{-12}$,
+    $8(t + 2)u/(1 - \lvert1 - \eta s^2\rvert^t)$ for $1\le\eta s^2\le1.9$; including $\eta s^2 =
+    10^{-12}$,
     where $1 - (1 - \eta s^2)^t$ would cancel."""
     e_w, t_w, e_g, t_g, at = [], [], [], [], []
     n_inst = 12
@@ -404,11 +408,12 @@ def early_stopping_sandwich(
     ridge=linear.ridge,
     sandwich=_sandwich,
 ) -> Evidence:
-    r"""For $\eta s^2\in(0, 1]$, $t\ge1$, $\lambda = 1/(\eta t)$: $r_\lambda(s)\le g_t(s)\le
-    2r_\lambda(s)$ with $g_t$ (``gd_filter``) and $r_\lambda$ (``ridge_filter``), both to full
+    r"""For $\eta s^2\in(0, 1]$, $t\ge1$, $\lambda = 1/(\eta t)$: $r_{\lambda}(s)\le g_t(s)\le
+    2r_{\lambda}(s)$ with $g_t$ (``gd_filter``) and $r_{\lambda}$ (``ridge_filter``), both to full
     relative accuracy; the upper constant is attained at $\eta s^2 = 1$, $t = 1$ (ratio $2$) and
-    the lower one approached as $s\to0$ ($g_t/r_\lambda = 1 + O(\eta s^2t)$); and the consequence
-    $\|\hat w_\lambda\|\le\|w_t\|\le2\|\hat w_\lambda\|$ for $\eta\le1/\beta$ (``gd_least_squares``,
+    the lower one approached as $s\to0$ ($g_t/r_{\lambda} = 1 + O(\eta s^2t)$); and the consequence
+    $\|\hat w_{\lambda}\|\le\|w_t\|\le2\|\hat w_{\lambda}\|$ for $\eta\le1/\beta$
+    (``gd_least_squares``,
     ``ridge``)."""
     n_inst = 400
     u = unit_roundoff(F64)

@@ -10,7 +10,8 @@ relative.
 
 Tolerances come from rounding bounds (:mod:`._common`: $u$, $\gamma_k$): the stored $X$ is the
 rounding of $U_r\Sigma_rV_r^\top$, so $\|X - U_r\Sigma_rV_r^\top\|_F\le\gamma_r
-\|\,|U_r|\Sigma_r|V_r|^\top\|_F$; a backward stable SVD in the dtype of $X$ is exact for a matrix
+\|\,\lvert U_r\rvert\Sigma_r\lvert V_r\rvert^\top\|_F$; a backward stable SVD in the dtype of $X$
+is exact for a matrix
 within $\gamma_{10\max(m,n)}\|X\|_2$ of $X$ (LAPACK Users' Guide, 3rd ed., §4.9: a modest
 $p(m, n)$, taken as $10\max(m, n)$); Wedin's theorem bounds the change of the pseudo-inverse,
 $\|\tilde X^+ - X^+\|_2\le\frac{1+\sqrt5}2\|\tilde X^+\|_2\|X^+\|_2\|\tilde X - X\|_2$ for
@@ -55,8 +56,10 @@ def _scale(rng: np.random.Generator) -> float:
 
 def _evaluation_bound(X, w, y, dtype) -> float:
     r"""Rounding bound of $f(w) = \frac12\|Xw - y\|^2$ evaluated in ``dtype``:
-    $(2.01\gamma_{n+1} + 1.01\gamma_m)\,S$, $S = \frac12\sum_i(|x_i|^\top|w| + |y_i|)^2$ (each
-    residual has error $\gamma_{n+1}a_i$, $a_i = |x_i|^\top|w| + |y_i|$; the sum of squares
+    $(2.01\gamma_{n+1} + 1.01\gamma_m)\,S$, $S = \frac12\sum_i(\lvert x_i\rvert^\top\lvert w\rvert
+    + \lvert y_i\rvert)^2$ (each
+    residual has error $\gamma_{n+1}a_i$, $a_i = \lvert x_i\rvert^\top\lvert w\rvert + \lvert
+    y_i\rvert$; the sum of squares
     $\gamma_m$)."""
     m, n = X.shape
     a = np.abs(np.asarray(X, F64)) @ np.abs(np.asarray(w, F64)) + np.abs(np.asarray(y, F64))
@@ -65,7 +68,8 @@ def _evaluation_bound(X, w, y, dtype) -> float:
 
 
 def _data_error(F: Factored) -> float:
-    r"""$\gamma_r\|\,|U_r|\Sigma_r|V_r|^\top\|_F$: the rounding of the stored $X$."""
+    r"""$\gamma_r\|\,\lvert U_r\rvert\Sigma_r\lvert V_r\rvert^\top\|_F$: the rounding of the stored
+    $X$."""
     return gamma(max(F.s.size, 1), F64) * float(np.linalg.norm((np.abs(F.U) * F.s) @ np.abs(F.V).T))
 
 
@@ -142,7 +146,7 @@ def normal_equations_characterise_minimisers(
 ) -> Evidence:
     r"""Part 1, full column rank: ``normal_equations`` vs $X^+y$ from the factors (forward error
     of the normal equations, $\kappa_2(X)^2$ times rounding). Parts 1–3, any rank: every
-    $w = w_0 + V_\perp z$ ($w_0 = X^+y$, $V_\perp$ a basis of $\ker X$ from the factors) has
+    $w = w_0 + V_{\perp} z$ ($w_0 = X^+y$, $V_{\perp}$ a basis of $\ker X$ from the factors) has
     $f(w) = \frac12\|y - p\|^2$ with $p = U_rU_r^\top y$; for $d = V_rq\notin\ker X$,
     $f(w + d) - \min f = \frac12\|Xd\|^2 > 0$ (so $w + d$ is no minimiser, and
     $X^\top X(w + d)\ne X^\top y$)."""
@@ -383,7 +387,7 @@ def min_norm_solution(
 ) -> Evidence:
     r"""$w^\dagger$ (``min_norm_least_squares``, $\mathrm{rcond} = 10^{-3}$ on rank-deficient
     $X$, the default cut-off on full-rank $X$) vs $V_r\Sigma_r^{-1}U_r^\top y$ from the factors; its
-    component in $\ker X$ (basis $V_\perp$ from the factors) vanishes; every other minimiser
+    component in $\ker X$ (basis $V_{\perp}$ from the factors) vanishes; every other minimiser
     $w^\dagger + k$, $k\in\ker X$, has $\|w^\dagger + k\|^2 - \|w^\dagger\|^2 - \|k\|^2 = 2\langle
     w^\dagger, k\rangle = 0$. Scales $s_1$ from $10^{-6}$ to $10^6$: a cut-off relative to $s_1$
     keeps exactly $r$ singular values at every scale."""

@@ -91,11 +91,14 @@ def loss_vs_definition(
 ) -> Evidence:
     r"""The per-sample loss at exact scores (``X`` a column of scores, $w = 1$) vs
     $\log(1 + e^{-\tilde yz})$ at 50 digits (mpmath), relative error within $8u$ for scores up
-    to $|z| = 1000$ (where the loss is not below the smallest normal number; below, it must round
+    to $\lvert z\rvert = 1000$ (where the loss is not below the smallest normal number; below, it
+    must round
     to at most $10^3$ times that number); and ``logistic_losses(w, X, y)`` on random designs vs
     torch's ``binary_cross_entropy_with_logits`` (float64, same data): the error of the margins,
-    $\gamma_{n}|x_i|^\top|w|$, moves the loss by at most $1.45\,\ell$ times it ($|\ell'|\le
-    1.45\,\ell$), so the error is bounded by $2\cdot1.45\gamma_{n+2}\max_i|x_i|^\top|w|\,
+    $\gamma_{n}\lvert x_i\rvert^\top\lvert w\rvert$, moves the loss by at most $1.45\,\ell$ times
+    it ($\lvert\ell'\rvert\le
+    1.45\,\ell$), so the error is bounded by $2\cdot1.45\gamma_{n+2}\max_i\lvert
+    x_i\rvert^\top\lvert w\rvert\,
     \max(1, \ell_i) + 8u$."""
     u = unit_roundoff(dtype)
     tiny = float(np.finfo(dtype).tiny)
@@ -158,7 +161,8 @@ def loss_vs_definition(
 def mle_is_loss(rng: np.random.Generator, *, logistic_loss=linear.logistic_loss) -> Evidence:
     r"""$-\frac1m\sum_i\log p_w(y_i\mid x_i)$ with ``scipy.stats.bernoulli.logpmf(y_i, p_i)``,
     $p_i = 1/(1 + e^{-x_i^\top w})$, vs $\mathcal L(w)$, margins up to $5$: $\log(1 - p_i)$ is then
-    accurate to $(e^{|z_i|} + 2)u$, which with the loss's own rounding gives the tolerance."""
+    accurate to $(e^{\lvert z_i\rvert} + 2)u$, which with the loss's own rounding gives the
+    tolerance."""
     u = unit_roundoff(F64)
     errs, tols = [], []
     n_inst = 20
@@ -194,9 +198,11 @@ def derivatives_vs_autograd(
 ) -> Evidence:
     r"""Gradient vs ``torch.autograd.grad`` and Hessian vs ``torch.autograd.functional.hessian`` of
     torch's mean binary cross-entropy with logits (both sides' rounding: $\gamma_{m+2}$ on the sums,
-    $\gamma_{n+2}$ on the margins times $\max|\sigma'| = \frac14$ resp. $\max|\sigma''|$); and
+    $\gamma_{n+2}$ on the margins times $\max\lvert\sigma'\rvert = \frac14$ resp.
+    $\max\lvert\sigma''\rvert$); and
     $\langle\nabla\mathcal L(w), v\rangle$ vs the central difference of ``logistic_loss`` (step
-    $h = 10^{-5}$: truncation $\frac{h^2}6\max|\sigma''|\frac1m\sum_i|x_i^\top v|^3$, rounding
+    $h = 10^{-5}$: truncation $\frac{h^2}6\max\lvert\sigma''\rvert\frac1m\sum_i\lvert x_i^\top
+    v\rvert^3$, rounding
     $4u\,\mathcal L/h$)."""
     u = unit_roundoff(F64)
     e_g, t_g, e_h, t_h, e_d, t_d = [], [], [], [], [], []
@@ -470,9 +476,11 @@ def newton_quadratic_step(
     hessian_lipschitz=linear.hessian_lipschitz,
     logistic_newton=linear.logistic_newton,
 ) -> Evidence:
-    r"""Part 1: ``hessian_lipschitz`` vs $\frac{\sqrt3}{18m}\sum_i\|x_i\|^3$ ($\max|\sigma''|$ checked
+    r"""Part 1: ``hessian_lipschitz`` vs $\frac{\sqrt3}{18m}\sum_i\|x_i\|^3$
+    ($\max\lvert\sigma''\rvert$ checked
     against a fine grid), the Hessians (torch) at random pairs within $M\|w - w'\|$, and the
-    constant approached for $m = n = 1$ at $z = \operatorname{argmax}|\sigma''|$. Part 2: one
+    constant approached for $m = n = 1$ at $z = \operatorname{argmax}\lvert\sigma''\rvert$. Part 2:
+    one
     full Newton step from a random $w$ ($d = -H^{-1}g$ with the torch Hessian) has
     $\|\nabla\mathcal L(w + d)\|\le M\|g\|^2/(2\lambda_{\min}(H)^2)$. Part 3: on data certified
     non-separable, every step of ``logistic_newton`` that takes the full step ($\alpha = 1$,
@@ -609,7 +617,8 @@ def convex_gd_bound(
     r"""$F(w_T) - F(u)\le\|w_0 - u\|^2/(2\eta T)$ for the logistic loss (``logistic_gd``,
     $\eta\le4m/\beta$, loss by torch) at random comparison points $u$, half of them near $w_T$;
     and on the one-dimensional Huber function of Drori and Teboulle, $F(w) = \frac{\beta R}{2T+1}
-    |w| - \frac{\beta R^2}{2(2T+1)^2}$ for $|w|\ge\frac R{2T+1}$ and $\frac\beta2w^2$ otherwise,
+    \lvert w\rvert - \frac{\beta R^2}{2(2T+1)^2}$ for $\lvert w\rvert\ge\frac R{2T+1}$ and
+    $\frac\beta2w^2$ otherwise,
     from $w_0 = R$ with $\eta = 1/\beta$ (iterated here): $F(w_T) - F(0) = \beta R^2/(4T + 2)$,
     so the measured ratio to the bound is $2T/(4T + 2)$, which tends to $\frac12$: the constant
     is not attained, and this value pins it."""

@@ -2,9 +2,10 @@ r"""Witnesses of Section "Ridge regression": ``def-lin-ridge``, ``thm-lin-ridge-
 ``prop-lin-ridge-bias-covariance``, ``thm-lin-ridge-tradeoff``.
 
 Tolerances: the rounding constants of :mod:`._common`, and for a Cholesky solve of
-$(X^\top X + \lambda I)w = X^\top y$ the forward error bound $\|\delta w\|\le\kappa_\lambda
+$(X^\top X + \lambda I)w = X^\top y$ the forward error bound $\|\delta w\|\le\kappa_{\lambda}
 \bigl(\gamma_m\|X\|_F^2 + n\gamma_{3n+1}(s_1^2 + \lambda)\bigr)\|w\|/(s_1^2 + \lambda)
-+ \gamma_m\|\,|X|^\top|y|\,\|/(s_{\min}^2 + \lambda)$, $\kappa_\lambda = (s_1^2 + \lambda)/
++ \gamma_m\|\,\lvert X\rvert^\top\lvert y\rvert\,\|/(s_{\min}^2 + \lambda)$, $\kappa_{\lambda} =
+(s_1^2 + \lambda)/
 (s_{\min}^2 + \lambda)$ (the perturbation of the matrix by forming $X^\top X$, Cholesky's backward
 error, Higham 2002, Theorem 10.4, and the perturbation of the right-hand side).
 """
@@ -77,10 +78,10 @@ def ridge_objective_vs_torch(
     dtype: np.dtype = F64,
     ridge_objective=linear.ridge_objective,
 ) -> Evidence:
-    r"""$f_\lambda(w)$ vs the same sum written with torch (float64, same data), within both
+    r"""$f_{\lambda}(w)$ vs the same sum written with torch (float64, same data), within both
     evaluations' rounding; and at the minimiser $\hat w$ of the augmented least-squares problem
     $[X; \sqrt\lambda I]w\approx[y; 0]$ (``scipy.linalg.lstsq``) the torch-autograd gradient of
-    $f_\lambda$ vanishes up to the solver's error, $(s_1^2 + \lambda)\|\delta\hat w\|$ with
+    $f_{\lambda}$ vanishes up to the solver's error, $(s_1^2 + \lambda)\|\delta\hat w\|$ with
     $\|\delta\hat w\|\le10\gamma_{m+n}(\tilde\kappa\|\hat w\| + \tilde\kappa^2\|\tilde r\|/\tilde s_1)$
     (Higham 2002, Theorem 20.3, for the augmented matrix with condition $\tilde\kappa$)."""
     e_f, t_f, e_g, t_g, at = [], [], [], [], []
@@ -158,7 +159,7 @@ def ridge_solution_forms(
     r"""Parts 1–3: ``ridge`` (Cholesky on the smaller of the two systems of parts 1–2) and
     ``ridge_svd`` (part 3) vs scikit-learn ``Ridge(alpha=lam, fit_intercept=False,
     solver="svd")`` on rows of ``load_diabetes`` and random data ($n\le m$ and $n > m$), within
-    twice the Cholesky forward error bound. Part 4: $\|\hat w_\lambda - w^\dagger\|\le
+    twice the Cholesky forward error bound. Part 4: $\|\hat w_{\lambda} - w^\dagger\|\le
     \lambda\|y\|/(s_r(s_r^2 + \lambda))$ ($w^\dagger$ from the factors of $X$), and the bound is
     attained at $y = u_r$ (a left singular vector for $s_r$): the ratio is $1$."""
     Xd, yd = load_diabetes(return_X_y=True)
@@ -243,7 +244,8 @@ def bias_covariance_monte_carlo(
     ridge_bias=linear.ridge_bias,
     ridge_covariance=linear.ridge_covariance,
 ) -> Evidence:
-    r"""$\mathbb E\hat w_\lambda - w^*$ and $\operatorname{Cov}\hat w_\lambda$ (closed forms) vs the
+    r"""$\mathbb E\hat w_{\lambda} - w^*$ and $\operatorname{Cov}\hat w_{\lambda}$ (closed forms)
+    vs the
     sample mean and covariance of $N = 20\,000$ ridge fits (augmented least squares,
     ``numpy.linalg.lstsq``) over centred uniform noise of variance $\sigma^2$: confidence intervals
     with standard errors from the samples (fourth moments for the covariance), simultaneous at

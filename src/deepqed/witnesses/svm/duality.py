@@ -72,7 +72,8 @@ def dual_function_is_infimum(
 ) -> Evidence:
     r"""$g(\lambda) = \inf_z\mathscr L(z, \lambda)$ for random strictly convex QPs with affine
     constraints: the closed form vs ``scipy`` BFGS on the Lagrangian, whose result $z$ exceeds the
-    infimum by at most $\|\nabla_z\mathscr L(z, \lambda)\|^2/(2\lambda_{\min}(A))$ (plus rounding)."""
+    infimum by at most $\|\nabla_z\mathscr L(z, \lambda)\|^2/(2\lambda_{\min}(A))$ (plus
+    rounding)."""
     errs, tols = [], []
     n = 20
     for _ in range(n):
@@ -622,8 +623,10 @@ def kkt_conditions_at_optimum(
     $f_0(z^\star)$ vs the minimum found by SLSQP and vs $g(\lambda^\star)$, and no $\lambda\ge0$ found by
     L-BFGS-B has $g(\lambda) > g(\lambda^\star)$. ($\Rightarrow$) For random QPs, the primal optimum of
     SLSQP and the dual optimum of L-BFGS-B (found without the KKT conditions), with the certified gap
-    $G = f_0(z) - g(\lambda)$: the stationarity residual is at most $\|A\|\sqrt{2G/\lambda_{\min}(A)}$
-    plus the constraint violation's share, and $\sum_k\lambda_k|f_k(z)|\le G$ plus it. SVM: SLSQP's
+    $G = f_0(z) - g(\lambda)$: the stationarity residual is at most
+    $\|A\|\sqrt{2G/\lambda_{\min}(A)}$
+    plus the constraint violation's share, and $\sum_k\lambda_k\lvert f_k(z)\rvert\le G$ plus it.
+    SVM: SLSQP's
     $(w, b, \xi)$ and LIBSVM's $\alpha$ (independent) satisfy $w = X^\top(\alpha\odot y)$ within
     $\sqrt{2G}$ and $\sum_i\alpha_i(y_if(x_i) - 1 + \xi_i) + \sum_i(C - \alpha_i)\xi_i\le G$, with
     $G = P - D$; at smo's solution as well."""
@@ -823,8 +826,10 @@ def support_vector_classification(rng: np.random.Generator, *, smo=svm.smo) -> E
 def offset_from_free_vectors(
     rng: np.random.Generator, *, smo=svm.smo, offset=svm.offset
 ) -> Evidence:
-    r"""The minimisers of $P$ are $(w^\star, b)$ with $b$ in $I = [\beta_{\mathrm{up}}(\alpha^\star),
-    \beta_{\mathrm{low}}(\alpha^\star)]$ ($\alpha^\star$: ``smo`` polished to an optimum to rounding):
+    r"""The minimisers of $P$ are $(w^\star, b)$ with $b$ in $I =
+    [\beta_{\mathrm{up}}(\alpha^\star),
+    \beta_{\mathrm{low}}(\alpha^\star)]$ ($\alpha^\star$: ``smo`` polished to an optimum to
+    rounding):
     $P(w^\star, \cdot)$ takes one value at both ends and the midpoint, and exceeds it by at least
     $C\delta/2$ at distance $\delta = 10^{-4}$ outside ($P(w^\star, \cdot)$ is convex, piecewise linear
     with slopes in $C\mathbb Z$); LIBSVM's offset is optimal too, within its own certified gap

@@ -32,7 +32,8 @@ def margins_match_definition(
     geometric_margin=svm.geometric_margin,
 ) -> Evidence:
     r"""Functional margins vs $y_i(\sum_kw_kx_{ik} + b)$ summed with ``math.fsum`` (exact up to one
-    rounding), within $\gamma_{d+2}(|w|^\top|x_i| + |b|)$ in the dtype; the geometric margin vs
+    rounding), within $\gamma_{d+2}(\lvert w\rvert^\top\lvert x_i\rvert + \lvert b\rvert)$ in the
+    dtype; the geometric margin vs
     $\min_i$ of those over $\|w\|$ (also by ``math.fsum``), within the same relative bound plus the
     norm's $\gamma_{d+1}$."""
     u = float(np.finfo(dtype).eps) / 2
@@ -69,10 +70,12 @@ def margins_match_definition(
 def distance_is_geometric_margin(
     rng: np.random.Generator, *, functional_margins=svm.functional_margins
 ) -> Evidence:
-    r"""$|\gamma_i|$ vs the distance from $x_i$ to $H(w, b)$ by ``numpy.linalg.lstsq`` (the
+    r"""$\lvert\gamma_i\rvert$ vs the distance from $x_i$ to $H(w, b)$ by ``numpy.linalg.lstsq``
+    (the
     least-norm step onto $H$), and its sign vs that of $y_i(\langle w, x_i\rangle + b)$; the
     distance between the faces $\{\langle w, x\rangle + b = \pm1\}$ vs $2/\|w\|$. Tolerances:
-    $8(d + 4)u(|w|^\top|x_i| + |b|)/\|w\|$ (the residual, the norm and the least-squares step)."""
+    $8(d + 4)u(\lvert w\rvert^\top\lvert x_i\rvert + \lvert b\rvert)/\|w\|$ (the residual, the norm
+    and the least-squares step)."""
     e_d, t_d, e_f, t_f = [], [], [], []
     wrong_sign = 0
     n = 40

@@ -35,7 +35,8 @@ def primal_matches_definition(
     hinge=svm.hinge,
 ) -> Evidence:
     r"""$P(w, b)$ vs $\frac12\|w\|^2 + Cm\cdot$``sklearn.metrics.hinge_loss`` (a mean) in float64,
-    within $\gamma_{d+m+4}$ times $\frac12\|w\|^2 + C\sum_i(1 + |w|^\top|x_i| + |b|)$ in the dtype;
+    within $\gamma_{d+m+4}$ times $\frac12\|w\|^2 + C\sum_i(1 + \lvert w\rvert^\top\lvert x_i\rvert
+    + \lvert b\rvert)$ in the dtype;
     ``hinge`` vs its two cases (one rounding of $1 - s$)."""
     u = float(np.finfo(dtype).eps) / 2
     e_p, t_p, e_h, t_h = [], [], [], []
