@@ -386,7 +386,8 @@ class Array(Constraint):
         finite: reject NaN and infinities.
         nonempty: reject a size 0 along any axis (batch sizes and widths are in $\\mathbb N$).
         numpy: require a ``numpy.ndarray``.
-        values: for integer arrays, the allowed values (e.g. ``(-1, 1)`` for labels).
+        values: the allowed values of the entries (e.g. ``(-1, 1)`` for labels; an integer
+            or floating array, compared exactly).
         low, high: for integer arrays, bounds on the entries (``[low, high]``).
         same_dtype: take part in the call's dtype agreement (floating arrays; default).
     """
@@ -439,6 +440,8 @@ class Array(Constraint):
             and math.prod(x.shape) > 0
         ):
             self._check_entries(name, xp, x)
+        elif kind == "floating" and self.values is not None and math.prod(x.shape) > 0:
+            self._check_entries(name, xp, x)  # labels stored as floats: exact values
         return x
 
     def _check_shape(self, name: str, x: Any, ctx: _Context) -> None:

@@ -27,11 +27,19 @@ def _arguments(draw):
     m, p, d = draw(st.integers(1, 5)), draw(st.integers(1, 5)), draw(st.integers(1, 4))
     X = draw(float_arrays(dtype, (m, d), bound=3.0))
     Z = draw(float_arrays(dtype, (p, d), bound=3.0))
-    mode = draw(st.sampled_from(("random", "parallel", "zero")))
+    mode = draw(st.sampled_from(("random", "parallel", "generic parallel", "zero")))
     if mode == "parallel":  # cos(theta) = +-1 up to rounding
         s = draw(st.sampled_from((1.0, -1.0, 0.3, -2.7)))
         q = min(m, p)
         Z[:q] = (s * X[:q]).astype(dtype)
+    if mode == "generic parallel":  # generic rows in 3 to 5 dimensions, mostly float32: the
+        # computed cosine of a parallel pair leaves [-1, 1] for about a quarter of the pairs
+        rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+        dtype = np.dtype(np.float32) if draw(st.integers(0, 3)) else dtype
+        d = int(rng.integers(3, 6))
+        X = (rng.standard_normal((5, d)) * rng.uniform(0.5, 3)).astype(dtype)
+        Z = rng.standard_normal((5, d)).astype(dtype)
+        Z[:4] = (rng.choice([1.0, -1.0, 0.3, -2.7], size=(4, 1)) * X[:4]).astype(dtype)
     if mode == "zero":
         X[0] = 0
     return {"X": X, "Z": Z}
@@ -53,6 +61,28 @@ def _no_clip(X, Z):
         c = (X @ Z.T) / (nx * nz)
         t = np.arccos(c)
         return (nx * nz * (np.sin(t) + (np.pi - t) * c) / (2 * np.pi)).astype(X.dtype)
+
+
+def _no_clip_zero_safe(X, Z):
+    nx = np.sqrt(np.sum(X * X, axis=1))[:, None]
+    nz = np.sqrt(np.sum(Z * Z, axis=1))[None, :]
+    N = nx * nz
+    with np.errstate(invalid="ignore"):
+        c = (X @ Z.T) / np.where(N > 0, N, 1)  # no clip: arccos(1 + eps) is NaN
+        t = np.arccos(c)
+        K = N * (np.sqrt(np.maximum(1 - c * c, 0)) + (np.pi - t) * c) / (2 * np.pi)
+    return np.where(N > 0, K, 0).astype(X.dtype)
+
+
+def _degrees(X, Z):
+    nx = np.sqrt(np.sum(X * X, axis=1))[:, None]
+    nz = np.sqrt(np.sum(Z * Z, axis=1))[None, :]
+    N = nx * nz
+    c = np.clip((X @ Z.T) / np.where(N > 0, N, 1), -1, 1)
+    t = np.degrees(np.arccos(c))  # an angle in degrees with pi - theta in radians
+    return np.where(N > 0, N * (np.sin(np.radians(t)) + (np.pi - t) * c) / (2 * np.pi), 0).astype(
+        X.dtype
+    )
 
 
 def _theta_sign(X, Z):
@@ -106,6 +136,13 @@ zero norms separately (np.where) to avoid 0/0. sin(theta) = sqrt(1 - cos^2).""",
     wrong=(
         Wrong(_cho_saul, "Cho and Saul's normalisation 1/pi (twice ours)", "values of K", ""),
         Wrong(_no_clip, "no clip of the cosine, no care for zero vectors", "finite", ""),
+        Wrong(
+            _no_clip_zero_safe,
+            "zero vectors handled, but the cosine of parallel rows not clipped",
+            "finite",
+            "",
+        ),
+        Wrong(_degrees, "theta in degrees", "values of K", ""),
         Wrong(_theta_sign, "theta instead of pi - theta", "values of K", ""),
         Wrong(_no_norms, "forgets the factor |x| |z|", "values of K", ""),
     ),

@@ -26,6 +26,14 @@ def _arguments(draw):
     if draw(st.booleans()):  # repeated points: distance exactly 0
         Z[: min(m, p)] = X[: min(m, p)]
     gamma = draw(st.sampled_from((0.1, 0.5, 1.0, 2.0)))
+    if draw(st.integers(0, 2)) == 0:  # repeated generic rows of large norm (10 in float32, 300
+        # in float64): the expansion's cancellation leaves about d u |x|^2, of either sign, where
+        # the distance is 0 (within the tolerance of K; a negative value gives K > 1)
+        rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+        size = 10.0 if dtype == np.float32 else 300.0
+        X = rng.standard_normal((5, d)) * size / np.sqrt(d)
+        X = X.astype(dtype)
+        Z = np.concatenate([X[:4], rng.standard_normal((1, d)).astype(dtype)])
     return {"X": X, "Z": Z, "gamma": gamma}
 
 
@@ -50,6 +58,15 @@ def _transposed(X, Z, gamma):
 
 def _float64(X, Z, gamma):
     return np.exp(-gamma * _squared_distances(X.astype(np.float64), Z.astype(np.float64)))
+
+
+def _no_clip(X, Z, gamma):
+    D = np.sum(X * X, axis=1)[:, None] + np.sum(Z * Z, axis=1)[None, :] - 2 * X @ Z.T
+    return np.exp(-gamma * D).astype(X.dtype)
+
+
+def _gamma_half(X, Z, gamma):
+    return np.exp(-gamma * _squared_distances(X, Z) / 2).astype(X.dtype)
 
 
 def _dot_only(X, Z, gamma):
@@ -86,6 +103,11 @@ D = maximum(sx + sz - 2 X Z^T, 0) and K = exp(-gamma D). Keep the dtype of X."""
             "0 <= K_ij <= 1 (k(x, z) = exp of a non-positive number)",
             lambda kw, K: (np.clip(K, 0, 1), K),
         ),
+        Property(
+            "no entry above 1",
+            "K_ij <= 1 exactly: exp(-gamma D) with D >= 0 never exceeds 1 (excess x 1e12 vs 0)",
+            lambda kw, K: (np.maximum(np.asarray(K, np.float64) - 1, 0) * 1e12, np.zeros(K.shape)),
+        ),
     ),
     diagnoses=(
         Diagnosis(
@@ -105,5 +127,7 @@ D = maximum(sx + sz - 2 X Z^T, 0) and K = exp(-gamma D). Keep the dtype of X."""
         Wrong(_transposed, "returns K^T", "output shape", ""),
         Wrong(_float64, "converts float32 input to float64", "dtype", "float32"),
         Wrong(_dot_only, "forgets the norms: exp(2 gamma x^T z)", "values of K", ""),
+        Wrong(_no_clip, "no clip of the squared distances at 0", "no entry above 1", ""),
+        Wrong(_gamma_half, "exp(-gamma |x - z|^2 / 2): the bandwidth form", "values of K", ""),
     ),
 )

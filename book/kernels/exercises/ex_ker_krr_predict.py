@@ -49,6 +49,22 @@ def _no_ridge(K, y, K_test, lam):
     return K_test @ np.linalg.lstsq(K, y, rcond=None)[0]
 
 
+def _lam_over_m(K, y, K_test, lam):
+    m = K.shape[0]
+    return K_test @ np.linalg.solve(K + lam / m * np.eye(m, dtype=K.dtype), y)
+
+
+def _fitted(K, y, K_test, lam):
+    m = K.shape[0]
+    return K @ np.linalg.solve(K + m * lam * np.eye(m, dtype=K.dtype), y)
+
+
+def _float64(K, y, K_test, lam):
+    m = K.shape[0]
+    A = K.astype(np.float64) + m * lam * np.eye(m)
+    return K_test.astype(np.float64) @ np.linalg.solve(A, y.astype(np.float64))
+
+
 EXERCISE = Implement(
     id="ex-ker-krr-predict",
     title="Kernel ridge regression with a linear solve",
@@ -93,5 +109,8 @@ is m * lambda).""",
         ),
         Wrong(_alpha, "returns alpha instead of the predictions", "output shape", ""),
         Wrong(_no_ridge, "no regularisation (least squares on K)", "values of f_test", ""),
+        Wrong(_lam_over_m, "shift lambda / m instead of m lambda", "values of f_test", ""),
+        Wrong(_fitted, "returns the fitted values K alpha, not K_test alpha", "output shape", ""),
+        Wrong(_float64, "computes float32 input in float64", "dtype", ""),
     ),
 )

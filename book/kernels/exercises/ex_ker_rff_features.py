@@ -43,6 +43,19 @@ def _no_phase(X, omega, b):
     return (np.sqrt(2.0 / omega.shape[0]) * np.cos(X @ omega.T)).astype(X.dtype)
 
 
+def _phase_outside(X, omega, b):
+    return (np.sqrt(2.0 / omega.shape[0]) * np.cos(X @ omega.T) + b).astype(X.dtype)
+
+
+def _float64(X, omega, b):
+    D = omega.shape[0]
+    return np.sqrt(2.0 / D) * np.cos(X.astype(np.float64) @ omega.T.astype(np.float64) + b)
+
+
+def _sqrt2_over_D(X, omega, b):
+    return (np.sqrt(2.0) / omega.shape[0] * np.cos(X @ omega.T + b)).astype(X.dtype)
+
+
 def _transposed(X, omega, b):
     return (np.sqrt(2.0 / omega.shape[0]) * np.cos(X @ omega.T + b)).astype(X.dtype).T
 
@@ -75,5 +88,8 @@ sqrt(2 / D) with D = omega.shape[0].""",
         Wrong(_sin, "sin instead of cos", "values of Z", ""),
         Wrong(_no_phase, "forgets the phases b", "values of Z", ""),
         Wrong(_transposed, "returns Z^T", "output shape", ""),
+        Wrong(_phase_outside, "adds b outside the cosine", "values of Z", ""),
+        Wrong(_float64, "computes float32 input in float64", "dtype", ""),
+        Wrong(_sqrt2_over_D, "scale sqrt(2)/D instead of sqrt(2/D)", "values of Z", ""),
     ),
 )

@@ -51,6 +51,20 @@ def _one_more(X, y, eta, t):
     return w
 
 
+def _one_less(X, y, eta, t):
+    w = np.zeros(X.shape[1], dtype=X.dtype)
+    for _ in range(max(t - 1, 0)):  # counts w_0 as a step
+        w = w - eta * (X.T @ (X @ w - y))
+    return w
+
+
+def _float64_start(X, y, eta, t):
+    w = np.zeros(X.shape[1])  # float64: float32 inputs give a float64 result
+    for _ in range(t):
+        w = w - eta * (X.T @ (X @ w - y))
+    return w
+
+
 def _no_transpose(X, y, eta, t):
     w = np.zeros(X.shape[1], dtype=X.dtype)
     for _ in range(t):
@@ -100,5 +114,7 @@ t = 0 returns w_0 = 0.""",
         Wrong(_ascent, "gradient ascent", "values of w", "sign error"),
         Wrong(_one_more, "t + 1 steps", "values of w", "one step too many"),
         Wrong(_no_transpose, "forgets X^T", "runs", "Error"),
+        Wrong(_one_less, "t - 1 steps", "values of w", "w"),
+        Wrong(_float64_start, "starts from a float64 zero vector", "dtype", "float"),
     ),
 )

@@ -34,6 +34,18 @@ def _sign(z, y):
     return np.logaddexp(np.zeros((), dtype=z.dtype), (2 * y - 1) * z)
 
 
+def _log1p_exp(z, y):
+    # log1p(exp(t)) overflows to inf for t > 709 (float64), t > 88 (float32)
+    with np.errstate(over="ignore"):
+        return np.log1p(np.exp(-(2 * y - 1) * z))
+
+
+def _log_one_plus(z, y):
+    # log(1 + e^t): 1 + e^t rounds to 1 for t < -37, so a tiny loss becomes 0
+    with np.errstate(over="ignore"):
+        return np.log(1 + np.exp(-(2 * y - 1) * z))
+
+
 def _pm_one(z, y):
     return np.logaddexp(np.zeros((), dtype=z.dtype), -y * z)
 
@@ -85,5 +97,7 @@ y z from a stable log(1 + e^z) still loses every digit when the result is much s
         Wrong(_cancellation, "stable log(1 + e^z) minus y z", "values of loss", "cancellation"),
         Wrong(_sign, "sign error in the margin", "values of loss", "sign error"),
         Wrong(_pm_one, "labels treated as -1/+1", "values of loss", "{0, 1}"),
+        Wrong(_log1p_exp, "log1p(exp(t)) without the max shift", "finite", "finite"),
+        Wrong(_log_one_plus, "log(1 + exp(t)): tiny losses become 0", "values of loss", "loss"),
     ),
 )

@@ -17,15 +17,19 @@ def min_norm_lstsq(X, y, rcond):
 
 @st.composite
 def _arguments(draw):
-    """X = A B with small integer entries: rank r <= min(m, n) exactly (also 0), and every nonzero
-    singular value far above 1e-10 s_1 (integer matrices of rank r have s_r >= s_1^(1 - r))."""
+    """X = c A B with small integer entries A, B and a power of two c: rank r <= min(m, n) exactly
+    (also 0), every nonzero singular value far above 1e-10 s_1 (integer matrices of rank r have
+    s_r >= s_1^(1 - r)), and s_1 near 1 or far from it (c = 2^-40 or 2^40, with y scaled alike, so
+    that w is of order 1): a cut-off at rcond instead of rcond * s_1 drops every singular value of
+    the small matrices and keeps rounding-level ones of the large ones."""
     m, n = draw(st.integers(1, 5)), draw(st.integers(1, 5))
     r = draw(st.integers(0, min(m, n)))
     ints = st.integers(-3, 3)
     A = np.array(draw(st.lists(ints, min_size=m * r, max_size=m * r)), dtype=np.float64)
     B = np.array(draw(st.lists(ints, min_size=r * n, max_size=r * n)), dtype=np.float64)
-    X = A.reshape(m, r) @ B.reshape(r, n)
-    return {"X": X, "y": draw(float_arrays(np.float64, (m,))), "rcond": 1e-10}
+    c = draw(st.sampled_from((1.0, 2.0**-40, 2.0**40)))
+    X = c * (A.reshape(m, r) @ B.reshape(r, n))
+    return {"X": X, "y": c * draw(float_arrays(np.float64, (m,))), "rcond": 1e-10}
 
 
 def _normal_equations(X, y, rcond):
@@ -57,6 +61,12 @@ def _plus_kernel(X, y, rcond):
     return w + (ones - V_r @ (V_r.T @ ones))
 
 
+def _absolute_cutoff(X, y, rcond):
+    U, s, Vt = np.linalg.svd(X, full_matrices=False)
+    keep = s > rcond  # an absolute threshold: wrong when s_1 is far from 1
+    return Vt[keep].T @ ((U[:, keep].T @ y) / s[keep])
+
+
 def _residual(X, w, y):
     return X.T @ (X @ w - y)
 
@@ -71,7 +81,8 @@ $w^\dagger = X^+ y = \sum_i (u_i^\top y / s_i) v_i$ over the singular values $s_
 of the thin SVD $X = U \Sigma V^\top$ (the others count as zero).
 
 Arguments:
-    X: shape (m, n), float64; may be rank deficient or zero.
+    X: shape (m, n), float64; may be rank deficient or zero, and its largest singular value
+        may be far from 1 (the cut-off is relative to it).
     y: shape (m,), float64.
     rcond: the relative cut-off, a float (1e-10 in the checks).
 
@@ -94,10 +105,17 @@ Returns:
         ),
     ),
     hint=r"""np.linalg.svd(X, full_matrices=False) gives U, s, Vt with X = U diag(s) Vt. Keep the
-indices with s > rcond * s[0]; the coefficients of w in the basis of the rows of Vt are
+indices with s > rcond * s[0] (relative to the largest singular value: the rank does not depend on
+the scale of X); the coefficients of w in the basis of the rows of Vt are
 (U^T y)_i / s_i for those indices and 0 for the others. The normal equations cannot be solved by
 np.linalg.solve when X^T X is singular.""",
     diagnoses=(
+        Diagnosis(
+            "w",
+            lambda kw: _absolute_cutoff(**kw),
+            "the singular values were cut at rcond, not at rcond * s_1: the cut-off is relative "
+            "to the largest singular value (rescaling X must not change its rank)",
+        ),
         Diagnosis(
             "w",
             lambda kw: _plus_kernel(**kw),
@@ -110,5 +128,6 @@ np.linalg.solve when X^T X is singular.""",
         Wrong(_no_cutoff, "divides by every singular value", "finite", "finite"),
         Wrong(_no_V, "returns the coefficients, not w = V c", "values of w", "w"),
         Wrong(_plus_kernel, "adds a kernel vector", "values of w", "ker X"),
+        Wrong(_absolute_cutoff, "cuts at rcond, not rcond * s_1", "values of w", "relative"),
     ),
 )

@@ -45,6 +45,20 @@ def _no_lambda(X, y, lam):
     return np.linalg.lstsq(X, y, rcond=None)[0].astype(X.dtype)
 
 
+def _augmented_lam(X, y, lam):
+    # least squares on [X; lam I] w = [y; 0]: the penalty would be lam^2 ||w||^2, not lam ||w||^2
+    n = X.shape[1]
+    A = np.vstack([X, lam * np.eye(n, dtype=X.dtype)])
+    b = np.concatenate([y, np.zeros(n, dtype=X.dtype)])
+    return np.linalg.lstsq(A, b, rcond=None)[0]
+
+
+def _lam_times_m(X, y, lam):
+    # the penalty of the mean squared error, (1/m)||Xw - y||^2 / 2 + lam ||w||^2 / 2, scaled by m
+    n = X.shape[1]
+    return np.linalg.solve(X.T @ X + X.shape[0] * lam * np.eye(n, dtype=X.dtype), X.T @ y)
+
+
 def _gradient(X, y, lam, w):
     return X.T @ (X @ w - y) + lam * w
 
@@ -55,7 +69,8 @@ EXERCISE = Implement(
     function="ridge",
     parameters=("X", "y", "lam"),
     docstring=r"""The minimiser of $f_\lambda(w) = \frac12\|Xw - y\|^2 + \frac\lambda2\|w\|^2$
-(Definition def-lin-ridge), computed by solving a linear system (no matrix inverse).
+(Definition def-lin-ridge; a sum of squares, no 1/m), computed by solving a linear system (no
+matrix inverse).
 
 Arguments:
     X: shape (m, n), float32 or float64.
@@ -98,6 +113,17 @@ the identity with dtype=X.dtype.""",
             lambda kw: _no_lambda(**kw),
             "this is the unregularised least-squares solution: lam is missing",
         ),
+        Diagnosis(
+            "w",
+            lambda kw: _augmented_lam(**kw),
+            "least squares on [X; lam I] penalises lam^2 ||w||^2: the augmented rows are "
+            "sqrt(lam) I",
+        ),
+        Diagnosis(
+            "w",
+            lambda kw: _lam_times_m(**kw),
+            "the shift is m lam: f_lam has no 1/m in front of ||Xw - y||^2",
+        ),
     ),
     wrong=(
         Wrong(_half, "solves with lam/2", "values of w", "lam/2"),
@@ -109,5 +135,7 @@ the identity with dtype=X.dtype.""",
             "shape",
         ),
         Wrong(_no_lambda, "ignores lam", "values of w", "lam is missing"),
+        Wrong(_augmented_lam, "augmented rows lam I instead of sqrt(lam) I", "values of w", "sqrt"),
+        Wrong(_lam_times_m, "the penalty of the mean squared error (m lam)", "values of w", "1/m"),
     ),
 )

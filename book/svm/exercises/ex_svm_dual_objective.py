@@ -51,6 +51,15 @@ def _grad_without_outer_y(alpha, y, K):
     )
 
 
+def _gradient_of_f(alpha, y, K):
+    v = alpha * y
+    Kv = K @ v
+    return (
+        np.asarray(np.sum(alpha) - 0.5 * (v @ Kv), dtype=alpha.dtype),
+        (y * Kv - 1).astype(alpha.dtype),  # the gradient G of f = -D, not of D
+    )
+
+
 EXERCISE = Implement(
     id="ex-svm-dual-objective",
     title="The dual objective and its gradient",
@@ -100,6 +109,11 @@ v^T K v = sum_{ik} alpha_i y_i K_ik y_k alpha_k in alpha_t using the symmetry of
             lambda kw: _grad_without_outer_y(kw["alpha"], kw["y"], kw["K"])[1],
             "the gradient misses the outer factor y_t: grad D = 1 - y * (K (alpha*y))",
         ),
+        Diagnosis(
+            "grad",
+            lambda kw: _gradient_of_f(kw["alpha"], kw["y"], kw["K"])[1],
+            "this is the gradient G of the minimised f = -D; grad D = -G",
+        ),
     ),
     wrong=(
         Wrong(_no_labels, "forgets y", "values of D", "labels"),
@@ -110,5 +124,6 @@ v^T K v = sum_{ik} alpha_i y_i K_ik y_k alpha_k in alpha_t using the symmetry of
             "values of grad",
             "outer factor y_t",
         ),
+        Wrong(_gradient_of_f, "the gradient of f = -D", "values of grad", "-D"),
     ),
 )

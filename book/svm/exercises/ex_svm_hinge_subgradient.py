@@ -62,6 +62,20 @@ def _all_samples(w, b, X, y, C):
     )
 
 
+def _kink_counted(w, b, X, y, C):
+    coeff = np.where(y * (X @ w + b) <= 1, y, 0).astype(X.dtype)  # <= counts the kinks
+    return w - X.dtype.type(C) * (X.T @ coeff), np.asarray(
+        -X.dtype.type(C) * np.sum(coeff), X.dtype
+    )
+
+
+def _no_offset(w, b, X, y, C):
+    coeff = np.where(y * (X @ w) < 1, y, 0).astype(X.dtype)  # the margin without b
+    return w - X.dtype.type(C) * (X.T @ coeff), np.asarray(
+        -X.dtype.type(C) * np.sum(coeff), X.dtype
+    )
+
+
 def _no_C(w, b, X, y, C):
     h_w, h_b = _hinge_part(w, b, X, y, 1.0)
     return w - h_w, np.asarray(-h_b)
@@ -110,11 +124,24 @@ multiply the hinge part by C.""",
             lambda kw: _no_C(kw["w"], kw["b"], kw["X"], kw["y"], kw["C"])[0],
             "the factor C of the hinge part is missing",
         ),
+        Diagnosis(
+            "g_w",
+            lambda kw: _kink_counted(kw["w"], kw["b"], kw["X"], kw["y"], kw["C"])[0],
+            "samples with y_i(<w, x_i> + b) = 1 were counted: at the kink the convention takes "
+            "the hinge's subgradient 0 (strict inequality < 1)",
+        ),
+        Diagnosis(
+            "g_w",
+            lambda kw: _no_offset(kw["w"], kw["b"], kw["X"], kw["y"], kw["C"])[0],
+            "the active set was computed without the offset b: y_i(<w, x_i> + b) < 1",
+        ),
     ),
     wrong=(
         Wrong(_no_regulariser, "forgets the w of 1/2||w||^2", "values of g_w", "1/2 ||w||^2"),
         Wrong(_sign, "adds C y_i x_i instead of subtracting", "values of g_w"),
         Wrong(_all_samples, "sums over all samples", "values of g_w", "every sample"),
         Wrong(_no_C, "forgets C", "values of g_w", "factor C"),
+        Wrong(_kink_counted, "counts samples on the kink (<= 1)", "values of g_w", "kink"),
+        Wrong(_no_offset, "the margin without b", "values of g_w", "offset b"),
     ),
 )

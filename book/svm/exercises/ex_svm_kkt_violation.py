@@ -67,6 +67,13 @@ def _gradient_not_s(alpha, y, K, C):
     return np.asarray(max(np.max(G[up]) - np.min(G[low]), 0.0))
 
 
+def _product_without_y(alpha, y, K, C):
+    s = y - K @ alpha  # K alpha instead of K (alpha * y)
+    up = ((y > 0) & (alpha < C)) | ((y < 0) & (alpha > 0))
+    low = ((y < 0) & (alpha < C)) | ((y > 0) & (alpha > 0))
+    return np.asarray(max(np.max(s[up]) - np.min(s[low]), 0.0))
+
+
 EXERCISE = Implement(
     id="ex-svm-kkt-violation",
     title="The maximal KKT violation",
@@ -114,6 +121,11 @@ without leaving [0, C]; I_low those that may move by -y_t. Compare s = -y * G, n
             lambda kw: _gradient_not_s(kw["alpha"], kw["y"], kw["K"], kw["C"]),
             "G was compared instead of s = -y * G",
         ),
+        Diagnosis(
+            "viol",
+            lambda kw: _product_without_y(kw["alpha"], kw["y"], kw["K"], kw["C"]),
+            "the product is K (alpha * y), with the labels: G = y * (K @ (alpha * y)) - 1",
+        ),
     ),
     wrong=(
         Wrong(_swapped_sets, "exchanges I_up and I_low", "values of viol", "exchanged"),
@@ -122,5 +134,6 @@ without leaving [0, C]; I_low those that may move by -y_t. Compare s = -y * G, n
         ),
         Wrong(_no_box, "ignores the bounds", "values of viol", "box constraints"),
         Wrong(_gradient_not_s, "compares G instead of -y G", "values of viol"),
+        Wrong(_product_without_y, "K alpha instead of K (alpha * y)", "values of viol", "labels"),
     ),
 )

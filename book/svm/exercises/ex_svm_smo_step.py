@@ -75,6 +75,31 @@ def _wrong_sign(alpha, y, K, C, i, j):
     return np.clip(new, 0.0, C)
 
 
+def _curvature_sign(alpha, y, K, C, i, j):
+    G = y * (K @ (alpha * y)) - 1.0
+    g = y[i] * G[i] - y[j] * G[j]
+    a = K[i, i] + K[j, j] + 2.0 * K[i, j]  # + 2 K_ij: the curvature of alpha_i + alpha_j
+    lo_i, hi_i = (-alpha[i], C - alpha[i]) if y[i] > 0 else (alpha[i] - C, alpha[i])
+    lo_j, hi_j = (alpha[j] - C, alpha[j]) if y[j] > 0 else (-alpha[j], C - alpha[j])
+    t = min(max(-g / a, lo_i, lo_j), hi_i, hi_j)
+    new = alpha.copy()
+    new[i] += y[i] * t
+    new[j] -= y[j] * t
+    return np.clip(new, 0.0, C)
+
+
+def _in_place(alpha, y, K, C, i, j):
+    G = y * (K @ (alpha * y)) - 1.0
+    g = y[i] * G[i] - y[j] * G[j]
+    a = K[i, i] + K[j, j] - 2.0 * K[i, j]
+    lo_i, hi_i = (-alpha[i], C - alpha[i]) if y[i] > 0 else (alpha[i] - C, alpha[i])
+    lo_j, hi_j = (alpha[j] - C, alpha[j]) if y[j] > 0 else (-alpha[j], C - alpha[j])
+    t = min(max(-g / a, lo_i, lo_j), hi_i, hi_j)
+    alpha[i] += y[i] * t  # modifies the caller's array
+    alpha[j] -= y[j] * t
+    return alpha
+
+
 def _args(kw):
     return kw["alpha"], kw["y"], kw["K"], kw["C"], kw["i"], kw["j"]
 
@@ -140,10 +165,17 @@ both boxes.""",
         Diagnosis(
             "alpha_new", lambda kw: _wrong_sign(*_args(kw)), "the step has the wrong sign: t = -g/a"
         ),
+        Diagnosis(
+            "alpha_new",
+            lambda kw: _curvature_sign(*_args(kw)),
+            "the curvature along u = y_i e_i - y_j e_j is a = K_ii + K_jj - 2 K_ij",
+        ),
     ),
     wrong=(
         Wrong(_unclipped, "no clipping", "values of alpha_new", "not clipped"),
         Wrong(_clip_each, "clips each coordinate separately", "values of alpha_new", "separately"),
         Wrong(_wrong_sign, "t = +g/a", "values of alpha_new", "wrong sign"),
+        Wrong(_curvature_sign, "a = K_ii + K_jj + 2 K_ij", "values of alpha_new", "curvature"),
+        Wrong(_in_place, "updates alpha in place", "inputs unchanged", "in place"),
     ),
 )

@@ -26,13 +26,12 @@ float64; the Gram matrix has the dtype of the inputs.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .._validation import ShapeError, check_array, check_same_namespace
+from .._validation import Array, Instance, Integer, Optional, Real, check, validate
 
 __all__ = [
     "Linear",
@@ -49,15 +48,15 @@ __all__ = [
 ]
 
 
-def _positive(name: str, value: Any) -> float:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float, np.floating, np.integer))
-        or not math.isfinite(value)
-        or value <= 0
-    ):
-        raise ValueError(f"{name!r} must be a finite number > 0, got {value!r}")
-    return float(value)
+#: $\gamma > 0$, finite.
+GAMMA = Real(0, None, closed="neither")
+
+
+def _fields(obj: Any) -> None:
+    """Validate a kernel's parameters against its declared constraints and store them converted
+    (``Real`` as ``float``, ``Integer`` as ``int``)."""
+    for name, value in check(obj.__deepqed_constraints__, vars(obj)).items():
+        object.__setattr__(obj, name, value)
 
 
 @dataclass(frozen=True)
@@ -77,20 +76,10 @@ class Polynomial:
     gamma: float = 1.0
     c: float = 1.0
 
+    __deepqed_constraints__ = {"degree": Integer(1), "gamma": GAMMA, "c": Real(0, None)}
+
     def __post_init__(self) -> None:
-        if (
-            isinstance(self.degree, bool)
-            or not isinstance(self.degree, (int, np.integer))
-            or self.degree < 1
-        ):
-            raise ValueError(f"'degree' must be a positive integer, got {self.degree!r}")
-        _positive("gamma", self.gamma)
-        if (
-            not isinstance(self.c, (int, float, np.floating, np.integer))
-            or not math.isfinite(self.c)
-            or self.c < 0
-        ):
-            raise ValueError(f"'c' must be a finite number >= 0, got {self.c!r}")
+        _fields(self)
 
     def matrix(self, X: np.ndarray, Z: np.ndarray) -> np.ndarray:
         return (self.gamma * (X @ Z.T) + self.c) ** int(self.degree)
@@ -103,11 +92,13 @@ class Gaussian:
 
     gamma: float = 1.0
 
+    __deepqed_constraints__ = {"gamma": GAMMA}
+
     def __post_init__(self) -> None:
-        _positive("gamma", self.gamma)
+        _fields(self)
 
     def matrix(self, X: np.ndarray, Z: np.ndarray) -> np.ndarray:
-        return np.exp(-self.gamma * squared_distances(X, Z))
+        return np.exp(-self.gamma * _squared_distances(X, Z))
 
 
 @dataclass(frozen=True)
@@ -118,8 +109,10 @@ class Laplacian:
 
     gamma: float = 1.0
 
+    __deepqed_constraints__ = {"gamma": GAMMA}
+
     def __post_init__(self) -> None:
-        _positive("gamma", self.gamma)
+        _fields(self)
 
     def matrix(self, X: np.ndarray, Z: np.ndarray) -> np.ndarray:
         D1 = np.sum(np.abs(X[:, None, :] - Z[None, :, :]), axis=2)  # (m, p), ||x_i - z_j||_1
@@ -143,7 +136,7 @@ class ArcCosine:
         safe = np.where(N > 0, N, np.ones_like(N))
         cos = np.clip((X @ Z.T) / safe, -1.0, 1.0)
         theta = np.arccos(cos)
-        sin = np.sqrt(np.maximum(1 - cos * cos, 0))
+        sin = np.sqrt(np.maximum((1 - cos) * (1 + cos), 0))  # 1 -/+ cos exact near cos = +/-1
         K = N / (2 * np.pi) * (sin + (np.pi - theta) * cos)
         return np.where(N > 0, K, np.zeros_like(K)).astype(X.dtype, copy=False)
 
@@ -160,21 +153,68 @@ KERNELS: dict[str, Kernel] = {
 }
 
 
-def squared_distances(X: np.ndarray, Z: np.ndarray) -> np.ndarray:
-    r"""$D_{ij} = \max\bigl(\|x_i\|^2 + \|z_j\|^2 - 2x_i^\top z_j,\ 0\bigr)$, shape ``(m, p)``.
+#: Any kernel of this module.
+KERNEL = Instance(
+    (Linear, Polynomial, Gaussian, Laplacian, ArcCosine), what="a kernel of deepqed.kernels"
+)
+#: Samples $X\in\mathbb R^{m\times d}$, one per row (NumPy, float32 or float64).
+SAMPLES = Array(shape=("m", "d"), numpy=True)
+#: A second batch $Z\in\mathbb R^{p\times d}$.
+OTHERS = Array(shape=("p", "d"), numpy=True)
 
-    One matrix product instead of an ``(m, p, d)`` array of differences; the clip at $0$ removes
-    the negative values that cancellation produces for nearby points (which would otherwise give
-    $k > 1$ for the Gaussian kernel). If ``Z is X`` the diagonal is set to exactly $0$.
-    """
-    sx = np.sum(X * X, axis=1)[:, None]
-    sz = np.sum(Z * Z, axis=1)[None, :]
-    D = np.maximum(sx + sz - 2 * (X @ Z.T), 0)
-    if Z is X:
+
+#: Pairs whose squared distance from the expansion is at most this many times its rounding bound
+#: are recomputed from the differences $x_i - z_j$.
+NEAR = 64.0
+#: Entries of differences formed at once when near pairs are recomputed (bounds the memory).
+_CHUNK = 1 << 20
+
+
+def _squared_distances(X: np.ndarray, Z: np.ndarray) -> np.ndarray:
+    same = Z is X
+    centre = X.mean(axis=0) if same else np.concatenate([X, Z]).mean(axis=0)
+    Xc = X - centre
+    Zc = Xc if same else Z - centre
+    sx = np.sum(Xc * Xc, axis=1)[:, None]
+    sz = np.sum(Zc * Zc, axis=1)[None, :]
+    D = np.maximum(sx + sz - 2 * (Xc @ Zc.T), 0)
+    # rounding bound of the expansion, 2 gamma_{d+2} (|x|^2 + |z|^2), with room
+    u = float(np.finfo(X.dtype).eps) / 2
+    tol = 4 * (X.shape[1] + 3) * u * (sx + sz)
+    rows, cols = np.nonzero(tol * NEAR >= D)
+    step = max(1, _CHUNK // max(1, X.shape[1]))
+    for s in range(0, rows.size, step):
+        r, c = rows[s : s + step], cols[s : s + step]
+        diff = Xc[r] - Zc[c]
+        D[r, c] = np.sum(diff * diff, axis=1)
+    if same:
         np.fill_diagonal(D, 0)
     return D
 
 
+@validate(X=SAMPLES, Z=OTHERS)
+def squared_distances(X: np.ndarray, Z: np.ndarray) -> np.ndarray:
+    r"""$D_{ij} = \|x_i - z_j\|^2$, shape ``(m, p)``, in the dtype of ``X``.
+
+    One matrix product instead of an ``(m, p, d)`` array of differences: with both batches
+    centred at their common mean $\bar x$ (which changes no difference),
+    $D_{ij} = \max(\|x_i - \bar x\|^2 + \|z_j - \bar x\|^2 - 2(x_i - \bar x)^\top(z_j - \bar x),\ 0)$.
+    The expansion's rounding error is up to about $(d + 2)\,u\,(\|x_i - \bar x\|^2 + \|z_j -
+    \bar x\|^2)$ ($u$ the unit roundoff), which for nearby points can exceed $D_{ij}$ itself (a
+    point of norm $10^4$ repeated in float32 can be at distance $10$ from itself): pairs whose value is
+    within ``NEAR`` $= 64$ times that bound are recomputed as $\sum_l(x_{il} - z_{jl})^2$, which is
+    exact to relative rounding, and exactly $0$ for repeated points. The clip at $0$ removes the
+    negative values of cancellation (which would give $k > 1$ for the Gaussian kernel). If
+    ``Z is X`` the diagonal is exactly $0$.
+    """
+    return _squared_distances(X, Z)
+
+
+def _gram(kernel: Kernel, X: np.ndarray, Z: np.ndarray | None = None) -> np.ndarray:
+    return np.asarray(kernel.matrix(X, X if Z is None else Z), dtype=X.dtype)
+
+
+@validate(kernel=KERNEL, X=SAMPLES, Z=Optional(OTHERS))
 def gram(kernel: Kernel, X: np.ndarray, Z: np.ndarray | None = None) -> np.ndarray:
     r"""The matrix $K_{ij} = k(x_i, z_j)$ (Definition `def-psd-kernel`).
 
@@ -187,22 +227,7 @@ def gram(kernel: Kernel, X: np.ndarray, Z: np.ndarray | None = None) -> np.ndarr
     Returns:
         ``K`` of shape ``(m, p)`` (``(m, m)`` when ``Z`` is omitted) and the dtype of ``X``.
     """
-    if not hasattr(kernel, "matrix"):
-        raise TypeError(f"'kernel' must be a kernel from deepqed.kernels, got {kernel!r}")
-    check_array("X", X, ndim=2)
-    if not isinstance(X, np.ndarray):
-        raise TypeError(f"argument 'X' must be a numpy.ndarray, got {type(X).__qualname__}")
-    if Z is None:
-        Z = X
-    else:
-        check_array("Z", Z, ndim=2)
-        check_same_namespace(X=X, Z=Z)
-        if Z.shape[1] != X.shape[1]:
-            raise ShapeError(
-                f"argument 'Z' must have shape (p, {X.shape[1]}) (d = X.shape[1]), "
-                f"got shape {Z.shape}"
-            )
-    return np.asarray(kernel.matrix(X, Z), dtype=X.dtype)
+    return _gram(kernel, X, Z)
 
 
 @dataclass(frozen=True)
@@ -213,11 +238,21 @@ class PSDCheck:
     asymmetry: float
     tolerance: float
 
+    __deepqed_constraints__ = {
+        "min_eigenvalue": Real(),
+        "asymmetry": Real(0, None),
+        "tolerance": Real(0, None),
+    }
+
+    def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
+
     @property
     def is_psd(self) -> bool:
         return self.min_eigenvalue >= -self.tolerance and self.asymmetry <= self.tolerance
 
 
+@validate(K=Array(shape=("n", "n"), numpy=True), rtol=Optional(Real(0, None)))
 def psd_check(K: np.ndarray, *, rtol: float | None = None) -> PSDCheck:
     r"""Whether the square matrix ``K`` is symmetric positive semi-definite up to rounding.
 
@@ -230,11 +265,9 @@ def psd_check(K: np.ndarray, *, rtol: float | None = None) -> PSDCheck:
 
     Arguments:
         K: shape ``(n, n)``, float32 or float64.
+        rtol: the relative tolerance $\ge 0$; default $10\,n\,\epsilon_{\mathrm{mach}}$.
     """
-    check_array("K", K, ndim=2, nonempty=True)
     n = K.shape[0]
-    if K.shape != (n, n):
-        raise ShapeError(f"argument 'K' must be square, shape (n, n), got shape {K.shape}")
     if rtol is None:
         rtol = 10 * n * float(np.finfo(K.dtype).eps)
     K64 = np.asarray(K, dtype=np.float64)

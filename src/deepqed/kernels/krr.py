@@ -26,8 +26,17 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 
-from .._validation import IllConditionedWarning, ShapeError, check_array, check_same_namespace
-from .kernels import Kernel, gram
+from .._validation import (
+    Array,
+    IllConditionedWarning,
+    Instance,
+    Real,
+    ShapeError,
+    check,
+    fail,
+    validate,
+)
+from .kernels import KERNEL, SAMPLES, Kernel, _gram
 
 __all__ = [
     "IllConditionedWarning",
@@ -40,20 +49,13 @@ __all__ = [
 ]
 
 
-def shifted_solve(K: np.ndarray, y: np.ndarray, shift: float) -> np.ndarray:
-    r"""Solve $(K + s I)\,\alpha = y$ for symmetric PSD $K$ and $s > 0$ by Cholesky.
+#: $\lambda > 0$, finite.
+LAM = Real(0, None, closed="neither")
+_TARGETS = Array(shape=("m",), numpy=True)
 
-    Warns :class:`IllConditionedWarning` when LAPACK's estimate of the reciprocal condition
-    number (``pocon``, 1-norm) is below $100\varepsilon$, i.e. when the relative error bound
-    $\kappa\varepsilon$ exceeds $1\%$. Raises ``numpy.linalg.LinAlgError`` if $K + sI$ is not
-    numerically positive definite.
 
-    Arguments:
-        K: shape ``(m, m)``; y: shape ``(m,)``; both of one dtype (float32 or float64).
-
-    Returns:
-        ``alpha`` of shape ``(m,)`` and the dtype of ``K``.
-    """
+def _shifted_solve(K: np.ndarray, y: np.ndarray, shift: float) -> np.ndarray:
+    """The solve of :func:`shifted_solve` on validated arguments."""
     A = K + shift * np.eye(K.shape[0], dtype=K.dtype)
     potrf, pocon, potrs = scipy.linalg.lapack.get_lapack_funcs(("potrf", "pocon", "potrs"), (A,))
     anorm = float(np.max(np.sum(np.abs(A), axis=0)))
@@ -69,10 +71,29 @@ def shifted_solve(K: np.ndarray, y: np.ndarray, shift: float) -> np.ndarray:
             f"K + {shift:g} I is ill-conditioned (estimated condition number {1 / rcond:.3g}, "
             f"dtype {K.dtype}); the solution may be inaccurate. Increase lambda or use float64.",
             IllConditionedWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
     alpha, info = potrs(c, y, lower=True)
     return np.asarray(alpha, dtype=K.dtype)
+
+
+@validate(K=Array(shape=("m", "m"), numpy=True), y=_TARGETS, shift=LAM)
+def shifted_solve(K: np.ndarray, y: np.ndarray, shift: float) -> np.ndarray:
+    r"""Solve $(K + s I)\,\alpha = y$ for symmetric PSD $K$ and $s > 0$ by Cholesky.
+
+    Warns :class:`IllConditionedWarning` when LAPACK's estimate of the reciprocal condition
+    number (``pocon``, 1-norm) is below $100\varepsilon$, i.e. when the relative error bound
+    $\kappa\varepsilon$ exceeds $1\%$. Raises ``numpy.linalg.LinAlgError`` if $K + sI$ is not
+    numerically positive definite.
+
+    Arguments:
+        K: shape ``(m, m)``; y: shape ``(m,)``; both of one dtype (float32 or float64);
+        shift: $s > 0$.
+
+    Returns:
+        ``alpha`` of shape ``(m,)`` and the dtype of ``K``.
+    """
+    return _shifted_solve(K, y, shift)
 
 
 @dataclass(frozen=True)
@@ -87,18 +108,26 @@ class KRRModel:
     alpha: np.ndarray
     lam: float
 
+    __deepqed_constraints__ = {"kernel": KERNEL, "X": SAMPLES, "alpha": _TARGETS, "lam": LAM}
 
-def _check_lam(lam: float) -> float:
-    if (
-        isinstance(lam, bool)
-        or not isinstance(lam, (int, float, np.floating, np.integer))
-        or not math.isfinite(lam)
-        or lam <= 0
-    ):
-        raise ValueError(f"'lam' (lambda) must be a finite number > 0, got {lam!r}")
-    return float(lam)
+    def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
 
 
+def _test_points(model_X: np.ndarray, X_test: np.ndarray) -> None:
+    """``X_test`` must have the width and dtype of the training inputs."""
+    if X_test.shape[1] != model_X.shape[1]:
+        fail(
+            "X_test",
+            f"have shape (m_test, {model_X.shape[1]}) (d of the training inputs)",
+            f"shape {tuple(X_test.shape)}",
+            kind=ShapeError,
+        )
+    if X_test.dtype != model_X.dtype:
+        fail("X_test", f"have dtype {model_X.dtype} (of the training inputs)", f"{X_test.dtype}")
+
+
+@validate(kernel=KERNEL, X=SAMPLES, y=_TARGETS, lam=LAM)
 def krr_fit(kernel: Kernel, X: np.ndarray, y: np.ndarray, lam: float) -> KRRModel:
     r"""Fit kernel ridge regression: $\alpha = (K + m\lambda I_m)^{-1}y$ (Proposition
     `prop-krr-closed-form`).
@@ -109,33 +138,30 @@ def krr_fit(kernel: Kernel, X: np.ndarray, y: np.ndarray, lam: float) -> KRRMode
         y: shape ``(m,)``, same dtype.
         lam: $\lambda > 0$ (scikit-learn's ``alpha`` is $m\lambda$).
     """
-    lam = _check_lam(lam)
-    check_array("X", X, ndim=2, nonempty=True)
-    check_array("y", y, shape=("m",))
-    check_same_namespace(X=X, y=y)
-    if y.shape[0] != X.shape[0]:
-        raise ShapeError(
-            f"argument 'y' must have shape ({X.shape[0]},) (m = X.shape[0]), got shape {y.shape}"
-        )
     m = X.shape[0]
-    K = gram(kernel, X)
-    return KRRModel(kernel, X, shifted_solve(K, y, m * lam), lam)
+    K = _gram(kernel, X)
+    return KRRModel(kernel, X, _shifted_solve(K, y, m * lam), lam)
 
 
+@validate(model=Instance(KRRModel), X_test=Array(shape=("m_test", "d"), numpy=True))
 def krr_predict(model: KRRModel, X_test: np.ndarray) -> np.ndarray:
     r"""$\hat f(x) = \sum_i\alpha_i k(x, x_i)$ for each row $x^\top$ of ``X_test``
-    (shape ``(m_test, d)``); returns shape ``(m_test,)``."""
-    return gram(model.kernel, X_test, model.X) @ model.alpha
+    (shape ``(m_test, d)``, the width and dtype of the training inputs); returns shape
+    ``(m_test,)``."""
+    _test_points(model.X, X_test)
+    return _gram(model.kernel, X_test, model.X) @ model.alpha
 
 
+@validate(model=Instance(KRRModel))
 def rkhs_norm(model: KRRModel) -> float:
     r"""$\|\hat f\|_{\mathcal H_k} = \sqrt{\alpha^\top K\alpha}$ (Lemma `lem-rkhs-span-norm`),
     computed in float64 and clipped at $0$ against rounding."""
-    K = gram(model.kernel, model.X).astype(np.float64)
+    K = _gram(model.kernel, model.X).astype(np.float64)
     a = model.alpha.astype(np.float64)
     return math.sqrt(max(float(a @ K @ a), 0.0))
 
 
+@validate(K=Array(shape=("m", "m"), numpy=True), y=_TARGETS, alpha=_TARGETS, lam=LAM)
 def krr_objective(K: np.ndarray, y: np.ndarray, alpha: np.ndarray, lam: float) -> float:
     r"""$J\bigl(\sum_i\alpha_ik(\cdot, x_i)\bigr) = \frac1m\|K\alpha - y\|^2
     + \lambda\,\alpha^\top K\alpha$

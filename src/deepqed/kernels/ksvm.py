@@ -11,13 +11,14 @@ $$
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import ShapeError, check_array
-from .kernels import Kernel, gram
+from .._validation import Array, Boolean, Instance, Integer, Real, check, validate
+from ..svm._common import LABELS, both_labels
+from .kernels import KERNEL, SAMPLES, Kernel, _gram
+from .krr import _test_points
 
 __all__ = ["KernelSVM", "ksvm_fit", "ksvm_decision"]
 
@@ -36,7 +37,28 @@ class KernelSVM:
     converged: bool
     kkt_violation: float
 
+    __deepqed_constraints__ = {
+        "kernel": KERNEL,
+        "X": SAMPLES,
+        "y": LABELS,
+        "alpha": Array(shape=("m",), numpy=True),
+        "b": Real(),
+        "converged": Boolean(),
+        "kkt_violation": Real(0, None),
+    }
 
+    def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
+
+
+@validate(
+    kernel=KERNEL,
+    X=SAMPLES,
+    y=LABELS,
+    C=Real(0, None, closed="neither"),
+    tol=Real(0, None, closed="neither"),
+    max_iter=Integer(0),
+)
 def ksvm_fit(
     kernel: Kernel,
     X: np.ndarray,
@@ -51,29 +73,16 @@ def ksvm_fit(
     Arguments:
         kernel: a kernel of :mod:`deepqed.kernels`.
         X: shape ``(m, d)``, float64 (float32 is converted: the dual solver works in float64).
-        y: shape ``(m,)``, entries in $\{-1, +1\}$.
-        C: $C > 0$.
+        y: shape ``(m,)``, entries in $\{-1, +1\}$, both present.
+        C: $C > 0$ (finite); tol: the solver's stopping tolerance $> 0$; max_iter: its
+            iteration limit.
     """
     from ..svm import smo
 
-    check_array("X", X, ndim=2, nonempty=True)
-    y = np.asarray(y)
-    if y.shape != (X.shape[0],):
-        raise ShapeError(
-            f"argument 'y' must have shape ({X.shape[0]},) (m = X.shape[0]), got shape {y.shape}"
-        )
-    if not np.all(np.isin(y, (-1, 1))):
-        raise ValueError("argument 'y' must have entries in {-1, +1}")
-    if (
-        isinstance(C, bool)
-        or not isinstance(C, (int, float, np.floating, np.integer))
-        or not math.isfinite(C)
-        or C <= 0
-    ):
-        raise ValueError(f"'C' must be a finite number > 0, got {C!r}")
+    both_labels(y)
     X64 = np.asarray(X, dtype=np.float64)
     y64 = y.astype(np.float64)
-    sol = smo(gram(kernel, X64), y64, float(C), tol=tol, max_iter=max_iter)
+    sol = smo(_gram(kernel, X64), y64, C, tol=tol, max_iter=max_iter)
     return KernelSVM(
         kernel,
         X64,
@@ -85,11 +94,14 @@ def ksvm_fit(
     )
 
 
+@validate(model=Instance(KernelSVM), X_test=Array(shape=("m_test", "d"), numpy=True))
 def ksvm_decision(model: KernelSVM, X_test: np.ndarray) -> np.ndarray:
     r"""$\hat g(x) = \sum_i\alpha_iy_ik(x, x_i) + b$ for each row of ``X_test`` (shape
-    ``(m_test, d)``); returns shape ``(m_test,)``, float64."""
+    ``(m_test, d)``, float32 or float64, computed in float64); returns shape ``(m_test,)``,
+    float64."""
     from ..svm import decision_function
 
-    check_array("X_test", X_test, ndim=2)
-    K_test = gram(model.kernel, np.asarray(X_test, dtype=np.float64), model.X)
+    X_test = np.asarray(X_test, dtype=np.float64)
+    _test_points(model.X, X_test)
+    K_test = _gram(model.kernel, X_test, model.X)
     return np.asarray(decision_function(model.alpha, model.b, model.y, K_test))

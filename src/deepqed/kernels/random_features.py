@@ -22,43 +22,48 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import ShapeError, check_array, check_same_namespace
-from .krr import _check_lam, shifted_solve
+from .._validation import Array, Generator, Integer, Optional, Options, validate
+from .krr import LAM, _shifted_solve
+
+_WEIGHTS = Array(shape=("N", "d"), numpy=True)
 
 __all__ = ["relu_features", "empirical_relu_kernel", "feature_ridge", "init_relu_weights"]
 
 
+@validate(d=Integer(1), N=Integer(1), rng=Generator(), dtype=Options(np.float32, np.float64))
 def init_relu_weights(
     d: int, N: int, *, rng: np.random.Generator, dtype: Any = np.float64
 ) -> np.ndarray:
-    r"""$W\in\mathbb R^{N\times d}$ with i.i.d. $N(0, 1)$ entries (rows $w_j\sim N(0, I_d)$)."""
-    for name, v in (("d", d), ("N", N)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"{name!r} must be a positive integer, got {v!r}")
-    return rng.standard_normal((int(N), int(d))).astype(dtype)
+    r"""$W\in\mathbb R^{N\times d}$ with i.i.d. $N(0, 1)$ entries (rows $w_j\sim N(0, I_d)$), of
+    dtype ``dtype`` (``numpy.float32`` or ``numpy.float64``)."""
+    return rng.standard_normal((N, d)).astype(dtype)
 
 
-def relu_features(W: np.ndarray, X: np.ndarray) -> np.ndarray:
-    r"""$\Phi = \operatorname{ReLU}(XW^\top)/\sqrt N$, shape ``(m, N)``, for ``W`` shape ``(N, d)``
-    and ``X`` shape ``(m, d)`` (one dtype)."""
-    check_array("W", W, ndim=2, nonempty=True)
-    check_array("X", X, ndim=2)
-    check_same_namespace(W=W, X=X)
-    if X.shape[1] != W.shape[1]:
-        raise ShapeError(
-            f"argument 'X' must have shape (m, {W.shape[1]}) (d = W.shape[1]), got shape {X.shape}"
-        )
+def _relu_features(W: np.ndarray, X: np.ndarray) -> np.ndarray:
     return np.maximum(X @ W.T, 0) / np.asarray(math.sqrt(W.shape[0]), dtype=X.dtype)
 
 
+@validate(W=_WEIGHTS, X=Array(shape=("m", "d"), numpy=True))
+def relu_features(W: np.ndarray, X: np.ndarray) -> np.ndarray:
+    r"""$\Phi = \operatorname{ReLU}(XW^\top)/\sqrt N$, shape ``(m, N)``, for ``W`` shape ``(N, d)``
+    and ``X`` shape ``(m, d)`` (one dtype)."""
+    return _relu_features(W, X)
+
+
+@validate(
+    W=_WEIGHTS,
+    X=Array(shape=("m", "d"), numpy=True),
+    Z=Optional(Array(shape=("p", "d"), numpy=True)),
+)
 def empirical_relu_kernel(W: np.ndarray, X: np.ndarray, Z: np.ndarray | None = None) -> np.ndarray:
     r"""$K_{ik} = k_N(x_i, z_k) = \frac1N\sum_j\operatorname{ReLU}(w_j^\top x_i)
     \operatorname{ReLU}(w_j^\top z_k)$, shape ``(m, p)`` (``Z`` default ``X``)."""
-    PX = relu_features(W, X)
-    PZ = PX if Z is None else relu_features(W, Z)
+    PX = _relu_features(W, X)
+    PZ = PX if Z is None else _relu_features(W, Z)
     return PX @ PZ.T
 
 
+@validate(Phi=Array(shape=("m", "N"), numpy=True), y=Array(shape=("m",), numpy=True), lam=LAM)
 def feature_ridge(Phi: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
     r"""$v = \arg\min_v \frac1m\|\Phi v - y\|^2 + \lambda\|v\|^2 = (\Phi^\top\Phi + m\lambda I_N)^{-1}
     \Phi^\top y$, shape ``(N,)``, for ``Phi`` shape ``(m, N)``, ``y`` shape ``(m,)``.
@@ -67,11 +72,7 @@ def feature_ridge(Phi: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
     above; for $N > m$, $v = \Phi^\top(\Phi\Phi^\top + m\lambda I_m)^{-1}y$ (the push-through
     identity of Proposition `prop-random-feature-ridge`).
     """
-    lam = _check_lam(lam)
-    check_array("Phi", Phi, ndim=2, nonempty=True)
-    check_array("y", y, shape=(Phi.shape[0],))
-    check_same_namespace(Phi=Phi, y=y)
     m, N = Phi.shape
     if N <= m:
-        return shifted_solve(Phi.T @ Phi, Phi.T @ y, m * lam)
-    return Phi.T @ shifted_solve(Phi @ Phi.T, y, m * lam)
+        return _shifted_solve(Phi.T @ Phi, Phi.T @ y, m * lam)
+    return Phi.T @ _shifted_solve(Phi @ Phi.T, y, m * lam)

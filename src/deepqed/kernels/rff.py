@@ -23,7 +23,18 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import ShapeError, check_array
+from .._validation import (
+    Array,
+    Generator,
+    Instance,
+    Integer,
+    Options,
+    Real,
+    ShapeError,
+    check,
+    fail,
+    validate,
+)
 from .kernels import Gaussian, Kernel, Laplacian
 
 __all__ = [
@@ -46,37 +57,51 @@ class RFFParams:
     omega: np.ndarray
     b: np.ndarray
 
+    __deepqed_constraints__ = {
+        "omega": Array(shape=("D", "d"), numpy=True),
+        "b": Array(shape=("D",), numpy=True),
+    }
 
-def _count(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name!r} must be a positive integer, got {value!r}")
-    return int(value)
+    def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
 
 
+#: A shift-invariant kernel with a spectral measure implemented here.
+_SHIFT_INVARIANT = Instance((Gaussian, Laplacian), what="a Gaussian or Laplacian kernel")
+_DTYPE = Options(np.float32, np.float64)
+_POSITIVE = Real(0, None, closed="neither")
+
+
+def _spectral_sample(
+    kernel: Kernel, d: int, D: int, rng: np.random.Generator, dtype: Any
+) -> np.ndarray:
+    if isinstance(kernel, Gaussian):
+        return (math.sqrt(2 * kernel.gamma) * rng.standard_normal((D, d))).astype(dtype)
+    return (kernel.gamma * rng.standard_cauchy((D, d))).astype(dtype)
+
+
+@validate(kernel=_SHIFT_INVARIANT, d=Integer(1), D=Integer(1), rng=Generator(), dtype=_DTYPE)
 def spectral_sample(
     kernel: Kernel, d: int, D: int, *, rng: np.random.Generator, dtype: Any = np.float64
 ) -> np.ndarray:
     r"""$D$ independent draws from the spectral measure of ``kernel`` on $\mathbb R^d$, shape
     ``(D, d)``: $N(0, 2\gamma I_d)$ for :class:`Gaussian`, i.i.d. Cauchy$(0, \gamma)$ coordinates
-    for :class:`Laplacian`."""
-    d, D = _count("d", d), _count("D", D)
-    if isinstance(kernel, Gaussian):
-        return (math.sqrt(2 * kernel.gamma) * rng.standard_normal((D, d))).astype(dtype)
-    if isinstance(kernel, Laplacian):
-        return (kernel.gamma * rng.standard_cauchy((D, d))).astype(dtype)
-    raise TypeError(f"'kernel' must be Gaussian or Laplacian (shift-invariant), got {kernel!r}")
+    for :class:`Laplacian`, of dtype ``dtype`` (``numpy.float32`` or ``numpy.float64``)."""
+    return _spectral_sample(kernel, d, D, rng, dtype)
 
 
+@validate(kernel=_SHIFT_INVARIANT, d=Integer(1), D=Integer(1), rng=Generator(), dtype=_DTYPE)
 def rff_init(
     kernel: Kernel, d: int, D: int, *, rng: np.random.Generator, dtype: Any = np.float64
 ) -> RFFParams:
     r"""Draw $\omega_j\sim\mu$ and $b_j\sim U[0, 2\pi]$, $j\in[D]$, independently (Definition
     `def-rff`)."""
-    omega = spectral_sample(kernel, d, D, rng=rng, dtype=dtype)
+    omega = _spectral_sample(kernel, d, D, rng, dtype)
     b = rng.uniform(0.0, 2 * math.pi, size=omega.shape[0]).astype(dtype)
     return RFFParams(omega, b)
 
 
+@validate(params=Instance(RFFParams), X=Array(shape=("m", "d"), numpy=True))
 def rff_features(params: RFFParams, X: np.ndarray) -> np.ndarray:
     r"""$Z = \sqrt{2/D}\cos(X\Omega^\top + \mathbf 1_m b^\top)$, rows $z(x_i)^\top$.
 
@@ -89,52 +114,47 @@ def rff_features(params: RFFParams, X: np.ndarray) -> np.ndarray:
         matrix.
     """
     omega, b = params.omega, params.b
-    check_array("omega", omega, ndim=2, nonempty=True)
-    check_array("b", b, shape=(omega.shape[0],))
-    check_array("X", X, ndim=2)
     if X.shape[1] != omega.shape[1]:
-        raise ShapeError(
-            f"argument 'X' must have shape (m, {omega.shape[1]}) (d = omega.shape[1]), "
-            f"got shape {X.shape}"
+        fail(
+            "X",
+            f"have shape (m, {omega.shape[1]}) (d of params.omega)",
+            f"shape {X.shape}",
+            kind=ShapeError,
         )
+    if X.dtype != omega.dtype:
+        fail("X", f"have dtype {omega.dtype} (of params.omega)", str(X.dtype))
     D = omega.shape[0]
     return (math.sqrt(2.0 / D) * np.cos(X @ omega.T + b)).astype(X.dtype, copy=False)
 
 
+@validate(omega=Array(shape=("D", "d"), numpy=True), X=Array(shape=("m", "d"), numpy=True))
 def rff_paired_features(omega: np.ndarray, X: np.ndarray) -> np.ndarray:
     r"""$\tilde z(x) = D^{-1/2}\bigl(\cos\omega_j^\top x,\ \sin\omega_j^\top x\bigr)_{j=1}^D$, shape
     ``(m, 2D)``; $\tilde z(x)^\top\tilde z(x') = \frac1D\sum_j\cos\omega_j^\top(x - x')$."""
-    check_array("omega", omega, ndim=2, nonempty=True)
-    check_array("X", X, ndim=2)
-    if X.shape[1] != omega.shape[1]:
-        raise ShapeError(
-            f"argument 'X' must have shape (m, {omega.shape[1]}) (d = omega.shape[1]), "
-            f"got shape {X.shape}"
-        )
     T = X @ omega.T
     return np.concatenate([np.cos(T), np.sin(T)], axis=1) / math.sqrt(omega.shape[0])
 
 
+@validate(kernel=_SHIFT_INVARIANT, d=Integer(1))
 def spectral_second_moment(kernel: Kernel, d: int) -> float:
     r"""$\sigma_\mu^2 = \mathbb E_{\omega\sim\mu}\|\omega\|^2$: $2\gamma d$ for the Gaussian kernel,
     $+\infty$ for the Laplacian (Cauchy coordinates have no second moment)."""
     if isinstance(kernel, Gaussian):
-        return 2 * kernel.gamma * _count("d", d)
-    if isinstance(kernel, Laplacian):
-        return math.inf
-    raise TypeError(f"'kernel' must be Gaussian or Laplacian, got {kernel!r}")
+        return 2 * kernel.gamma * d
+    return math.inf
 
 
+@validate(D=Integer(1), eps=_POSITIVE)
 def hoeffding_bound(D: int, eps: float) -> float:
     r"""$2\exp(-D\varepsilon^2/8)$, the bound of Proposition `prop-rff-hoeffding` on
-    $\mathbb P(|z(x)^\top z(x') - k(x, x')|\ge\varepsilon)$."""
-    return min(1.0, 2 * math.exp(-_count("D", D) * eps * eps / 8))
+    $\mathbb P(|z(x)^\top z(x') - k(x, x')|\ge\varepsilon)$ (not capped: a value above $1$ says
+    that the bound is vacuous)."""
+    return 2 * math.exp(-D * eps * eps / 8)
 
 
+@validate(d=Integer(1), D=Integer(1), eps=_POSITIVE, diameter=Real(0, None), sigma=Real(0, None))
 def rahimi_recht_bound(*, d: int, D: int, eps: float, diameter: float, sigma: float) -> float:
     r"""$2^8(\sigma_\mu\operatorname{diam}(M)/\varepsilon)^2\exp(-D\varepsilon^2/(4(d + 2)))$, the
-    bound of Theorem `thm-rff-uniform` (Rahimi and Recht 2007, Claim 1), capped at 1."""
-    d, D = _count("d", d), _count("D", D)
-    if not eps > 0 or not diameter >= 0 or not sigma >= 0:
-        raise ValueError(f"need eps > 0, diameter >= 0, sigma >= 0; got {eps}, {diameter}, {sigma}")
-    return min(1.0, 2.0**8 * (sigma * diameter / eps) ** 2 * math.exp(-D * eps**2 / (4 * (d + 2))))
+    bound of Theorem `thm-rff-uniform` (Rahimi and Recht 2007, Claim 1; not capped: a value above
+    $1$ says that the bound is vacuous)."""
+    return 2.0**8 * (sigma * diameter / eps) ** 2 * math.exp(-D * eps**2 / (4 * (d + 2)))

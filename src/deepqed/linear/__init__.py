@@ -1,9 +1,10 @@
 r"""Linear models (chapter *Linear models*): least squares, ridge regression, gradient descent on
 least squares and its spectral filter, logistic regression.
 
-Modules: :mod:`.least_squares`, :mod:`.ridge`, :mod:`.gd`, :mod:`.logistic`. All functions take
+Modules: :mod:`.least_squares`, :mod:`.ridge`, :mod:`.gd`, :mod:`.logistic`, :mod:`.separability`. All functions take
 NumPy arrays of dtype float32 or float64, one sample per row of ``X`` (shape ``(m, n)``), and
-compute in that dtype.
+compute in that dtype; every argument is validated by its declared constraint
+(:mod:`deepqed._validation`), and a wrong one is reported by name.
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ from .least_squares import (
     pinv,
 )
 from .logistic import (
+    SIGMOID_SECOND_DERIVATIVE_MAX,
     ConvergenceWarning,
     LogisticFit,
-    check_labels,
+    hessian_lipschitz,
     logistic_gd,
     logistic_gradient,
     logistic_hessian,
@@ -46,6 +48,7 @@ from .ridge import (
     ridge_objective,
     ridge_svd,
 )
+from .separability import SEPARABILITY_TOL, Separability, separability
 
 __all__ = [
     "IllConditionedWarning",
@@ -70,7 +73,6 @@ __all__ = [
     "gd_filter",
     "ridge_filter",
     "ConvergenceWarning",
-    "check_labels",
     "sigmoid",
     "logistic_losses",
     "logistic_loss",
@@ -79,4 +81,9 @@ __all__ = [
     "LogisticFit",
     "logistic_newton",
     "logistic_gd",
+    "SIGMOID_SECOND_DERIVATIVE_MAX",
+    "hessian_lipschitz",
+    "SEPARABILITY_TOL",
+    "Separability",
+    "separability",
 ]

@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_array
-from ._common import check_design, check_positive, check_steps, check_targets
+from .._validation import Array, Integer, Optional, Real, fail, validate
+from ._common import DESIGN, TARGETS, WEIGHTS
+
+_ETA = Real(0, None, closed="neither")
+#: Singular values $s_1, \dots, s_k$ (a vector, float32 or float64).
+_SINGULAR = Array(shape=("k",), numpy=True)
 
 __all__ = [
     "least_squares_gradient",
@@ -26,15 +30,14 @@ __all__ = [
 ]
 
 
+@validate(w=WEIGHTS, X=DESIGN, y=TARGETS)
 def least_squares_gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
     r"""$\nabla f(w) = X^\top(Xw - y)$ for $f(w) = \frac12\|Xw-y\|^2$; shapes ``(n,)``,
     ``(m, n)``, ``(m,)``; returns shape ``(n,)``."""
-    X = check_design(X)
-    y = check_targets(y, X)
-    w = check_targets(w, X.T, name="w")
     return X.T @ (X @ w - y)
 
 
+@validate(X=DESIGN, y=TARGETS, eta=_ETA, steps=Integer(0), w0=Optional(WEIGHTS))
 def gd_least_squares(
     X: np.ndarray, y: np.ndarray, eta: float, steps: int, w0: np.ndarray | None = None
 ) -> np.ndarray:
@@ -50,11 +53,8 @@ def gd_least_squares(
     Returns:
         $(w_0, \dots, w_T)$ stacked, shape ``(T + 1, n)``, dtype of ``X``.
     """
-    X = check_design(X)
-    y = check_targets(y, X)
-    eta = check_positive("eta", eta)
-    T = check_steps(steps)
-    w = np.zeros(X.shape[1], dtype=X.dtype) if w0 is None else check_targets(w0, X.T, "w0")
+    T = steps
+    w = np.zeros(X.shape[1], dtype=X.dtype) if w0 is None else w0
     out = np.empty((T + 1, X.shape[1]), dtype=X.dtype)
     out[0] = w
     g_y = X.T @ y  # X^T y once; each step costs two matrix-vector products
@@ -65,20 +65,21 @@ def gd_least_squares(
     return out
 
 
+@validate(X=DESIGN)
 def smoothness_constant(X: np.ndarray) -> float:
     r"""$\beta = \|X\|_{\mathrm{op}}^2 = s_1^2$, the Lipschitz constant of $\nabla f$."""
-    X = check_design(X)
     return float(np.linalg.svd(X, compute_uv=False)[0]) ** 2
 
 
+@validate(X=DESIGN)
 def strong_convexity_constant(X: np.ndarray) -> float:
     r"""$\mu = \lambda_{\min}(X^\top X) = s_n^2$ ($0$ when $m < n$)."""
-    X = check_design(X)
     if X.shape[0] < X.shape[1]:
         return 0.0
     return float(np.linalg.svd(X, compute_uv=False)[-1]) ** 2
 
 
+@validate(s=_SINGULAR, eta=_ETA, t=Integer(0))
 def gd_filter(s: np.ndarray, eta: float, t: int) -> np.ndarray:
     r"""$g_t(s) = \bigl(1 - (1 - \eta s^2)^t\bigr)/s$, elementwise, for $s > 0$
     ({prf:ref}`prop-lin-gd-filter`).
@@ -93,13 +94,8 @@ def gd_filter(s: np.ndarray, eta: float, t: int) -> np.ndarray:
     Returns:
         shape ``(k,)``, dtype of ``s``.
     """
-    if not isinstance(s, np.ndarray):
-        raise TypeError(f"argument 's' must be a numpy.ndarray, got {type(s).__name__}")
-    check_array("s", s, ndim=1)
     if np.any(s <= 0):
-        raise ValueError("argument 's' must have positive entries (singular values s_i > 0)")
-    eta = check_positive("eta", eta)
-    t = check_steps(t)
+        fail("s", "have positive entries (singular values s_i > 0)", f"min(s) = {np.min(s)!r}")
     x = eta * s * s
     small = x < 1
     one_minus = np.empty_like(s)
@@ -108,11 +104,8 @@ def gd_filter(s: np.ndarray, eta: float, t: int) -> np.ndarray:
     return one_minus / s
 
 
+@validate(s=_SINGULAR, lam=_ETA)
 def ridge_filter(s: np.ndarray, lam: float) -> np.ndarray:
     r"""$r_\lambda(s) = s/(s^2 + \lambda)$, elementwise ({prf:ref}`thm-lin-ridge-solution`);
     ``s`` of shape ``(k,)``, $\lambda > 0$."""
-    if not isinstance(s, np.ndarray):
-        raise TypeError(f"argument 's' must be a numpy.ndarray, got {type(s).__name__}")
-    check_array("s", s, ndim=1)
-    lam = check_positive("lam", lam)
     return s / (s * s + lam)

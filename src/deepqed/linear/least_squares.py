@@ -13,13 +13,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg
 
-from ._common import (
-    IllConditionedWarning,
-    check_design,
-    check_positive,
-    check_targets,
-    warn_if_ill_conditioned,
-)
+from .._validation import Optional, Real, validate
+from ._common import DESIGN, TARGETS, WEIGHTS, IllConditionedWarning, warn_if_ill_conditioned
 
 __all__ = [
     "IllConditionedWarning",
@@ -33,6 +28,11 @@ __all__ = [
 ]
 
 
+#: ``rcond``: a relative cut-off $\ge 0$, or ``None`` for :func:`default_rcond`.
+_RCOND = Optional(Real(0, None))
+
+
+@validate(w=WEIGHTS, X=DESIGN, y=TARGETS)
 def least_squares_objective(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
     r"""$f(w) = \frac12\|Xw - y\|^2$ ({prf:ref}`def-lin-least-squares`).
 
@@ -42,13 +42,11 @@ def least_squares_objective(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.n
     Returns:
         a 0-dimensional array of that dtype.
     """
-    X = check_design(X)
-    y = check_targets(y, X)
-    w = check_targets(w, X.T, name="w")
     r = X @ w - y
     return np.asarray(0.5 * (r @ r), dtype=X.dtype)
 
 
+@validate(X=DESIGN)
 def condition_number(X: np.ndarray) -> float:
     r"""$\kappa_2(X) = s_1/s_{\min(m,n)}$, the ratio of the largest to the smallest singular value
     ($\infty$ when $X$ is rank deficient; for a square invertible $X$, $\|X\|\,\|X^{-1}\|$).
@@ -56,30 +54,36 @@ def condition_number(X: np.ndarray) -> float:
     Arguments:
         X: shape ``(m, n)``, float32 or float64.
     """
-    X = check_design(X)
     s = np.linalg.svd(X, compute_uv=False)
     return float("inf") if s[-1] == 0 else float(s[0] / s[-1])
 
 
+def _default_rcond(X: np.ndarray) -> float:
+    return max(X.shape) * float(np.finfo(X.dtype).eps)
+
+
+@validate(X=DESIGN)
 def default_rcond(X: np.ndarray) -> float:
     r"""$\max(m, n)\,\varepsilon$ for the dtype of ``X`` (NumPy's ``lstsq`` default)."""
-    return max(X.shape) * float(np.finfo(X.dtype).eps)
+    return _default_rcond(X)
 
 
 def _svd(X: np.ndarray, rcond: float | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Thin SVD and the numerical rank r = #{i : s_i > rcond s_1}."""
-    rc = default_rcond(X) if rcond is None else check_positive("rcond", rcond, allow_zero=True)
+    rc = _default_rcond(X) if rcond is None else rcond
     U, s, Vt = np.linalg.svd(X, full_matrices=False)
     r = int(np.sum(s > rc * s[0])) if s[0] > 0 else 0
     return U, s, Vt, r
 
 
+@validate(X=DESIGN, rcond=_RCOND)
 def numerical_rank(X: np.ndarray, rcond: float | None = None) -> int:
     r"""$r = \#\{i: s_i > \mathrm{rcond}\cdot s_1\}$ (``rcond`` defaults to
     :func:`default_rcond`)."""
-    return _svd(check_design(X), rcond)[3]
+    return _svd(X, rcond)[3]
 
 
+@validate(X=DESIGN, rcond=_RCOND)
 def pinv(X: np.ndarray, rcond: float | None = None) -> np.ndarray:
     r"""Moore–Penrose pseudo-inverse $X^+ = V_r\Sigma_r^{-1}U_r^\top$
     ({prf:ref}`def-lin-pseudoinverse`).
@@ -94,11 +98,11 @@ def pinv(X: np.ndarray, rcond: float | None = None) -> np.ndarray:
     Returns:
         $X^+$, shape ``(n, m)``, dtype of ``X``.
     """
-    X = check_design(X)
     U, s, Vt, r = _svd(X, rcond)
     return (Vt[:r].T / s[:r]) @ U[:, :r].T
 
 
+@validate(X=DESIGN, y=TARGETS, rcond=_RCOND)
 def min_norm_least_squares(X: np.ndarray, y: np.ndarray, rcond: float | None = None) -> np.ndarray:
     r"""The minimum-norm least-squares solution $w^\dagger = X^+y = \sum_{i\le r}
     \frac{u_i^\top y}{s_i}v_i$ ({prf:ref}`thm-lin-min-norm`), from the SVD.
@@ -113,8 +117,6 @@ def min_norm_least_squares(X: np.ndarray, y: np.ndarray, rcond: float | None = N
     Returns:
         $w^\dagger$, shape ``(n,)``, dtype of ``X``.
     """
-    X = check_design(X)
-    y = check_targets(y, X)
     U, s, Vt, r = _svd(X, rcond)
     if r == 0:
         return np.zeros(X.shape[1], dtype=X.dtype)
@@ -122,6 +124,7 @@ def min_norm_least_squares(X: np.ndarray, y: np.ndarray, rcond: float | None = N
     return Vt[:r].T @ ((U[:, :r].T @ y) / s[:r])
 
 
+@validate(X=DESIGN, y=TARGETS)
 def normal_equations(X: np.ndarray, y: np.ndarray) -> np.ndarray:
     r"""Solve $X^\top X w = X^\top y$ ({prf:ref}`thm-lin-normal-equations`) by a Cholesky
     factorisation, for $X$ of full column rank $n$ (then the solution is unique).
@@ -139,8 +142,6 @@ def normal_equations(X: np.ndarray, y: np.ndarray) -> np.ndarray:
     Raises:
         numpy.linalg.LinAlgError: $X^\top X$ is numerically singular (rank deficient $X$).
     """
-    X = check_design(X)
-    y = check_targets(y, X)
     G = X.T @ X
     s = np.linalg.svd(X, compute_uv=False)
     kappa = float("inf") if s[-1] == 0 or X.shape[0] < X.shape[1] else float((s[0] / s[-1]) ** 2)

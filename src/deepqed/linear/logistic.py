@@ -21,11 +21,19 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.special
 
-from ._common import check_design, check_positive, check_steps, check_targets
+from .._validation import (
+    Array,
+    Boolean,
+    Integer,
+    Optional,
+    Real,
+    check,
+    validate,
+)
+from ._common import DESIGN, LABELS01, WEIGHTS
 
 __all__ = [
     "ConvergenceWarning",
-    "check_labels",
     "sigmoid",
     "logistic_losses",
     "logistic_loss",
@@ -34,7 +42,13 @@ __all__ = [
     "LogisticFit",
     "logistic_newton",
     "logistic_gd",
+    "SIGMOID_SECOND_DERIVATIVE_MAX",
+    "hessian_lipschitz",
 ]
+
+#: $\max_z|\operatorname{sigmoid}''(z)| = \sqrt3/18 = 1/(6\sqrt3)$, at
+#: $\operatorname{sigmoid}(z) = (3\pm\sqrt3)/6$.
+SIGMOID_SECOND_DERIVATIVE_MAX = 3**0.5 / 18
 
 
 class ConvergenceWarning(RuntimeWarning):
@@ -42,19 +56,10 @@ class ConvergenceWarning(RuntimeWarning):
     representable decrease) before its tolerance was met."""
 
 
-def check_labels(y: np.ndarray, X: np.ndarray) -> np.ndarray:
-    """``y`` of shape ``(m,)``, dtype of ``X``, every entry exactly 0 or 1."""
-    y = check_targets(y, X)
-    bad = (y != 0) & (y != 1)
-    if np.any(bad):
-        i = int(np.flatnonzero(bad)[0])
-        raise ValueError(
-            f"argument 'y' must contain labels in {{0, 1}}, got y[{i}] = {y[i]!r} "
-            "(for labels in {-1, +1} pass (y + 1) / 2)"
-        )
-    return y
+_PROBLEM = {"w": WEIGHTS, "X": DESIGN, "y": LABELS01}
 
 
+@validate(z=Array(numpy=True))
 def sigmoid(z: np.ndarray) -> np.ndarray:
     r"""$\operatorname{sigmoid}(z) = 1/(1+e^{-z})$, elementwise, without overflow
     (``scipy.special.expit``); shape and dtype of ``z``."""
@@ -62,51 +67,76 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def _margins(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-    return (2 * y - 1) * (X @ w)
+    return (2 * y.astype(X.dtype) - 1) * (X @ w)
 
 
+def _losses(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return np.logaddexp(X.dtype.type(0), -_margins(w, X, y))
+
+
+def _loss(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return np.asarray(np.mean(_losses(w, X, y)), dtype=X.dtype)
+
+
+def _gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return X.T @ (scipy.special.expit(X @ w) - y.astype(X.dtype)) / X.dtype.type(X.shape[0])
+
+
+def _hessian(w: np.ndarray, X: np.ndarray) -> np.ndarray:
+    z = X @ w
+    d = scipy.special.expit(z) * scipy.special.expit(-z)
+    H = X.T @ (d[:, None] * X) / X.dtype.type(X.shape[0])
+    return 0.5 * (H + H.T)
+
+
+@validate(**_PROBLEM)
 def logistic_losses(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
     r"""Per-sample losses $\ell(x_i^\top w, y_i) = \log(1 + e^{-\tilde y_i x_i^\top w})$.
 
     Arguments:
-        w: shape ``(n,)``; X: shape ``(m, n)``; y: labels in $\{0, 1\}$, shape ``(m,)``; one dtype.
+        w: shape ``(n,)``; X: shape ``(m, n)``, the dtype of ``w``; y: labels in $\{0, 1\}$,
+            shape ``(m,)`` (integers, or floats equal to 0 or 1).
 
     Returns:
         shape ``(m,)``, dtype of ``X``.
     """
-    X = check_design(X)
-    y = check_labels(y, X)
-    w = check_targets(w, X.T, name="w")
-    return np.logaddexp(X.dtype.type(0), -_margins(w, X, y))
+    return _losses(w, X, y)
 
 
+@validate(**_PROBLEM)
 def logistic_loss(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
     r"""$\mathcal L(w) = \frac1m\sum_i\ell(x_i^\top w, y_i)$ ({prf:ref}`def-lin-logistic`); a
     0-dimensional array of the dtype of ``X``. Shapes as in :func:`logistic_losses`."""
-    return np.asarray(np.mean(logistic_losses(w, X, y)), dtype=X.dtype)
+    return _loss(w, X, y)
 
 
+@validate(**_PROBLEM)
 def logistic_gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
     r"""$\nabla\mathcal L(w) = \frac1m X^\top(\operatorname{sigmoid}(Xw) - y)$
     ({prf:ref}`prop-lin-logistic-derivatives`); shape ``(n,)``."""
-    X = check_design(X)
-    y = check_labels(y, X)
-    w = check_targets(w, X.T, name="w")
-    return X.T @ (sigmoid(X @ w) - y) / X.dtype.type(X.shape[0])
+    return _gradient(w, X, y)
 
 
+@validate(**_PROBLEM)
 def logistic_hessian(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
     r"""$\nabla^2\mathcal L(w) = \frac1m X^\top\operatorname{diag}(p\odot(1-p))X$, $p =
     \operatorname{sigmoid}(Xw)$ ({prf:ref}`prop-lin-logistic-derivatives`); $p_i(1-p_i)$ is
     computed as $\operatorname{sigmoid}(z_i)\operatorname{sigmoid}(-z_i)$ (no cancellation).
     ``y`` is validated but not used (the Hessian does not depend on it). Shape ``(n, n)``."""
-    X = check_design(X)
-    check_labels(y, X)
-    w = check_targets(w, X.T, name="w")
-    z = X @ w
-    d = sigmoid(z) * sigmoid(-z)
-    H = X.T @ (d[:, None] * X) / X.dtype.type(X.shape[0])
-    return 0.5 * (H + H.T)
+    return _hessian(w, X)
+
+
+@validate(X=DESIGN)
+def hessian_lipschitz(X: np.ndarray) -> float:
+    r"""$M = \frac{1}{6\sqrt3\,m}\sum_{i=1}^m\|x_i\|^3$, a Lipschitz constant of
+    $w\mapsto\nabla^2\mathcal L(w)$ in the operator norm ({prf:ref}`prop-lin-newton-quadratic`),
+    computed in float64.
+
+    Arguments:
+        X: shape ``(m, n)``, float32 or float64.
+    """
+    norms = np.linalg.norm(np.asarray(X, dtype=np.float64), axis=1)
+    return float(SIGMOID_SECOND_DERIVATIVE_MAX * np.sum(norms**3) / X.shape[0])
 
 
 @dataclass(frozen=True)
@@ -119,7 +149,24 @@ class LogisticFit:
     converged: bool
     gradient_norm: float
 
+    __deepqed_constraints__ = {
+        "w": Array(ndim=1, numpy=True),
+        "iterations": Integer(0),
+        "converged": Boolean(),
+        "gradient_norm": Real(0, None),
+    }
 
+    def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
+
+
+@validate(
+    X=DESIGN,
+    y=LABELS01,
+    w0=Optional(WEIGHTS),
+    tol=Optional(Real(0, None, closed="neither")),
+    max_iter=Integer(0),
+)
 def logistic_newton(
     X: np.ndarray,
     y: np.ndarray,
@@ -151,30 +198,27 @@ def logistic_newton(
     Returns:
         a :class:`LogisticFit`.
     """
-    X = check_design(X)
-    y = check_labels(y, X)
     eps = float(np.finfo(X.dtype).eps)
-    tol = 0.1 * np.sqrt(eps) if tol is None else check_positive("tol", tol)
-    max_iter = check_steps(max_iter)
-    w = np.zeros(X.shape[1], dtype=X.dtype) if w0 is None else check_targets(w0, X.T, "w0")
-    f = float(logistic_loss(w, X, y))
-    g = logistic_gradient(w, X, y)
+    tol = 0.1 * float(np.sqrt(eps)) if tol is None else tol
+    w = np.zeros(X.shape[1], dtype=X.dtype) if w0 is None else w0
+    f = float(_loss(w, X, y))
+    g = _gradient(w, X, y)
     k = 0
     while float(np.max(np.abs(g))) > tol and k < max_iter:
-        H = logistic_hessian(w, X, y)
+        H = _hessian(w, X)
         d = np.linalg.lstsq(H, -g, rcond=None)[0]
         slope = float(g @ d)
         alpha = 1.0
         for _ in range(60):
             w_new = w + X.dtype.type(alpha) * d
-            f_new = float(logistic_loss(w_new, X, y))
+            f_new = float(_loss(w_new, X, y))
             if f_new <= f + 1e-4 * alpha * slope:
                 break
             alpha *= 0.5
         else:
             break  # no decrease representable: at the floating-point floor
         w, f = w_new, f_new
-        g = logistic_gradient(w, X, y)
+        g = _gradient(w, X, y)
         k += 1
     gnorm = float(np.max(np.abs(g)))
     converged = bool(gnorm <= tol)
@@ -184,11 +228,18 @@ def logistic_newton(
             f"tol = {tol:.3g}; if the data are linearly separable the loss has no "
             "minimiser",
             ConvergenceWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     return LogisticFit(w, k, converged, gnorm)
 
 
+@validate(
+    X=DESIGN,
+    y=LABELS01,
+    eta=Real(0, None, closed="neither"),
+    steps=Integer(0),
+    w0=Optional(WEIGHTS),
+)
 def logistic_gd(
     X: np.ndarray, y: np.ndarray, eta: float, steps: int, w0: np.ndarray | None = None
 ) -> np.ndarray:
@@ -202,15 +253,13 @@ def logistic_gd(
     Returns:
         $(w_0, \dots, w_T)$, shape ``(T + 1, n)``, dtype of ``X``.
     """
-    X = check_design(X)
-    y = check_labels(y, X)
-    eta = check_positive("eta", eta)
-    T = check_steps(steps)
-    w = np.zeros(X.shape[1], dtype=X.dtype) if w0 is None else check_targets(w0, X.T, "w0")
+    T = steps
+    y = y.astype(X.dtype)
+    w = np.zeros(X.shape[1], dtype=X.dtype) if w0 is None else w0
     out = np.empty((T + 1, X.shape[1]), dtype=X.dtype)
     out[0] = w
     c = X.dtype.type(eta / X.shape[0])
     for t in range(T):
-        w = w - c * (X.T @ (sigmoid(X @ w) - y))
+        w = w - c * (X.T @ (scipy.special.expit(X @ w) - y))
         out[t + 1] = w
     return out

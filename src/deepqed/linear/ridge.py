@@ -16,7 +16,12 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg
 
-from ._common import check_design, check_positive, check_targets, warn_if_ill_conditioned
+from .._validation import Real, validate
+from ._common import DESIGN, TARGETS, WEIGHTS, warn_if_ill_conditioned
+
+#: $\lambda > 0$ (finite); the noise level $\sigma\ge 0$.
+_LAM = Real(0, None, closed="neither")
+_SIGMA = Real(0, None)
 
 __all__ = [
     "ridge_objective",
@@ -28,13 +33,10 @@ __all__ = [
 ]
 
 
+@validate(w=WEIGHTS, X=DESIGN, y=TARGETS, lam=Real(0, None))
 def ridge_objective(w: np.ndarray, X: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
     r"""$f_\lambda(w) = \frac12\|Xw-y\|^2 + \frac\lambda2\|w\|^2$ ({prf:ref}`def-lin-ridge`);
     shapes ``(n,)``, ``(m, n)``, ``(m,)``; a 0-dimensional array of the dtype of ``X``."""
-    X = check_design(X)
-    y = check_targets(y, X)
-    w = check_targets(w, X.T, name="w")
-    lam = check_positive("lam", lam, allow_zero=True)
     r = X @ w - y
     return np.asarray(0.5 * (r @ r) + 0.5 * lam * (w @ w), dtype=X.dtype)
 
@@ -50,6 +52,7 @@ def _shifted_gram_solve(X: np.ndarray, lam: float, B: np.ndarray) -> np.ndarray:
     return scipy.linalg.cho_solve(c, B, check_finite=False).astype(X.dtype, copy=False)
 
 
+@validate(X=DESIGN, y=TARGETS, lam=_LAM)
 def ridge(X: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
     r"""$\hat w_\lambda$ of {prf:ref}`thm-lin-ridge-solution`, by one Cholesky solve.
 
@@ -66,24 +69,20 @@ def ridge(X: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
     Returns:
         $\hat w_\lambda$, shape ``(n,)``, dtype of ``X``.
     """
-    X = check_design(X)
-    y = check_targets(y, X)
-    lam = check_positive("lam", lam)
     if X.shape[1] <= X.shape[0]:
         return _shifted_gram_solve(X, lam, X.T @ y)
     return X.T @ _shifted_gram_solve(X.T, lam, y)
 
 
+@validate(X=DESIGN, y=TARGETS, lam=_LAM)
 def ridge_svd(X: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
     r"""$\hat w_\lambda = \sum_{i} \frac{s_i}{s_i^2+\lambda}(u_i^\top y)\, v_i$ (thin SVD of $X$;
     {prf:ref}`thm-lin-ridge-solution`). Shapes as in :func:`ridge`."""
-    X = check_design(X)
-    y = check_targets(y, X)
-    lam = check_positive("lam", lam)
     U, s, Vt = np.linalg.svd(X, full_matrices=False)
     return Vt.T @ (s / (s * s + lam) * (U.T @ y))
 
 
+@validate(X=DESIGN, w_star=WEIGHTS, lam=_LAM)
 def ridge_bias(X: np.ndarray, w_star: np.ndarray, lam: float) -> np.ndarray:
     r"""$\mathbb E\hat w_\lambda - w^* = -\lambda(X^\top X+\lambda I_n)^{-1}w^*$
     ({prf:ref}`prop-lin-ridge-bias-covariance`), by a solve.
@@ -94,12 +93,10 @@ def ridge_bias(X: np.ndarray, w_star: np.ndarray, lam: float) -> np.ndarray:
     Returns:
         shape ``(n,)``, dtype of ``X``.
     """
-    X = check_design(X)
-    w_star = check_targets(w_star, X.T, name="w_star")
-    lam = check_positive("lam", lam)
     return -lam * _shifted_gram_solve(X, lam, w_star)
 
 
+@validate(X=DESIGN, sigma=_SIGMA, lam=_LAM)
 def ridge_covariance(X: np.ndarray, sigma: float, lam: float) -> np.ndarray:
     r"""$\operatorname{Cov}\hat w_\lambda = \sigma^2 BB^\top$ with
     $B = (X^\top X+\lambda I_n)^{-1}X^\top$ (one solve with $m$ right-hand sides;
@@ -111,14 +108,12 @@ def ridge_covariance(X: np.ndarray, sigma: float, lam: float) -> np.ndarray:
     Returns:
         shape ``(n, n)``, symmetric positive semi-definite, dtype of ``X``.
     """
-    X = check_design(X)
-    sigma = check_positive("sigma", sigma, allow_zero=True)
-    lam = check_positive("lam", lam)
     B = _shifted_gram_solve(X, lam, X.T)
     C = sigma**2 * (B @ B.T)
     return (0.5 * (C + C.T)).astype(X.dtype, copy=False)
 
 
+@validate(X=DESIGN, w_star=WEIGHTS, sigma=_SIGMA, lam=_LAM)
 def ridge_bias_variance(
     X: np.ndarray, w_star: np.ndarray, sigma: float, lam: float
 ) -> tuple[float, float]:
@@ -138,10 +133,6 @@ def ridge_bias_variance(
     Returns:
         ``(bias2, variance)``, Python floats.
     """
-    X = check_design(X)
-    w_star = check_targets(w_star, X.T, name="w_star")
-    sigma = check_positive("sigma", sigma, allow_zero=True)
-    lam = check_positive("lam", lam)
     _, s, Vt = np.linalg.svd(X, full_matrices=True)
     s2 = np.zeros(X.shape[1])
     s2[: s.size] = np.asarray(s, dtype=np.float64) ** 2

@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_array
-from ._checks import check_C, check_gram, check_labels
+from .._validation import validate
+from ._common import ALPHA, C_FINITE, C_HARD, GRAM, LABELS, OFFSET, SAMPLES, symmetric
 
 __all__ = [
     "dual_objective",
@@ -41,32 +41,33 @@ __all__ = [
 ]
 
 
-def _check_alpha(alpha: Any, m: int) -> np.ndarray:
-    check_array("alpha", alpha, shape=(m,))
-    return np.asarray(alpha, dtype=np.float64)
+def _gradient(alpha: np.ndarray, y: np.ndarray, K: np.ndarray) -> np.ndarray:
+    """G = y * K(alpha * y) - 1 in float64 (K already symmetrised, y float64)."""
+    return y * (K @ (alpha * y)) - 1.0
 
 
+def _f64(alpha: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    return np.asarray(alpha, dtype=np.float64), np.asarray(y, dtype=np.float64)
+
+
+@validate(alpha=ALPHA, y=LABELS, K=GRAM)
 def dual_objective(alpha: Any, y: Any, K: Any) -> float:
     r"""$D(\alpha) = \mathbf 1^\top\alpha - \frac12(\alpha\odot y)^\top K(\alpha\odot y)$ (equation `svm-dual`).
 
     Arguments: ``alpha`` $(m,)$, ``y`` $(m,)$ in $\{-1, +1\}$, ``K`` $(m, m)$ symmetric.
     Feasibility of ``alpha`` is not required (see :func:`dual_feasibility_error`).
     """
-    K = check_gram(K)
-    m = K.shape[0]
-    y = check_labels("y", y, m, both=False)
-    alpha = _check_alpha(alpha, m)
+    K = symmetric(K)
+    alpha, y = _f64(alpha, y)
     v = alpha * y
     return float(np.sum(alpha) - 0.5 * v @ (K @ v))
 
 
+@validate(alpha=ALPHA, y=LABELS, K=GRAM)
 def dual_gradient(alpha: Any, y: Any, K: Any) -> np.ndarray:
     r"""$G = \nabla f(\alpha) = y\odot K(\alpha\odot y) - \mathbf 1_m$, the gradient of $f = -D$; shape $(m,)$."""
-    K = check_gram(K)
-    m = K.shape[0]
-    y = check_labels("y", y, m, both=False)
-    alpha = _check_alpha(alpha, m)
-    return y * (K @ (alpha * y)) - 1.0
+    alpha, y = _f64(alpha, y)
+    return _gradient(alpha, y, symmetric(K))
 
 
 def _masks(alpha: np.ndarray, y: np.ndarray, C: float) -> tuple[np.ndarray, np.ndarray]:
@@ -77,11 +78,10 @@ def _masks(alpha: np.ndarray, y: np.ndarray, C: float) -> tuple[np.ndarray, np.n
     return up, low
 
 
+@validate(alpha=ALPHA, y=LABELS, C=C_HARD)
 def index_sets(alpha: Any, y: Any, C: float) -> tuple[np.ndarray, np.ndarray]:
     r"""Boolean masks of $I_{\mathrm{up}}(\alpha)$ and $I_{\mathrm{low}}(\alpha)$, each of shape $(m,)$."""
-    C = check_C(C)
-    y = check_labels("y", y, both=False)
-    alpha = _check_alpha(alpha, y.shape[0])
+    alpha, y = _f64(alpha, y)
     return _masks(alpha, y, C)
 
 
@@ -94,6 +94,7 @@ def _violation(alpha: np.ndarray, y: np.ndarray, G: np.ndarray, C: float) -> tup
     return beta_up, beta_low
 
 
+@validate(alpha=ALPHA, y=LABELS, K=GRAM, C=C_HARD)
 def kkt_violation(alpha: Any, y: Any, K: Any, C: float) -> float:
     r"""$\operatorname{viol}(\alpha) = \max\{\beta_{\mathrm{up}}(\alpha) - \beta_{\mathrm{low}}(\alpha), 0\}$, the maximal violation of the KKT conditions.
 
@@ -101,11 +102,8 @@ def kkt_violation(alpha: Any, y: Any, K: Any, C: float) -> float:
     ``alpha`` solves the dual ({prf:ref}`prop-svm-kkt-violation`). Returns $0$ when $I_{\mathrm{up}}$
     or $I_{\mathrm{low}}$ is empty.
     """
-    G = dual_gradient(alpha, y, K)
-    C = check_C(C)
-    beta_up, beta_low = _violation(
-        np.asarray(alpha, np.float64), check_labels("y", y, both=False), G, C
-    )
+    alpha, y = _f64(alpha, y)
+    beta_up, beta_low = _violation(alpha, y, _gradient(alpha, y, symmetric(K)), C)
     gap = beta_up - beta_low
     return 0.0 if math.isinf(gap) or gap < 0 else float(gap)
 
@@ -124,6 +122,7 @@ def _offset(alpha: np.ndarray, y: np.ndarray, G: np.ndarray, C: float) -> float:
     return 0.5 * (beta_up + beta_low)
 
 
+@validate(alpha=ALPHA, y=LABELS, K=GRAM, C=C_HARD)
 def offset(alpha: Any, y: Any, K: Any, C: float) -> float:
     r"""The offset $b$ of {prf:ref}`prop-svm-offset`.
 
@@ -132,29 +131,26 @@ def offset(alpha: Any, y: Any, K: Any, C: float) -> float:
     the midpoint $\frac12(\beta_{\mathrm{up}}(\alpha) + \beta_{\mathrm{low}}(\alpha))$ of the interval of offsets allowed by the KKT
     conditions.
     """
-    G = dual_gradient(alpha, y, K)
-    return _offset(np.asarray(alpha, np.float64), check_labels("y", y, both=False), G, check_C(C))
+    alpha, y = _f64(alpha, y)
+    return _offset(alpha, y, _gradient(alpha, y, symmetric(K)), C)
 
 
+@validate(alpha=ALPHA, y=LABELS, X=SAMPLES)
 def primal_weights(alpha: Any, y: Any, X: Any) -> np.ndarray:
     r"""$w = \sum_i\alpha_iy_ix_i = X^\top(\alpha\odot y)$, shape $(d,)$ (linear kernel, equation `svm-w-from-alpha`)."""
-    check_array("X", X, ndim=2, nonempty=True)
-    m = X.shape[0]
-    y = check_labels("y", y, m, both=False)
-    check_array("alpha", alpha, shape=(m,))
     return X.T @ (alpha * y.astype(X.dtype))
 
 
+@validate(alpha=ALPHA, y=LABELS, C=C_HARD)
 def dual_feasibility_error(alpha: Any, y: Any, C: float) -> float:
     r"""$\max\{|y^\top\alpha|, \max_i(-\alpha_i)_+, \max_i(\alpha_i - C)_+\}$: $0$ iff ``alpha`` is dual feasible."""
-    C = check_C(C)
-    y = check_labels("y", y, both=False)
-    alpha = _check_alpha(alpha, y.shape[0])
+    alpha, y = _f64(alpha, y)
     lower = float(np.max(np.maximum(-alpha, 0.0)))
     upper = 0.0 if math.isinf(C) else float(np.max(np.maximum(alpha - C, 0.0)))
     return max(abs(float(y @ alpha)), lower, upper)
 
 
+@validate(alpha=ALPHA, b=OFFSET, y=LABELS, K=GRAM, C=C_FINITE)
 def duality_gap(alpha: Any, b: float, y: Any, K: Any, C: float) -> float:
     r"""$P(w, b) - D(\alpha)$ at $w = \sum_i\alpha_iy_i\phi(x_i)$, computed as $\sum_i\bigl(C(r_i)_+ - \alpha_ir_i\bigr)$.
 
@@ -162,12 +158,7 @@ def duality_gap(alpha: Any, b: float, y: Any, K: Any, C: float) -> float:
     term is $\ge 0$ and the sum equals $P - D$ ({prf:ref}`prop-svm-gap-bound`). Summing the
     nonnegative terms avoids the cancellation of subtracting two nearly equal objective values.
     """
-    K = check_gram(K)
-    m = K.shape[0]
-    y = check_labels("y", y, m, both=False)
-    C = check_C(C, allow_inf=False)
-    alpha = _check_alpha(alpha, m)
-    if isinstance(b, bool) or not isinstance(b, (int, float, np.floating)) or not math.isfinite(b):
-        raise ValueError(f"argument 'b' must be a finite real number, got {b!r}")
+    K = symmetric(K)
+    alpha, y = _f64(alpha, y)
     r = 1.0 - y * (K @ (alpha * y) + b)
     return float(np.sum(C * np.maximum(r, 0.0) - alpha * r))

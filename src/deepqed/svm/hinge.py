@@ -14,45 +14,33 @@ Computations are in the dtype of ``X`` (float32 or float64).
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
-from .._validation import check_array
-from ._checks import check_C, check_gram, check_labels
+from .._validation import Array, validate
+from ._common import ALPHA, C_FINITE, GRAM, LABELS, OFFSET, SAMPLES, WEIGHTS, symmetric
 
 __all__ = ["hinge", "primal_objective", "primal_subgradient", "kernel_primal_objective"]
 
 
+@validate(s=Array(numpy=True))
 def hinge(s: Any) -> Any:
     r"""$\operatorname{hinge}(s) = \max\{0, 1 - s\}$ componentwise ({prf:ref}`def-svm-soft-margin`); same shape and dtype."""
-    check_array("s", s)
     return np.maximum(1 - s, 0)
 
 
-def _check_primal(w: Any, b: Any, X: Any, y: Any, C: Any) -> tuple[np.ndarray, float, float]:
-    check_array("X", X, ndim=2, nonempty=True)
-    m, d = X.shape
-    check_array("w", w, shape=(d,))
-    if w.dtype != X.dtype:
-        raise TypeError(f"arguments 'w' and 'X' have different dtypes ({w.dtype} and {X.dtype})")
-    if isinstance(b, bool) or not isinstance(b, (int, float, np.floating)) or not math.isfinite(b):
-        raise ValueError(f"argument 'b' must be a finite real number, got {b!r}")
-    return (
-        check_labels("y", y, m, both=False).astype(X.dtype),
-        float(b),
-        check_C(C, allow_inf=False),
-    )
+_PRIMAL = validate(w=WEIGHTS, b=OFFSET, X=SAMPLES, y=LABELS, C=C_FINITE)
 
 
+@_PRIMAL
 def primal_objective(w: Any, b: float, X: Any, y: Any, C: float) -> float:
     r"""$P(w, b) = \frac12\|w\|^2 + C\sum_i\max\{0, 1 - y_i(\langle w, x_i\rangle + b)\}$ (equation `svm-hinge-primal`)."""
-    y, b, C = _check_primal(w, b, X, y, C)
-    margins = y * (X @ w + X.dtype.type(b))
+    margins = y.astype(X.dtype) * (X @ w + X.dtype.type(b))
     return float(0.5 * (w @ w) + C * np.sum(hinge(margins)))
 
 
+@_PRIMAL
 def primal_subgradient(w: Any, b: float, X: Any, y: Any, C: float) -> tuple[np.ndarray, float]:
     r"""A subgradient $(g_w, g_b)\in\partial P(w, b)$ ({prf:ref}`prop-svm-subgradient`).
 
@@ -60,24 +48,20 @@ def primal_subgradient(w: Any, b: float, X: Any, y: Any, C: float) -> tuple[np.n
     subgradient $0$ of the hinge term is taken):
     $g_w = w - C\sum_{i\in A}y_ix_i$ (shape $(d,)$), $g_b = -C\sum_{i\in A}y_i$.
     """
-    y, b, C = _check_primal(w, b, X, y, C)
+    y = y.astype(X.dtype)
     active = (y * (X @ w + X.dtype.type(b)) < 1).astype(X.dtype)
     coeff = active * y
     return w - X.dtype.type(C) * (X.T @ coeff), float(-C * np.sum(coeff))
 
 
+@validate(alpha=ALPHA, b=OFFSET, y=LABELS, K=GRAM, C=C_FINITE)
 def kernel_primal_objective(alpha: Any, b: float, y: Any, K: Any, C: float) -> float:
     r"""$P$ at $w = \sum_i\alpha_iy_i\phi(x_i)$: $\frac12 v^\top Kv + C\sum_i\operatorname{hinge}(y_i((Kv)_i + b))$, $v = \alpha\odot y$.
 
     For the linear kernel $K = XX^\top$ this equals ``primal_objective(X.T @ v, b, X, y, C)``.
     """
-    K = check_gram(K)
-    m = K.shape[0]
-    y = check_labels("y", y, m, both=False)
-    C = check_C(C, allow_inf=False)
-    check_array("alpha", alpha, shape=(m,))
-    if isinstance(b, bool) or not isinstance(b, (int, float, np.floating)) or not math.isfinite(b):
-        raise ValueError(f"argument 'b' must be a finite real number, got {b!r}")
+    K = symmetric(K)
+    y = y.astype(np.float64)
     v = np.asarray(alpha, np.float64) * y
     Kv = K @ v
     return float(0.5 * v @ Kv + C * np.sum(np.maximum(1.0 - y * (Kv + b), 0.0)))

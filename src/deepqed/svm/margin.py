@@ -9,32 +9,34 @@ the minima over $i$.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
-from .._validation import check_array
-from ._checks import check_labels
+from .._validation import fail, validate
+from ._common import LABELS, OFFSET, SAMPLES, WEIGHTS
 
 __all__ = ["functional_margins", "geometric_margin"]
 
 
+_MARGIN = validate(w=WEIGHTS, b=OFFSET, X=SAMPLES, y=LABELS)
+
+
+def _functional(w: Any, b: float, X: Any, y: Any) -> np.ndarray:
+    return y.astype(X.dtype) * (X @ w + X.dtype.type(b))
+
+
+@_MARGIN
 def functional_margins(w: Any, b: float, X: Any, y: Any) -> np.ndarray:
-    r"""$\bigl(y_i(\langle w, x_i\rangle + b)\bigr)_{i\in[m]}$, shape $(m,)$, dtype of ``X``."""
-    check_array("X", X, ndim=2, nonempty=True)
-    m, d = X.shape
-    check_array("w", w, shape=(d,))
-    if isinstance(b, bool) or not isinstance(b, (int, float, np.floating)) or not math.isfinite(b):
-        raise ValueError(f"argument 'b' must be a finite real number, got {b!r}")
-    y = check_labels("y", y, m, both=False).astype(X.dtype)
-    return y * (X @ w.astype(X.dtype) + X.dtype.type(b))
+    r"""$\bigl(y_i(\langle w, x_i\rangle + b)\bigr)_{i\in[m]}$, shape $(m,)$, dtype of ``X``
+    (``w`` has the dtype of ``X``)."""
+    return _functional(w, b, X, y)
 
 
+@_MARGIN
 def geometric_margin(w: Any, b: float, X: Any, y: Any) -> float:
     r"""$\gamma(w, b) = \min_i y_i(\langle w, x_i\rangle + b)/\|w\|$; requires $w\ne0$."""
-    margins = functional_margins(w, b, X, y)
     norm = float(np.linalg.norm(w))
     if norm == 0.0:
-        raise ValueError("argument 'w' must be nonzero (the geometric margin divides by ||w||)")
-    return float(np.min(margins)) / norm
+        fail("w", "be nonzero (the geometric margin divides by ||w||)", "w = 0")
+    return float(np.min(_functional(w, b, X, y))) / norm

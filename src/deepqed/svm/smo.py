@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_array
-from ._checks import check_C, check_gram, check_labels
+from .._validation import Array, Boolean, Integer, Real, check, fail, validate
+from ._common import ALPHA, C_HARD, GRAM, LABELS, OFFSET, both_labels, symmetric
 from .dual import _masks, _offset, _violation
 
 __all__ = ["DualSolution", "smo", "decision_function", "two_variable_step", "select_working_set"]
@@ -52,6 +52,17 @@ class DualSolution:
     iterations: int
     kkt_violation: float
     converged: bool
+
+    __deepqed_constraints__ = {
+        "alpha": Array(ndim=1, numpy=True),
+        "b": OFFSET,
+        "iterations": Integer(0),
+        "kkt_violation": Real(0, None),
+        "converged": Boolean(),
+    }
+
+    def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
 
 
 def _segment(
@@ -114,6 +125,15 @@ def _pair_update(
     return _pair_values(float(alpha[i]), float(alpha[j]), float(y[i]), float(y[j]), g, a, C)
 
 
+def _indices(i: int, j: int, m: int) -> None:
+    for name, k in (("i", i), ("j", j)):
+        if k >= m:
+            fail(name, f"be an index in [0, {m}) (m = len(y))", repr(k))
+    if i == j:
+        fail("j", "differ from 'i'", f"i = j = {i}")
+
+
+@validate(alpha=ALPHA, y=LABELS, K=GRAM, C=C_HARD, i=Integer(0), j=Integer(0))
 def two_variable_step(alpha: Any, y: Any, K: Any, C: float, i: int, j: int) -> np.ndarray:
     r"""Minimise $f$ exactly over $(\alpha_i, \alpha_j)$, the other coordinates fixed.
 
@@ -125,21 +145,18 @@ def two_variable_step(alpha: Any, y: Any, K: Any, C: float, i: int, j: int) -> n
     Arguments: ``alpha`` $(m,)$ dual feasible, ``y`` $(m,)$, ``K`` $(m, m)$, $C\in(0,\infty]$,
     indices $i\ne j$. Returns the new ``alpha`` (a float64 copy, shape $(m,)$).
     """
-    K = check_gram(K)
-    m = K.shape[0]
-    y = check_labels("y", y, m, both=False)
-    C = check_C(C)
-    check_array("alpha", alpha, shape=(m,))
+    _indices(i, j, K.shape[0])
+    K = symmetric(K)
+    y = y.astype(np.float64)
     alpha = np.array(alpha, dtype=np.float64)
     if np.any(alpha < 0) or np.any(alpha > C):
-        raise ValueError(f"argument 'alpha' must lie in the box [0, C] = [0, {C}]")
-    for name, k in (("i", i), ("j", j)):
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k < m:
-            raise ValueError(f"argument {name!r} must be an integer index in [0, {m}), got {k!r}")
-    if i == j:
-        raise ValueError(f"arguments 'i' and 'j' must differ, got i = j = {i}")
+        fail(
+            "alpha",
+            f"lie in the box [0, C] = [0, {C}]",
+            f"entries in [{alpha.min()}, {alpha.max()}]",
+        )
     G = y * (K @ (alpha * y)) - 1.0
-    alpha[i], alpha[j] = _pair_update(alpha, y, G, K, C, int(i), int(j))
+    alpha[i], alpha[j] = _pair_update(alpha, y, G, K, C, i, j)
     return alpha
 
 
@@ -165,6 +182,7 @@ def _select(
     return i, int(np.argmin(score)), beta_up - beta_low
 
 
+@validate(alpha=ALPHA, y=LABELS, K=GRAM, C=C_HARD)
 def select_working_set(alpha: Any, y: Any, K: Any, C: float) -> tuple[int, int]:
     r"""The working set $\{i, j\}$ of WSS 2 (Fan, Chen & Lin 2005) at a feasible ``alpha``.
 
@@ -173,17 +191,15 @@ def select_working_set(alpha: Any, y: Any, K: Any, C: float) -> tuple[int, int]:
     $\kappa_{it} = -y_iG_i + y_tG_t$, $\bar a_{it} = a_{it}$ if $a_{it} > 0$ else $\tau$. Returns
     ``(-1, -1)`` if there is no violating pair (then ``alpha`` is optimal).
     """
-    K = check_gram(K)
-    m = K.shape[0]
-    y = check_labels("y", y, m, both=False)
-    C = check_C(C)
-    check_array("alpha", alpha, shape=(m,))
+    K = symmetric(K)
+    y = y.astype(np.float64)
     alpha = np.asarray(alpha, dtype=np.float64)
     G = y * (K @ (alpha * y)) - 1.0
     i, j, _ = _select(alpha, y, G, K, np.diag(K).copy(), C)
     return i, j
 
 
+@validate(K=GRAM, y=LABELS, C=C_HARD, tol=Real(0, None, closed="neither"), max_iter=Integer(0))
 def smo(K: Any, y: Any, C: float, *, tol: float = 1e-6, max_iter: int = 100_000) -> DualSolution:
     r"""Solve the SVM dual by SMO ({prf:ref}`alg-svm-smo`).
 
@@ -202,20 +218,10 @@ def smo(K: Any, y: Any, C: float, *, tol: float = 1e-6, max_iter: int = 100_000)
     the problem: a few times $m$ for a Gaussian kernel, but up to $10^4$–$10^5$ for a linear kernel
     with large $C$ on overlapping classes (LIBSVM needs as many there).
     """
-    K = check_gram(K)
-    m = K.shape[0]
-    y = check_labels("y", y, m)
-    C = check_C(C)
-    if (
-        isinstance(tol, bool)
-        or not isinstance(tol, (int, float, np.floating))
-        or not (0.0 < float(tol) < math.inf)
-    ):
-        raise ValueError(f"argument 'tol' must be a positive finite number, got {tol!r}")
-    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 0:
-        raise ValueError(f"argument 'max_iter' must be a non-negative integer, got {max_iter!r}")
-    tol = float(tol)
-    alpha, s, iterations = _solve(K, y, C, tol, int(max_iter))
+    both_labels(y)
+    K = symmetric(K)
+    y = y.astype(np.float64)
+    alpha, s, iterations = _solve(K, y, C, tol, max_iter)
     G = -y * s
     beta_up, beta_low = _violation(alpha, y, G, C)
     violation = max(beta_up - beta_low, 0.0) if not math.isinf(beta_up - beta_low) else 0.0
@@ -279,6 +285,7 @@ def _solve(
     return alpha, s, iterations
 
 
+@validate(alpha=ALPHA, b=OFFSET, y=LABELS, K_test_train=Array(shape=("m_test", "m"), numpy=True))
 def decision_function(alpha: Any, b: float, y: Any, K_test_train: Any) -> np.ndarray:
     r"""$f(x) = \sum_i\alpha_iy_ik(x_i, x) + b$ for each test point: ``K_test_train @ (alpha * y) + b``.
 
@@ -286,14 +293,6 @@ def decision_function(alpha: Any, b: float, y: Any, K_test_train: Any) -> np.nda
     $(m_{\mathrm{test}}, m)$ with entries $k(x^{\mathrm{test}}_r, x_i)$. Returns shape
     $(m_{\mathrm{test}},)$ in the dtype of ``K_test_train``.
     """
-    check_array("K_test_train", K_test_train, ndim=2)
-    m = K_test_train.shape[1]
-    y = check_labels("y", y, m, both=False)
-    check_array("alpha", alpha, shape=(m,))
-    if isinstance(b, bool) or not isinstance(b, (int, float, np.floating)) or not math.isfinite(b):
-        raise ValueError(f"argument 'b' must be a finite real number, got {b!r}")
-    if not isinstance(K_test_train, np.ndarray):
-        raise TypeError("argument 'K_test_train' must be a numpy.ndarray")
     dtype = K_test_train.dtype
     v = (np.asarray(alpha, np.float64) * y).astype(dtype)
     return K_test_train @ v + dtype.type(b)

@@ -25,6 +25,7 @@ __all__ = [
     "single_threaded",
     "nan_max",
     "slope",
+    "worst_error",
     "Comparison",
     "Evidence",
     "equal",
@@ -75,3 +76,29 @@ def slope(x: Any, y: Any) -> float:
     return float(
         np.polyfit(np.log(np.asarray(x, dtype=float)), np.log(np.asarray(y, dtype=float)), 1)[0]
     )
+
+
+def worst_error(
+    what: str,
+    errors: Iterable[float],
+    bounds: Iterable[float],
+    *,
+    units: str = "",
+    at: Iterable[str] | None = None,
+) -> Comparison:
+    """The error comparison of the instance closest to its own tolerance: ``errors[i]`` against
+    ``bounds[i]`` (each derived for instance ``i``), reported in the error's own units for the
+    ``i`` with the largest ``errors[i] / bounds[i]`` (a NaN error is chosen first). It passes
+    exactly when every instance passes."""
+    errs, tols = [float(e) for e in errors], [float(b) for b in bounds]
+    labels = list(at) if at is not None else [""] * len(errs)
+    if not errs or len(errs) != len(tols) or len(labels) != len(errs):
+        raise ValueError("worst_error needs as many bounds (and labels) as errors, at least one")
+
+    def key(i: int) -> float:
+        if math.isnan(errs[i]) or math.isnan(tols[i]):
+            return math.inf
+        return errs[i] / tols[i] if tols[i] > 0 else (math.inf if errs[i] > 0 else 0.0)
+
+    i = max(range(len(errs)), key=key)
+    return error(what, errs[i], tols[i] if tols[i] >= 0 else 0.0, units=units, at=labels[i])

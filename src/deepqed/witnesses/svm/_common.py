@@ -1,18 +1,43 @@
-r"""Shared pieces of the SVM witnesses: random data sets and independent reference solvers.
+r"""Shared pieces of the SVM witnesses: random data sets, independent reference solvers, and
+certified accuracy.
 
 The references never call :mod:`deepqed.svm`: the soft- and hard-margin quadratic programs are
-solved by SciPy's SLSQP from their constrained form, and the dual by scikit-learn's ``SVC`` (LIBSVM).
+solved by SciPy's SLSQP from their constrained form, and the dual by scikit-learn's ``SVC``
+(LIBSVM, with an iteration limit; it keeps kernel values in single precision, so its solutions are
+accurate to about $10^{-7}$ relative).
+
+Accuracy is certified by duality instead of being assumed. For any dual feasible $\alpha$ and any
+$(w, b)$, weak duality gives $D(\alpha)\le\min P\le P(w, b)$, and since $P(\cdot, b)$ is
+$1$-strongly convex in $w$ while $0\in\partial P(w^\star, b^\star)$,
+$P(w, b) - \min P\ge\frac12\|w - w^\star\|^2$. So a pair with gap $G = P(w, b) - D(\alpha)$ has
+$\|w - w^\star\|\le\sqrt{2G}$, and two such pairs have weight vectors within
+$\sqrt{2G_1} + \sqrt{2G_2}$ of each other, in the feature space of $K$ (the norm of
+$\sum_i(v_i - v'_i)\phi(x_i)$ is $\sqrt{(v - v')^\top K(v - v')}$). The unique minimiser
+$w^\star$ is the invariant the witnesses compare, never one of several dual solutions or one end of
+an interval of optimal offsets.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 from scipy.optimize import minimize
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.svm import SVC
 
-from .._common import nan_max  # noqa: F401  (shared by every chapter)
+from .._common import (  # noqa: F401  (shared by every chapter)
+    Evidence,
+    equal,
+    error,
+    interval,
+    lower,
+    nan_max,
+    single_threaded,
+    upper,
+    worst_error,
+)
 
 __all__ = [
     "blobs",
@@ -23,8 +48,16 @@ __all__ = [
     "slsqp_soft_margin",
     "slsqp_hard_margin",
     "random_feasible_alpha",
-    "nan_max",
+    "primal",
+    "dual",
+    "gap",
+    "feature_distance",
+    "offset_interval",
+    "U64",
 ]
+
+#: The unit roundoff of float64.
+U64 = 2.0**-53
 
 
 def blobs(
@@ -73,19 +106,81 @@ def random_problem(
 
 
 def svc_alpha(
-    K: np.ndarray, y: np.ndarray, C: float, tol: float = 1e-10
+    K: np.ndarray, y: np.ndarray, C: float, tol: float = 1e-8
 ) -> tuple[np.ndarray, float, SVC]:
-    r"""LIBSVM's dual solution: ``dual_coef_`` holds $\alpha_iy_i$ on the support, ``intercept_`` $b$."""
-    ref = SVC(kernel="precomputed", C=C, tol=tol).fit(K, y)
+    r"""LIBSVM's dual solution (at most $10^6$ iterations): ``dual_coef_`` holds $\alpha_iy_i$ on
+    the support, ``intercept_`` is $b$. Its accuracy is certified by the caller (:func:`gap`)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ref = SVC(kernel="precomputed", C=C, tol=tol, max_iter=1_000_000).fit(K, y)
     alpha = np.zeros(len(y))
     alpha[ref.support_] = ref.dual_coef_[0] * y[ref.support_]
+    alpha = np.clip(alpha, 0.0, C)
+    alpha[alpha >= (1 - 1e-12) * C] = C  # bounded support vectors, exactly at the bound
     return alpha, float(ref.intercept_[0]), ref
+
+
+def primal(alpha: np.ndarray, b: float, y: np.ndarray, K: np.ndarray, C: float) -> float:
+    r"""$P(w, b)$ at $w = \sum_i\alpha_iy_i\phi(x_i)$: $\frac12v^\top Kv + C\sum_i(1 -
+    y_i((Kv)_i + b))_+$, $v = \alpha\odot y$, written out here."""
+    v = alpha * y
+    Kv = K @ v
+    return float(0.5 * v @ Kv + C * np.sum(np.maximum(1.0 - y * (Kv + b), 0.0)))
+
+
+def dual(alpha: np.ndarray, y: np.ndarray, K: np.ndarray) -> float:
+    r"""$D(\alpha) = \mathbf 1^\top\alpha - \frac12v^\top Kv$, written out here."""
+    v = alpha * y
+    return float(np.sum(alpha) - 0.5 * v @ K @ v)
+
+
+def gap(alpha: np.ndarray, b: float, y: np.ndarray, K: np.ndarray, C: float) -> float:
+    r"""$P - D$ at a dual feasible $\alpha$ (projected onto $y^\top\alpha = 0$ by the caller), plus
+    the rounding of both evaluations ($4\gamma_{m+2}$ times the sums of absolute values): an upper
+    bound on the suboptimality of $\alpha$ and of $(w, b)$."""
+    v = alpha * y
+    aK = np.abs(K)
+    m = len(y)
+    g_round = (
+        4
+        * (m + 2)
+        * U64
+        * (
+            float(np.abs(v) @ aK @ np.abs(v))
+            + np.sum(alpha)
+            + C * float(np.sum(1 + aK @ np.abs(v) + abs(b)))
+        )
+    )
+    infeasible = abs(b) * abs(float(y @ alpha))  # D <= P + b y^T alpha for y^T alpha != 0
+    return max(primal(alpha, b, y, K, C) - dual(alpha, y, K), 0.0) + g_round + infeasible
+
+
+def feature_distance(v1: np.ndarray, v2: np.ndarray, K: np.ndarray) -> float:
+    r"""$\|\sum_i(v_{1,i} - v_{2,i})\phi(x_i)\|$ in the feature space of $K$."""
+    d = v1 - v2
+    return math.sqrt(max(float(d @ K @ d), 0.0))
+
+
+def offset_interval(
+    alpha: np.ndarray, y: np.ndarray, K: np.ndarray, C: float
+) -> tuple[float, float]:
+    r"""$[\beta_{\mathrm{up}}(\alpha), \beta_{\mathrm{low}}(\alpha)]$ written out here (ordered, as
+    an approximate $\alpha$ may have $\beta_{\mathrm{up}} > \beta_{\mathrm{low}}$ by its
+    violation)."""
+    s = y - K @ (alpha * y)
+    up = ((y > 0) & (alpha < C)) | ((y < 0) & (alpha > 0))
+    low = ((y < 0) & (alpha < C)) | ((y > 0) & (alpha > 0))
+    a = float(np.max(s[up])) if np.any(up) else -math.inf
+    b = float(np.min(s[low])) if np.any(low) else math.inf
+    return min(a, b), max(a, b)
 
 
 def slsqp_soft_margin(
     X: np.ndarray, y: np.ndarray, C: float
 ) -> tuple[np.ndarray, float, np.ndarray, float]:
-    r"""Solve problem (svm-soft-margin) in its constrained form by SLSQP: ``(w, b, xi, value)``."""
+    r"""Solve problem (svm-soft-margin) in its constrained form by SLSQP: ``(w, b, xi, value)``;
+    ``xi`` is raised to the hinge vector, so that the point is feasible and ``value`` is an upper
+    bound on the minimum."""
     m, d = X.shape
     A = np.hstack([y[:, None] * X, y[:, None], np.eye(m)])  # rows: y_i x_i, y_i, e_i
 
@@ -107,12 +202,14 @@ def slsqp_soft_margin(
         method="SLSQP",
         options={"ftol": 1e-14, "maxiter": 1000},
     )
-    z = res.x
-    return z[:d], float(z[d]), z[d + 1 :], float(obj(z))
+    w, b = res.x[:d], float(res.x[d])
+    xi = np.maximum(np.maximum(res.x[d + 1 :], 0.0), 1.0 - y * (X @ w + b))
+    return w, b, xi, float(0.5 * w @ w + C * np.sum(xi))
 
 
 def slsqp_hard_margin(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
-    r"""Solve problem (svm-hard-margin) by SLSQP: ``(w, b)``."""
+    r"""Solve problem (svm-hard-margin) by SLSQP and scale the result to feasibility
+    (every $y_i(\langle w, x_i\rangle + b)\ge1$): ``(w, b)``."""
     m, d = X.shape
     A = np.hstack([y[:, None] * X, y[:, None]])
     cons = [{"type": "ineq", "fun": lambda z: A @ z - 1.0, "jac": lambda z: A}]
@@ -124,7 +221,11 @@ def slsqp_hard_margin(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
         method="SLSQP",
         options={"ftol": 1e-14, "maxiter": 1000},
     )
-    return res.x[:d], float(res.x[d])
+    z = res.x
+    low = float(np.min(A @ z))
+    if 0.0 < low < 1.0:
+        z = z / low
+    return z[:d], float(z[d])
 
 
 def random_feasible_alpha(rng: np.random.Generator, y: np.ndarray, C: float) -> np.ndarray:

@@ -7,11 +7,21 @@ import math
 
 import numpy as np
 from scipy.optimize import minimize_scalar
-from sklearn.svm import SVC
 
 from ... import svm
-from ...registry import Figures, Witness
-from ._common import nan_max, random_feasible_alpha, random_problem
+from ...registry import Witness
+from ._common import (
+    U64,
+    Evidence,
+    equal,
+    feature_distance,
+    gap,
+    random_feasible_alpha,
+    random_problem,
+    single_threaded,
+    svc_alpha,
+    worst_error,
+)
 
 
 def _f(alpha: np.ndarray, y: np.ndarray, K: np.ndarray) -> float:
@@ -19,109 +29,185 @@ def _f(alpha: np.ndarray, y: np.ndarray, K: np.ndarray) -> float:
     return float(0.5 * v @ K @ v - np.sum(alpha))
 
 
+def _indefinite(rng, m):
+    R = rng.standard_normal((m, m))
+    return (R + R.T) / 2
+
+
+def _feasible_alpha(rng, y, C):
+    if math.isinf(C):
+        alpha = random_feasible_alpha(rng, y, 1.0) * float(rng.uniform(0.5, 5))
+        return alpha
+    return random_feasible_alpha(rng, y, C)
+
+
+@single_threaded
 def two_variable_step_is_segment_minimum(
     rng: np.random.Generator, *, two_variable_step=svm.two_variable_step
-) -> Figures:
-    """f after the step vs the minimum of f over the feasible segment by
-    scipy.optimize.minimize_scalar(method="bounded") (segment ends found by bisection-free
-    interval arithmetic written here), and feasibility of the new point."""
-    errors = []
-    n = 40
+) -> Evidence:
+    r"""$f$ after the step vs the minimum of $f$ over the feasible segment by
+    ``scipy.optimize.minimize_scalar(method="bounded")`` (segment ends computed here from the box),
+    for positive semi-definite $K$, for symmetric indefinite $K$ ($a$ of either sign), and for
+    $C = \infty$ (a half-line: searched on $[t_{\min}, t_{\min} + 10^6]$ or its mirror); where the
+    subproblem is unbounded below ($a < 0$, or $a = 0$ with $g$ pushing towards the infinite end) the
+    step must refuse with ``ValueError`` and $f$ must indeed decrease without bound along the
+    segment. The new point is feasible and differs only in coordinates $i, j$."""
+    e_f, t_f = [], []
+    infeasible, refused, unbounded_cases = 0, 0, 0
+    n = 60
     for t in range(n):
         X, y, K, C = random_problem(rng, t, m=(2, 12))
-        alpha = random_feasible_alpha(rng, y, C)
+        kind = t % 3
+        if kind == 1:
+            K = _indefinite(rng, len(y))
+        if kind == 2:
+            C = math.inf
+            if t % 2:
+                K = _indefinite(rng, len(y))
+        alpha = _feasible_alpha(rng, y, C)
         i, j = (int(k) for k in rng.choice(len(y), size=2, replace=False))
-        new = np.asarray(two_variable_step(alpha, y, K, C, i, j))
         # feasible points: alpha_i = a_i + y_i t, alpha_j = a_j - y_j t in [0, C]
-        lo = max(
-            min(-y[i] * alpha[i], y[i] * (C - alpha[i])),
-            min(y[j] * alpha[j], -y[j] * (C - alpha[j])),
-        )
-        hi = min(
-            max(-y[i] * alpha[i], y[i] * (C - alpha[i])),
-            max(y[j] * alpha[j], -y[j] * (C - alpha[j])),
-        )
+        lo_i, hi_i = (-alpha[i], C - alpha[i]) if y[i] > 0 else (alpha[i] - C, alpha[i])
+        lo_j, hi_j = (alpha[j] - C, alpha[j]) if y[j] > 0 else (-alpha[j], C - alpha[j])
+        lo, hi = max(lo_i, lo_j), min(hi_i, hi_j)
 
-        def phi(s: float) -> float:
+        def phi(s: float, alpha=alpha, i=i, j=j, y=y, K=K) -> float:
             a = alpha.copy()
             a[i] += y[i] * s
             a[j] -= y[j] * s
             return _f(a, y, K)
 
-        best = min(phi(lo), phi(hi))
-        if hi > lo:
-            res = minimize_scalar(phi, bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
+        G = y * (K @ (alpha * y)) - 1.0
+        g = y[i] * G[i] - y[j] * G[j]
+        a_ij = K[i, i] + K[j, j] - 2 * K[i, j]
+        far_lo = lo if math.isfinite(lo) else -1e6
+        far_hi = hi if math.isfinite(hi) else 1e6
+        unbounded = (math.isinf(lo) or math.isinf(hi)) and (
+            a_ij < 0 or (a_ij == 0 and ((math.isinf(hi) and g < 0) or (math.isinf(lo) and g > 0)))
+        )
+        try:
+            new = np.asarray(two_variable_step(alpha, y, K, C, i, j))
+        except ValueError:
+            refused += int(unbounded)
+            unbounded_cases += int(unbounded)
+            if not unbounded:
+                e_f.append(math.inf)
+                t_f.append(0.0)
+            continue
+        if unbounded:  # the step should have refused
+            unbounded_cases += 1
+            continue
+        best = min(phi(far_lo), phi(far_hi))
+        if far_hi > far_lo:
+            res = minimize_scalar(
+                phi,
+                bounds=(far_lo, far_hi),
+                method="bounded",
+                options={"xatol": 1e-12 * max(1.0, far_hi - far_lo)},
+            )
             best = min(best, float(res.fun))
-        scale = max(1.0, abs(best))
-        errors.append(max(_f(new, y, K) - best, 0.0) / scale / 1e-10)
+        scale = float(np.abs(alpha * y) @ np.abs(K) @ np.abs(alpha * y)) + float(np.sum(alpha))
+        e_f.append(max(_f(new, y, K) - best, 0.0))
+        t_f.append(1e-9 * max(1.0, abs(best)) + 16 * len(y) * U64 * scale)
         others = np.delete(np.arange(len(y)), [i, j])
-        infeasible = (
-            abs(float(y @ new)) > 1e-12 * C * len(y)
+        bad = (
+            abs(float(y @ new) - float(y @ alpha)) > 4 * U64 * float(np.sum(new + alpha)) + 1e-300
             or np.any(new < 0)
             or np.any(new > C)
             or not np.array_equal(new[others], alpha[others])
         )
-        errors.append(math.inf if infeasible else 0.0)
-    return Figures(
+        infeasible += int(bad)
+    return Evidence(
         n,
-        nan_max(errors),
-        1.0,
-        "excess of f after the step over the bounded 1-D minimum on the feasible "
-        "segment (minimize_scalar), relative, in units of 1e-10; feasibility",
+        (
+            worst_error(
+                "$f$ after the step above the segment's minimum (minimize_scalar)", e_f, t_f
+            ),
+            equal(
+                "steps leaving the feasible set or moving other coordinates",
+                infeasible,
+                0,
+                0.0,
+                units="steps",
+            ),
+            equal(
+                "unbounded subproblems that the step refuses",
+                refused,
+                unbounded_cases,
+                0.0,
+                units="subproblems",
+            ),
+        ),
     )
 
 
+@single_threaded
 def smo_matches_libsvm(
     rng: np.random.Generator, *, smo=svm.smo, decision_function=svm.decision_function
-) -> Figures:
-    """Decision values, dual coefficients alpha_i y_i and support sets vs scikit-learn SVC
-    (precomputed linear / Gaussian Gram matrices, and kernel="linear" on the raw data); the
-    solver must report convergence (tol = 1e-8).
-
-    Unit 1e-5 max(1, max abs(K_ik)): LIBSVM keeps kernel values in single precision.
-    """
-    errors = []
+) -> Evidence:
+    r"""``smo`` (tolerance $10^{-8}$) vs scikit-learn ``SVC`` (LIBSVM, precomputed linear and
+    Gaussian Gram matrices, and ``kernel="linear"`` on the raw data), compared by what is unique:
+    the weight vector in the feature space of $K$ (distance $\sqrt{(v - v')^\top K(v - v')}$, within
+    $\sqrt{2G} + \sqrt{2G'}$ for the two certified gaps), the optimal value ($D$ of each within the
+    other's gap), and decision values up to the offset (``decision_function`` vs SVC's, within the
+    weight distance times $\max_i\sqrt{K_{ii}}$ plus the offsets' difference, each offset within its
+    gap of an optimal one); ``smo`` must report convergence."""
+    e_w, t_w, e_v, t_v, e_df, t_df, e_g, t_g = [], [], [], [], [], [], [], []
+    conv = 0
     n = 12
     for t in range(n):
         X, y, K, C = random_problem(rng, t, m=(10, 60))
-        unit = 1e-5 * max(1.0, float(np.max(np.abs(K))))
         sol = smo(K, y, C, tol=1e-8)
         alpha = np.asarray(sol.alpha)
-        errors.append(0.0 if sol.converged else math.inf)
-        if t % 4 == 0:  # SVC on the raw features with its own linear kernel
-            ref = SVC(kernel="linear", C=C, tol=1e-8).fit(X, y)
-            errors.append(float(np.max(np.abs(X.T @ (alpha * y) - ref.coef_[0]))) / unit)
-            theirs = ref.decision_function(X)
-        else:
-            ref = SVC(kernel="precomputed", C=C, tol=1e-8).fit(K, y)
-            theirs = ref.decision_function(K)
-        ours = decision_function(alpha, sol.b, y, K)
-        errors.append(float(np.max(np.abs(ours - theirs))) / unit)
-        coef = np.zeros(len(y))
-        coef[ref.support_] = ref.dual_coef_[0]
-        errors.append(float(np.max(np.abs(alpha * y - coef))) / unit)
-        clear = np.abs(coef) > 1e-4 * C
-        errors.append(0.0 if np.array_equal(alpha[clear] > 0, coef[clear] != 0) else math.inf)
-    return Figures(
+        conv += int(sol.converged)
+        aL, bL, ref = svc_alpha(K, y, C)
+        G, GL = gap(alpha, sol.b, y, K, C), gap(aL, bL, y, K, C)
+        e_g.append(G)
+        t_g.append(C * len(y) * 1e-8 + 1e-12 * (1 + float(np.sum(alpha))))
+        v, vL = alpha * y, aL * y
+        e_w.append(feature_distance(v, vL, K))
+        t_w.append(math.sqrt(2 * G) + math.sqrt(2 * GL))
+        D, DL = float(np.sum(alpha) - 0.5 * v @ K @ v), float(np.sum(aL) - 0.5 * vL @ K @ vL)
+        e_v.append(abs(D - DL))
+        t_v.append(G + GL)
+        ours = np.asarray(decision_function(alpha, sol.b, y, K))
+        theirs = K @ vL + bL
+        kmax = math.sqrt(float(np.max(np.diag(K))))
+        # an offset b is optimal within (P(w, b) - D) / C per unit of the hinge slope
+        e_df.append(float(np.max(np.abs((ours - sol.b) - (theirs - bL)))))
+        t_df.append(
+            e_w[-1] * kmax
+            + t_w[-1] * kmax
+            + 64 * len(y) * U64 * float(np.max(np.abs(K) @ np.abs(v)))
+        )
+    return Evidence(
         n,
-        nan_max(errors),
-        1.0,
-        "decision values, alpha*y vs dual_coef_, coef_ vs w, in units of "
-        "1e-5 max(1,max|K|); support sets; inf if not converged (tol = 1e-8)",
+        (
+            equal("runs where smo reports convergence", conv, n, 0.0, units="runs"),
+            worst_error("smo's certified gap (within $Cm\\,\\mathrm{tol}$)", e_g, t_g),
+            worst_error(
+                "$\\|w_{\\mathrm{smo}} - w_{\\mathrm{LIBSVM}}\\|$ in the feature space", e_w, t_w
+            ),
+            worst_error("$|D(\\alpha_{\\mathrm{smo}}) - D(\\alpha_{\\mathrm{LIBSVM}})|$", e_v, t_v),
+            worst_error("decision values without the offset vs SVC's", e_df, t_df),
+        ),
     )
 
 
+@single_threaded
 def each_step_decreases_f(
     rng: np.random.Generator,
     *,
     select_working_set=svm.select_working_set,
     two_variable_step=svm.two_variable_step,
-) -> Figures:
-    """From random feasible points: the selected pair is violating (s_i > s_j, i in I_up, j in
-    I_low, s computed here), the step is t u with t > 0 and exact decrease
-    g t + a t^2 / 2 < 0, and f evaluated directly does not increase; up to 15 steps per instance
-    while the violation exceeds 1e-5."""
-    errors = []
+) -> Evidence:
+    r"""From random feasible points: the selected pair is violating ($s_i > s_j$, $i\in
+    I_{\mathrm{up}}$, $j\in I_{\mathrm{low}}$, $s$ computed here), the step is $tu$ with $t > 0$, and
+    $f$ decreases by exactly $-(gt + \frac12at^2) > 0$ ($g = s_j - s_i$, $a = K_{ii} + K_{jj} - 2K_{ij}$;
+    the change of $f$ evaluated directly, within rounding); up to 15 steps per instance while the
+    violation exceeds $10^{-5}$."""
+    bad_pairs, steps = 0, 0
+    e_d, t_d = [], []
     n = 20
     for t in range(n):
         X, y, K, C = random_problem(rng, t, m=(4, 20))
@@ -131,37 +217,53 @@ def each_step_decreases_f(
             up = ((y > 0) & (alpha < C)) | ((y < 0) & (alpha > 0))
             low = ((y < 0) & (alpha < C)) | ((y > 0) & (alpha > 0))
             if np.max(s[up]) - np.min(s[low]) <= 1e-5:
-                break  # the decrease, of order viol^2 / a, would drown in rounding
+                break
             i, j = select_working_set(alpha, y, K, C)
-            violating = 0 <= i < len(y) and 0 <= j < len(y) and up[i] and low[j] and s[i] > s[j]
-            errors.append(0.0 if violating else math.inf)
-            if not violating:
+            steps += 1
+            ok = 0 <= i < len(y) and 0 <= j < len(y) and up[i] and low[j] and s[i] > s[j]
+            if not ok:
+                bad_pairs += 1
                 break
             new = np.asarray(two_variable_step(alpha, y, K, C, i, j))
-            # the step is alpha + t u, u = y_i e_i - y_j e_j, with t > 0 and exact decrease
-            # phi(t) = g t + a t^2 / 2 < 0 (g = s_j - s_i, a = K_ii + K_jj - 2 K_ij); f computed
-            # directly may not resolve a tiny decrease, so it is only required not to increase
             step = y[i] * (new[i] - alpha[i])
             g, a = s[j] - s[i], K[i, i] + K[j, j] - 2 * K[i, j]
-            along_u = abs((new[j] - alpha[j]) + y[j] * step) <= 1e-15 * max(1.0, C)
-            decrease = step > 0 and g * step + 0.5 * a * step * step < 0 and along_u
-            f_old, f_new = _f(alpha, y, K), _f(new, y, K)
-            no_increase = f_new <= f_old + 1e-13 * max(1.0, abs(f_old))
-            errors.append(0.0 if decrease and no_increase else math.inf)
+            along_u = abs((new[j] - alpha[j]) + y[j] * step) <= 4 * U64 * max(1.0, C)
+            predicted = -(g * step + 0.5 * a * step * step)
+            decrease = _f(alpha, y, K) - _f(new, y, K)
+            scale = (
+                float(np.abs(alpha * y) @ np.abs(K) @ np.abs(alpha * y))
+                + float(np.sum(alpha))
+                + float(np.abs(new * y) @ np.abs(K) @ np.abs(new * y))
+            )
+            if not (step > 0 and along_u and predicted > 0):
+                bad_pairs += 1
+            e_d.append(abs(decrease - predicted))
+            t_d.append(16 * len(y) * U64 * scale)
             alpha = new
-    return Figures(
+    return Evidence(
         n,
-        nan_max(errors),
-        0.0,
-        "selected pair violating, step t u with t > 0 and g t + a t^2/2 < 0, f not "
-        "increasing (0 = holds, inf = fails), linear and Gaussian K",
+        (
+            equal(
+                "steps whose pair is not violating or whose move is not $tu$, $t > 0$, with a "
+                "positive predicted decrease",
+                bad_pairs,
+                0,
+                0.0,
+                units="steps",
+            ),
+            worst_error("decrease of $f$ vs $-(gt + \\frac12at^2)$", e_d, t_d),
+        ),
     )
 
 
-def smo_terminates(rng: np.random.Generator, *, smo=svm.smo) -> Figures:
-    """converged within max_iter = 100 m^2 for tol in {1e-3, 1e-6, 1e-10}, with the returned
-    violation recomputed here from alpha (loops over I_up, I_low) <= tol."""
-    errors = []
+@single_threaded
+def smo_terminates(rng: np.random.Generator, *, smo=svm.smo) -> Evidence:
+    r"""Converged within ``max_iter`` $= 100m^2$ for $\mathrm{tol}\in\{10^{-3}, 10^{-6},
+    10^{-10}\}$, with the returned violation recomputed here from $\alpha$ (loops over
+    $I_{\mathrm{up}}$, $I_{\mathrm{low}}$) at most tol (plus the rounding of the $s_t$), and $\alpha$
+    feasible."""
+    e_v, t_v = [], []
+    failed = 0
     n = 12
     for t in range(n):
         X, y, K, C = random_problem(rng, t, m=(10, 80))
@@ -176,14 +278,15 @@ def smo_terminates(rng: np.random.Generator, *, smo=svm.smo) -> Figures:
             feasible = abs(float(y @ alpha)) <= 1e-10 * C * m and np.all(
                 (alpha >= 0) & (alpha <= C)
             )
-            ok = sol.converged and feasible and sol.iterations < 100 * m * m
-            errors.append(viol / tol if ok else math.inf)
-    return Figures(
+            failed += int(not (sol.converged and feasible and sol.iterations < 100 * m * m))
+            e_v.append(max(viol - tol, 0.0))
+            t_v.append(4 * (m + 2) * U64 * float(np.max(np.abs(K) @ alpha + 1)))
+    return Evidence(
         n,
-        nan_max(errors),
-        1.0,
-        "violation recomputed from the returned alpha, in units of tol (1e-3, 1e-6, "
-        "1e-10); inf if not converged or infeasible",
+        (
+            equal("runs not converged or infeasible", failed, 0, 0.0, units="runs"),
+            worst_error("recomputed violation above tol", e_v, t_v),
+        ),
     )
 
 
@@ -191,21 +294,30 @@ CLAIMS = (
     Witness(
         "thm-svm-two-variable",
         two_variable_step_is_segment_minimum,
-        "clipped two-variable step vs bounded 1-D minimisation on the feasible segment",
+        "the two-variable step vs bounded 1-D minimisation on the segment; indefinite K; C = inf, "
+        "unbounded subproblems refused",
+        strength="exact",
     ),
     Witness(
         "alg-svm-smo",
         smo_matches_libsvm,
-        "smo vs scikit-learn SVC: decision values, dual coefficients, support sets",
+        "smo vs scikit-learn SVC by the unique quantities: w, the optimal value, decision values",
+        strength="exact",
     ),
     Witness(
         "lem-svm-smo-descent",
         each_step_decreases_f,
-        "selected pair violating and f strictly decreasing along SMO steps",
+        "selected pair violating; f decreases by exactly -(g t + a t^2/2) > 0",
+        strength="exact",
     ),
     Witness(
         "thm-svm-smo-convergence",
         smo_terminates,
         "termination with viol <= tol for three tolerances",
+        strength="cited",
+        reason="Chen, Fan and Lin, 'A study on SMO-type decomposition methods for support vector "
+        "machines', IEEE Trans. Neural Networks 17(4), 2006, Sections III-IV; Lin, 'Asymptotic "
+        "convergence of an SMO algorithm without any assumptions', IEEE Trans. Neural Networks "
+        "13(1), 2002",
     ),
 )
