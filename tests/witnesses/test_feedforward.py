@@ -51,7 +51,8 @@ def broken_loss_and_gradient(bug: str):
     return loss_and_gradient
 
 
-def _no_sigma_prime_backprop(arch, theta, fwd, G, *, xp):
+def _no_sigma_prime_backprop(arch, theta, fwd, G):
+    xp = array_api_compat.array_namespace(G)
     dW, db = [], []
     for l in range(arch.depth, 0, -1):
         dW.insert(0, G.T @ fwd.A[l - 1])
@@ -60,7 +61,8 @@ def _no_sigma_prime_backprop(arch, theta, fwd, G, *, xp):
     return nn.Parameters(tuple(dW), tuple(db))
 
 
-def _half_at_zero_backprop(arch, theta, fwd, G, *, xp):
+def _half_at_zero_backprop(arch, theta, fwd, G):
+    xp = array_api_compat.array_namespace(G)
     """The backward sweep with the convention ReLU'(0) = 1/2 instead of 0."""
     dW, db = [], []
     for l in range(arch.depth, 0, -1):

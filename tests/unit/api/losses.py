@@ -11,7 +11,14 @@ def _batch(rng):
 
 
 EXAMPLES = [
-    *[Example(f, _batch) for f in (losses.squared_error, losses.squared_error_grad,
-                                   losses.softmax_cross_entropy, losses.softmax_cross_entropy_grad)],
+    *[
+        Example(f, _batch)
+        for f in (
+            losses.squared_error,
+            losses.squared_error_grad,
+            losses.softmax_cross_entropy,
+            losses.softmax_cross_entropy_grad,
+        )
+    ],
     Example(losses.Loss, lambda rng: {"name": "l1", "value": abs, "grad": abs}),
 ]
