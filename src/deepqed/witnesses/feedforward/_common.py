@@ -179,34 +179,8 @@ def rounding_bounds(
         Zs.append(Z), eZs.append(eZ), Ds.append(D)
         A = Anew
         As.append(A), eAs.append(eA)
-    m, K = A.shape
-    Yt = _t(Y)
-    if loss == "squared_error":
-        R = A - Yt
-        value = 0.5 * float((R * R).sum()) / m
-        e_value = (
-            float((R.abs() * eA).sum()) + gamma(m * K + 2, u) * 0.5 * float((R * R).sum())
-        ) / m
-        GL, eG = R / m, (eA + 2 * u * R.abs()) / m
-    else:
-        c = A.max(dim=1, keepdim=True).values
-        x = A - c
-        lse = c + torch.log(torch.exp(x).sum(dim=1, keepdim=True))
-        s = torch.softmax(A, dim=1)
-        r = Yt.sum(dim=1, keepdim=True)
-        value = float((r * lse - (Yt * A).sum(dim=1, keepdim=True)).sum()) / m
-        # softmax: relative error <= (|x_k| + max_j |x_j| + K + 4)u, plus the propagated error
-        # |J| eA = s (eA + <s, eA>)
-        es = s * ((x.abs() + x.abs().max(dim=1, keepdim=True).values + K + 4) * u)
-        es = es + s * (eA + (s * eA).sum(dim=1, keepdim=True))
-        e_lse = eA.max(dim=1, keepdim=True).values + (K + 4) * u * (lse.abs() + 1)
-        e_value = (
-            float((Yt.abs() * (eA + e_lse)).sum())
-            + gamma(K + 3, u) * float((Yt.abs() * (A.abs() + lse.abs())).sum())
-        ) / m
-        GL = (s * r - Yt) / m
-        eG = (es * r.abs() + s * gamma(K, u) * Yt.abs().sum(dim=1, keepdim=True)) / m
-        eG = eG + 2 * u * GL.abs()
+    m = A.shape[0]
+    value, e_value, GL, eG = loss_bounds(A, eA, _t(Y), loss, u)
     if G is not None:
         GL, eG = _t(G), torch.zeros(np.shape(G), dtype=torch.float64)
     Gl = GL
@@ -226,6 +200,39 @@ def rounding_bounds(
         eG = gamma(n_l, u) * Delta.abs() @ W[l - 1].abs() + eDelta @ W[l - 1].abs()
         Gl = Delta @ W[l - 1]
     return Bounds(Zs, eZs, As, eAs, value, e_value, e_grad, eG)
+
+
+def loss_bounds(A: Any, eA: Any, Y: Any, loss: str, u: float) -> tuple[float, float, Any, Any]:
+    r"""The loss value $T_L(A)$ and $G^L = \nabla T_L(A)$ (float64 torch tensors ``A``, ``Y``)
+    with first-order bounds on their computed values' errors, given the bound ``eA`` on $A$'s:
+    ``(value, e_value, G, e_G)``. Squared error: $\frac1{2m}\|A - Y\|^2$ within
+    $\frac1m\langle|A - Y|, e_A\rangle + \gamma_{mK+2}$ times the value, $G = (A - Y)/m$ within
+    $(e_A + 2u|A - Y|)/m$. Cross-entropy: the softmax entries within relative
+    $(|x_k| + \max_j|x_j| + K + 4)u$ ($x = a - \max a$) plus the propagated $s\odot(e_A +
+    \langle s, e_A\rangle)$; $\operatorname{lse}$ within $\max e_A + (K+4)u(|\operatorname{lse}|
+    + 1)$."""
+    m, K = A.shape
+    if loss == "squared_error":
+        R = A - Y
+        value = 0.5 * float((R * R).sum()) / m
+        e_value = (float((R.abs() * eA).sum()) + gamma(m * K + 2, u) * value * m) / m
+        return value, e_value, R / m, (eA + 2 * u * R.abs()) / m
+    c = A.max(dim=1, keepdim=True).values
+    x = A - c
+    lse = c + torch.log(torch.exp(x).sum(dim=1, keepdim=True))
+    s = torch.softmax(A, dim=1)
+    r = Y.sum(dim=1, keepdim=True)
+    value = float((r * lse - (Y * A).sum(dim=1, keepdim=True)).sum()) / m
+    es = s * ((x.abs() + x.abs().max(dim=1, keepdim=True).values + K + 4) * u)
+    es = es + s * (eA + (s * eA).sum(dim=1, keepdim=True))
+    e_lse = eA.max(dim=1, keepdim=True).values + (K + 4) * u * (lse.abs() + 1)
+    e_value = (
+        float((Y.abs() * (eA + e_lse)).sum())
+        + gamma(K + 3, u) * float((Y.abs() * (A.abs() + lse.abs())).sum())
+    ) / m
+    G = (s * r - Y) / m
+    eG = (es * r.abs() + s * gamma(K, u) * Y.abs().sum(dim=1, keepdim=True)) / m + 2 * u * G.abs()
+    return value, e_value, G, eG
 
 
 def norm(arrays: Sequence[Any]) -> float:
