@@ -203,6 +203,7 @@ BROKEN = [
         {"loss_and_gradient": broken_loss_and_gradient("no skip at l = 1")},
         "extra Delta^1 W^1",
     ),
+    (W_bp.cost_matches_count, {"bound": lambda: 6.0}, "at most 6 forward passes"),
     (
         W_bp.relu_backprop_is_gradient_ae,
         {"loss_and_gradient": broken_loss_and_gradient("leaky as relu")},
