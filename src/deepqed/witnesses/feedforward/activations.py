@@ -181,10 +181,26 @@ def derivative_conventions_match_autograd(
         at_zero.add(abs(ours[0] - ref[0]), 0.0, name)
         diff = np.abs(ours[1:] - ref[1:]) / np.maximum(1, np.abs(ref[1:]))
         at_random.add(float(np.max(diff)), 2 * ULPS * u, name)
+    # ReLU and leaky ReLU are not differentiable at 0: their one-sided difference quotients there
+    # are 1 (right) and 0, resp. alpha (left), for every h > 0 (exact: sigma(h) = h, sigma(-h) is
+    # 0 or -alpha h, and h is a power of 2)
+    h = float(2.0 ** -int(rng.integers(4, 20)))
+    one_sided = Worst()
+    for name, left in (("relu", 0.0), ("leaky_relu", float(dtype.type(0.01)))):
+        sigma = activations[name].sigma
+        zero = np.zeros(1, dtype=dtype)
+        right_q = float((sigma(np, zero + dtype.type(h)) - sigma(np, zero))[0]) / h
+        left_q = float((sigma(np, zero) - sigma(np, zero - dtype.type(h)))[0]) / h
+        one_sided.add(abs(right_q - 1.0) + abs(left_q - left), 2 * u, f"{name}, h = {h:g}")
     return Evidence(
-        len(activations) * 31,
+        len(activations) * 31 + 2,
         (
             at_zero.error(r"$|\sigma'(0) - $ torch autograd at 0$|$ (the conventions)", units=""),
+            one_sided.error(
+                r"one-sided quotients of ReLU, leaky ReLU at 0 vs 1 (right) and 0, $\alpha$ "
+                r"(left): not differentiable at 0",
+                units="",
+            ),
             at_random.error(
                 r"$|\sigma'(z) - $ torch autograd$| / \max(1, |\cdot|)$ at random $z$", units=""
             ),
