@@ -130,7 +130,7 @@ def central_difference_is_second_order(
     r"""Fitted slopes of $\log|\text{error}|$ against $\log h$: 2 for $D_h$, 1 for the forward
     difference, on $f(x) = \sin\langle w, x\rangle$ along random $v$. In closed form
     $D_h - Df = c\cos s_0(\frac{\sin hc}{hc} - 1)$, so the local slope is
-    $2 - h^2c^2/10 + O(h^4)$; the forward difference's is $1 + \frac{h|c|}{3}|\cot s_0|
+    $2 - h^2c^2/10 + O(h^4)$; the forward difference's is $1 + \frac{h|c|}{3}\lvert\cot s_0\rvert
     + O(h^2)$; rounding adds at most $2\rho/\log(h_{\max}/h_{\min})$ with $\rho$ the largest ratio
     of the rounding bound to the truncation error on the grid. The tolerance is the sum."""
     central, forward = Worst(), Worst()
@@ -207,9 +207,9 @@ def difference_error_bounds(
     r"""Parts 1-3 for $f(x) = \sin\langle w, x\rangle$, $g(t) = \sin(s_0 + tc)$, suprema in closed
     form. Validity: each error against its bound (plus the arithmetic's own rounding, bounded as in
     :func:`_rounding`). Sharpness: as $h\to 0$ the ratio error/bound tends to 1 for both parts 1
-    and 2 (at $h = 10^{-3}$ it is $1 - O(h|c|(|\tan s_0| + |\cot s_0|))$, the tolerance); part 3
+    and 2 (at $h = 10^{-3}$ it is $1 - O(h|c|(\lvert\tan s_0\rvert + \lvert\cot s_0\rvert))$, the tolerance); part 3
     with values perturbed by exactly $\pm\varepsilon|g(\pm h)|$ (the worst signs), $\varepsilon =
-    10^{-9}$, at $h_*$, where the ratio is also $1 - O(h_*|c|(|\tan s_0| + |\cot s_0|))$; and
+    10^{-9}$, at $h_*$, where the ratio is also $1 - O(h_*|c|(\lvert\tan s_0\rvert + \lvert\cot s_0\rvert))$; and
     the minimum of the part 3 bound over a grid of $h$ against the closed form."""
     val_c, val_f, val_r = WorstBound(), WorstBound(), WorstBound()
     att_c, att_f, att_r, opt = Worst(), Worst(), Worst(), Worst()
