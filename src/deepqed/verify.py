@@ -242,7 +242,6 @@ def _worker(conn: Any, root: str, package: str) -> None:
     """Receive ``(index, seed)``, run the book's ``index``-th witness, send its outcome back."""
     book = registry.load(root, witness_package=package)
     witnesses = book.witnesses()
-    conn.send("ready")  # the imports are done: from now on the time limits are the witnesses'
     while True:
         try:
             job = conn.recv()
@@ -263,22 +262,11 @@ class _Worker:
         )
         self.proc.start()
         child.close()
-        self.ready = False
-
-    #: How long a new worker may take to import the book's witness packages (torch, SymPy, ...)
-    #: before its first witness: not part of any witness's time limit, which a loaded machine
-    #: would otherwise spend on the imports.
-    STARTUP_S = 600.0
 
     def ask(self, index: int, seed: int, timeout: float) -> dict[str, Any] | str:
         """The outcome, or why there is none: the witness did not finish within ``timeout``
         seconds, or its process died (the worker is then unusable)."""
         try:
-            if not self.ready:
-                if not self.conn.poll(self.STARTUP_S):
-                    return f"the witness process did not start within {self.STARTUP_S:g} s"
-                self.conn.recv()
-                self.ready = True
             self.conn.send((index, seed))
             if self.conn.poll(timeout):
                 return self.conn.recv()
