@@ -5,8 +5,11 @@ and the backward pass $(\mathrm dX, \mathrm dW, \mathrm db)$ for a given upstrea
 $G = \partial\mathcal L/\partial Z$ (Theorem `thm-cnn-conv-backward`). Two implementations on the
 same data, dtype and thread count:
 
-``ours``    ``deepqed.cnn.conv2d_forward`` + ``deepqed.cnn.conv2d_backward`` (im2col, one matrix
-            product per rule, col2im for dX), NumPy arrays;
+``ours``    ``deepqed.cnn.conv2d_forward`` + ``deepqed.cnn.conv2d_backward``: the reference step
+            that the book shows (im2col, one matrix product per rule, col2im for dX; arguments
+            validated), NumPy arrays;
+``fast``    the same products in the training path's layout, ``deepqed.cnn._fast`` (batch index
+            innermost, one strided copy for im2col, dX a kernel row at a time; no validation);
 ``torch``   ``torch.nn.functional.conv2d`` on tensors with ``requires_grad`` and
             ``Z.backward(G)`` (the gradients are reset to ``None`` after each call).
 
@@ -45,8 +48,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _timing import compare, format_time, limit_threads, machine_info  # noqa: E402
 
 from deepqed import cnn  # noqa: E402
+from deepqed.cnn import _fast  # noqa: E402
 
-SETTLE_S = {"ours": 0.15, "torch": 0.15}
+SETTLE_S = {"ours": 0.15, "fast": 0.15, "torch": 0.15}
 TOLERANCE = {"float32": 1e-4, "float64": 1e-10}
 
 
@@ -84,6 +88,16 @@ def ours_fn(cfg: Config, X, W, b, G):
     return step
 
 
+def fast_fn(cfg: Config, X, W, b, G):
+    g = cnn.Geometry(stride=cfg.stride, padding=cfg.padding)
+
+    def step():
+        _, cache = _fast.conv2d_forward(X, W, b, g)
+        return _fast.conv2d_backward(G, W, cache)
+
+    return step
+
+
 def torch_fn(cfg: Config, X, W, b, G):
     Xt, Wt, bt = (torch.tensor(a, requires_grad=True) for a in (X, W, b))
     Gt = torch.from_numpy(G)
@@ -99,14 +113,16 @@ def torch_fn(cfg: Config, X, W, b, G):
 
 
 def check_equivalent(cfg: Config, X, W, b, G) -> None:
-    ours = ours_fn(cfg, X, W, b, G)()
     ref = torch_fn(cfg, X, W, b, G)()
     tol = TOLERANCE[cfg.dtype]
-    for name, got, want in zip(("dX", "dW", "db"), ours, ref):
-        want = want.numpy()
-        assert got.dtype == want.dtype, (cfg, name, got.dtype)
-        scale = float(np.max(np.abs(want))) or 1.0
-        np.testing.assert_allclose(got, want, rtol=tol, atol=tol * scale, err_msg=f"{name} {cfg}")
+    for fn in (ours_fn, fast_fn):
+        for name, got, want in zip(("dX", "dW", "db"), fn(cfg, X, W, b, G)(), ref):
+            want = want.numpy()
+            assert got.dtype == want.dtype, (cfg, name, got.dtype)
+            scale = float(np.max(np.abs(want))) or 1.0
+            np.testing.assert_allclose(
+                got, want, rtol=tol, atol=tol * scale, err_msg=f"{fn.__name__} {name} {cfg}"
+            )
 
 
 def grid(args: argparse.Namespace) -> list[Config]:
@@ -133,7 +149,7 @@ def grid(args: argparse.Namespace) -> list[Config]:
 
 HEADER = (
     f"{'dtype':<8} {'N':>4} {'C_in':>4} {'C_out':>5} {'HxW':>5} {'k':>2} {'s':>2} {'p':>2} "
-    f"{'ours':>10} {'torch':>10} {'ours/torch':>10} {'spread':>6}"
+    f"{'ours':>9} {'fast':>9} {'torch':>9} {'ours/torch':>10} {'fast/torch':>10} {'spread':>6}"
 )
 
 
@@ -174,7 +190,11 @@ def main(argv=None) -> int:
         for cfg in configs:
             prob = make_problem(cfg)
             timings = compare(
-                {"ours": ours_fn(cfg, *prob), "torch": torch_fn(cfg, *prob)},
+                {
+                    "ours": ours_fn(cfg, *prob),
+                    "fast": fast_fn(cfg, *prob),
+                    "torch": torch_fn(cfg, *prob),
+                },
                 repeat=repeat,
                 rounds=rounds,
                 min_sample_s=0.01,
@@ -183,20 +203,21 @@ def main(argv=None) -> int:
             )
             t = {k: v.median for k, v in timings.items()}
             spread = max(v.spread for v in timings.values())
-            ratio = t["ours"] / t["torch"]
+            ratio, fast_ratio = t["ours"] / t["torch"], t["fast"] / t["torch"]
             print(
                 f"{cfg.dtype:<8} {cfg.batch:>4} {cfg.c_in:>4} {cfg.c_out:>5} "
                 f"{cfg.size:>5} {cfg.kernel:>2} {cfg.stride:>2} {cfg.padding:>2} "
-                f"{format_time(t['ours']):>10} {format_time(t['torch']):>10} {ratio:>10.2f} "
-                f"{spread:>6.2f}",
+                f"{format_time(t['ours']):>9} {format_time(t['fast']):>9} "
+                f"{format_time(t['torch']):>9} {ratio:>10.2f} {fast_ratio:>10.2f} {spread:>6.2f}",
                 flush=True,
             )
-            results.append({**cfg.__dict__, "seconds": t, "ratio": ratio})
+            results.append({**cfg.__dict__, "seconds": t, "ratio": ratio, "fast_ratio": fast_ratio})
     print()
-    for d in ("float32", "float64"):
-        rs = [r["ratio"] for r in results if r["dtype"] == d]
-        if rs:
-            print(f"# ours/torch {d}: geometric mean {geomean(rs):.2f}, max {max(rs):.2f}")
+    for key, name in (("ratio", "ours"), ("fast_ratio", "fast")):
+        for d in ("float32", "float64"):
+            rs = [r[key] for r in results if r["dtype"] == d]
+            if rs:
+                print(f"# {name}/torch {d}: geometric mean {geomean(rs):.2f}, max {max(rs):.2f}")
     rs = [r["ratio"] for r in results]
     print(
         f"# ours/torch all: geometric mean {geomean(rs):.2f}, max {max(rs):.2f}; "

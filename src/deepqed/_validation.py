@@ -85,7 +85,10 @@ def _type_name(x: Any) -> str:
 def received(x: Any) -> str:
     """How a received value is described in messages: ``2.5 (float)``, ``shape (3, 4) float32``,
     ``list``."""
-    if array_api_compat.is_array_api_obj(x) and not isinstance(x, (bool, int, float, complex)):
+    if (
+        array_api_compat.is_array_api_obj(x)
+        and not isinstance(x, (bool, int, float, complex, type))  # a class (np.int64) is no array
+    ):
         return f"{_type_name(x)} of shape {tuple(x.shape)} and dtype {x.dtype}"
     if x is None or isinstance(x, (bool, int, float, str, np.generic)):
         text = repr(x.item() if isinstance(x, np.generic) else x)

@@ -18,22 +18,28 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import array_api_compat
 import numpy as np
 
 from . import losses as _losses
-from ._validation import ShapeError, check_array, check_same_namespace
-from .nn.mlp import (
-    Architecture,
-    Parameters,
-    _check_input,
-    _forward,
-    check_container,
-    check_like,
-    check_parameters,
+from ._validation import (
+    Array,
+    Constraint,
+    Function,
+    Generator,
+    Instance,
+    Real,
+    ShapeError,
+    fail,
+    namespace,
+    received,
+    validate,
 )
+from .nn.backprop import LOSS
+from .nn.mlp import Architecture, Parameters, _forward, _unchecked, check_like, check_network
 
 __all__ = [
     "central_difference",
@@ -47,25 +53,22 @@ __all__ = [
     "loss_directional_difference",
 ]
 
-
-def _check_step(h: Any) -> float:
-    if isinstance(h, bool) or not isinstance(h, (int, float, np.floating, np.integer)):
-        raise TypeError(f"argument 'h' (the step) must be a real number, got {type(h).__name__}")
-    if not (math.isfinite(h) and h > 0):
-        raise ValueError(f"argument 'h' (the step) must be positive and finite, got {h!r}")
-    return float(h)
+#: The step of a difference quotient: a positive finite real number.
+STEP = Real(0.0, None, closed="neither")
 
 
-def _check_point(x: Any, v: Any) -> Any:
-    check_array("x", x)
-    check_array("v", v)
-    if tuple(v.shape) != tuple(x.shape):
+def _same_shape(name: str, a: Any, like: str, b: Any) -> None:
+    if tuple(a.shape) != tuple(b.shape):
         raise ShapeError(
-            f"argument 'v' must have the shape of 'x', {tuple(x.shape)}, got shape {tuple(v.shape)}"
+            f"argument {name!r} must have the shape of {like!r}, {tuple(b.shape)}, "
+            f"got shape {tuple(a.shape)}"
         )
-    return check_same_namespace(x=x, v=v)
 
 
+_POINT = dict(f=Function(), x=Array(nonempty=False), v=Array(nonempty=False), h=STEP)
+
+
+@validate(**_POINT)
 def central_difference(f: Callable[[Any], Any], x: Any, v: Any, h: float) -> Any:
     r"""$D_h f(x)[v] = \bigl(f(x + hv) - f(x - hv)\bigr)/(2h)$, error $O(h^2)$ (`prop-fd-order`).
 
@@ -78,16 +81,15 @@ def central_difference(f: Callable[[Any], Any], x: Any, v: Any, h: float) -> Any
     Returns:
         an approximation of $Df(x)[v]$, with the shape of $f(x)$.
     """
-    _check_point(x, v)
-    h = _check_step(h)
+    _same_shape("v", v, "x", x)
     return (f(x + h * v) - f(x - h * v)) / (2.0 * h)
 
 
+@validate(**_POINT)
 def forward_difference(f: Callable[[Any], Any], x: Any, v: Any, h: float) -> Any:
     r"""$\bigl(f(x + hv) - f(x)\bigr)/h$, error $O(h)$ (`prop-fd-order`); arguments as
     :func:`central_difference`."""
-    _check_point(x, v)
-    h = _check_step(h)
+    _same_shape("v", v, "x", x)
     return (f(x + h * v) - f(x)) / h
 
 
@@ -95,6 +97,14 @@ def _dot(xp: Any, a: Any, b: Any) -> float:
     return float(xp.sum(a * b))
 
 
+@validate(
+    f=Function(),
+    vjp=Function(),
+    x=Array(nonempty=False),
+    u=Array(nonempty=False),
+    v=Array(nonempty=False),
+    h=STEP,
+)
 def check_vjp(
     f: Callable[[Any], Any], vjp: Callable[[Any], Any], x: Any, u: Any, v: Any, h: float
 ) -> tuple[float, float]:
@@ -114,9 +124,15 @@ def check_vjp(
     Returns:
         ``(lhs, rhs)`` as Python floats.
     """
-    xp = _check_point(x, v)
-    check_array("u", u)
-    check_same_namespace(x=x, u=u)
+    return _check_vjp(f, vjp, x, u, v, h)[:2]
+
+
+def _check_vjp(
+    f: Callable[[Any], Any], vjp: Callable[[Any], Any], x: Any, u: Any, v: Any, h: float
+) -> tuple[float, float, float]:
+    """``(lhs, rhs, ||J^T u|| ||v||)`` of :func:`check_vjp` on validated arguments."""
+    _same_shape("v", v, "x", x)
+    xp = namespace(x)
     fx = f(x)
     if tuple(fx.shape) != tuple(u.shape):
         raise ShapeError(
@@ -128,9 +144,19 @@ def check_vjp(
         raise ShapeError(
             f"'vjp(u)' must have the shape of 'x', {tuple(x.shape)}, got shape {tuple(JTu.shape)}"
         )
-    return _dot(xp, u, central_difference(f, x, v, h)), _dot(xp, JTu, v)
+    cd = (f(x + h * v) - f(x - h * v)) / (2.0 * h)  # D_h f(x)[v]
+    scale = math.sqrt(_dot(xp, JTu, JTu)) * math.sqrt(_dot(xp, v, v))
+    return _dot(xp, u, cd), _dot(xp, JTu, v), scale
 
 
+@validate(
+    f=Function(),
+    vjp=Function(),
+    x=Array(nonempty=False),
+    u=Array(nonempty=False),
+    v=Array(nonempty=False),
+    h=STEP,
+)
 def adjoint_error(
     f: Callable[[Any], Any], vjp: Callable[[Any], Any], x: Any, u: Any, v: Any, h: float
 ) -> float:
@@ -142,15 +168,34 @@ def adjoint_error(
     0 when both sides vanish; ``nan`` if either side is not finite. The central difference's
     truncation error makes it $O(h^2)$ for a correct ``vjp`` (Proposition `prop-fd-order`), plus
     rounding of order $u_{\text{mach}}\,\|f\|/(h\,\|J^\top u\|\|v\|)$."""
-    lhs, rhs = check_vjp(f, vjp, x, u, v, h)
+    lhs, rhs, scale = _check_vjp(f, vjp, x, u, v, h)
     if not (math.isfinite(lhs) and math.isfinite(rhs)):
         return math.nan
-    xp = array_api_compat.array_namespace(x)
-    JTu = vjp(u)
-    scale = math.sqrt(_dot(xp, JTu, JTu)) * math.sqrt(_dot(xp, v, v)) + abs(lhs)
+    scale += abs(lhs)
     return 0.0 if scale == 0.0 else abs(lhs - rhs) / scale
 
 
+@dataclass(frozen=True)
+class _Arrays(Constraint):
+    """An array, or a tuple or list of arrays (of any array library, shape and floating or
+    integer dtype; NaN and infinities allowed): the operands of :func:`relative_error`."""
+
+    def describe(self) -> str:
+        return "an array or a tuple or list of arrays"
+
+    def check(self, name: str, value: Any, ctx: Any) -> Any:
+        items = value if isinstance(value, (list, tuple)) else [value]
+        for x in items:
+            ok = isinstance(x, np.generic) or (
+                array_api_compat.is_array_api_obj(x)
+                and not isinstance(x, (bool, int, float, complex))
+            )
+            if not ok:
+                fail(name, f"be {self.describe()}", received(x), kind=TypeError)
+        return value
+
+
+@validate(ours=_Arrays(), ref=_Arrays())
 def relative_error(ours: Any, ref: Any) -> float:
     r"""$\|a - b\| / \|b\|$ in float64, the Euclidean (Frobenius) norm over all entries.
 
@@ -185,14 +230,7 @@ def _to_numpy(a: Any) -> Any:
 
 
 # --- parameters as vectors of R^P -------------------------------------------------------------
-def _check_real(name: str, t: Any) -> float:
-    if isinstance(t, bool) or not isinstance(t, (int, float, np.floating, np.integer)):
-        raise TypeError(f"argument {name!r} must be a real number, got {type(t).__name__}")
-    if not math.isfinite(t):
-        raise ValueError(f"argument {name!r} must be finite, got {t!r}")
-    return float(t)
-
-
+@validate(U=Instance(Parameters), V=Instance(Parameters))
 def inner(U: Parameters, V: Parameters) -> float:
     r"""The inner product of $\Theta\cong\mathbb R^P$ (Definition `def-parameters`):
 
@@ -202,17 +240,14 @@ def inner(U: Parameters, V: Parameters) -> float:
     the dot product of the two parameters flattened to vectors of $\mathbb R^P$. ``U`` and ``V``
     have the same shapes, namespace and dtype; returns a Python float (summed with ``math.fsum``).
     """
-    check_container("U", U)
     xp = check_like("V", V, U)
     return math.fsum(_dot(xp, a, b) for a, b in zip(U.arrays(), V.arrays()))
 
 
+@validate(theta=Instance(Parameters), rng=Generator())
 def random_direction(theta: Parameters, *, rng: np.random.Generator) -> Parameters:
     r"""A direction $V\in\Theta$ uniform on the unit sphere $\|V\| = 1$, in ``theta``'s namespace,
     dtype and device."""
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"'rng' must be a numpy.random.Generator, got {type(rng).__name__}")
-    check_container("theta", theta)
     raw = [rng.standard_normal(tuple(a.shape)) for a in theta.arrays()]
     norm = math.sqrt(sum(float(np.sum(r * r)) for r in raw))
     xp = array_api_compat.array_namespace(theta.W[0])
@@ -221,20 +256,30 @@ def random_direction(theta: Parameters, *, rng: np.random.Generator) -> Paramete
     return Parameters(tuple(out[0::2]), tuple(out[1::2]))
 
 
+@validate(theta=Instance(Parameters), V=Instance(Parameters), t=Real())
 def perturb(theta: Parameters, V: Parameters, t: float) -> Parameters:
     r"""$\theta + tV$ (a new container); ``V`` with ``theta``'s shapes, namespace and dtype."""
-    check_container("theta", theta)
     check_like("V", V, theta)
-    return _perturb(theta, V, _check_real("t", t))
+    return _perturb(theta, V, t)
 
 
 def _perturb(theta: Parameters, V: Parameters, t: float) -> Parameters:
-    return Parameters(
-        tuple(W + t * dW for W, dW in zip(theta.W, V.W)),
-        tuple(b + t * db for b, db in zip(theta.b, V.b)),
+    return _unchecked(
+        Parameters,
+        W=tuple(W + t * dW for W, dW in zip(theta.W, V.W)),
+        b=tuple(b + t * db for b, db in zip(theta.b, V.b)),
     )
 
 
+@validate(
+    arch=Instance(Architecture),
+    theta=Instance(Parameters),
+    X=Array(shape=("m", "n_0")),
+    Y=Array(shape=("m", "n_L")),
+    V=Instance(Parameters),
+    h=STEP,
+    loss=LOSS,
+)
 def loss_directional_difference(
     arch: Architecture,
     theta: Parameters,
@@ -254,14 +299,8 @@ def loss_directional_difference(
         X: inputs, shape ``(m, n_0)``; Y: targets, shape ``(m, n_L)``.
         h: the step; loss: a name from ``deepqed.losses.LOSSES``.
     """
-    if not isinstance(loss, str) or loss not in _losses.LOSSES:
-        raise ValueError(f"'loss' must be one of {sorted(_losses.LOSSES)}, got {loss!r}")
-    xp = check_parameters(arch, theta)
+    xp = check_network(arch, theta, X=(X, ("m", "n_0")), Y=(Y, ("m", f"n_{arch.depth}")))
     check_like("V", V, theta)
-    _check_input(arch, X)
-    check_array("Y", Y, shape=(X.shape[0], arch.widths[-1]))
-    check_same_namespace(X=X, Y=Y, W1=theta.W[0])
-    h = _check_step(h)
     value = _losses.LOSSES[loss].value
 
     def L(t: float) -> float:

@@ -113,3 +113,25 @@ def test_activation_table_derivative_agrees():
         np.testing.assert_allclose(
             act.derivative(np, Z, act.sigma(np, Z)), act.sigma_prime(np, Z), atol=1e-15
         )
+
+
+@pytest.mark.parametrize("dtype,eps", [(np.float64, 2.0**-53), (np.float32, 2.0**-24)])
+def test_saturating_derivatives_are_relatively_accurate(dtype, eps):
+    """sigma' and tanh' in the saturated range, against mpmath with 30 digits: relative error of
+    a few units of the unit roundoff, where sigma(1 - sigma) and 1 - tanh^2 lose every digit."""
+    import mpmath
+
+    top = 700.0 if dtype == np.float64 else 80.0  # e^{-|z|} still a normal number
+    z = np.concatenate([np.linspace(-top, top, 201), [-1e-30, 0.0, 1e-30]]).astype(dtype)
+    with mpmath.workdps(30):
+        for f, exact in (
+            (nn.sigmoid_prime, lambda t: mpmath.exp(-abs(t)) / (1 + mpmath.exp(-abs(t))) ** 2),
+            (nn.tanh_prime, lambda t: 1 / mpmath.cosh(t) ** 2 if abs(t) < top / 2 else None),
+        ):
+            out = f(z)
+            assert out.dtype == dtype
+            for o, t in zip(out, z):
+                ref = exact(mpmath.mpf(float(t)))
+                if ref is None:  # tanh' = 4 sigma'(2z) underflows below the normal range
+                    continue
+                assert abs(mpmath.mpf(float(o)) - ref) <= 8 * eps * ref, (f.__name__, t)

@@ -12,7 +12,7 @@ from strategies import SMOOTH, networks
 
 from deepqed import gradcheck, nn
 from deepqed._validation import ShapeError
-from deepqed.witnesses.feedforward._common import relative_error, torch_gradient
+from deepqed.witnesses.feedforward._common import relative_error, torch_gradient, torch_loss
 
 
 @pytest.mark.parametrize(
@@ -59,10 +59,30 @@ def test_backward_sweep_is_linear_in_G(net):
     fwd = nn.forward(arch, theta, X)
     rng = np.random.default_rng(1)
     G1, G2 = rng.standard_normal((2, *fwd.output.shape))
-    g1, g2 = (nn.backprop(arch, theta, fwd, G, xp=np) for G in (G1, G2))
-    g12 = nn.backprop(arch, theta, fwd, 2 * G1 - G2, xp=np)
+    g1, g2 = (nn.backprop(arch, theta, fwd, G) for G in (G1, G2))
+    g12 = nn.backprop(arch, theta, fwd, 2 * G1 - G2)
     for a, b, c in zip(g1.arrays(), g2.arrays(), g12.arrays()):
         np.testing.assert_allclose(c, 2 * a - b, atol=1e-12)
+
+
+@given(net=networks(max_depth=4, max_width=8))
+@settings(max_examples=30, deadline=None)
+def test_input_gradient_is_G0_of_autograd(net):
+    """G^0 = Delta^1 W^1 is the gradient of the objective in the input batch (Theorem
+    thm-backprop, C(0)), and asking for it leaves the parameter gradient unchanged."""
+    arch, theta, X, Y = net
+    fwd = nn.forward(arch, theta, X)
+    G = (fwd.output - Y) / X.shape[0]  # G^L of the squared error
+    grad, G0 = nn.backprop(arch, theta, fwd, G, input_gradient=True)
+    alone = nn.backprop(arch, theta, fwd, G)
+    assert all(np.array_equal(a, b) for a, b in zip(grad.arrays(), alone.arrays()))
+    Xt = torch.tensor(X, requires_grad=True)
+    W = [torch.tensor(a) for a in theta.W]
+    b = [torch.tensor(a) for a in theta.b]
+    value = torch_loss(arch, W, b, Xt, torch.tensor(Y), "squared_error")
+    (ref,) = torch.autograd.grad(value, Xt)
+    assert G0.shape == X.shape
+    assert relative_error([G0], [ref.numpy()]) <= 1e-10
 
 
 @given(net=networks(max_depth=3, max_width=6, dtype=np.float32))
@@ -105,7 +125,7 @@ def test_loss_argument_errors():
     theta = nn.init_parameters(arch, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="'loss'"):
         nn.loss_and_gradient(arch, theta, np.zeros((3, 2)), np.zeros((3, 1)), "hinge")
-    with pytest.raises(ShapeError, match=r"'Y'.*\(3, 1\).*\(4, 1\)"):
+    with pytest.raises(ShapeError, match=r"'Y'.*m = 3 \(from 'X'\).*\(4, 1\)"):
         nn.loss_and_gradient(arch, theta, np.zeros((3, 2)), np.zeros((4, 1)))
 
 

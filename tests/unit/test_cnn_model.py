@@ -79,17 +79,28 @@ def test_training_is_deterministic_and_decreases_the_loss():
     assert runs[0][1].loss[-1] < runs[0][1].loss[0]
 
 
-def test_validation():
+def test_dynamic_checks_name_the_argument():
     theta, X, Y = _problem()
-    with pytest.raises(ValueError, match="channels"):
-        cnn.CNNArchitecture(channels=(0, 3))
-    with pytest.raises(ValueError, match="dilated kernel"):
+    with pytest.raises(ValueError, match="'image_size' must leave each pooling a window"):
         cnn.CNNArchitecture(image_size=2, padding=0)
-    with pytest.raises(Exception, match="'X'"):
+    with pytest.raises(ValueError, match="'X'.*\\(m, 2, 7, 7\\)"):
         cnn.cnn_forward(ARCH, theta, X[:, :1])
-    with pytest.raises(TypeError, match="theta.W1"):
+    with pytest.raises(TypeError, match="'theta.W1' and 'X' have different dtypes"):
         cnn.cnn_forward(ARCH, theta.map(lambda a: a.astype(np.float32)), X)
-    with pytest.raises(Exception, match="'Y'"):
+    with pytest.raises(ValueError, match="'Y'.*\\(m, 5\\)"):
         cnn.cnn_loss_and_gradient(ARCH, theta, X, Y[:, :3])
-    with pytest.raises(TypeError, match="rng"):
-        cnn.init_cnn_parameters(ARCH, rng=0)
+    with pytest.raises(ValueError, match="'C_1'|'W2'"):
+        cnn.CNNParameters(theta.W1, theta.b1, theta.W2[:, :2], theta.b2, theta.W3, theta.b3)
+    with pytest.raises(ValueError, match="'y' must hold class labels in \\[0, K\\) = \\[0, 5\\)"):
+        cnn.accuracy(ARCH, theta, X, np.full(X.shape[0], 5))
+    with pytest.raises(ValueError, match="'y_test' must be given together with X_test"):
+        cnn.train(
+            ARCH,
+            theta,
+            X,
+            Y,
+            epochs=1,
+            batch_size=2,
+            rng=np.random.default_rng(0),
+            y_test=np.zeros(6, dtype=int),
+        )

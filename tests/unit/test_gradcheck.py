@@ -100,7 +100,7 @@ def test_errors_name_arguments():
     deeper = nn.init_parameters(
         nn.Architecture((3, 2, 2), ("relu", "relu")), rng=np.random.default_rng(0)
     )
-    with pytest.raises(ValueError, match="'V' must hold 1 weight"):
+    with pytest.raises(ValueError, match="'V' must hold 1 layers"):
         gradcheck.perturb(theta, deeper, 0.1)
     with pytest.raises(TypeError, match="'rng'"):
         gradcheck.random_direction(theta, rng=0)

@@ -95,7 +95,7 @@ def test_cross_entropy_huge_logits_do_not_overflow():
 
 @pytest.mark.parametrize("f", [f for pair in PAIRS for f in pair])
 def test_shape_mismatch_names_arguments(f):
-    with pytest.raises(ShapeError, match=r"'Y'.*\(3, 2\).*\(3, 4\)"):
+    with pytest.raises(ShapeError, match=r"'Y'.*n_L = 2 \(from 'A'\).*\(3, 4\)"):
         f(np.zeros((3, 2)), np.zeros((3, 4)))
     with pytest.raises(ShapeError, match="'A'"):
         f(np.zeros(3), np.zeros(3))
@@ -107,3 +107,10 @@ def test_losses_table_matches_public_functions():
     for spec, (value, grad) in zip(losses.LOSSES.values(), PAIRS):
         assert spec.value(np, A, Y) == value(A, Y)
         np.testing.assert_array_equal(spec.grad(np, A, Y), grad(A, Y))
+
+
+def test_the_loss_option_names_the_table():
+    """``deepqed.nn`` writes out the names of ``losses.LOSSES`` for its ``loss`` argument."""
+    from deepqed.nn.backprop import LOSS
+
+    assert set(LOSS.values) == set(losses.LOSSES)

@@ -20,7 +20,7 @@ from deepqed._validation import ShapeError
         ((3, -2, 1), ("relu", "relu"), r"widths\[1\]"),
         ((3, 2.0), ("relu",), r"widths\[1\]"),
         ((3, True), ("relu",), r"widths\[1\]"),
-        ((3, 2), ("relu", "relu"), "expected 1"),
+        ((3, 2), ("relu", "relu"), "one per layer: 1"),
         ((3, 2), ("swish",), r"activations\[0\]"),
     ],
 )
@@ -96,8 +96,20 @@ def test_forward_rejects_wrong_input_width():
     theta = nn.init_parameters(arch, rng=np.random.default_rng(0))
     with pytest.raises(ShapeError, match=r"'X'.*\(m, 3\).*\(5, 4\)"):
         nn.forward(arch, theta, np.zeros((5, 4)))
-    with pytest.raises(ShapeError, match=r"'x'.*\(n_0,\) = \(3,\).*\(4,\)"):
+    with pytest.raises(ShapeError, match=r"'x'.*\(3,\).*\(4,\)"):
         nn.realization(arch, theta, np.zeros(4))
-    wrong = nn.Parameters((np.zeros((3, 2)),), (np.zeros(2),))
-    with pytest.raises(ShapeError, match=r"W\^1.*\(2, 3\).*\(3, 2\)"):
+    wrong = nn.Parameters((np.zeros((3, 2)),), (np.zeros(3),))
+    with pytest.raises(ShapeError, match=r"'W\^1' must have shape \(2, 3\), got shape \(3, 2\)"):
         nn.forward(arch, wrong, np.zeros((5, 3)))
+
+
+def test_parameters_shapes_must_chain():
+    with pytest.raises(ShapeError, match=r"'b\^1'.*n_1 = 3 \(from 'W\^1'\).*\(2,\)"):
+        nn.Parameters((np.zeros((3, 2)),), (np.zeros(2),))
+    with pytest.raises(ShapeError, match=r"'W\^2'.*n_1 = 3"):
+        nn.Parameters((np.zeros((3, 2)), np.zeros((1, 4))), (np.zeros(3), np.zeros(1)))
+    with pytest.raises(ValueError, match="'b' must hold one bias vector per weight matrix"):
+        nn.Parameters((np.zeros((3, 2)),), (np.zeros(3), np.zeros(1)))
+    nan = nn.Parameters((np.full((3, 2), np.nan),), (np.zeros(3),))  # a diverged gradient
+    with pytest.raises(ValueError, match=r"'W\^1' must be finite"):
+        nn.forward(nn.Architecture((2, 3), ("relu",)), nan, np.zeros((1, 2)))

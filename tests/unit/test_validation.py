@@ -1,7 +1,9 @@
-"""Every kind of bad input gives an error that names the argument (and, for shapes, the shapes).
+"""Errors of the feedforward library that the generated test of ``test_public_api.py`` does not
+reach: wrong shapes named with both shapes, arrays of different libraries or dtypes in one call,
+the layers of theta named by their symbols, and the half-precision dtypes of torch.
 
-The cases are data: (call, argument name, the good value of that argument, its required ndim).
-Each kind of bad value replaces the good one in turn.
+(NaN, infinities, lists, integer and bool dtypes, empty arrays, None and out-of-range scalars are
+generated from the declared constraints of every public function by ``test_public_api.py``.)
 """
 
 from __future__ import annotations
@@ -36,9 +38,9 @@ CASES = [
     ("logsumexp:Z", lambda Z: nn.logsumexp(Z), "Z", np.ones((2, 3)), np.ones((2, 3, 1))),
     ("softmax_jacobian:z", lambda z: nn.softmax_jacobian(z), "z", np.ones(3), np.ones((1, 3))),
     (
-        "squared_error:A",
-        lambda A: losses.squared_error(A, Y),
-        "A",
+        "squared_error:Y",
+        lambda Y_: losses.squared_error(Y, Y_),
+        "Y",
         np.ones((5, 2)),
         np.ones((5, 3)),
     ),
@@ -78,31 +80,6 @@ def test_wrong_shape_names_argument_and_shapes(case):
     assert f"'{name}'" in msg and str(tuple(bad.shape)) in msg
 
 
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-@pytest.mark.parametrize("kind", ["int dtype", "NaN", "inf", "list", "bool dtype", "scalar"])
-def test_bad_values_name_argument(case, kind):
-    _, f, name, good, _ = case
-    bad = {
-        "int dtype": good.astype(np.int64),
-        "bool dtype": good.astype(bool),
-        "NaN": np.where(np.arange(good.size).reshape(good.shape) == 0, np.nan, good),
-        "inf": np.where(np.arange(good.size).reshape(good.shape) == 0, -np.inf, good),
-        "list": good.tolist(),
-        "scalar": 1.0,
-    }[kind]
-    expected = ValueError if kind in ("NaN", "inf") else TypeError
-    with pytest.raises(expected) as info:
-        f(bad)
-    msg = str(info.value)
-    assert f"'{name}'" in msg
-    if kind == "NaN":
-        assert "NaN" in msg
-    if kind == "inf":
-        assert "infinite" in msg
-    if kind.endswith("dtype"):
-        assert str(bad.dtype) in msg
-
-
 MIXED = [
     ("A,Y", lambda a, b: losses.squared_error(a, b), np.ones((2, 3)), np.ones((2, 3))),
     ("A,Y", lambda a, b: losses.softmax_cross_entropy_grad(a, b), np.ones((2, 3)), np.ones((2, 3))),
@@ -121,21 +98,21 @@ def test_mixed_dtypes_and_libraries_are_rejected(names, f, a, b):
 
 
 def test_input_and_parameters_must_agree():
-    with pytest.raises(TypeError, match=r"'X' and 'W1' have different dtypes"):
+    with pytest.raises(TypeError, match=r"'W\^1' and 'X' have different dtypes"):
         nn.forward(ARCH, THETA, X.astype(np.float32))
-    with pytest.raises(TypeError, match=r"'X' and 'W1' come from different array libraries"):
+    with pytest.raises(TypeError, match=r"'W\^1' and 'X' come from different array libraries"):
         nn.loss_and_gradient(ARCH, THETA, torch.from_numpy(X), torch.from_numpy(Y))
     with pytest.raises(TypeError, match=r"'W\^1' and 'b\^1' have different dtypes"):
-        nn.forward(ARCH, nn.Parameters((THETA.W[0].astype(np.float32), THETA.W[1]), THETA.b), X)
-    with pytest.raises(TypeError, match=r"'x' and 'W1' come from different array libraries"):
+        nn.Parameters((THETA.W[0].astype(np.float32), THETA.W[1]), THETA.b)
+    with pytest.raises(TypeError, match=r"'W\^1' and 'x' come from different array libraries"):
         nn.realization(ARCH, THETA, torch.ones(3, dtype=torch.float64))
 
 
 def test_parameters_errors_name_the_layer():
     W = list(THETA.W)
     W[1] = np.ones((2, 5))
-    with pytest.raises(ShapeError, match=re.escape("W^2") + r".*\(2, 4\).*\(2, 5\)"):
-        nn.forward(ARCH, nn.Parameters(tuple(W), THETA.b), X)
+    with pytest.raises(ShapeError, match=re.escape("'W^2'") + r".*n_1 = 4.*\(2, 5\)"):
+        nn.Parameters(tuple(W), THETA.b)
     with pytest.raises(ValueError, match="L = 2"):
         nn.forward(ARCH, nn.Parameters(THETA.W[:1], THETA.b[:1]), X)
     with pytest.raises(TypeError, match="'theta'"):
@@ -153,12 +130,6 @@ def test_check_array_options():
     with pytest.raises(ShapeError, match=r"'q' must have shape \(\*, 3\), got shape \(2, 2\)"):
         check_array("q", np.ones((2, 2)), shape=(None, 3))
     assert check_same_namespace(a=np.ones(2), b=None, c=np.zeros(3)) is not None
-
-
-@pytest.mark.parametrize("h", [0.0, -1e-3, float("nan"), float("inf"), True, "0.1", None])
-def test_step_must_be_positive_number(h):
-    with pytest.raises((TypeError, ValueError), match="'h'"):
-        gradcheck.central_difference(np.sin, np.ones(2), np.ones(2), h)
 
 
 @pytest.mark.parametrize(
@@ -194,33 +165,19 @@ def test_empty_batches_and_widths_are_rejected(call, name):
 
 
 @pytest.mark.parametrize("f,expected", [(nn.leaky_relu, -0.5), (nn.leaky_relu_prime, 0.25)])
-def test_leaky_relu_slope_is_validated(f, expected):
+def test_leaky_relu_slope_is_used(f, expected):
     assert f(np.array([-2.0]), 0.25)[0] == expected
-    for alpha, error in [
-        ("0.1", TypeError),
-        (np.ones(3), TypeError),
-        (0.0, ValueError),
-        (1.5, ValueError),
-        (float("nan"), ValueError),
-    ]:
-        with pytest.raises(error, match="'alpha'"):
-            f(np.ones(3), alpha)
 
 
 def test_sgd_step_validates_gradient_and_step():
     grad = THETA.map(lambda a: 0 * a)
-    for eta, error in [
-        (float("inf"), ValueError),
-        (-1.0, ValueError),
-        ("0.1", TypeError),
-        (np.ones(2), TypeError),
-    ]:
-        with pytest.raises(error, match="'eta'"):
-            nn.sgd_step(THETA, grad, eta)
     with pytest.raises(ValueError, match="'grad' must hold 2"):  # zip would drop layer 2
         nn.sgd_step(THETA, nn.Parameters(grad.W[:1], grad.b[:1]), 0.1)
-    with pytest.raises(ShapeError, match=r"'grad\[0\]'.*\(4, 3\).*\(3, 4\)"):
-        nn.sgd_step(THETA, grad.map(lambda a: a.T), 0.1)
+    other = nn.init_parameters(
+        nn.Architecture((4, 4, 2), ("tanh", "identity")), rng=np.random.default_rng(0)
+    )
+    with pytest.raises(ShapeError, match=r"'grad\[0\]'.*\(4, 3\).*\(4, 4\)"):
+        nn.sgd_step(THETA, other, 0.1)
     with pytest.raises(TypeError, match="different dtypes"):
         nn.sgd_step(THETA, grad.map(lambda a: a.astype(np.float32)), 0.1)
     with pytest.raises(TypeError, match="different array libraries"):
@@ -231,19 +188,24 @@ def test_sgd_step_validates_gradient_and_step():
 
 def test_backprop_validates_its_arguments():
     fwd = nn.forward(ARCH, THETA, X)
-    with pytest.raises(ShapeError, match=r"'G'.*\(5, 2\).*\(5, 3\)"):
+    with pytest.raises(ShapeError, match=r"'G'.*\(m, 2\).*\(5, 3\)"):
         nn.backprop(ARCH, THETA, fwd, np.ones((5, 3)))
     with pytest.raises(TypeError, match="'fwd'"):
         nn.backprop(ARCH, THETA, (fwd.Z, fwd.A), np.ones((5, 2)))
-    with pytest.raises(TypeError, match="'xp'"):
-        nn.backprop(ARCH, THETA, fwd, np.ones((5, 2)), xp=torch)
-    with pytest.raises(TypeError, match="'G' and 'X' have different dtypes"):
+    with pytest.raises(TypeError, match="'W\\^1' and 'G' have different dtypes"):
         nn.backprop(ARCH, THETA, fwd, np.ones((5, 2), dtype=np.float32))
     short = nn.forward(ARCH, THETA, X[:4])
-    with pytest.raises(ShapeError, match="'G'"):
+    with pytest.raises(ShapeError, match=r"'fwd.A\[0\]'.*m = 5 \(from 'G'\)"):
         nn.backprop(ARCH, THETA, short, np.ones((5, 2)))
-    for xp in (None, np):  # the namespace is optional; NumPy or its compat wrapper both do
-        assert nn.backprop(ARCH, THETA, fwd, np.ones((5, 2)), xp=xp).W[0].shape == (4, 3)
+    other = nn.forward(
+        nn.Architecture((3, 5, 2), ("tanh", "identity")),
+        nn.init_parameters(
+            nn.Architecture((3, 5, 2), ("tanh", "identity")), rng=np.random.default_rng(1)
+        ),
+        X,
+    )
+    with pytest.raises(ShapeError, match=r"'fwd.A\[1\]'.*\(m, 4\).*\(5, 5\)"):
+        nn.backprop(ARCH, THETA, other, np.ones((5, 2)))
 
 
 def test_containers_and_options_are_validated():
@@ -251,19 +213,11 @@ def test_containers_and_options_are_validated():
         nn.init_parameters(ARCH, rng=np.random.default_rng(0), dtype=np.int64)
     with pytest.raises(TypeError, match="'dtype'"):
         nn.init_parameters(ARCH, rng=np.random.default_rng(0), dtype=torch.float32)
-    with pytest.raises(TypeError, match="'widths'"):
-        nn.Architecture(3, ("relu",))
     with pytest.raises(TypeError, match="'activations'"):
         nn.Architecture((3, 2, 2), "ab")
     with pytest.raises(ValueError, match=r"activations\[0\]"):
         nn.Architecture((3, 2), (["relu"],))
-    with pytest.raises(TypeError, match=r"'theta.W'"):
-        nn.forward(ARCH, nn.Parameters(THETA.W[0], THETA.b[0]), X)
-    with pytest.raises(ValueError, match="'loss'"):
+    with pytest.raises(TypeError, match=r"'W' must be a tuple or list"):
+        nn.Parameters(THETA.W[0], THETA.b[0])
+    with pytest.raises(TypeError, match="'loss'"):
         nn.loss_and_gradient(ARCH, THETA, X, Y, ["squared_error"])
-    with pytest.raises(TypeError, match="'U'"):
-        gradcheck.inner(THETA.arrays(), THETA)
-    with pytest.raises(TypeError, match="'theta'"):
-        gradcheck.random_direction(THETA.arrays(), rng=np.random.default_rng(0))
-    with pytest.raises(TypeError, match="'t'"):
-        gradcheck.perturb(THETA, THETA, np.ones(3))

@@ -21,6 +21,17 @@ from deepqed.witnesses.preliminaries import derivatives as W_pre_deriv
 
 
 # --- deliberately broken implementations ------------------------------------------------------
+class _Grad:
+    """A parameter-shaped container that does not check its shapes (a broken gradient may have
+    the wrong ones)."""
+
+    def __init__(self, W, b):
+        self.W, self.b = tuple(W), tuple(b)
+
+    def arrays(self):
+        return [a for pair in zip(self.W, self.b) for a in pair]
+
+
 def broken_loss_and_gradient(bug: str):
     """Forward pass, loss gradient and backward sweep written out, with one ``bug`` injected."""
 
@@ -46,22 +57,41 @@ def broken_loss_and_gradient(bug: str):
                 db[l - 1] = -db[l - 1]
             if l > 1 or bug == "no skip at l = 1":
                 G = Delta @ theta.W[l - 1]
-        return spec.value(xp, fwd.output, Y), nn.Parameters(tuple(dW), tuple(db))
+        return spec.value(xp, fwd.output, Y), _Grad(dW, db)
 
     return loss_and_gradient
 
 
-def _no_sigma_prime_backprop(arch, theta, fwd, G, *, xp):
+def _no_sigma_prime_backprop(arch, theta, fwd, G, *, input_gradient=False):
+    xp = array_api_compat.array_namespace(G)
     dW, db = [], []
     for l in range(arch.depth, 0, -1):
         dW.insert(0, G.T @ fwd.A[l - 1])
         db.insert(0, xp.sum(G, axis=0))
         G = G @ theta.W[l - 1]
-    return nn.Parameters(tuple(dW), tuple(db))
+    grad = nn.Parameters(tuple(dW), tuple(db))
+    return (grad, G) if input_gradient else grad
 
 
-def _half_at_zero_backprop(arch, theta, fwd, G, *, xp):
+def _input_gradient_skipping_layer_one(arch, theta, fwd, G, *, input_gradient=False):
+    """G^0 taken as Delta^1 W^2-style: the last step G^0 = Delta^1 W^1 without sigma_1'."""
+    grad, G0 = nn.backprop(arch, theta, fwd, G, input_gradient=True)
+    if arch.depth == 1:
+        G1 = G
+    else:
+        G1 = nn.backprop(
+            nn.Architecture(arch.widths[1:], arch.activations[1:]),
+            nn.Parameters(theta.W[1:], theta.b[1:]),
+            nn.Forward((None, *fwd.Z[2:]), fwd.A[1:]),
+            G,
+            input_gradient=True,
+        )[1]
+    return (grad, G1 @ theta.W[0]) if input_gradient else grad
+
+
+def _half_at_zero_backprop(arch, theta, fwd, G, *, input_gradient=False):
     """The backward sweep with the convention ReLU'(0) = 1/2 instead of 0."""
+    xp = array_api_compat.array_namespace(G)
     dW, db = [], []
     for l in range(arch.depth, 0, -1):
         act = nn.ACTIVATIONS[arch.activations[l - 1]]
@@ -70,7 +100,8 @@ def _half_at_zero_backprop(arch, theta, fwd, G, *, xp):
         dW.insert(0, Delta.T @ fwd.A[l - 1])
         db.insert(0, xp.sum(Delta, axis=0))
         G = Delta @ theta.W[l - 1]
-    return nn.Parameters(tuple(dW), tuple(db))
+    grad = nn.Parameters(tuple(dW), tuple(db))
+    return (grad, G) if input_gradient else grad
 
 
 def _replace(name: str, **fields):
@@ -86,6 +117,16 @@ def _naive_logsumexp(Z):
 
 def _unchecked_architecture(widths, activations):
     return type("Arch", (), {"widths": widths, "activations": activations, "depth": len(widths)})()
+
+
+def _transposed_init(arch, rng):
+    theta = nn.init_parameters(arch, rng=rng)
+    return _Grad([W.T for W in theta.W], theta.b)
+
+
+def _naive_sigmoid_prime(xp, Z):
+    S = 1 / (1 + xp.exp(-Z))
+    return S * (1 - S)  # loses every digit where 1 - S cancels (Z >> 0)
 
 
 def _forward_without_bias(arch, theta, X):
@@ -106,6 +147,24 @@ def _ce_grad_times_m(A, Y):
     return losses.softmax_cross_entropy_grad(A, Y) * A.shape[0]
 
 
+def _fd_bounds(central=1.0, forward=1.0, rounding=1.0):
+    """The bounds of prop-fd-order with a constant weakened by a factor."""
+
+    def bounds(h, M3, M2, eps, M0):
+        return (
+            central * h * h / 6 * M3,
+            forward * h / 2 * M2,
+            central * h * h / 6 * M3 + rounding * eps * M0 / h,
+        )
+
+    return bounds
+
+
+def _optimum_wrong(M3, eps, M0):
+    h, q = W_calc._optimum(M3, eps, M0)
+    return h, 2 * q
+
+
 BROKEN = [
     (
         W_bp.backprop_matches_autograd,
@@ -115,10 +174,19 @@ BROKEN = [
     for b in ("transposed dW", "missing 1/m", "wrong derivative", "sign of db")
 ] + [
     (
-        W_bp.backprop_matches_autograd_float32,
-        {"loss_and_gradient": broken_loss_and_gradient("missing 1/m")},
-        "missing 1/m",
+        W_bp.backprop_matches_autograd,
+        {
+            "loss_and_gradient": broken_loss_and_gradient("missing 1/m"),
+            "dtype": np.dtype("float32"),
+        },
+        "missing 1/m (float32)",
     ),
+    (
+        W_bp.input_gradient_matches_autograd,
+        {"backprop": _input_gradient_skipping_layer_one},
+        "G^0 without sigma_1'",
+    ),
+    (W_bp.input_gradient_matches_autograd, {"backprop": _no_sigma_prime_backprop}, "no sigma'"),
     (
         W_bp.backprop_matches_central_differences,
         {"loss_and_gradient": broken_loss_and_gradient("wrong derivative")},
@@ -135,6 +203,7 @@ BROKEN = [
         {"loss_and_gradient": broken_loss_and_gradient("no skip at l = 1")},
         "extra Delta^1 W^1",
     ),
+    (W_bp.cost_matches_count, {"bound": lambda: 6.0}, "at most 6 forward passes"),
     (
         W_bp.relu_backprop_is_gradient_ae,
         {"loss_and_gradient": broken_loss_and_gradient("leaky as relu")},
@@ -161,6 +230,11 @@ BROKEN = [
         W_act.derivatives_match_sympy,
         {"activations": _replace("softplus", sigma_prime=lambda xp, Z: nn.sigmoid(-Z))},
         "softplus' = sigmoid(-z)",
+    ),
+    (
+        W_act.derivatives_match_sympy,
+        {"activations": _replace("sigmoid", sigma_prime=_naive_sigmoid_prime)},
+        "sigmoid' as s(1 - s) (relative accuracy lost when saturated)",
     ),
     (
         W_act.derivative_conventions_match_autograd,
@@ -213,6 +287,16 @@ BROKEN = [
     ),
     (W_loss.logsumexp_is_stable, {"logsumexp": _naive_logsumexp}, "no max shift"),
     (
+        W_loss.logsumexp_is_stable,
+        {"bounds": lambda K: (1.0, 2.0 * K)},
+        "S <= 2K (upper constant weakened by 2)",
+    ),
+    (
+        W_loss.logsumexp_is_stable,
+        {"bounds": lambda K: (0.5, float(K))},
+        "S >= 1/2 (lower constant weakened by 2)",
+    ),
+    (
         W_loss.loss_gradients_match,
         {
             "losses_table": {
@@ -260,6 +344,14 @@ BROKEN = [
         {"forward_difference": lambda f, x, v, h: gradcheck.forward_difference(f, x, v, 1.2 * h)},
         "forward step 1.2 h",
     ),
+    (W_calc.difference_error_bounds, {"bounds": _fd_bounds(central=2.0)}, "h^2/3 instead of h^2/6"),
+    (
+        W_calc.difference_error_bounds,
+        {"bounds": _fd_bounds(forward=2.0)},
+        "h M_2 instead of h M_2/2",
+    ),
+    (W_calc.difference_error_bounds, {"bounds": _fd_bounds(rounding=2.0)}, "2 eps M_0/h"),
+    (W_calc.difference_error_bounds, {"optimum": _optimum_wrong}, "optimal bound doubled"),
     (
         W_arch.architecture_validates,
         {"Architecture": _unchecked_architecture},
@@ -267,7 +359,7 @@ BROKEN = [
     ),
     (
         W_arch.parameter_count_matches_torch,
-        {"init_parameters": lambda arch, rng: nn.init_parameters(arch, rng=rng).map(lambda a: a.T)},
+        {"init_parameters": _transposed_init},
         "transposed W",
     ),
     (

@@ -67,6 +67,18 @@ def _ignores_stride(x, w, stride, padding):
     return _xcorr(x, w, 1, padding)
 
 
+def _ceil_size(x, w, stride, padding):  # n' = ceil((n + 2p - k)/s) + 1: reads past the end
+    C_in, n = x.shape
+    extra = (-(n + 2 * padding - w.shape[2])) % stride
+    xe = np.concatenate([x, np.zeros((C_in, extra), x.dtype)], axis=1)
+    z = _xcorr(xe, w, stride, padding)
+    return z
+
+
+def _channels_summed_first(x, w, stride, padding):  # sums x and w over channels separately
+    return _xcorr(x.sum(axis=0, keepdims=True), w.sum(axis=1, keepdims=True), stride, padding)
+
+
 def _pads_one_side(x, w, stride, padding):
     C_in, n = x.shape
     xp = np.concatenate([np.zeros((C_in, 2 * padding), x.dtype), x], axis=1)
@@ -116,5 +128,7 @@ xp[:, i*stride : i*stride + k]; contract it with w over the channel and offset a
         Wrong(_no_floor_plus_one, "one output position too few", "output shape"),
         Wrong(_ignores_stride, "ignores the stride", "output shape"),
         Wrong(_pads_one_side, "pads only on the left", "values of z"),
+        Wrong(_ceil_size, "rounds the number of positions up", "output shape"),
+        Wrong(_channels_summed_first, "sums over channels before multiplying", "values of z"),
     ),
 )

@@ -96,6 +96,15 @@ def _assigns(g, w, n, stride, padding):  # overwrites instead of adding where wi
     return gp[:, padding : padding + n]
 
 
+def _crop_left(g, w, n, stride, padding):  # drops 2p entries on the left, none on the right
+    C_out, n_out = g.shape
+    _, C_in, k = w.shape
+    gp = np.zeros((C_in, n + 2 * padding), dtype=g.dtype)
+    for i in range(n_out):
+        gp[:, i * stride : i * stride + k] += np.tensordot(w, g[:, i], axes=([0], [0]))
+    return gp[:, 2 * padding : 2 * padding + n] if padding else gp[:, :n]
+
+
 def _ignores_stride(g, w, n, stride, padding):
     C_out, n_out = g.shape
     _, C_in, k = w.shape
@@ -152,5 +161,6 @@ length n + 2p, then drop the p padded entries at each end.""",
         Wrong(_no_crop, "does not crop the padding", "output shape"),
         Wrong(_assigns, "assigns instead of adding", "values of dx", "add"),
         Wrong(_ignores_stride, "ignores the stride", "values of dx"),
+        Wrong(_crop_left, "crops 2p entries on one side", "values of dx"),
     ),
 )

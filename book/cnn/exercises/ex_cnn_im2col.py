@@ -62,7 +62,7 @@ def _arguments(draw):
 
 
 def _conv_sides(kw, got):
-    """W_2 _cols(x) equals the cross-correlation computed by loops, for W = (1, 2, ..., C k^2)."""
+    """W_2 im2col(x) equals the cross-correlation computed by loops, for W = (1, 2, ..., C k^2)."""
     x, k, s, p = kw["x"].astype(np.float64), kw["k"], kw["stride"], kw["padding"]
     C, n1, n2 = x.shape
     w = np.arange(1, C * k * k + 1, dtype=np.float64)
@@ -91,6 +91,19 @@ def _columns_transposed(x, k, stride, padding):  # columns (i2, i1)
     o1 = (n1 + 2 * padding - k) // stride + 1
     o2 = (n2 + 2 * padding - k) // stride + 1
     return _cols(x, k, stride, padding).reshape(-1, o1, o2).transpose(0, 2, 1).reshape(-1, o1 * o2)
+
+
+def _stride_on_offsets(x, k, stride, padding):  # reads xp[c, i + s a] instead of xp[c, s i + a]
+    C, n1, n2 = x.shape
+    xp = np.pad(x, ((0, 0), (padding, padding), (padding, padding)))
+    o1 = (n1 + 2 * padding - k) // stride + 1
+    o2 = (n2 + 2 * padding - k) // stride + 1
+    big = np.pad(xp, ((0, 0), (0, stride * k), (0, stride * k)))
+    cols = np.empty((C, k, k, o1, o2), dtype=x.dtype)
+    for a1 in range(k):
+        for a2 in range(k):
+            cols[:, a1, a2] = big[:, stride * a1 : stride * a1 + o1, stride * a2 : stride * a2 + o2]
+    return cols.reshape(C * k * k, o1 * o2)
 
 
 def _no_padding(x, k, stride, padding):
@@ -126,7 +139,7 @@ Returns:
     properties=(
         Property(
             "factorisation",
-            "W_2 _cols(x) is the cross-correlation with W (W = 1, 2, ..., C k^2)",
+            "W_2 im2col(x) is the cross-correlation with W (W = 1, 2, ..., C k^2)",
             _conv_sides,
         ),
     ),
@@ -145,5 +158,6 @@ the strided slice xp[:, a1 : a1 + s(n_1'-1) + 1 : s, a2 : a2 + s(n_2'-1) + 1 : s
         Wrong(_transposed_layout, "rows ordered (a1, a2, c)", "values of cols", "(c, a1, a2)"),
         Wrong(_columns_transposed, "columns ordered (i2, i1)", "values of cols"),
         Wrong(_no_padding, "pads on one side only", "values of cols"),
+        Wrong(_stride_on_offsets, "strides the kernel offsets", "values of cols"),
     ),
 )

@@ -21,7 +21,14 @@ def _arguments(draw):
     dtype = draw(dtypes())
     m = draw(st.integers(1, 5))
     K = draw(st.integers(1, 5))
-    return {"A": draw(float_arrays(dtype, (m, K), bound=1000.0)), "Y": draw(one_hot(dtype, m, K))}
+    A = draw(float_arrays(dtype, (m, K), bound=1000.0))
+    family = draw(st.sampled_from(("any", "rows apart", "ties")))
+    if family == "rows apart":  # each row with its own large offset: +-1000 apart
+        offsets = np.array([(-1) ** i * 1000.0 for i in range(m)])[:, None]
+        A = (A / 1000 + offsets).astype(dtype)
+    elif family == "ties":  # every logit of a row equal (softmax uniform)
+        A = np.repeat(A[:, :1], K, axis=1)
+    return {"A": A, "Y": draw(one_hot(dtype, m, K))}
 
 
 def _softmax_rows(A):
@@ -42,6 +49,11 @@ def _unstable(A, Y):
     return (E / np.sum(E, axis=1, keepdims=True) - Y) / A.shape[0]
 
 
+def _global_shift(A, Y):  # one shift for the whole batch: a row far below underflows to 0/0
+    E = np.exp(A - np.max(A))
+    return (E / np.sum(E, axis=1, keepdims=True) - Y) / A.shape[0]
+
+
 def _columns(A, Y):
     E = np.exp(A - np.max(A, axis=0, keepdims=True))
     return (E / np.sum(E, axis=0, keepdims=True) - Y) / A.shape[0]
@@ -57,7 +69,8 @@ $\mathcal L = \frac1m \sum_i \ell(a_i, y_i)$, $\ell(a, y) = -\sum_k y_k \log \ma
 (rows a_i of A, y_i of Y are the samples).
 
 Arguments:
-    A: A^L, shape (m, K), float32 or float64; entries may be of size 1000.
+    A: A^L, shape (m, K), float32 or float64; entries may be of size 1000, and rows may be far
+       apart (one row near +1000, the next near -1000).
     Y: one-hot targets, shape (m, K), dtype of A (each row has one 1).
 
 Returns:
@@ -95,5 +108,6 @@ is divided by m. Compute softmax row by row (axis=1) with the max of each row su
         Wrong(_sign, "Y - softmax(A)", "values of G", "sign error"),
         Wrong(_unstable, "softmax without the max shift", "finite", "overflow"),
         Wrong(_columns, "softmax over the wrong axis", "values of G", "columns"),
+        Wrong(_global_shift, "subtracts the batch's max, not each row's", "finite", "overflow"),
     ),
 )

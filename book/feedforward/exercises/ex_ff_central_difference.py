@@ -46,6 +46,11 @@ def _no_direction(f, x, v, h):
     return (f(x + h) - f(x - h)) / (2 * h)
 
 
+def _normalised(f, x, v, h):  # steps along v/|v|: D_h f(x)[v/|v|], not D_h f(x)[v]
+    u = v / np.linalg.norm(v) if np.linalg.norm(v) > 0 else v
+    return (f(x + h * u) - f(x - h * u)) / (2 * h)
+
+
 def _swapped(f, x, v, h):
     return (f(x - h * v) - f(x + h * v)) / (2 * h)
 
@@ -61,7 +66,7 @@ $D_h f(x)[v] = (f(x + h v) - f(x - h v)) / (2h)$.
 Arguments:
     f: a function taking an array of shape (n,) to an array of shape (p,).
     x: the point, shape (n,), float64.
-    v: the direction, shape (n,), float64.
+    v: the direction, shape (n,), float64 (any length: do not normalise it).
     h: the step, a positive float.
 
 Returns:
@@ -102,5 +107,6 @@ the difference by the distance 2h between the two points. The one-sided quotient
             "direction v",
         ),
         Wrong(_swapped, "f(x - h v) - f(x + h v)", "values of D_h f(x)[v]", "sign error"),
+        Wrong(_normalised, "normalises v", "values of D_h f(x)[v]", "differs from the reference"),
     ),
 )

@@ -11,6 +11,8 @@ FORWARD = m * _products  # F = 17 203 200
 BACKWARD = 2 * FORWARD - m * WIDTHS[1] * WIDTHS[0]  # 21 561 344: no G^0 for the first layer
 _units = sum(WIDTHS[1:])  # sum_{l >= 1} n_l = 522
 ELEMENTWISE = 2 * m * _units + m * _units + m * _units + (m - 1) * _units  # 166 518
+#: The m n_L multiplications of step 2 (G^L scaled by 1/m): part of the loss, not counted.
+SCALING = m * WIDTHS[-1]
 
 EXERCISE = Compute(
     id="ex-ff-cost-count",
@@ -31,7 +33,8 @@ EXERCISE = Compute(
             "elementwise",
             ELEMENTWISE,
             "other elementwise operations of Proposition prop-backprop-cost, forward and "
-            "backward, excluding the loss",
+            "backward, excluding the loss (its values and gradients on the m rows, the "
+            "averaging, and the scaling of G^L by 1/m)",
         ),
     ),
     hint=r"""Z^l = A^{l-1} (W^l)^T costs m n_l n_{l-1} multiply-adds. In the backward
@@ -43,7 +46,8 @@ backward = 2F - m n_1 n_0 = 34 406 400 - 64·256·784 = 34 406 400 - 12 845 056 
 (the first layer needs no G^0).
 ratio = backward / forward = 1.2533...; the total 38 764 544 is 2.25 F <= 3F = 51 609 600.
 elementwise, with sum_{l>=1} n_l = 522: forward 2m·522 = 66 816, backward
-m·522 + m·522 + (m-1)·522 = 99 702, in all 166 518 (about 0.43% of the matrix products).""",
+m·522 + m·522 + (m-1)·522 = 99 702, in all 166 518 (about 0.43% of the matrix products). The
+m n_3 = 640 multiplications that scale G^L by 1/m are part of the loss (step 2) and excluded.""",
     mistakes=(
         Mistake(
             "forward",
@@ -62,6 +66,12 @@ m·522 + m·522 + (m-1)·522 = 99 702, in all 166 518 (about 0.43% of the matrix
             "ratio",
             (FORWARD + BACKWARD) / FORWARD,
             "got (forward + backward) / forward; the ratio asked is backward / forward",
+        ),
+        Mistake(
+            "elementwise",
+            ELEMENTWISE + SCALING,
+            "counted the m n_L multiplications that scale G^L by 1/m (step 2): they belong to "
+            "the loss, which is excluded",
         ),
         Mistake(
             "ratio",
@@ -97,6 +107,17 @@ m·522 + m·522 + (m-1)·522 = 99 702, in all 166 518 (about 0.43% of the matrix
             "total / forward instead of backward / forward",
             "answer ratio",
             "backward / forward",
+        ),
+        WrongAnswers(
+            {
+                "forward": FORWARD,
+                "backward": BACKWARD,
+                "ratio": BACKWARD / FORWARD,
+                "elementwise": ELEMENTWISE + SCALING,
+            },
+            "counts the 1/m scaling of G^L",
+            "answer elementwise",
+            "1/m",
         ),
     ),
 )

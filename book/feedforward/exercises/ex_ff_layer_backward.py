@@ -23,6 +23,8 @@ def _arguments(draw):
     m = draw(st.integers(1, 4))
     n = draw(st.integers(1, 4))  # n_l
     n_prev = draw(st.integers(1, 4))  # n_{l-1}
+    if draw(st.booleans()):  # square: m = n_l = n_{l-1}, where a transposed product keeps its shape
+        n_prev = n = m
     return {
         "Delta": draw(float_arrays(dtype, (m, n))),
         "W": draw(float_arrays(dtype, (n, n_prev))),
@@ -44,6 +46,10 @@ def _db_axis(Delta, W, A_prev):
 
 def _G_with_transpose(Delta, W, A_prev):
     return Delta.T @ A_prev, np.sum(Delta, axis=0), Delta @ W.T
+
+
+def _W_transposed_square(Delta, W, A_prev):  # Delta W^T, which runs when W is square
+    return Delta.T @ A_prev, np.sum(Delta, axis=0), (W @ Delta.T).T
 
 
 def _two_outputs(Delta, W, A_prev):
@@ -100,5 +106,6 @@ each gradient has the shape of the variable.""",
         Wrong(_db_axis, "sums over the wrong axis", "output shape", "db"),
         Wrong(_G_with_transpose, "Delta W^T", "runs", "ValueError"),
         Wrong(_two_outputs, "returns two outputs", "output type", "tuple"),
+        Wrong(_W_transposed_square, "(W Delta^T)^T = Delta W^T", "values of G_prev", "Delta W"),
     ),
 )

@@ -19,7 +19,14 @@ def softmax_jacobian(z):
 def _arguments(draw):
     dtype = draw(dtypes())
     K = draw(st.integers(1, 6))
-    return {"z": draw(float_arrays(dtype, (K,), bound=1000.0))}
+    z = draw(float_arrays(dtype, (K,), bound=1000.0))
+    family = draw(st.sampled_from(("any", "offset", "ties")))
+    if family == "offset":  # a large common offset: softmax(z + c 1) = softmax(z)
+        z = (z / 1000 + dtype.type(draw(st.sampled_from((-1e4, 1e4, 3e4))))).astype(dtype)
+    elif family == "ties":  # exact ties, here all entries but one equal
+        z = np.full(K, z[0], dtype=dtype)
+        z[-1] = dtype.type(draw(st.sampled_from((0.0, 1e3, -1e3))))
+    return {"z": z}
 
 
 def _softmax(z):
@@ -42,6 +49,17 @@ def _no_diag(z):
     return -np.outer(s, s)
 
 
+def _diagonal_only(z):  # the componentwise derivative s(1 - s): forgets ds_k/dz_j, j != k
+    s = _softmax(z)
+    return np.diag(s * (1 - s))
+
+
+def _mean_shift(z):  # shifts by the mean: exp(z - mean z) still overflows for a large spread
+    e = np.exp(z - np.mean(z))
+    s = e / np.sum(e)
+    return np.diag(s) - np.outer(s, s)
+
+
 def _inner(z):
     s = _softmax(z)
     return np.diag(s) - s @ s
@@ -56,8 +74,8 @@ EXERCISE = Implement(
 with $s = \mathrm{softmax}(z)$, $s_k = e^{z_k} / \sum_j e^{z_j}$.
 
 Arguments:
-    z: shape (K,), float32 or float64; may contain entries of size 1000 (compute softmax
-       stably: softmax(z) = softmax(z - max(z))).
+    z: shape (K,), float32 or float64; may contain entries of size 1000, ties, and a large
+       common offset (compute softmax stably: softmax(z) = softmax(z - max(z))).
 
 Returns:
     J, shape (K, K), dtype of z.
@@ -100,5 +118,7 @@ does not change it (Proposition prop-stable-logsumexp).""",
         Wrong(
             _inner, "s @ s (a scalar) instead of the outer product", "values of J", "inner product"
         ),
+        Wrong(_diagonal_only, "diag(s (1 - s)) only", "J 1 = 0", "J 1 = 0"),
+        Wrong(_mean_shift, "shifts by the mean, not the max", "finite", "overflow"),
     ),
 )

@@ -1,8 +1,10 @@
 r"""Convolutional networks (chapter *Convolutional networks*): convolution, pooling, a small CNN.
 
 Layout NCHW as in PyTorch. Modules: :mod:`.conv` (cross-correlation forward/backward and the
-transposed convolution), :mod:`.im2col`, :mod:`.pool` (average and max pooling),
-:mod:`.model` (a small CNN, its forward pass and backpropagation), :mod:`.train` (Adam, minibatches).
+transposed convolution: the reference step the book shows), :mod:`.im2col` (padding, im2col and
+their adjoints), :mod:`.pool` (average and max pooling), :mod:`.model` (a small CNN, its forward
+pass and backpropagation), :mod:`.train` (Adam, minibatches); :mod:`._fast` is the convolution
+step in a faster memory layout, used by the model and tested against :mod:`.conv`.
 """
 
 from __future__ import annotations

@@ -2,35 +2,37 @@ r"""The geometry of a 2-D convolution: stride, zero or circular padding, dilatio
 
 Definition `def-cnn-cross-correlation` and Proposition `prop-cnn-output-size` of the chapter
 *Convolutional networks*. Every size is a pair ``(height, width)``; an int ``k`` stands for
-``(k, k)``. Validation happens here, before any arithmetic.
+``(k, k)``. The constraints of the arguments are declared here once and shared by the package.
 """
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .._validation import ShapeError, check_array
+from .._validation import Array, Instance, Integer, Options, Pair, check, fail, validate
 
-__all__ = ["Geometry", "geometry", "output_size", "pair", "check_images", "PADDING_MODES"]
+__all__ = ["Geometry", "output_size", "PADDING_MODES"]
 
 PADDING_MODES = ("zeros", "circular")
 
-
-def pair(name: str, v: Any, *, least: int) -> tuple[int, int]:
-    """``v`` as a pair of Python ints ``>= least``; ``name`` is used in the error message."""
-    items = (v, v) if isinstance(v, (int, np.integer)) else tuple(v)
-    if len(items) != 2 or not all(
-        isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in items
-    ):
-        raise TypeError(f"argument {name!r} must be an int or a pair of ints, got {v!r}")
-    if any(int(x) < least for x in items):
-        raise ValueError(f"argument {name!r} must be >= {least}, got {v!r}")
-    return int(items[0]), int(items[1])
+#: Declared constraints shared by the package.
+STRIDE = Pair(Integer(1))
+PADDING = Pair(Integer(0))
+DILATION = Pair(Integer(1))
+KERNEL = Pair(Integer(1))
+MODE = Options(*PADDING_MODES)
 
 
+def images(*dims: str) -> Array:
+    """A NumPy float32/float64 array of shape ``dims`` (named dimensions, unified in a call)."""
+    return Array(shape=dims, numpy=True)
+
+
+@validate(n=Integer(1), k=Integer(1), stride=Integer(1), padding=Integer(0), dilation=Integer(1))
 def output_size(n: int, k: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> int:
     r"""$\lfloor (n + 2p - d(k-1) - 1)/s\rfloor + 1$, the number of output positions along one axis.
 
@@ -38,82 +40,77 @@ def output_size(n: int, k: int, stride: int = 1, padding: int = 0, dilation: int
     $is + d(k-1) \le n + 2p - 1$ (the window fits in the padded input).
 
     Raises:
-        ValueError: a size or step is out of range, or the dilated kernel $d(k-1)+1$ is larger
-            than the padded input $n + 2p$ (no output position).
+        ValueError: naming ``k`` when the dilated kernel $d(k-1)+1$ is larger than the padded
+            input $n + 2p$ (no output position).
     """
-    for name, v, least in (
-        ("n", n, 1),
-        ("k", k, 1),
-        ("stride", stride, 1),
-        ("padding", padding, 0),
-        ("dilation", dilation, 1),
-    ):
-        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < least:
-            raise ValueError(f"argument {name!r} must be an int >= {least}, got {v!r}")
     span = dilation * (k - 1) + 1
     if span > n + 2 * padding:
-        raise ValueError(
-            f"the dilated kernel d(k-1)+1 = {span} is larger than the padded input "
-            f"n + 2p = {n + 2 * padding}: no output position"
+        fail(
+            "k",
+            f"give a dilated kernel d(k-1)+1 no larger than the padded input n + 2p = "
+            f"{n + 2 * padding}",
+            f"k = {k}, d = {dilation}: d(k-1)+1 = {span}",
         )
     return (n + 2 * padding - dilation * (k - 1) - 1) // stride + 1
 
 
 @dataclass(frozen=True)
 class Geometry:
-    """Stride $s$, padding $p$, dilation $d$ (pairs: height, width) and the padding mode."""
+    """Stride $s$, padding $p$, dilation $d$ (pairs: height, width) and the padding mode; an int
+    stands for the pair ``(k, k)``."""
 
     stride: tuple[int, int] = (1, 1)
     padding: tuple[int, int] = (0, 0)
     dilation: tuple[int, int] = (1, 1)
     padding_mode: str = "zeros"
 
-    def out_shape(self, H: int, W: int, kh: int, kw: int) -> tuple[int, int]:
-        """$(n_1', n_2')$ by Proposition `prop-cnn-output-size` on each axis."""
-        return (
-            output_size(H, kh, self.stride[0], self.padding[0], self.dilation[0]),
-            output_size(W, kw, self.stride[1], self.padding[1], self.dilation[1]),
-        )
+    __deepqed_constraints__ = {
+        "stride": STRIDE,
+        "padding": PADDING,
+        "dilation": DILATION,
+        "padding_mode": MODE,
+    }
 
+    def __post_init__(self) -> None:
+        for name, value in check(self.__deepqed_constraints__, vars(self)).items():
+            object.__setattr__(self, name, value)
 
-def geometry(
-    stride: Any = 1, padding: Any = 0, dilation: Any = 1, padding_mode: str = "zeros"
-) -> Geometry:
-    """Validate and normalise the keyword arguments of a convolution."""
-    if padding_mode not in PADDING_MODES:
-        raise ValueError(
-            f"argument 'padding_mode' must be one of {PADDING_MODES}, got {padding_mode!r}"
-        )
-    return Geometry(
-        pair("stride", stride, least=1),
-        pair("padding", padding, least=0),
-        pair("dilation", dilation, least=1),
-        padding_mode,
-    )
-
-
-def check_images(name: str, X: Any) -> np.ndarray:
-    """A NumPy float32/float64 array of shape ``(m, C, n_1, n_2)`` with no empty axis."""
-    if not isinstance(X, np.ndarray):
-        raise TypeError(f"argument {name!r} must be a numpy.ndarray, got {type(X).__name__}")
-    check_array(name, X, ndim=4, nonempty=True)
-    return X
-
-
-def check_same_dtype(**arrays: Any) -> None:
-    """Raise ``TypeError`` naming the arguments if their dtypes differ."""
-    items = [(k, v) for k, v in arrays.items() if v is not None]
-    k0, v0 = items[0]
-    for k, v in items[1:]:
-        if v.dtype != v0.dtype:
-            raise TypeError(
-                f"arguments {k0!r} and {k!r} must have the same dtype, got {v0.dtype} and {v.dtype}"
+    def out_shape(self, H: int, W: int, kh: int, kw: int, *, kernel: str = "W") -> tuple[int, int]:
+        """$(n_1', n_2')$ by Proposition `prop-cnn-output-size` on each axis, for an input of
+        size $(n_1, n_2) = $ ``(H, W)`` and a kernel ``(kh, kw)``; a ``ValueError`` names the
+        argument ``kernel`` if the kernel does not fit, ``padding`` if circular padding exceeds
+        the input."""
+        if self.padding_mode == "circular" and (self.padding[0] > H or self.padding[1] > W):
+            fail(
+                "padding",
+                f"be at most the input size {(H, W)} for circular padding",
+                f"{self.padding}",
             )
+        sizes = []
+        for n, k, s, p, d in zip((H, W), (kh, kw), self.stride, self.padding, self.dilation):
+            span = d * (k - 1) + 1
+            if span > n + 2 * p:
+                fail(
+                    kernel,
+                    f"have a dilated kernel d(k-1)+1 no larger than the padded input n + 2p = "
+                    f"{n + 2 * p} on each axis",
+                    f"kernel {(kh, kw)}, dilation {self.dilation}: d(k-1)+1 = {span}",
+                )
+            sizes.append((n + 2 * p - d * (k - 1) - 1) // s + 1)
+        return sizes[0], sizes[1]
 
 
-def check_shape(name: str, x: Any, shape: tuple[int, ...], meaning: str) -> None:
-    if tuple(x.shape) != tuple(shape):
-        raise ShapeError(
-            f"argument {name!r} must have shape {tuple(shape)} = {meaning}, "
-            f"got shape {tuple(x.shape)}"
-        )
+def shape4(name: str, value: Any) -> tuple[int, int, int, int]:
+    """``value`` as a shape ``(m, C, n_1, n_2)`` of positive ints (an error naming ``name``
+    otherwise): the dynamic check of a shape argument declared ``Instance((tuple, list))``."""
+    if len(value) != 4 or any(
+        isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral) for v in value
+    ):
+        fail(name, "be a shape (m, C, n_1, n_2) of integers", repr(tuple(value))[:60])
+    if any(v < 1 for v in value):
+        fail(name, "have positive entries (m, C, n_1, n_2)", repr(tuple(value)))
+    return tuple(int(v) for v in value)  # type: ignore[return-value]
+
+
+#: A shape argument (checked further by :func:`shape4`).
+SHAPE = Instance((tuple, list), "a shape (m, C, n_1, n_2): a tuple of 4 positive integers")

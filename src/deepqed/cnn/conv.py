@@ -10,16 +10,16 @@ $$Z_{\mu,o,i} = b_o + \sum_{c=0}^{C_{in}-1}\sum_{a\in\Lambda_k}W_{o,c,a}\,
 \tilde X_{\mu,c,\,s\odot i + d\odot a}$$
 
 (Definition `def-cnn-cross-correlation`; $\tilde X$ is the zero- or circularly padded input). The
-forward rule and its backward rule (Theorem `thm-cnn-conv-backward`) stand side by side:
+forward rule and its backward rule (Theorem `thm-cnn-conv-backward`) stand side by side, each a
+few lines that read like the book's formulas:
 
-forward   ``Z = W2 @ cols + b``                   with ``cols = im2col(X)``, ``W2 = W.reshape(C_out, -1)``
-backward  ``dW = G2 @ cols.T``, ``db = sum G``, ``dX = col2im(W2.T @ G2)`` = the adjoint
-          (transposed convolution) applied to ``G`` (Theorem `thm-cnn-adjoint`).
+forward   ``Z_2 = W_2 @ cols + b``                with ``cols = im2col(X)``, ``W_2 = W.reshape(C_out, -1)``
+backward  ``dW = G_2 @ cols.T``, ``db = G_2 1``, ``dX = col2im(W_2.T @ G_2)`` = the adjoint
+          (transposed convolution) applied to ``G`` (Theorem `thm-cnn-adjoint`),
 
-NumPy only (float32 or float64); one large matrix product per rule. Internally the columns of
-``cols`` and ``G2`` are ordered $(i_1, i_2, \mu)$ (batch index innermost; see
-:mod:`deepqed.cnn.im2col` for why), a permutation of the columns that leaves every product above
-unchanged.
+where ``G_2`` is the upstream gradient with its columns $(\mu, i)$. NumPy only (float32 or
+float64). The training loop uses the same products in a faster memory layout
+(:mod:`deepqed.cnn._fast`, tested against these functions).
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ from typing import Any
 
 import numpy as np
 
-from ._geometry import Geometry, check_images, check_same_dtype, check_shape, geometry
-from .im2col import _chwn_view, _col2im_matmul_cf, _from_chwn, _im2col_cf, _to_chwn
+from .._validation import Array, Boolean, Instance, Integer, Optional, check, fail, validate
+from ._geometry import DILATION, KERNEL, MODE, PADDING, STRIDE, Geometry, images, shape4
+from .im2col import _col2im, _im2col
 
 __all__ = [
     "ConvCache",
@@ -41,33 +42,35 @@ __all__ = [
     "conv_transpose2d",
 ]
 
+_GEOMETRY = dict(stride=STRIDE, padding=PADDING, dilation=DILATION, padding_mode=MODE)
+_X = images("m", "C_in", "n_1", "n_2")
+_W = images("C_out", "C_in", "k_1", "k_2")
+_B = Optional(Array(shape=("C_out",), numpy=True))
+_Z = images("m", "C_out", "n_1'", "n_2'")
+
 
 @dataclass(frozen=True)
 class ConvCache:
     """What the backward rule needs from the forward pass: ``cols`` $=\\operatorname{im2col}(X)$,
-    shape ``(C_in k_1 k_2, m n_1' n_2')`` with its columns in the internal order
-    $(i_1, i_2, \\mu)$, the input shape $(m, C_{in}, n_1, n_2)$ and the geometry."""
+    shape ``(C_in k_1 k_2, m n_1' n_2')`` (columns $(\\mu, i)$), the input shape
+    $(m, C_{in}, n_1, n_2)$ and the geometry."""
 
     cols: np.ndarray
     input_shape: tuple[int, int, int, int]
     geometry: Geometry
 
+    __deepqed_constraints__ = {
+        "cols": Array(shape=("C_in k_1 k_2", "m n_1' n_2'"), numpy=True),
+        "input_shape": Instance(tuple, "a shape (m, C_in, n_1, n_2): a tuple of 4 integers"),
+        "geometry": Instance(Geometry),
+    }
 
-def _check_conv(X: Any, W: Any, b: Any) -> None:
-    check_images("X", X)
-    check_images("W", W)
-    if X.shape[1] != W.shape[1]:
-        raise ValueError(
-            f"argument 'W' must have shape (C_out, C_in, k_1, k_2) with C_in = "
-            f"{X.shape[1]} (the channels of 'X'), got shape {W.shape}"
-        )
-    if b is not None:
-        if not isinstance(b, np.ndarray):
-            raise TypeError(f"argument 'b' must be a numpy.ndarray or None, got {type(b).__name__}")
-        check_shape("b", b, (W.shape[0],), "(C_out,)")
-    check_same_dtype(X=X, W=W, b=b)
+    def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
+        object.__setattr__(self, "input_shape", shape4("input_shape", self.input_shape))
 
 
+@validate(X=_X, W=_W, b=_B, **_GEOMETRY)
 def conv2d_forward(
     X: Any,
     W: Any,
@@ -81,14 +84,14 @@ def conv2d_forward(
     r"""$Z = K_W(X) + b$ and the cache for :func:`conv2d_backward`.
 
     Implements Definition `def-cnn-cross-correlation` through the factorisation of Proposition
-    `prop-cnn-im2col`: $Z_{(o),(n,i,j)} = (W_2\operatorname{im2col}(X))_{o,(n,i,j)} + b_o$.
+    `prop-cnn-im2col`: $Z_{\mu,o,i} = (W_2\operatorname{im2col}(X))_{o,(\mu,i)} + b_o$.
 
     Arguments:
         X: input, shape ``(m, C_in, n_1, n_2)``.
         W: weights, shape ``(C_out, C_in, k_1, k_2)``, dtype of ``X``.
         b: bias, shape ``(C_out,)``, or ``None`` (no bias).
         stride: $s$, int or pair ``(s_1, s_2)``, $\ge1$.
-        padding: $p$, int or pair, $\ge 0$.
+        padding: $p$, int or pair, $\ge 0$ (circular: $p \le n$).
         dilation: $d$, int or pair, $\ge1$.
         padding_mode: ``"zeros"`` or ``"circular"`` (the padded input is periodic).
 
@@ -96,19 +99,19 @@ def conv2d_forward(
         ``(Z, cache)``; ``Z`` of shape ``(m, C_out, n_1', n_2')`` (Proposition
         `prop-cnn-output-size`), dtype of ``X``.
     """
-    _check_conv(X, W, b)
-    g = geometry(stride, padding, dilation, padding_mode)
-    m, C, H, Wd = X.shape
-    C_out, _, kh, kw = W.shape
-    Ho, Wo = g.out_shape(H, Wd, kh, kw)
-    cols = _im2col_cf(_chwn_view(X), kh, kw, g)  # (C k_1 k_2, n_1' n_2' m)
-    Z2 = W.reshape(C_out, -1) @ cols  # (C_out, n_1' n_2' m)
+    g = Geometry(stride, padding, dilation, padding_mode)
+    m, C_out = X.shape[0], W.shape[0]
+    n1o, n2o = g.out_shape(*X.shape[2:], *W.shape[2:])
+    cols = _im2col(X, W.shape[2:], g)  # (C_in k_1 k_2, m n_1' n_2'): columns (mu, i)
+    W2 = W.reshape(C_out, -1)  # (C_out, C_in k_1 k_2): rows o, columns (c, a)
+    Z2 = W2 @ cols  # K_W(X), columns (mu, i)
     if b is not None:
-        Z2 += b[:, None]
-    Z = _from_chwn(Z2.reshape(C_out, Ho, Wo, m))
-    return Z, ConvCache(cols, (m, C, H, Wd), g)
+        Z2 = Z2 + b[:, None]  # + b_o
+    Z = Z2.reshape(C_out, m, n1o, n2o).transpose(1, 0, 2, 3)  # (m, C_out, n_1', n_2')
+    return np.ascontiguousarray(Z), ConvCache(cols, tuple(X.shape), g)
 
 
+@validate(X=_X, W=_W, b=_B, **_GEOMETRY)
 def conv2d(
     X: Any,
     W: Any,
@@ -126,6 +129,9 @@ def conv2d(
     )[0]
 
 
+@validate(
+    G=_Z, W=images("C_out", "C_in", "k_1", "k_2"), cache=Instance(ConvCache), need_dX=Boolean()
+)
 def conv2d_backward(
     G: Any, W: Any, cache: ConvCache, *, need_dX: bool = True
 ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
@@ -146,29 +152,45 @@ def conv2d_backward(
     Returns:
         ``(dX, dW, db)`` of shapes ``(m, C_in, n_1, n_2)``, ``(C_out, C_in, k_1, k_2)``, ``(C_out,)``.
     """
-    check_images("G", G)
-    check_images("W", W)
-    g = cache.geometry
-    m, C, H, Wd = cache.input_shape
-    C_out, C_in, kh, kw = W.shape
-    Ho, Wo = g.out_shape(H, Wd, kh, kw)
-    check_shape("G", G, (m, C_out, Ho, Wo), "(m, C_out, n_1', n_2')")
-    if C_in != C or cache.cols.shape[0] != C * kh * kw:
-        raise ValueError(
-            f"argument 'W' of shape {W.shape} does not match the cache "
-            f"(input shape {cache.input_shape})"
-        )
-    check_same_dtype(G=G, W=W)
-    G2 = _to_chwn(G).reshape(C_out, Ho * Wo * m)
-    dW = (G2 @ cache.cols.T).reshape(W.shape)  # sum_mu,i Delta x~
-    db = G2.sum(axis=1)  # sum_mu,i Delta
+    _check_cache(G, W, cache)
+    C_out = W.shape[0]
+    G2 = G.transpose(1, 0, 2, 3).reshape(C_out, -1)  # Delta_2: rows o, columns (mu, i)
+    dW = (G2 @ cache.cols.T).reshape(W.shape)  # Delta_2 im2col(X)^T
+    db = G2.sum(axis=1)  # Delta_2 1
     if not need_dX:
         return None, dW, db
-    # dX = col2im(W_2^T G_2), the rows of W_2^T G_2 computed a kernel row at a time
-    dX = _from_chwn(_col2im_matmul_cf(W, G2, (C, H, Wd, m), g))
+    W2 = W.reshape(C_out, -1)
+    dX = _col2im(W2.T @ G2, cache.input_shape, W.shape[2:], cache.geometry)  # K_W^* Delta
     return dX, dW, db
 
 
+def _check_cache(G: Any, W: Any, cache: ConvCache) -> None:
+    """``G`` and ``W`` fit the forward pass that made ``cache`` (errors name ``G`` or ``W``)."""
+    m, C_in, n1, n2 = cache.input_shape
+    if W.shape[1] != C_in or cache.cols.shape[0] != C_in * W.shape[2] * W.shape[3]:
+        fail(
+            "W",
+            f"be the weights of the forward pass, (C_out, {C_in}, k_1, k_2) with C_in k_1 k_2 = "
+            f"{cache.cols.shape[0]}",
+            f"shape {tuple(W.shape)}",
+        )
+    n_out = cache.geometry.out_shape(n1, n2, *W.shape[2:])
+    if tuple(G.shape) != (m, W.shape[0], *n_out):
+        fail(
+            "G",
+            f"have the shape of Z, (m, C_out, n_1', n_2') = {(m, W.shape[0], *n_out)}",
+            f"shape {tuple(G.shape)}",
+        )
+    if G.dtype != cache.cols.dtype:
+        fail(
+            "G",
+            f"have the dtype of the forward pass, {cache.cols.dtype}",
+            f"{G.dtype}",
+            kind=TypeError,
+        )
+
+
+@validate(Y=_Z, W=_W, output_padding=PADDING, **_GEOMETRY)
 def conv_transpose2d(
     Y: Any,
     W: Any,
@@ -198,36 +220,39 @@ def conv_transpose2d(
     Returns:
         shape ``(m, C_in, n_1, n_2)``.
     """
-    check_images("Y", Y)
-    check_images("W", W)
-    check_same_dtype(Y=Y, W=W)
-    g = geometry(stride, padding, dilation, padding_mode)
-    rh, rw = (output_padding, output_padding) if isinstance(output_padding, int) else output_padding
-    m, C_out, Ho, Wo = Y.shape
-    if W.shape[0] != C_out:
-        raise ValueError(
-            f"argument 'W' must have shape (C_out, C_in, k_1, k_2) with C_out = "
-            f"{C_out} (the channels of 'Y'), got shape {W.shape}"
+    g = Geometry(stride, padding, dilation, padding_mode)
+    m, C_out, n1o, n2o = Y.shape
+    _, C_in, k1, k2 = W.shape
+    rho = output_padding
+    if not all(0 <= r < max(s, d) for r, s, d in zip(rho, g.stride, g.dilation)):
+        fail("output_padding", "lie in [0, max(s, d)) on each axis", f"{rho}")
+    n1, n2 = (
+        (no - 1) * s - 2 * p + d * (k - 1) + 1 + r
+        for no, s, p, d, k, r in zip((n1o, n2o), g.stride, g.padding, g.dilation, (k1, k2), rho)
+    )
+    if n1 < 1 or n2 < 1 or g.out_shape(n1, n2, k1, k2) != (n1o, n2o):
+        fail(
+            "output_padding",
+            f"give an input size n whose convolution with this geometry has the output size "
+            f"{(n1o, n2o)} of 'Y'",
+            f"{rho} (n = {(n1, n2)})",
         )
-    _, C_in, kh, kw = W.shape
-    if not (
-        0 <= rh < max(g.stride[0], g.dilation[0]) and 0 <= rw < max(g.stride[1], g.dilation[1])
-    ):
-        raise ValueError(
-            f"argument 'output_padding' must be in [0, max(s, d)), got {output_padding}"
-        )
-    H = (Ho - 1) * g.stride[0] - 2 * g.padding[0] + g.dilation[0] * (kh - 1) + 1 + rh
-    Wd = (Wo - 1) * g.stride[1] - 2 * g.padding[1] + g.dilation[1] * (kw - 1) + 1 + rw
-    if H < 1 or Wd < 1 or g.out_shape(H, Wd, kh, kw) != (Ho, Wo):
-        raise ValueError(
-            f"no input size of a convolution with this geometry gives the output "
-            f"size {(Ho, Wo)} with output_padding {output_padding}"
-        )
-    Y2 = _to_chwn(Y).reshape(C_out, Ho * Wo * m)
-    # col2im(W_2^T Y_2), the rows of W_2^T Y_2 computed a kernel row at a time
-    return _from_chwn(_col2im_matmul_cf(W, Y2, (C_in, H, Wd, m), g))
+    Y2 = Y.transpose(1, 0, 2, 3).reshape(C_out, -1)  # columns (mu, i)
+    return _col2im(W.reshape(C_out, -1).T @ Y2, (m, C_in, n1, n2), (k1, k2), g)  # col2im(W_2^T Y_2)
 
 
+@validate(
+    m=Integer(1),
+    C_in=Integer(1),
+    C_out=Integer(1),
+    H=Integer(1),
+    W=Integer(1),
+    kernel_size=KERNEL,
+    stride=STRIDE,
+    padding=PADDING,
+    dilation=DILATION,
+    need_dX=Boolean(),
+)
 def conv2d_counts(
     m: int,
     C_in: int,
@@ -245,13 +270,12 @@ def conv2d_counts(
 
     With $M = m C_{out} n_1' n_2' C_{in} k_1 k_2$: ``parameters`` $= C_{out}(C_{in}k_1k_2+1)$,
     ``forward`` $= M$ (the product $W_2\operatorname{im2col}(X)$), ``backward`` $= 2M$ ($\mathrm dW$
-    and $\mathrm dX$; $M$ without $\mathrm dX$), ``bias_adds`` $= NC_{out}n_1'n_2'$ (adding
-    $b$ in the forward pass, and the additions of $\mathrm db$ in the backward pass are
-    $m C_{out}n_1'n_2' - C_{out}$).
+    and $\mathrm dX$; $M$ without $\mathrm dX$), ``bias_adds`` $= mC_{out}n_1'n_2'$ (adding
+    $b$ in the forward pass). Arguments: batch size, channels, input height and width $(n_1, n_2)$
+    = ``(H, W)``, kernel size and geometry.
     """
-    kh, kw = (kernel_size, kernel_size) if isinstance(kernel_size, int) else kernel_size
-    g = geometry(stride, padding, dilation)
-    Ho, Wo = g.out_shape(H, W, kh, kw)
+    kh, kw = kernel_size
+    Ho, Wo = Geometry(stride, padding, dilation).out_shape(H, W, kh, kw, kernel="kernel_size")
     M = m * C_out * Ho * Wo * C_in * kh * kw
     return {
         "parameters": C_out * (C_in * kh * kw + 1),

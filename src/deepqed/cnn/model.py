@@ -17,6 +17,10 @@ $$
 cross-entropy $\mathcal L = \frac1m\sum_\mu\ell_{\mathrm{CE}}(z^3_\mu, y_\mu)$ of ``deepqed.losses``.
 $\operatorname{vec}$ flattens each image's $(c, u_1, u_2)$ entries in row-major order (as
 ``torch.flatten(P, 1)``).
+
+The two convolutions run the products of the reference step :mod:`deepqed.cnn.conv` in the faster
+layout of :mod:`deepqed.cnn._fast` (tested against it); the public functions validate their
+arguments once and then call the unvalidated kernels.
 """
 
 from __future__ import annotations
@@ -27,11 +31,23 @@ from typing import Any
 
 import numpy as np
 
-from .. import losses, nn
-from .._validation import ShapeError, check_array
-from ._geometry import output_size
-from .conv import ConvCache, conv2d_backward, conv2d_forward
-from .pool import max_pool2d_backward, max_pool2d_forward
+from .. import losses
+from .._validation import (
+    Array,
+    Constraint,
+    Generator,
+    Instance,
+    Integer,
+    Pair,
+    check,
+    fail,
+    validate,
+)
+from ..nn import ACTIVATIONS
+from ..nn.mlp import DTYPE, _unchecked
+from . import _fast
+from ._geometry import Geometry, output_size
+from .pool import _max_pool_backward, _max_pool_forward
 
 __all__ = [
     "CNNArchitecture",
@@ -43,6 +59,9 @@ __all__ = [
     "cnn_predict",
     "cnn_counts",
 ]
+
+_RELU = ACTIVATIONS["relu"]  # the kernels sigma, sigma' (ReLU'(0) = 0) on validated arrays
+_CE = losses.LOSSES["cross_entropy"]  # the fused softmax cross-entropy and its gradient
 
 
 @dataclass(frozen=True)
@@ -59,18 +78,29 @@ class CNNArchitecture:
     pool: int = 2
     classes: int = 10
 
+    __deepqed_constraints__ = {
+        "in_channels": Integer(1),
+        "image_size": Integer(1),
+        "channels": Pair(Integer(1)),
+        "kernel_size": Integer(1),
+        "padding": Integer(0),
+        "pool": Integer(1),
+        "classes": Integer(1),
+    }
+
     def __post_init__(self) -> None:
-        for name in ("in_channels", "image_size", "kernel_size", "pool", "classes"):
-            v = getattr(self, name)
-            if not isinstance(v, int) or v < 1:
-                raise ValueError(f"CNNArchitecture.{name} must be a positive int, got {v!r}")
-        if not isinstance(self.padding, int) or self.padding < 0:
-            raise ValueError(f"CNNArchitecture.padding must be an int >= 0, got {self.padding!r}")
-        if len(self.channels) != 2 or any(not isinstance(c, int) or c < 1 for c in self.channels):
-            raise ValueError(
-                f"CNNArchitecture.channels must be two positive ints, got {self.channels!r}"
+        for name, value in check(self.__deepqed_constraints__, vars(self)).items():
+            object.__setattr__(self, name, value)
+        n, k, p, q = self.image_size, self.kernel_size, self.padding, self.pool
+        n1 = n + 2 * p - k + 1
+        n2 = (n1 // q if n1 >= q else 0) + 2 * p - k + 1
+        if n1 < q or n2 < q:
+            fail(
+                "image_size",
+                f"leave each pooling a window: n_1 = n + 2p - k + 1 >= q and n_2 = "
+                f"floor(n_1/q) + 2p - k + 1 >= q (k = {k}, p = {p}, q = {q})",
+                f"{n} (n_1 = {n1}, n_2 = {n2})",
             )
-        _ = self.sizes  # raises if an image becomes empty
 
     @property
     def sizes(self) -> tuple[int, int, int, int]:
@@ -94,10 +124,25 @@ class CNNArchitecture:
         return C1 * (C0 * k2 + 1) + C2 * (C1 * k2 + 1) + self.classes * (self.features + 1)
 
 
-@dataclass(frozen=True)
+def _theta_constraints(finite: bool) -> dict[str, Constraint]:
+    def a(*dims: str) -> Array:
+        return Array(shape=dims, numpy=True, finite=finite)
+
+    return {
+        "W1": a("C_1", "C_0", "k", "k"),
+        "b1": a("C_1"),
+        "W2": a("C_2", "C_1", "k", "k"),
+        "b2": a("C_2"),
+        "W3": a("K", "F"),
+        "b3": a("K"),
+    }
+
+
+@dataclass(frozen=True, eq=False)
 class CNNParameters:
     """$\\theta = (W^1, b^1, W^2, b^2, W^3, b^3)$ with shapes $(C_1, C_0, k, k)$, $(C_1,)$,
-    $(C_2, C_1, k, k)$, $(C_2,)$, $(K, F)$, $(K,)$; gradients use the same container."""
+    $(C_2, C_1, k, k)$, $(C_2,)$, $(K, F)$, $(K,)$ (NumPy, one dtype); gradients and Adam's
+    moments use the same container (entries may then be NaN or infinite)."""
 
     W1: Any
     b1: Any
@@ -105,6 +150,11 @@ class CNNParameters:
     b2: Any
     W3: Any
     b3: Any
+
+    __deepqed_constraints__ = _theta_constraints(finite=False)
+
+    def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
 
     def arrays(self) -> tuple[Any, ...]:
         return tuple(getattr(self, f.name) for f in fields(self))
@@ -122,15 +172,12 @@ def _shapes(arch: CNNArchitecture) -> tuple[tuple[int, ...], ...]:
     return ((C1, C0, k, k), (C1,), (C2, C1, k, k), (C2,), (K, arch.features), (K,))
 
 
+@validate(arch=Instance(CNNArchitecture), rng=Generator(), dtype=DTYPE)
 def init_cnn_parameters(
     arch: CNNArchitecture, *, rng: np.random.Generator, dtype: Any = np.float64
 ) -> CNNParameters:
     r"""He initialisation: weights independent $\mathcal N(0, 2/\text{fan-in})$ (fan-in $C k^2$ for
     a kernel with $C$ input channels, $F$ for $W^3$), biases $0$."""
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(
-            f"argument 'rng' must be a numpy.random.Generator, got {type(rng).__name__}"
-        )
     arrays = []
     for shape in _shapes(arch):
         if len(shape) == 1:
@@ -141,88 +188,133 @@ def init_cnn_parameters(
     return CNNParameters(*arrays)
 
 
-def _check_theta(arch: CNNArchitecture, theta: CNNParameters, dtype: Any) -> None:
-    if not isinstance(theta, CNNParameters):
-        raise TypeError(f"argument 'theta' must be a CNNParameters, got {type(theta).__name__}")
-    names = [f.name for f in fields(CNNParameters)]
-    for name, a, shape in zip(names, theta.arrays(), _shapes(arch)):
-        check_array(f"theta.{name}", a, shape=shape)
-        if a.dtype != dtype:
-            raise TypeError(
-                f"argument 'theta.{name}' must have the dtype of 'X', {dtype}, got {a.dtype}"
-            )
+def _check_network(arch: CNNArchitecture, theta: CNNParameters, X: Any, **others: Any) -> None:
+    """``theta`` has the shapes of ``arch`` with finite entries, and ``X`` (and ``others``, given
+    as ``name=(value, shape)``) fit it; errors name ``theta.W1``, ..., ``X``."""
+    k, C0, (C1, C2), K = arch.kernel_size, arch.in_channels, arch.channels, arch.classes
+    n = arch.image_size
+    dims = {"k": k, "C_0": C0, "C_1": C1, "C_2": C2, "K": K, "F": arch.features}
+    constraints: dict[str, Constraint] = {}
+    values: dict[str, Any] = {}
+    for name, c in _theta_constraints(finite=True).items():
+        constraints[f"theta.{name}"] = Array(shape=tuple(dims[d] for d in c.shape), numpy=True)
+        values[f"theta.{name}"] = getattr(theta, name)
+    constraints["X"] = Array(shape=("m", C0, n, n), numpy=True)
+    values["X"] = X
+    for name, (value, shape) in others.items():
+        constraints[name] = Array(shape=tuple(dims.get(d, d) for d in shape), numpy=True)
+        values[name] = value
+    check(constraints, values)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CNNForward:
     """The arrays of the forward pass that the backward pass needs (names as in the module
-    docstring); ``output`` is $Z^3$, the logits, shape ``(m, K)``."""
+    docstring): the caches of the two convolutions (in the layout of the training path),
+    $Z^1$, the selected maximisers of the first pooling, the same for the second layer,
+    $V = \\operatorname{vec}(P^2)$ and ``output`` $= Z^3$, the logits, shape ``(m, K)``."""
 
-    cache1: ConvCache
+    cache1: Any
     Z1: np.ndarray
     idx1: np.ndarray
-    cache2: ConvCache
+    cache2: Any
     Z2: np.ndarray
     idx2: np.ndarray
     flat: np.ndarray
     output: np.ndarray
 
+    __deepqed_constraints__ = {
+        "cache1": Instance(_fast.Cache, "the cache of the first convolution of cnn_forward"),
+        "Z1": Array(shape=("m", "C_1", "n_1", "n_1"), numpy=True),
+        "idx1": Array(shape=("m", "C_1", "n_1o", "n_1o"), dtype="integer", low=0, numpy=True),
+        "cache2": Instance(_fast.Cache, "the cache of the second convolution of cnn_forward"),
+        "Z2": Array(shape=("m", "C_2", "n_2", "n_2"), numpy=True),
+        "idx2": Array(shape=("m", "C_2", "n_2o", "n_2o"), dtype="integer", low=0, numpy=True),
+        "flat": Array(shape=("m", "F"), numpy=True),
+        "output": Array(shape=("m", "K"), numpy=True),
+    }
 
+    def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
+
+
+_NETWORK = dict(arch=Instance(CNNArchitecture), theta=Instance(CNNParameters))
+_IMAGES = Array(shape=("m", "C_0", "n", "n"), numpy=True)
+
+
+@validate(**_NETWORK, X=_IMAGES)
 def cnn_forward(arch: CNNArchitecture, theta: CNNParameters, X: Any) -> CNNForward:
     """The forward pass of Definition `def-cnn-architecture` on ``X`` of shape
     ``(m, C_0, n, n)``."""
-    check_array(
-        "X", X, shape=(None, arch.in_channels, arch.image_size, arch.image_size), nonempty=True
+    _check_network(arch, theta, X)
+    return _cnn_forward(arch, theta, X)
+
+
+def _cnn_forward(arch: CNNArchitecture, theta: CNNParameters, X: np.ndarray) -> CNNForward:
+    g, q = Geometry(padding=arch.padding), arch.pool
+    Z1, cache1 = _fast.conv2d_forward(X, theta.W1, theta.b1, g)  # Z^1 = K_{W^1} X + b^1
+    P1, idx1 = _max_pool_forward(_RELU.sigma(np, Z1), (q, q), None)  # P^1 = maxpool(ReLU(Z^1))
+    Z2, cache2 = _fast.conv2d_forward(P1, theta.W2, theta.b2, g)  # Z^2 = K_{W^2} P^1 + b^2
+    P2, idx2 = _max_pool_forward(_RELU.sigma(np, Z2), (q, q), None)  # P^2 = maxpool(ReLU(Z^2))
+    flat = P2.reshape(P2.shape[0], -1)  # V = vec(P^2), (m, F)
+    Z3 = flat @ theta.W3.T + theta.b3  # Z^3 = V W^3^T + 1 b^3^T, (m, K)
+    return _unchecked(
+        CNNForward,
+        cache1=cache1,
+        Z1=Z1,
+        idx1=idx1,
+        cache2=cache2,
+        Z2=Z2,
+        idx2=idx2,
+        flat=flat,
+        output=Z3,
     )
-    if not isinstance(X, np.ndarray):
-        raise TypeError(f"argument 'X' must be a numpy.ndarray, got {type(X).__name__}")
-    _check_theta(arch, theta, X.dtype)
-    p, q = arch.padding, arch.pool
-    Z1, cache1 = conv2d_forward(X, theta.W1, theta.b1, padding=p)
-    P1, idx1 = max_pool2d_forward(nn.relu(Z1), q)
-    Z2, cache2 = conv2d_forward(P1, theta.W2, theta.b2, padding=p)
-    P2, idx2 = max_pool2d_forward(nn.relu(Z2), q)
-    flat = P2.reshape(P2.shape[0], -1)  # vec(P^2), (m, F)
-    Z3 = flat @ theta.W3.T + theta.b3  # (m, K)
-    return CNNForward(cache1, Z1, idx1, cache2, Z2, idx2, flat, Z3)
 
 
+@validate(**_NETWORK, X=_IMAGES, Y=Array(shape=("m", "K"), numpy=True))
 def cnn_loss_and_gradient(
     arch: CNNArchitecture, theta: CNNParameters, X: Any, Y: Any
 ) -> tuple[float, CNNParameters]:
     r"""$\mathcal L(\theta)$ and $\nabla\mathcal L(\theta)$ by Algorithm `alg-cnn-backprop`.
 
     Arguments:
-        X: images, shape ``(m, C_0, n, n)``; Y: targets (one-hot rows), shape ``(m, K)``.
+        X: images, shape ``(m, C_0, n, n)``; Y: targets (rows in the simplex, e.g. one-hot),
+            shape ``(m, K)``.
 
     Returns:
         ``(loss, grad)`` with ``grad`` a :class:`CNNParameters` of the shapes of ``theta``.
     """
-    fwd = cnn_forward(arch, theta, X)
-    if tuple(getattr(Y, "shape", ())) != fwd.output.shape:
-        raise ShapeError(
-            f"argument 'Y' must have shape {fwd.output.shape} = (m, K), "
-            f"got {getattr(Y, 'shape', type(Y).__name__)}"
-        )
-    q = arch.pool
-    loss = float(losses.softmax_cross_entropy(fwd.output, Y))
-    G3 = losses.softmax_cross_entropy_grad(fwd.output, Y)  # dL/dZ^3, (m, K)
-    dW3, db3 = G3.T @ fwd.flat, G3.sum(axis=0)  # Lemma lem-affine-layer
-    GP2 = (G3 @ theta.W3).reshape(fwd.Z2.shape[0], arch.channels[1], *([arch.sizes[3]] * 2))
-    GA2 = max_pool2d_backward(GP2, fwd.idx2, fwd.Z2.shape, q)  # route to the argmax
-    Delta2 = GA2 * nn.relu_prime(fwd.Z2)  # dL/dZ^2
-    GP1, dW2, db2 = conv2d_backward(Delta2, theta.W2, fwd.cache2)
-    GA1 = max_pool2d_backward(GP1, fwd.idx1, fwd.Z1.shape, q)
-    Delta1 = GA1 * nn.relu_prime(fwd.Z1)  # dL/dZ^1
-    _, dW1, db1 = conv2d_backward(Delta1, theta.W1, fwd.cache1, need_dX=False)
-    return loss, CNNParameters(dW1, db1, dW2, db2, dW3, db3)
+    _check_network(arch, theta, X, Y=(Y, ("m", "K")))
+    return _cnn_loss_and_gradient(arch, theta, X, Y)
 
 
+def _cnn_loss_and_gradient(
+    arch: CNNArchitecture, theta: CNNParameters, X: np.ndarray, Y: np.ndarray
+) -> tuple[float, CNNParameters]:
+    fwd = _cnn_forward(arch, theta, X)
+    m, q = X.shape[0], (arch.pool, arch.pool)
+    loss = float(_CE.value(np, fwd.output, Y))  # step 1
+    G3 = _CE.grad(np, fwd.output, Y)  # step 2: (softmax(Z^3) - Y)/m
+    dW3, db3 = G3.T @ fwd.flat, G3.sum(axis=0)  # step 3 (Lemma lem-affine-layer)
+    GP2 = (G3 @ theta.W3).reshape(m, arch.channels[1], arch.sizes[3], arch.sizes[3])
+    GA2 = _max_pool_backward(GP2, fwd.idx2, fwd.Z2.shape, q, None)  # step 4: route to pi^2
+    Delta2 = GA2 * _RELU.sigma_prime(np, fwd.Z2)  # dL/dZ^2
+    GP1, dW2, db2 = _fast.conv2d_backward(Delta2, theta.W2, fwd.cache2)  # step 5
+    GA1 = _max_pool_backward(GP1, fwd.idx1, fwd.Z1.shape, q, None)  # step 6
+    Delta1 = GA1 * _RELU.sigma_prime(np, fwd.Z1)  # dL/dZ^1
+    _, dW1, db1 = _fast.conv2d_backward(Delta1, theta.W1, fwd.cache1, need_dX=False)  # step 7
+    grad = _unchecked(CNNParameters, W1=dW1, b1=db1, W2=dW2, b2=db2, W3=dW3, b3=db3)
+    return loss, grad
+
+
+@validate(**_NETWORK, X=_IMAGES)
 def cnn_predict(arch: CNNArchitecture, theta: CNNParameters, X: Any) -> np.ndarray:
     """The predicted classes $\\arg\\max_k Z^3_{\\mu k}$ (the first maximiser), shape ``(m,)`` (int)."""
-    return np.argmax(cnn_forward(arch, theta, X).output, axis=1)
+    _check_network(arch, theta, X)
+    return np.argmax(_cnn_forward(arch, theta, X).output, axis=1)
 
 
+@validate(arch=Instance(CNNArchitecture), m=Integer(1))
 def cnn_counts(arch: CNNArchitecture, m: int) -> dict[str, int]:
     r"""Parameters and multiply-adds of the matrix products of one forward pass and one backward
     pass of Algorithm `alg-cnn-backprop` on a batch of $m$ images (Proposition `prop-cnn-counts`):

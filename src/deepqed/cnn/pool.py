@@ -12,7 +12,8 @@ $$\operatorname{avg}(X)_{\mu,c,i} = \frac1{k_1k_2}\sum_{u\in\Omega_i}X_{\mu,c,u}
 Tie convention of the max (Proposition `prop-cnn-maxpool-derivative`): the backward rule routes
 $G_{\mu,c,i}$ to the *first* maximiser of the window in row-major order (smallest $a_1$, then
 smallest $a_2$), which is what ``numpy.argmax`` returns and what PyTorch's CPU kernel of ``max_pool2d``
-does (it replaces the running maximum only on a strictly larger value).
+does (it replaces the running maximum only on a strictly larger value). Part 3 of the proposition
+shows that this routing is a one-sided limit of derivatives.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ._geometry import check_images, check_shape, output_size, pair
+from .._validation import Array, Optional, fail, validate
+from ._geometry import KERNEL, SHAPE, STRIDE, Geometry, images, shape4
 
 __all__ = [
     "avg_pool2d",
@@ -32,41 +34,38 @@ __all__ = [
     "max_pool2d_backward",
 ]
 
-
-def _setup(X: Any, kernel_size: Any, stride: Any) -> tuple[int, int, int, int, int, int]:
-    kh, kw = pair("kernel_size", kernel_size, least=1)
-    sh, sw = (kh, kw) if stride is None else pair("stride", stride, least=1)
-    return kh, kw, sh, sw, output_size(X.shape[2], kh, sh), output_size(X.shape[3], kw, sw)
+_X = images("m", "C", "n_1", "n_2")
+_G = images("m", "C", "n_1'", "n_2'")
+_STRIDE = Optional(STRIDE)
 
 
-def _windows(X: np.ndarray, kh: int, kw: int, sh: int, sw: int, Ho: int, Wo: int) -> np.ndarray:
-    """View ``w[n, c, i, j, a, b] = X[n, c, i s_1 + a, j s_2 + b]`` (no copy)."""
+def _sizes(shape: tuple[int, ...], k: tuple[int, int], s: tuple[int, int] | None) -> tuple:
+    """``(s, (n_1', n_2'))`` for windows ``k`` and stride ``s`` (``None``: ``k``) on an input of
+    spatial shape ``shape[2:]``; a ``ValueError`` names ``kernel_size`` if a window does not fit."""
+    s = k if s is None else s
+    return s, Geometry(stride=s).out_shape(*shape[2:], *k, kernel="kernel_size")
+
+
+def _windows(X: np.ndarray, k: tuple[int, int], s: tuple[int, int], n_out: tuple) -> np.ndarray:
+    """View ``w[mu, c, i_1, i_2, a_1, a_2] = X[mu, c, i_1 s_1 + a_1, i_2 s_2 + a_2]`` (no copy)."""
     sN, sC, sH, sW = X.strides
-    m, C = X.shape[:2]
     return as_strided(
-        X, (m, C, Ho, Wo, kh, kw), (sN, sC, sh * sH, sw * sW, sH, sW), writeable=False
+        X, (*X.shape[:2], *n_out, *k), (sN, sC, s[0] * sH, s[1] * sW, sH, sW), writeable=False
     )
 
 
-def _scatter(
-    parts: Any,
-    shape: tuple[int, ...],
-    kh: int,
-    kw: int,
-    sh: int,
-    sw: int,
-    Ho: int,
-    Wo: int,
-    dtype: Any,
-) -> np.ndarray:
-    """``dX[n, c, i s_1 + a, j s_2 + b] += parts(a, b)[n, c, i, j]`` over all offsets (a, b)."""
+def _scatter(parts: Any, shape: tuple, k: tuple, s: tuple, n_out: tuple, dtype: Any) -> np.ndarray:
+    """``dX[mu, c, i s + a] += parts(a)[mu, c, i]`` over all window offsets ``a``."""
     dX = np.zeros(shape, dtype=dtype)
-    for a in range(kh):
-        for b in range(kw):
-            dX[:, :, a : a + sh * (Ho - 1) + 1 : sh, b : b + sw * (Wo - 1) + 1 : sw] += parts(a, b)
+    for a1 in range(k[0]):
+        for a2 in range(k[1]):
+            rows = slice(a1, a1 + s[0] * (n_out[0] - 1) + 1, s[0])
+            cols = slice(a2, a2 + s[1] * (n_out[1] - 1) + 1, s[1])
+            dX[:, :, rows, cols] += parts(a1, a2)
     return dX
 
 
+@validate(X=_X, kernel_size=KERNEL, stride=_STRIDE)
 def avg_pool2d(X: Any, kernel_size: Any, stride: Any = None) -> np.ndarray:
     r"""Average pooling (Definition `def-cnn-pooling`), like ``torch.nn.functional.avg_pool2d``.
 
@@ -77,11 +76,11 @@ def avg_pool2d(X: Any, kernel_size: Any, stride: Any = None) -> np.ndarray:
     Returns:
         shape ``(m, C, n_1', n_2')``.
     """
-    X = check_images("X", X)
-    kh, kw, sh, sw, Ho, Wo = _setup(X, kernel_size, stride)
-    return _windows(X, kh, kw, sh, sw, Ho, Wo).mean(axis=(4, 5))
+    s, n_out = _sizes(X.shape, kernel_size, stride)
+    return _windows(X, kernel_size, s, n_out).mean(axis=(4, 5))
 
 
+@validate(G=_G, input_shape=SHAPE, kernel_size=KERNEL, stride=_STRIDE)
 def avg_pool2d_backward(
     G: Any, input_shape: tuple[int, int, int, int], kernel_size: Any, stride: Any = None
 ) -> np.ndarray:
@@ -95,70 +94,94 @@ def avg_pool2d_backward(
     Returns:
         shape ``input_shape``.
     """
-    G = check_images("G", G)
-    m, C, H, W = input_shape
-    kh, kw = pair("kernel_size", kernel_size, least=1)
-    sh, sw = (kh, kw) if stride is None else pair("stride", stride, least=1)
-    Ho, Wo = output_size(H, kh, sh), output_size(W, kw, sw)
-    check_shape("G", G, (m, C, Ho, Wo), "(m, C, n_1', n_2')")
-    Gs = G / (kh * kw)
-    return _scatter(lambda a, b: Gs, (m, C, H, W), kh, kw, sh, sw, Ho, Wo, G.dtype)
+    shape = shape4("input_shape", input_shape)
+    s, n_out = _sizes(shape, kernel_size, stride)
+    _fits("G", G, shape, n_out)
+    Gs = G / (kernel_size[0] * kernel_size[1])
+    return _scatter(lambda a1, a2: Gs, shape, kernel_size, s, n_out, G.dtype)
 
 
+def _fits(name: str, G: Any, shape: tuple, n_out: tuple) -> None:
+    if tuple(G.shape) != (*shape[:2], *n_out):
+        fail(
+            name,
+            f"have the output shape (m, C, n_1', n_2') = {(*shape[:2], *n_out)} of the pooling "
+            f"of an input of shape {shape}",
+            f"shape {tuple(G.shape)}",
+        )
+
+
+def _max_pool_forward(X: np.ndarray, k: tuple, s: tuple | None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`max_pool2d_forward` on validated arguments."""
+    s, n_out = _sizes(X.shape, k, s)
+    w = _windows(X, k, s, n_out).reshape(*X.shape[:2], *n_out, k[0] * k[1])  # a copy
+    idx = np.argmax(w, axis=-1)  # the first maximiser in row-major order: a_1 k_2 + a_2
+    Z = np.take_along_axis(w, idx[..., None], axis=-1)[..., 0]
+    return Z, idx
+
+
+def _max_pool_backward(
+    G: np.ndarray, idx: np.ndarray, shape: tuple, k: tuple, s: tuple | None
+) -> np.ndarray:
+    """:func:`max_pool2d_backward` on validated arguments."""
+    s, n_out = _sizes(shape, k, s)
+    return _scatter(
+        lambda a1, a2: np.where(idx == a1 * k[1] + a2, G, 0), shape, k, s, n_out, G.dtype
+    )
+
+
+@validate(X=_X, kernel_size=KERNEL, stride=_STRIDE)
 def max_pool2d_forward(
     X: Any, kernel_size: Any, stride: Any = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    r"""Max pooling and the argmax of each window (Definition `def-cnn-pooling`).
+    r"""Max pooling and the selected maximiser of each window (Definition `def-cnn-pooling`).
 
     Returns:
         ``(Z, idx)``: ``Z`` of shape ``(m, C, n_1', n_2')``; ``idx`` (int64, same shape) holds
         $a_1 k_2 + a_2$ for the first maximiser $s\odot i + a$ of the window in row-major
         order (the tie convention).
     """
-    X = check_images("X", X)
-    kh, kw, sh, sw, Ho, Wo = _setup(X, kernel_size, stride)
-    w = _windows(X, kh, kw, sh, sw, Ho, Wo).reshape(*X.shape[:2], Ho, Wo, kh * kw)  # a copy
-    idx = np.argmax(w, axis=-1)  # first maximiser (row-major)
-    Z = np.take_along_axis(w, idx[..., None], axis=-1)[..., 0]
-    return Z, idx
+    return _max_pool_forward(X, kernel_size, stride)
 
 
+@validate(X=_X, kernel_size=KERNEL, stride=_STRIDE)
 def max_pool2d(X: Any, kernel_size: Any, stride: Any = None) -> np.ndarray:
     """Max pooling, like ``torch.nn.functional.max_pool2d`` (no padding); see
     :func:`max_pool2d_forward`."""
-    return max_pool2d_forward(X, kernel_size, stride)[0]
+    return _max_pool_forward(X, kernel_size, stride)[0]
 
 
+@validate(
+    G=_G,
+    idx=Array(shape=("m", "C", "n_1'", "n_2'"), dtype="integer", low=0, numpy=True),
+    input_shape=SHAPE,
+    kernel_size=KERNEL,
+    stride=_STRIDE,
+)
 def max_pool2d_backward(
     G: Any, idx: Any, input_shape: tuple[int, int, int, int], kernel_size: Any, stride: Any = None
 ) -> np.ndarray:
     r"""$\mathrm dX_{\mu,c,u} = \sum_{i:\,u = \pi_{\mu,c,i}}G_{\mu,c,i}$, where
-    $\pi_{\mu,c,i}$ is the selected maximiser of window $i$ (Proposition
-    `prop-cnn-maxpool-derivative`): the gradient is routed to the argmax, and adds up where
-    overlapping windows (stride < kernel) select the same position.
+    $\pi_{\mu,c,i} = s\odot i + a$ is the maximiser of window $i$ selected by ``idx``
+    $= a_1 k_2 + a_2$ (Proposition `prop-cnn-maxpool-derivative`): the gradient is routed to
+    the argmax, and adds up where overlapping windows (stride < kernel) select the same position.
 
     Arguments:
-        G: shape ``(m, C, n_1', n_2')``; idx: from :func:`max_pool2d_forward`;
+        G: shape ``(m, C, n_1', n_2')``.
+        idx: from :func:`max_pool2d_forward`, shape of ``G``, entries in $[0, k_1k_2)$.
         input_shape: $(m, C, n_1, n_2)$.
 
     Returns:
         shape ``input_shape``.
     """
-    G = check_images("G", G)
-    m, C, H, W = input_shape
-    kh, kw = pair("kernel_size", kernel_size, least=1)
-    sh, sw = (kh, kw) if stride is None else pair("stride", stride, least=1)
-    Ho, Wo = output_size(H, kh, sh), output_size(W, kw, sw)
-    check_shape("G", G, (m, C, Ho, Wo), "(m, C, n_1', n_2')")
-    check_shape("idx", idx, (m, C, Ho, Wo), "(m, C, n_1', n_2')")
-    return _scatter(
-        lambda a, b: np.where(idx == a * kw + b, G, 0),
-        (m, C, H, W),
-        kh,
-        kw,
-        sh,
-        sw,
-        Ho,
-        Wo,
-        G.dtype,
-    )
+    shape = shape4("input_shape", input_shape)
+    _, n_out = _sizes(shape, kernel_size, stride)
+    _fits("G", G, shape, n_out)
+    window = kernel_size[0] * kernel_size[1]
+    if int(idx.max()) >= window:
+        fail(
+            "idx",
+            f"hold window offsets a_1 k_2 + a_2 in [0, k_1 k_2) = [0, {window})",
+            f"a maximum of {int(idx.max())}",
+        )
+    return _max_pool_backward(G, idx, shape, kernel_size, stride)

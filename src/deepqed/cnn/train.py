@@ -14,7 +14,24 @@ from typing import Any
 
 import numpy as np
 
-from .model import CNNArchitecture, CNNParameters, cnn_loss_and_gradient, cnn_predict
+from .._validation import (
+    Array,
+    Generator,
+    Instance,
+    Integer,
+    Optional,
+    Real,
+    check,
+    fail,
+    validate,
+)
+from .model import (
+    CNNArchitecture,
+    CNNParameters,
+    _check_network,
+    _cnn_forward,
+    _cnn_loss_and_gradient,
+)
 
 __all__ = ["AdamState", "adam_init", "adam_update", "History", "train", "accuracy"]
 
@@ -27,13 +44,37 @@ class AdamState:
     m: CNNParameters
     v: CNNParameters
 
+    __deepqed_constraints__ = {
+        "t": Integer(0),
+        "m": Instance(CNNParameters),
+        "v": Instance(CNNParameters),
+    }
 
+    def __post_init__(self) -> None:
+        for name, value in check(self.__deepqed_constraints__, vars(self)).items():
+            object.__setattr__(self, name, value)
+
+
+@validate(theta=Instance(CNNParameters))
 def adam_init(theta: CNNParameters) -> AdamState:
     """$t = 0$, $m_0 = v_0 = 0$."""
     zeros = theta.map(np.zeros_like)
     return AdamState(0, zeros, zeros)
 
 
+_RATE = Real(0.0, None, closed="neither")
+_BETA = Real(0.0, 1.0, closed="left")
+
+
+@validate(
+    theta=Instance(CNNParameters),
+    grad=Instance(CNNParameters),
+    state=Instance(AdamState),
+    alpha=_RATE,
+    beta1=_BETA,
+    beta2=_BETA,
+    eps=_RATE,
+)
 def adam_update(
     theta: CNNParameters,
     grad: CNNParameters,
@@ -44,7 +85,25 @@ def adam_update(
     beta2: float = 0.999,
     eps: float = 1e-8,
 ) -> tuple[CNNParameters, AdamState]:
-    """One Adam step (module docstring); returns the new parameters and state."""
+    """One Adam step (module docstring): the step size $\\alpha > 0$, the decay rates
+    $\\beta_1, \\beta_2\\in[0, 1)$ and $\\varepsilon > 0$; ``theta``, ``grad`` and the state's
+    moments share shapes and dtype. Returns the new parameters and state."""
+    _same_shapes(theta, grad=grad, m=state.m, v=state.v)
+    return _adam_update(theta, grad, state, alpha, beta1, beta2, eps)
+
+
+def _same_shapes(theta: CNNParameters, **others: CNNParameters) -> None:
+    for name, P in others.items():
+        for field, a, b in zip(("W1", "b1", "W2", "b2", "W3", "b3"), P.arrays(), theta.arrays()):
+            if a.shape != b.shape or a.dtype != b.dtype:
+                fail(
+                    name,
+                    f"have theta's shapes and dtype ({field}: {b.shape}, {b.dtype})",
+                    f"{field}: {a.shape}, {a.dtype}",
+                )
+
+
+def _adam_update(theta, grad, state, alpha, beta1, beta2, eps):
     t = state.t + 1
     m = CNNParameters.zip_map(lambda m_, g: beta1 * m_ + (1 - beta1) * g, state.m, grad)
     v = CNNParameters.zip_map(lambda v_, g: beta2 * v_ + (1 - beta2) * g * g, state.v, grad)
@@ -64,12 +123,45 @@ class History:
     loss: tuple[float, ...]
     test_accuracy: tuple[float, ...]
 
+    __deepqed_constraints__ = {
+        "loss": Instance(tuple, "a tuple of floats (one per epoch)"),
+        "test_accuracy": Instance(tuple, "a tuple of floats (one per epoch, or empty)"),
+    }
 
+    def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
+
+
+_NETWORK = dict(arch=Instance(CNNArchitecture), theta=Instance(CNNParameters))
+_LABELS = Array(shape=("m",), dtype="integer", low=0, numpy=True)
+
+
+@validate(**_NETWORK, X=Array(shape=("m", "C_0", "n", "n"), numpy=True), y=_LABELS)
 def accuracy(arch: CNNArchitecture, theta: CNNParameters, X: Any, y: Any) -> float:
-    """The fraction of images whose predicted class equals the label ``y`` (ints, shape ``(n_samples,)``)."""
-    return float(np.mean(cnn_predict(arch, theta, X) == np.asarray(y)))
+    """The fraction of images whose predicted class equals the label ``y`` (integers in
+    $[0, K)$, shape ``(m,)``)."""
+    _check_network(arch, theta, X)
+    _labels("y", y, arch.classes)
+    return float(np.mean(np.argmax(_cnn_forward(arch, theta, X).output, axis=1) == y))
 
 
+def _labels(name: str, y: Any, K: int) -> None:
+    if int(y.max()) >= K:
+        fail(name, f"hold class labels in [0, K) = [0, {K})", f"a maximum of {int(y.max())}")
+
+
+@validate(
+    **_NETWORK,
+    X=Array(shape=("m", "C_0", "n", "n"), numpy=True),
+    Y=Array(shape=("m", "K"), numpy=True),
+    epochs=Integer(1),
+    batch_size=Integer(1),
+    rng=Generator(),
+    alpha=_RATE,
+    X_test=Optional(Array(shape=("m_test", "C_0", "n", "n"), numpy=True)),
+    y_test=Optional(Array(shape=("m_test",), dtype="integer", low=0, numpy=True)),
+    blas_threads=Optional(Integer(1)),
+)
 def train(
     arch: CNNArchitecture,
     theta: CNNParameters,
@@ -88,8 +180,10 @@ def train(
     drawn from ``rng``, in minibatches of ``batch_size`` (the last one may be smaller).
 
     Arguments:
-        X: training images, shape ``(n_samples, C_0, n, n)``; Y: one-hot targets, shape ``(n_samples, K)``.
-        X_test, y_test: optional test images and integer labels, evaluated after every epoch.
+        X: training images, shape ``(n_samples, C_0, n, n)``; Y: targets (one-hot rows), shape
+            ``(n_samples, K)``.
+        X_test, y_test: optional test images and integer labels (both or neither), evaluated
+            after every epoch.
         blas_threads: the number of threads of NumPy's BLAS during training (restored
             afterwards; ``None`` leaves it alone). The matrices of a small network are small, and
             on a busy machine several BLAS threads spend more time waiting for each other than
@@ -99,12 +193,12 @@ def train(
     Returns:
         the final parameters and the :class:`History`.
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(
-            f"argument 'rng' must be a numpy.random.Generator, got {type(rng).__name__}"
-        )
-    if epochs < 1 or batch_size < 1:
-        raise ValueError(f"epochs and batch_size must be >= 1, got {epochs}, {batch_size}")
+    _check_network(arch, theta, X, Y=(Y, ("m", "K")))
+    if (X_test is None) != (y_test is None):
+        fail("y_test", "be given together with X_test (or neither)", f"{type(y_test).__name__}")
+    if X_test is not None:
+        _check_network(arch, theta, X_test)
+        _labels("y_test", y_test, arch.classes)
     if blas_threads is None:
         return _train(arch, theta, X, Y, epochs, batch_size, rng, alpha, X_test, y_test)
     from threadpoolctl import threadpool_limits  # installed with scikit-learn
@@ -122,10 +216,11 @@ def _train(arch, theta, X, Y, epochs, batch_size, rng, alpha, X_test, y_test):
         total = 0.0
         for start in range(0, n_samples, batch_size):
             batch = order[start : start + batch_size]
-            value, grad = cnn_loss_and_gradient(arch, theta, X[batch], Y[batch])
-            theta, state = adam_update(theta, grad, state, alpha=alpha)
+            value, grad = _cnn_loss_and_gradient(arch, theta, X[batch], Y[batch])
+            theta, state = _adam_update(theta, grad, state, alpha, 0.9, 0.999, 1e-8)
             total += value * len(batch)
         losses_.append(total / n_samples)
         if X_test is not None:
-            accs.append(accuracy(arch, theta, X_test, y_test))
+            pred = np.argmax(_cnn_forward(arch, theta, X_test).output, axis=1)
+            accs.append(float(np.mean(pred == y_test)))
     return theta, History(tuple(losses_), tuple(accs))

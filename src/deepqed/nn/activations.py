@@ -25,7 +25,7 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-from .._validation import check_array, namespace
+from .._validation import Array, Function, Instance, Real, check, namespace, validate
 
 __all__ = [
     "Activation",
@@ -95,8 +95,10 @@ def _sigmoid(xp: Any, Z: Any) -> Any:
 
 
 def _sigmoid_prime(xp: Any, Z: Any) -> Any:
-    S = _sigmoid(xp, Z)
-    return S * (1.0 - S)  # sigma(z)(1 - sigma(z))
+    # sigma(z)(1 - sigma(z)) = e^{-|z|}/(1 + e^{-|z|})^2 (sigma' is even): no cancellation, so the
+    # relative error is a few ulps wherever e^{-|z|} is a normal number
+    E = xp.exp(-xp.abs(Z))
+    return E / ((1.0 + E) * (1.0 + E))
 
 
 # --- hyperbolic tangent -----------------------------------------------------------------------
@@ -105,8 +107,10 @@ def _tanh(xp: Any, Z: Any) -> Any:
 
 
 def _tanh_prime(xp: Any, Z: Any) -> Any:
-    T = xp.tanh(Z)
-    return 1.0 - T * T  # 1 - tanh^2 z
+    # 1 - tanh^2 z = 1/cosh^2 z = 4 e^{-2|z|}/(1 + e^{-2|z|})^2: the same value without the
+    # cancellation of 1 - tanh^2 z for large |z| (relative error a few ulps)
+    E = xp.exp(-2.0 * xp.abs(Z))
+    return 4.0 * E / ((1.0 + E) * (1.0 + E))
 
 
 # --- rectified linear unit --------------------------------------------------------------------
@@ -150,17 +154,20 @@ def _gelu_prime(xp: Any, Z: Any) -> Any:
 
 
 # --- public, validated functions --------------------------------------------------------------
+#: An array of any shape (elementwise functions; an empty array gives an empty result).
+_ANY = Array(nonempty=False)
+
+
 def _public(kernel: Callable[..., Any], doc: str) -> Callable[..., Any]:
     def f(Z: Any) -> Any:
-        xp = namespace(check_array("Z", Z))
-        return kernel(xp, Z)
+        return kernel(namespace(Z), Z)
 
     f.__name__ = f.__qualname__ = kernel.__name__.lstrip("_")
     f.__doc__ = (
         doc
         + "\n\nArguments:\n    Z: any shape.\n\nReturns:\n    the same shape, dtype and namespace as ``Z``.\n"
     )
-    return f
+    return validate(Z=_ANY)(f)
 
 
 identity = _public(_identity, r"$\sigma(z) = z$.")
@@ -168,24 +175,29 @@ identity_prime = _public(_identity_prime, r"$\sigma'(z) = 1$.")
 sigmoid = _public(
     _sigmoid, r"$\sigma(z) = 1/(1+e^{-z})$, evaluated without overflow for either sign of $z$."
 )
-sigmoid_prime = _public(_sigmoid_prime, r"$\sigma'(z) = \sigma(z)(1-\sigma(z))$.")
+sigmoid_prime = _public(
+    _sigmoid_prime,
+    r"$\sigma'(z) = \sigma(z)(1-\sigma(z)) = e^{-|z|}/(1+e^{-|z|})^2$, with a relative error of a "
+    r"few units in the last place for every $z$ (the product $\sigma(1-\sigma)$ would lose all "
+    r"digits for large $z > 0$, where $1 - \sigma(z)$ cancels).",
+)
 tanh = _public(_tanh, r"$\tanh z = (e^z-e^{-z})/(e^z+e^{-z})$.")
-tanh_prime = _public(_tanh_prime, r"$\tanh' z = 1 - \tanh^2 z$.")
+tanh_prime = _public(
+    _tanh_prime,
+    r"$\tanh' z = 1 - \tanh^2 z = 4e^{-2|z|}/(1+e^{-2|z|})^2$, with a relative error of a few "
+    r"units in the last place for every $z$.",
+)
 relu = _public(_relu, r"$\mathrm{ReLU}(z) = \max(z, 0)$.")
 relu_prime = _public(
     _relu_prime,
     r"$\mathrm{ReLU}'(z) = \mathbf 1[z>0]$, with the convention $\mathrm{ReLU}'(0) = 0$.",
 )
 
-
-def _check_alpha(alpha: Any) -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.integer, np.floating)):
-        raise TypeError(f"argument 'alpha' must be a real number, got {type(alpha).__name__}")
-    if not 0 < alpha < 1:
-        raise ValueError(f"argument 'alpha' must lie in (0, 1), got {alpha!r}")
-    return float(alpha)
+#: The slope of leaky ReLU: a real number in (0, 1).
+_ALPHA = Real(0.0, 1.0, closed="neither")
 
 
+@validate(Z=_ANY, alpha=_ALPHA)
 def leaky_relu(Z: Any, alpha: float = LEAKY_RELU_ALPHA) -> Any:
     r"""$\operatorname{ReLU}_\alpha(z) = \max(z, \alpha z)$: $z$ for $z>0$, $\alpha z$ for $z\le 0$.
 
@@ -196,10 +208,10 @@ def leaky_relu(Z: Any, alpha: float = LEAKY_RELU_ALPHA) -> Any:
     Returns:
         the same shape, dtype and namespace as ``Z``.
     """
-    alpha = _check_alpha(alpha)
-    return _leaky_relu(namespace(check_array("Z", Z)), Z, alpha)
+    return _leaky_relu(namespace(Z), Z, alpha)
 
 
+@validate(Z=_ANY, alpha=_ALPHA)
 def leaky_relu_prime(Z: Any, alpha: float = LEAKY_RELU_ALPHA) -> Any:
     r"""$\operatorname{ReLU}_\alpha'(z) = 1$ for $z>0$, $\alpha$ for $z\le0$ (convention at 0:
     $\alpha$).
@@ -211,8 +223,7 @@ def leaky_relu_prime(Z: Any, alpha: float = LEAKY_RELU_ALPHA) -> Any:
     Returns:
         the same shape, dtype and namespace as ``Z``.
     """
-    alpha = _check_alpha(alpha)
-    return _leaky_relu_prime(namespace(check_array("Z", Z)), Z, alpha)
+    return _leaky_relu_prime(namespace(Z), Z, alpha)
 
 
 softplus = _public(_softplus, r"$\zeta(z) = \log(1+e^z) = \max(z,0) + \log(1+e^{-|z|})$.")
@@ -237,6 +248,7 @@ def _softmax(xp: Any, Z: Any) -> Any:
     return E / xp.sum(E, axis=1, keepdims=True)
 
 
+@validate(Z=Array(shape=("m", "K")))
 def logsumexp(Z: Any) -> Any:
     r"""Row-wise $\operatorname{lse}(z) = c + \log\sum_k e^{z_k - c}$ with $c = \max_k z_k$.
 
@@ -246,10 +258,10 @@ def logsumexp(Z: Any) -> Any:
     Returns:
         shape ``(m,)``.
     """
-    xp = namespace(check_array("Z", Z, ndim=2, nonempty=True))
-    return _logsumexp(xp, Z)
+    return _logsumexp(namespace(Z), Z)
 
 
+@validate(Z=Array(shape=("m", "K")))
 def softmax(Z: Any) -> Any:
     r"""Row-wise $\operatorname{softmax}(z)_k = e^{z_k - c}/\sum_j e^{z_j - c}$, $c = \max_j z_j$.
 
@@ -259,10 +271,10 @@ def softmax(Z: Any) -> Any:
     Returns:
         shape ``(m, K)``; each row is a probability vector with positive entries.
     """
-    xp = namespace(check_array("Z", Z, ndim=2, nonempty=True))
-    return _softmax(xp, Z)
+    return _softmax(namespace(Z), Z)
 
 
+@validate(z=Array(shape=("K",)))
 def softmax_jacobian(z: Any) -> Any:
     r"""Jacobian of softmax at one logit vector: $J(z) = \operatorname{diag}(s) - s s^\top$.
 
@@ -274,7 +286,7 @@ def softmax_jacobian(z: Any) -> Any:
     Returns:
         shape ``(K, K)``, symmetric positive semi-definite, with $J\mathbf 1 = 0$.
     """
-    xp = namespace(check_array("z", z, ndim=1, nonempty=True))
+    xp = namespace(z)
     s = _softmax(xp, z[None, :])[0, :]
     K = s.shape[0]
     eye = xp.eye(K, dtype=z.dtype, device=array_api_compat.device(z))
@@ -289,8 +301,10 @@ class Activation:
     The three callables are unvalidated kernels taking the array namespace ``xp`` first:
     ``sigma(xp, Z)``, ``sigma_prime(xp, Z)``, and ``derivative(xp, Z, A)``, which returns
     $\sigma'(Z)$ given both $Z$ and $A = \sigma(Z)$, using whichever is cheaper (for example
-    $\sigma' = A(1-A)$ for the sigmoid). A witness checks that ``derivative`` agrees with
-    ``sigma_prime`` and that ``sigma_prime`` is the derivative of ``sigma``.
+    $\sigma' = A(1-A)$ for the sigmoid, whose *absolute* error is a few units of $u$: what the
+    backward sweep needs, where $\sigma'(Z)$ multiplies $G$). A witness checks that ``derivative``
+    agrees with ``sigma_prime`` to that absolute accuracy and that ``sigma_prime`` is the
+    derivative of ``sigma``.
     """
 
     name: str
@@ -298,6 +312,17 @@ class Activation:
     sigma_prime: Callable[..., Any]
     derivative: Callable[..., Any]
     formula: str
+
+    __deepqed_constraints__ = {
+        "name": Instance(str, "a str"),
+        "sigma": Function(),
+        "sigma_prime": Function(),
+        "derivative": Function(),
+        "formula": Instance(str, "a str (TeX)"),
+    }
+
+    def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
 
 
 ACTIVATIONS: dict[str, Activation] = {

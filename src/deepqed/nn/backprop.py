@@ -11,32 +11,42 @@ for $l = L, \dots, 1$. Shapes: $\Delta^l, G^l\in\mathbb R^{m\times n_l}$.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import array_api_compat
-import numpy as np
 
 from .. import losses as _losses
-from .._validation import ShapeError, check_array, check_same_namespace
+from .._validation import Array, Boolean, Instance, Options, Real, validate
 from .activations import ACTIVATIONS
 from .mlp import (
     Architecture,
     Forward,
     Parameters,
-    _check_input,
     _forward,
     _product,
+    _unchecked,
     check_like,
-    check_parameters,
+    check_network,
 )
 
 __all__ = ["backprop", "loss_and_gradient", "sgd_step"]
 
+#: The names of the losses of ``deepqed.losses.LOSSES`` (written out: ``deepqed.losses`` imports
+#: this package, so its table may not exist yet when this module is imported; a unit test checks
+#: that the two agree).
+LOSS = Options("squared_error", "cross_entropy")
 
+
+@validate(
+    arch=Instance(Architecture),
+    theta=Instance(Parameters),
+    fwd=Instance(Forward, "a deepqed.nn.Forward (the output of deepqed.nn.forward)"),
+    G=Array(shape=("m", "n_L")),
+    input_gradient=Boolean(),
+)
 def backprop(
-    arch: Architecture, theta: Parameters, fwd: Forward, G: Any, *, xp: Any = None
-) -> Parameters:
+    arch: Architecture, theta: Parameters, fwd: Forward, G: Any, *, input_gradient: bool = False
+) -> Parameters | tuple[Parameters, Any]:
     r"""The backward sweep of Algorithm `alg-backprop`, given the forward pass and $G^L$.
 
     Arguments:
@@ -44,48 +54,32 @@ def backprop(
         fwd: the output of :func:`deepqed.nn.forward` for the batch (``arch``, ``theta``).
         G: $G^L = \partial\mathcal L/\partial A^L$, shape ``(m, n_L)``; same namespace and
             dtype as ``theta``.
-        xp: the array namespace of ``theta`` (optional; checked when given).
+        input_gradient: also return $G^0 = \Delta^1 W^1 = \partial\mathcal L/\partial X$
+            (step 3.4 carried out for $l = 1$; Theorem `thm-backprop`).
 
     Returns:
         $\nabla_\theta\mathcal L$ in a :class:`Parameters` container (same shapes as ``theta``):
         $\mathrm dW^l = (\Delta^l)^\top A^{l-1}$, shape ``(n_l, n_{l-1})``, and
-        $\mathrm db^l = (\Delta^l)^\top\mathbf 1_m$, shape ``(n_l,)``.
+        $\mathrm db^l = (\Delta^l)^\top\mathbf 1_m$, shape ``(n_l,)``; with ``input_gradient``,
+        the pair ``(grad, G0)`` with $G^0$ of shape ``(m, n_0)``.
     """
-    ns = check_parameters(arch, theta)
-    if xp is not None and _short_name(xp) != _short_name(ns):  # numpy or its compat wrapper
-        raise TypeError(
-            f"argument 'xp' must be the namespace of theta ({ns.__name__}), "
-            f"got {getattr(xp, '__name__', xp)!r}"
-        )
-    _check_forward(arch, fwd)
-    m = fwd.A[0].shape[0]
-    check_array("G", G, shape=(m, arch.widths[-1]))
-    check_same_namespace(G=G, X=fwd.A[0], W1=theta.W[0])
-    return _backprop(ns, arch, theta, fwd, G)
-
-
-def _short_name(module: Any) -> str:
-    return str(getattr(module, "__name__", module)).rsplit(".", 1)[-1]
-
-
-def _check_forward(arch: Architecture, fwd: Any) -> None:
-    """``fwd`` is a :class:`Forward` for ``arch``: $Z^l, A^l$ of shape ``(m, n_l)``."""
-    if not isinstance(fwd, Forward):
-        raise TypeError(f"argument 'fwd' must be deepqed.nn.Forward, got {type(fwd).__name__}")
     L = arch.depth
-    if len(fwd.A) != L + 1 or len(fwd.Z) != L + 1:
-        raise ValueError(
-            f"argument 'fwd' must hold A^0, ..., A^L and Z^1, ..., Z^L for L = {L}, "
-            f"got {len(fwd.A)} and {len(fwd.Z) - 1}"
-        )
-    _check_input(arch, fwd.A[0])
-    m = fwd.A[0].shape[0]
-    for l in range(1, L + 1):
-        for name, a in ((f"fwd.Z[{l}] (Z^{l})", fwd.Z[l]), (f"fwd.A[{l}] (A^{l})", fwd.A[l])):
-            check_array(name, a, shape=(m, arch.widths[l]), allow_nonfinite=True)
+    shapes = {"G": (G, ("m", f"n_{L}"))}
+    for l in range(L + 1):
+        shapes[f"fwd.A[{l}]"] = (fwd.A[l], ("m", f"n_{l}"))
+    xp = check_network(arch, theta, **shapes)
+    return _backprop(xp, arch, theta, fwd, G, input_gradient=input_gradient)
 
 
-def _backprop(xp: Any, arch: Architecture, theta: Parameters, fwd: Forward, G: Any) -> Parameters:
+def _backprop(
+    xp: Any,
+    arch: Architecture,
+    theta: Parameters,
+    fwd: Forward,
+    G: Any,
+    *,
+    input_gradient: bool = False,
+) -> Any:
     """The sweep of :func:`backprop` on validated arguments."""
     L = arch.depth
     dW: list[Any] = [None] * L
@@ -95,11 +89,19 @@ def _backprop(xp: Any, arch: Architecture, theta: Parameters, fwd: Forward, G: A
         Delta = G * act.derivative(xp, fwd.Z[l], fwd.A[l])  # Delta^l = G^l . sigma_l'(Z^l)
         dW[l - 1] = Delta.T @ fwd.A[l - 1]  # grad_{W^l} = Delta^l^T A^{l-1}
         db[l - 1] = xp.sum(Delta, axis=0)  # grad_{b^l} = Delta^l^T 1_m
-        if l > 1:
+        if l > 1 or input_gradient:
             G = _product(xp, Delta, theta.W[l - 1])  # G^{l-1} = Delta^l W^l
-    return Parameters(tuple(dW), tuple(db))
+    grad = _unchecked(Parameters, W=tuple(dW), b=tuple(db))
+    return (grad, G) if input_gradient else grad
 
 
+@validate(
+    arch=Instance(Architecture),
+    theta=Instance(Parameters),
+    X=Array(shape=("m", "n_0")),
+    Y=Array(shape=("m", "n_L")),
+    loss=LOSS,
+)
 def loss_and_gradient(
     arch: Architecture, theta: Parameters, X: Any, Y: Any, loss: str = "squared_error"
 ) -> tuple[Any, Parameters]:
@@ -115,23 +117,18 @@ def loss_and_gradient(
     Returns:
         ``(value, grad)``: a 0-d array and a :class:`Parameters` of gradients.
     """
-    if not isinstance(loss, str) or loss not in _losses.LOSSES:
-        raise ValueError(f"'loss' must be one of {sorted(_losses.LOSSES)}, got {loss!r}")
-    xp = check_parameters(arch, theta)
-    _check_input(arch, X)
-    check_array("Y", Y, ndim=2)
-    if tuple(Y.shape) != (X.shape[0], arch.widths[-1]):
-        raise ShapeError(
-            f"argument 'Y' must have shape (m, n_L) = ({X.shape[0]}, {arch.widths[-1]}), "
-            f"got shape {tuple(Y.shape)}"
-        )
-    check_same_namespace(X=X, Y=Y, W1=theta.W[0])
+    xp = check_network(arch, theta, X=(X, ("m", "n_0")), Y=(Y, ("m", f"n_{arch.depth}")))
     fwd = _forward(xp, arch, theta, X)
     spec = _losses.LOSSES[loss]
     value = spec.value(xp, fwd.output, Y)
     return value, _backprop(xp, arch, theta, fwd, spec.grad(xp, fwd.output, Y))
 
 
+@validate(
+    theta=Instance(Parameters),
+    grad=Instance(Parameters),
+    eta=Real(0.0, None, closed="neither"),
+)
 def sgd_step(theta: Parameters, grad: Parameters, eta: float) -> Parameters:
     r"""One gradient step $\theta \leftarrow \theta - \eta\,\nabla_\theta\mathcal L$ (a new container).
 
@@ -141,21 +138,11 @@ def sgd_step(theta: Parameters, grad: Parameters, eta: float) -> Parameters:
             from :func:`loss_and_gradient`); NaN and infinities are passed through.
         eta: the step size $\eta > 0$, a finite real number.
     """
-    if not isinstance(theta, Parameters):
-        raise TypeError(
-            f"argument 'theta' must be deepqed.nn.Parameters, got {type(theta).__name__}"
-        )
-    if isinstance(eta, bool) or not isinstance(eta, (int, float, np.integer, np.floating)):
-        raise TypeError(
-            f"argument 'eta' (the step size) must be a real number, got {type(eta).__name__}"
-        )
-    if not (math.isfinite(eta) and eta > 0):
-        raise ValueError(f"argument 'eta' (the step size) must be positive and finite, got {eta!r}")
-    check_like("grad", grad, theta, allow_nonfinite=True)
-    eta = float(eta)
-    return Parameters(
-        tuple(_step(W, dW, eta) for W, dW in zip(theta.W, grad.W)),
-        tuple(_step(b, db, eta) for b, db in zip(theta.b, grad.b)),
+    check_like("grad", grad, theta)
+    return _unchecked(
+        Parameters,
+        W=tuple(_step(W, dW, eta) for W, dW in zip(theta.W, grad.W)),
+        b=tuple(_step(b, db, eta) for b, db in zip(theta.b, grad.b)),
     )
 
 

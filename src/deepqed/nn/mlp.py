@@ -8,22 +8,44 @@ $W^l\in\mathbb R^{n_l\times n_{l-1}}$, biases $b^l\in\mathbb R^{n_l}$, activatio
 batch size $m$. A batch is stored one sample per row: $A^0 = X\in\mathbb R^{m\times n_0}$ and
 
 $$Z^l = A^{l-1}(W^l)^\top + \mathbf 1_m (b^l)^\top,\qquad A^l = \sigma_l(Z^l),\qquad l = 1,\dots,L.$$
+
+Arguments are validated by declared constraints (:mod:`deepqed._validation`); inside a call the
+arrays of $\theta$ are named by their symbols (``'W^2'``, ``'b^1'``) in error messages.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+import numbers
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import array_api_compat
 import numpy as np
 
-from .._validation import ShapeError, check_array, check_same_namespace
+from .._validation import (
+    Array,
+    Constraint,
+    Generator,
+    Instance,
+    Options,
+    check,
+    fail,
+    namespace,
+    received,
+    validate,
+)
 from .activations import ACTIVATIONS
 
 __all__ = ["Architecture", "Parameters", "Forward", "init_parameters", "forward", "realization"]
+
+#: float32 or float64, given as a NumPy type, a dtype or its name.
+DTYPE = Options(
+    np.float32, np.float64, np.dtype(np.float32), np.dtype(np.float64), "float32", "float64"
+)
+
+_SEQUENCE = "a tuple or list"
 
 
 @dataclass(frozen=True)
@@ -38,28 +60,31 @@ class Architecture:
     widths: tuple[int, ...]
     activations: tuple[str, ...]
 
+    __deepqed_constraints__ = {
+        "widths": Instance((tuple, list), _SEQUENCE + " of positive integers (n_0, ..., n_L)"),
+        "activations": Instance((tuple, list), _SEQUENCE + " of activation names"),
+    }
+
     def __post_init__(self) -> None:
-        for field in ("widths", "activations"):
-            value = getattr(self, field)
-            if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-                raise TypeError(f"{field!r} must be a tuple or list, got {value!r}")
-        widths = tuple(self.widths)
-        activations = tuple(self.activations)
+        check(self.__deepqed_constraints__, vars(self))
+        widths, activations = tuple(self.widths), tuple(self.activations)
         if len(widths) < 2:
-            raise ValueError(f"'widths' must list n_0, ..., n_L with L >= 1, got {widths}")
+            fail("widths", "list n_0, ..., n_L with L >= 1", f"{widths}")
         for l, n in enumerate(widths):
-            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-                raise ValueError(f"'widths[{l}]' (n_{l}) must be a positive integer, got {n!r}")
+            if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral) or n < 1:
+                fail(f"widths[{l}]", f"be n_{l}, a positive integer", received(n))
         if len(activations) != len(widths) - 1:
-            raise ValueError(
-                f"'activations' must name sigma_1, ..., sigma_L: expected {len(widths) - 1} "
-                f"names for widths {widths}, got {len(activations)}"
+            fail(
+                "activations",
+                f"name sigma_1, ..., sigma_L, one per layer: {len(widths) - 1} for widths {widths}",
+                f"{len(activations)} names",
             )
         for l, name in enumerate(activations, start=1):
             if not isinstance(name, str) or name not in ACTIVATIONS:
-                raise ValueError(
-                    f"'activations[{l - 1}]' (sigma_{l}) must be one of "
-                    f"{sorted(ACTIVATIONS)}, got {name!r}"
+                fail(
+                    f"activations[{l - 1}]",
+                    f"be sigma_{l}, one of {sorted(ACTIVATIONS)}",
+                    received(name),
                 )
         object.__setattr__(self, "widths", tuple(int(n) for n in widths))
         object.__setattr__(self, "activations", activations)
@@ -76,16 +101,52 @@ class Architecture:
         return sum(w[l] * (w[l - 1] + 1) for l in range(1, len(w)))
 
 
+def _layers(name: str, value: Any, *, at_least: int) -> tuple[Any, ...]:
+    """``value`` (a tuple or list, already checked) as a tuple of at least ``at_least`` items."""
+    items = tuple(value)
+    if len(items) < at_least:
+        fail(name, f"hold at least {at_least} array(s) (one per layer)", f"{len(items)}")
+    return items
+
+
 @dataclass(frozen=True, eq=False)  # arrays have no truth value: compare entries explicitly
 class Parameters:
     r"""A parameter $\theta = ((W^1, b^1), \dots, (W^L, b^L))\in\Theta$ (Definition `def-parameters`).
 
-    ``W[l-1]`` is $W^l$, shape ``(n_l, n_{l-1})``; ``b[l-1]`` is $b^l$, shape ``(n_l,)``.
-    The same container holds gradients, whose entries have the same shapes.
+    ``W[l-1]`` is $W^l$, shape ``(n_l, n_{l-1})``; ``b[l-1]`` is $b^l$, shape ``(n_l,)``. The
+    shapes must chain ($W^{l+1}$ has $n_l$ columns), and all arrays come from one array library,
+    device and dtype. The same container holds gradients and directions in $\Theta$, whose
+    entries may be NaN or infinite (a diverged gradient); the functions that compute with
+    $\theta$ require finite entries.
     """
 
     W: tuple[Any, ...]
     b: tuple[Any, ...]
+
+    __deepqed_constraints__ = {
+        "W": Instance((tuple, list), _SEQUENCE + " of weight matrices W^1, ..., W^L"),
+        "b": Instance((tuple, list), _SEQUENCE + " of bias vectors b^1, ..., b^L"),
+    }
+
+    def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
+        W, b = _layers("W", self.W, at_least=1), _layers("b", self.b, at_least=1)
+        if len(W) != len(b):
+            fail("b", f"hold one bias vector per weight matrix ({len(W)})", f"{len(b)}")
+        constraints: dict[str, Constraint] = {}
+        values: dict[str, Any] = {}
+        for l in range(1, len(W) + 1):
+            constraints[f"W^{l}"] = Array(shape=(f"n_{l}", f"n_{l - 1}"), finite=False)
+            constraints[f"b^{l}"] = Array(shape=(f"n_{l}",), finite=False)
+            values[f"W^{l}"], values[f"b^{l}"] = W[l - 1], b[l - 1]
+        check(constraints, values)
+        object.__setattr__(self, "W", W)
+        object.__setattr__(self, "b", b)
+
+    @property
+    def widths(self) -> tuple[int, ...]:
+        """$(n_0, \\dots, n_L)$, read from the shapes."""
+        return (int(self.W[0].shape[1]), *(int(W.shape[0]) for W in self.W))
 
     def map(self, f: Callable[[Any], Any]) -> Parameters:
         """Apply ``f`` to every array (for example to convert to another namespace)."""
@@ -101,11 +162,34 @@ class Forward:
     r"""The intermediate values of a forward pass (Algorithm `alg-forward`).
 
     ``A[l]`` is $A^l$ for $l = 0, \dots, L$ (``A[0]`` is the input $X$) and ``Z[l]`` is $Z^l$ for
-    $l = 1, \dots, L$; ``Z[0]`` is ``None`` so that indices match the book.
+    $l = 1, \dots, L$; ``Z[0]`` is ``None`` so that indices match the book. $Z^l, A^l$ have shape
+    ``(m, n_l)`` (entries may be infinite: an overflowing network still has a forward pass).
     """
 
     Z: tuple[Any, ...]
     A: tuple[Any, ...]
+
+    __deepqed_constraints__ = {
+        "Z": Instance((tuple, list), _SEQUENCE + " (None, Z^1, ..., Z^L)"),
+        "A": Instance((tuple, list), _SEQUENCE + " (A^0, ..., A^L)"),
+    }
+
+    def __post_init__(self) -> None:
+        check(self.__deepqed_constraints__, vars(self))
+        Z, A = _layers("Z", self.Z, at_least=2), _layers("A", self.A, at_least=2)
+        if len(Z) != len(A):
+            fail("Z", f"hold None, Z^1, ..., Z^L with L = {len(A) - 1} (as A)", f"{len(Z)} items")
+        if Z[0] is not None:
+            fail("Z", "start with None (there is no Z^0)", received(Z[0]))
+        constraints: dict[str, Constraint] = {"A^0": Array(shape=("m", "n_0"))}
+        values: dict[str, Any] = {"A^0": A[0]}
+        for l in range(1, len(A)):
+            for name, v in ((f"Z^{l}", Z[l]), (f"A^{l}", A[l])):
+                constraints[name] = Array(shape=("m", f"n_{l}"), finite=False)
+                values[name] = v
+        check(constraints, values)
+        object.__setattr__(self, "Z", Z)
+        object.__setattr__(self, "A", A)
 
     @property
     def output(self) -> Any:
@@ -113,6 +197,7 @@ class Forward:
         return self.A[-1]
 
 
+@validate(arch=Instance(Architecture), rng=Generator(), dtype=DTYPE)
 def init_parameters(
     arch: Architecture, *, rng: np.random.Generator, dtype: Any = np.float64
 ) -> Parameters:
@@ -124,20 +209,12 @@ def init_parameters(
     Arguments:
         arch: the architecture.
         rng: the only source of randomness (keyword-only).
-        dtype: ``numpy.float32`` or ``numpy.float64``.
+        dtype: ``numpy.float32`` or ``numpy.float64`` (or its name).
 
     Returns:
         NumPy arrays ``W[l-1]`` of shape ``(n_l, n_{l-1})`` and ``b[l-1]`` of shape ``(n_l,)``;
         convert with :meth:`Parameters.map`.
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"'rng' must be a numpy.random.Generator, got {type(rng).__name__}")
-    try:
-        ok = np.dtype(dtype) in (np.float32, np.float64)
-    except TypeError:
-        ok = False
-    if not ok:
-        raise TypeError(f"'dtype' must be numpy.float32 or numpy.float64, got {dtype!r}")
     w = arch.widths
     W = tuple(
         (rng.standard_normal((w[l], w[l - 1])) / math.sqrt(w[l - 1])).astype(dtype)
@@ -147,90 +224,52 @@ def init_parameters(
     return Parameters(W, b)
 
 
-def check_parameters(arch: Architecture, theta: Parameters) -> Any:
-    """Validate ``theta`` against ``arch``; return the array namespace. Errors name $W^l$/$b^l$."""
-    if not isinstance(theta, Parameters):
-        raise TypeError(f"'theta' must be deepqed.nn.Parameters, got {type(theta).__name__}")
+def check_network(arch: Architecture, theta: Parameters, **arrays: tuple[Any, tuple]) -> Any:
+    r"""Check that ``theta`` has the layers and shapes of ``arch`` with finite entries, and that
+    the other arrays of a call agree with it; return the array namespace.
+
+    ``arrays`` maps an argument name to ``(value, shape)``, the value already validated by the
+    caller's declared constraints; ``shape`` may use ``"n_l"`` (bound to the width $n_l$ of
+    ``arch``) and other names (``"m"``, unified across the arrays). Errors name ``W^l``, ``b^l``
+    or the argument. All floating arrays must share library, device and dtype.
+    """
     L, w = arch.depth, arch.widths
-    for field in ("W", "b"):
-        if not isinstance(getattr(theta, field), (tuple, list)):
-            raise TypeError(
-                f"'theta.{field}' must be a tuple of arrays (one per layer), "
-                f"got {type(getattr(theta, field)).__name__}"
-            )
-    if len(theta.W) != L or len(theta.b) != L:
-        raise ValueError(
-            f"'theta' must hold L = {L} weight matrices and bias vectors, "
-            f"got {len(theta.W)} and {len(theta.b)}"
-        )
-    named = {}
+    if len(theta.W) != L:
+        fail("theta", f"hold L = {L} layers for widths {w}", f"{len(theta.W)} layers")
+    constraints: dict[str, Constraint] = {}
+    values: dict[str, Any] = {}
     for l in range(1, L + 1):
-        named[f"W^{l}"] = check_array(
-            f"theta.W[{l - 1}] (W^{l})", theta.W[l - 1], shape=(w[l], w[l - 1])
-        )
-        named[f"b^{l}"] = check_array(f"theta.b[{l - 1}] (b^{l})", theta.b[l - 1], shape=(w[l],))
-    return check_same_namespace(**named)
+        constraints[f"W^{l}"] = Array(shape=(w[l], w[l - 1]))
+        constraints[f"b^{l}"] = Array(shape=(w[l],))
+        values[f"W^{l}"], values[f"b^{l}"] = theta.W[l - 1], theta.b[l - 1]
+    for name, (value, shape) in arrays.items():
+        constraints[name] = Array(shape=tuple(_width(e, w) for e in shape), finite=False)
+        values[name] = value
+    check(constraints, values)
+    return namespace(theta.W[0])
 
 
-def check_container(name: str, P: Any, *, allow_nonfinite: bool = False) -> Any:
-    """Validate that ``P`` is a :class:`Parameters` of arrays (no architecture to compare with):
-    as many $W$ as $b$, at least one layer, one namespace and dtype; return the namespace."""
-    if not isinstance(P, Parameters):
-        raise TypeError(f"argument {name!r} must be deepqed.nn.Parameters, got {type(P).__name__}")
-    for field in ("W", "b"):
-        if not isinstance(getattr(P, field), (tuple, list)):
-            raise TypeError(
-                f"'{name}.{field}' must be a tuple of arrays (one per layer), "
-                f"got {type(getattr(P, field)).__name__}"
-            )
-    if not P.W or len(P.W) != len(P.b):
-        raise ValueError(
-            f"argument {name!r} must hold as many weight matrices as bias vectors "
-            f"(at least one), got {len(P.W)} and {len(P.b)}"
-        )
-    named = {
-        f"{name}[{k}]": check_array(f"{name}[{k}]", a, allow_nonfinite=allow_nonfinite)
-        for k, a in enumerate(P.arrays())
-    }
-    return check_same_namespace(**named)
+def _width(entry: Any, w: tuple[int, ...]) -> Any:
+    """``"n_l"`` -> ``w[l]``; other entries unchanged."""
+    if isinstance(entry, str) and entry.startswith("n_"):
+        return w[int(entry[2:])]
+    return entry
 
 
-def check_like(name: str, P: Any, theta: Parameters, *, allow_nonfinite: bool = False) -> Any:
-    r"""Validate that ``P`` is a :class:`Parameters` with ``theta``'s layers, shapes, namespace and
-    dtype (a gradient or a direction in $\Theta$); return the namespace. ``theta`` need only be a
-    :class:`Parameters`: its arrays are compared with those of ``P``, which are validated."""
-    if not isinstance(P, Parameters):
-        raise TypeError(f"argument {name!r} must be deepqed.nn.Parameters, got {type(P).__name__}")
-    if len(theta.W) != len(theta.b):
-        raise ValueError(
-            f"argument 'theta' must hold as many weight matrices as bias vectors, "
-            f"got {len(theta.W)} and {len(theta.b)}"
-        )
-    if len(P.W) != len(theta.W) or len(P.b) != len(theta.b):
-        raise ValueError(
-            f"argument {name!r} must hold {len(theta.W)} weight matrices and bias "
-            f"vectors (as theta), got {len(P.W)} and {len(P.b)}"
-        )
-    named = {}
+def check_like(name: str, P: Parameters, theta: Parameters) -> Any:
+    r"""Check that ``P`` (a gradient or a direction in $\Theta$; NaN allowed) has ``theta``'s
+    layers, shapes, library, device and dtype; return the namespace. Errors name ``name``."""
+    if len(P.W) != len(theta.W):
+        fail(name, f"hold {len(theta.W)} layers (as theta)", f"{len(P.W)} layers")
+    constraints: dict[str, Constraint] = {}
+    values: dict[str, Any] = {}
     for k, (a, t) in enumerate(zip(P.arrays(), theta.arrays())):
-        named[f"{name}[{k}]"] = check_array(
-            f"{name}[{k}]", a, shape=tuple(t.shape), allow_nonfinite=allow_nonfinite
-        )
-        named[f"theta[{k}]"] = t
-    return check_same_namespace(**named)
-
-
-def _check_input(arch: Architecture, X: Any) -> None:
-    check_array("X", X, ndim=2)
-    if X.shape[0] == 0:
-        raise ShapeError(
-            f"argument 'X' must have at least one row (m >= 1), got shape {tuple(X.shape)}"
-        )
-    if X.shape[1] != arch.widths[0]:
-        raise ShapeError(
-            f"argument 'X' must have shape (m, n_0) = (m, {arch.widths[0]}), "
-            f"got shape {tuple(X.shape)}"
-        )
+        constraints[f"{name}[{k}]"] = Array(shape=tuple(t.shape), finite=False)
+        values[f"{name}[{k}]"] = a
+    values["theta"] = theta.W[0]
+    constraints["theta"] = Array(finite=False)
+    check(constraints, values)
+    return namespace(theta.W[0])
 
 
 def _product(xp: Any, P: Any, Q: Any) -> Any:
@@ -254,9 +293,19 @@ def _forward(xp: Any, arch: Architecture, theta: Parameters, X: Any) -> Forward:
         Zl += theta.b[l - 1]  #       + 1 b^l^T (in place)
         Z.append(Zl)
         A.append(ACTIVATIONS[arch.activations[l - 1]].sigma(xp, Zl))  # A^l = sigma_l(Z^l)
-    return Forward(tuple(Z), tuple(A))
+    return _unchecked(Forward, Z=tuple(Z), A=tuple(A))
 
 
+def _unchecked(cls: type, **fields: Any) -> Any:
+    """An instance of a frozen dataclass built from already validated fields (no
+    ``__post_init__``): for containers that a function builds from its own results."""
+    obj = object.__new__(cls)
+    for k, v in fields.items():
+        object.__setattr__(obj, k, v)
+    return obj
+
+
+@validate(arch=Instance(Architecture), theta=Instance(Parameters), X=Array(shape=("m", "n_0")))
 def forward(arch: Architecture, theta: Parameters, X: Any) -> Forward:
     r"""The forward pass in matrix form for a batch (Algorithm `alg-forward`).
 
@@ -268,12 +317,11 @@ def forward(arch: Architecture, theta: Parameters, X: Any) -> Forward:
     Returns:
         all $Z^l$ (shape ``(m, n_l)``) and $A^l$ (shape ``(m, n_l)``); ``.output`` is $A^L$.
     """
-    xp = check_parameters(arch, theta)
-    _check_input(arch, X)
-    check_same_namespace(X=X, W1=theta.W[0])
+    xp = check_network(arch, theta, X=(X, ("m", "n_0")))
     return _forward(xp, arch, theta, X)
 
 
+@validate(arch=Instance(Architecture), theta=Instance(Parameters), x=Array(shape=("n_0",)))
 def realization(arch: Architecture, theta: Parameters, x: Any) -> Any:
     r"""The realization $f_\theta(x) = \sigma_L(W^L\cdots\sigma_1(W^1x + b^1)\cdots + b^L)$ at one input.
 
@@ -285,13 +333,7 @@ def realization(arch: Architecture, theta: Parameters, x: Any) -> Any:
     Returns:
         shape ``(n_L,)``.
     """
-    xp = check_parameters(arch, theta)
-    check_array("x", x, ndim=1)
-    if x.shape[0] != arch.widths[0]:
-        raise ShapeError(
-            f"argument 'x' must have shape (n_0,) = ({arch.widths[0]},), got shape {tuple(x.shape)}"
-        )
-    check_same_namespace(x=x, W1=theta.W[0])
+    xp = check_network(arch, theta, x=(x, ("n_0",)))
     a = x
     for l in range(1, arch.depth + 1):
         z = theta.W[l - 1] @ a + theta.b[l - 1]  # z^l = W^l a^{l-1} + b^l

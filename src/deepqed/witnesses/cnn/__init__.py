@@ -1,7 +1,7 @@
 r"""Witnesses of the chapter *Convolutional networks* (``book/cnn``).
 
 ``CLAIMS`` lists, in book order, the :class:`~deepqed.registry.Witness` entries of every labelled
-statement of the chapter. Each witness is ``check(rng) -> Figures`` and takes the code it checks as
+statement of the chapter. Each witness is ``check(rng) -> Evidence`` and takes the code it checks as
 a keyword argument with the library's implementation as default.
 
 Modules: :mod:`.convolution` (definition, output size, im2col, flipped kernel, adjoint),

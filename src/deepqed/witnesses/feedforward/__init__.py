@@ -1,7 +1,7 @@
 r"""Witnesses of the chapter *Feedforward networks and backpropagation* (``book/feedforward``).
 
 ``CLAIMS`` lists, in book order, one or more :class:`~deepqed.registry.Witness` for every labelled
-statement of the chapter. Each witness is ``check(rng) -> Figures`` and takes the code it checks as
+statement of the chapter. Each witness is ``check(rng) -> Evidence`` and takes the code it checks as
 a keyword argument with the library's implementation as default, so that a test can hand it a
 deliberately broken implementation and see it fail.
 
