@@ -3,7 +3,7 @@ r"""Exercise ``ex-apx-count-pieces``: the number of affine pieces of piecewise l
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Tolerance, Wrong
+from deepqed.exercises.spec import DTYPE, Diagnosis, Implement, Tolerance, Wrong, values
 
 
 def count_pieces(x, Y):
@@ -95,9 +95,9 @@ compare slopes without dividing: s_k = s_{k+1} iff dy_k * dx_{k+1} == dy_{k+1} *
         ),
     ),
     wrong=(
-        Wrong(_intervals, "counts intervals", "values of pieces", "intervals"),
-        Wrong(_no_plus_one, "counts slope changes", "values of pieces", "c + 1"),
-        Wrong(_differences, "compares differences of values", "values of pieces", "spacings"),
-        Wrong(_float_count, "returns floats", "dtype", "int64"),
+        Wrong(_intervals, "counts intervals", values(0), "intervals"),
+        Wrong(_no_plus_one, "counts slope changes", values(0), "c + 1"),
+        Wrong(_differences, "compares differences of values", values(0), "spacings"),
+        Wrong(_float_count, "returns floats", DTYPE, "int64"),
     ),
 )

@@ -1,6 +1,6 @@
 r"""Exercise ``ex-apx-depth-count`` (computation): pieces, depth and the square."""
 
-from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers
+from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers, answer
 
 EXERCISE = Compute(
     id="ex-apx-depth-count",
@@ -36,19 +36,19 @@ n >= 96. (d) 2^(-2*5 - 2) = 2^-12 = 2.44e-4.""",
         WrongAnswers(
             {"pieces": 31, "bound": 243, "width": 96, "error": 2.0**-12},
             "counts breakpoints",
-            "answer pieces",
+            answer("pieces"),
             "breakpoints",
         ),
         WrongAnswers(
             {"pieces": 32, "bound": 243, "width": 192, "error": 2.0**-12},
             "drops the factor 2",
-            "answer width",
+            answer("width"),
             "2 (t - 1)",
         ),
         WrongAnswers(
             {"pieces": 32, "bound": 243, "width": 96, "error": 2.0**-10},
             "wrong exponent",
-            "answer error",
+            answer("error"),
             "2^(-2m-2)",
         ),
     ),

@@ -3,7 +3,7 @@ r"""Exercise ``ex-apx-interpolant``: the output weights of the ReLU interpolant.
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Tolerance, Wrong
+from deepqed.exercises.spec import Diagnosis, Implement, Tolerance, Wrong, values
 from deepqed.exercises.strategies import dtypes
 
 
@@ -85,9 +85,9 @@ s_j of the interpolant there. So c_0 = s_1 and each later c_j is the change of s
         ),
     ),
     wrong=(
-        Wrong(_slopes, "returns the slopes", "values of c", "slopes"),
-        Wrong(_reversed, "s_j - s_{j+1}", "values of c", "sign"),
-        Wrong(_unit_spacing, "assumes unit spacing", "values of c", "spacings"),
-        Wrong(_no_first, "forgets c_0 = s_1", "values of c", "differs"),
+        Wrong(_slopes, "returns the slopes", values(0), "slopes"),
+        Wrong(_reversed, "s_j - s_{j+1}", values(0), "sign"),
+        Wrong(_unit_spacing, "assumes unit spacing", values(0), "spacings"),
+        Wrong(_no_first, "forgets c_0 = s_1", values(0), "differs"),
     ),
 )

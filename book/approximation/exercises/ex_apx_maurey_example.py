@@ -2,7 +2,7 @@ r"""Exercise ``ex-apx-maurey-example`` (computation): Maurey's identity for sign
 
 import math
 
-from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers
+from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers, answer
 
 N_UNITS = 10
 EXACT = (0.5 - 1 / (4 * math.pi)) / N_UNITS  # 0.0420423
@@ -39,19 +39,19 @@ Lemma lem-apx-maurey with nu uniform on {e_1, e_2}.""",
         WrongAnswers(
             {"expected_error": BOUND, "bound": BOUND},
             "forgets ||f||^2",
-            "answer expected_error",
+            answer("expected_error"),
             "||f||^2",
         ),
         WrongAnswers(
             {"expected_error": (1 - 1 / (4 * math.pi)) / N_UNITS, "bound": BOUND},
             "second moment ||x||^2",
-            "answer expected_error",
+            answer("expected_error"),
             "||x||^2 / 2",
         ),
         WrongAnswers(
             {"expected_error": 0.5 - 1 / (4 * math.pi), "bound": BOUND},
             "forgets 1/n",
-            "answer expected_error",
+            answer("expected_error"),
             "divides by n",
         ),
     ),

@@ -3,7 +3,7 @@ r"""Exercise ``ex-apx-memorise``: the output weights of the memorising network."
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong, values
 from deepqed.exercises.strategies import dtypes
 
 
@@ -97,8 +97,8 @@ zero. Solve the equations for i = 2, ..., n in order (a lower triangular system)
         ),
     ),
     wrong=(
-        Wrong(_consecutive, "ignores the earlier units", "values of v", "already active"),
-        Wrong(_upper, "upper triangular system", "values of v", ""),
-        Wrong(_no_offset, "forgets the output bias y_1", "values of v", "y_1"),
+        Wrong(_consecutive, "ignores the earlier units", values(0), "already active"),
+        Wrong(_upper, "upper triangular system", values(0), ""),
+        Wrong(_no_offset, "forgets the output bias y_1", values(0), "y_1"),
     ),
 )

@@ -3,7 +3,7 @@ r"""Exercise ``ex-apx-yarotsky``: Yarotsky's approximation of the square."""
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong, values
 from deepqed.exercises.strategies import dtypes
 
 
@@ -96,9 +96,9 @@ times. Check your function on the grid j / 2^m: there f_m(x) = x^2 exactly.""",
         Diagnosis("f", lambda kw: _plus(**kw), "the sawtooths are subtracted from x, not added"),
     ),
     wrong=(
-        Wrong(_halves, "weights 2^-s", "values of f", "4^-s"),
-        Wrong(_one_short, "m - 1 terms", "values of f", "m terms"),
-        Wrong(_plus, "adds the sawtooths", "values of f", "subtracted"),
-        Wrong(_scaled_tent, "Delta(2^(s-1) x) without the fractional part", "values of f", ""),
+        Wrong(_halves, "weights 2^-s", values(0), "4^-s"),
+        Wrong(_one_short, "m - 1 terms", values(0), "m terms"),
+        Wrong(_plus, "adds the sawtooths", values(0), "subtracted"),
+        Wrong(_scaled_tent, "Delta(2^(s-1) x) without the fractional part", values(0), ""),
     ),
 )

@@ -3,7 +3,16 @@ r"""Exercise ``ex-att-causal-attention``: scaled dot-product attention with the 
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import (
+    DTYPE,
+    FINITE,
+    Diagnosis,
+    Implement,
+    Property,
+    Tolerance,
+    Wrong,
+    values,
+)
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -126,11 +135,11 @@ rows; multiply by V. Use d_k ** 0.5 (a Python float) so that float32 stays float
         ),
     ),
     wrong=(
-        Wrong(_unstable, "exponentiates without the max shift", "finite", "overflow"),
-        Wrong(_no_mask, "forgets the mask", "values of O", "without mask"),
-        Wrong(_no_scale, "forgets 1/sqrt(d_k)", "values of O", "1/sqrt(d_k)"),
-        Wrong(_upper, "transposed mask", "values of O", "transposed"),
-        Wrong(_global_shift, "subtracts the global maximum, not each row's", "finite", ""),
-        Wrong(_float64_scale, "float64 scale factor", "dtype", ""),
+        Wrong(_unstable, "exponentiates without the max shift", FINITE, "overflow"),
+        Wrong(_no_mask, "forgets the mask", values(0), "without mask"),
+        Wrong(_no_scale, "forgets 1/sqrt(d_k)", values(0), "1/sqrt(d_k)"),
+        Wrong(_upper, "transposed mask", values(0), "transposed"),
+        Wrong(_global_shift, "subtracts the global maximum, not each row's", FINITE, ""),
+        Wrong(_float64_scale, "float64 scale factor", DTYPE, ""),
     ),
 )

@@ -3,7 +3,7 @@ r"""Exercise ``ex-att-layernorm-backward``: the input gradient of layer normalis
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong, values
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -148,11 +148,11 @@ g = gamma * dy: (g - mean(g) - x_hat mean(g * x_hat))/s, row by row.""",
         ),
     ),
     wrong=(
-        Wrong(_no_mean_term, "forgets the mean term", "values of dX", "mean(g)"),
-        Wrong(_no_xhat_term, "forgets the dependence of s on x", "values of dX", "x_hat"),
-        Wrong(_unbiased, "unbiased variance", "values of dX", "unbiased"),
-        Wrong(_no_gamma, "forgets gamma", "values of dX", "gamma"),
-        Wrong(_sum_of_squares, "variance as mean(x^2) - mean(x)^2", "values of dX", ""),
-        Wrong(_eps_outside, "s = sigma + eps", "values of dX", ""),
+        Wrong(_no_mean_term, "forgets the mean term", values(0), "mean(g)"),
+        Wrong(_no_xhat_term, "forgets the dependence of s on x", values(0), "x_hat"),
+        Wrong(_unbiased, "unbiased variance", values(0), "unbiased"),
+        Wrong(_no_gamma, "forgets gamma", values(0), "gamma"),
+        Wrong(_sum_of_squares, "variance as mean(x^2) - mean(x)^2", values(0), ""),
+        Wrong(_eps_outside, "s = sigma + eps", values(0), ""),
     ),
 )

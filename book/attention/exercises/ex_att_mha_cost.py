@@ -1,6 +1,6 @@
 r"""Exercise ``ex-att-mha-cost`` (computation): parameters and arithmetic of multi-head attention."""
 
-from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers
+from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers, answer
 
 d, h, B, n = 512, 8, 4, 1024
 
@@ -60,7 +60,7 @@ weights = B h n^2 = 4·8·1 048 576 = 33 554 432.""",
                 "weights": WEIGHTS,
             },
             "forgets the biases",
-            "answer parameters",
+            answer("parameters"),
             "bias",
         ),
         WrongAnswers(
@@ -71,7 +71,7 @@ weights = B h n^2 = 4·8·1 048 576 = 33 554 432.""",
                 "weights": WEIGHTS,
             },
             "counts the n^2 terms once per head at full width",
-            "answer forward",
+            answer("forward"),
             "d/h",
         ),
         WrongAnswers(
@@ -82,7 +82,7 @@ weights = B h n^2 = 4·8·1 048 576 = 33 554 432.""",
                 "weights": B * n * n,
             },
             "one weight matrix for all heads",
-            "answer weights",
+            answer("weights"),
             "h heads",
         ),
     ),

@@ -3,7 +3,7 @@ r"""Exercise ``ex-att-sdpa-backward``: dQ, dK, dV of scaled dot-product attentio
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Tolerance, Wrong
+from deepqed.exercises.spec import FINITE, Diagnosis, Implement, Tolerance, Wrong, values
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -124,11 +124,9 @@ dQ = dS K / sqrt(d_k), dK = dS^T Q / sqrt(d_k).""",
         ),
     ),
     wrong=(
-        Wrong(_no_scale, "forgets 1/sqrt(d_k)", "values of dQ", "1/sqrt(d_k)"),
-        Wrong(
-            _no_softmax_jacobian, "skips the softmax Jacobian", "values of dQ", "softmax backward"
-        ),
-        Wrong(_dK_from_dP, "dK from dP instead of dS", "values of dK"),
-        Wrong(_unstable, "softmax without the max shift", "finite"),
+        Wrong(_no_scale, "forgets 1/sqrt(d_k)", values(0), "1/sqrt(d_k)"),
+        Wrong(_no_softmax_jacobian, "skips the softmax Jacobian", values(0), "softmax backward"),
+        Wrong(_dK_from_dP, "dK from dP instead of dS", values(1)),
+        Wrong(_unstable, "softmax without the max shift", FINITE),
     ),
 )

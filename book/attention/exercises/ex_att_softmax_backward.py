@@ -3,7 +3,7 @@ r"""Exercise ``ex-att-softmax-backward``: the row-wise softmax Jacobian applied 
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong, values
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -99,10 +99,10 @@ P-weighted row sum (np.sum(..., axis=1, keepdims=True)).""",
         ),
     ),
     wrong=(
-        Wrong(_unweighted, "unweighted row sum", "values of dS", "weighted by P"),
-        Wrong(_axis0, "sums over the wrong axis", "values of dS", "axis 0"),
-        Wrong(_diag_only, "only the diagonal of J", "values of dS", "diag(s)"),
-        Wrong(_plus, "sign of the outer-product term", "values of dS"),
-        Wrong(_row_sum_without_keepdims, "row sums broadcast along the wrong axis", "values of dS"),
+        Wrong(_unweighted, "unweighted row sum", values(0), "weighted by P"),
+        Wrong(_axis0, "sums over the wrong axis", values(0), "axis 0"),
+        Wrong(_diag_only, "only the diagonal of J", values(0), "diag(s)"),
+        Wrong(_plus, "sign of the outer-product term", values(0)),
+        Wrong(_row_sum_without_keepdims, "row sums broadcast along the wrong axis", values(0)),
     ),
 )

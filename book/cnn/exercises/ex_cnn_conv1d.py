@@ -4,7 +4,7 @@ zero padding."""
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Tolerance, Wrong
+from deepqed.exercises.spec import OUTPUT_SHAPE, Diagnosis, Implement, Tolerance, Wrong, values
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -124,11 +124,11 @@ xp[:, i*stride : i*stride + k]; contract it with w over the channel and offset a
         ),
     ),
     wrong=(
-        Wrong(_convolution, "flips the kernel", "values of z", "cross-correlation"),
-        Wrong(_no_floor_plus_one, "one output position too few", "output shape"),
-        Wrong(_ignores_stride, "ignores the stride", "output shape"),
-        Wrong(_pads_one_side, "pads only on the left", "values of z"),
-        Wrong(_ceil_size, "rounds the number of positions up", "output shape"),
-        Wrong(_channels_summed_first, "sums over channels before multiplying", "values of z"),
+        Wrong(_convolution, "flips the kernel", values(0), "cross-correlation"),
+        Wrong(_no_floor_plus_one, "one output position too few", OUTPUT_SHAPE),
+        Wrong(_ignores_stride, "ignores the stride", OUTPUT_SHAPE),
+        Wrong(_pads_one_side, "pads only on the left", values(0)),
+        Wrong(_ceil_size, "rounds the number of positions up", OUTPUT_SHAPE),
+        Wrong(_channels_summed_first, "sums over channels before multiplying", values(0)),
     ),
 )

@@ -4,7 +4,15 @@ its input, i.e. the adjoint (transposed convolution)."""
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import (
+    OUTPUT_SHAPE,
+    Diagnosis,
+    Implement,
+    Property,
+    Tolerance,
+    Wrong,
+    values,
+)
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -157,10 +165,10 @@ length n + 2p, then drop the p padded entries at each end.""",
         ),
     ),
     wrong=(
-        Wrong(_flipped, "reverses the kernel", "values of dx"),
-        Wrong(_no_crop, "does not crop the padding", "output shape"),
-        Wrong(_assigns, "assigns instead of adding", "values of dx", "add"),
-        Wrong(_ignores_stride, "ignores the stride", "values of dx"),
-        Wrong(_crop_left, "crops 2p entries on one side", "values of dx"),
+        Wrong(_flipped, "reverses the kernel", values(0)),
+        Wrong(_no_crop, "does not crop the padding", OUTPUT_SHAPE),
+        Wrong(_assigns, "assigns instead of adding", values(0), "add"),
+        Wrong(_ignores_stride, "ignores the stride", values(0)),
+        Wrong(_crop_left, "crops 2p entries on one side", values(0)),
     ),
 )

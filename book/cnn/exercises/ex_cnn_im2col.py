@@ -3,7 +3,7 @@ r"""Exercise ``ex-cnn-im2col``: the im2col matrix of one image (Proposition prop
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong, values
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -155,9 +155,9 @@ the strided slice xp[:, a1 : a1 + s(n_1'-1) + 1 : s, a2 : a2 + s(n_2'-1) + 1 : s
         ),
     ),
     wrong=(
-        Wrong(_transposed_layout, "rows ordered (a1, a2, c)", "values of cols", "(c, a1, a2)"),
-        Wrong(_columns_transposed, "columns ordered (i2, i1)", "values of cols"),
-        Wrong(_no_padding, "pads on one side only", "values of cols"),
-        Wrong(_stride_on_offsets, "strides the kernel offsets", "values of cols"),
+        Wrong(_transposed_layout, "rows ordered (a1, a2, c)", values(0), "(c, a1, a2)"),
+        Wrong(_columns_transposed, "columns ordered (i2, i1)", values(0)),
+        Wrong(_no_padding, "pads on one side only", values(0)),
+        Wrong(_stride_on_offsets, "strides the kernel offsets", values(0)),
     ),
 )

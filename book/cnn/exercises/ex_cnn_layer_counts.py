@@ -1,7 +1,7 @@
 r"""Exercise ``ex-cnn-layer-counts`` (computation): output size, parameters and multiply-adds of a
 convolutional layer."""
 
-from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers
+from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers, answer
 
 #: The layer of the exercise's text.
 m, C_in, C_out, n, k, s, p = 128, 3, 64, 32, 5, 2, 2
@@ -59,14 +59,14 @@ forward = 128 · 64 · 16^2 · 3 · 25 = 157 286 400; backward = 2 · forward = 
     ),
     wrong=(
         WrongAnswers(
-            {**_right, "out": (n + 2 * p - k) // s}, "forgets the + 1", "answer out", "+ 1"
+            {**_right, "out": (n + 2 * p - k) // s}, "forgets the + 1", answer("out"), "+ 1"
         ),
         WrongAnswers(
             {**_right, "parameters": C_out * C_in * k * k},
             "forgets the biases",
-            "answer parameters",
+            answer("parameters"),
             "biases",
         ),
-        WrongAnswers({**_right, "backward": FORWARD}, "counts only dW", "answer backward", "dX"),
+        WrongAnswers({**_right, "backward": FORWARD}, "counts only dW", answer("backward"), "dX"),
     ),
 )

@@ -5,7 +5,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong, holds, values
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -138,9 +138,9 @@ order. Put g there (np.put_along_axis) in a zero array and undo the reshapes."""
         ),
     ),
     wrong=(
-        Wrong(_split_ties, "shares g among tied maxima", "values of dx", "first maximiser"),
-        Wrong(_to_all_maxima, "sends g to every tied maximum", "one pixel per window"),
-        Wrong(_column_major, "breaks ties in column-major order", "values of dx", "row-major"),
-        Wrong(_largest_magnitude, "routes to the largest |x|", "values of dx"),
+        Wrong(_split_ties, "shares g among tied maxima", values(0), "first maximiser"),
+        Wrong(_to_all_maxima, "sends g to every tied maximum", holds("one pixel per window")),
+        Wrong(_column_major, "breaks ties in column-major order", values(0), "row-major"),
+        Wrong(_largest_magnitude, "routes to the largest |x|", values(0)),
     ),
 )

@@ -3,7 +3,7 @@ r"""Exercise ``ex-ff-ce-grad``: the gradient of the batch softmax cross-entropy.
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import FINITE, Diagnosis, Implement, Property, Tolerance, Wrong, values
 from deepqed.exercises.strategies import dtypes, float_arrays, one_hot
 
 
@@ -104,10 +104,10 @@ is divided by m. Compute softmax row by row (axis=1) with the max of each row su
         ),
     ),
     wrong=(
-        Wrong(_no_mean, "forgets the 1/m", "values of G", "1/m"),
-        Wrong(_sign, "Y - softmax(A)", "values of G", "sign error"),
-        Wrong(_unstable, "softmax without the max shift", "finite", "overflow"),
-        Wrong(_columns, "softmax over the wrong axis", "values of G", "columns"),
-        Wrong(_global_shift, "subtracts the batch's max, not each row's", "finite", "overflow"),
+        Wrong(_no_mean, "forgets the 1/m", values(0), "1/m"),
+        Wrong(_sign, "Y - softmax(A)", values(0), "sign error"),
+        Wrong(_unstable, "softmax without the max shift", FINITE, "overflow"),
+        Wrong(_columns, "softmax over the wrong axis", values(0), "columns"),
+        Wrong(_global_shift, "subtracts the batch's max, not each row's", FINITE, "overflow"),
     ),
 )

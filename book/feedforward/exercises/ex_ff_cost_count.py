@@ -1,6 +1,6 @@
 r"""Exercise ``ex-ff-cost-count`` (computation): multiply-adds of forward and backward passes."""
 
-from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers
+from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers, answer
 
 #: Widths (n_0, n_1, n_2, n_3) and batch size m of the exercise's text.
 WIDTHS = (784, 256, 256, 10)
@@ -88,13 +88,13 @@ m n_3 = 640 multiplications that scale G^L by 1/m are part of the loss (step 2) 
                 "elementwise": ELEMENTWISE,
             },
             "forgets m in the forward count",
-            "answer forward",
+            answer("forward"),
             "batch size m",
         ),
         WrongAnswers(
             {"forward": FORWARD, "backward": 2 * FORWARD, "ratio": 2.0, "elementwise": ELEMENTWISE},
             "counts G^0 in the backward sweep",
-            "answer backward",
+            answer("backward"),
             "G^0",
         ),
         WrongAnswers(
@@ -105,7 +105,7 @@ m n_3 = 640 multiplications that scale G^L by 1/m are part of the loss (step 2) 
                 "elementwise": ELEMENTWISE,
             },
             "total / forward instead of backward / forward",
-            "answer ratio",
+            answer("ratio"),
             "backward / forward",
         ),
         WrongAnswers(
@@ -116,7 +116,7 @@ m n_3 = 640 multiplications that scale G^L by 1/m are part of the loss (step 2) 
                 "elementwise": ELEMENTWISE + SCALING,
             },
             "counts the 1/m scaling of G^L",
-            "answer elementwise",
+            answer("elementwise"),
             "1/m",
         ),
     ),

@@ -3,7 +3,16 @@ r"""Exercise ``ex-ff-layer-backward``: the backward rule of one affine layer."""
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Tolerance, Wrong
+from deepqed.exercises.spec import (
+    OUTPUT_SHAPE,
+    OUTPUT_TYPE,
+    RUNS,
+    Diagnosis,
+    Implement,
+    Tolerance,
+    Wrong,
+    values,
+)
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -101,11 +110,11 @@ each gradient has the shape of the variable.""",
         ),
     ),
     wrong=(
-        Wrong(_dW_transposed, "A_prev^T Delta", "output shape", "transpose"),
-        Wrong(_db_mean, "mean instead of sum over the batch", "values of db", "sum"),
-        Wrong(_db_axis, "sums over the wrong axis", "output shape", "db"),
-        Wrong(_G_with_transpose, "Delta W^T", "runs", "ValueError"),
-        Wrong(_two_outputs, "returns two outputs", "output type", "tuple"),
-        Wrong(_W_transposed_square, "(W Delta^T)^T = Delta W^T", "values of G_prev", "Delta W"),
+        Wrong(_dW_transposed, "A_prev^T Delta", OUTPUT_SHAPE, "transpose"),
+        Wrong(_db_mean, "mean instead of sum over the batch", values(1), "sum"),
+        Wrong(_db_axis, "sums over the wrong axis", OUTPUT_SHAPE, "db"),
+        Wrong(_G_with_transpose, "Delta W^T", RUNS, "ValueError"),
+        Wrong(_two_outputs, "returns two outputs", OUTPUT_TYPE, "tuple"),
+        Wrong(_W_transposed_square, "(W Delta^T)^T = Delta W^T", values(2), "Delta W"),
     ),
 )

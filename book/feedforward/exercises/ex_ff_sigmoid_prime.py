@@ -5,7 +5,16 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from deepqed.exercises.spec import Diagnosis, Implement, Tolerance, Wrong
+from deepqed.exercises.spec import (
+    DTYPE,
+    FINITE,
+    INPUTS_UNCHANGED,
+    Diagnosis,
+    Implement,
+    Tolerance,
+    Wrong,
+    values,
+)
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -123,28 +132,28 @@ in exact arithmetic but not in floating point: for z > 37 (float64) sigma(z) rou
         Wrong(
             _unstable,
             "exp(-Z) / (1 + exp(-Z))^2 overflows to inf/inf for Z << 0",
-            "finite",
+            FINITE,
             "overflow",
         ),
         Wrong(
             _sigma,
             "returns sigma instead of sigma'",
-            "values of sigmoid_prime(Z)",
+            values(0),
             "not its derivative",
         ),
-        Wrong(_plus, "sign error: sigma (1 + sigma)", "values of sigmoid_prime(Z)", "sign error"),
-        Wrong(_float64, "converts float32 input to float64", "dtype", "float32"),
-        Wrong(_in_place, "negates Z in place", "inputs unchanged", "in place"),
+        Wrong(_plus, "sign error: sigma (1 + sigma)", values(0), "sign error"),
+        Wrong(_float64, "converts float32 input to float64", DTYPE, "float32"),
+        Wrong(_in_place, "negates Z in place", INPUTS_UNCHANGED, "in place"),
         Wrong(
             _product,
             "s (1 - s) with a stable s: loses every digit where 1 - s cancels",
-            "values of sigmoid_prime(Z)",
+            values(0),
             "cancels",
         ),
         Wrong(
             _tanh_form,
             "(1 - tanh(Z/2)^2)/4: the same cancellation",
-            "values of sigmoid_prime(Z)",
+            values(0),
             "differs from the reference",
         ),
     ),

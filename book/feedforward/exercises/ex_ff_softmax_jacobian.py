@@ -3,7 +3,16 @@ r"""Exercise ``ex-ff-softmax-jacobian``: the Jacobian of softmax at one vector."
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import (
+    FINITE,
+    Diagnosis,
+    Implement,
+    Property,
+    Tolerance,
+    Wrong,
+    holds,
+    values,
+)
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -112,13 +121,11 @@ does not change it (Proposition prop-stable-logsumexp).""",
         ),
     ),
     wrong=(
-        Wrong(_unstable, "softmax without the max shift overflows", "finite", "overflow"),
-        Wrong(_plus, "diag(s) + s s^T", "values of J", "sign of the outer product"),
-        Wrong(_no_diag, "forgets diag(s)", "values of J", "diagonal term"),
-        Wrong(
-            _inner, "s @ s (a scalar) instead of the outer product", "values of J", "inner product"
-        ),
-        Wrong(_diagonal_only, "diag(s (1 - s)) only", "J 1 = 0", "J 1 = 0"),
-        Wrong(_mean_shift, "shifts by the mean, not the max", "finite", "overflow"),
+        Wrong(_unstable, "softmax without the max shift overflows", FINITE, "overflow"),
+        Wrong(_plus, "diag(s) + s s^T", values(0), "sign of the outer product"),
+        Wrong(_no_diag, "forgets diag(s)", values(0), "diagonal term"),
+        Wrong(_inner, "s @ s (a scalar) instead of the outer product", values(0), "inner product"),
+        Wrong(_diagonal_only, "diag(s (1 - s)) only", holds("J 1 = 0"), "J 1 = 0"),
+        Wrong(_mean_shift, "shifts by the mean, not the max", FINITE, "overflow"),
     ),
 )

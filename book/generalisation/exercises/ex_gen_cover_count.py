@@ -3,7 +3,7 @@ r"""Exercise ``ex-gen-cover-count``: Cover's count of linear dichotomies."""
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Tolerance, Wrong
+from deepqed.exercises.spec import DTYPE, Diagnosis, Implement, Tolerance, Wrong, values
 
 
 def cover_count(n, d):
@@ -81,9 +81,9 @@ cases: one point gives 2 labellings; n <= d points give all 2^n.""",
         Diagnosis("count", lambda kw: _no_two(**kw), "the count has the factor 2 (w and -w)"),
     ),
     wrong=(
-        Wrong(_binom_n, "binom(n, k)", "values of count", "binom(n - 1, k)"),
-        Wrong(_to_d, "sum up to d", "values of count", "d - 1"),
-        Wrong(_no_two, "forgets the factor 2", "values of count", "factor 2"),
-        Wrong(_floats, "floating point", "dtype", "int64"),
+        Wrong(_binom_n, "binom(n, k)", values(0), "binom(n - 1, k)"),
+        Wrong(_to_d, "sum up to d", values(0), "d - 1"),
+        Wrong(_no_two, "forgets the factor 2", values(0), "factor 2"),
+        Wrong(_floats, "floating point", DTYPE, "int64"),
     ),
 )

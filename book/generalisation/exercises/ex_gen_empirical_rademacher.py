@@ -3,7 +3,7 @@ r"""Exercise ``ex-gen-empirical-rademacher``: Rademacher complexities of finite 
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong, values
 from deepqed.exercises.strategies import float_arrays
 
 
@@ -97,9 +97,9 @@ maximum over the points of each set, then the mean over the sign vectors, and di
         ),
     ),
     wrong=(
-        Wrong(_no_mean, "forgets 1/n", "values of R", "divides by n"),
-        Wrong(_absolute, "absolute values", "values of R", "absolute value"),
-        Wrong(_max_of_mean, "max of the mean", "values of R", "inside the expectation"),
-        Wrong(_monte_carlo, "Monte Carlo instead of exact", "values of R", ""),
+        Wrong(_no_mean, "forgets 1/n", values(0), "divides by n"),
+        Wrong(_absolute, "absolute values", values(0), "absolute value"),
+        Wrong(_max_of_mean, "max of the mean", values(0), "inside the expectation"),
+        Wrong(_monte_carlo, "Monte Carlo instead of exact", values(0), ""),
     ),
 )

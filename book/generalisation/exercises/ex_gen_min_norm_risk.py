@@ -3,7 +3,7 @@ r"""Exercise ``ex-gen-min-norm-risk``: the double descent curve, exactly."""
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Tolerance, Wrong
+from deepqed.exercises.spec import Diagnosis, Implement, Tolerance, Wrong, values
 
 
 def min_norm_risk(n, p, sigma2, beta_norm2):
@@ -96,8 +96,8 @@ silence the divisions you then discard).""",
         ),
     ),
     wrong=(
-        Wrong(_no_minus_one, "denominators without the -1", "values of risk", "n - p - 1"),
-        Wrong(_no_bias, "forgets the bias term", "values of risk", "1 - n/p"),
-        Wrong(_numerators_swapped, "n and p swapped in the numerators", "values of risk", ""),
+        Wrong(_no_minus_one, "denominators without the -1", values(0), "n - p - 1"),
+        Wrong(_no_bias, "forgets the bias term", values(0), "1 - n/p"),
+        Wrong(_numerators_swapped, "n and p swapped in the numerators", values(0), ""),
     ),
 )

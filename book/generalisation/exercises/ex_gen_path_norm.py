@@ -3,7 +3,7 @@ r"""Exercise ``ex-gen-path-norm``: the path norm of a two-layer network."""
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong, values
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -83,9 +83,9 @@ Returns:
         ),
     ),
     wrong=(
-        Wrong(_frobenius, "product of Frobenius norms", "values of norm", "Frobenius"),
-        Wrong(_no_bias, "forgets the bias", "values of norm", "bias"),
-        Wrong(_signed, "signed sum", "values of norm", ""),
-        Wrong(_l1_rows, "l1 norms of the rows", "values of norm", ""),
+        Wrong(_frobenius, "product of Frobenius norms", values(0), "Frobenius"),
+        Wrong(_no_bias, "forgets the bias", values(0), "bias"),
+        Wrong(_signed, "signed sum", values(0), ""),
+        Wrong(_l1_rows, "l1 norms of the rows", values(0), ""),
     ),
 )

@@ -2,7 +2,7 @@ r"""Exercise ``ex-gen-vc-numbers`` (computation): a VC bound and Cover's fractio
 
 import math
 
-from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers
+from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers, answer
 
 d, n, delta = 11, 10_000, 0.01
 VC = math.sqrt(2 * d * math.log(math.e * n / d) / n)
@@ -59,7 +59,7 @@ C(20, 10)/2^20 = P(Bin(19, 1/2) <= 9) = 1/2 by symmetry; C(30, 10)/2^30 = P(Bin(
                 "fraction_30": F30,
             },
             "VC dimension 10",
-            "answer vc_term",
+            answer("vc_term"),
             "11",
         ),
         WrongAnswers(
@@ -70,7 +70,7 @@ C(20, 10)/2^20 = P(Bin(19, 1/2) <= 9) = 1/2 by symmetry; C(30, 10)/2^30 = P(Bin(
                 "fraction_30": F30,
             },
             "forgets the 2",
-            "answer confidence_term",
+            answer("confidence_term"),
             "2n",
         ),
         WrongAnswers(
@@ -81,7 +81,7 @@ C(20, 10)/2^20 = P(Bin(19, 1/2) <= 9) = 1/2 by symmetry; C(30, 10)/2^30 = P(Bin(
                 "fraction_30": F30,
             },
             "binom(n, k)",
-            "answer fraction_20",
+            answer("fraction_20"),
             "binom(n - 1, k)",
         ),
     ),

@@ -1,6 +1,6 @@
 r"""Exercise ``ex-init-fourth-moment`` (computation): the depth-to-width correction."""
 
-from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers
+from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers, answer
 
 N, LAYERS = 16, 10
 FACTOR = (1 + 5 / N) ** LAYERS  # 15.19
@@ -38,19 +38,19 @@ Proposition prop-init-fourth-moment: the same product over the layers before the
         WrongAnswers(
             {"kurtosis_factor": (1 + 5 / N) ** 11, "rel_var": REL_VAR, "first_order": FIRST},
             "eleven layers",
-            "answer kurtosis_factor",
+            answer("kurtosis_factor"),
             "ten ReLU layers",
         ),
         WrongAnswers(
             {"kurtosis_factor": FACTOR, "rel_var": FACTOR, "first_order": FIRST},
             "forgets -1",
-            "answer rel_var",
+            answer("rel_var"),
             "subtracts 1",
         ),
         WrongAnswers(
             {"kurtosis_factor": (1 + 2 / N) ** 10, "rel_var": REL_VAR, "first_order": FIRST},
             "linear-layer factor",
-            "answer kurtosis_factor",
+            answer("kurtosis_factor"),
             "binomial",
         ),
     ),

@@ -1,6 +1,6 @@
 r"""Exercise ``ex-init-he-variance`` (computation): mean squared pre-activations under three schemes."""
 
-from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers
+from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers, answer
 
 WIDTHS = (10, 20, 40, 20)
 X_SQ = 5.0
@@ -51,19 +51,19 @@ Glorot: gains 2/3, 2/3, 4/3; q^1 = 1/3, q^2 = 1/9, q^3 = (2/3)(1/9) = 2/27 = 0.0
         WrongAnswers(
             {"he": HE, "lecun": 0.0625, "glorot": GLOROT},
             "halves at layer 1",
-            "answer lecun",
+            answer("lecun"),
             "first layer",
         ),
         WrongAnswers(
             {"he": 2.0, "lecun": LECUN, "glorot": GLOROT},
             "forgets ||x||^2/n_0",
-            "answer he",
+            answer("he"),
             "||x||^2",
         ),
         WrongAnswers(
             {"he": HE, "lecun": LECUN, "glorot": FAN_OUT},
             "fan-out gain",
-            "answer glorot",
+            answer("glorot"),
             "fan-out",
         ),
     ),

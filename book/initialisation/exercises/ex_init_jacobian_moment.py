@@ -1,7 +1,7 @@
 r"""Exercise ``ex-init-jacobian-moment`` (computation): exact finite-width moments of a deep linear
 Jacobian."""
 
-from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers
+from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers, answer
 
 N, L = 4, 3
 SECOND = ((N + 2) * (1 + 2 / N) ** L - (N - 1) * (1 - 1 / N) ** L) / 3  # 6.328125
@@ -31,19 +31,19 @@ fourth = 1.5^3 = 3.375; limit = L + 1 = 4 (the Fuss-Catalan number).""",
         WrongAnswers(
             {"second": LIMIT, "fourth": FOURTH, "limit": LIMIT},
             "uses the limit",
-            "answer second",
+            answer("second"),
             "exact value",
         ),
         WrongAnswers(
             {"second": FOURTH, "fourth": FOURTH, "limit": LIMIT},
             "confuses moments",
-            "answer second",
+            answer("second"),
             "not E (1/n) tr M^2",
         ),
         WrongAnswers(
             {"second": SECOND, "fourth": 1.0, "limit": LIMIT},
             "fourth moment 1",
-            "answer fourth",
+            answer("fourth"),
             "fourth moment",
         ),
     ),

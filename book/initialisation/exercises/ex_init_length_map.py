@@ -3,7 +3,7 @@ r"""Exercise ``ex-init-length-map``: the fixed point of the tanh length map and 
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Implement, Tolerance, Wrong
+from deepqed.exercises.spec import Implement, Tolerance, Wrong, values
 
 
 def _normal_rule():
@@ -129,11 +129,11 @@ numpy's hermgauss with nodes sqrt(2) x_i and weights w_i / sqrt(pi).""",
         Wrong(
             _hermgauss_unscaled,
             "hermgauss nodes without the factor sqrt(2)",
-            "values of q_chi",
+            values(0),
             "",
         ),
-        Wrong(_chi_with_tanh, "chi_1 with tanh instead of tanh'", "values of q_chi", ""),
-        Wrong(_no_bias, "ignores c_b", "values of q_chi", ""),
+        Wrong(_chi_with_tanh, "chi_1 with tanh instead of tanh'", values(0), ""),
+        Wrong(_no_bias, "ignores c_b", values(0), ""),
     ),
     max_examples=40,
 )

@@ -4,7 +4,7 @@ import math
 
 from scipy.special import digamma
 
-from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers
+from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers, answer
 
 N = 2
 LAM = 0.5 * (float(digamma(N / 2)) - math.log(N / 2))  # -gamma/2 = -0.2886
@@ -34,16 +34,16 @@ c_w = e^gamma = 1.78107.""",
     ),
     wrong=(
         WrongAnswers(
-            {"lam": 0.0, "c_crit": C_CRIT}, "mean-square exponent", "answer lam", "Jensen"
+            {"lam": 0.0, "c_crit": C_CRIT}, "mean-square exponent", answer("lam"), "Jensen"
         ),
         WrongAnswers(
             {"lam": LAM, "c_crit": 1.0},
             "mean-square critical gain",
-            "answer c_crit",
+            answer("c_crit"),
             "typical norm",
         ),
         WrongAnswers(
-            {"lam": 2 * LAM, "c_crit": C_CRIT}, "rate of the square", "answer lam", "half"
+            {"lam": 2 * LAM, "c_crit": C_CRIT}, "rate of the square", answer("lam"), "half"
         ),
     ),
 )

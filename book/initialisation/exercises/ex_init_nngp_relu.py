@@ -3,7 +3,7 @@ r"""Exercise ``ex-init-nngp-relu``: the NNGP kernel of a ReLU network."""
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import FINITE, Implement, Property, Tolerance, Wrong, values
 from deepqed.exercises.strategies import float_arrays
 
 
@@ -110,9 +110,9 @@ whose Gram matrix is K: it needs only the norms d_i = sqrt(K_ii) and the cosines
 Clip the cosines (rounding) and treat zero norms separately.""",
     properties=(Property("symmetric", "K is symmetric", lambda kw, K: (K, K.T)),),
     wrong=(
-        Wrong(_no_bias_in_recursion, "drops c_b after the first layer", "values of K", ""),
-        Wrong(_no_clip, "no clip of the cosine, no care for zero rows", "finite", ""),
-        Wrong(_one_step_too_many, "depth steps instead of depth - 1", "values of K", ""),
-        Wrong(_no_input_scaling, "forgets the 1/n_0 of the first layer", "values of K", ""),
+        Wrong(_no_bias_in_recursion, "drops c_b after the first layer", values(0), ""),
+        Wrong(_no_clip, "no clip of the cosine, no care for zero rows", FINITE, ""),
+        Wrong(_one_step_too_many, "depth steps instead of depth - 1", values(0), ""),
+        Wrong(_no_input_scaling, "forgets the 1/n_0 of the first layer", values(0), ""),
     ),
 )

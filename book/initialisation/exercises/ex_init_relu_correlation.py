@@ -3,7 +3,7 @@ r"""Exercise ``ex-init-relu-correlation``: the ReLU correlation map."""
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import DTYPE, FINITE, Implement, Property, Tolerance, Wrong, values
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -69,14 +69,14 @@ Returns:
 pair with correlation rho (chapter 5's arc-cosine kernel), divided by E relu(u)^2 = 1/2.""",
     properties=(Property("range", "values in [0, 1]", lambda kw, r: (np.clip(r, 0, 1), r)),),
     wrong=(
-        Wrong(_no_clip, "no clip: NaN just outside [-1, 1]", "finite", ""),
+        Wrong(_no_clip, "no clip: NaN just outside [-1, 1]", FINITE, ""),
         Wrong(
             _arccos_not_complement,
             "arccos(rho) instead of pi - arccos(rho)",
-            "values of varrho",
+            values(0),
             "",
         ),
-        Wrong(_no_pi, "forgets the factor 1/pi", "values of varrho", ""),
-        Wrong(_float64, "returns float64 for float32 input", "dtype", ""),
+        Wrong(_no_pi, "forgets the factor 1/pi", values(0), ""),
+        Wrong(_float64, "returns float64 for float32 input", DTYPE, ""),
     ),
 )

@@ -3,7 +3,7 @@ r"""Exercise ``ex-ker-arccos``: the arc-cosine kernel of degree 1."""
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import FINITE, Implement, Property, Tolerance, Wrong, values
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -134,16 +134,16 @@ zero norms separately (np.where) to avoid 0/0. sin(theta) = sqrt(1 - cos^2).""",
         ),
     ),
     wrong=(
-        Wrong(_cho_saul, "Cho and Saul's normalisation 1/pi (twice ours)", "values of K", ""),
-        Wrong(_no_clip, "no clip of the cosine, no care for zero vectors", "finite", ""),
+        Wrong(_cho_saul, "Cho and Saul's normalisation 1/pi (twice ours)", values(0), ""),
+        Wrong(_no_clip, "no clip of the cosine, no care for zero vectors", FINITE, ""),
         Wrong(
             _no_clip_zero_safe,
             "zero vectors handled, but the cosine of parallel rows not clipped",
-            "finite",
+            FINITE,
             "",
         ),
-        Wrong(_degrees, "theta in degrees", "values of K", ""),
-        Wrong(_theta_sign, "theta instead of pi - theta", "values of K", ""),
-        Wrong(_no_norms, "forgets the factor |x| |z|", "values of K", ""),
+        Wrong(_degrees, "theta in degrees", values(0), ""),
+        Wrong(_theta_sign, "theta instead of pi - theta", values(0), ""),
+        Wrong(_no_norms, "forgets the factor |x| |z|", values(0), ""),
     ),
 )

@@ -3,7 +3,17 @@ r"""Exercise ``ex-ker-gaussian-gram``: the Gaussian Gram matrix from squared dis
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import (
+    DTYPE,
+    OUTPUT_SHAPE,
+    Diagnosis,
+    Implement,
+    Property,
+    Tolerance,
+    Wrong,
+    holds,
+    values,
+)
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -122,12 +132,12 @@ D = maximum(sx + sz - 2 X Z^T, 0) and K = exp(-gamma D). Keep the dtype of X."""
         ),
     ),
     wrong=(
-        Wrong(_sign, "exp(+gamma |x - z|^2): sign error", "values of K", ""),
-        Wrong(_not_squared, "exp(-gamma |x - z|): distance not squared", "values of K", "squared"),
-        Wrong(_transposed, "returns K^T", "output shape", ""),
-        Wrong(_float64, "converts float32 input to float64", "dtype", "float32"),
-        Wrong(_dot_only, "forgets the norms: exp(2 gamma x^T z)", "values of K", ""),
-        Wrong(_no_clip, "no clip of the squared distances at 0", "no entry above 1", ""),
-        Wrong(_gamma_half, "exp(-gamma |x - z|^2 / 2): the bandwidth form", "values of K", ""),
+        Wrong(_sign, "exp(+gamma |x - z|^2): sign error", values(0), ""),
+        Wrong(_not_squared, "exp(-gamma |x - z|): distance not squared", values(0), "squared"),
+        Wrong(_transposed, "returns K^T", OUTPUT_SHAPE, ""),
+        Wrong(_float64, "converts float32 input to float64", DTYPE, "float32"),
+        Wrong(_dot_only, "forgets the norms: exp(2 gamma x^T z)", values(0), ""),
+        Wrong(_no_clip, "no clip of the squared distances at 0", holds("no entry above 1"), ""),
+        Wrong(_gamma_half, "exp(-gamma |x - z|^2 / 2): the bandwidth form", values(0), ""),
     ),
 )

@@ -3,7 +3,15 @@ r"""Exercise ``ex-ker-krr-predict``: kernel ridge regression, fit and predict wi
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Tolerance, Wrong
+from deepqed.exercises.spec import (
+    DTYPE,
+    OUTPUT_SHAPE,
+    Diagnosis,
+    Implement,
+    Tolerance,
+    Wrong,
+    values,
+)
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -104,13 +112,13 @@ is m * lambda).""",
         Wrong(
             _no_m,
             "solves with K + lambda I instead of K + m lambda I",
-            "values of f_test",
+            values(0),
             "m * lambda",
         ),
-        Wrong(_alpha, "returns alpha instead of the predictions", "output shape", ""),
-        Wrong(_no_ridge, "no regularisation (least squares on K)", "values of f_test", ""),
-        Wrong(_lam_over_m, "shift lambda / m instead of m lambda", "values of f_test", ""),
-        Wrong(_fitted, "returns the fitted values K alpha, not K_test alpha", "output shape", ""),
-        Wrong(_float64, "computes float32 input in float64", "dtype", ""),
+        Wrong(_alpha, "returns alpha instead of the predictions", OUTPUT_SHAPE, ""),
+        Wrong(_no_ridge, "no regularisation (least squares on K)", values(0), ""),
+        Wrong(_lam_over_m, "shift lambda / m instead of m lambda", values(0), ""),
+        Wrong(_fitted, "returns the fitted values K alpha, not K_test alpha", OUTPUT_SHAPE, ""),
+        Wrong(_float64, "computes float32 input in float64", DTYPE, ""),
     ),
 )

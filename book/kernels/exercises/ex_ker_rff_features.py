@@ -3,7 +3,7 @@ r"""Exercise ``ex-ker-rff-features``: the random Fourier feature map for given o
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Implement, Tolerance, Wrong
+from deepqed.exercises.spec import DTYPE, OUTPUT_SHAPE, Implement, Tolerance, Wrong, values
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -84,12 +84,12 @@ Returns:
     hint=r"""X @ omega.T has shape (m, D); add b (broadcast over rows), take cos, multiply by
 sqrt(2 / D) with D = omega.shape[0].""",
     wrong=(
-        Wrong(_no_sqrt2, "scale 1/sqrt(D) instead of sqrt(2/D)", "values of Z", ""),
-        Wrong(_sin, "sin instead of cos", "values of Z", ""),
-        Wrong(_no_phase, "forgets the phases b", "values of Z", ""),
-        Wrong(_transposed, "returns Z^T", "output shape", ""),
-        Wrong(_phase_outside, "adds b outside the cosine", "values of Z", ""),
-        Wrong(_float64, "computes float32 input in float64", "dtype", ""),
-        Wrong(_sqrt2_over_D, "scale sqrt(2)/D instead of sqrt(2/D)", "values of Z", ""),
+        Wrong(_no_sqrt2, "scale 1/sqrt(D) instead of sqrt(2/D)", values(0), ""),
+        Wrong(_sin, "sin instead of cos", values(0), ""),
+        Wrong(_no_phase, "forgets the phases b", values(0), ""),
+        Wrong(_transposed, "returns Z^T", OUTPUT_SHAPE, ""),
+        Wrong(_phase_outside, "adds b outside the cosine", values(0), ""),
+        Wrong(_float64, "computes float32 input in float64", DTYPE, ""),
+        Wrong(_sqrt2_over_D, "scale sqrt(2)/D instead of sqrt(2/D)", values(0), ""),
     ),
 )

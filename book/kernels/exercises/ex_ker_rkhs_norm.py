@@ -2,7 +2,7 @@ r"""Exercise ``ex-ker-rkhs-norm`` (computation): norm and evaluations of a finit
 
 import math
 
-from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers
+from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers, answer
 
 # f = 2 k(., 0) - k(., 1) for the Gaussian kernel k(x, z) = exp(-(x - z)^2) on R (gamma = 1).
 _e = math.exp(-1.0)
@@ -50,19 +50,19 @@ turns inner products with k(., x) into evaluations; k(x, x) = 1 for the Gaussian
         WrongAnswers(
             {"norm": NORM2, "value": VALUE, "inner": INNER, "bound": NORM},
             "reports ||f||^2 as the norm",
-            "answer norm",
+            answer("norm"),
             "square root",
         ),
         WrongAnswers(
             {"norm": math.sqrt(5.0), "value": VALUE, "inner": INNER, "bound": math.sqrt(5.0)},
             "drops the cross terms",
-            "answer norm",
+            answer("norm"),
             "cross terms",
         ),
         WrongAnswers(
             {"norm": NORM, "value": math.exp(-0.5), "inner": INNER, "bound": NORM},
             "uses |x - z| instead of (x - z)^2",
-            "answer value",
+            answer("value"),
             "squared",
         ),
     ),

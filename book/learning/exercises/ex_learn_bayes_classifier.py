@@ -5,7 +5,7 @@ import numpy as np
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Tolerance, Wrong
+from deepqed.exercises.spec import DTYPE, Diagnosis, Implement, Tolerance, Wrong, values
 from deepqed.exercises.strategies import float_arrays
 
 
@@ -123,14 +123,12 @@ far in the tails every density underflows to 0.""",
         ),
     ),
     wrong=(
-        Wrong(_no_priors, "ignores the priors", "values of labels", "priors"),
-        Wrong(_no_log_sd, "forgets the 1/s_y normalisation", "values of labels", "1/s_y"),
-        Wrong(_densities, "compares densities, which underflow", "values of labels", "underflow"),
-        Wrong(_argmin, "argmin instead of argmax", "values of labels", "differs"),
-        Wrong(_float_labels, "returns float labels", "dtype", "int64"),
-        Wrong(
-            _last_maximum, "breaks ties towards the largest label", "values of labels", "differs"
-        ),
+        Wrong(_no_priors, "ignores the priors", values(0), "priors"),
+        Wrong(_no_log_sd, "forgets the 1/s_y normalisation", values(0), "1/s_y"),
+        Wrong(_densities, "compares densities, which underflow", values(0), "underflow"),
+        Wrong(_argmin, "argmin instead of argmax", values(0), "differs"),
+        Wrong(_float_labels, "returns float labels", DTYPE, "int64"),
+        Wrong(_last_maximum, "breaks ties towards the largest label", values(0), "differs"),
     ),
     max_examples=120,
 )

@@ -3,7 +3,15 @@ r"""Exercise ``ex-learn-bias-variance``: unbiased Monte Carlo estimates of biasÂ
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import (
+    OUTPUT_SHAPE,
+    Diagnosis,
+    Implement,
+    Property,
+    Tolerance,
+    Wrong,
+    values,
+)
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -121,14 +129,14 @@ variance / R from the squared deviation of the mean: E (mean - f*)^2 = bias^2 + 
         ),
     ),
     wrong=(
-        Wrong(_ddof0, "divisor R", "values of variance", "R - 1"),
-        Wrong(_plug_in, "no bias correction", "values of bias2", "var / R"),
-        Wrong(_axis1, "averages over the test points", "output shape", "shape"),
-        Wrong(_std, "standard deviation", "values of variance", "standard deviation"),
+        Wrong(_ddof0, "divisor R", values(1), "R - 1"),
+        Wrong(_plug_in, "no bias correction", values(0), "var / R"),
+        Wrong(_axis1, "averages over the test points", OUTPUT_SHAPE, "shape"),
+        Wrong(_std, "standard deviation", values(1), "standard deviation"),
         Wrong(
             _sum_of_squares,
             "variance by the sum-of-squares formula",
-            "values of variance",
+            values(1),
             "differs",
         ),
     ),

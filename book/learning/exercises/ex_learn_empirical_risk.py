@@ -3,7 +3,15 @@ r"""Exercise ``ex-learn-empirical-risk``: empirical squared risks of several pre
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Tolerance, Wrong
+from deepqed.exercises.spec import (
+    DTYPE,
+    OUTPUT_SHAPE,
+    Diagnosis,
+    Implement,
+    Tolerance,
+    Wrong,
+    values,
+)
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -98,11 +106,11 @@ axis, axis 1: one number per predictor.""",
         ),
     ),
     wrong=(
-        Wrong(_sum, "sum instead of mean", "values of risks", "mean"),
-        Wrong(_half, "factor 1/2", "values of risks", "without 1/2"),
-        Wrong(_axis0, "averages over the predictors", "output shape", "shape"),
-        Wrong(_absolute, "absolute loss", "values of risks", "square"),
-        Wrong(_float64, "converts to float64", "dtype", "float32"),
-        Wrong(_expanded_square, "expands the square", "values of risks", "differs"),
+        Wrong(_sum, "sum instead of mean", values(0), "mean"),
+        Wrong(_half, "factor 1/2", values(0), "without 1/2"),
+        Wrong(_axis0, "averages over the predictors", OUTPUT_SHAPE, "shape"),
+        Wrong(_absolute, "absolute loss", values(0), "square"),
+        Wrong(_float64, "converts to float64", DTYPE, "float32"),
+        Wrong(_expanded_square, "expands the square", values(0), "differs"),
     ),
 )

@@ -2,7 +2,7 @@ r"""Exercise ``ex-learn-sample-size`` (computation): sample sizes from the finit
 
 import math
 
-from deepqed.exercises.spec import Answer, Compute, Mistake, WrongAnswers
+from deepqed.exercises.spec import Answer, Compute, Mistake, WrongAnswers, answer
 
 M, delta, eps = 1000, 0.01, 0.05
 
@@ -49,19 +49,19 @@ n >= 12.206 / (2 * 0.025^2) = 9764.8, so n_erm = 9765.""",
         WrongAnswers(
             {"n_uniform": _N_FLOOR, "n_erm": N_ERM},
             "rounds down",
-            "answer n_uniform",
+            answer("n_uniform"),
             "rounded down",
         ),
         WrongAnswers(
             {"n_uniform": _N_ONE_SIDED, "n_erm": N_ERM},
             "one-sided bound",
-            "answer n_uniform",
+            answer("n_uniform"),
             "factor 2",
         ),
         WrongAnswers(
             {"n_uniform": N_UNIFORM, "n_erm": N_UNIFORM},
             "forgets the factor 2 of the corollary",
-            "answer n_erm",
+            answer("n_erm"),
             "2 eps",
         ),
     ),

@@ -1,6 +1,6 @@
 r"""Exercise ``ex-learn-shrinkage`` (computation): bias, variance and noise of a shrunk mean."""
 
-from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers
+from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers, answer
 
 theta, sigma2, n, lam = 2.0, 4.0, 10, 0.8
 
@@ -56,7 +56,7 @@ zero at lam_opt = theta^2 / (theta^2 + sigma^2 / n) = 4 / 4.4 = 10/11 = 0.9090..
                 "lam_opt": LAM_OPT,
             },
             "bias not squared",
-            "answer bias2",
+            answer("bias2"),
             "square it",
         ),
         WrongAnswers(
@@ -68,7 +68,7 @@ zero at lam_opt = theta^2 / (theta^2 + sigma^2 / n) = 4 / 4.4 = 10/11 = 0.9090..
                 "lam_opt": LAM_OPT,
             },
             "forgets 1/n",
-            "answer variance",
+            answer("variance"),
             "sigma^2 / n",
         ),
         WrongAnswers(
@@ -80,7 +80,7 @@ zero at lam_opt = theta^2 / (theta^2 + sigma^2 / n) = 4 / 4.4 = 10/11 = 0.9090..
                 "lam_opt": LAM_OPT,
             },
             "forgets the noise",
-            "answer risk",
+            answer("risk"),
             "noise",
         ),
         WrongAnswers(
@@ -92,7 +92,7 @@ zero at lam_opt = theta^2 / (theta^2 + sigma^2 / n) = 4 / 4.4 = 10/11 = 0.9090..
                 "lam_opt": theta**2 / (theta**2 + sigma2),
             },
             "uses sigma^2 instead of sigma^2 / n",
-            "answer lam_opt",
+            answer("lam_opt"),
             "sigma^2 / n",
         ),
     ),

@@ -2,7 +2,7 @@ r"""Exercise ``ex-lin-gd-iterations`` (computation): condition number and number
 
 import math
 
-from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers
+from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers, answer
 
 #: X = [[2, 1], [1, 2]]: X^T X = [[5, 4], [4, 5]] has eigenvalues 9 and 1.
 BETA, MU = 9.0, 1.0
@@ -47,19 +47,19 @@ ceil(9 * 13.8155) = ceil(124.34) = 125.""",
                 "t_simple": math.ceil(3 * math.log(1e6)),
             },
             "singular values instead of eigenvalues of X^T X",
-            "answer kappa",
+            answer("kappa"),
             "kappa_2(X)^2",
         ),
         WrongAnswers(
             {"beta": BETA, "mu": MU, "kappa": KAPPA, "t_exact": T_EXACT - 1, "t_simple": T_SIMPLE},
             "rounds down",
-            "answer t_exact",
+            answer("t_exact"),
             "round up",
         ),
         WrongAnswers(
             {"beta": BETA, "mu": MU, "kappa": KAPPA, "t_exact": T_EXACT, "t_simple": _T_LOG10},
             "log10",
-            "answer t_simple",
+            answer("t_simple"),
             "natural logarithm",
         ),
     ),

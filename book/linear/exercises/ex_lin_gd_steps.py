@@ -3,7 +3,7 @@ r"""Exercise ``ex-lin-gd-steps``: t steps of gradient descent on least squares f
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Tolerance, Wrong
+from deepqed.exercises.spec import DTYPE, RUNS, Diagnosis, Implement, Tolerance, Wrong, values
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -110,11 +110,11 @@ t = 0 returns w_0 = 0.""",
         Diagnosis("w", lambda kw: _one_more(**kw), "one step too many: t steps from w_0 give w_t"),
     ),
     wrong=(
-        Wrong(_mean_gradient, "divides the gradient by m", "values of w", "1/m"),
-        Wrong(_ascent, "gradient ascent", "values of w", "sign error"),
-        Wrong(_one_more, "t + 1 steps", "values of w", "one step too many"),
-        Wrong(_no_transpose, "forgets X^T", "runs", "Error"),
-        Wrong(_one_less, "t - 1 steps", "values of w", "w"),
-        Wrong(_float64_start, "starts from a float64 zero vector", "dtype", "float"),
+        Wrong(_mean_gradient, "divides the gradient by m", values(0), "1/m"),
+        Wrong(_ascent, "gradient ascent", values(0), "sign error"),
+        Wrong(_one_more, "t + 1 steps", values(0), "one step too many"),
+        Wrong(_no_transpose, "forgets X^T", RUNS, "Error"),
+        Wrong(_one_less, "t - 1 steps", values(0), "w"),
+        Wrong(_float64_start, "starts from a float64 zero vector", DTYPE, "float"),
     ),
 )

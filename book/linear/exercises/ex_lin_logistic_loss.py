@@ -3,7 +3,7 @@ r"""Exercise ``ex-lin-logistic-loss``: the logistic loss with full relative accu
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Tolerance, Wrong
+from deepqed.exercises.spec import FINITE, Diagnosis, Implement, Tolerance, Wrong, values
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -93,11 +93,11 @@ y z from a stable log(1 + e^z) still loses every digit when the result is much s
         ),
     ),
     wrong=(
-        Wrong(_naive, "exp overflows", "finite", "finite"),
-        Wrong(_cancellation, "stable log(1 + e^z) minus y z", "values of loss", "cancellation"),
-        Wrong(_sign, "sign error in the margin", "values of loss", "sign error"),
-        Wrong(_pm_one, "labels treated as -1/+1", "values of loss", "{0, 1}"),
-        Wrong(_log1p_exp, "log1p(exp(t)) without the max shift", "finite", "finite"),
-        Wrong(_log_one_plus, "log(1 + exp(t)): tiny losses become 0", "values of loss", "loss"),
+        Wrong(_naive, "exp overflows", FINITE, "finite"),
+        Wrong(_cancellation, "stable log(1 + e^z) minus y z", values(0), "cancellation"),
+        Wrong(_sign, "sign error in the margin", values(0), "sign error"),
+        Wrong(_pm_one, "labels treated as -1/+1", values(0), "{0, 1}"),
+        Wrong(_log1p_exp, "log1p(exp(t)) without the max shift", FINITE, "finite"),
+        Wrong(_log_one_plus, "log(1 + exp(t)): tiny losses become 0", values(0), "loss"),
     ),
 )

@@ -3,7 +3,16 @@ r"""Exercise ``ex-lin-min-norm``: the minimum-norm least-squares solution from t
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import (
+    FINITE,
+    RUNS,
+    Diagnosis,
+    Implement,
+    Property,
+    Tolerance,
+    Wrong,
+    values,
+)
 from deepqed.exercises.strategies import float_arrays
 
 
@@ -124,10 +133,10 @@ np.linalg.solve when X^T X is singular.""",
         ),
     ),
     wrong=(
-        Wrong(_normal_equations, "np.linalg.solve on the normal equations", "runs", "LinAlgError"),
-        Wrong(_no_cutoff, "divides by every singular value", "finite", "finite"),
-        Wrong(_no_V, "returns the coefficients, not w = V c", "values of w", "w"),
-        Wrong(_plus_kernel, "adds a kernel vector", "values of w", "ker X"),
-        Wrong(_absolute_cutoff, "cuts at rcond, not rcond * s_1", "values of w", "relative"),
+        Wrong(_normal_equations, "np.linalg.solve on the normal equations", RUNS, "LinAlgError"),
+        Wrong(_no_cutoff, "divides by every singular value", FINITE, "finite"),
+        Wrong(_no_V, "returns the coefficients, not w = V c", values(0), "w"),
+        Wrong(_plus_kernel, "adds a kernel vector", values(0), "ker X"),
+        Wrong(_absolute_cutoff, "cuts at rcond, not rcond * s_1", values(0), "relative"),
     ),
 )

@@ -3,7 +3,15 @@ r"""Exercise ``ex-lin-ridge``: ridge regression by one linear solve."""
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import (
+    OUTPUT_SHAPE,
+    Diagnosis,
+    Implement,
+    Property,
+    Tolerance,
+    Wrong,
+    values,
+)
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -126,16 +134,16 @@ the identity with dtype=X.dtype.""",
         ),
     ),
     wrong=(
-        Wrong(_half, "solves with lam/2", "values of w", "lam/2"),
-        Wrong(_entrywise, "adds lam to every entry", "values of w", "diagonal"),
+        Wrong(_half, "solves with lam/2", values(0), "lam/2"),
+        Wrong(_entrywise, "adds lam to every entry", values(0), "diagonal"),
         Wrong(
             _gram_rows,
             "returns the dual variable alpha instead of X^T alpha",
-            "output shape",
+            OUTPUT_SHAPE,
             "shape",
         ),
-        Wrong(_no_lambda, "ignores lam", "values of w", "lam is missing"),
-        Wrong(_augmented_lam, "augmented rows lam I instead of sqrt(lam) I", "values of w", "sqrt"),
-        Wrong(_lam_times_m, "the penalty of the mean squared error (m lam)", "values of w", "1/m"),
+        Wrong(_no_lambda, "ignores lam", values(0), "lam is missing"),
+        Wrong(_augmented_lam, "augmented rows lam I instead of sqrt(lam) I", values(0), "sqrt"),
+        Wrong(_lam_times_m, "the penalty of the mean squared error (m lam)", values(0), "1/m"),
     ),
 )

@@ -3,7 +3,7 @@ r"""Exercise ``ex-opt-affine-learner``: the learner L_eps of one affine layer.""
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Tolerance, Wrong
+from deepqed.exercises.spec import DTYPE, Diagnosis, Implement, Tolerance, Wrong, values
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -101,12 +101,10 @@ old W.""",
         ),
     ),
     wrong=(
-        Wrong(_request_after_update, "request with the updated W", "values of request", "updated"),
-        Wrong(_request_scaled, "request scaled by eps", "values of request", "full step"),
-        Wrong(_sign, "error with the wrong sign", "values of W_new", "sign"),
-        Wrong(
-            _request_is_gradient, "returns the gradient as request", "values of request", "a - grad"
-        ),
-        Wrong(_request_same_dtype_lost, "promotes W_new to float64", "dtype", ""),
+        Wrong(_request_after_update, "request with the updated W", values(2), "updated"),
+        Wrong(_request_scaled, "request scaled by eps", values(2), "full step"),
+        Wrong(_sign, "error with the wrong sign", values(0), "sign"),
+        Wrong(_request_is_gradient, "returns the gradient as request", values(2), "a - grad"),
+        Wrong(_request_same_dtype_lost, "promotes W_new to float64", DTYPE, ""),
     ),
 )

@@ -2,7 +2,7 @@ r"""Exercise ``ex-opt-gd-steps`` (computation): the number of steps the PL bound
 
 import math
 
-from deepqed.exercises.spec import Answer, Compute, Mistake, WrongAnswers
+from deepqed.exercises.spec import Answer, Compute, Mistake, WrongAnswers, answer
 
 L, MU, GAP0, EPS = 10.0, 0.1, 100.0, 1e-6
 
@@ -46,16 +46,16 @@ The shortcut (L/mu) ln(1e8) = 1842.1 (rounded up 1843) is sufficient but not the
     ),
     wrong=(
         WrongAnswers(
-            {"k_eta1": SHORTCUT, "k_eta05": K05}, "shortcut", "answer k_eta1", "not the least"
+            {"k_eta1": SHORTCUT, "k_eta05": K05}, "shortcut", answer("k_eta1"), "not the least"
         ),
         WrongAnswers(
             {"k_eta1": K1, "k_eta05": K1},
             "same q for both steps",
-            "answer k_eta05",
+            answer("k_eta05"),
             "depends on eta",
         ),
         WrongAnswers(
-            {"k_eta1": K1 - 1, "k_eta05": K05}, "rounds down", "answer k_eta1", "rounded down"
+            {"k_eta1": K1 - 1, "k_eta05": K05}, "rounds down", answer("k_eta1"), "rounded down"
         ),
     ),
 )

@@ -1,7 +1,7 @@
 r"""Exercise ``ex-opt-morse-index`` (computation): value and Hessian inertia at a critical point of
 the linear autoencoder."""
 
-from deepqed.exercises.spec import Answer, Compute, Mistake, WrongAnswers
+from deepqed.exercises.spec import Answer, Compute, Mistake, WrongAnswers, answer
 
 N, K = 6, 3
 LAM = (6, 5, 4, 3, 2, 1)
@@ -51,13 +51,13 @@ the Hessian is 2nk x 2nk.""",
                 "positive": 2 * N * K - ZERO - _REVERSED,
             },
             "reversed order",
-            "answer negative",
+            answer("negative"),
             "larger eigenvalue",
         ),
         WrongAnswers(
             {"value": VALUE, "negative": NEGATIVE, "zero": 0, "positive": 2 * N * K - NEGATIVE},
             "no flat directions",
-            "answer zero",
+            answer("zero"),
             "k^2",
         ),
         WrongAnswers(
@@ -68,7 +68,7 @@ the Hessian is 2nk x 2nk.""",
                 "positive": POSITIVE,
             },
             "sum over I",
-            "answer value",
+            answer("value"),
             "left out",
         ),
     ),

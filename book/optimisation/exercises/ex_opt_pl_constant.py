@@ -2,7 +2,7 @@ r"""Exercise ``ex-opt-pl-constant`` (computation): the PL constant of rank-defic
 
 import numpy as np
 
-from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers
+from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers, answer
 
 X = np.array([[1.0, 1.0, 0.0], [1.0, 1.0, 0.0], [0.0, 0.0, 2.0]])
 _eig = np.linalg.eigvalsh(X.T @ X)  # 0, 4, 4
@@ -38,19 +38,19 @@ strongly convex, but it is PL.""",
         WrongAnswers(
             {"mu": 0.0, "L": L, "strongly_convex": 0},
             "uses lambda_min",
-            "answer mu",
+            answer("mu"),
             "smallest positive",
         ),
         WrongAnswers(
             {"mu": MU, "L": L, "strongly_convex": 1},
             "says strongly convex",
-            "answer strongly_convex",
+            answer("strongly_convex"),
             "not strongly convex",
         ),
         WrongAnswers(
             {"mu": 2.0, "L": L, "strongly_convex": 0},
             "a diagonal entry",
-            "answer mu",
+            answer("mu"),
             "not an eigenvalue",
         ),
     ),

@@ -3,7 +3,7 @@ dimension, against the floor of the strongly convex bound."""
 
 import numpy as np
 
-from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers
+from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers, answer
 
 C = np.array([-1.0, 0.0, 2.0, 3.0])
 GAMMA = 0.2
@@ -51,16 +51,16 @@ sigma*^2.""",
         WrongAnswers(
             {"floor": GAMMA * SIGMA2 / 2, "bound": BOUND},
             "drops gamma^2",
-            "answer floor",
+            answer("floor"),
             "2 - gamma",
         ),
         WrongAnswers(
-            {"floor": FLOOR, "bound": GAMMA * SIGMA2}, "forgets the 2", "answer bound", "2 gamma"
+            {"floor": FLOOR, "bound": GAMMA * SIGMA2}, "forgets the 2", answer("bound"), "2 gamma"
         ),
         WrongAnswers(
             {"floor": GAMMA * 3.5 / (2 - GAMMA), "bound": BOUND},
             "wrong variance",
-            "answer floor",
+            answer("floor"),
             "2.5",
         ),
     ),

@@ -3,7 +3,7 @@ r"""Exercise ``ex-opt-tangent-kernel``: the tangent kernel of a two-layer tanh n
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import DTYPE, Diagnosis, Implement, Property, Tolerance, Wrong, values
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -86,9 +86,9 @@ the factor x_i^T x_k. With S = tanh'(X W^T) (m x N) the sum over j is S S^T.""",
         ),
     ),
     wrong=(
-        Wrong(_no_mean, "no 1/N", "values of K", "1/N"),
-        Wrong(_tanh_not_prime, "tanh instead of tanh'", "values of K", "derivative"),
-        Wrong(_no_gram, "no x_i^T x_k", "values of K", "x_i^T x_k"),
-        Wrong(_float64, "returns float64 for float32 input", "dtype", ""),
+        Wrong(_no_mean, "no 1/N", values(0), "1/N"),
+        Wrong(_tanh_not_prime, "tanh instead of tanh'", values(0), "derivative"),
+        Wrong(_no_gram, "no x_i^T x_k", values(0), "x_i^T x_k"),
+        Wrong(_float64, "returns float64 for float32 input", DTYPE, ""),
     ),
 )

@@ -4,7 +4,16 @@ transform."""
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import (
+    DTYPE,
+    INPUTS_UNCHANGED,
+    Diagnosis,
+    Implement,
+    Property,
+    Tolerance,
+    Wrong,
+    values,
+)
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -149,10 +158,10 @@ having bit log2(h) clear by their sum and difference. Divide by 2^n at the end. 
         ),
     ),
     wrong=(
-        Wrong(_unnormalised, "no factor 2^{-n}", "values of C", "2^{-n}"),
-        Wrong(_in_place, "transforms Y in place", "inputs unchanged", ""),
-        Wrong(_first_column, "transforms the first column only", "values of C", ""),
-        Wrong(_float64, "returns float64 for float32 input", "dtype", ""),
-        Wrong(_sequency_sign, "flips the sign convention", "values of C", "sign"),
+        Wrong(_unnormalised, "no factor 2^{-n}", values(0), "2^{-n}"),
+        Wrong(_in_place, "transforms Y in place", INPUTS_UNCHANGED, ""),
+        Wrong(_first_column, "transforms the first column only", values(0), ""),
+        Wrong(_float64, "returns float64 for float32 input", DTYPE, ""),
+        Wrong(_sequency_sign, "flips the sign convention", values(0), "sign"),
     ),
 )

@@ -3,7 +3,16 @@ r"""Exercise ``ex-pre-condexp``: conditional expectation on a finite probability
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import (
+    FINITE,
+    OUTPUT_SHAPE,
+    Diagnosis,
+    Implement,
+    Property,
+    Tolerance,
+    Wrong,
+    values,
+)
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -128,11 +137,11 @@ E[X 1_C] / P(C) = sum_{k in C} p_k X_k / sum_{k in C} p_k. Loop over np.unique(l
         ),
     ),
     wrong=(
-        Wrong(_unweighted, "ignores the probabilities", "values of E[X|G]", "weight"),
-        Wrong(_per_cell, "one value per cell", "output shape", "shape"),
-        Wrong(_nan_on_null_cells, "0/0 on null cells", "finite", "0/0"),
-        Wrong(_not_normalised, "forgets to divide by P(C)", "values of E[X|G]", "P(C)"),
-        Wrong(_mean_mass, "divides by the mean of p over the cell", "values of E[X|G]", "differs"),
-        Wrong(_global_mean, "E[X] on every atom", "values of E[X|G]", "differs"),
+        Wrong(_unweighted, "ignores the probabilities", values(0), "weight"),
+        Wrong(_per_cell, "one value per cell", OUTPUT_SHAPE, "shape"),
+        Wrong(_nan_on_null_cells, "0/0 on null cells", FINITE, "0/0"),
+        Wrong(_not_normalised, "forgets to divide by P(C)", values(0), "P(C)"),
+        Wrong(_mean_mass, "divides by the mean of p over the cell", values(0), "differs"),
+        Wrong(_global_mean, "E[X] on every atom", values(0), "differs"),
     ),
 )

@@ -2,7 +2,7 @@ r"""Exercise ``ex-pre-hoeffding-n`` (computation): sample sizes from Hoeffding's
 
 import math
 
-from deepqed.exercises.spec import Answer, Compute, Mistake, WrongAnswers
+from deepqed.exercises.spec import Answer, Compute, Mistake, WrongAnswers, answer
 
 
 def _n(width: float, epsilon: float, delta: float, sides: int = 2) -> int:
@@ -57,19 +57,19 @@ n_pm1: (b - a)^2 = 4, so n = ceil(4 * 18 444.4) = ceil(73 777.6) = 73 778.""",
         WrongAnswers(
             {"n_prob": N_ONE_SIDED, "n_one_sided": N_ONE_SIDED, "n_pm1": N_PM1},
             "one-sided bound for the two-sided question",
-            "answer n_prob",
+            answer("n_prob"),
             "factor 2",
         ),
         WrongAnswers(
             {"n_prob": N_PROB, "n_one_sided": N_ONE_SIDED, "n_pm1": _n(2.0**0.5, 0.01, 0.05)},
             "(b - a) not squared",
-            "answer n_pm1",
+            answer("n_pm1"),
             "(b - a)^2",
         ),
         WrongAnswers(
             {"n_prob": N_PROB - 1, "n_one_sided": N_ONE_SIDED, "n_pm1": N_PM1},
             "rounds down",
-            "answer n_prob",
+            answer("n_prob"),
             "round up",
         ),
     ),

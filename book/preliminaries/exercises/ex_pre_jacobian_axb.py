@@ -3,7 +3,15 @@ r"""Exercise ``ex-pre-jacobian-axb``: the Jacobian matrix of X -> A X B."""
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import (
+    OUTPUT_SHAPE,
+    Diagnosis,
+    Implement,
+    Property,
+    Tolerance,
+    Wrong,
+    values,
+)
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -105,9 +113,9 @@ blocks P[i, j] Q in block (i, j).""",
         ),
     ),
     wrong=(
-        Wrong(_row_major, "A kron B^T (row-major vec)", "values of J", "row-major"),
-        Wrong(_transposed, "the transpose", "output shape", "shape"),
-        Wrong(_vjp_form, "B^T kron A^T", "output shape", "shape"),
-        Wrong(_B_not_transposed, "B kron A (B not transposed)", "output shape", "shape"),
+        Wrong(_row_major, "A kron B^T (row-major vec)", values(0), "row-major"),
+        Wrong(_transposed, "the transpose", OUTPUT_SHAPE, "shape"),
+        Wrong(_vjp_form, "B^T kron A^T", OUTPUT_SHAPE, "shape"),
+        Wrong(_B_not_transposed, "B kron A (B not transposed)", OUTPUT_SHAPE, "shape"),
     ),
 )

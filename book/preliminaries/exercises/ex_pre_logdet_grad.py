@@ -3,7 +3,16 @@ r"""Exercise ``ex-pre-logdet-grad``: the gradient of log det on positive definit
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import (
+    DTYPE,
+    FINITE,
+    Diagnosis,
+    Implement,
+    Property,
+    Tolerance,
+    Wrong,
+    values,
+)
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -99,10 +108,10 @@ Compute X^{-1} by solving X G = I (np.linalg.solve), not through the determinant
         ),
     ),
     wrong=(
-        Wrong(_identity, "returns X", "values of G", "differs"),
-        Wrong(_times_det, "gradient of det instead of log det", "values of G", "gradient of det"),
-        Wrong(_negative, "-X^{-1}", "values of G", "sign"),
-        Wrong(_float64, "converts to float64", "dtype", "float32"),
-        Wrong(_adjugate, "adjugate / det (det underflows)", "finite", "0/0"),
+        Wrong(_identity, "returns X", values(0), "differs"),
+        Wrong(_times_det, "gradient of det instead of log det", values(0), "gradient of det"),
+        Wrong(_negative, "-X^{-1}", values(0), "sign"),
+        Wrong(_float64, "converts to float64", DTYPE, "float32"),
+        Wrong(_adjugate, "adjugate / det (det underflows)", FINITE, "0/0"),
     ),
 )

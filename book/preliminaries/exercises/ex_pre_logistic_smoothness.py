@@ -1,7 +1,7 @@
 r"""Exercise ``ex-pre-logistic-smoothness`` (computation): the smoothness constant of a logistic
 loss, and the rate of gradient descent."""
 
-from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers
+from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers, answer
 
 #: The data matrix of the exercise (m = 4 samples, n = 2 features) and the ridge coefficient.
 X = ((2.0, 0.0), (0.0, 1.0), (2.0, 0.0), (0.0, 1.0))
@@ -50,17 +50,17 @@ gradient descent with step 1/L multiplies f - f* by at most 2/3.""",
         WrongAnswers(
             {"L": 8 / m + LAM, "mu": MU, "rate": 1 - MU / (8 / m + LAM)},
             "missing 1/4",
-            "answer L",
+            answer("L"),
             "1/4",
         ),
         WrongAnswers(
             {"L": 10 / (4 * m) + LAM, "mu": MU, "rate": 1 - MU / (10 / (4 * m) + LAM)},
             "trace instead of lambda_max",
-            "answer L",
+            answer("L"),
             "trace",
         ),
         WrongAnswers(
-            {"L": L, "mu": MU, "rate": MU / L}, "mu / L instead of 1 - mu / L", "answer rate", ""
+            {"L": L, "mu": MU, "rate": MU / L}, "mu / L instead of 1 - mu / L", answer("rate"), ""
         ),
     ),
 )

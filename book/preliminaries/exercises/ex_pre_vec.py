@@ -3,7 +3,16 @@ r"""Exercise ``ex-pre-vec``: column-stacking vectorisation."""
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Tolerance, Wrong
+from deepqed.exercises.spec import (
+    DTYPE,
+    INPUTS_UNCHANGED,
+    OUTPUT_SHAPE,
+    Diagnosis,
+    Implement,
+    Tolerance,
+    Wrong,
+    values,
+)
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -83,13 +92,11 @@ Transpose first, or pass order="F".""",
         ),
     ),
     wrong=(
-        Wrong(_row_major, "stacks the rows", "values of vec(X)", "columns"),
-        Wrong(_column, "returns a (pq, 1) column", "output shape", "shape"),
-        Wrong(_float64, "converts to float64", "dtype", "float32"),
-        Wrong(_in_place, "modifies X", "inputs unchanged", "in place"),
-        Wrong(
-            _storage_order, "stacks in storage order (ravel order K)", "values of vec(X)", "differs"
-        ),
-        Wrong(_reshape_qp, "reshapes to (q, p) and stacks rows", "values of vec(X)", "differs"),
+        Wrong(_row_major, "stacks the rows", values(0), "columns"),
+        Wrong(_column, "returns a (pq, 1) column", OUTPUT_SHAPE, "shape"),
+        Wrong(_float64, "converts to float64", DTYPE, "float32"),
+        Wrong(_in_place, "modifies X", INPUTS_UNCHANGED, "in place"),
+        Wrong(_storage_order, "stacks in storage order (ravel order K)", values(0), "differs"),
+        Wrong(_reshape_qp, "reshapes to (q, p) and stacks rows", values(0), "differs"),
     ),
 )

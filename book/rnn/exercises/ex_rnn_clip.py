@@ -3,7 +3,7 @@ r"""Exercise ``ex-rnn-clip``: gradient clipping by global norm."""
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import RUNS, Diagnosis, Implement, Property, Tolerance, Wrong, values
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -124,10 +124,10 @@ largest |entry| first (or use float64 and rescale). Guard the zero gradient.""",
         ),
     ),
     wrong=(
-        Wrong(_separate, "clips each array separately", "values of dW_c", "global norm"),
-        Wrong(_always, "always rescales to norm tau", "values of dW_c", ""),
-        Wrong(_squared, "uses ||g||^2 instead of ||g||", "values of dW_c", ""),
-        Wrong(_overflowing, "norm in the input dtype (overflow)", "values of dW_c", "overflow"),
-        Wrong(_python_division, "divides by a zero norm", "runs", ""),
+        Wrong(_separate, "clips each array separately", values(0), "global norm"),
+        Wrong(_always, "always rescales to norm tau", values(0), ""),
+        Wrong(_squared, "uses ||g||^2 instead of ||g||", values(0), ""),
+        Wrong(_overflowing, "norm in the input dtype (overflow)", values(0), "overflow"),
+        Wrong(_python_division, "divides by a zero norm", RUNS, ""),
     ),
 )

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers
+from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers, answer
 
 
 def _least_lag(gamma: float, eps: float) -> int:
@@ -58,13 +58,13 @@ entries as eigenvalues.""",
         WrongAnswers(
             {"lag_a": LAG_A - 1, "gamma_b": GAMMA_B, "lag_b": LAG_B, "rho_c": RHO_C},
             "rounds down",
-            "answer lag_a",
+            answer("lag_a"),
             "floor",
         ),
         WrongAnswers(
             {"lag_a": LAG_A, "gamma_b": 3.0, "lag_b": LAG_B, "rho_c": RHO_C},
             "forgets kappa",
-            "answer gamma_b",
+            answer("gamma_b"),
             "1/4",
         ),
         WrongAnswers(
@@ -75,7 +75,7 @@ entries as eigenvalues.""",
                 "rho_c": float(np.linalg.norm(np.array([[0.9, 3.0], [0.0, 0.8]]), 2)),
             },
             "operator norm instead of spectral radius",
-            "answer rho_c",
+            answer("rho_c"),
             "eigenvalue",
         ),
     ),

@@ -3,7 +3,7 @@ r"""Exercise ``ex-rnn-linear-bptt``: backpropagation through time for a linear r
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Implement, Tolerance, Wrong
+from deepqed.exercises.spec import Implement, Tolerance, Wrong, values
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -138,10 +138,10 @@ Returns:
     hint=r"""Keep H_0, ..., H_{T-1} from a forward pass. Going backwards, Delta_t = G_t + Delta_{t+1} W
 (Delta_{T+1} = 0); then dW collects Delta_t^T H_{t-1} and dU collects Delta_t^T X_t.""",
     wrong=(
-        Wrong(_no_recursion, "ignores the recursion (only G_t)", "values of dW", ""),
-        Wrong(_wrong_state, "Delta_t^T H_t instead of H_{t-1}", "values of dW", ""),
-        Wrong(_transposed_carry, "Delta_{t+1} W^T", "values of dW", ""),
-        Wrong(_skips_first_step, "leaves out Delta_1^T H_0", "values of dW", ""),
-        Wrong(_forward_transposed, "forward pass with H W instead of H W^T", "values of dW", ""),
+        Wrong(_no_recursion, "ignores the recursion (only G_t)", values(0), ""),
+        Wrong(_wrong_state, "Delta_t^T H_t instead of H_{t-1}", values(0), ""),
+        Wrong(_transposed_carry, "Delta_{t+1} W^T", values(0), ""),
+        Wrong(_skips_first_step, "leaves out Delta_1^T H_0", values(0), ""),
+        Wrong(_forward_transposed, "forward pass with H W instead of H W^T", values(0), ""),
     ),
 )

@@ -3,7 +3,7 @@ r"""Exercise ``ex-rnn-lstm-cell``: one step of an LSTM with torch's gate order."
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Implement, Tolerance, Wrong
+from deepqed.exercises.spec import FINITE, Implement, Tolerance, Wrong, values
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -124,11 +124,11 @@ Returns:
     hint=r"""Columns [0, n) are the input gate, [n, 2n) the forget gate, [2n, 3n) the candidate (tanh),
 [3n, 4n) the output gate. sigmoid(a) = (1 + tanh(a/2)) / 2 never overflows.""",
     wrong=(
-        Wrong(_order_ifog, "gate order i, f, o, g", "values of H_new", ""),
-        Wrong(_no_tanh_out, "H_new = O * C_new", "values of H_new", ""),
-        Wrong(_swap_fi, "forget and input gates swapped", "values of C_new", ""),
-        Wrong(_exp_over_one_plus_exp, "sigmoid as e^a / (1 + e^a)", "finite", ""),
-        Wrong(_old_cell_in_output, "H_new = O tanh(C) with the old cell", "values of H_new", ""),
-        Wrong(_sigmoid_candidate, "candidate through sigmoid", "values of C_new", ""),
+        Wrong(_order_ifog, "gate order i, f, o, g", values(0), ""),
+        Wrong(_no_tanh_out, "H_new = O * C_new", values(0), ""),
+        Wrong(_swap_fi, "forget and input gates swapped", values(1), ""),
+        Wrong(_exp_over_one_plus_exp, "sigmoid as e^a / (1 + e^a)", FINITE, ""),
+        Wrong(_old_cell_in_output, "H_new = O tanh(C) with the old cell", values(0), ""),
+        Wrong(_sigmoid_candidate, "candidate through sigmoid", values(1), ""),
     ),
 )

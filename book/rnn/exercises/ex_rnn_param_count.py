@@ -1,6 +1,6 @@
 r"""Exercise ``ex-rnn-param-count`` (computation): parameter counts of torch's recurrent layers."""
 
-from deepqed.exercises.spec import Answer, Compute, Mistake, WrongAnswers
+from deepqed.exercises.spec import Answer, Compute, Mistake, WrongAnswers, answer
 
 d, n = 10, 128
 
@@ -33,19 +33,19 @@ GRU: 3 (128*138 + 256) = 53 760. With one bias vector the LSTM has 4n(d + n + 1)
         WrongAnswers(
             {"rnn": RNN, "lstm": LSTM_THETA, "gru": GRU, "lstm_theta": LSTM_THETA},
             "one bias for torch's LSTM",
-            "answer lstm",
+            answer("lstm"),
             "two",
         ),
         WrongAnswers(
             {"rnn": RNN, "lstm": LSTM, "gru": 3 * n * (d + n), "lstm_theta": LSTM_THETA},
             "no biases in the GRU",
-            "answer gru",
+            answer("gru"),
             "",
         ),
         WrongAnswers(
             {"rnn": RNN, "lstm": LSTM, "gru": GRU, "lstm_theta": LSTM},
             "two biases in Theta",
-            "answer lstm_theta",
+            answer("lstm_theta"),
             "",
         ),
     ),

@@ -3,7 +3,7 @@ r"""Exercise ``ex-rnn-step-backward``: the backward rule of one step of a tanh r
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Tolerance, Wrong
+from deepqed.exercises.spec import INPUTS_UNCHANGED, Diagnosis, Implement, Tolerance, Wrong, values
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -115,12 +115,12 @@ sums of Delta, and Delta W.""",
         ),
     ),
     wrong=(
-        Wrong(_no_derivative, "forgets tanh'", "values of dW", "1 - H*H"),
-        Wrong(_wrong_derivative, "1 - H instead of 1 - H^2", "values of dW", "1 - H*H"),
-        Wrong(_uses_H, "Delta^T H instead of Delta^T H_prev", "values of dW", ""),
-        Wrong(_G_prev_transposed, "Delta W^T", "values of G_prev", "Delta W"),
-        Wrong(_derivative_at_H, "tanh'(H) instead of tanh'(Z)", "values of dW"),
-        Wrong(_adds_direct_gradient, "G_prev = Delta W + G", "values of G_prev"),
-        Wrong(_in_place, "G overwritten in place", "inputs unchanged"),
+        Wrong(_no_derivative, "forgets tanh'", values(0), "1 - H*H"),
+        Wrong(_wrong_derivative, "1 - H instead of 1 - H^2", values(0), "1 - H*H"),
+        Wrong(_uses_H, "Delta^T H instead of Delta^T H_prev", values(0), ""),
+        Wrong(_G_prev_transposed, "Delta W^T", values(3), "Delta W"),
+        Wrong(_derivative_at_H, "tanh'(H) instead of tanh'(Z)", values(0)),
+        Wrong(_adds_direct_gradient, "G_prev = Delta W + G", values(3)),
+        Wrong(_in_place, "G overwritten in place", INPUTS_UNCHANGED),
     ),
 )

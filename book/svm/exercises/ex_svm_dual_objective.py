@@ -3,7 +3,7 @@ r"""Exercise ``ex-svm-dual-objective``: the dual objective and its gradient."""
 import numpy as np
 from hypothesis import strategies as st
 
-from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong, values
 from deepqed.exercises.strategies import dtypes, float_arrays
 
 
@@ -116,14 +116,14 @@ v^T K v = sum_{ik} alpha_i y_i K_ik y_k alpha_k in alpha_t using the symmetry of
         ),
     ),
     wrong=(
-        Wrong(_no_labels, "forgets y", "values of D", "labels"),
-        Wrong(_no_half, "forgets the 1/2", "values of D", "factor 1/2"),
+        Wrong(_no_labels, "forgets y", values(0), "labels"),
+        Wrong(_no_half, "forgets the 1/2", values(0), "factor 1/2"),
         Wrong(
             _grad_without_outer_y,
             "gradient without the outer y",
-            "values of grad",
+            values(1),
             "outer factor y_t",
         ),
-        Wrong(_gradient_of_f, "the gradient of f = -D", "values of grad", "-D"),
+        Wrong(_gradient_of_f, "the gradient of f = -D", values(1), "-D"),
     ),
 )

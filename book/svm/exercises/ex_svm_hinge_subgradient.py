@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from deepqed.exercises.spec import Diagnosis, Implement, Tolerance, Wrong
+from deepqed.exercises.spec import Diagnosis, Implement, Tolerance, Wrong, values
 from deepqed.exercises.strategies import dtypes
 
 
@@ -137,11 +137,11 @@ multiply the hinge part by C.""",
         ),
     ),
     wrong=(
-        Wrong(_no_regulariser, "forgets the w of 1/2||w||^2", "values of g_w", "1/2 ||w||^2"),
-        Wrong(_sign, "adds C y_i x_i instead of subtracting", "values of g_w"),
-        Wrong(_all_samples, "sums over all samples", "values of g_w", "every sample"),
-        Wrong(_no_C, "forgets C", "values of g_w", "factor C"),
-        Wrong(_kink_counted, "counts samples on the kink (<= 1)", "values of g_w", "kink"),
-        Wrong(_no_offset, "the margin without b", "values of g_w", "offset b"),
+        Wrong(_no_regulariser, "forgets the w of 1/2||w||^2", values(0), "1/2 ||w||^2"),
+        Wrong(_sign, "adds C y_i x_i instead of subtracting", values(0)),
+        Wrong(_all_samples, "sums over all samples", values(0), "every sample"),
+        Wrong(_no_C, "forgets C", values(0), "factor C"),
+        Wrong(_kink_counted, "counts samples on the kink (<= 1)", values(0), "kink"),
+        Wrong(_no_offset, "the margin without b", values(0), "offset b"),
     ),
 )

@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from deepqed.exercises.spec import Diagnosis, Implement, Tolerance, Wrong
+from deepqed.exercises.spec import Diagnosis, Implement, Tolerance, Wrong, values
 
 
 def kkt_violation(alpha, y, K, C):
@@ -128,12 +128,10 @@ without leaving [0, C]; I_low those that may move by -y_t. Compare s = -y * G, n
         ),
     ),
     wrong=(
-        Wrong(_swapped_sets, "exchanges I_up and I_low", "values of viol", "exchanged"),
-        Wrong(
-            _unclipped, "returns a negative number at optimal points", "values of viol", "clipped"
-        ),
-        Wrong(_no_box, "ignores the bounds", "values of viol", "box constraints"),
-        Wrong(_gradient_not_s, "compares G instead of -y G", "values of viol"),
-        Wrong(_product_without_y, "K alpha instead of K (alpha * y)", "values of viol", "labels"),
+        Wrong(_swapped_sets, "exchanges I_up and I_low", values(0), "exchanged"),
+        Wrong(_unclipped, "returns a negative number at optimal points", values(0), "clipped"),
+        Wrong(_no_box, "ignores the bounds", values(0), "box constraints"),
+        Wrong(_gradient_not_s, "compares G instead of -y G", values(0)),
+        Wrong(_product_without_y, "K alpha instead of K (alpha * y)", values(0), "labels"),
     ),
 )

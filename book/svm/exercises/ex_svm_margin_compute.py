@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers
+from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers, answer
 
 #: The data of the exercise's text: x_1 = (1, 1), x_2 = (2, 2) with label +1; x_3 = (-1, 0),
 #: x_4 = (0, -1) with label -1.
@@ -50,19 +50,19 @@ D(alpha*) = 8/9 - (1/2)(8/9) = 4/9 = (1/2)||w*||^2 (strong duality).""",
         WrongAnswers(
             {"w": W, "b": B, "gamma": 2 * GAMMA, "alpha": ALPHA, "dual_value": DUAL},
             "the slab width instead of the margin",
-            "answer gamma",
+            answer("gamma"),
             "width",
         ),
         WrongAnswers(
             {"w": W, "b": -B, "gamma": GAMMA, "alpha": ALPHA, "dual_value": DUAL},
             "sign of b",
-            "answer b",
+            answer("b"),
             "wrong sign",
         ),
         WrongAnswers(
             {"w": W, "b": B, "gamma": GAMMA, "alpha": [1 / 3, 0.0, 1 / 3, 0.0], "dual_value": DUAL},
             "a non-symmetric alpha",
-            "answer alpha",
+            answer("alpha"),
         ),
     ),
 )

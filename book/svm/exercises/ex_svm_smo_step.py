@@ -4,7 +4,15 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from deepqed.exercises.spec import Diagnosis, Implement, Property, Tolerance, Wrong
+from deepqed.exercises.spec import (
+    INPUTS_UNCHANGED,
+    Diagnosis,
+    Implement,
+    Property,
+    Tolerance,
+    Wrong,
+    values,
+)
 
 
 def smo_step(alpha, y, K, C, i, j):
@@ -172,10 +180,10 @@ both boxes.""",
         ),
     ),
     wrong=(
-        Wrong(_unclipped, "no clipping", "values of alpha_new", "not clipped"),
-        Wrong(_clip_each, "clips each coordinate separately", "values of alpha_new", "separately"),
-        Wrong(_wrong_sign, "t = +g/a", "values of alpha_new", "wrong sign"),
-        Wrong(_curvature_sign, "a = K_ii + K_jj + 2 K_ij", "values of alpha_new", "curvature"),
-        Wrong(_in_place, "updates alpha in place", "inputs unchanged", "in place"),
+        Wrong(_unclipped, "no clipping", values(0), "not clipped"),
+        Wrong(_clip_each, "clips each coordinate separately", values(0), "separately"),
+        Wrong(_wrong_sign, "t = +g/a", values(0), "wrong sign"),
+        Wrong(_curvature_sign, "a = K_ii + K_jj + 2 K_ij", values(0), "curvature"),
+        Wrong(_in_place, "updates alpha in place", INPUTS_UNCHANGED, "in place"),
     ),
 )

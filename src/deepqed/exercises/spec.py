@@ -32,7 +32,7 @@ To add an exercise to a chapter:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 from hypothesis.strategies import SearchStrategy
@@ -142,20 +142,6 @@ def answer(name: str) -> CheckId:
     return CheckId("answer", name=name)
 
 
-def _from_text(text: str, outputs: Sequence[str], properties: Sequence[str]) -> CheckId:
-    """A check given by its text (``"values of G"``, ``"answer forward"``, a property name): the
-    form of the specification files before :class:`CheckId`."""
-    if text.startswith("values of ") and text[len("values of ") :] in outputs:
-        return values(list(outputs).index(text[len("values of ") :]))
-    if text in properties:
-        return holds(text)
-    if text.startswith("answer "):
-        return answer(text[len("answer ") :])
-    if text in _PER_CALL:
-        return CheckId(text)  # type: ignore[arg-type]
-    raise ValueError(f"no check is called {text!r}")
-
-
 @dataclass(frozen=True)
 class Tolerance:
     """``|got - expected| <= atol + rtol * |expected|``, elementwise."""
@@ -196,14 +182,11 @@ class Diagnosis:
 @dataclass(frozen=True)
 class Wrong:
     """A plausible wrong solution, used by the tests: it must fail ``check`` (a :class:`CheckId`
-    such as ``values(0)`` or :data:`FINITE`) and the report must mention ``mentions``.
-
-    ``check`` may still be given as the check's text (``"values of G"``); the exercise turns it
-    into a :class:`CheckId`. That form is deprecated and will be removed."""
+    such as ``values(0)`` or :data:`FINITE`) and the report must mention ``mentions``."""
 
     function: Callable[..., Any]
     mistake: str
-    check: CheckId | str
+    check: CheckId
     mentions: str = ""
 
 
@@ -249,14 +232,8 @@ class Implement:
 
     def __post_init__(self) -> None:
         names = [p.name for p in self.properties]
-        wrong = []
         for w in self.wrong:
             check = w.check
-            if isinstance(check, str):
-                try:
-                    check = _from_text(check, self.outputs, names)
-                except ValueError as e:
-                    raise ValueError(f"{self.id}: wrong solution {w.mistake!r}: {e}") from None
             if not isinstance(check, CheckId) or check.kind == "answer":
                 raise ValueError(f"{self.id}: wrong solution {w.mistake!r}: {check!r} is no check")
             if check.kind == "values" and int(check.output) >= len(self.outputs):  # type: ignore[arg-type]
@@ -268,8 +245,6 @@ class Implement:
                 raise ValueError(
                     f"{self.id}: wrong solution {w.mistake!r}: no property is called {check.name!r}"
                 )
-            wrong.append(replace(w, check=check))
-        object.__setattr__(self, "wrong", tuple(wrong))
         for d in self.diagnoses:
             if not (
                 d.output in self.outputs
@@ -333,12 +308,11 @@ class Mistake:
 @dataclass(frozen=True)
 class WrongAnswers:
     """Plausible wrong answers (for the tests): ``values`` must fail the check ``check`` (e.g.
-    ``answer("backward")``) with a report that mentions ``mentions``. The check's text
-    (``"answer backward"``) is still accepted; that form is deprecated and will be removed."""
+    ``answer("backward")``) with a report that mentions ``mentions``."""
 
     values: Mapping[str, Any]
     mistake: str
-    check: CheckId | str
+    check: CheckId
     mentions: str = ""
 
 
@@ -362,18 +336,13 @@ class Compute:
 
     def __post_init__(self) -> None:
         names = [a.name for a in self.answers]
-        wrong = []
         for w in self.wrong:
             check = w.check
-            if isinstance(check, str):
-                check = answer(check[len("answer ") :]) if check.startswith("answer ") else None
             if not isinstance(check, CheckId) or check.kind != "answer" or check.name not in names:
                 raise ValueError(
                     f"{self.id}: wrong answers {w.mistake!r}: {w.check!r} is not the check of "
                     f"an answer ({', '.join(names)})"
                 )
-            wrong.append(replace(w, check=check))
-        object.__setattr__(self, "wrong", tuple(wrong))
 
     def checks(self) -> tuple[CheckId, ...]:
         """Every check of the exercise: one per answer."""
