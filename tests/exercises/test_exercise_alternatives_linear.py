@@ -65,7 +65,10 @@ def gd_in_place(X, y, eta, t):
 def gd_spectral(X, y, eta, t):
     U, s, Vt = np.linalg.svd(X.astype(np.float64), full_matrices=False)
     keep = s > 0
-    g = (1 - (1 - eta * s[keep] ** 2) ** t) / s[keep]
+    # 1 - (1 - eta s^2)^t without cancellation (for s near 0 the plain formula loses every digit)
+    x = eta * s[keep] ** 2  # in (0, 1]
+    small = np.minimum(x, 0.5)
+    g = np.where(x < 0.5, -np.expm1(t * np.log1p(-small)), 1 - (1 - x) ** t) / s[keep]
     return (Vt[keep].T @ (g * (U[:, keep].T @ y.astype(np.float64)))).astype(X.dtype)
 
 
