@@ -21,6 +21,7 @@ extensions = [
     "myst_nb",
     "sphinx_proof",
     "sphinx_exercise",
+    "sphinx_togglebutton",
     "sphinx.ext.autodoc",
     "sphinx.ext.viewcode",
     "sphinx.ext.mathjax",
