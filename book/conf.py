@@ -63,3 +63,57 @@ autodoc_typehints = "none"
 html_context = {"default_mode": "light"}
 # Witness signatures show their defaults as written (``activations=nn.ACTIVATIONS``), not as reprs
 autodoc_preserve_defaults = True
+
+# --- the PDF (``deepqed book --pdf``: Sphinx's LaTeX builder, then latexmk with pdflatex) ---
+latex_engine = "pdflatex"
+latex_documents = [
+    (
+        "index",
+        "deepqed.tex",
+        "deepqed: the mathematics of neural networks, verified",
+        author,
+        "manual",
+    )
+]
+latex_show_urls = "no"
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "10pt",
+    "fncychap": "",
+    "printindex": "",
+    # Times, Helvetica and Courier (psnfss, in texlive-fonts-recommended) rather than Sphinx's
+    # TeX Gyre, which Debian ships in a package of its own
+    "fontpkg": r"\usepackage{times}\usepackage[scaled=.92]{helvet}\usepackage{courier}",
+    # Unicode that the text, the verification lines and the code outputs use, for pdflatex
+    "preamble": r"""
+\usepackage{amssymb}
+\usepackage{mathrsfs}
+\usepackage{bm}
+\DeclareUnicodeCharacter{220E}{\ensuremath{\blacksquare}}
+\DeclareUnicodeCharacter{2713}{\ensuremath{\checkmark}}
+\DeclareUnicodeCharacter{2718}{\ensuremath{\times}}
+\DeclareUnicodeCharacter{25CB}{\ensuremath{\circ}}
+\DeclareUnicodeCharacter{2264}{\ensuremath{\le}}
+\DeclareUnicodeCharacter{2265}{\ensuremath{\ge}}
+\DeclareUnicodeCharacter{2208}{\ensuremath{\in}}
+\DeclareUnicodeCharacter{2212}{\ensuremath{-}}
+\DeclareUnicodeCharacter{2016}{\ensuremath{\|}}
+\DeclareUnicodeCharacter{2297}{\ensuremath{\otimes}}
+\DeclareUnicodeCharacter{27C2}{\ensuremath{\perp}}
+\DeclareUnicodeCharacter{21A6}{\ensuremath{\mapsto}}
+\DeclareUnicodeCharacter{2248}{\ensuremath{\approx}}
+\DeclareUnicodeCharacter{2192}{\ensuremath{\to}}
+\DeclareUnicodeCharacter{221E}{\ensuremath{\infty}}
+\DeclareUnicodeCharacter{00B1}{\ensuremath{\pm}}
+\allowdisplaybreaks
+"""
+    + "".join(
+        f"\\DeclareUnicodeCharacter{{{ord(c):04X}}}{{\\ensuremath{{\\{name}}}}}\n"
+        for c, name in zip(
+            "αβγδεηθκλμνπρστφχψωΓΔΘΛΣΦΨΩ",
+            "alpha beta gamma delta varepsilon eta theta kappa lambda mu nu pi rho sigma tau "
+            "varphi chi psi omega Gamma Delta Theta Lambda Sigma Phi Psi Omega".split(),
+        )
+    ),
+    "sphinxsetup": "verbatimwrapslines=true, verbatimforcewraps=true",
+}

@@ -32,7 +32,7 @@ from sphinx.util import logging
 from .. import consistency, registry
 from ..registry import Book
 from ..verify import Result, run, source_fingerprint
-from . import downloads
+from . import downloads, pdf
 from .badge import WRITERS, make_badge
 from .statements import ProofDomainWithNumbers, StatementDomain, describe_figures, end_proofs
 from .witness_table import WitnessIndex, docstring_to_rst
@@ -304,6 +304,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_domain(StatementDomain)
     app.add_domain(ProofDomainWithNumbers, override=True)
     downloads.setup(app)
+    pdf.setup(app)
     return {
         "version": "0.1",
         "env_version": 3,  # 2: env.deepqed_boxed; 3: badges

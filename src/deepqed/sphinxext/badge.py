@@ -64,8 +64,8 @@ def _ok(entries: list[dict]) -> bool:
 
 def summary_text(entries: list[dict]) -> tuple[str, str]:
     """The badge's line and the statement's tier: ``("✓ 3 witnesses · 520 instances", "sharp")``."""
-    tier = entries[0].get("strength") or "unwitnessed"
     run = [e for e in entries if e["status"] != "unwitnessed"]
+    tier = entries[0].get("strength") or ("" if run else "unwitnessed")
     if not run:
         lead = "proof cited" if tier == "cited" else "not tested numerically"
         return f"○ {lead}", tier
@@ -178,13 +178,14 @@ def make_badge(entries: list[dict]) -> badge:
     node = badge(classes=["deepqed-verification", "passed" if ok else "failed"])
     summary = badge_summary()
     summary += nodes.inline(text=line, classes=["deepqed-line"])
-    summary += nodes.inline(text=" · ", classes=["deepqed-sep"])
-    summary += nodes.inline(text=tier, classes=["deepqed-tier", tier])
-    node += summary
     body = nodes.container(classes=["deepqed-details"])
-    tier_note = nodes.paragraph(classes=["deepqed-tier-note"])
-    tier_note += nodes.Text(f"Trust tier: {tier} ({TIERS.get(tier, tier)}).")
-    body += tier_note
+    if tier:
+        summary += nodes.inline(text=" · ", classes=["deepqed-sep"])
+        summary += nodes.inline(text=tier, classes=["deepqed-tier", tier])
+        tier_note = nodes.paragraph(classes=["deepqed-tier-note"])
+        tier_note += nodes.Text(f"Trust tier: {tier} ({TIERS.get(tier, tier)}).")
+        body += tier_note
+    node += summary
     for e in entries:
         body.extend(_witness_block(e))
     node += body
@@ -215,7 +216,7 @@ def visit_badge_latex(self: Any, node: badge) -> None:
     from sphinx.util.texescape import escape
 
     line = node.next_node(badge_summary).astext().replace("✓", "Verified:").replace("✘", "FAILED:")
-    line = line.replace("○", "").replace("·", "--").strip()
+    line = line.replace("○", "").replace(" · ", ", ").strip()
     self.body.append("\n\n{\\small\\itshape " + escape(line) + "}\n\n")
     raise nodes.SkipNode
 
