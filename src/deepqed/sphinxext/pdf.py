@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 
 __all__ = ["SOLUTIONS", "place_solutions", "setup"]
 
@@ -27,9 +28,17 @@ def place_solutions(app: Any, doctree: nodes.document, docname: str) -> None:
         raise ValueError(f"deepqed_solutions must be one of {SOLUTIONS}, got {mode!r}")
     if mode == "inline":
         return
-    solutions = list(doctree.findall(solution_node))
-    for node in solutions:
+    solutions = []
+    for node in list(doctree.findall(solution_node)):
+        # the LaTeX writer names labels after the document a node sits in: keep each solution
+        # inside a marker of its chapter, so that its references still resolve
+        chapter = node.parent
+        while chapter is not None and not chapter.get("docname"):
+            chapter = chapter.parent
         node.parent.remove(node)
+        marker = addnodes.start_of_file(docname=chapter["docname"] if chapter else docname)
+        marker += node
+        solutions.append(marker)
     if mode == "none" or not solutions:
         return
     section = nodes.section(ids=["deepqed-solutions"], names=["solutions"])
