@@ -55,6 +55,7 @@ html_theme_options = {
     "use_fullscreen_button": False,
 }
 html_static_path: list[str] = []
+html_favicon = "favicon.svg"  # a browser asks for /favicon.ico otherwise (a 404 offline)
 html_last_updated_fmt = ""
 
 autodoc_member_order = "bysource"

@@ -355,7 +355,7 @@ def _dependencies() -> list[str]:
 
 #: Subpackages that present results and never compute them: a change there (the book's styling,
 #: the command line) does not make stored witness results stale.
-_PRESENTATION = frozenset({"sphinxext", "cli", "book.py", "plaintext.py"})
+_PRESENTATION = frozenset({"sphinxext", "cli", "book.py", "plaintext.py", "dependencies.py"})
 
 
 def source_fingerprint(book: Book, seed: int) -> str:

@@ -30,7 +30,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from .. import consistency, registry
-from ..registry import Book
+from ..registry import Book, Witness
 from ..verify import Result, run, source_fingerprint
 from . import downloads, pdf
 from .badge import WRITERS, make_badge
@@ -199,12 +199,18 @@ def _doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     _report_failed_cells(app, doctree)
     results = getattr(app.env, "deepqed_results", {})
     boxed = _boxed(app.env).setdefault(app.env.docname, set())
+    book = book_of(app)
     for node in list(
         doctree.findall(lambda n: isinstance(n, nodes.Element) and "realtype" in n.attributes)
     ):
         label = node.get("label", "")
         if label in results:
-            node += make_badge(results[label])
+            reasons = {
+                getattr(e, "name", ""): getattr(e, "reason", "") or ""
+                for e in book.entries_for(label)
+                if isinstance(e, Witness)
+            }
+            node += make_badge(results[label], reasons)
             boxed.add(label)
     end_proofs(app, doctree)
     describe_figures(app, doctree)

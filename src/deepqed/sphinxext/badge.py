@@ -143,7 +143,7 @@ def _table(rows: list[list[list[nodes.Node]]], classes: list[str]) -> nodes.tabl
     return table
 
 
-def _witness_block(e: dict) -> list[nodes.Node]:
+def _witness_block(e: dict, reason: str = "") -> list[nodes.Node]:
     para = nodes.paragraph(classes=["deepqed-result", e["status"]])
     if e["status"] == "unwitnessed":
         lead = (
@@ -162,6 +162,9 @@ def _witness_block(e: dict) -> list[nodes.Node]:
         para += nodes.Text(f". The witness raised {e['detail']}.")
     else:
         para += nodes.Text(f". {e['instances']} instances, {e['seconds']:.2f} s.")
+    if reason:
+        para += nodes.Text(" Tier: ")
+        para += rich_text(reason)
     out: list[nodes.Node] = [para]
     comparisons = e.get("comparisons") or []
     if comparisons:
@@ -171,8 +174,9 @@ def _witness_block(e: dict) -> list[nodes.Node]:
     return out
 
 
-def make_badge(entries: list[dict]) -> badge:
-    """The badge of one statement from its results (as stored by the build)."""
+def make_badge(entries: list[dict], reasons: dict[str, str] | None = None) -> badge:
+    """The badge of one statement from its results (as stored by the build); ``reasons`` gives,
+    per witness name, why its tier is what it is (``Witness.reason``)."""
     ok = _ok(entries)
     line, tier = summary_text(entries)
     node = badge(classes=["deepqed-verification", "passed" if ok else "failed"])
@@ -187,7 +191,7 @@ def make_badge(entries: list[dict]) -> badge:
         body += tier_note
     node += summary
     for e in entries:
-        body.extend(_witness_block(e))
+        body.extend(_witness_block(e, (reasons or {}).get(e.get("witness") or "", "")))
     node += body
     return node
 

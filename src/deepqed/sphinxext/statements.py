@@ -44,8 +44,9 @@ class StatementDomain(Domain):
 
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
         for s, docname in _statements(self.env):
-            name = f"{s.name} ({s.label})"
-            yield name, f"{s.name} {s.title}", "statement", docname, s.label, 1
+            # Sphinx's search index keeps the display name, so the label goes into it
+            shown = f"{s.name} ({s.label}) {s.title}".strip()
+            yield s.label, shown, "statement", docname, s.label, 1
 
     def merge_domaindata(self, docnames: Any, otherdata: dict) -> None:
         pass
