@@ -115,4 +115,6 @@ def test_badges_proofs_figures_index_search_and_downloads(small_book, tmp_path):
     text = "\n".join(c.source for c in nb.cells)
     assert "**Theorem 1.1** (A bound)." in text and "<details><summary>Solution" in text
     assert ":::" not in text and "{prf:" not in text
-    assert (out / "alpha" / "alpha.md").read_text() == (book.root / "alpha" / "index.md").read_text()
+    assert (out / "alpha" / "alpha.md").read_text() == (
+        book.root / "alpha" / "index.md"
+    ).read_text()

@@ -313,7 +313,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     pdf.setup(app)
     return {
         "version": "0.1",
-        "env_version": 3,  # 2: env.deepqed_boxed; 3: badges
+        "env_version": 4,  # 2: env.deepqed_boxed; 3: badges; 4: witnesses page tables
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

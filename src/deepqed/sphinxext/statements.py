@@ -46,7 +46,9 @@ class StatementDomain(Domain):
         for s, docname in _statements(self.env):
             # Sphinx's search index keeps the display name, so the label goes into it
             shown = f"{s.name} ({s.label}) {s.title}".strip()
-            yield s.label, shown, "statement", docname, s.label, 1
+            # (and the object's own name differs from its anchor, which the index would then
+            # leave out and the search page rebuild from the display name)
+            yield f"{s.name} {s.label}", shown, "statement", docname, s.label, 1
 
     def merge_domaindata(self, docnames: Any, otherdata: dict) -> None:
         pass

@@ -185,25 +185,27 @@ class WitnessIndex(SphinxDirective):
         return out
 
 
-_DOLLAR = re.compile(r"(?<![\\$])\$([^$\n]+?)\$")
+_DOLLAR = re.compile(r"(?<![\\$])\$((?:[^$\n]|\n(?!\s*\n))+?)\$")
 _MYST_ROLE = re.compile(r"\{([\w:-]+)\}`([^`]+)`")
 
 
 def docstring_to_rst(app: Any, what: str, name: str, obj: Any, options: Any, lines: list) -> None:
     """``autodoc-process-docstring``: a witness's docstring is written in the book's notation
-    (``$...$``, MyST roles); turn them into reStructuredText roles so that they typeset."""
+    (``$...$``, possibly across lines, and MyST roles); turn them into reStructuredText roles so
+    that they typeset."""
     if not name.startswith(_witness_package(app)):
         return
-    for i, line in enumerate(lines):
-        line = _MYST_ROLE.sub(lambda m: f":{m.group(1)}:`{m.group(2)}`", line)
-        lines[i] = _DOLLAR.sub(lambda m: _math_role(m, line), line)
+    text = _MYST_ROLE.sub(lambda m: f":{m.group(1)}:`{m.group(2)}`", "\n".join(lines))
+    text = _DOLLAR.sub(lambda m: _math_role(m, text), text)
+    lines[:] = text.split("\n")
 
 
-def _math_role(m: re.Match, line: str) -> str:
+def _math_role(m: re.Match, text: str) -> str:
     """``:math:`...``` with escaped spaces where a word touches it (``$x$-th``, ``-$rounding``)."""
-    before = "\\ " if m.start() > 0 and line[m.start() - 1].isalnum() else ""
-    after = "\\ " if m.end() < len(line) and line[m.end()].isalnum() else ""
-    return f"{before}:math:`{m.group(1)}`{after}"
+    before = "\\ " if m.start() > 0 and text[m.start() - 1].isalnum() else ""
+    after = "\\ " if m.end() < len(text) and text[m.end()].isalnum() else ""
+    body = " ".join(m.group(1).split())
+    return f"{before}:math:`{body}`{after}"
 
 
 def _witness_package(app: Any) -> str:
