@@ -116,5 +116,6 @@ latex_elements = {
             "varphi chi psi omega Gamma Delta Theta Lambda Sigma Phi Psi Omega".split(),
         )
     ),
-    "sphinxsetup": "verbatimwrapslines=true, verbatimforcewraps=true",
+    # 2 cm side margins: the widest displayed formulas fit the line
+    "sphinxsetup": "hmargin={2cm,2cm}, verbatimwrapslines=true, verbatimforcewraps=true",
 }

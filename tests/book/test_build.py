@@ -330,7 +330,7 @@ def test_each_chapter_downloads_as_notebook_and_myst_source(built_book):
         assert not re.search(r"\{[\w:-]+\}`|^:{3,}|^```\{", markdown, re.M), ch.slug
 
 
-@pytest.mark.parametrize("slug", ["preliminaries"])
+@pytest.mark.parametrize("slug", ["preliminaries", "feedforward"])
 def test_a_chapter_notebook_runs_top_to_bottom(built_book, slug, tmp_path):
     """The downloaded notebook runs with the installed package, in a fresh kernel."""
     import nbformat

@@ -1,4 +1,5 @@
-"""Sphinx extension: verification results beside every numbered statement, offline MathJax.
+"""Sphinx extension: verification results beside every numbered statement, offline MathJax, and
+the book as readers meet it.
 
 * At the start of a build the extension checks that the book and the claims registry agree
   (:func:`deepqed.consistency.problems`) and runs every witness
@@ -6,14 +7,19 @@
   folder, keyed by a hash of deepqed's sources, so an unchanged book does not run them again.
   A disagreement, a failing witness or a witness that raises is a Sphinx warning at the
   statement's file and line, hence an error under ``-W``.
-* After each document is read, every ``{prf:...}`` statement with a label receives a box with its
-  results: its trust tier, each witness's status and instances, a link to the witness's source
-  in the book's *Witnesses* appendix, and every comparison it made (what, measured against
-  reference in its own units, tolerance or bound ratio).
-* After reading, a statement with results that received no box (its node was not found) is a
+* After each document is read, every ``{prf:...}`` statement with a label receives its
+  verification badge (:mod:`.badge`: one line, the details on click), every proof its ∎ and
+  every figure its caption as alt text (:mod:`.statements`).
+* After reading, a statement with results that received no badge (its node was not found) is a
   warning at the statement's file and line: no statement is skipped silently.
+* The *Witnesses* page is a table per chapter (:mod:`.witness_table`); the statement index and
+  the search list statements by number, title and label (:mod:`.statements`); each chapter is
+  offered as a notebook and as MyST source (:mod:`.downloads`); the LaTeX builder places the
+  solutions (:mod:`.pdf`).
 * MathJax 3 is copied from the ``django-static-mathjax`` package into the build's ``_static``
-  folder, so the mathematics renders with no network access.
+  folder, so the mathematics renders with no network access; ``deepqed.css`` and ``deepqed.js``
+  style the badges and repair the theme (navigation buttons, inline formulas cut off).
+* The notebook kernels draw their figures at twice their displayed resolution.
 """
 
 from __future__ import annotations

@@ -87,7 +87,9 @@ def _row(cells: list[list[nodes.Node]]) -> nodes.row:
 
 
 def _table(rows: list[nodes.row]) -> nodes.container:
-    table = nodes.table(classes=["deepqed-witness-table"])
+    # given column widths (the PDF wraps cells instead of running past the margin), and a
+    # table that may break across pages
+    table = nodes.table(classes=["deepqed-witness-table", "colwidths-given", "longtable"])
     group = nodes.tgroup(cols=len(_HEADER))
     table += group
     for width in (22, 18, 22, 8, 14, 7, 7):
