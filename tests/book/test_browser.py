@@ -282,3 +282,23 @@ def test_no_errors_and_no_network(reports):
     assert session["page_errors"] == []
     assert session["failed"] == []
     assert session["external"] == []
+
+
+def test_search_finds_a_statement_by_its_label(server):
+    """Searching a label (``thm-...``) lists the statement with its number first."""
+    from playwright.sync_api import sync_playwright
+
+    statement = next(s for s in BOOK.statements if s.kind == "theorem")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        page = browser.new_page()
+        page.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith(server) else r.abort()
+        )
+        page.goto(f"{server}/search.html?q={statement.label}", wait_until="networkidle")
+        page.wait_for_selector("#search-results ul.search li", timeout=30000)
+        first = page.locator("#search-results ul.search li").first
+        text, href = first.inner_text(), first.locator("a").first.get_attribute("href")
+        browser.close()
+    assert statement.name in text and statement.label in text, text
+    assert href.endswith(f"#{statement.label}"), href
