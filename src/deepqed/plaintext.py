@@ -231,7 +231,7 @@ def tex_to_text(tex: str) -> str:
 
 
 _MATH = re.compile(r"\$\$(.+?)\$\$(\s*\([\w-]+\))?|\$([^$\n]+(?:\n[^$\n]+)*?)\$", re.S)
-_FENCE = re.compile(r"^\s*(`{3,}|:{3,})\s*(\{([\w:-]+)\}\s*(.*))?$")
+_FENCE = re.compile(r"^\s*(`{3,}|:{3,})\s*(?:\{([\w:-]+)\}\s*(.*)|[\w+-]*)\s*$")
 
 
 def _math(m: re.Match) -> str:
@@ -283,7 +283,7 @@ def _strip_directives(text: str) -> str:
             continue
         m = _FENCE.match(line)
         if m and m.group(2):
-            heading = _directive_heading(m.group(3), m.group(4) or "")
+            heading = _directive_heading(m.group(2), m.group(3) or "")
             if heading is None:
                 in_code = m.group(1)
                 in_options = False

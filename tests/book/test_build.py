@@ -130,6 +130,8 @@ def test_a_broken_chapter_fails_with_file_and_line(built_book, tmp_path):
         env={**os.environ, "DEEPQED_BOOK_DIR": str(book), "COLUMNS": "60"},
     )
     assert proc.returncode == 1
+    # not a terminal: progress in plain lines, one per step
+    assert "building the book: reading sources" in proc.stderr
     source = re.escape(registry.load().chapters[0].source)
     assert re.search(
         rf"{source}:{ref_line}: WARNING: undefined label: 'sec-no-such-section'", proc.stderr
