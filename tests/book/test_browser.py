@@ -115,6 +115,7 @@ def _report(page, url: str, width: int) -> dict:
         "() => document.querySelectorAll('mjx-merror, [data-mjx-error]').length"
     )
     r["clipped"] = page.evaluate(CLIPPED)
+    r["page_width"] = page.evaluate("() => document.documentElement.scrollWidth")
     r["text"] = page.evaluate(VISIBLE_TEXT)
     r["titles"] = page.evaluate(
         "() => Array.from(document.querySelectorAll('div.proof > .admonition-title'))"
@@ -214,6 +215,7 @@ def test_mathematics_is_typeset_and_none_is_cut_off(seen, chapter, width):
     assert seen["math"] > 50
     assert seen["math_errors"] == 0
     assert seen["clipped"] == [], seen["clipped"][:10]
+    assert seen["page_width"] <= width + 1, "the page scrolls sideways"
 
 
 @CASES
@@ -282,6 +284,27 @@ def test_no_errors_and_no_network(reports):
     assert session["page_errors"] == []
     assert session["failed"] == []
     assert session["external"] == []
+
+
+def test_the_witnesses_page_fits_a_phone(server):
+    """At 400 px the Witnesses tables become cards: nothing widens the page, mathematics typeset."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 400, "height": 900})
+        page.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith(server) else r.abort()
+        )
+        page.goto(f"{server}/witnesses.html", wait_until="networkidle")
+        _typeset(page)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        math = page.evaluate("() => document.querySelectorAll('mjx-container').length")
+        text = page.evaluate(VISIBLE_TEXT)
+        browser.close()
+    assert width <= 401
+    assert math > 50
+    assert not re.search(r"\\[A-Za-z]{2,}|\$[^$\n]{1,200}\$", text)
 
 
 def test_search_finds_a_statement_by_its_label(server):

@@ -31,7 +31,8 @@
     var formulas = document.querySelectorAll("span.math > mjx-container");
     for (var i = 0; i < formulas.length; i++) {
       var c = formulas[i];
-      var box = c.parentElement.closest("p, li, td, dd, dt, figcaption, div");
+      var box = c.parentElement;  // the nearest block around the formula: its line's width
+      while (box && getComputedStyle(box).display.indexOf("inline") === 0) box = box.parentElement;
       if (!box || box.clientWidth === 0) continue;
       c.classList.remove("deepqed-wide");
       var style = getComputedStyle(box);

@@ -167,7 +167,7 @@ class WitnessIndex(SphinxDirective):
                                 rich_text(entry.summary),
                                 [nodes.Text(str(r["instances"]) if r else "—")],
                                 _measured(r),
-                                [nodes.Text(entry.strength or "")],
+                                [nodes.Text(entry.strength or "—")],
                                 [_source_ref(target, self.env.docname)] if html else [],
                             ]
                         )
