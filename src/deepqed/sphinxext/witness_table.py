@@ -105,6 +105,26 @@ def _table(rows: list[nodes.row]) -> nodes.container:
     return wrap
 
 
+def _lines(rows: list[list[list[nodes.Node]]]) -> nodes.bullet_list:
+    """The rows as a list, one paragraph each, for a page of paper: a seven-column table of long
+    witness names does not fit its width."""
+    out = nodes.bullet_list()
+    for statement, witness, compared, instances, measured, tier, _ in rows:
+        para = nodes.paragraph()
+        para += statement
+        para += nodes.Text(". Witness ")
+        para += witness
+        para += nodes.Text(", compared with: ")
+        para += compared
+        para += nodes.Text(f"; {instances[0].astext()} instances; ")
+        para += measured
+        para += nodes.Text(f"; tier {tier[0].astext()}.")
+        item = nodes.list_item()
+        item += para
+        out += item
+    return out
+
+
 class WitnessIndex(SphinxDirective):
     """``{deepqed-witnesses}``: the tables, then every witness's documentation."""
 
@@ -133,17 +153,15 @@ class WitnessIndex(SphinxDirective):
                     if isinstance(entry, Unwitnessed):
                         lead = "cited" if entry.strength == "cited" else "not tested"
                         rows.append(
-                            _row(
-                                [
-                                    statement,
-                                    [nodes.emphasis(text=lead)],
-                                    rich_text(entry.reason),
-                                    [nodes.Text("—")],
-                                    [nodes.Text("—")],
-                                    [nodes.Text(entry.strength)],
-                                    [nodes.Text("")],
-                                ]
-                            )
+                            [
+                                statement,
+                                [nodes.emphasis(text=lead)],
+                                rich_text(entry.reason),
+                                [nodes.Text("—")],
+                                [nodes.Text("—")],
+                                [nodes.Text(entry.strength)],
+                                [nodes.Text("")],
+                            ]
                         )
                         continue
                     target = entry.source.replace(":", ".")
@@ -160,23 +178,22 @@ class WitnessIndex(SphinxDirective):
                         refwarn=True,
                     )
                     rows.append(
-                        _row(
-                            [
-                                statement,
-                                [witness],
-                                rich_text(entry.summary),
-                                [nodes.Text(str(r["instances"]) if r else "—")],
-                                _measured(r),
-                                [nodes.Text(entry.strength or "—")],
-                                [_source_ref(target, self.env.docname)] if html else [],
-                            ]
-                        )
+                        [
+                            statement,
+                            [witness],
+                            rich_text(entry.summary),
+                            [nodes.Text(str(r["instances"]) if r else "—")],
+                            _measured(r),
+                            [nodes.Text(entry.strength or "—")],
+                            [_source_ref(target, self.env.docname)] if html else [],
+                        ]
                     )
             if not rows:
                 continue
             section_id = f"witnesses-{ch.slug}"
             rubric = nodes.rubric(text=f"{ch.number}. {ch.title}", ids=[section_id])
-            out += [rubric, _table(rows)]
+            on_screen = self.env.app.builder.format == "html"
+            out += [rubric, _table([_row(r) for r in rows]) if on_screen else _lines(rows)]
         lines = ["```{eval-rst}", ".. rubric:: The witnesses' documentation", ""]
         for target in documented:
             lines += [f".. autofunction:: {target}", "   :no-index-entry:", ""]
