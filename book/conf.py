@@ -64,6 +64,10 @@ autodoc_typehints = "none"
 html_context = {"default_mode": "light"}
 # Witness signatures show their defaults as written (``activations=nn.ACTIVATIONS``), not as reprs
 autodoc_preserve_defaults = True
+# Witness names without their module path, and long signatures one parameter a line (the PDF's
+# Witnesses appendix stays within the page)
+add_module_names = False
+python_maximum_signature_line_length = 60
 
 # --- the PDF (``deepqed book --pdf``: Sphinx's LaTeX builder, then latexmk with pdflatex) ---
 latex_engine = "pdflatex"

@@ -160,12 +160,14 @@ def _builder_inited(app: Sphinx) -> None:
 
 
 def _env_get_outdated(app: Sphinx, env: Any, added: set, changed: set, removed: set) -> list:
-    """Re-read every document with numbered statements when the witness results changed."""
+    """Re-read every document with numbered statements, and the Witnesses page, when the witness
+    results changed."""
     key = getattr(env, "deepqed_key", None)
     if getattr(env, "deepqed_key_read", None) == key:
         return []
     env.deepqed_key_read = key
-    return sorted({v["docname"] for v in getattr(env, "proof_list", {}).values()})
+    docs = {v["docname"] for v in getattr(env, "proof_list", {}).values()}
+    return sorted(docs | set(getattr(env, "deepqed_witness_docs", set())))
 
 
 def _failed_cell_line(source: Path, traceback_text: str) -> int | None:
@@ -319,7 +321,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     pdf.setup(app)
     return {
         "version": "0.1",
-        "env_version": 4,  # 2: env.deepqed_boxed; 3: badges; 4: witnesses page tables
+        "env_version": 5,  # 2: env.deepqed_boxed; 3: badges; 4, 5: witnesses page
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -134,6 +134,10 @@ class WitnessIndex(SphinxDirective):
         from . import book_of
 
         book = book_of(self.env.app)
+        # the page shows witness results: it is read again when they change
+        if not hasattr(self.env, "deepqed_witness_docs"):
+            self.env.deepqed_witness_docs = set()
+        self.env.deepqed_witness_docs.add(self.env.docname)
         html = (
             self.env.app.builder.format == "html"
             and "sphinx.ext.viewcode" in self.env.app.extensions
