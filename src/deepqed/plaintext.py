@@ -22,7 +22,15 @@ from pathlib import Path
 from . import myst, registry
 from .registry import Book
 
-__all__ = ["Numbers", "numbers", "references", "tex_to_text", "to_text", "page_url"]
+__all__ = [
+    "Numbers",
+    "inline",
+    "numbers",
+    "references",
+    "tex_to_text",
+    "to_text",
+    "page_url",
+]
 
 _ROLE = re.compile(r"\{(prf:ref|numref|eq|ref|doc|math|code|term|download)\}`([^`]*)`")
 _EXPLICIT = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.S)
@@ -306,6 +314,12 @@ def _strip_directives(text: str) -> str:
             in_options = False
         out.append(line)
     return "\n".join(out)
+
+
+def inline(text: str, book: Book | None = None) -> str:
+    """One line of a report (what a check compared, why it failed): references read as the book
+    numbers them and TeX in Unicode; code between backticks is left as it is."""
+    return _MATH.sub(_math, references(text, book))
 
 
 def to_text(text: str, book: Book | None = None) -> str:

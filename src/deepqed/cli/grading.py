@@ -11,13 +11,16 @@ import os
 import sqlite3
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
 from ._common import EXIT, DataDir, exercise_app, make_console
+
+if TYPE_CHECKING:
+    from deepqed.exercises.result import CheckResult
 
 __all__ = ["check", "grade"]
 
@@ -35,6 +38,12 @@ def check(
         float,
         typer.Option(help="Wall-clock seconds allowed for one call of the function.", min=0.1),
     ] = 10.0,
+    reveal: Annotated[
+        bool,
+        typer.Option(
+            "--reveal", help="Show the expected value of a wrong answer to a compute exercise."
+        ),
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Check a submission in a separate process and record the attempt (exit 0/1/2).
@@ -48,7 +57,7 @@ def check(
 
     _hypothesis_storage(data_dir)
     sha = file_sha256(file) if file.is_file() else None  # of the file as checked
-    result = check_file(file, limits=Limits(call_seconds=timeout))
+    result = check_file(file, limits=Limits(call_seconds=timeout), reveal=reveal)
     known = {e.exercise.id for e in catalogue.exercises()}
     if result.exercise in known and sha is not None:
         try:
@@ -64,6 +73,7 @@ def check(
             Console(stderr=True).print(
                 Text(f"warning: the attempt was not recorded ({e})", style="yellow")
             )
+    _readable(result)
     if as_json:
         typer.echo(result.to_json())
     else:
@@ -72,7 +82,25 @@ def check(
             console.print(Text(line, style=style))
         if result.verdict == "failed":
             console.print(Text(f"  hint: deepqed exercise hint {result.exercise}", style="dim"))
+            if not reveal and any(c.name.startswith("answer ") for c in result.failed_checks):
+                console.print(
+                    Text(
+                        f"  the expected values: deepqed exercise check {file} --reveal",
+                        style="dim",
+                    )
+                )
     raise typer.Exit(EXIT[result.verdict])
+
+
+def _readable(result: CheckResult) -> None:
+    """What the checks compared and why they failed, with references as the book numbers them
+    ("Proposition 6.4") and TeX as Unicode."""
+    from deepqed.plaintext import inline
+
+    for c in result.checks:
+        c.compared, c.message, c.diagnosis = (
+            inline(t) for t in (c.compared, c.message, c.diagnosis)
+        )
 
 
 def _hypothesis_storage(data_dir: Path | None) -> None:

@@ -195,13 +195,16 @@ def _signature_problem(spec: Implement, fn: Callable[..., Any]) -> str:
     return ""
 
 
-def check(function: Any, exercise_id: str, *, timeout: float = 60.0) -> CheckResult:
+def check(
+    function: Any, exercise_id: str, *, timeout: float = 60.0, reveal: bool = False
+) -> CheckResult:
     """Check ``function`` against the exercise ``exercise_id`` (for Python and Jupyter).
 
     The function runs in this process (it already lives here): the verdict is the same as
     ``deepqed exercise check`` gives for a file, but without the isolation of a file's check
     (an endless loop is stopped after ``timeout`` seconds only in the main thread). For a
-    *compute* exercise pass a mapping of the answers, e.g. ``{"forward": 17203200, ...}``.
+    *compute* exercise pass a mapping of the answers, e.g. ``{"forward": 17203200, ...}``; a
+    wrong answer's expected value is shown only with ``reveal=True``.
     The attempt is not recorded in the progress database (``deepqed exercise check FILE`` does).
 
     Example::
@@ -223,7 +226,7 @@ def check(function: Any, exercise_id: str, *, timeout: float = 60.0) -> CheckRes
                 f"{exercise_id} asks for numbers: pass a mapping "
                 f"{{{', '.join(repr(a.name) for a in spec.answers)}: ...}}"
             )
-        return check_answers(spec, dict(function), None)
+        return check_answers(spec, dict(function), None, reveal=reveal)
     return check_function(spec, function, None, timeout)
 
 

@@ -225,11 +225,14 @@ def build_checks(spec: Implement) -> list[Check]:
                 what = (
                     f"a {type(got).__name__} of length {n}"
                     if n is not None
+                    else "None"
+                    if got is None
                     else f"a {_type_name(got)}"
                 )
+                forgot = " (the function returns None: did you forget `return`?)"
                 return Failure(
                     f"returned {what}; expected a tuple ({', '.join(outs)}) of "
-                    f"{len(outs)} numpy arrays",
+                    f"{len(outs)} numpy arrays" + (forgot if got is None else ""),
                     got=got,
                 )
         for name, g in zip(outs, c.outputs):
@@ -237,9 +240,14 @@ def build_checks(spec: Implement) -> list[Check]:
                 kind = _type_name(g)
                 if isinstance(g, np.ndarray):
                     kind = f"numpy.ndarray of dtype {g.dtype}"
+                advice = (
+                    "the function returns None: did you forget `return`?"
+                    if g is None
+                    else "use np.asarray or array operations"
+                )
                 return Failure(
-                    f"{name}: returned a {kind}; expected a numpy.ndarray of "
-                    "floats (use np.asarray or array operations)",
+                    f"{name}: returned {'None' if g is None else 'a ' + kind}; expected a "
+                    f"numpy.ndarray of numbers ({advice})",
                     got=g,
                 )
         return None
@@ -258,9 +266,13 @@ def build_checks(spec: Implement) -> list[Check]:
     def dtype(c: Context) -> Failure | None:
         for name, g, e in zip(outs, c.outputs, c.expected):
             if g.dtype != e.dtype:
+                advice = (
+                    "return integers, as np.argmax does: do not convert them to floats"
+                    if e.dtype.kind in "iu"
+                    else "keep the input's precision: do not convert to another dtype"
+                )
                 return Failure(
-                    f"{name}: dtype {g.dtype}, expected {e.dtype} (keep the "
-                    "input's precision: do not convert to another dtype)",
+                    f"{name}: dtype {g.dtype}, expected {e.dtype} ({advice})",
                     expected=_Text(str(e.dtype)),
                     got=_Text(str(g.dtype)),
                 )
@@ -333,7 +345,7 @@ def build_checks(spec: Implement) -> list[Check]:
         ),
         Check(
             "dtype",
-            "the output keeps the input's dtype (float32 in, float32 out)",
+            "the output has the reference's dtype (float32 in, float32 out; integers stay integers)",
             ("output shape",),
             dtype,
         ),

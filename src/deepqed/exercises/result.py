@@ -106,13 +106,15 @@ _MARK = {"passed": ("✓", "green"), "failed": ("✗", "red"), "skipped": ("·",
 def report_lines(result: CheckResult) -> list[tuple[str, str]]:
     """The report as ``(line, rich style)`` pairs; the CLI colours them, ``str()`` joins them."""
     out: list[tuple[str, str]] = []
-    head = f"{result.exercise} — {result.title}: {result.verdict.upper()}"
+    name = result.file if result.exercise == "?" and result.file else result.exercise
+    head = f"{name} — {result.title}" if result.title else name
+    head += f": {result.verdict.upper()}"
     if result.verdict == "failed":
         n = len(result.failed_checks)
         head += f" ({n} of {len(result.checks)} checks failed)"
     style = {"passed": "bold green", "failed": "bold red", "unusable": "bold yellow"}
     out.append((head, style[result.verdict]))
-    if result.file:
+    if result.file and name != result.file:
         out.append((f"  file: {result.file}", "dim"))
     if result.message:
         for line in result.message.splitlines():

@@ -159,8 +159,12 @@ def worker_runner(worker: Worker, spec: Implement) -> Runner:
     return run
 
 
-def check_file(path: str | Path, *, limits: Limits | None = None) -> CheckResult:
-    """Check a submission file whose header line names the exercise, in a worker process."""
+def check_file(
+    path: str | Path, *, limits: Limits | None = None, reveal: bool = False
+) -> CheckResult:
+    """Check a submission file whose header line names the exercise, in a worker process.
+
+    ``reveal``: show the expected value of a wrong answer to a compute exercise."""
     path = Path(path)
     limits = limits or Limits()
     start = time.perf_counter()
@@ -197,7 +201,7 @@ def check_file(path: str | Path, *, limits: Limits | None = None) -> CheckResult
     else:
         with Worker(limits, blocked_paths()) as worker:
             try:
-                result = _run(spec, worker, path, source, limits)
+                result = _run(spec, worker, path, source, limits, reveal)
             except Abort as e:
                 result.message = e.message
             result.printed = worker.printed
@@ -212,7 +216,12 @@ def check_file(path: str | Path, *, limits: Limits | None = None) -> CheckResult
 
 
 def _run(
-    spec: Implement | Compute, worker: Worker, path: Path, source: str, limits: Limits
+    spec: Implement | Compute,
+    worker: Worker,
+    path: Path,
+    source: str,
+    limits: Limits,
+    reveal: bool,
 ) -> CheckResult:
     if isinstance(spec, Compute):
         names = [a.name for a in spec.answers]
@@ -222,7 +231,7 @@ def _run(
         from .compute import check_answers
 
         raw = info.get("values") if isinstance(info.get("values"), dict) else {}
-        return check_answers(spec, {k: decode(v) for k, v in raw.items()}, str(path))
+        return check_answers(spec, {k: decode(v) for k, v in raw.items()}, str(path), reveal=reveal)
     info = worker.load(path, source, "implement", [spec.function], list(spec.parameters))
     if problem := _load_problem(info, spec):
         return CheckResult(spec.id, spec.title, "unusable", problem, file=str(path))
