@@ -120,8 +120,12 @@ def test_a_broken_chapter_fails_with_file_and_line(built_book, tmp_path):
     chapter.write_text("\n".join(lines) + "\n")
     out = tmp_path / "html"
     out.mkdir()
-    # reuse the witness results of the session build (same sources, same seed)
+    # reuse the witness results of the session build (same sources, same seed), and its cache of
+    # executed notebooks (beside the output folder, keyed by the cells' code): only the broken
+    # chapter is executed again
     shutil.copy(built_book / ".deepqed-verify.json", out / ".deepqed-verify.json")
+    if (built_book.parent / ".jupyter_cache").is_dir():
+        shutil.copytree(built_book.parent / ".jupyter_cache", tmp_path / ".jupyter_cache")
     proc = subprocess.run(
         [sys.executable, "-m", "deepqed", "book", "--out", str(out)],
         capture_output=True,
