@@ -21,6 +21,7 @@ extensions = [
     "myst_nb",
     "sphinx_proof",
     "sphinx_exercise",
+    "sphinx_togglebutton",
     "sphinx.ext.autodoc",
     "sphinx.ext.viewcode",
     "sphinx.ext.mathjax",
@@ -54,6 +55,7 @@ html_theme_options = {
     "use_fullscreen_button": False,
 }
 html_static_path: list[str] = []
+html_favicon = "favicon.svg"  # a browser asks for /favicon.ico otherwise (a 404 offline)
 html_last_updated_fmt = ""
 
 autodoc_member_order = "bysource"
@@ -62,3 +64,62 @@ autodoc_typehints = "none"
 html_context = {"default_mode": "light"}
 # Witness signatures show their defaults as written (``activations=nn.ACTIVATIONS``), not as reprs
 autodoc_preserve_defaults = True
+# Witness names without their module path, and long signatures one parameter a line (the PDF's
+# Witnesses appendix stays within the page)
+add_module_names = False
+python_maximum_signature_line_length = 60
+
+# --- the PDF (``deepqed book --pdf``: Sphinx's LaTeX builder, then latexmk with pdflatex) ---
+latex_engine = "pdflatex"
+latex_documents = [
+    (
+        "index",
+        "deepqed.tex",
+        "deepqed: the mathematics of neural networks, verified",
+        author,
+        "manual",
+    )
+]
+latex_show_urls = "no"
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "10pt",
+    "fncychap": "",
+    "printindex": "",
+    # Times, Helvetica and Courier (psnfss, in texlive-fonts-recommended) rather than Sphinx's
+    # TeX Gyre, which Debian ships in a package of its own
+    "fontpkg": r"\usepackage{times}\usepackage[scaled=.92]{helvet}\usepackage{courier}",
+    # Unicode that the text, the verification lines and the code outputs use, for pdflatex
+    "preamble": r"""
+\usepackage{amssymb}
+\usepackage{mathrsfs}
+\usepackage{bm}
+\DeclareUnicodeCharacter{220E}{\ensuremath{\blacksquare}}
+\DeclareUnicodeCharacter{2713}{\ensuremath{\checkmark}}
+\DeclareUnicodeCharacter{2718}{\ensuremath{\times}}
+\DeclareUnicodeCharacter{25CB}{\ensuremath{\circ}}
+\DeclareUnicodeCharacter{2264}{\ensuremath{\le}}
+\DeclareUnicodeCharacter{2265}{\ensuremath{\ge}}
+\DeclareUnicodeCharacter{2208}{\ensuremath{\in}}
+\DeclareUnicodeCharacter{2212}{\ensuremath{-}}
+\DeclareUnicodeCharacter{2016}{\ensuremath{\|}}
+\DeclareUnicodeCharacter{2297}{\ensuremath{\otimes}}
+\DeclareUnicodeCharacter{27C2}{\ensuremath{\perp}}
+\DeclareUnicodeCharacter{21A6}{\ensuremath{\mapsto}}
+\DeclareUnicodeCharacter{2248}{\ensuremath{\approx}}
+\DeclareUnicodeCharacter{2192}{\ensuremath{\to}}
+\DeclareUnicodeCharacter{221E}{\ensuremath{\infty}}
+\DeclareUnicodeCharacter{00B1}{\ensuremath{\pm}}
+\allowdisplaybreaks
+"""
+    + "".join(
+        f"\\DeclareUnicodeCharacter{{{ord(c):04X}}}{{\\ensuremath{{\\{name}}}}}\n"
+        for c, name in zip(
+            "αβγδεηθκλμνπρστφχψωΓΔΘΛΣΦΨΩ",
+            "alpha beta gamma delta varepsilon eta theta kappa lambda mu nu pi rho sigma tau "
+            "varphi chi psi omega Gamma Delta Theta Lambda Sigma Phi Psi Omega".split(),
+        )
+    ),
+    # 2 cm side margins: the widest displayed formulas fit the line
+    "sphinxsetup": "hmargin={2cm,2cm}, verbatimwrapslines=true, verbatimforcewraps=true",
+}

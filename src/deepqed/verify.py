@@ -361,6 +361,11 @@ def _dependencies() -> list[str]:
     return sorted(set(names))
 
 
+#: Subpackages that present results and never compute them: a change there (the book's styling,
+#: the command line) does not make stored witness results stale.
+_PRESENTATION = frozenset({"sphinxext", "cli", "book.py", "plaintext.py", "dependencies.py"})
+
+
 def source_fingerprint(book: Book, seed: int) -> str:
     """A hash of deepqed's sources, the book's statements, the seed and the versions of every
     library deepqed depends on (the witnesses compare with them: torch, SciPy, scikit-learn,
@@ -385,6 +390,8 @@ def source_fingerprint(book: Book, seed: int) -> str:
         roots += [Path(p) for p in getattr(mod, "__path__", [])]
     for root in roots:
         for p in sorted(root.rglob("*.py")):
+            if root == pkg and p.relative_to(root).parts[0] in _PRESENTATION:
+                continue
             h.update(str(p.relative_to(root)).encode())
             h.update(p.read_bytes())
     for s in book.statements:

@@ -1,6 +1,8 @@
 """Open every built chapter in headless Debian Chromium (Playwright, no browser download) with every
-request outside localhost refused, and check what a reader sees: typeset mathematics, numbered
-statements with their verification results, figures that load, no errors in the console."""
+request outside localhost refused, at a desktop width (1400 px) and a phone's (400 px), and check
+what a reader sees and can do: typeset mathematics, none of it cut off, no raw TeX; numbered
+statements with a verification badge that opens; solutions hidden until clicked and shown after;
+navigation that opens; figures that load; no errors in the console."""
 
 from __future__ import annotations
 
@@ -28,6 +30,8 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+WIDTHS = (1400, 400)
+BOOK = registry.load()
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -45,46 +49,127 @@ def server(built_book):
     httpd.shutdown()
 
 
-def _report(page, url: str) -> dict:
-    """What a reader of ``url`` sees: mathematics, statement titles, result boxes, images."""
-    page.goto(url, wait_until="networkidle")
-    has_math = page.evaluate("() => !!document.querySelector('script[src*=\"mathjax\"]')")
-    if has_math:  # Sphinx loads MathJax only on pages with mathematics
+#: Inline or display formulas whose box is cut: wider than their own box without scrolling, or
+#: reaching past an ancestor that hides what overflows, or past the window with nothing to scroll.
+CLIPPED = """() => {
+  const out = [];
+  const scrolls = (s) => s.overflowX === 'auto' || s.overflowX === 'scroll';
+  document.querySelectorAll('mjx-container').forEach((c) => {
+    const r = c.getBoundingClientRect();
+    if (r.width === 0) return;  // in a collapsed block
+    const own = getComputedStyle(c);
+    if (c.scrollWidth > c.clientWidth + 1 && !scrolls(own)) {
+      out.push('cut inside: ' + c.textContent.slice(0, 60)); return;
+    }
+    let scroller = scrolls(own);
+    for (let a = c.parentElement; a && a !== document.body; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      if (scrolls(s)) { scroller = true; break; }
+      if (s.overflowX !== 'visible') {
+        const ar = a.getBoundingClientRect();
+        if (r.right > ar.right + 1 || r.left < ar.left - 1) {
+          out.push('cut by ' + a.tagName + '.' + a.className + ': ' + c.textContent.slice(0, 60));
+          return;
+        }
+      }
+    }
+    if (!scroller && r.right > document.documentElement.clientWidth + 1) {
+      out.push('past the window: ' + c.textContent.slice(0, 60));
+    }
+  });
+  return out;
+}"""
+
+VISIBLE_TEXT = """() => {
+  const root = document.querySelector('main') || document.body;
+  const clone = root.cloneNode(true);
+  clone.querySelectorAll('pre, code, script, style, mjx-container, .highlight, .output')
+       .forEach(e => e.remove());
+  return clone.innerText;
+}"""
+
+
+def _typeset(page) -> None:
+    if page.evaluate("() => !!document.querySelector('script[src*=\"mathjax\"]')"):
         page.wait_for_function(
             "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=60000
         )
         page.evaluate("() => MathJax.startup.promise")
-    report: dict = {}
-    report["math"] = page.evaluate("() => document.querySelectorAll('mjx-container').length")
-    report["math_errors"] = page.evaluate(
+        page.wait_for_timeout(200)  # deepqed.js marks the wide formulas after typesetting
+
+
+def _visible(page, selector: str) -> list[bool]:
+    return page.evaluate(
+        "(s) => Array.from(document.querySelectorAll(s)).map(e => e.offsetHeight > 0)", selector
+    )
+
+
+def _report(page, url: str, width: int) -> dict:
+    """What a reader of ``url`` at ``width`` px sees and what happens when they click."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(url, wait_until="networkidle")
+    _typeset(page)
+    r: dict = {}
+    r["math"] = page.evaluate("() => document.querySelectorAll('mjx-container').length")
+    r["math_errors"] = page.evaluate(
         "() => document.querySelectorAll('mjx-merror, [data-mjx-error]').length"
     )
-    report["text"] = page.evaluate("""() => {
-        const root = document.querySelector('main') || document.body;
-        const clone = root.cloneNode(true);
-        clone.querySelectorAll('pre, code, script, style, mjx-container, .highlight, .output')
-             .forEach(e => e.remove());
-        return clone.innerText;
-    }""")
-    report["titles"] = page.evaluate(
-        "() => Array.from(document.querySelectorAll('div.proof p.admonition-title, "
-        "div.proof .admonition-title')).map(e => e.innerText)"
+    r["clipped"] = page.evaluate(CLIPPED)
+    r["page_width"] = page.evaluate("() => document.documentElement.scrollWidth")
+    r["text"] = page.evaluate(VISIBLE_TEXT)
+    r["titles"] = page.evaluate(
+        "() => Array.from(document.querySelectorAll('div.proof > .admonition-title'))"
+        ".map(e => e.innerText)"
     )
-    report["boxes"] = page.evaluate(
-        "() => Array.from(document.querySelectorAll('.deepqed-verification')).map(e => e.innerText)"
-    )
-    report["images"] = page.evaluate(
-        "() => Array.from(document.images).map(i => [i.src, i.complete && i.naturalWidth])"
-    )
-    report["number"] = page.evaluate(
+    r["number"] = page.evaluate(
         "() => (document.querySelector('h1 .section-number') || {innerText: ''}).innerText.trim()"
     )
-    return report
+    r["images"] = page.evaluate(
+        "() => Array.from(document.images).map(i => [i.src, i.complete && i.naturalWidth])"
+    )
+    # badges: closed on load, open on a click, typeset inside
+    r["badges"] = page.evaluate(
+        "() => Array.from(document.querySelectorAll('details.deepqed-verification'))"
+        ".map(d => [d.open, d.querySelector('summary').innerText])"
+    )
+    badge = page.locator("details.deepqed-verification > summary").first
+    badge.scroll_into_view_if_needed()
+    badge.click()
+    r["badge_opened"] = page.evaluate(
+        "() => { const d = document.querySelector('details.deepqed-verification');"
+        " const body = d.querySelector('.deepqed-details');"
+        " return [d.open, body.offsetHeight > 0, body.innerText]; }"
+    )
+    # solutions: hidden until their toggle is clicked
+    r["solutions_hidden"] = _visible(page, "div.solution section, div.solution .solution-content")
+    toggle = page.locator("div.solution button.toggle-button").first
+    toggle.scroll_into_view_if_needed()
+    toggle.click()
+    page.wait_for_timeout(300)
+    r["solution_shown"] = _visible(page, "div.solution section, div.solution .solution-content")
+    # navigation: the visible ☰ button opens the sidebar (a dialog on a phone, collapses on a
+    # desktop, where the sidebar is open to start with)
+    page.evaluate("() => window.scrollTo(0, 0)")
+    sidebar = (
+        "() => { const s = document.querySelector('#pst-primary-sidebar'); "
+        "return [s.getBoundingClientRect().width, s.className, "
+        "document.querySelector('#pst-primary-sidebar-modal').open]; }"
+    )
+    r["nav_before"] = page.evaluate(sidebar)
+    page.locator(".primary-toggle:visible").first.click()
+    page.wait_for_timeout(300)
+    r["nav_after"] = page.evaluate(sidebar)
+    r["nav_links"] = page.evaluate(
+        "() => Array.from(document.querySelectorAll('#pst-primary-sidebar-modal a.reference'))"
+        ".filter(a => a.offsetHeight > 0).length"
+    )
+    page.keyboard.press("Escape")
+    return r
 
 
 @pytest.fixture(scope="module")
 def reports(server):
-    """One report per chapter (in book order) and the requests/errors of the whole session."""
+    """One report per chapter and width, and the requests and errors of the whole session."""
     from playwright.sync_api import sync_playwright
 
     assert Path(CHROMIUM).exists(), "Debian's chromium is not installed (scripts/test installs it)"
@@ -105,65 +190,92 @@ def reports(server):
         page.on("console", lambda m: m.type == "error" and session["console_errors"].append(m.text))
         page.on("pageerror", lambda e: session["page_errors"].append(str(e)))
         page.on("requestfailed", lambda r: session["failed"].append(r.url))
-        for chapter in registry.load().chapters:
+        for chapter in BOOK.chapters:
             url = f"{server}/{Path(chapter.source).with_suffix('.html').as_posix()}"
-            out[chapter.slug] = _report(page, url)
+            for width in WIDTHS:
+                out[chapter.slug, width] = _report(page, url, width)
         browser.close()
     return out, session
 
 
-CHAPTERS = pytest.mark.parametrize(
-    "number,chapter",
-    list(enumerate(registry.load().chapters, start=1)),
-    ids=[c.slug for c in registry.load().chapters],
+CASES = pytest.mark.parametrize(
+    "chapter,width",
+    [(c, w) for c in BOOK.chapters for w in WIDTHS],
+    ids=[f"{c.slug}-{w}px" for c in BOOK.chapters for w in WIDTHS],
 )
 
 
 @pytest.fixture
-def page_report(reports, chapter):
-    return reports[0][chapter.slug]
+def seen(reports, chapter, width):
+    return reports[0][chapter.slug, width]
 
 
-@CHAPTERS
-def test_mathematics_is_typeset(page_report, number, chapter):
-    assert page_report["math"] > 50
-    assert page_report["math_errors"] == 0
-    text = page_report["text"]
+@CASES
+def test_mathematics_is_typeset_and_none_is_cut_off(seen, chapter, width):
+    assert seen["math"] > 50
+    assert seen["math_errors"] == 0
+    assert seen["clipped"] == [], seen["clipped"][:10]
+    assert seen["page_width"] <= width + 1, "the page scrolls sideways"
+
+
+@CASES
+def test_no_raw_tex(seen, chapter, width):
+    text = seen["text"]
     assert not re.search(r"\$[^$\n]{1,200}\$", text), "raw $...$ left in the text"
     for delimiter in ("\\(", "\\[", "$$"):
         at = text.find(delimiter)
-        assert at < 0, (
-            f"math delimiter {delimiter} left in the text: {text[max(0, at - 120) : at + 80]}"
-        )
-    leftover = re.search(r"\\(frac|mathbb|mathcal|operatorname|varepsilon|sum|int|le|ge)\b", text)
+        assert at < 0, f"{delimiter} left in the text: {text[max(0, at - 120) : at + 80]}"
+    leftover = re.search(r"\\[A-Za-z]{2,}", text)
     assert not leftover, (
         f"untypeset TeX: {text[max(0, leftover.start() - 80) : leftover.end() + 80]}"
     )
+    assert not re.search(r"\{(prf:ref|numref|eq|ref|doc)\}`", text)
 
 
-@CHAPTERS
-def test_statements_are_numbered_and_show_results(page_report, number, chapter):
-    """Chapters are numbered in one sequence across the parts, and so are their statements:
-    every statement of chapter k is numbered k.j."""
-    assert page_report["number"] == f"{number}.", page_report["number"]
+@CASES
+def test_statements_are_numbered_and_their_badges_open(seen, chapter, width):
+    """Chapters are numbered in one sequence across the parts, and so are their statements; each
+    statement has one badge, closed until clicked, which then shows its witnesses."""
+    assert seen["number"] == f"{chapter.number}.", seen["number"]
     kinds = r"(Definition|Lemma|Proposition|Theorem|Corollary|Algorithm)"
-    numbered = [t for t in page_report["titles"] if re.match(kinds + r" \d+(\.\d+)*", t)]
-    assert all(re.match(kinds + rf" {number}\.\d+", t) for t in numbered), numbered
+    numbered = [t for t in seen["titles"] if re.match(kinds + r" \d+(\.\d+)*", t)]
+    assert all(re.match(kinds + rf" {chapter.number}\.\d+", t) for t in numbered), numbered
     n = sum(
         1
-        for s in registry.load().statements
+        for s in BOOK.statements
         if s.kind in registry.ASSERTING_KINDS and s.chapter == chapter.slug
     )
-    assert len(numbered) == n, page_report["titles"]
-    assert len(page_report["boxes"]) == n
-    assert all("Verified" in b or "Not tested numerically" in b for b in page_report["boxes"])
+    assert len(numbered) == n, seen["titles"]
+    assert len(seen["badges"]) == n
+    assert not any(is_open for is_open, _ in seen["badges"]), "a badge is open on load"
+    assert all(re.match(r"(✓ \d+ witness(es)? · \d+ instances|○ )", s) for _, s in seen["badges"])
+    is_open, shown, body = seen["badge_opened"]
+    assert is_open and shown and ("Verified by" in body or "Not tested" in body or "cited" in body)
 
 
-@CHAPTERS
-def test_figures_load(page_report, number, chapter):
-    images = page_report["images"]
+@CASES
+def test_solutions_are_hidden_until_clicked(seen, chapter, width):
+    assert seen["solutions_hidden"] and not any(seen["solutions_hidden"])
+    assert seen["solution_shown"][0] and sum(seen["solution_shown"]) == 1
+
+
+@CASES
+def test_the_navigation_opens(seen, chapter, width):
+    before_width, before_class, before_dialog = seen["nav_before"]
+    after_width, after_class, after_dialog = seen["nav_after"]
+    if width < 992:  # a phone: the sidebar opens as a dialog with the table of contents
+        assert not before_dialog and after_dialog
+        assert seen["nav_links"] >= len(BOOK.chapters)
+    else:  # a desktop: the sidebar is shown, and the button hides it
+        assert before_width > 0 and "pst-sidebar-hidden" not in before_class
+        assert "pst-sidebar-hidden" in after_class
+
+
+@CASES
+def test_figures_load(seen, chapter, width):
+    images = seen["images"]
     assert len(images) >= 2
-    assert all(width and width > 0 for _, width in images), images
+    assert all(w and w > 0 for _, w in images), images
 
 
 def test_no_errors_and_no_network(reports):
@@ -172,3 +284,44 @@ def test_no_errors_and_no_network(reports):
     assert session["page_errors"] == []
     assert session["failed"] == []
     assert session["external"] == []
+
+
+def test_the_witnesses_page_fits_a_phone(server):
+    """At 400 px the Witnesses tables become cards: nothing widens the page, mathematics typeset."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 400, "height": 900})
+        page.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith(server) else r.abort()
+        )
+        page.goto(f"{server}/witnesses.html", wait_until="networkidle")
+        _typeset(page)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        math = page.evaluate("() => document.querySelectorAll('mjx-container').length")
+        text = page.evaluate(VISIBLE_TEXT)
+        browser.close()
+    assert width <= 401
+    assert math > 50
+    assert not re.search(r"\\[A-Za-z]{2,}|\$[^$\n]{1,200}\$", text)
+
+
+def test_search_finds_a_statement_by_its_label(server):
+    """Searching a label (``thm-...``) lists the statement with its number first."""
+    from playwright.sync_api import sync_playwright
+
+    statement = next(s for s in BOOK.statements if s.kind == "theorem")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        page = browser.new_page()
+        page.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith(server) else r.abort()
+        )
+        page.goto(f"{server}/search.html?q={statement.label}", wait_until="networkidle")
+        page.wait_for_selector("#search-results ul.search li", timeout=30000)
+        first = page.locator("#search-results ul.search li").first
+        text, href = first.inner_text(), first.locator("a").first.get_attribute("href")
+        browser.close()
+    assert statement.name in text and statement.label in text, text
+    assert href.endswith(f"#{statement.label}"), href

@@ -53,9 +53,11 @@ def test_a_new_chapter_the_readme_way_is_verified_and_built(small_book, tmp_path
     beta = _text((out / "beta" / "index.html").read_text())
     assert "Theorem 1.1" in alpha and "Definition 1.1" in alpha
     assert "Lemma 2.1" in beta, "chapter numbers continue across the parts' toctrees"
+    assert "✓ 1 witness · 50 instances · sharp" in alpha
+    assert "✓ 1 witness · 8 instances · exact" in beta
     assert "Trust tier: sharp" in alpha and "Trust tier: exact" in beta
-    assert "Verified by bound_holds" in alpha and "ratio" in alpha and "attainment" in alpha
-    assert "[float32]" in beta and "[float64]" in beta
+    assert "✓ Verified by bound_holds" in alpha and "ratio" in alpha and "attained" in alpha
+    assert "float32" in beta and "float64" in beta
     index = _text((out / "index.html").read_text())
     assert "Part I Small" in index and "Part II Smaller" in index
 
@@ -71,7 +73,8 @@ def test_a_failing_witness_is_shown_as_failed_and_fails_the_build(small_book, tm
     ), proc.stderr
     proc = _build(book.root, tmp_path / "lenient", strict=False)
     page = _text((tmp_path / "lenient" / "alpha" / "index.html").read_text())
-    assert "FAILED by fails" in page and "✘ deliberately wrong" in page
+    assert "✘ 1 of 2 witnesses failed" in page and "FAILED by fails" in page
+    assert "deliberately wrong" in page
 
 
 def test_the_registry_of_a_built_book_matches_the_html(small_book, tmp_path):
@@ -84,3 +87,34 @@ def test_the_registry_of_a_built_book_matches_the_html(small_book, tmp_path):
         page = _text((out / s.chapter / "index.html").read_text())
         assert f"{s.kind.capitalize()} {s.number}" in page, s
     assert registry.load(book.root).statement("ex-alpha-prove").number == "1.1"
+
+
+def test_badges_proofs_figures_index_search_and_downloads(small_book, tmp_path):
+    """One collapsible badge per statement (HTML details), ∎ at the end of every proof, the
+    statement index by number and title, statements in the search index by label, and each
+    chapter as a notebook and as MyST source, linked from its page."""
+    import json
+
+    import nbformat
+
+    book = small_book()
+    out = tmp_path / "html"
+    proc = _build(book.root, out)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    html = (out / "alpha" / "index.html").read_text()
+    assert html.count('<details class="deepqed-verification passed">') == 2
+    assert re.search(r"x\\le x\\\)</span>\. <span class=\"deepqed-qed\">∎</span>", html), html
+    index = _text((out / "prf-prf.html").read_text())
+    assert "Theorem 1.1 A bound" in index and "Lemma 2.1 Doubling" in index
+    search = (out / "searchindex.js").read_text()
+    objects = json.loads(search[search.index("(") + 1 : search.rindex(")")])["objects"]
+    names = [f"{prefix}.{o[4]}" for prefix, rows in objects.items() for o in rows]
+    assert any("thm-alpha-bound" in n and "Theorem 1.1" in n for n in names), names
+    assert 'href="alpha.ipynb"' in html and 'href="alpha.md"' in html
+    nb = nbformat.read(out / "alpha" / "alpha.ipynb", as_version=4)
+    text = "\n".join(c.source for c in nb.cells)
+    assert "**Theorem 1.1** (A bound)." in text and "<details><summary>Solution" in text
+    assert ":::" not in text and "{prf:" not in text
+    assert (out / "alpha" / "alpha.md").read_text() == (
+        book.root / "alpha" / "index.md"
+    ).read_text()

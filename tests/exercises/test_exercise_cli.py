@@ -254,7 +254,7 @@ def test_show_reads_the_directive_from_the_book(cli, tmp_path, monkeypatch):
     monkeypatch.setenv("DEEPQED_BOOK_DIR", str(book))
     out = cli("exercise", "show", "ex-ff-softmax-jacobian")
     assert out.exit_code == 0
-    assert "\\operatorname{diag}(s)" in out.output and "Something else" not in out.output
+    assert "J(z) = diag(s) - s s^⊤" in out.output and "Something else" not in out.output
     assert "does not contain" not in out.output
 
 

@@ -5,6 +5,8 @@ Each sub-command lives in its own module; this one only assembles them.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from . import grading  # noqa: F401  (registers `exercise check` and `exercise grade`)
@@ -18,7 +20,30 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"deepqed {version('deepqed')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """deepqed: an executable, machine-checked textbook of the mathematics of neural networks."""
+
+
 app.command()(verify)
 app.command()(book)
 app.command()(progress)

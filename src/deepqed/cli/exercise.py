@@ -14,9 +14,51 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ._common import DataDir, entry_or_exit, exercise_app, implement_or_exit, make_console
+from ._common import (
+    DataDir,
+    entry_or_exit,
+    exercise_app,
+    implement_or_exit,
+    is_terminal,
+    make_console,
+    plain,
+    write_tsv,
+)
 
 __all__ = ["exercise_app", "progress"]
+
+
+#: How each status reads and looks: a machine-checked pass is distinct from a proof the reader
+#: marked as done.
+_STATUS = {
+    "solved": ("solved (checked)", "green"),
+    "self-marked": ("self-marked", "cyan"),
+    "attempted": ("attempted", "yellow"),
+    "": ("not started", "dim"),
+}
+
+
+def _statuses(store) -> dict[str, str]:
+    """Exercise id -> ``solved`` (a check passed), ``self-marked`` (a proof the reader marked),
+    ``attempted`` (tried, never solved); read from the store's attempts."""
+    status = dict(store.status())
+    checked = {a["exercise"] for a in store.attempts() if a["verdict"] == "passed"}
+    marked = {a["exercise"] for a in store.attempts() if a["verdict"] == "self-marked"}
+    for ex in marked - checked:
+        status[ex] = "self-marked"
+    return status
+
+
+def _chapter_slug(chapter: str | None) -> str | None:
+    from deepqed import registry
+
+    if chapter is None:
+        return None
+    try:
+        return registry.load().chapter(chapter).slug
+    except ValueError as exc:
+        make_console().print(Text(f"error: {exc}", style="red"))
+        raise typer.Exit(2) from None
 
 
 @exercise_app.command("list")
@@ -26,46 +68,66 @@ def list_(
     ] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """The exercises: id, title, kind and your status."""
-    from deepqed import registry
+    """The exercises: number, id, title, kind and your status (tab-separated when piped)."""
     from deepqed.exercises import exercises
     from deepqed.exercises.progress import Store
 
-    if chapter is not None:
-        try:
-            chapter = registry.load().chapter(chapter).slug
-        except ValueError as exc:
-            make_console().print(Text(f"error: {exc}", style="red"))
-            raise typer.Exit(2) from None
-    entries = [e for e in exercises() if chapter is None or e.chapter.slug == chapter]
-    if chapter is not None and not entries:
+    slug = _chapter_slug(chapter)
+    entries = [e for e in exercises() if slug is None or e.chapter.slug == slug]
+    if slug is not None and not entries:
         make_console().print(Text(f"error: no exercises in a chapter {chapter!r}", style="red"))
         raise typer.Exit(2)
-    status = Store(data_dir).status()
-    table = Table("id", "title", "kind", "status", title="deepqed exercises")
-    style = {"solved": "green", "self-marked": "cyan", "attempted": "yellow", "": "dim"}
-    for e in entries:
-        st = status.get(e.exercise.id, "")
-        table.add_row(
+    status = _statuses(Store(data_dir))
+    rows = [
+        (
+            f"Exercise {e.number}" if e.number else "Exercise",
             e.exercise.id,
-            e.exercise.title,
+            plain(e.exercise.title),
             e.exercise.kind,
-            Text(st or "not started", style=style[st]),
+            status.get(e.exercise.id, ""),
         )
+        for e in entries
+    ]
+    header = ("exercise", "id", "title", "kind", "status")
+    if not is_terminal():
+        write_tsv(header, [(*r[:4], _STATUS[r[4]][0]) for r in rows])
+        return
+    table = Table(title="deepqed exercises")
+    table.add_column(header[0], no_wrap=True)
+    table.add_column(header[1], no_wrap=True, min_width=max((len(r[1]) for r in rows), default=2))
+    table.add_column(header[2], overflow="fold", ratio=1)
+    table.add_column(header[3], no_wrap=True)
+    table.add_column(header[4], no_wrap=True)
+    for number, ex_id, title, kind, st in rows:
+        word, style = _STATUS[st]
+        table.add_row(number, ex_id, title, kind, Text(word, style=style))
     make_console(panels=True).print(table)
+
+
+def _book_link(label: str) -> str:
+    """Where the statement is in the HTML book: the page of the default build when it exists,
+    else the page's path within a build."""
+    from deepqed.plaintext import numbers, page_url
+
+    built = Path("_build/html")
+    if (built / "index.html").is_file():
+        return page_url(label, base=built) or ""
+    where = numbers().pages.get(label, "")
+    return f"{where}  (in the HTML book: `deepqed book` builds it)" if where else ""
 
 
 @exercise_app.command()
 def show(exercise_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
-    """The statement of an exercise, as the book writes it (mathematics left as LaTeX)."""
+    """The statement of an exercise (by id or number, 6.3), as the book prints it."""
     from deepqed.exercises.catalogue import statement_text
     from deepqed.exercises.spec import Compute, Implement
 
     entry = entry_or_exit(exercise_id)
     ex = entry.exercise
-    console = make_console(panels=True)
+    console = make_console(panels=is_terminal())
     body = statement_text(entry)
-    title = f"{ex.id} — {ex.title}  ({entry.chapter.title})"
+    name = f"Exercise {entry.number}" if entry.number else "Exercise"
+    title = f"{name} ({plain(ex.title)}) · {ex.id} · Chapter {entry.chapter.number}, {entry.chapter.title}"
     if body is None:
         console.print(
             Text(
@@ -74,34 +136,27 @@ def show(exercise_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
                 style="yellow",
             )
         )
-        if isinstance(ex, Implement):
-            body = ex.docstring.strip()
-        else:
-            body = ex.title
-    console.print(Panel(Text(_reflow(body)), title=title, title_align="left"))
+        body = ex.docstring.strip() if isinstance(ex, Implement) else ex.title
+    text = _reflow(plain(body))
+    if is_terminal():
+        console.print(Panel(Text(text), title=title, title_align="left"))
+    else:
+        console.print(Text(title))
+        console.print(Text(text))
     if isinstance(ex, Implement):
-        console.print(
-            Text(
-                f"Write {ex.signature}: `deepqed exercise start {ex.id}` writes a starter file.",
-                style="dim",
-            )
-        )
+        note = f"Write {ex.signature}: `deepqed exercise start {ex.id}` writes a starter file."
     elif isinstance(ex, Compute):
-        console.print(
-            Text(
-                "Answers asked for: "
-                + "; ".join(f"{a.name} ({a.description})" for a in ex.answers),
-                style="dim",
-            )
-        )
-        console.print(
-            Text(
-                f"`deepqed exercise start {ex.id}` writes a file with one line per answer.",
-                style="dim",
-            )
+        asked = "; ".join(f"{a.name} ({plain(a.description)})" for a in ex.answers)
+        note = (
+            f"Answers asked for: {asked}.\n`deepqed exercise start {ex.id}` writes a file with "
+            "one line per answer."
         )
     else:
-        console.print(Text(f"A proof: when done, `deepqed exercise mark {ex.id}`.", style="dim"))
+        note = f"A proof: when done, `deepqed exercise mark {ex.id}`."
+    console.print(Text(note, style="dim"))
+    link = _book_link(ex.id)
+    if link:
+        console.print(Text(f"In the book: {link}", style="dim"))
 
 
 def _reflow(text: str) -> str:
@@ -149,11 +204,21 @@ def start(
 
 @exercise_app.command()
 def hint(exercise_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
-    """A hint."""
-    ex = entry_or_exit(exercise_id).exercise
-    make_console(panels=True).print(
-        Panel(Text(ex.hint.strip()), title=f"hint: {ex.id}", title_align="left")
+    """A hint (the exercise by id or number)."""
+    entry = entry_or_exit(exercise_id)
+    _print_block(
+        f"Hint · Exercise {entry.number} · {entry.exercise.id}", plain(entry.exercise.hint)
     )
+
+
+def _print_block(title: str, text: str) -> None:
+    """A titled block: a panel in a terminal, plain lines otherwise."""
+    if is_terminal():
+        make_console(panels=True).print(Panel(Text(text), title=title, title_align="left"))
+    else:
+        console = make_console()
+        console.print(Text(title))
+        console.print(Text(text))
 
 
 @exercise_app.command()
@@ -164,16 +229,15 @@ def solution(
     """The reference solution (asks first: try the hint before)."""
     from deepqed.exercises.spec import Implement
 
-    ex = entry_or_exit(exercise_id).exercise
+    entry = entry_or_exit(exercise_id)
+    ex = entry.exercise
     if not yes and not typer.confirm(f"Show the solution of {ex.id}?", default=False):
         raise typer.Exit(1)
     if isinstance(ex, Implement):
         text = inspect.getsource(ex.reference)
     else:
-        text = ex.solution.strip()
-    make_console(panels=True).print(
-        Panel(Text(text), title=f"solution: {ex.id}", title_align="left")
-    )
+        text = _reflow(plain(ex.solution.strip()))
+    _print_block(f"Solution · Exercise {entry.number} · {ex.id}", text)
 
 
 @exercise_app.command()
@@ -203,21 +267,22 @@ def progress(
     as_json: Annotated[bool, typer.Option("--json", help="Print the progress as JSON.")] = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Your progress per chapter: solved / attempted / total exercises."""
+    """Your progress per chapter: solved (checked), self-marked, attempted, total."""
     from deepqed.exercises import exercises
     from deepqed.exercises.progress import Store
 
     store = Store(data_dir)
     entries = exercises()
     summary = store.summary(entries)
+    status = _statuses(store)
     if as_json:
-        status = store.status()
         typer.echo(
             json.dumps(
                 {
                     "chapters": [s.to_dict() for s in summary],
                     "exercises": {
-                        e.exercise.id: status.get(e.exercise.id, "not started") for e in entries
+                        e.exercise.id: store.status().get(e.exercise.id, "not started")
+                        for e in entries
                     },
                     "database": str(store.path),
                 },
@@ -225,9 +290,31 @@ def progress(
             )
         )
         return
-    table = Table("chapter", "solved", "attempted", "total", title="deepqed progress")
+    numbers = {c.slug: c.number for c in {e.chapter for e in entries}}
+    header = ("chapter", "title", "solved (checked)", "self-marked", "attempted", "total")
+    rows = []
     for s in summary:
-        table.add_row(s.title, str(s.solved), str(s.attempted), str(s.total))
+        ids = [e.exercise.id for e in entries if e.chapter.slug == s.chapter]
+        marked = sum(status.get(i) == "self-marked" for i in ids)
+        checked = sum(status.get(i) == "solved" for i in ids)
+        rows.append(
+            (
+                str(numbers[s.chapter]),
+                s.title,
+                str(checked),
+                str(marked),
+                str(s.attempted),
+                str(s.total),
+            )
+        )
+    if not is_terminal():
+        write_tsv(header, rows)
+        return
+    table = Table(title="deepqed progress")
+    for i, col in enumerate(header):
+        table.add_column(col, justify="right" if i != 1 else "left", overflow="fold")
+    for row in rows:
+        table.add_row(*row)
     console = make_console(panels=True)
     console.print(table)
     console.print(Text(f"database: {store.path}", style="dim"))

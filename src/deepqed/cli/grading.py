@@ -12,13 +12,16 @@ import os
 import sqlite3
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
 from ._common import EXIT, DataDir, exercise_app, make_console
+
+if TYPE_CHECKING:
+    from deepqed.exercises.result import CheckResult
 
 __all__ = ["check", "grade"]
 
@@ -90,6 +93,7 @@ def check(
             )
         except (OSError, sqlite3.Error, RuntimeError) as e:  # the verdict stands
             warn(f"the attempt was not recorded ({e})")
+    _readable(result)
     if as_json:
         typer.echo(result.to_json())
     else:
@@ -98,7 +102,25 @@ def check(
             console.print(Text(line, style=style))
         if result.verdict == "failed":
             console.print(Text(f"  hint: deepqed exercise hint {result.exercise}", style="dim"))
+            if not reveal and any(c.name.startswith("answer ") for c in result.failed_checks):
+                console.print(
+                    Text(
+                        f"  the expected values: deepqed exercise check {file} --reveal",
+                        style="dim",
+                    )
+                )
     raise typer.Exit(EXIT[result.verdict])
+
+
+def _readable(result: CheckResult) -> None:
+    """What the checks compared and why they failed, with references as the book numbers them
+    ("Proposition 6.4") and TeX as Unicode."""
+    from deepqed.plaintext import inline
+
+    for c in result.checks:
+        c.compared, c.message, c.diagnosis = (
+            inline(t) for t in (c.compared, c.message, c.diagnosis)
+        )
 
 
 def _hypothesis_storage(data_dir: Path | None) -> None:

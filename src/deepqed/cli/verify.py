@@ -12,40 +12,68 @@ from rich.table import Table
 
 from .. import consistency, registry
 from ..verify import Result, run, select
+from ._common import is_terminal, plain, write_tsv
 
 _STYLE = {"passed": "green", "failed": "bold red", "error": "bold red", "unwitnessed": "yellow"}
 
 
 def _fmt(x: float | None) -> str:
-    return "" if x is None else f"{x:.5g}"
+    return "" if x is None else f"{x:.3g}"
+
+
+def _measured(r: Result) -> str:
+    """The worst comparison as "measured vs tolerance" (or "ratio to the bound"), its units."""
+    if r.status == "unwitnessed":
+        return "cited" if r.strength == "cited" else "not tested numerically"
+    if r.max_error is None:
+        return ""
+    return f"{_fmt(r.max_error)} ≤ {_fmt(r.tolerance)}"
+
+
+_HEADER = (
+    "statement",
+    "title",
+    "label",
+    "witness",
+    "status",
+    "tier",
+    "instances",
+    "worst ≤ tol",
+    "s",
+)
+
+
+def _rows(results: list[Result]) -> list[tuple[str, ...]]:
+    return [
+        (
+            f"{r.kind.capitalize()} {r.number}".strip(),
+            plain(r.title),
+            r.label,
+            r.witness or "(reason)",
+            r.status,
+            r.strength or "",
+            str(r.instances or ""),
+            _measured(r),
+            f"{r.seconds:.2f}",
+        )
+        for r in results
+    ]
 
 
 def _table(results: list[Result]) -> Table:
+    """The results as a table that wraps the titles and never cuts a label or a witness."""
     t = Table(title="deepqed verify", show_lines=False)
-    for col, kw in (
-        ("statement", {}),
-        ("label", {}),
-        ("witness", {}),
-        ("status", {}),
-        ("tier", {}),
-        ("instances", {"justify": "right"}),
-        ("worst", {"justify": "right"}),
-        ("tolerance", {"justify": "right"}),
-        ("s", {"justify": "right"}),
-    ):
-        t.add_column(col, overflow="fold", **kw)
-    for r in results:
-        t.add_row(
-            f"{r.kind.capitalize()} {r.number}".strip(),
-            r.label,
-            r.witness or "(reason)",
-            f"[{_STYLE[r.status]}]{r.status}[/]",
-            r.strength or "",
-            str(r.instances or ""),
-            _fmt(r.max_error),
-            _fmt(r.tolerance),
-            f"{r.seconds:.2f}",
-        )
+    rows = _rows(results)
+    widest = lambda i: max((len(row[i]) for row in rows), default=4)
+    for i, col in enumerate(_HEADER):
+        if col == "title":
+            t.add_column(col, overflow="fold", ratio=1, min_width=12)
+        elif col in ("label", "witness"):
+            t.add_column(col, no_wrap=True, min_width=min(widest(i), 40), overflow="fold")
+        else:
+            t.add_column(col, no_wrap=True, justify="right" if col != "statement" else "left")
+    for row, r in zip(rows, results):
+        t.add_row(*row[:4], f"[{_STYLE[r.status]}]{r.status}[/]", *row[5:])
     return t
 
 
@@ -96,8 +124,12 @@ def verify(
                 bar.update(task, completed=done, description=r.label)
 
             results = run(book, label, chapter, seed, on_result=advance, timeout=timeout)
-        out = Console()
-        out.print(_table(results))
+        # piped: the rows alone on standard output (tab-separated), the notes on standard error
+        out = Console(highlight=False) if is_terminal() else err
+        if is_terminal():
+            out.print(_table(results))
+        else:
+            write_tsv(_HEADER, _rows(results))
         for r in results:
             if not r.ok:
                 out.print(

@@ -272,11 +272,14 @@ def build_checks(spec: Implement) -> list[Check]:
                 what = (
                     f"a {type(got).__name__} of length {n}"
                     if n is not None
+                    else "None"
+                    if got is None
                     else f"a {_type_name(got)}"
                 )
+                forgot = " (the function returns None: did you forget `return`?)"
                 return Failure(
                     f"returned {what}; expected a tuple ({', '.join(outs)}) of "
-                    f"{len(outs)} numpy arrays",
+                    f"{len(outs)} numpy arrays" + (forgot if got is None else ""),
                     got=got,
                 )
         for name, g in zip(outs, c.outputs):

@@ -1,4 +1,5 @@
-"""Sphinx extension: verification results beside every numbered statement, offline MathJax.
+"""Sphinx extension: verification results beside every numbered statement, offline MathJax, and
+the book as readers meet it.
 
 * At the start of a build the extension checks that the book and the claims registry agree
   (:func:`deepqed.consistency.problems`) and runs every witness
@@ -6,40 +7,47 @@
   folder, keyed by a hash of deepqed's sources, so an unchanged book does not run them again.
   A disagreement, a failing witness or a witness that raises is a Sphinx warning at the
   statement's file and line, hence an error under ``-W``.
-* After each document is read, every ``{prf:...}`` statement with a label receives a box with its
-  results: its trust tier, each witness's status and instances, a link to the witness's source
-  in the book's *Witnesses* appendix, and every comparison it made (what, measured against
-  reference in its own units, tolerance or bound ratio).
-* After reading, a statement with results that received no box (its node was not found) is a
+* After each document is read, every ``{prf:...}`` statement with a label receives its
+  verification badge (:mod:`.badge`: one line, the details on click), every proof its ∎ and
+  every figure its caption as alt text (:mod:`.statements`).
+* After reading, a statement with results that received no badge (its node was not found) is a
   warning at the statement's file and line: no statement is skipped silently.
+* The *Witnesses* page is a table per chapter (:mod:`.witness_table`); the statement index and
+  the search list statements by number, title and label (:mod:`.statements`); each chapter is
+  offered as a notebook and as MyST source (:mod:`.downloads`); the LaTeX builder places the
+  solutions (:mod:`.pdf`).
 * MathJax 3 is copied from the ``django-static-mathjax`` package into the build's ``_static``
-  folder, so the mathematics renders with no network access.
+  folder, so the mathematics renders with no network access; ``deepqed.css`` and ``deepqed.js``
+  style the badges and repair the theme (navigation buttons, inline formulas cut off).
+* The notebook kernels draw their figures at twice their displayed resolution.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
-from docutils.statemachine import StringList
-from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
-from sphinx.util.docutils import SphinxDirective
 
 from .. import consistency, registry
-from ..registry import Book, Unwitnessed
+from ..registry import Book, Witness
 from ..verify import Result, run, source_fingerprint
+from . import downloads, pdf
+from .badge import WRITERS, make_badge
+from .statements import ProofDomainWithNumbers, StatementDomain, describe_figures, end_proofs
+from .witness_table import WitnessIndex, docstring_to_rst
 
 logger = logging.getLogger(__name__)
 
 MATHJAX_ENTRY = "mathjax/tex-chtml-full.js"
 _MATHJAX_PARTS = ("tex-chtml-full.js", "output/chtml", "input/tex", "ui", "a11y", "adaptors")
-_CSS = Path(__file__).with_name("deepqed.css")
+_STATIC = ("deepqed.css", "deepqed.js")
 
 
 def _mathjax_source() -> Path:
@@ -64,7 +72,8 @@ def _stage_static(app: Sphinx) -> None:
             else:
                 t.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(s, t)
-    shutil.copy2(_CSS, staged / "deepqed.css")
+    for name in _STATIC:
+        shutil.copy2(Path(__file__).with_name(name), staged / name)
     if str(staged) not in app.config.html_static_path:
         app.config.html_static_path.append(str(staged))
 
@@ -72,6 +81,7 @@ def _stage_static(app: Sphinx) -> None:
 def _config_inited(app: Sphinx, config: Any) -> None:
     config.mathjax_path = MATHJAX_ENTRY
     app.add_css_file("deepqed.css")
+    app.add_js_file("deepqed.js", loading_method="defer")
 
 
 def book_of(app: Sphinx) -> Book:
@@ -110,9 +120,22 @@ def _docname(app: Sphinx, path: str) -> str:
     return app.env.path2doc(path) or path
 
 
+def _sharp_figures(app: Sphinx) -> None:
+    """Figures drawn by the chapters' code at twice their displayed resolution: the notebook
+    kernels that MyST-NB starts read an IPython configuration that asks matplotlib's inline
+    backend for "retina" PNGs (the PNG carries its display size, so the page lays it out at 1x).
+    """
+    folder = Path(app.doctreedir) / "ipython"
+    config = folder / "profile_default" / "ipython_kernel_config.py"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('c.InlineBackend.figure_formats = {"retina"}\n')
+    os.environ["IPYTHONDIR"] = str(folder)
+
+
 def _builder_inited(app: Sphinx) -> None:
     if app.builder.format == "html":
         _stage_static(app)
+    _sharp_figures(app)
     for problem in consistency.problems(book_of(app)):
         logger.warning("deepqed registry: %s", problem, type="deepqed", subtype="registry")
     key, results = _load_results(app)
@@ -137,119 +160,14 @@ def _builder_inited(app: Sphinx) -> None:
 
 
 def _env_get_outdated(app: Sphinx, env: Any, added: set, changed: set, removed: set) -> list:
-    """Re-read every document with numbered statements when the witness results changed."""
+    """Re-read every document with numbered statements, and the Witnesses page, when the witness
+    results changed."""
     key = getattr(env, "deepqed_key", None)
     if getattr(env, "deepqed_key_read", None) == key:
         return []
     env.deepqed_key_read = key
-    return sorted({v["docname"] for v in getattr(env, "proof_list", {}).values()})
-
-
-def _fmt(x: Any) -> str:
-    if isinstance(x, str):  # "nan", "inf" from JSON
-        return x
-    return "—" if x is None else f"{x:.3g}"
-
-
-_MATH = re.compile(r"\$([^$]+)\$")
-
-
-def _rich_text(text: str) -> list[nodes.Node]:
-    """Text with ``$...$`` pieces as inline mathematics (typeset by MathJax)."""
-    out: list[nodes.Node] = []
-    at = 0
-    for m in _MATH.finditer(text):
-        if m.start() > at:
-            out.append(nodes.Text(text[at : m.start()]))
-        out.append(nodes.math(m.group(1), m.group(1)))
-        at = m.end()
-    if at < len(text):
-        out.append(nodes.Text(text[at:]))
-    return out
-
-
-def _comparison_line(c: dict) -> nodes.paragraph:
-    """One comparison: what, measured vs reference in its units, tolerance or ratio."""
-    para = nodes.paragraph(classes=["deepqed-comparison", "passed" if c["passed"] else "failed"])
-    para += nodes.inline(text="✔ " if c["passed"] else "✘ ")
-    para += _rich_text(c["what"])
-    if c.get("dtype"):
-        para += nodes.Text(f" [{c['dtype']}]")
-    para += nodes.Text(": ")
-    units = f" {c['units']}" if c.get("units") else ""
-    kind = c["kind"]
-    if kind == "equal":
-        text = (
-            f"{_fmt(c['measured'])}{units} (reference {_fmt(c['reference'])}, "
-            f"tolerance {_fmt(c['tolerance'])})"
-        )
-    elif kind == "rate":
-        text = (
-            f"fitted rate {_fmt(c['measured'])} against the proved {_fmt(c['reference'])} "
-            f"(tolerance {_fmt(c['tolerance'])})"
-        )
-    elif kind in ("upper", "lower"):
-        sign = "≤" if kind == "upper" else "≥"
-        text = (
-            f"measured {_fmt(c['measured'])} {sign} bound {_fmt(c['reference'])}{units}, "
-            f"ratio {_fmt(c['ratio'])}"
-        )
-    else:
-        text = (
-            f"{_fmt(c['reference'])} in the {100 * c['level']:g}% interval "
-            f"[{_fmt(c['low'])}, {_fmt(c['high'])}]{units} (estimate {_fmt(c['measured'])})"
-        )
-    if c.get("attains"):
-        text += "; attainment"
-    if c.get("at"):
-        text += f"; at {c['at']}"
-    para += nodes.Text(text)
-    return para
-
-
-def _box(entries: list[dict]) -> nodes.container:
-    ok = all(e["status"] in ("passed", "unwitnessed") for e in entries)
-    box = nodes.container(classes=["deepqed-verification", "passed" if ok else "failed"])
-    tier = entries[0].get("strength")
-    if tier:
-        box += nodes.paragraph(
-            "", "", nodes.inline(text=f"Trust tier: {tier}", classes=["deepqed-tier", tier])
-        )
-    for e in entries:
-        para = nodes.paragraph(classes=["deepqed-result", e["status"]])
-        if e["status"] == "unwitnessed":
-            lead = (
-                "Proof cited: "
-                if e.get("witness_strength") == "cited"
-                else "Not tested numerically: "
-            )
-            para += nodes.strong(text=lead)
-            para += _rich_text(e["detail"])
-            box += para
-            continue
-        word = {"passed": "Verified", "failed": "FAILED", "error": "ERROR"}[e["status"]]
-        para += nodes.strong(text=f"{'✔' if e['status'] == 'passed' else '✘'} {word}")
-        para += nodes.Text(" by ")
-        ref = addnodes.pending_xref(
-            "",
-            nodes.literal(text=e["witness"]),
-            refdomain="py",
-            reftype="func",
-            reftarget=e["source"].replace(":", "."),
-            refexplicit=True,
-            refwarn=True,
-        )
-        para += ref
-        para += nodes.Text(": ")
-        para += _rich_text(e["summary"])
-        if e["status"] == "error":
-            para += nodes.Text(f". The witness raised {e['detail']}.")
-        else:
-            para += nodes.Text(f". {e['instances']} instances; {e['seconds']:.2f} s.")
-        box += para
-        for c in e.get("comparisons", []):
-            box += _comparison_line(c)
-    return box
+    docs = {v["docname"] for v in getattr(env, "proof_list", {}).values()}
+    return sorted(docs | set(getattr(env, "deepqed_witness_docs", set())))
 
 
 def _failed_cell_line(source: Path, traceback_text: str) -> int | None:
@@ -289,13 +207,21 @@ def _doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     _report_failed_cells(app, doctree)
     results = getattr(app.env, "deepqed_results", {})
     boxed = _boxed(app.env).setdefault(app.env.docname, set())
+    book = book_of(app)
     for node in list(
         doctree.findall(lambda n: isinstance(n, nodes.Element) and "realtype" in n.attributes)
     ):
         label = node.get("label", "")
         if label in results:
-            node += _box(results[label])
+            reasons = {
+                getattr(e, "name", ""): getattr(e, "reason", "") or ""
+                for e in book.entries_for(label)
+                if isinstance(e, Witness)
+            }
+            node += make_badge(results[label], reasons)
             boxed.add(label)
+    end_proofs(app, doctree)
+    describe_figures(app, doctree)
 
 
 def _boxed(env: Any) -> dict[str, set[str]]:
@@ -373,44 +299,6 @@ def _continue_numbering(app: Sphinx, env: Any) -> list[str]:
     return changed
 
 
-class WitnessIndex(SphinxDirective):
-    """``{deepqed-witnesses}``: every chapter's witnesses, statement by statement, with autodoc
-    entries (docstring and a link to the source) generated from the registry.
-
-    The generated text is reStructuredText inside a MyST ``eval-rst`` block, parsed in place.
-    """
-
-    has_content = False
-
-    def run(self) -> list[nodes.Node]:
-        book = book_of(self.env.app)
-        lines: list[str] = []
-        documented: set[str] = set()  # a witness of several statements is documented once
-        for ch in book.chapters:
-            lines += [f".. rubric:: {ch.number}. {ch.title}", ""]
-            for st in book.statements:
-                entries = book.entries_for(st.label)
-                if st.chapter != ch.slug or not entries:
-                    continue
-                lines += [f"*{st.kind.capitalize()}* :prf:ref:`{st.label}`", ""]
-                for entry in entries:
-                    if isinstance(entry, Unwitnessed):
-                        lead = (
-                            "Proof cited" if entry.strength == "cited" else "Not tested numerically"
-                        )
-                        lines += [f"{lead}: {entry.reason}", ""]
-                    elif (target := entry.source.replace(":", ".")) in documented:
-                        lines += [f"Also checked by :func:`{target}` (above).", ""]
-                    else:
-                        documented.add(target)
-                        lines += [f".. autofunction:: {target}", "   :no-index-entry:", ""]
-        # autodoc emits reStructuredText, so the generated text goes through an eval-rst block
-        block = ["```{eval-rst}", *lines, "```"]
-        container = nodes.container(classes=["deepqed-witness-index"])
-        self.state.nested_parse(StringList(block, source="deepqed-witnesses"), 0, container)
-        return [container]
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("deepqed_seed", 0, "env", types=frozenset({int}))
     # Where the chapters' witness packages live (the registry reads the same value from conf.py)
@@ -425,9 +313,16 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-check-consistency", _check_boxes)
     app.add_directive("deepqed-witnesses", WitnessIndex)
     app.setup_extension("deepqed.sphinxext.atlas")  # the tightness atlas, the tier counts
+    app.connect("autodoc-process-docstring", docstring_to_rst)
+    for node, writers in WRITERS.items():
+        app.add_node(node, override=True, **writers)
+    app.add_domain(StatementDomain)
+    app.add_domain(ProofDomainWithNumbers, override=True)
+    downloads.setup(app)
+    pdf.setup(app)
     return {
         "version": "0.1",
-        "env_version": 2,  # 2: env.deepqed_boxed
+        "env_version": 5,  # 2: env.deepqed_boxed; 3: badges; 4, 5: witnesses page
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
