@@ -9,10 +9,16 @@ import sys
 from dataclasses import asdict
 
 import pytest
-from exercise_helpers import CHECKED, reference_submission, wrong_name, wrong_submission
+from exercise_helpers import (
+    CHECKED,
+    IMPLEMENT,
+    reference_submission,
+    wrong_name,
+    wrong_submission,
+)
 
 from deepqed import registry
-from deepqed.exercises import catalogue, get
+from deepqed.exercises import catalogue, check, get
 from deepqed.exercises.spec import Implement
 from deepqed.exercises.stub import stub_filename
 
@@ -26,24 +32,53 @@ def test_reference_passes_through_the_cli(spec, cli, tmp_path):
     assert "PASSED" in result.output
 
 
+def _one_per_chapter() -> list:
+    """The first checked exercise of every chapter: what goes through the command line and the
+    sandbox for every wrong solution (every wrong solution is checked in-process below)."""
+    chosen: dict[str, object] = {}
+    for e in catalogue.exercises():
+        if e.exercise in CHECKED:
+            chosen.setdefault(e.chapter.slug, e.exercise)
+    return list(chosen.values())
+
+
+SAMPLE = _one_per_chapter()
+
+
+def _assert_caught(spec, wrong, data: dict, output: str) -> None:
+    failed = [c for c in data["checks"] if c["status"] == "failed"]
+    assert asdict(wrong.check) in [c["check"] for c in failed], output
+    name = wrong.check.label(getattr(spec, "outputs", ()))
+    assert name in [c["name"] for c in failed]
+    assert wrong.mentions.lower() in output.lower(), (data["seed"], output)
+
+
 @pytest.mark.parametrize(
     ("spec", "index"),
-    [(s, i) for s in CHECKED for i in range(len(s.wrong))],
-    ids=[f"{s.id}:{wrong_name(s, i)}" for s in CHECKED for i in range(len(s.wrong))],
+    [(s, i) for s in SAMPLE for i in range(len(s.wrong))],
+    ids=[f"{s.id}:{wrong_name(s, i)}" for s in SAMPLE for i in range(len(s.wrong))],
 )
 def test_wrong_solution_fails_through_the_cli(spec, index, cli, tmp_path):
-    wrong = spec.wrong[index]
     # A fixed seed: that every wrong solution is caught at every seed is the checkers' own
     # business (adversarial inputs), not the command line's.
     path = wrong_submission(tmp_path, spec, index)
     result = cli("exercise", "check", path, "--json", "--seed", str(WRONG_SEED))
     assert result.exit_code == 1, result.output
-    data = json.loads(result.stdout)
-    failed = [c for c in data["checks"] if c["status"] == "failed"]
-    assert asdict(wrong.check) in [c["check"] for c in failed], result.stdout
-    name = wrong.check.label(getattr(spec, "outputs", ()))
-    assert name in [c["name"] for c in failed]
-    assert wrong.mentions.lower() in result.stdout.lower(), (data["seed"], result.stdout)
+    _assert_caught(spec, spec.wrong[index], json.loads(result.stdout), result.stdout)
+
+
+@pytest.mark.parametrize(
+    ("spec", "index"),
+    [(s, i) for s in IMPLEMENT for i in range(len(s.wrong))],
+    ids=[f"{s.id}:{wrong_name(s, i)}" for s in IMPLEMENT for i in range(len(s.wrong))],
+)
+def test_wrong_solution_fails(spec, index):
+    """Every wrong solution of every exercise, checked in this process as ``check`` does from
+    Python (the compute exercises' wrong answers: ``test_exercise_specs.py``)."""
+    wrong = spec.wrong[index]
+    result = check(wrong.function, spec.id, seed=WRONG_SEED)
+    assert result.verdict == "failed", str(result)
+    _assert_caught(spec, wrong, json.loads(result.to_json()), str(result))
 
 
 def test_json_output_parses(cli, tmp_path):
@@ -103,7 +138,19 @@ def test_start_writes_a_stub_and_never_overwrites(cli, tmp_path):
 
 
 @pytest.mark.parametrize("spec", CHECKED, ids=lambda s: s.id)
-def test_every_stub_compiles_and_is_unusable_until_filled_in(spec, tmp_path):
+def test_every_stub_compiles(spec, tmp_path):
+    from deepqed.exercises.stub import stub_source
+
+    source = stub_source(spec)
+    compile(source, stub_filename(spec), "exec")
+    if isinstance(spec, Implement):
+        assert f"def {spec.signature}:" in source
+    else:
+        assert all(f"\n{a.name} = ...  # " in source for a in spec.answers)
+
+
+@pytest.mark.parametrize("spec", SAMPLE, ids=lambda s: s.id)
+def test_a_stub_is_unusable_until_filled_in(spec, tmp_path):
     from deepqed.exercises import check_file
     from deepqed.exercises.stub import stub_source
 

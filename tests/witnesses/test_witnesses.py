@@ -43,25 +43,19 @@ def _fresh_seed() -> int:
     return random.randrange(10, 2**31)
 
 
-@pytest.mark.parametrize("seed", [0, "fresh"])
 @pytest.mark.parametrize("witness", WITNESSES, ids=IDS)
-def test_witness_passes(witness, seed):
-    """Every witness passes at seed 0 and at a fresh seed (a witness must pass at any seed)."""
-    if seed == "fresh":
-        seed = _fresh_seed()
+def test_witness_passes_at_a_fresh_seed_and_is_reproducible(witness):
+    """Every witness passes at a fresh seed (a witness must pass at any seed), and runs again to
+    the same result. Seed 0 is the built book's: ``tests/book/test_build.py`` requires every
+    statement's box to show its witnesses passed."""
+    seed = _fresh_seed()
     ev = verify.evaluate(witness, seed)
     assert ev.passed, f"seed {seed}: {ev}"
     assert ev.instances > 0 and ev.comparisons
     for c in ev.comparisons:
         assert c.what and math.isfinite(c.tolerance)
     assert verify._tier_problem(witness, ev) == ""
-
-
-@pytest.mark.parametrize("witness", WITNESSES, ids=IDS)
-def test_witness_is_reproducible(witness):
-    a = verify.evaluate(witness, 7)
-    b = verify.evaluate(witness, 7)
-    assert a == b
+    assert verify.evaluate(witness, seed) == ev, f"seed {seed}: not reproducible"
 
 
 def _broken_lists() -> list[tuple]:
