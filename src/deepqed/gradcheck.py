@@ -177,16 +177,18 @@ def adjoint_error(
 
 @dataclass(frozen=True)
 class _Arrays(Constraint):
-    """An array, or a tuple or list of arrays (of any array library, shape and floating or
-    integer dtype; NaN and infinities allowed): the operands of :func:`relative_error`."""
+    """A real number or an array, or a tuple or list of them (of any array library, shape and
+    floating or integer dtype; NaN and infinities allowed): the operands of
+    :func:`relative_error`."""
 
     def describe(self) -> str:
-        return "an array or a tuple or list of arrays"
+        return "a real number, an array, or a tuple or list of them"
 
     def check(self, name: str, value: Any, ctx: Any) -> Any:
         items = value if isinstance(value, (list, tuple)) else [value]
         for x in items:
-            ok = isinstance(x, np.generic) or (
+            ok = isinstance(x, (np.generic, int, float)) and not isinstance(x, bool)
+            ok = ok or (
                 array_api_compat.is_array_api_obj(x)
                 and not isinstance(x, (bool, int, float, complex))
             )

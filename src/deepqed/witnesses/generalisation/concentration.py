@@ -162,8 +162,8 @@ def rademacher_bound_thresholds(
     b1 = float(rademacher_bound(R, n, delta))
     b2 = float(empirical_rademacher_bound(R, n, delta))
     q = quantile_upper(phi, 1 - delta)
-    up1 = float(probability.clopper_pearson(int(np.sum(phi > b1)), T, alpha=2e-6)[1])
-    up2 = float(probability.clopper_pearson(int(np.sum(phi > b2)), T, alpha=2e-6)[1])
+    up1 = float(probability.clopper_pearson(np.array([np.sum(phi > b1)]), T, alpha=2e-6)[1][0])
+    up2 = float(probability.clopper_pearson(np.array([np.sum(phi > b2)]), T, alpha=2e-6)[1][0])
     return Evidence(
         T,
         (

@@ -158,7 +158,7 @@ def margin_bound_gaussian(
     ratio = risk / (emp + term)
     q = quantile_upper(ratio, 1 - delta)
     fails = int(np.sum(risk > emp + term))
-    up = float(probability.clopper_pearson(fails, T, alpha=2e-6)[1])
+    up = float(probability.clopper_pearson(np.array([fails]), T, alpha=2e-6)[1][0])
     return Evidence(
         T,
         (

@@ -61,7 +61,7 @@ def orthogonal_linear_networks_are_isometries(
     singular = smin < 1e-10
     disagree = int(np.sum(singular == active))  # singular must be "not all active"
     k = int(active.sum())
-    lo, hi = clopper_pearson(k, R, alpha=1e-6 / 2)
+    lo, hi = (float(b[0]) for b in clopper_pearson(np.array([k]), R, alpha=1e-6 / 2))
     sq = np.sum(np.einsum("rjk,k->rj", J, u) ** 2, axis=1)
     est, se = float(sq.mean()), float(sq.std(ddof=1)) / math.sqrt(R)
     z2 = _z(2)
