@@ -76,6 +76,13 @@ def _product_coarse(x, y, m):
     )
 
 
+def _product_errors_twice(x, y, m):
+    """The errors at x and y counted twice: 2 e((x + y)/2) - e(x) - e(y) has the same largest
+    modulus 2^(-2m-1) as the error of P_m, but the minimum -2^(-2m-1), twice the lower bound."""
+    f = approximation.square_approximation
+    return 2 * f((x + y) / 2, m) - f(x, m) - f(y, m) + 0.5 * x * x + 0.5 * y * y
+
+
 def _arccos2_no_three(X, Z):
     nx = np.sqrt(np.sum(X * X, axis=1))[:, None]
     nz = np.sqrt(np.sum(Z * Z, axis=1))[None, :]
@@ -205,6 +212,11 @@ BROKEN = [
         "1/(16t^2) (weaker bound)",
     ),
     (W_sq.product_error_exact, {"product_approximation": _product_coarse}, "f_{m-1} for the sum"),
+    (
+        W_sq.product_error_exact,
+        {"product_approximation": _product_errors_twice},
+        "minimum -2^(-2m-1)",
+    ),
     (W_mau.arccos2_monte_carlo, {"arccos2_kernel": _arccos2_no_three}, "sin cos without the 3"),
     (
         W_mau.maurey_identity,
