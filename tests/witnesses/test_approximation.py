@@ -56,6 +56,16 @@ def _square_network_halves(m):
     return arch, nn.Parameters(tuple(Ws), tuple(bs))
 
 
+def _square_network_extra_layer(m):
+    """The square network with one more hidden layer of three identity units (the same function on
+    [0, 1], where every hidden value is non-negative, but m + 1 hidden layers)."""
+    arch, theta = approximation.square_network(m)
+    Ws = (*theta.W[:-1], np.eye(3), theta.W[-1])
+    bs = (*theta.b[:-1], np.zeros(3), theta.b[-1])
+    arch = nn.Architecture((1, *([3] * (m + 1)), 1), ("relu",) * (m + 1) + ("identity",))
+    return arch, nn.Parameters(Ws, bs)
+
+
 def _sawtooth_network_slopes(k):
     arch, theta = approximation.sawtooth_network(k)
     W = list(theta.W)
@@ -201,6 +211,11 @@ BROKEN = [
         "|d| not split at zeros",
     ),
     (W_sq.square_error_exact, {"square_network": _square_network_halves}, "weights 2^-s"),
+    (
+        W_sq.square_error_exact,
+        {"square_network": _square_network_extra_layer},
+        "m + 1 hidden layers",
+    ),
     (
         W_sq.square_lower_bound,
         {"square_lower_bound": lambda t: 1 / (4 * t * t)},

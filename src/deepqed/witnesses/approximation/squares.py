@@ -26,16 +26,22 @@ def square_error_exact(
     ``interp`` of $x^2$ on the grid $j2^{-m}$ and the closed form ``square_approximation``
     (tolerance $16(m + 3)u$: $m + 1$ layers of sums of at most 3 terms of size $\le 2$);
     (2) $\max(f_m - x^2)\cdot 2^{2m+2} = 1$ (tolerance $16(m+3)u\,4^{m+1}$) and
-    $\min(f_m - x^2)\ge 0$ up to the same rounding. $m\le10$ in float64, $m\le4$ in float32."""
+    $\min(f_m - x^2)\ge 0$ up to the same rounding; (3) the architecture is $(1, 3, \dots, 3, 1)$
+    with $m$ hidden layers and the parameters number $12m - 2$ (counted from the arrays).
+    $m\le10$ in float64, $m\le4$ in float32."""
     u = float(np.finfo(dtype).eps) / 2
     top = 10 if dtype == np.float64 else 4
-    eq_err, scaled, low, n = 0.0, [], 0.0, 5
+    eq_err, scaled, low, shape_err, n = 0.0, [], 0.0, 0, 5
     for _ in range(n):
         m = int(rng.integers(1, top + 1))
         grid = np.arange(2**m + 1) / 2**m
         mids = (np.arange(2**m) + 0.5) / 2**m
         x = np.concatenate([grid, mids, rng.uniform(0, 1, 1000)]).astype(dtype)
         arch, theta = square_network(m)
+        count = sum(int(W.size) for W in theta.W) + sum(int(b.size) for b in theta.b)
+        shape_err = max(
+            shape_err, int(tuple(arch.widths) != (1, *[3] * m, 1)) + abs(count - (12 * m - 2))
+        )
         theta = theta.map(lambda a: a.astype(dtype))
         f = nn.forward(arch, theta, x[:, None]).output[:, 0].astype(np.float64)
         x64 = x.astype(np.float64)
@@ -63,6 +69,12 @@ def square_error_exact(
                 r"$\max_{[0,1]}(f_m - x^2)\cdot 2^{2m+2}$", s, 1.0, t, units="ratio", at=f"m = {m}"
             ),
             error(r"$\max(x^2 - f_m, 0)$ in units of $16(m+3)u$", low, 1.0, units="rounding units"),
+            error(
+                "widths other than $(1, 3, \\dots, 3, 1)$, and parameters other than $12m - 2$",
+                shape_err,
+                0,
+                units="count",
+            ),
         ),
     )
 
