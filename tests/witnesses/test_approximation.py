@@ -56,6 +56,16 @@ def _square_network_halves(m):
     return arch, nn.Parameters(tuple(Ws), tuple(bs))
 
 
+def _square_network_extra_layer(m):
+    """The square network with one more hidden layer of three identity units (the same function on
+    [0, 1], where every hidden value is non-negative, but m + 1 hidden layers)."""
+    arch, theta = approximation.square_network(m)
+    Ws = (*theta.W[:-1], np.eye(3), theta.W[-1])
+    bs = (*theta.b[:-1], np.zeros(3), theta.b[-1])
+    arch = nn.Architecture((1, *([3] * (m + 1)), 1), ("relu",) * (m + 1) + ("identity",))
+    return arch, nn.Parameters(Ws, bs)
+
+
 def _sawtooth_network_slopes(k):
     arch, theta = approximation.sawtooth_network(k)
     W = list(theta.W)
@@ -74,6 +84,13 @@ def _product_coarse(x, y, m):
         - 0.5 * approximation.square_approximation(x, m)
         - 0.5 * approximation.square_approximation(y, m)
     )
+
+
+def _product_errors_twice(x, y, m):
+    """The errors at x and y counted twice: 2 e((x + y)/2) - e(x) - e(y) has the same largest
+    modulus 2^(-2m-1) as the error of P_m, but the minimum -2^(-2m-1), twice the lower bound."""
+    f = approximation.square_approximation
+    return 2 * f((x + y) / 2, m) - f(x, m) - f(y, m) + 0.5 * x * x + 0.5 * y * y
 
 
 def _arccos2_no_three(X, Z):
@@ -195,6 +212,11 @@ BROKEN = [
     ),
     (W_sq.square_error_exact, {"square_network": _square_network_halves}, "weights 2^-s"),
     (
+        W_sq.square_error_exact,
+        {"square_network": _square_network_extra_layer},
+        "m + 1 hidden layers",
+    ),
+    (
         W_sq.square_lower_bound,
         {"square_lower_bound": lambda t: 1 / (4 * t * t)},
         "1/(4t^2) (false)",
@@ -205,6 +227,11 @@ BROKEN = [
         "1/(16t^2) (weaker bound)",
     ),
     (W_sq.product_error_exact, {"product_approximation": _product_coarse}, "f_{m-1} for the sum"),
+    (
+        W_sq.product_error_exact,
+        {"product_approximation": _product_errors_twice},
+        "minimum -2^(-2m-1)",
+    ),
     (W_mau.arccos2_monte_carlo, {"arccos2_kernel": _arccos2_no_three}, "sin cos without the 3"),
     (
         W_mau.maurey_identity,

@@ -58,7 +58,8 @@ EXERCISE = Implement(
     parameters=("n", "d"),
     docstring=r"""The number C(n, d) = 2 sum_{k=0}^{d-1} binom(n - 1, k) of labellings of n points in general
 position in R^d realised by homogeneous halfspaces (Theorem thm-gen-cover), elementwise. Use exact
-integers: the values reach 2^60.
+integers: the values reach C(60, 20), about 5.0e15 or 2^52.1, where floating-point binomials
+are rounded.
 
 Arguments:
     n: shape (m,), int64, 1 <= n <= 60.

@@ -31,7 +31,7 @@ EXERCISE = Compute(
     ),
     hint=r"""Affine halfspaces of R^10 have VC dimension d = 11 (Corollary cor-gen-vc-halfspaces).
 C(n, d)/2^n = P(Bin(n - 1, 1/2) <= d - 1); at n = 2d the binomial law is symmetric about d - 1/2.""",
-    solution=r"""d = 11: sqrt(2 * 11 * log(e * 10000 / 11) / 10000) = 0.1246; sqrt(log(100)/20000) = 0.01517.
+    solution=r"""d = 11: sqrt(2 * 11 * log(e * 10000 / 11) / 10000) = 0.1311; sqrt(log(100)/20000) = 0.01517.
 C(20, 10)/2^20 = P(Bin(19, 1/2) <= 9) = 1/2 by symmetry; C(30, 10)/2^30 = P(Bin(29, 1/2) <= 9) = 0.0307.""",
     mistakes=(
         Mistake(

@@ -26,16 +26,22 @@ def square_error_exact(
     ``interp`` of $x^2$ on the grid $j2^{-m}$ and the closed form ``square_approximation``
     (tolerance $16(m + 3)u$: $m + 1$ layers of sums of at most 3 terms of size $\le 2$);
     (2) $\max(f_m - x^2)\cdot 2^{2m+2} = 1$ (tolerance $16(m+3)u\,4^{m+1}$) and
-    $\min(f_m - x^2)\ge 0$ up to the same rounding. $m\le10$ in float64, $m\le4$ in float32."""
+    $\min(f_m - x^2)\ge 0$ up to the same rounding; (3) the architecture is $(1, 3, \dots, 3, 1)$
+    with $m$ hidden layers and the parameters number $12m - 2$ (counted from the arrays).
+    $m\le10$ in float64, $m\le4$ in float32."""
     u = float(np.finfo(dtype).eps) / 2
     top = 10 if dtype == np.float64 else 4
-    eq_err, scaled, low, n = 0.0, [], 0.0, 5
+    eq_err, scaled, low, shape_err, n = 0.0, [], 0.0, 0, 5
     for _ in range(n):
         m = int(rng.integers(1, top + 1))
         grid = np.arange(2**m + 1) / 2**m
         mids = (np.arange(2**m) + 0.5) / 2**m
         x = np.concatenate([grid, mids, rng.uniform(0, 1, 1000)]).astype(dtype)
         arch, theta = square_network(m)
+        count = sum(int(W.size) for W in theta.W) + sum(int(b.size) for b in theta.b)
+        shape_err = max(
+            shape_err, int(tuple(arch.widths) != (1, *[3] * m, 1)) + abs(count - (12 * m - 2))
+        )
         theta = theta.map(lambda a: a.astype(dtype))
         f = nn.forward(arch, theta, x[:, None]).output[:, 0].astype(np.float64)
         x64 = x.astype(np.float64)
@@ -63,6 +69,12 @@ def square_error_exact(
                 r"$\max_{[0,1]}(f_m - x^2)\cdot 2^{2m+2}$", s, 1.0, t, units="ratio", at=f"m = {m}"
             ),
             error(r"$\max(x^2 - f_m, 0)$ in units of $16(m+3)u$", low, 1.0, units="rounding units"),
+            error(
+                "widths other than $(1, 3, \\dots, 3, 1)$, and parameters other than $12m - 2$",
+                shape_err,
+                0,
+                units="count",
+            ),
         ),
     )
 
@@ -137,24 +149,32 @@ def product_error_exact(
 ) -> Evidence:
     r"""$\max|P_m(x, y) - xy|$ over the lattice $(j2^{-m-1}, k2^{-m-1})$ (which contains the
     maximisers: $x, y$ neighbouring grid points, $(x + y)/2$ a midpoint) times $2^{2m+1}$ equals 1,
-    and no uniform random point of $[0, 1]^2$ does worse; $m\le7$. Tolerance $64(m + 3)u\,4^{m+1}$
-    (three evaluations of $f_m$, each of $m$ terms)."""
+    and no uniform random point of $[0, 1]^2$ does worse; the lower bound: $\min(P_m - xy)$ over
+    the lattice (which contains the minimisers: $x, y$ neighbouring midpoints, $(x + y)/2$ a grid
+    point) times $2^{2m+2}$ equals $-1$, and no random point goes below; $m\le7$. Tolerance
+    $64(m + 3)u\,4^{m+1}$ (three evaluations of $f_m$, each of $m$ terms)."""
     u = 2.0**-53
-    vals, n = [], 5
+    vals, lows, n = [], [], 5
     for _ in range(n):
         m = int(rng.integers(1, 8))
         g = np.arange(2 ** (m + 1) + 1) / 2 ** (m + 1)
         X, Y = np.meshgrid(g, g)
-        lat = float(
-            np.max(np.abs(product_approximation(X.ravel(), Y.ravel(), m) - (X * Y).ravel()))
-        )
+        d_lat = product_approximation(X.ravel(), Y.ravel(), m) - (X * Y).ravel()
+        lat = float(np.max(np.abs(d_lat)))
         x, y = rng.uniform(0, 1, 20000), rng.uniform(0, 1, 20000)
-        ran = float(np.max(np.abs(product_approximation(x, y, m) - x * y)))
+        d_ran = product_approximation(x, y, m) - x * y
+        ran = float(np.max(np.abs(d_ran)))
         tol = 64 * (m + 3) * u * 4.0 ** (m + 1)
         vals.append((lat * 2.0 ** (2 * m + 1), ran * 2.0 ** (2 * m + 1), tol, m))
+        lows.append(
+            (float(np.min(d_lat)) * 4.0 ** (m + 1), float(np.min(d_ran)) * 4.0 ** (m + 1), tol, m)
+        )
     k = int(np.argmax([abs(a - 1) / t for a, _, t, _ in vals]))
     a, _, t, m = vals[k]
     worst_random = max(b - 1 - t for _, b, t, _ in vals)
+    j = int(np.argmax([abs(a + 1) / t for a, _, t, _ in lows]))
+    lo, _, lo_t, lo_m = lows[j]
+    below_random = max(-1 - b - t for _, b, t, _ in lows)
     return Evidence(
         n,
         (
@@ -169,6 +189,20 @@ def product_error_exact(
             error(
                 r"random points: $\max(|P_m - xy|\cdot2^{2m+1} - 1, 0)$",
                 max(worst_random, 0.0),
+                0.0,
+                units="ratio",
+            ),
+            equal(
+                r"$\min_{\mathrm{lattice}}(P_m - xy)\cdot 2^{2m+2}$",
+                lo,
+                -1.0,
+                lo_t,
+                units="ratio",
+                at=f"m = {lo_m}",
+            ),
+            error(
+                r"random points: $\max(-1 - (P_m - xy)\cdot2^{2m+2}, 0)$",
+                max(below_random, 0.0),
                 0.0,
                 units="ratio",
             ),
@@ -193,7 +227,7 @@ CLAIMS = (
     Witness(
         "cor-apx-product",
         product_error_exact,
-        "max |P_m(x, y) - xy| times 2^(2m+1) is 1 on the lattice and at most 1 elsewhere",
+        "max |P_m - xy| times 2^(2m+1) is 1 and min (P_m - xy) times 2^(2m+2) is -1",
         strength="exact",
     ),
 )
