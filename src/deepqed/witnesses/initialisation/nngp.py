@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 from scipy import integrate
+from scipy.optimize import brentq
 
 from ... import initialisation as ini
 from ...registry import Witness
@@ -430,13 +431,22 @@ def order_and_chaos(
             cstar = correlation_fixed_point(q, c_w, c_b, "tanh")
             Cs = float(correlation_map(np.array(cstar), q, c_w, c_b, "tanh"))
             comps.append(equal("chaotic: $C(c^\\ast)$ vs $c^\\ast$", Cs, cstar, 1e-12))
-            slope_star = float(np.sum(k[1:] * alpha[1:] * cstar ** (k[1:] - 1)))
+            # the ratios below are taken about the fixed point of the series that is iterated
+            # (Brent to 1e-15): an error d in the centre would move a ratio at distance 1e-7
+            # by about d/1e-7, which the library's c* (a root of correlation_map, not of the
+            # series) does not bound; Brent's tolerance (2e-15) and the rounding of C (a few u)
+            # move it by a few 1e-8, below the slack 1e-6
+            hi = 1 - 1e-3  # C(t) < t just below 1 in the chaotic phase
+            while C(hi) - hi >= 0:
+                hi = 1 - (1 - hi) / 10
+            s_star = brentq(lambda t: C(t) - t, 0.0, hi, xtol=1e-15)
+            slope_star = float(np.sum(k[1:] * alpha[1:] * s_star ** (k[1:] - 1)))
             for c0 in (0.0, 0.99):
                 c = c0
                 for _ in range(60):
                     c_next = C(c)
-                    if abs(c - cstar) > 1e-7:
-                        ratio, gap = (c_next - cstar) / (c - cstar), abs(c - cstar)
+                    if abs(c - s_star) > 1e-7:
+                        ratio, gap = (c_next - s_star) / (c - s_star), abs(c - s_star)
                     c = c_next
                 comps.append(
                     equal(
