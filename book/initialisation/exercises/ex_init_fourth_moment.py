@@ -3,7 +3,7 @@ r"""Exercise ``ex-init-fourth-moment`` (computation): the depth-to-width correct
 from deepqed.exercises.spec import Answer, Compute, Mistake, Tolerance, WrongAnswers, answer
 
 N, LAYERS = 16, 10
-FACTOR = (1 + 5 / N) ** LAYERS  # 15.19
+FACTOR = (1 + 5 / N) ** LAYERS  # 15.17
 REL_VAR = FACTOR - 1
 FIRST = 5 * LAYERS / N  # 3.125
 _TOL = Tolerance(1e-9, 1e-12)
@@ -18,8 +18,8 @@ EXERCISE = Compute(
     ),
     hint=r"""Corollary cor-init-fluctuations: E X^2 / (E X)^2 = prod_l (1 + 5/n_l) over the ReLU layers;
 Proposition prop-init-fourth-moment: the same product over the layers before the unit's layer.""",
-    solution=r"""(1 + 5/16)^10 = (21/16)^10 = 15.19 is the kurtosis factor (ten ReLU layers precede layer
-11); the relative variance is 15.19 - 1 = 14.19; 5 * 10/16 = 3.125 is its first-order value.""",
+    solution=r"""(1 + 5/16)^10 = (21/16)^10 = 15.17 is the kurtosis factor (ten ReLU layers precede layer
+11); the relative variance is 15.17 - 1 = 14.17; 5 * 10/16 = 3.125 is its first-order value.""",
     mistakes=(
         Mistake(
             "kurtosis_factor",

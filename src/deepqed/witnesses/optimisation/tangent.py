@@ -2,8 +2,8 @@ r"""Witnesses of Section "Wide networks satisfy PL*": `def-opt-tangent-kernel`,
 `prop-opt-pl-star`, `thm-opt-pl-star-ball`, `cor-opt-wide`.
 
 Instances: the two-layer $\tanh$ model $F_i(W) = N^{-1/2}\sum_ja_j\tanh(w_j^\top x_i)$ with unit
-inputs, $W_0$ with standard normal entries and random signs $a$; Jacobians and gradients from
-``torch.func``; the constants of Corollary `cor-opt-wide` from their closed forms."""
+inputs, $W_0$ with standard normal entries and random signs $a$; Jacobians, gradients and
+Hessians from ``torch.autograd``; the constants of Corollary `cor-opt-wide` from their closed forms."""
 
 from __future__ import annotations
 
@@ -182,9 +182,8 @@ def wide_network_converges_linearly(
 def wide_network_constants_hold(
     rng: np.random.Generator, *, wide_constants=optimisation.wide_constants
 ) -> Evidence:
-    r"""Corollary `cor-opt-wide`: (a) $\|K(W) - K(W')\|_{\mathrm{op}}\le L_K\|W - W'\|_F$ at
-    random and at gradient-ascent-chosen pairs near $W_0$ (search over directions maximising the
-    kernel change); (b) $\|\nabla^2\mathcal L(W)\|_{\mathrm{op}}\le\beta$ (torch Hessian) at
+    r"""Corollary `cor-opt-wide`: (a) $\|K(W) - K(W_0)\|_{\mathrm{op}}\le L_K\|W - W_0\|_F$ at
+    20 random points $W$ of $B(W_0, \rho)$ per instance (random directions and radii); (b) $\|\nabla^2\mathcal L(W)\|_{\mathrm{op}}\le\beta$ (torch Hessian) at
     points of $B(W_0, \rho)$; (c) $\lambda_{\min}(K(W))\ge\mu_0/2$ there; (d) the closed form of
     $N^\ast$: $R\le\rho$ exactly when $N\ge N^\ast$. Necessity: with $Nd < m$,
     $\lambda_{\min}(K)\equiv 0$ and the PL quotient vanishes along gradient descent."""
@@ -261,7 +260,8 @@ CLAIMS = (
     Witness(
         "def-opt-tangent-kernel",
         tangent_kernel_matches_autograd,
-        "DF(W) of the two-layer tanh model against torch.func.jacrev, and K(W) against J J^T",
+        "DF(W) of the two-layer tanh model against torch.autograd.functional.jacobian, and K(W) "
+        "against J J^T",
         strength="exact",
         dtypes=("float32", "float64"),
     ),
