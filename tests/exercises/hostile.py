@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 HEAD = "# deepqed-exercise: ex-ff-sigmoid-prime\nimport numpy as np\n"
-GOOD = "    s = 1 / (1 + np.exp(-Z))\n    return s * (1 - s)\n"
+# a right answer (stable: sigma(1 - sigma) loses its digits where sigma saturates)
+GOOD = "    e = np.exp(-np.abs(Z))\n    return e / (1 + e) ** 2\n"
 WRONG = "def sigmoid_prime(Z):\n    return 0.25 + 0 * Z\n"
 
 ATTEMPT = """

@@ -143,7 +143,9 @@ CORPUS: dict[str, Case] = {
     ),
     "returns a list": Case(
         "mistake",
-        HEAD + "def sigmoid_prime(Z):\n" + GOOD.replace("s * (1 - s)", "(s * (1 - s)).tolist()"),
+        HEAD
+        + "def sigmoid_prime(Z):\n"
+        + GOOD.replace("e / (1 + e) ** 2", "(e / (1 + e) ** 2).tolist()"),
         "failed",
         OUTPUT_TYPE,
         "list",

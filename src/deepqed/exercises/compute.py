@@ -72,6 +72,22 @@ def how_far(got: np.ndarray, expected: np.ndarray) -> str:
     return f"it is {side} by about {decades:.0f} orders of magnitude{where}"
 
 
+def _likely_cause(got: np.ndarray, expected: np.ndarray, answer: Answer) -> str:
+    """A cause read off the ratio of the wrong answer to the right one (the sign, a factor 2,
+    a power of ten), when none of the exercise's own mistakes matched."""
+    if not np.isfinite(got).all() or not np.any(expected != 0):
+        return ""
+    causes = [(-1.0, "the sign")]
+    causes += [(f, f"a factor {f:g}") for f in (2.0, 0.5)]
+    causes += [
+        (10.0**k, f"a factor 10^{k} (a unit, or a power of ten)") for k in range(-9, 10) if k
+    ]
+    for factor, cause in causes:
+        if compare(got, factor * expected, answer.tolerance)[0]:
+            return f"{cause}: the rest of the computation is probably right"
+    return ""
+
+
 def _check_one(spec: Compute, answer: Answer, value: Any, reveal: bool) -> CheckOutcome:
     compared = f"{answer.name}: {answer.description}"
     expected = np.asarray(answer.value, dtype=np.float64)
@@ -137,7 +153,7 @@ def _check_one(spec: Compute, answer: Answer, value: Any, reveal: bool) -> Check
         got=fmt(value),
         worst_error=worst if reveal else None,
         tolerance=str(answer.tolerance) if reveal else None,
-        diagnosis=diagnosis,
+        diagnosis=diagnosis or _likely_cause(got, expected, answer),
         message=f"{answer.name} differs from the expected value: {how_far(got, expected)}" + hidden,
     )
 

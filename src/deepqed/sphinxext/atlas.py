@@ -151,9 +151,9 @@ def tier_counts(book: registry.Book) -> dict[str, int]:
 
 
 def _rich(text: str) -> list[nodes.Node]:
-    from . import _rich_text  # the boxes' own rendering of $...$
+    from .badge import rich_text  # the boxes' own rendering of $...$
 
-    return _rich_text(text)
+    return rich_text(text)
 
 
 def _doc_link(env: Any, docname: str, text: str) -> nodes.Node:
