@@ -9,6 +9,7 @@ MyST roles are turned into reStructuredText mathematics and references so that t
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -58,8 +59,10 @@ def _measured(r: dict | None) -> list[nodes.Node]:
     bounds = [c for c in cs if c["kind"] in ("upper", "lower") and c.get("ratio") is not None]
     parts = []
     if bounds:
-        worst = max(bounds, key=lambda c: c["ratio"])
-        parts.append(f"ratio to bound ≤ {fmt(worst['ratio'])}")
+        # JSON writes an infinite or undefined ratio as a string ("inf", "nan"): the worst
+        ratios = [float(c["ratio"]) for c in bounds]
+        worst = max((math.inf if math.isnan(q) else q) for q in ratios)
+        parts.append(f"ratio to bound ≤ {fmt(worst)}")
     errors = [c for c in cs if c["kind"] in ("equal", "rate")]
     if errors or not parts:
         parts.append(f"{fmt(r.get('max_error'))} ≤ {fmt(r.get('tolerance'))}")
