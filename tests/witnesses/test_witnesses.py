@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import math
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,9 @@ def test_witness_passes_at_a_fresh_seed_and_is_reproducible(witness):
     assert ev.instances > 0 and ev.comparisons
     for c in ev.comparisons:
         assert c.what and math.isfinite(c.tolerance)
+        # the book typesets $...$ in what (not in units) and no MyST role in either
+        assert not re.search(r"\{[a-z:-]+\}`", c.what + c.units), c.what
+        assert "$" not in c.units, c.units
     assert verify._tier_problem(witness, ev) == ""
     assert verify.evaluate(witness, seed) == ev, f"seed {seed}: not reproducible"
 

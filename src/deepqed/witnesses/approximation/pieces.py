@@ -211,7 +211,7 @@ def sawtooth_exact(
                 "$\\max|\\Delta^k_{\\mathrm{net}} - T^k|/2^{k+2}$ and the same for the closed form",
                 err,
                 u,
-                units="absolute error per $2^{k+2}$",
+                units="absolute error, divided by 2^(k+2)",
             ),
             error(
                 "largest |pieces of the network on [0, 1] - 2^k|",

@@ -383,7 +383,7 @@ def moore_aronszajn_finite(rng: np.random.Generator, *, gram=kernels.gram) -> Ev
                 "Step 1: $\\langle f, k(\\cdot, x)\\rangle_0$ vs $f(x)$ (new points)", e_rep, t_rep
             ),
             upper(
-                "{eq}`eq-ker-eval-bound`: $|f(x)|/(\\|f\\|_0\\sqrt{k(x, x)})$",
+                "the evaluation bound: $|f(x)|/(\\|f\\|_0\\sqrt{k(x, x)})$",
                 top[0],
                 1.0,
                 slack=top[1],

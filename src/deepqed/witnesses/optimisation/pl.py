@@ -183,7 +183,7 @@ def least_squares_pl_constant_is_sharp(
                 r"$\lambda_{\min}(X^\top X)/s_1^2$ when rank $X < n$",
                 not_sc,
                 64 * U64,
-                units="relative to $s_1^2$",
+                units="relative to the largest squared singular value",
             ),
         ),
     )
