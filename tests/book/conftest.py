@@ -10,15 +10,6 @@ from pathlib import Path
 import pytest
 
 
-def pytest_collection_modifyitems(items):
-    """With pytest-xdist (``-n 2 --dist loadgroup``), every test of the built book runs on one
-    worker, so that the session's book is built once."""
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(item.fspath).parents:
-            item.add_marker(pytest.mark.xdist_group("book"))
-
-
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> Path:
     """Run ``deepqed book --out DIR`` on a fresh folder; return DIR.

@@ -17,7 +17,7 @@ import pytest
 from deepqed import registry
 from deepqed.registry import ASSERTING_KINDS
 
-pytestmark = pytest.mark.book
+pytestmark = [pytest.mark.book]
 
 
 class _Collector(HTMLParser):
