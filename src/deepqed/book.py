@@ -8,6 +8,7 @@ silent gap).
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -36,6 +37,8 @@ _PHASE = re.compile(
     r"deepqed|latexmk: applying|run number)",
     re.IGNORECASE,
 )
+#: A terminal control sequence (colour): removed from the child's lines before they are read.
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 def sphinx_command(
@@ -60,6 +63,7 @@ def sphinx_command(
         "-j",
         "1",
         "--keep-going",
+        "--no-color",  # progress lines are matched as text (FORCE_COLOR would colour them)
         "-d",
         str(out / ".doctrees"),
         "-D",
@@ -112,11 +116,12 @@ def _run(cmd: list[str], console: Console, what: str, cwd: Path | None = None) -
             errors="replace",  # pdflatex writes its log in the input's 8-bit encodings
             bufsize=1,
             cwd=cwd,
+            env={**os.environ, "NO_COLOR": "1"},
         )
         assert proc.stdout is not None
         last_phase = ""
         for line in proc.stdout:
-            line = line.rstrip()
+            line = _ANSI.sub("", line).rstrip()
             log.append(line)
             if line.startswith("[IPKernelApp]"):  # the notebook kernel's own start-up notice
                 continue

@@ -131,10 +131,12 @@ def test_a_broken_chapter_fails_with_file_and_line(built_book, tmp_path):
         capture_output=True,
         text=True,
         timeout=900,
-        env={**os.environ, "DEEPQED_BOOK_DIR": str(book), "COLUMNS": "60"},
+        # FORCE_COLOR (set by some CI runners) must not colour the lines the build reads
+        env={**os.environ, "DEEPQED_BOOK_DIR": str(book), "COLUMNS": "60", "FORCE_COLOR": "1"},
     )
     assert proc.returncode == 1
-    # not a terminal: progress in plain lines, one per step
+    # not a terminal: progress in plain lines, one per step, with no terminal control sequences
+    assert "\x1b[" not in proc.stderr
     assert "building the book: reading sources" in proc.stderr
     source = re.escape(registry.load().chapters[0].source)
     assert re.search(
