@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from . import myst, registry
+from . import _diskcache, myst, registry
 from .registry import Book
 
 __all__ = [
@@ -72,6 +72,15 @@ def _chapter_numbers(book: Book, chapter: registry.Chapter) -> tuple[dict, dict]
 
 @lru_cache(maxsize=4)
 def _numbers(book: Book) -> Numbers:
+    return _diskcache.cached(
+        "numbers",
+        (repr(book), registry._stamp(book.root)),
+        lambda: _read_numbers(book),
+        modules=(__name__, myst.__name__, registry.__name__),
+    )
+
+
+def _read_numbers(book: Book) -> Numbers:
     labels: dict[str, str] = {}
     pages: dict[str, str] = {}
     docs: dict[str, str] = {}

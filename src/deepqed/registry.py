@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from . import myst
+from . import _diskcache, myst
 from .evidence import Evidence, error
 
 __all__ = [
@@ -373,7 +373,12 @@ def _stamp(root: Path) -> tuple:
 
 @lru_cache(maxsize=8)
 def _load(root: Path, witness_package: str, stamp: tuple) -> Book:
-    return _read(root, witness_package)
+    return _diskcache.cached(
+        "registry",
+        (str(root), witness_package, stamp),
+        lambda: _read(root, witness_package),
+        modules=(__name__, myst.__name__),
+    )
 
 
 def configured_witness_package(root: Path) -> str:
@@ -403,8 +408,8 @@ def load(root: Path | str | None = None, *, witness_package: str | None = None) 
     """The book at ``root`` (default :func:`book_dir`), its witnesses in ``witness_package``
     (default: the one its ``conf.py`` names, see :func:`configured_witness_package`).
 
-    Reading is cached under the folder, the witness package and the state of the book's
-    Markdown files, so an edited book is read again."""
+    Reading is cached (in memory and on disk, :mod:`deepqed._diskcache`) under the folder, the
+    witness package and the state of the book's Markdown files, so an edited book is read again."""
     path = Path(root).resolve() if root is not None else book_dir()
     package = witness_package or configured_witness_package(path)
     return _load(path, package, _stamp(path))

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import book_builds
 import pytest
 
 from deepqed import registry
@@ -25,19 +26,23 @@ pytestmark = [pytest.mark.book]
 def pdf_text(built_book, tmp_path_factory) -> tuple[Path, str]:
     for tool in ("latexmk", "pdflatex", "pdftotext", "pdfimages"):
         assert shutil.which(tool), f"{tool} is missing (scripts/test installs it)"
-    # beside the HTML build, the PDF build shares its cache of executed notebooks
     reused = os.environ.get("DEEPQED_TEST_BUILT_BOOK")
-    out = (tmp_path_factory.mktemp("pdf") if reused else built_book.parent) / "pdf"
-    out.mkdir()
-    # the witnesses of the HTML build (same sources, same seed) are not run again
-    shutil.copy(built_book / ".deepqed-verify.json", out / ".deepqed-verify.json")
-    proc = subprocess.run(
-        [sys.executable, "-m", "deepqed", "book", "--pdf", "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=1500,
-        env={**os.environ, "COLUMNS": "200"},
-    )
+    proc = None if reused else book_builds.wait("pdf")  # the session's, built beside the tests
+    if proc is not None:
+        out = book_builds.folder_of("pdf")
+    else:
+        # beside the HTML build, the PDF build shares its cache of executed notebooks
+        out = (tmp_path_factory.mktemp("pdf") if reused else built_book.parent) / "pdf"
+        out.mkdir()
+        # the witnesses of the HTML build (same sources, same seed) are not run again
+        shutil.copy(built_book / ".deepqed-verify.json", out / ".deepqed-verify.json")
+        proc = subprocess.run(
+            [sys.executable, "-m", "deepqed", "book", "--pdf", "--out", str(out)],
+            capture_output=True,
+            text=True,
+            timeout=1500,
+            env={**os.environ, "COLUMNS": "200"},
+        )
     assert proc.returncode == 0, f"PDF build failed:\n{proc.stdout}\n{proc.stderr[-5000:]}"
     pdf = Path(proc.stdout.strip().splitlines()[-1])
     assert pdf == out.resolve() / "deepqed.pdf" and pdf.is_file()

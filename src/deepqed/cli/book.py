@@ -9,8 +9,6 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ..book import build, build_pdf
-
 
 def book(
     out: Annotated[
@@ -51,6 +49,8 @@ def book(
     if solutions not in SOLUTIONS:
         err.print(f"[bold red]error:[/] --solutions must be one of {', '.join(SOLUTIONS)}")
         raise typer.Exit(2)
+    from ..book import build, build_pdf  # here: `deepqed exercise` need not import Sphinx's side
+
     target = out or Path("_build/pdf" if pdf else "_build/html")
     try:
         if pdf:

@@ -58,7 +58,6 @@ def check(
     """Check a submission in a sandboxed process and record the attempt (exit 0/1/2).
 
     Exit 0: passed; 1: a check failed; 2: unusable (or a usage error)."""
-    from deepqed.exercises import catalogue
     from deepqed.exercises.isolation import Limits
     from deepqed.exercises.progress import Store
     from deepqed.exercises.result import report_lines
@@ -80,8 +79,7 @@ def check(
         reveal=reveal,
         warn=warn,
     )
-    known = {e.exercise.id for e in catalogue.exercises()}
-    if result.exercise in known and result.sha256 is not None:
+    if result.sha256 is not None and _is_exercise(result.exercise):
         try:
             Store(data_dir).record(
                 result.exercise,
@@ -110,6 +108,19 @@ def check(
                     )
                 )
     raise typer.Exit(EXIT[result.verdict])
+
+
+def _is_exercise(exercise_id: str) -> bool:
+    """Whether a check's exercise is one of the book's (an attempt is recorded only then)."""
+    from deepqed.exercises import catalogue
+
+    if not exercise_id:
+        return False
+    try:
+        catalogue.spec(exercise_id)
+    except catalogue.UnknownExercise:
+        return False
+    return True
 
 
 def _readable(result: CheckResult) -> None:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .. import consistency, registry
-from ..verify import Result, run, select
 from ._common import is_terminal, plain, write_tsv
+
+if TYPE_CHECKING:
+    from ..verify import Result
 
 _STYLE = {"passed": "green", "failed": "bold red", "error": "bold red", "unwitnessed": "yellow"}
 
@@ -98,6 +99,9 @@ def verify(
 ) -> None:
     """Run the witnesses of the book's numbered statements; exit 0 when all pass."""
     err = Console(stderr=True)
+    from .. import consistency, registry
+    from ..verify import run, select
+
     book = registry.load()
     problems = consistency.problems(book)
     try:

@@ -18,7 +18,7 @@ from .. import myst, registry
 from ..registry import Book
 from .spec import Compute, Exercise, Implement, Prove
 
-__all__ = ["Entry", "exercises", "get", "statement_text", "UnknownExercise", "problems"]
+__all__ = ["Entry", "exercises", "get", "spec", "statement_text", "UnknownExercise", "problems"]
 
 
 class UnknownExercise(KeyError):
@@ -104,6 +104,27 @@ def get(exercise_id: str, book: Book | None = None) -> Entry:
         if exercise_id in (e.exercise.id, e.number) and exercise_id:
             return e
     raise UnknownExercise(exercise_id, tuple(e.exercise.id for e in entries))
+
+
+def spec(exercise_id: str, root: Path | None = None) -> Exercise:
+    """The specification of the exercise with this id, loading only the file that defines it.
+
+    A check needs nothing else: no chapter text is parsed and no other specification is imported
+    (:func:`get` does both). The files of ``root`` (default: :func:`deepqed.registry.book_dir`)
+    that quote the id are loaded; when exactly one defines it, that is the answer. Otherwise (an
+    exercise number, an unknown id, an id defined twice) the answer is :func:`get`'s, or its
+    :class:`UnknownExercise`."""
+    root = root or registry.book_dir()
+    quoted = (f'"{exercise_id}"', f"'{exercise_id}'")
+    found = []
+    for path in sorted(root.glob("*/exercises/ex_*.py")):
+        if any(q in path.read_text(encoding="utf-8") for q in quoted):
+            ex = _load(path, path.parent.parent.name)
+            if ex.id == exercise_id:
+                found.append(ex)
+    if len(found) == 1:
+        return found[0]
+    return get(exercise_id, registry.load(root)).exercise
 
 
 def statement_text(entry: Entry) -> str | None:

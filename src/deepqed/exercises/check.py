@@ -236,8 +236,7 @@ def check(
         >>> from deepqed.exercises import check
         >>> check(my_sigmoid_prime, "ex-ff-sigmoid-prime")   # doctest: +SKIP
     """
-    entry = catalogue.get(exercise_id)
-    spec = entry.exercise
+    spec = catalogue.spec(exercise_id)
     if isinstance(spec, Prove):
         raise ValueError(
             f"{exercise_id} is a proof exercise: mark it with `deepqed exercise mark {exercise_id}`"
