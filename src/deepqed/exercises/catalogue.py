@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import importlib.util
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .. import myst, registry
@@ -64,6 +64,13 @@ def _load(path: Path, chapter: str) -> Exercise:
     return ex
 
 
+@cache
+def _load_once(path: Path, chapter: str, mtime_ns: int) -> Exercise:
+    """:func:`_load`, once per file and modification time (a grading process forked after the
+    catalogue was loaded finds every specification already loaded)."""
+    return _load(path, chapter)
+
+
 def _spec_files(book: Book) -> tuple[tuple[str, Path, int], ...]:
     out = []
     for ch in book.chapters:
@@ -79,8 +86,8 @@ def _exercises(book: Book, files: tuple[tuple[str, Path, int], ...]) -> tuple[En
     order = {s.label: i for i, s in enumerate(book.statements)}
     seen: dict[str, Path] = {}
     out = []
-    for slug, path, _ in files:
-        ex = _load(path, slug)
+    for slug, path, mtime_ns in files:
+        ex = _load_once(path, slug, mtime_ns)
         if ex.id in seen:
             raise ValueError(f"exercise id {ex.id!r} is defined twice: {seen[ex.id]}, {path}")
         seen[ex.id] = path
@@ -119,7 +126,7 @@ def spec(exercise_id: str, root: Path | None = None) -> Exercise:
     found = []
     for path in sorted(root.glob("*/exercises/ex_*.py")):
         if any(q in path.read_text(encoding="utf-8") for q in quoted):
-            ex = _load(path, path.parent.parent.name)
+            ex = _load_once(path, path.parent.parent.name, path.stat().st_mtime_ns)
             if ex.id == exercise_id:
                 found.append(ex)
     if len(found) == 1:
