@@ -158,8 +158,12 @@ MISBEHAVING = {
         'Witness("thm-alpha-bound", crashes, "raises")',
     ),
     "hanging": (
-        "def hangs(rng):\n    import time\n    while True:\n        time.sleep(0.05)\n",
-        'Witness("thm-alpha-bound", hangs, "never returns", timeout=2.0)',
+        "def hangs(rng):\n    while True:\n        pass\n",
+        'Witness("thm-alpha-bound", hangs, "computes forever", timeout=2.0)',
+    ),
+    "blocked": (
+        "def waits(rng):\n    import time\n    while True:\n        time.sleep(0.05)\n",
+        'Witness("thm-alpha-bound", waits, "waits forever", timeout=0.2)',
     ),
     "dying": (
         "def dies(rng):\n    import os\n    os._exit(3)\n",

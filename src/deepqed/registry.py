@@ -103,7 +103,8 @@ class Witness:
     ``"unwitnessed"``); ``reason`` is required for ``"validity"`` (why the constant is not
     pinned) and for ``"cited"`` (the source of the proof). :mod:`deepqed.verify` checks the tier
     against the evidence: an *exact* witness makes no bound comparison, a *sharp* one makes a
-    bound comparison and an attaining one.
+    bound comparison and an attaining one. ``timeout`` is the witness's time limit in seconds of
+    processor time (:func:`deepqed.verify.run`).
     """
 
     label: str

@@ -5,8 +5,10 @@ statement) and by the test suite. Results are deterministic for a given seed: ea
 a generator derived from the seed and its own name (:func:`deepqed.registry.witness_rng`).
 
 Witnesses run in a worker process, one at a time per worker, each under its time limit
-(:attr:`deepqed.registry.Witness.timeout`): a witness that hangs (a reference solver that never
-stops, say) is killed with its worker and reported as an error naming it; the next witness gets a
+(:attr:`deepqed.registry.Witness.timeout`, seconds of processor time, so that a loaded machine
+does not fail a witness; a witness blocked without computing is stopped after :data:`WALL_FACTOR`
+times its limit of wall-clock time): a witness that hangs (a reference solver that never stops,
+say) is killed with its worker and reported as an error naming it; the next witness gets a
 fresh worker. A witness that raises is reported as an error too; nothing a witness does stops the
 run.
 """
@@ -18,6 +20,7 @@ import importlib.metadata
 import json
 import math
 import multiprocessing
+import os
 import re
 import time
 import traceback
@@ -238,6 +241,26 @@ def run_one(book: Book, statement: Statement, entry: Witness | Unwitnessed, seed
 
 
 # --- the worker process ------------------------------------------------------------------------
+#: A witness's time limit counts the processor time of its process (a loaded machine does not make
+#: a witness fail); one that is blocked without computing is stopped after this many times its
+#: limit in wall-clock time.
+WALL_FACTOR = 10.0
+
+
+def _cpu_seconds(pid: int | None) -> float | None:
+    """Processor time used by process ``pid`` and its waited-for children (user and system), from
+    ``/proc``; ``None`` where that cannot be read (the limit then counts wall-clock time)."""
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # fields 14-17 of proc(5), counted from the state (field 3) here: utime, stime, cutime, cstime
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def _worker(conn: Any, root: str, package: str) -> None:
     """Receive ``(index, seed)``, run the book's ``index``-th witness, send its outcome back."""
     book = registry.load(root, witness_package=package)
@@ -272,16 +295,34 @@ class _Worker:
                 pass
 
     def ask(self, index: int, seed: int, timeout: float) -> dict[str, Any] | str:
-        """The outcome, or why there is none: the witness did not finish within ``timeout``
-        seconds, or its process died (the worker is then unusable)."""
+        """The outcome, or why there is none: the witness used more than ``timeout`` seconds of
+        processor time, or more than :data:`WALL_FACTOR` times as many seconds of wall-clock
+        time, or its process died (the worker is then unusable)."""
+        start_wall = time.monotonic()
+        start_cpu = _cpu_seconds(self.proc.pid)
         try:
             self.conn.send((index, seed))
-            if self.conn.poll(timeout):
-                return self.conn.recv()
+            while True:
+                waited = time.monotonic() - start_wall
+                if waited > WALL_FACTOR * timeout:
+                    return (
+                        f"the witness did not finish within {WALL_FACTOR * timeout:g} s of "
+                        f"wall-clock time ({WALL_FACTOR:g} times its time limit of {timeout:g} s; "
+                        "it was waiting, not computing) and was stopped"
+                    )
+                if self.conn.poll(min(0.25, WALL_FACTOR * timeout - waited)):
+                    return self.conn.recv()
+                cpu = _cpu_seconds(self.proc.pid)
+                used = cpu - start_cpu if cpu is not None and start_cpu is not None else waited
+                if used > timeout:
+                    kind = "processor" if cpu is not None else "wall-clock"
+                    return (
+                        f"the witness did not finish within {timeout:g} s of {kind} time (its "
+                        "time limit) and was stopped"
+                    )
         except (EOFError, OSError):
             self.proc.join(5)  # it died: collect its exit code
             return f"the witness process died (exit code {self.proc.exitcode})"
-        return f"the witness did not finish within {timeout:g} s (its time limit) and was stopped"
 
     def close(self, kill: bool = False) -> None:
         if kill:

@@ -100,7 +100,8 @@ def test_table_output_for_one_label():
     [
         ("failing", "failed", "deliberately wrong"),
         ("raising", "error", "boom"),
-        ("hanging", "error", "did not finish within 2 s"),
+        ("hanging", "error", "did not finish within 2 s of processor time"),
+        ("blocked", "error", "did not finish within 2 s of wall-clock time"),
         ("dying", "error", "process died (exit code 3)"),
         ("mistiered", "error", "declared 'exact' but makes 1 bound comparison"),
         ("malformed", "error", "not Evidence"),

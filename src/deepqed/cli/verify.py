@@ -93,7 +93,9 @@ def verify(
     timeout: Annotated[
         float | None,
         typer.Option(
-            min=0.1, help="Time limit of every witness in seconds (default: each witness's own)."
+            min=0.1,
+            help="Time limit of every witness, in seconds of processor time (default: each "
+            "witness's own).",
         ),
     ] = None,
 ) -> None:
