@@ -17,9 +17,9 @@ What differs from the reference, and why (float32, batches of tens of small imag
   writing all of $W_2^\top G_2$ (the size of ``cols``) into fresh memory and reading it back.
 
 The functions take arrays of any library of the array API (the namespace, device and dtype follow
-the inputs). On NumPy the strided view and the product into a reused buffer (``out=``) are used;
-other libraries copy the windows one kernel offset at a time and let the product allocate, with
-the same values. Nothing here validates its arguments: the callers pass validated arrays and
+the inputs). On NumPy the strided view and the product into a reused buffer (``out=``) are used,
+on PyTorch the same strided view (``Tensor.as_strided``); other libraries copy the windows one
+kernel offset at a time and let the product allocate, with the same values. Nothing here validates its arguments: the callers pass validated arrays and
 geometries.
 """
 
@@ -114,6 +114,12 @@ def _im2col(xp: Any, Xc: Any, kh: int, kw: int, g: Geometry) -> Any:
     Ho, Wo = g.out_shape(H, W, kh, kw)
     Xp = _pad(xp, Xc, g) if any(g.padding) else contiguous(Xc)
     (sh, sw), (dh, dw) = g.stride, g.dilation
+    if array_api_compat.is_torch_array(Xp):  # the same strided view in torch (strides in entries)
+        sC, sH, sW, sN = Xp.stride()
+        windows = Xp.as_strided(
+            (C, kh, kw, Ho, Wo, m), (sC, dh * sH, dw * sW, sh * sH, sw * sW, sN)
+        )
+        return windows.reshape(C * kh * kw, Ho * Wo * m)  # one copy, torch's parallel kernel
     if not array_api_compat.is_numpy_array(Xp):  # one copy per kernel offset (a, b)
         cols = xp.empty((C, kh, kw, Ho, Wo, m), dtype=Xp.dtype, device=device(Xp))
         for a in range(kh):
