@@ -185,11 +185,11 @@ def test_the_fast_path_computes_the_reference_step(problem, need_dX):
     X, W, b, s, p, d, mode = problem
     kw = dict(stride=s, padding=p, dilation=d, padding_mode=mode)
     Z, cache = cnn.conv2d_forward(X, W, b, **kw)
-    Zf, cache_f = _fast.conv2d_forward(X, W, b, cnn.Geometry(**kw))
+    Zf, cache_f = _fast.conv2d_forward(np, X, W, b, cnn.Geometry(**kw))
     np.testing.assert_allclose(Zf, Z, rtol=1e-13, atol=1e-13)
     G = np.random.default_rng(2).standard_normal(Z.shape)
     ref = cnn.conv2d_backward(G, W, cache, need_dX=need_dX)
-    fast = _fast.conv2d_backward(G, W, cache_f, need_dX=need_dX)
+    fast = _fast.conv2d_backward(np, G, W, cache_f, need_dX=need_dX)
     for r, f in zip(ref, fast):
         if r is None:
             assert f is None

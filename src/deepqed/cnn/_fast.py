@@ -16,17 +16,24 @@ What differs from the reference, and why (float32, batches of tens of small imag
 * ``dX = col2im(W_2^T G_2)`` is formed a kernel row at a time in one reused buffer, instead of
   writing all of $W_2^\top G_2$ (the size of ``cols``) into fresh memory and reading it back.
 
-Nothing here validates its arguments: the callers pass validated arrays and geometries.
+The functions take arrays of any library of the array API (the namespace, device and dtype follow
+the inputs). On NumPy the strided view and the product into a reused buffer (``out=``) are used,
+on PyTorch the same strided view (``Tensor.as_strided``); other libraries copy the windows one
+kernel offset at a time and let the product allocate, with the same values. Nothing here validates its arguments: the callers pass validated arrays and
+geometries.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+import array_api_compat
 import numpy as np
+from array_api_compat import device
 from numpy.lib.stride_tricks import as_strided
 
-from ._geometry import Geometry
+from ._geometry import Geometry, contiguous, zeros
 
 __all__ = ["Cache", "conv2d_forward", "conv2d_backward"]
 
@@ -37,13 +44,13 @@ class Cache:
     in the order $(i_1, i_2, \\mu)$, shape ``(C_in k_1 k_2, n_1' n_2' m)``, the input shape
     $(m, C_{in}, n_1, n_2)$ and the geometry."""
 
-    cols: np.ndarray
+    cols: Any
     input_shape: tuple[int, int, int, int]
     geometry: Geometry
 
 
 # --- the layout (C, n_1, n_2, m) and back -------------------------------------------------------
-def _chwn_view(X: np.ndarray) -> np.ndarray:
+def _chwn_view(xp: Any, X: Any) -> Any:
     """``X`` (m, C, n_1, n_2) -> a (C, n_1, n_2, m) view of a copy of ``X`` with the channel axis
     first, i.e. of contiguous (m, n_1 n_2) blocks, one per channel.
 
@@ -51,65 +58,77 @@ def _chwn_view(X: np.ndarray) -> np.ndarray:
     whole image (a cache and TLB miss per entry); first swapping the two leading axes (contiguous
     runs of $n_1 n_2$) and then transposing each channel's small block, which stays in cache, was 3x
     faster. The second copy is left to the caller: :func:`_pad` makes it while padding."""
-    return np.ascontiguousarray(X.transpose(1, 0, 2, 3)).transpose(0, 2, 3, 1)
+    return xp.permute_dims(contiguous(xp.permute_dims(X, (1, 0, 2, 3))), (0, 2, 3, 1))
 
 
-def _to_chwn(X: np.ndarray) -> np.ndarray:
+def _to_chwn(xp: Any, X: Any) -> Any:
     """``X`` (m, C, n_1, n_2) -> contiguous (C, n_1, n_2, m), the same entries (two copies, see
     :func:`_chwn_view`)."""
-    return np.ascontiguousarray(_chwn_view(X))
+    return contiguous(_chwn_view(xp, X))
 
 
-def _from_chwn(Xc: np.ndarray) -> np.ndarray:
+def _from_chwn(xp: Any, Xc: Any) -> Any:
     """The inverse of :func:`_to_chwn`: (C, n_1, n_2, m) -> contiguous (m, C, n_1, n_2), in two
     copies for the same reason."""
-    return np.ascontiguousarray(
-        np.ascontiguousarray(Xc.transpose(0, 3, 1, 2)).transpose(1, 0, 2, 3)
-    )
+    return contiguous(xp.permute_dims(contiguous(xp.permute_dims(Xc, (0, 3, 1, 2))), (1, 0, 2, 3)))
 
 
 # --- padding and its adjoint (layout (C, n_1, n_2, m): padding on the axes 1 and 2) --------------
-def _pad(Xc: np.ndarray, g: Geometry) -> np.ndarray:
+def _pad(xp: Any, Xc: Any, g: Geometry) -> Any:
     """``Xc`` of shape (C, n_1, n_2, m) -> the padded, contiguous (C, n_1 + 2p_1, n_2 + 2p_2, m)."""
     ph, pw = g.padding
     C, H, W, m = Xc.shape
-    Xp = np.zeros((C, H + 2 * ph, W + 2 * pw, m), dtype=Xc.dtype)
-    Xp[:, ph : ph + H, pw : pw + W] = Xc
+    Xp = zeros(xp, (C, H + 2 * ph, W + 2 * pw, m), Xc)
+    Xp[:, ph : ph + H, pw : pw + W, :] = Xc
     if g.padding_mode == "circular":
         # tilde x_u = x_{(u - p) mod n}: the rows above come from the bottom, and vice versa
         if ph:
-            Xp[:, :ph, pw : pw + W] = Xc[:, H - ph :]
-            Xp[:, ph + H :, pw : pw + W] = Xc[:, :ph]
+            Xp[:, :ph, pw : pw + W, :] = Xc[:, H - ph :, ...]
+            Xp[:, ph + H :, pw : pw + W, :] = Xc[:, :ph, ...]
         if pw:
-            Xp[:, :, :pw] = Xp[:, :, W : W + pw]
-            Xp[:, :, pw + W :] = Xp[:, :, pw : 2 * pw]
+            Xp[:, :, :pw, :] = Xp[:, :, W : W + pw, :]
+            Xp[:, :, pw + W :, :] = Xp[:, :, pw : 2 * pw, :]
     return Xp
 
 
-def _pad_adjoint(Gp: np.ndarray, g: Geometry, H: int, W: int) -> np.ndarray:
+def _pad_adjoint(xp: Any, Gp: Any, g: Geometry, H: int, W: int) -> Any:
     """Adjoint of :func:`_pad`: crop (zero padding), or crop and fold the margins back
     (circular)."""
     ph, pw = g.padding
     if g.padding_mode == "circular":
-        Gp = Gp.copy()
+        Gp = xp.asarray(Gp, copy=True)
         if pw:  # fold columns first (they include the corners)
-            Gp[:, :, W : W + pw] += Gp[:, :, :pw]
-            Gp[:, :, pw : 2 * pw] += Gp[:, :, pw + W :]
+            Gp[:, :, W : W + pw, :] += Gp[:, :, :pw, :]
+            Gp[:, :, pw : 2 * pw, :] += Gp[:, :, pw + W :, :]
         if ph:
-            Gp[:, H : H + ph] += Gp[:, :ph]
-            Gp[:, ph : 2 * ph] += Gp[:, ph + H :]
-    return Gp[:, ph : ph + H, pw : pw + W]
+            Gp[:, H : H + ph, ...] += Gp[:, :ph, ...]
+            Gp[:, ph : 2 * ph, ...] += Gp[:, ph + H :, ...]
+    return Gp[:, ph : ph + H, pw : pw + W, :]
 
 
 # --- im2col and the buffered col2im of W_2^T G_2 -----------------------------------------------
-def _im2col(Xc: np.ndarray, kh: int, kw: int, g: Geometry) -> np.ndarray:
+def _im2col(xp: Any, Xc: Any, kh: int, kw: int, g: Geometry) -> Any:
     """``Xc`` (C, n_1, n_2, m) -> ``cols`` (C k_1 k_2, n_1' n_2' m), contiguous; columns
     (i_1, i_2, mu)."""
     C, H, W, m = Xc.shape
     Ho, Wo = g.out_shape(H, W, kh, kw)
-    Xp = _pad(Xc, g) if any(g.padding) else np.ascontiguousarray(Xc)
-    sC, sH, sW, sN = Xp.strides
+    Xp = _pad(xp, Xc, g) if any(g.padding) else contiguous(Xc)
     (sh, sw), (dh, dw) = g.stride, g.dilation
+    if array_api_compat.is_torch_array(Xp):  # the same strided view in torch (strides in entries)
+        sC, sH, sW, sN = Xp.stride()
+        windows = Xp.as_strided(
+            (C, kh, kw, Ho, Wo, m), (sC, dh * sH, dw * sW, sh * sH, sw * sW, sN)
+        )
+        return windows.reshape(C * kh * kw, Ho * Wo * m)  # one copy, torch's parallel kernel
+    if not array_api_compat.is_numpy_array(Xp):  # one copy per kernel offset (a, b)
+        cols = xp.empty((C, kh, kw, Ho, Wo, m), dtype=Xp.dtype, device=device(Xp))
+        for a in range(kh):
+            for b in range(kw):
+                rows = slice(a * dh, a * dh + sh * (Ho - 1) + 1, sh)
+                columns = slice(b * dw, b * dw + sw * (Wo - 1) + 1, sw)
+                cols[:, a, b, ...] = Xp[:, rows, columns, :]
+        return xp.reshape(cols, (C * kh * kw, Ho * Wo * m))
+    sC, sH, sW, sN = Xp.strides
     # windows[c, a, b, i, j, n] = Xp[c, i s_1 + a d_1, j s_2 + b d_2, n]   (a view, no copy)
     windows = as_strided(
         Xp,
@@ -123,8 +142,8 @@ def _im2col(Xc: np.ndarray, kh: int, kw: int, g: Geometry) -> np.ndarray:
 
 
 def _col2im_matmul(
-    W: np.ndarray, G2: np.ndarray, shape_cf: tuple[int, int, int, int], g: Geometry
-) -> np.ndarray:
+    xp: Any, W: Any, G2: Any, shape_cf: tuple[int, int, int, int], g: Geometry
+) -> Any:
     """``col2im(W_2.T @ G2)`` without storing all of ``W_2.T @ G2`` at once.
 
     ``W`` (C_out, C, k_1, k_2), ``G2`` (C_out, n_1' n_2' m) -> (C, n_1, n_2, m). The rows
@@ -137,47 +156,49 @@ def _col2im_matmul(
     C_out, _, kh, kw = W.shape
     Ho, Wo = g.out_shape(H, Wd, kh, kw)
     (ph, pw), (sh, sw), (dh, dw) = g.padding, g.stride, g.dilation
-    Gp = np.zeros((C, H + 2 * ph, Wd + 2 * pw, m), dtype=G2.dtype)
-    buf = np.empty((C * kw, Ho * Wo * m), dtype=G2.dtype)
+    Gp = zeros(xp, (C, H + 2 * ph, Wd + 2 * pw, m), G2)
+    numpy = array_api_compat.is_numpy_array(G2)
+    buf = np.empty((C * kw, Ho * Wo * m), dtype=G2.dtype) if numpy else None
     for a in range(kh):
-        Wa_T = np.ascontiguousarray(W[:, :, a, :].reshape(C_out, C * kw).T)  # rows (c, b)
-        np.matmul(Wa_T, G2, out=buf)  # the rows (c, a, b) of W_2^T G_2
-        blk = buf.reshape(C, kw, Ho, Wo, m)
+        Wa_T = contiguous(xp.reshape(W[:, :, a, :], (C_out, C * kw)).T)  # rows (c, b)
+        if numpy:
+            np.matmul(Wa_T, G2, out=buf)  # the rows (c, a, b) of W_2^T G_2
+        else:
+            buf = Wa_T @ G2
+        blk = xp.reshape(buf, (C, kw, Ho, Wo, m))
         rows = slice(a * dh, a * dh + sh * (Ho - 1) + 1, sh)
         for b in range(kw):
-            Gp[:, rows, b * dw : b * dw + sw * (Wo - 1) + 1 : sw] += blk[:, b]
-    return _pad_adjoint(Gp, g, H, Wd)
+            Gp[:, rows, b * dw : b * dw + sw * (Wo - 1) + 1 : sw, :] += blk[:, b, ...]
+    return _pad_adjoint(xp, Gp, g, H, Wd)
 
 
 # --- the step -----------------------------------------------------------------------------------
-def conv2d_forward(
-    X: np.ndarray, W: np.ndarray, b: np.ndarray | None, g: Geometry
-) -> tuple[np.ndarray, Cache]:
+def conv2d_forward(xp: Any, X: Any, W: Any, b: Any, g: Geometry) -> tuple[Any, Cache]:
     """$Z = K_W(X) + b$ as :func:`deepqed.cnn.conv2d_forward`, and the cache in this layout."""
     m, C, H, Wd = X.shape
     C_out, _, kh, kw = W.shape
     Ho, Wo = g.out_shape(H, Wd, kh, kw)
-    cols = _im2col(_chwn_view(X), kh, kw, g)  # (C k_1 k_2, n_1' n_2' m)
-    Z2 = W.reshape(C_out, -1) @ cols  # (C_out, n_1' n_2' m)
+    cols = _im2col(xp, _chwn_view(xp, X), kh, kw, g)  # (C k_1 k_2, n_1' n_2' m)
+    Z2 = xp.reshape(W, (C_out, -1)) @ cols  # (C_out, n_1' n_2' m)
     if b is not None:
-        Z2 += b[:, None]
-    Z = _from_chwn(Z2.reshape(C_out, Ho, Wo, m))
+        Z2 += xp.reshape(b, (C_out, 1))
+    Z = _from_chwn(xp, xp.reshape(Z2, (C_out, Ho, Wo, m)))
     return Z, Cache(cols, (m, C, H, Wd), g)
 
 
 def conv2d_backward(
-    G: np.ndarray, W: np.ndarray, cache: Cache, *, need_dX: bool = True
-) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    xp: Any, G: Any, W: Any, cache: Cache, *, need_dX: bool = True
+) -> tuple[Any, Any, Any]:
     """``(dX, dW, db)`` as :func:`deepqed.cnn.conv2d_backward`, from this layout's cache."""
     g = cache.geometry
     m, C, H, Wd = cache.input_shape
     C_out = W.shape[0]
     Ho, Wo = G.shape[2:]
-    G2 = _to_chwn(G).reshape(C_out, Ho * Wo * m)
-    dW = (G2 @ cache.cols.T).reshape(W.shape)  # sum_mu,i Delta x~
-    db = G2.sum(axis=1)  # sum_mu,i Delta
+    G2 = xp.reshape(_to_chwn(xp, G), (C_out, Ho * Wo * m))
+    dW = xp.reshape(G2 @ cache.cols.T, W.shape)  # sum_mu,i Delta x~
+    db = xp.sum(G2, axis=1)  # sum_mu,i Delta
     if not need_dX:
         return None, dW, db
     # dX = col2im(W_2^T G_2), the rows of W_2^T G_2 computed a kernel row at a time
-    dX = _from_chwn(_col2im_matmul(W, G2, (C, H, Wd, m), g))
+    dX = _from_chwn(xp, _col2im_matmul(xp, W, G2, (C, H, Wd, m), g))
     return dX, dW, db

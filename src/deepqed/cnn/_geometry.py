@@ -11,11 +11,30 @@ import numbers
 from dataclasses import dataclass
 from typing import Any
 
+import array_api_compat
 import numpy as np
 
 from .._validation import Array, Instance, Integer, Options, Pair, check, fail, validate
 
 __all__ = ["Geometry", "output_size", "PADDING_MODES"]
+
+
+def contiguous(A: Any) -> Any:
+    """``A`` with its entries in row-major order in memory (a copy if they are not): a
+    ``permute_dims`` of NumPy and PyTorch returns a strided view, and the products and copies
+    that follow run faster on contiguous arrays. The values are unchanged; other array
+    libraries are left alone (the array API has no notion of memory layout)."""
+    if array_api_compat.is_numpy_array(A):
+        return np.ascontiguousarray(A)
+    if array_api_compat.is_torch_array(A):
+        return A.contiguous()
+    return A
+
+
+def zeros(xp: Any, shape: tuple[int, ...], like: Any) -> Any:
+    """Zeros of ``shape`` with the namespace, dtype and device of the array ``like``."""
+    return xp.zeros(shape, dtype=like.dtype, device=array_api_compat.device(like))
+
 
 PADDING_MODES = ("zeros", "circular")
 
@@ -28,8 +47,9 @@ MODE = Options(*PADDING_MODES)
 
 
 def images(*dims: str) -> Array:
-    """A NumPy float32/float64 array of shape ``dims`` (named dimensions, unified in a call)."""
-    return Array(shape=dims, numpy=True)
+    """A float32/float64 array of shape ``dims`` (named dimensions, unified in a call), of any
+    array library of the array API (NumPy, PyTorch on CPU or CUDA, ``array_api_strict``)."""
+    return Array(shape=dims)
 
 
 @validate(n=Integer(1), k=Integer(1), stride=Integer(1), padding=Integer(0), dilation=Integer(1))

@@ -17,8 +17,9 @@ forward   ``Z_2 = W_2 @ cols + b``                with ``cols = im2col(X)``, ``W
 backward  ``dW = G_2 @ cols.T``, ``db = G_2 1``, ``dX = col2im(W_2.T @ G_2)`` = the adjoint
           (transposed convolution) applied to ``G`` (Theorem `thm-cnn-adjoint`),
 
-where ``G_2`` is the upstream gradient with its columns $(\mu, i)$. NumPy only (float32 or
-float64). The training loop uses the same products in a faster memory layout
+where ``G_2`` is the upstream gradient with its columns $(\mu, i)$. The functions are written in
+the array API: NumPy, PyTorch (CPU or CUDA) and any other library of the standard, float32 or
+float64; the results have the namespace, device and dtype of the arguments. The training loop uses the same products in a faster memory layout
 (:mod:`deepqed.cnn._fast`, tested against these functions).
 """
 
@@ -27,10 +28,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
-from .._validation import Array, Boolean, Instance, Integer, Optional, check, fail, validate
-from ._geometry import DILATION, KERNEL, MODE, PADDING, STRIDE, Geometry, images, shape4
+from .._validation import (
+    Array,
+    Boolean,
+    Instance,
+    Integer,
+    Optional,
+    check,
+    check_same_namespace,
+    fail,
+    namespace,
+    validate,
+)
+from ._geometry import (
+    DILATION,
+    KERNEL,
+    MODE,
+    PADDING,
+    STRIDE,
+    Geometry,
+    contiguous,
+    images,
+    shape4,
+)
 from .im2col import _col2im, _im2col
 
 __all__ = [
@@ -45,7 +65,7 @@ __all__ = [
 _GEOMETRY = dict(stride=STRIDE, padding=PADDING, dilation=DILATION, padding_mode=MODE)
 _X = images("m", "C_in", "n_1", "n_2")
 _W = images("C_out", "C_in", "k_1", "k_2")
-_B = Optional(Array(shape=("C_out",), numpy=True))
+_B = Optional(Array(shape=("C_out",)))
 _Z = images("m", "C_out", "n_1'", "n_2'")
 
 
@@ -55,12 +75,12 @@ class ConvCache:
     shape ``(C_in k_1 k_2, m n_1' n_2')`` (columns $(\\mu, i)$), the input shape
     $(m, C_{in}, n_1, n_2)$ and the geometry."""
 
-    cols: np.ndarray
+    cols: Any
     input_shape: tuple[int, int, int, int]
     geometry: Geometry
 
     __deepqed_constraints__ = {
-        "cols": Array(shape=("C_in k_1 k_2", "m n_1' n_2'"), numpy=True),
+        "cols": Array(shape=("C_in k_1 k_2", "m n_1' n_2'")),
         "input_shape": Instance(tuple, "a shape (m, C_in, n_1, n_2): a tuple of 4 integers"),
         "geometry": Instance(Geometry),
     }
@@ -80,7 +100,7 @@ def conv2d_forward(
     padding: Any = 0,
     dilation: Any = 1,
     padding_mode: str = "zeros",
-) -> tuple[np.ndarray, ConvCache]:
+) -> tuple[Any, ConvCache]:
     r"""$Z = K_W(X) + b$ and the cache for :func:`conv2d_backward`.
 
     Implements Definition `def-cnn-cross-correlation` through the factorisation of Proposition
@@ -99,16 +119,17 @@ def conv2d_forward(
         ``(Z, cache)``; ``Z`` of shape ``(m, C_out, n_1', n_2')`` (Proposition
         `prop-cnn-output-size`), dtype of ``X``.
     """
+    xp = namespace(X)
     g = Geometry(stride, padding, dilation, padding_mode)
     m, C_out = X.shape[0], W.shape[0]
     n1o, n2o = g.out_shape(*X.shape[2:], *W.shape[2:])
-    cols = _im2col(X, W.shape[2:], g)  # (C_in k_1 k_2, m n_1' n_2'): columns (mu, i)
-    W2 = W.reshape(C_out, -1)  # (C_out, C_in k_1 k_2): rows o, columns (c, a)
+    cols = _im2col(xp, X, W.shape[2:], g)  # (C_in k_1 k_2, m n_1' n_2'): columns (mu, i)
+    W2 = xp.reshape(W, (C_out, -1))  # (C_out, C_in k_1 k_2): rows o, columns (c, a)
     Z2 = W2 @ cols  # K_W(X), columns (mu, i)
     if b is not None:
-        Z2 = Z2 + b[:, None]  # + b_o
-    Z = Z2.reshape(C_out, m, n1o, n2o).transpose(1, 0, 2, 3)  # (m, C_out, n_1', n_2')
-    return np.ascontiguousarray(Z), ConvCache(cols, tuple(X.shape), g)
+        Z2 = Z2 + xp.reshape(b, (C_out, 1))  # + b_o
+    Z = xp.permute_dims(xp.reshape(Z2, (C_out, m, n1o, n2o)), (1, 0, 2, 3))  # (m, C_out, n')
+    return contiguous(Z), ConvCache(cols, tuple(X.shape), g)
 
 
 @validate(X=_X, W=_W, b=_B, **_GEOMETRY)
@@ -121,7 +142,7 @@ def conv2d(
     padding: Any = 0,
     dilation: Any = 1,
     padding_mode: str = "zeros",
-) -> np.ndarray:
+) -> Any:
     r"""The cross-correlation $Z = K_W(X) + b$ of Definition `def-cnn-cross-correlation`;
     shapes and arguments as :func:`conv2d_forward` (like ``torch.nn.functional.conv2d``)."""
     return conv2d_forward(
@@ -134,7 +155,7 @@ def conv2d(
 )
 def conv2d_backward(
     G: Any, W: Any, cache: ConvCache, *, need_dX: bool = True
-) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+) -> tuple[Any, Any, Any]:
     r"""Gradients of a scalar $\mathcal L$ through $Z = K_W(X) + b$ (Theorem `thm-cnn-conv-backward`).
 
     With $\Delta = G = \partial\mathcal L/\partial Z$:
@@ -152,20 +173,23 @@ def conv2d_backward(
     Returns:
         ``(dX, dW, db)`` of shapes ``(m, C_in, n_1, n_2)``, ``(C_out, C_in, k_1, k_2)``, ``(C_out,)``.
     """
-    _check_cache(G, W, cache)
+    xp = _check_cache(G, W, cache)
     C_out = W.shape[0]
-    G2 = G.transpose(1, 0, 2, 3).reshape(C_out, -1)  # Delta_2: rows o, columns (mu, i)
-    dW = (G2 @ cache.cols.T).reshape(W.shape)  # Delta_2 im2col(X)^T
-    db = G2.sum(axis=1)  # Delta_2 1
+    G2 = xp.reshape(xp.permute_dims(G, (1, 0, 2, 3)), (C_out, -1))  # Delta_2: columns (mu, i)
+    dW = xp.reshape(G2 @ cache.cols.T, W.shape)  # Delta_2 im2col(X)^T
+    db = xp.sum(G2, axis=1)  # Delta_2 1
     if not need_dX:
         return None, dW, db
-    W2 = W.reshape(C_out, -1)
-    dX = _col2im(W2.T @ G2, cache.input_shape, W.shape[2:], cache.geometry)  # K_W^* Delta
+    W2 = xp.reshape(W, (C_out, -1))
+    dX = _col2im(xp, W2.T @ G2, cache.input_shape, W.shape[2:], cache.geometry)  # K_W^* Delta
     return dX, dW, db
 
 
-def _check_cache(G: Any, W: Any, cache: ConvCache) -> None:
-    """``G`` and ``W`` fit the forward pass that made ``cache`` (errors name ``G`` or ``W``)."""
+def _check_cache(G: Any, W: Any, cache: ConvCache) -> Any:
+    """``G`` and ``W`` fit the forward pass that made ``cache`` (errors name ``G`` or ``W``);
+    returns the namespace."""
+    if namespace(G) is not namespace(cache.cols):
+        check_same_namespace(G=G, cache=cache.cols)  # names the two array libraries
     m, C_in, n1, n2 = cache.input_shape
     if W.shape[1] != C_in or cache.cols.shape[0] != C_in * W.shape[2] * W.shape[3]:
         fail(
@@ -188,6 +212,7 @@ def _check_cache(G: Any, W: Any, cache: ConvCache) -> None:
             f"{G.dtype}",
             kind=TypeError,
         )
+    return check_same_namespace(G=G, cache=cache.cols)
 
 
 @validate(Y=_Z, W=_W, output_padding=PADDING, **_GEOMETRY)
@@ -200,7 +225,7 @@ def conv_transpose2d(
     dilation: Any = 1,
     output_padding: Any = 0,
     padding_mode: str = "zeros",
-) -> np.ndarray:
+) -> Any:
     r"""The transposed convolution $K_W^*(Y)$, the adjoint of $X\mapsto K_W(X)$ (Theorem
     `thm-cnn-adjoint`):
 
@@ -237,8 +262,10 @@ def conv_transpose2d(
             f"{(n1o, n2o)} of 'Y'",
             f"{rho} (n = {(n1, n2)})",
         )
-    Y2 = Y.transpose(1, 0, 2, 3).reshape(C_out, -1)  # columns (mu, i)
-    return _col2im(W.reshape(C_out, -1).T @ Y2, (m, C_in, n1, n2), (k1, k2), g)  # col2im(W_2^T Y_2)
+    xp = namespace(Y)
+    Y2 = xp.reshape(xp.permute_dims(Y, (1, 0, 2, 3)), (C_out, -1))  # columns (mu, i)
+    W2 = xp.reshape(W, (C_out, -1))
+    return _col2im(xp, W2.T @ Y2, (m, C_in, n1, n2), (k1, k2), g)  # col2im(W_2^T Y_2)
 
 
 @validate(

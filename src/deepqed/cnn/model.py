@@ -20,7 +20,9 @@ $\operatorname{vec}$ flattens each image's $(c, u_1, u_2)$ entries in row-major 
 
 The two convolutions run the products of the reference step :mod:`deepqed.cnn.conv` in the faster
 layout of :mod:`deepqed.cnn._fast` (tested against it); the public functions validate their
-arguments once and then call the unvalidated kernels.
+arguments once and then call the unvalidated kernels. The parameters and images may come from any
+library of the array API (NumPy, PyTorch on CPU or CUDA, ...), one library, device and dtype per
+call; the results follow them.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from .._validation import (
     Pair,
     check,
     fail,
+    namespace,
     validate,
 )
 from ..nn import ACTIVATIONS
@@ -126,7 +129,7 @@ class CNNArchitecture:
 
 def _theta_constraints(finite: bool) -> dict[str, Constraint]:
     def a(*dims: str) -> Array:
-        return Array(shape=dims, numpy=True, finite=finite)
+        return Array(shape=dims, finite=finite)
 
     return {
         "W1": a("C_1", "C_0", "k", "k"),
@@ -141,7 +144,8 @@ def _theta_constraints(finite: bool) -> dict[str, Constraint]:
 @dataclass(frozen=True, eq=False)
 class CNNParameters:
     """$\\theta = (W^1, b^1, W^2, b^2, W^3, b^3)$ with shapes $(C_1, C_0, k, k)$, $(C_1,)$,
-    $(C_2, C_1, k, k)$, $(C_2,)$, $(K, F)$, $(K,)$ (NumPy, one dtype); gradients and Adam's
+    $(C_2, C_1, k, k)$, $(C_2,)$, $(K, F)$, $(K,)$ (one array library, device and dtype);
+    gradients and Adam's
     moments use the same container (entries may then be NaN or infinite)."""
 
     W1: Any
@@ -177,7 +181,8 @@ def init_cnn_parameters(
     arch: CNNArchitecture, *, rng: np.random.Generator, dtype: Any = np.float64
 ) -> CNNParameters:
     r"""He initialisation: weights independent $\mathcal N(0, 2/\text{fan-in})$ (fan-in $C k^2$ for
-    a kernel with $C$ input channels, $F$ for $W^3$), biases $0$."""
+    a kernel with $C$ input channels, $F$ for $W^3$), biases $0$. NumPy arrays (``rng`` is
+    NumPy's); convert with :meth:`CNNParameters.map`, e.g. ``theta.map(torch.from_numpy)``."""
     arrays = []
     for shape in _shapes(arch):
         if len(shape) == 1:
@@ -188,23 +193,25 @@ def init_cnn_parameters(
     return CNNParameters(*arrays)
 
 
-def _check_network(arch: CNNArchitecture, theta: CNNParameters, X: Any, **others: Any) -> None:
+def _check_network(arch: CNNArchitecture, theta: CNNParameters, X: Any, **others: Any) -> Any:
     """``theta`` has the shapes of ``arch`` with finite entries, and ``X`` (and ``others``, given
-    as ``name=(value, shape)``) fit it; errors name ``theta.W1``, ..., ``X``."""
+    as ``name=(value, shape)``) fit it, all of one library, device and dtype; errors name
+    ``theta.W1``, ..., ``X``. Returns the namespace."""
     k, C0, (C1, C2), K = arch.kernel_size, arch.in_channels, arch.channels, arch.classes
     n = arch.image_size
     dims = {"k": k, "C_0": C0, "C_1": C1, "C_2": C2, "K": K, "F": arch.features}
     constraints: dict[str, Constraint] = {}
     values: dict[str, Any] = {}
     for name, c in _theta_constraints(finite=True).items():
-        constraints[f"theta.{name}"] = Array(shape=tuple(dims[d] for d in c.shape), numpy=True)
+        constraints[f"theta.{name}"] = Array(shape=tuple(dims[d] for d in c.shape))
         values[f"theta.{name}"] = getattr(theta, name)
-    constraints["X"] = Array(shape=("m", C0, n, n), numpy=True)
+    constraints["X"] = Array(shape=("m", C0, n, n))
     values["X"] = X
     for name, (value, shape) in others.items():
-        constraints[name] = Array(shape=tuple(dims.get(d, d) for d in shape), numpy=True)
+        constraints[name] = Array(shape=tuple(dims.get(d, d) for d in shape))
         values[name] = value
     check(constraints, values)
+    return namespace(X)
 
 
 @dataclass(frozen=True, eq=False)
@@ -215,23 +222,23 @@ class CNNForward:
     $V = \\operatorname{vec}(P^2)$ and ``output`` $= Z^3$, the logits, shape ``(m, K)``."""
 
     cache1: Any
-    Z1: np.ndarray
-    idx1: np.ndarray
+    Z1: Any
+    idx1: Any
     cache2: Any
-    Z2: np.ndarray
-    idx2: np.ndarray
-    flat: np.ndarray
-    output: np.ndarray
+    Z2: Any
+    idx2: Any
+    flat: Any
+    output: Any
 
     __deepqed_constraints__ = {
         "cache1": Instance(_fast.Cache, "the cache of the first convolution of cnn_forward"),
-        "Z1": Array(shape=("m", "C_1", "n_1", "n_1"), numpy=True),
-        "idx1": Array(shape=("m", "C_1", "n_1o", "n_1o"), dtype="integer", low=0, numpy=True),
+        "Z1": Array(shape=("m", "C_1", "n_1", "n_1")),
+        "idx1": Array(shape=("m", "C_1", "n_1o", "n_1o"), dtype="integer", low=0),
         "cache2": Instance(_fast.Cache, "the cache of the second convolution of cnn_forward"),
-        "Z2": Array(shape=("m", "C_2", "n_2", "n_2"), numpy=True),
-        "idx2": Array(shape=("m", "C_2", "n_2o", "n_2o"), dtype="integer", low=0, numpy=True),
-        "flat": Array(shape=("m", "F"), numpy=True),
-        "output": Array(shape=("m", "K"), numpy=True),
+        "Z2": Array(shape=("m", "C_2", "n_2", "n_2")),
+        "idx2": Array(shape=("m", "C_2", "n_2o", "n_2o"), dtype="integer", low=0),
+        "flat": Array(shape=("m", "F")),
+        "output": Array(shape=("m", "K")),
     }
 
     def __post_init__(self) -> None:
@@ -239,24 +246,24 @@ class CNNForward:
 
 
 _NETWORK = dict(arch=Instance(CNNArchitecture), theta=Instance(CNNParameters))
-_IMAGES = Array(shape=("m", "C_0", "n", "n"), numpy=True)
+_IMAGES = Array(shape=("m", "C_0", "n", "n"))
 
 
 @validate(**_NETWORK, X=_IMAGES)
 def cnn_forward(arch: CNNArchitecture, theta: CNNParameters, X: Any) -> CNNForward:
     """The forward pass of Definition `def-cnn-architecture` on ``X`` of shape
     ``(m, C_0, n, n)``."""
-    _check_network(arch, theta, X)
-    return _cnn_forward(arch, theta, X)
+    xp = _check_network(arch, theta, X)
+    return _cnn_forward(xp, arch, theta, X)
 
 
-def _cnn_forward(arch: CNNArchitecture, theta: CNNParameters, X: np.ndarray) -> CNNForward:
+def _cnn_forward(xp: Any, arch: CNNArchitecture, theta: CNNParameters, X: Any) -> CNNForward:
     g, q = Geometry(padding=arch.padding), arch.pool
-    Z1, cache1 = _fast.conv2d_forward(X, theta.W1, theta.b1, g)  # Z^1 = K_{W^1} X + b^1
-    P1, idx1 = _max_pool_forward(_RELU.sigma(np, Z1), (q, q), None)  # P^1 = maxpool(ReLU(Z^1))
-    Z2, cache2 = _fast.conv2d_forward(P1, theta.W2, theta.b2, g)  # Z^2 = K_{W^2} P^1 + b^2
-    P2, idx2 = _max_pool_forward(_RELU.sigma(np, Z2), (q, q), None)  # P^2 = maxpool(ReLU(Z^2))
-    flat = P2.reshape(P2.shape[0], -1)  # V = vec(P^2), (m, F)
+    Z1, cache1 = _fast.conv2d_forward(xp, X, theta.W1, theta.b1, g)  # Z^1 = K_{W^1} X + b^1
+    P1, idx1 = _max_pool_forward(xp, _RELU.sigma(xp, Z1), (q, q), None)  # P^1 = maxpool(ReLU Z^1)
+    Z2, cache2 = _fast.conv2d_forward(xp, P1, theta.W2, theta.b2, g)  # Z^2 = K_{W^2} P^1 + b^2
+    P2, idx2 = _max_pool_forward(xp, _RELU.sigma(xp, Z2), (q, q), None)  # P^2 = maxpool(ReLU Z^2)
+    flat = xp.reshape(P2, (P2.shape[0], -1))  # V = vec(P^2), (m, F)
     Z3 = flat @ theta.W3.T + theta.b3  # Z^3 = V W^3^T + 1 b^3^T, (m, K)
     return _unchecked(
         CNNForward,
@@ -271,7 +278,7 @@ def _cnn_forward(arch: CNNArchitecture, theta: CNNParameters, X: np.ndarray) -> 
     )
 
 
-@validate(**_NETWORK, X=_IMAGES, Y=Array(shape=("m", "K"), numpy=True))
+@validate(**_NETWORK, X=_IMAGES, Y=Array(shape=("m", "K")))
 def cnn_loss_and_gradient(
     arch: CNNArchitecture, theta: CNNParameters, X: Any, Y: Any
 ) -> tuple[float, CNNParameters]:
@@ -284,34 +291,34 @@ def cnn_loss_and_gradient(
     Returns:
         ``(loss, grad)`` with ``grad`` a :class:`CNNParameters` of the shapes of ``theta``.
     """
-    _check_network(arch, theta, X, Y=(Y, ("m", "K")))
-    return _cnn_loss_and_gradient(arch, theta, X, Y)
+    xp = _check_network(arch, theta, X, Y=(Y, ("m", "K")))
+    return _cnn_loss_and_gradient(xp, arch, theta, X, Y)
 
 
 def _cnn_loss_and_gradient(
-    arch: CNNArchitecture, theta: CNNParameters, X: np.ndarray, Y: np.ndarray
+    xp: Any, arch: CNNArchitecture, theta: CNNParameters, X: Any, Y: Any
 ) -> tuple[float, CNNParameters]:
-    fwd = _cnn_forward(arch, theta, X)
+    fwd = _cnn_forward(xp, arch, theta, X)
     m, q = X.shape[0], (arch.pool, arch.pool)
-    loss = float(_CE.value(np, fwd.output, Y))  # step 1
-    G3 = _CE.grad(np, fwd.output, Y)  # step 2: (softmax(Z^3) - Y)/m
-    dW3, db3 = G3.T @ fwd.flat, G3.sum(axis=0)  # step 3 (Lemma lem-affine-layer)
-    GP2 = (G3 @ theta.W3).reshape(m, arch.channels[1], arch.sizes[3], arch.sizes[3])
-    GA2 = _max_pool_backward(GP2, fwd.idx2, fwd.Z2.shape, q, None)  # step 4: route to pi^2
-    Delta2 = GA2 * _RELU.sigma_prime(np, fwd.Z2)  # dL/dZ^2
-    GP1, dW2, db2 = _fast.conv2d_backward(Delta2, theta.W2, fwd.cache2)  # step 5
-    GA1 = _max_pool_backward(GP1, fwd.idx1, fwd.Z1.shape, q, None)  # step 6
-    Delta1 = GA1 * _RELU.sigma_prime(np, fwd.Z1)  # dL/dZ^1
-    _, dW1, db1 = _fast.conv2d_backward(Delta1, theta.W1, fwd.cache1, need_dX=False)  # step 7
+    loss = float(_CE.value(xp, fwd.output, Y))  # step 1
+    G3 = _CE.grad(xp, fwd.output, Y)  # step 2: (softmax(Z^3) - Y)/m
+    dW3, db3 = G3.T @ fwd.flat, xp.sum(G3, axis=0)  # step 3 (Lemma lem-affine-layer)
+    GP2 = xp.reshape(G3 @ theta.W3, (m, arch.channels[1], arch.sizes[3], arch.sizes[3]))
+    GA2 = _max_pool_backward(xp, GP2, fwd.idx2, fwd.Z2.shape, q, None)  # step 4: route to pi^2
+    Delta2 = GA2 * _RELU.sigma_prime(xp, fwd.Z2)  # dL/dZ^2
+    GP1, dW2, db2 = _fast.conv2d_backward(xp, Delta2, theta.W2, fwd.cache2)  # step 5
+    GA1 = _max_pool_backward(xp, GP1, fwd.idx1, fwd.Z1.shape, q, None)  # step 6
+    Delta1 = GA1 * _RELU.sigma_prime(xp, fwd.Z1)  # dL/dZ^1
+    _, dW1, db1 = _fast.conv2d_backward(xp, Delta1, theta.W1, fwd.cache1, need_dX=False)  # step 7
     grad = _unchecked(CNNParameters, W1=dW1, b1=db1, W2=dW2, b2=db2, W3=dW3, b3=db3)
     return loss, grad
 
 
 @validate(**_NETWORK, X=_IMAGES)
-def cnn_predict(arch: CNNArchitecture, theta: CNNParameters, X: Any) -> np.ndarray:
+def cnn_predict(arch: CNNArchitecture, theta: CNNParameters, X: Any) -> Any:
     """The predicted classes $\\arg\\max_k Z^3_{\\mu k}$ (the first maximiser), shape ``(m,)`` (int)."""
-    _check_network(arch, theta, X)
-    return np.argmax(_cnn_forward(arch, theta, X).output, axis=1)
+    xp = _check_network(arch, theta, X)
+    return xp.argmax(_cnn_forward(xp, arch, theta, X).output, axis=1)
 
 
 @validate(arch=Instance(CNNArchitecture), m=Integer(1))

@@ -14,17 +14,21 @@ $G_{\mu,c,i}$ to the *first* maximiser of the window in row-major order (smalles
 smallest $a_2$), which is what ``numpy.argmax`` returns and what PyTorch's CPU kernel of ``max_pool2d``
 does (it replaces the running maximum only on a strictly larger value). Part 3 of the proposition
 shows that this routing is a one-sided limit of derivatives.
+
+The functions are written in the array API (NumPy, PyTorch on CPU or CUDA, any other library of
+the standard); results have the namespace, device and dtype of the arguments.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
+import array_api_compat
+from array_api_compat import device
 from numpy.lib.stride_tricks import as_strided
 
-from .._validation import Array, Optional, fail, validate
-from ._geometry import KERNEL, SHAPE, STRIDE, Geometry, images, shape4
+from .._validation import Array, Optional, fail, namespace, validate
+from ._geometry import KERNEL, SHAPE, STRIDE, Geometry, contiguous, images, shape4, zeros
 
 __all__ = [
     "avg_pool2d",
@@ -46,27 +50,32 @@ def _sizes(shape: tuple[int, ...], k: tuple[int, int], s: tuple[int, int] | None
     return s, Geometry(stride=s).out_shape(*shape[2:], *k, kernel="kernel_size")
 
 
-def _windows(X: np.ndarray, k: tuple[int, int], s: tuple[int, int], n_out: tuple) -> np.ndarray:
-    """View ``w[mu, c, i_1, i_2, a_1, a_2] = X[mu, c, i_1 s_1 + a_1, i_2 s_2 + a_2]`` (no copy)."""
-    sN, sC, sH, sW = X.strides
-    return as_strided(
-        X, (*X.shape[:2], *n_out, *k), (sN, sC, s[0] * sH, s[1] * sW, sH, sW), writeable=False
-    )
+def _offsets(k: tuple[int, int], s: tuple[int, int], n_out: tuple) -> list:
+    """For each window offset $a$ in row-major order, the slices of the positions
+    $s\\odot i + a$, $i\\in\\Lambda_{n'}$."""
+    return [
+        (
+            slice(a1, a1 + s[0] * (n_out[0] - 1) + 1, s[0]),
+            slice(a2, a2 + s[1] * (n_out[1] - 1) + 1, s[1]),
+        )
+        for a1 in range(k[0])
+        for a2 in range(k[1])
+    ]
 
 
-def _scatter(parts: Any, shape: tuple, k: tuple, s: tuple, n_out: tuple, dtype: Any) -> np.ndarray:
-    """``dX[mu, c, i s + a] += parts(a)[mu, c, i]`` over all window offsets ``a``."""
-    dX = np.zeros(shape, dtype=dtype)
-    for a1 in range(k[0]):
-        for a2 in range(k[1]):
-            rows = slice(a1, a1 + s[0] * (n_out[0] - 1) + 1, s[0])
-            cols = slice(a2, a2 + s[1] * (n_out[1] - 1) + 1, s[1])
-            dX[:, :, rows, cols] += parts(a1, a2)
+def _scatter(
+    xp: Any, parts: list, like: Any, shape: tuple, k: tuple, s: tuple, n_out: tuple
+) -> Any:
+    """``dX[mu, c, s i + a] += parts[a][mu, c, i]`` over all window offsets ``a`` (row-major),
+    ``dX`` of ``shape`` in the namespace, dtype and device of ``like``."""
+    dX = zeros(xp, shape, like)
+    for (rows, cols), part in zip(_offsets(k, s, n_out), parts):
+        dX[:, :, rows, cols] += part
     return dX
 
 
 @validate(X=_X, kernel_size=KERNEL, stride=_STRIDE)
-def avg_pool2d(X: Any, kernel_size: Any, stride: Any = None) -> np.ndarray:
+def avg_pool2d(X: Any, kernel_size: Any, stride: Any = None) -> Any:
     r"""Average pooling (Definition `def-cnn-pooling`), like ``torch.nn.functional.avg_pool2d``.
 
     Arguments:
@@ -77,13 +86,22 @@ def avg_pool2d(X: Any, kernel_size: Any, stride: Any = None) -> np.ndarray:
         shape ``(m, C, n_1', n_2')``.
     """
     s, n_out = _sizes(X.shape, kernel_size, stride)
-    return _windows(X, kernel_size, s, n_out).mean(axis=(4, 5))
+    if array_api_compat.is_numpy_array(X):  # NumPy's mean over a strided view of the windows
+        sN, sC, sH, sW = X.strides
+        windows = as_strided(
+            X, (*X.shape[:2], *n_out, *kernel_size), (sN, sC, s[0] * sH, s[1] * sW, sH, sW)
+        )  # windows[mu, c, i_1, i_2, a_1, a_2] = X[mu, c, i_1 s_1 + a_1, i_2 s_2 + a_2]
+        return windows.mean(axis=(4, 5))
+    total = None
+    for rows, cols in _offsets(kernel_size, s, n_out):  # sum over the window, a row-major
+        total = X[:, :, rows, cols] if total is None else total + X[:, :, rows, cols]
+    return total / (kernel_size[0] * kernel_size[1])
 
 
 @validate(G=_G, input_shape=SHAPE, kernel_size=KERNEL, stride=_STRIDE)
 def avg_pool2d_backward(
     G: Any, input_shape: tuple[int, int, int, int], kernel_size: Any, stride: Any = None
-) -> np.ndarray:
+) -> Any:
     r"""$\mathrm dX = \operatorname{avg}^*(G)$: $\mathrm dX_{\mu,c,u} = \frac1{k_1k_2}
     \sum_{i:\,u\in\Omega_i}G_{\mu,c,i}$ (Proposition `prop-cnn-pool-backward`).
 
@@ -98,7 +116,8 @@ def avg_pool2d_backward(
     s, n_out = _sizes(shape, kernel_size, stride)
     _fits("G", G, shape, n_out)
     Gs = G / (kernel_size[0] * kernel_size[1])
-    return _scatter(lambda a1, a2: Gs, shape, kernel_size, s, n_out, G.dtype)
+    parts = [Gs] * (kernel_size[0] * kernel_size[1])
+    return _scatter(namespace(G), parts, G, shape, kernel_size, s, n_out)
 
 
 def _fits(name: str, G: Any, shape: tuple, n_out: tuple) -> None:
@@ -111,29 +130,34 @@ def _fits(name: str, G: Any, shape: tuple, n_out: tuple) -> None:
         )
 
 
-def _max_pool_forward(X: np.ndarray, k: tuple, s: tuple | None) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`max_pool2d_forward` on validated arguments."""
+def _max_pool_forward(xp: Any, X: Any, k: tuple, s: tuple | None) -> tuple[Any, Any]:
+    """:func:`max_pool2d_forward` on validated arguments (finite entries): the window's entries
+    are visited in row-major order and replace the running maximum only when strictly larger,
+    so that ``idx`` is the first maximiser."""
     s, n_out = _sizes(X.shape, k, s)
-    w = _windows(X, k, s, n_out).reshape(*X.shape[:2], *n_out, k[0] * k[1])  # a copy
-    idx = np.argmax(w, axis=-1)  # the first maximiser in row-major order: a_1 k_2 + a_2
-    Z = np.take_along_axis(w, idx[..., None], axis=-1)[..., 0]
+    windows = _offsets(k, s, n_out)
+    Z = X[:, :, windows[0][0], windows[0][1]]
+    idx = xp.zeros(Z.shape, dtype=xp.int64, device=device(X))
+    for a, (rows, cols) in enumerate(windows[1:], start=1):  # a = a_1 k_2 + a_2
+        Xa = X[:, :, rows, cols]
+        larger = Xa > Z
+        Z = xp.where(larger, Xa, Z)
+        idx = xp.where(larger, xp.asarray(a, dtype=xp.int64, device=device(X)), idx)
+    if len(windows) == 1:  # a 1 x 1 window: Z is X itself (sliced), returned as a new array
+        Z = contiguous(xp.asarray(Z, copy=True))
     return Z, idx
 
 
-def _max_pool_backward(
-    G: np.ndarray, idx: np.ndarray, shape: tuple, k: tuple, s: tuple | None
-) -> np.ndarray:
+def _max_pool_backward(xp: Any, G: Any, idx: Any, shape: tuple, k: tuple, s: tuple | None) -> Any:
     """:func:`max_pool2d_backward` on validated arguments."""
     s, n_out = _sizes(shape, k, s)
-    return _scatter(
-        lambda a1, a2: np.where(idx == a1 * k[1] + a2, G, 0), shape, k, s, n_out, G.dtype
-    )
+    zero = xp.zeros_like(G)
+    parts = [xp.where(idx == a, G, zero) for a in range(k[0] * k[1])]  # G where a was selected
+    return _scatter(xp, parts, G, shape, k, s, n_out)
 
 
 @validate(X=_X, kernel_size=KERNEL, stride=_STRIDE)
-def max_pool2d_forward(
-    X: Any, kernel_size: Any, stride: Any = None
-) -> tuple[np.ndarray, np.ndarray]:
+def max_pool2d_forward(X: Any, kernel_size: Any, stride: Any = None) -> tuple[Any, Any]:
     r"""Max pooling and the selected maximiser of each window (Definition `def-cnn-pooling`).
 
     Returns:
@@ -141,26 +165,26 @@ def max_pool2d_forward(
         $a_1 k_2 + a_2$ for the first maximiser $s\odot i + a$ of the window in row-major
         order (the tie convention).
     """
-    return _max_pool_forward(X, kernel_size, stride)
+    return _max_pool_forward(namespace(X), X, kernel_size, stride)
 
 
 @validate(X=_X, kernel_size=KERNEL, stride=_STRIDE)
-def max_pool2d(X: Any, kernel_size: Any, stride: Any = None) -> np.ndarray:
+def max_pool2d(X: Any, kernel_size: Any, stride: Any = None) -> Any:
     """Max pooling, like ``torch.nn.functional.max_pool2d`` (no padding); see
     :func:`max_pool2d_forward`."""
-    return _max_pool_forward(X, kernel_size, stride)[0]
+    return _max_pool_forward(namespace(X), X, kernel_size, stride)[0]
 
 
 @validate(
     G=_G,
-    idx=Array(shape=("m", "C", "n_1'", "n_2'"), dtype="integer", low=0, numpy=True),
+    idx=Array(shape=("m", "C", "n_1'", "n_2'"), dtype="integer", low=0),
     input_shape=SHAPE,
     kernel_size=KERNEL,
     stride=_STRIDE,
 )
 def max_pool2d_backward(
     G: Any, idx: Any, input_shape: tuple[int, int, int, int], kernel_size: Any, stride: Any = None
-) -> np.ndarray:
+) -> Any:
     r"""$\mathrm dX_{\mu,c,u} = \sum_{i:\,u = \pi_{\mu,c,i}}G_{\mu,c,i}$, where
     $\pi_{\mu,c,i} = s\odot i + a$ is the maximiser of window $i$ selected by ``idx``
     $= a_1 k_2 + a_2$ (Proposition `prop-cnn-maxpool-derivative`): the gradient is routed to
@@ -178,10 +202,12 @@ def max_pool2d_backward(
     _, n_out = _sizes(shape, kernel_size, stride)
     _fits("G", G, shape, n_out)
     window = kernel_size[0] * kernel_size[1]
-    if int(idx.max()) >= window:
+    xp = namespace(G)
+    top = int(namespace(idx).max(idx))
+    if top >= window:
         fail(
             "idx",
             f"hold window offsets a_1 k_2 + a_2 in [0, k_1 k_2) = [0, {window})",
-            f"a maximum of {int(idx.max())}",
+            f"a maximum of {top}",
         )
-    return _max_pool_backward(G, idx, shape, kernel_size, stride)
+    return _max_pool_backward(xp, G, xp.astype(idx, xp.int64), shape, kernel_size, stride)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from array_api_compat import device
 
 from .._validation import (
     Array,
@@ -23,6 +24,7 @@ from .._validation import (
     Real,
     check,
     fail,
+    namespace,
     validate,
 )
 from .model import (
@@ -58,7 +60,7 @@ class AdamState:
 @validate(theta=Instance(CNNParameters))
 def adam_init(theta: CNNParameters) -> AdamState:
     """$t = 0$, $m_0 = v_0 = 0$."""
-    zeros = theta.map(np.zeros_like)
+    zeros = theta.map(lambda a: namespace(a).zeros_like(a))
     return AdamState(0, zeros, zeros)
 
 
@@ -95,11 +97,12 @@ def adam_update(
 def _same_shapes(theta: CNNParameters, **others: CNNParameters) -> None:
     for name, P in others.items():
         for field, a, b in zip(("W1", "b1", "W2", "b2", "W3", "b3"), P.arrays(), theta.arrays()):
-            if a.shape != b.shape or a.dtype != b.dtype:
+            if a.shape != b.shape or a.dtype != b.dtype or type(a) is not type(b):
                 fail(
                     name,
-                    f"have theta's shapes and dtype ({field}: {b.shape}, {b.dtype})",
-                    f"{field}: {a.shape}, {a.dtype}",
+                    f"have theta's shapes, dtype and array type ({field}: {tuple(b.shape)}, "
+                    f"{b.dtype}, {type(b).__name__})",
+                    f"{field}: {tuple(a.shape)}, {a.dtype}, {type(a).__name__}",
                 )
 
 
@@ -111,7 +114,8 @@ def _adam_update(theta, grad, state, alpha, beta1, beta2, eps):
 
     def step(w: Any, m_: Any, v_: Any) -> Any:
         m_hat, v_hat = m_ / c1, v_ / c2
-        return (w - alpha * m_hat / (np.sqrt(v_hat) + eps)).astype(w.dtype)
+        xp = namespace(w)
+        return xp.astype(w - alpha * m_hat / (xp.sqrt(v_hat) + eps), w.dtype)
 
     return CNNParameters.zip_map(step, theta, m, v), AdamState(t, m, v)
 
@@ -133,33 +137,40 @@ class History:
 
 
 _NETWORK = dict(arch=Instance(CNNArchitecture), theta=Instance(CNNParameters))
-_LABELS = Array(shape=("m",), dtype="integer", low=0, numpy=True)
+_LABELS = Array(shape=("m",), dtype="integer", low=0)
 
 
-@validate(**_NETWORK, X=Array(shape=("m", "C_0", "n", "n"), numpy=True), y=_LABELS)
+@validate(**_NETWORK, X=Array(shape=("m", "C_0", "n", "n")), y=_LABELS)
 def accuracy(arch: CNNArchitecture, theta: CNNParameters, X: Any, y: Any) -> float:
     """The fraction of images whose predicted class equals the label ``y`` (integers in
     $[0, K)$, shape ``(m,)``)."""
-    _check_network(arch, theta, X)
+    xp = _check_network(arch, theta, X)
     _labels("y", y, arch.classes)
-    return float(np.mean(np.argmax(_cnn_forward(arch, theta, X).output, axis=1) == y))
+    return _accuracy(xp, _cnn_forward(xp, arch, theta, X).output, y)
+
+
+def _accuracy(xp: Any, output: Any, y: Any) -> float:
+    """The fraction of rows of ``output`` whose first maximiser is the label in ``y``."""
+    correct = xp.argmax(output, axis=1) == xp.astype(y, xp.int64)
+    return float(xp.sum(xp.astype(correct, xp.int64))) / y.shape[0]
 
 
 def _labels(name: str, y: Any, K: int) -> None:
-    if int(y.max()) >= K:
-        fail(name, f"hold class labels in [0, K) = [0, {K})", f"a maximum of {int(y.max())}")
+    top = int(namespace(y).max(y))
+    if top >= K:
+        fail(name, f"hold class labels in [0, K) = [0, {K})", f"a maximum of {top}")
 
 
 @validate(
     **_NETWORK,
-    X=Array(shape=("m", "C_0", "n", "n"), numpy=True),
-    Y=Array(shape=("m", "K"), numpy=True),
+    X=Array(shape=("m", "C_0", "n", "n")),
+    Y=Array(shape=("m", "K")),
     epochs=Integer(1),
     batch_size=Integer(1),
     rng=Generator(),
     alpha=_RATE,
-    X_test=Optional(Array(shape=("m_test", "C_0", "n", "n"), numpy=True)),
-    y_test=Optional(Array(shape=("m_test",), dtype="integer", low=0, numpy=True)),
+    X_test=Optional(Array(shape=("m_test", "C_0", "n", "n"))),
+    y_test=Optional(Array(shape=("m_test",), dtype="integer", low=0)),
     blas_threads=Optional(Integer(1)),
 )
 def train(
@@ -193,21 +204,21 @@ def train(
     Returns:
         the final parameters and the :class:`History`.
     """
-    _check_network(arch, theta, X, Y=(Y, ("m", "K")))
+    xp = _check_network(arch, theta, X, Y=(Y, ("m", "K")))
     if (X_test is None) != (y_test is None):
         fail("y_test", "be given together with X_test (or neither)", f"{type(y_test).__name__}")
     if X_test is not None:
         _check_network(arch, theta, X_test)
         _labels("y_test", y_test, arch.classes)
     if blas_threads is None:
-        return _train(arch, theta, X, Y, epochs, batch_size, rng, alpha, X_test, y_test)
+        return _train(xp, arch, theta, X, Y, epochs, batch_size, rng, alpha, X_test, y_test)
     from threadpoolctl import threadpool_limits  # installed with scikit-learn
 
     with threadpool_limits(limits=blas_threads, user_api="blas"):
-        return _train(arch, theta, X, Y, epochs, batch_size, rng, alpha, X_test, y_test)
+        return _train(xp, arch, theta, X, Y, epochs, batch_size, rng, alpha, X_test, y_test)
 
 
-def _train(arch, theta, X, Y, epochs, batch_size, rng, alpha, X_test, y_test):
+def _train(xp, arch, theta, X, Y, epochs, batch_size, rng, alpha, X_test, y_test):
     state = adam_init(theta)
     n_samples = X.shape[0]
     losses_, accs = [], []
@@ -215,12 +226,12 @@ def _train(arch, theta, X, Y, epochs, batch_size, rng, alpha, X_test, y_test):
         order = rng.permutation(n_samples)
         total = 0.0
         for start in range(0, n_samples, batch_size):
-            batch = order[start : start + batch_size]
-            value, grad = _cnn_loss_and_gradient(arch, theta, X[batch], Y[batch])
+            batch = xp.asarray(order[start : start + batch_size], device=device(X))
+            Xb, Yb = xp.take(X, batch, axis=0), xp.take(Y, batch, axis=0)
+            value, grad = _cnn_loss_and_gradient(xp, arch, theta, Xb, Yb)
             theta, state = _adam_update(theta, grad, state, alpha, 0.9, 0.999, 1e-8)
-            total += value * len(batch)
+            total += value * batch.shape[0]
         losses_.append(total / n_samples)
         if X_test is not None:
-            pred = np.argmax(_cnn_forward(arch, theta, X_test).output, axis=1)
-            accs.append(float(np.mean(pred == y_test)))
+            accs.append(_accuracy(xp, _cnn_forward(xp, arch, theta, X_test).output, y_test))
     return theta, History(tuple(losses_), tuple(accs))
