@@ -1,0 +1,42 @@
+"""Explicit conversion between an array API namespace and NumPy, for the few routines that
+genuinely need NumPy or SciPy (a LAPACK driver, a linear programme, a sequential solver loop).
+
+Such a routine converts its arguments with :func:`to_numpy`, computes on the host, and returns
+its result with :func:`from_numpy` in the caller's namespace and on the caller's device. On NumPy
+input both are the identity (no copy), so the NumPy path is unchanged. Generic code does not
+use them: it computes in the namespace of its inputs (``array_api_compat.array_namespace``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import array_api_compat
+import numpy as np
+
+__all__ = ["to_numpy", "from_numpy"]
+
+
+def to_numpy(x: Any) -> np.ndarray:
+    """The entries of the array ``x`` as a ``numpy.ndarray`` of the same dtype (a copy to the host
+    for a device array; ``x`` itself if it is one already)."""
+    if isinstance(x, np.ndarray):
+        return x
+    if array_api_compat.is_torch_array(x):
+        return x.detach().cpu().numpy()
+    if array_api_compat.is_cupy_array(x):
+        return x.get()
+    return np.from_dlpack(x)  # any other namespace on the host
+
+
+def from_numpy(a: Any, like: Any, dtype: Any = None) -> Any:
+    """``a`` (a ``numpy.ndarray`` or scalar) as an array of the namespace and device of ``like``,
+    of dtype ``dtype`` of that namespace (default: the dtype matching ``a``'s). For NumPy
+    ``like`` and ``dtype`` equal to ``a``'s dtype, ``a`` itself."""
+    if isinstance(like, np.ndarray):
+        out = np.asarray(a)
+        return out if dtype is None else out.astype(dtype, copy=False)
+    xp = array_api_compat.array_namespace(like)
+    if dtype is None:
+        dtype = getattr(xp, np.asarray(a).dtype.name)
+    return xp.asarray(np.asarray(a), dtype=dtype, device=array_api_compat.device(like))
