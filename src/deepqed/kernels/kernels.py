@@ -206,9 +206,10 @@ def _squared_distances(X: Any, Z: Any) -> Any:
     step = max(1, _CHUNK // max(1, p * X.shape[1]))
     blocks = []
     for s in range(0, m, step):
-        block, near_block = D[s : s + step, :], near[s : s + step, :]
+        e = min(s + step, m)
+        block, near_block = D[s:e, :], near[s:e, :]
         if bool(xp.any(near_block)):
-            diff = Xc[s : s + step, None, :] - Zc[None, :, :]
+            diff = Xc[s:e, None, :] - Zc[None, :, :]
             block = xp.where(near_block, xp.sum(diff * diff, axis=2), block)
         blocks.append(block)
     D = xp.concat(blocks) if len(blocks) > 1 else blocks[0]
