@@ -4,8 +4,8 @@ Used by ``tests/unit/test_array_api_<package>.py``. A *case* is a function and a
 ``build(c) -> kwargs``, where ``c`` converts a NumPy array to the namespace and dtype under test
 (floating arrays to that dtype, integer arrays to int64, booleans to bool; anything else is passed
 through). The case is run once with every ``(namespace, dtype)`` and once as the reference
-(NumPy, float64); arrays in the result must have the namespace under test and the expected dtype,
-and every entry must agree with the reference to ``factor`` times the machine epsilon of the
+(NumPy, float64); arrays in the result must have the namespace under test, its device and the
+expected dtype, and every entry must agree with the reference to ``factor`` times the machine epsilon of the
 dtype under test, relative to the largest entry of the reference (at least 1).
 """
 
@@ -19,10 +19,19 @@ import array_api_strict as xs
 import numpy as np
 import torch
 
-NAMESPACES = ("numpy", "array_api_strict", "torch")
+#: ``array_api_strict_device1``: array_api_strict on its second simulated device, which refuses to
+#: combine arrays of two devices, so that an array created without ``device=`` is caught (the
+#: stand-in for CUDA, which the tests never require).
+NAMESPACES = ("numpy", "array_api_strict", "array_api_strict_device1", "torch")
+DEVICE1 = xs.Device("device1")
 DTYPES = ("float32", "float64")
 EPS = {dt: float(np.finfo(dt).eps) for dt in DTYPES}
-CLASSES = {"numpy": np.ndarray, "array_api_strict": type(xs.asarray(0.0)), "torch": torch.Tensor}
+CLASSES = {
+    "numpy": np.ndarray,
+    "array_api_strict": type(xs.asarray(0.0)),
+    "array_api_strict_device1": type(xs.asarray(0.0)),
+    "torch": torch.Tensor,
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,8 +73,9 @@ def converter(ns: str, dt: str) -> Callable[[Any], Any]:
         dtype = {"f": dt, "i": "int64", "u": "int64", "b": "bool"}[a.dtype.kind]
         if ns == "numpy":
             return a.astype(dtype)
-        if ns == "array_api_strict":
-            return xs.asarray(a.astype(dtype), dtype=getattr(xs, dtype))
+        if ns.startswith("array_api_strict"):
+            device = DEVICE1 if ns.endswith("device1") else None
+            return xs.asarray(a.astype(dtype), dtype=getattr(xs, dtype), device=device)
         return torch.asarray(a.astype(dtype).copy(), dtype=getattr(torch, dtype))
 
     return c
@@ -75,6 +85,8 @@ def host(r: Any) -> np.ndarray:
     """An array of any of the namespaces as a NumPy array."""
     if isinstance(r, torch.Tensor):
         return r.detach().cpu().numpy()
+    if isinstance(r, CLASSES["array_api_strict"]):
+        return np.from_dlpack(r)  # from any of its devices
     return np.asarray(r)
 
 
@@ -109,6 +121,8 @@ def assert_matches(
         return
     if isinstance(reference, np.ndarray):
         assert isinstance(result, CLASSES[ns]), f"{where}: {type(result)} is not of {ns}"
+        if ns == "array_api_strict_device1":
+            assert result.device == DEVICE1, f"{where}: on {result.device}"
         got = host(result)
         assert got.shape == reference.shape, where
         if reference.dtype.kind == "f":
