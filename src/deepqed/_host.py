@@ -1,5 +1,6 @@
 """Explicit conversion between an array API namespace and NumPy, for the few routines that
-genuinely need NumPy or SciPy (a LAPACK driver, a linear programme, a sequential solver loop).
+genuinely need NumPy or SciPy (a LAPACK driver, a linear programme, a sequential solver loop), and
+the check that labels live with the data they label.
 
 Such a routine converts its arguments with :func:`to_numpy`, computes on the host, and returns
 its result with :func:`from_numpy` in the caller's namespace and on the caller's device. On NumPy
@@ -9,12 +10,17 @@ use them: it computes in the namespace of its inputs (``array_api_compat.array_n
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
 from typing import Any
 
 import array_api_compat
 import numpy as np
 
-__all__ = ["to_numpy", "from_numpy"]
+from ._validation import fail, received
+
+__all__ = ["to_numpy", "from_numpy", "labels_follow"]
 
 
 def to_numpy(x: Any) -> np.ndarray:
@@ -40,3 +46,50 @@ def from_numpy(a: Any, like: Any, dtype: Any = None) -> Any:
     if dtype is None:
         dtype = getattr(xp, np.asarray(a).dtype.name)
     return xp.asarray(np.asarray(a), dtype=dtype, device=array_api_compat.device(like))
+
+
+def labels_follow(
+    data: str, labels: str = "y"
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorate a validated function (above its ``validate``) so that the array argument
+    ``labels`` must come from the library and live on the device of the array argument ``data``.
+
+    Labels take no part in the dtype agreement of a call's floating arrays (they may be integers),
+    so :func:`deepqed._validation.validate` does not compare their library; a ``TypeError`` naming
+    ``labels`` does. Arguments that are not arrays are left to ``validate``."""
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        sig = inspect.signature(fn)
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                bound = sig.bind(*args, **kwargs).arguments
+            except TypeError:
+                return fn(*args, **kwargs)  # validate reports it
+            y, X = bound.get(labels), bound.get(data)
+            if (
+                _is_array(y)
+                and _is_array(X)
+                and (
+                    array_api_compat.array_namespace(y) is not array_api_compat.array_namespace(X)
+                    or array_api_compat.device(y) != array_api_compat.device(X)
+                )
+            ):
+                fail(
+                    labels,
+                    f"be an array of the library and device of {data!r}",
+                    received(y),
+                    kind=TypeError,
+                )
+            return fn(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _is_array(x: Any) -> bool:
+    return array_api_compat.is_array_api_obj(x) and not isinstance(
+        x, (bool, int, float, complex, np.generic)
+    )

@@ -229,3 +229,15 @@ def test_every_public_function_is_covered():
             isinstance(v, Array) or "Optional" in type(v).__name__ for v in cons.values()
         )
         assert name in covered or not takes_arrays, name
+
+
+@pytest.mark.parametrize("ns", ["array_api_strict", "array_api_strict_device1", "torch"])
+def test_arrays_follow_the_training_inputs(ns):
+    """Test points and labels of another library or device than the training inputs are refused
+    by name."""
+    c = converter(ns, "float64")
+    other = converter("array_api_strict" if ns.endswith("device1") else "numpy", "float64")
+    with pytest.raises(TypeError, match="'X_test'"):
+        kernels.krr_predict(_model(c), other(Z))
+    with pytest.raises(TypeError, match="'y'"):
+        kernels.ksvm_fit(kernels.Gaussian(0.7), c(X), other(np.where(Y > 0, 1, -1)), 1.0)

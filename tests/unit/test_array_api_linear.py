@@ -195,3 +195,15 @@ def test_every_public_function_is_covered():
             continue
         takes_arrays = any(isinstance(v, Array) for v in cons.values())
         assert name in covered or not takes_arrays, name
+
+
+@pytest.mark.parametrize("ns", ["array_api_strict", "array_api_strict_device1", "torch"])
+def test_labels_follow_the_data(ns):
+    """Labels of another library or device than X are refused by name."""
+    c = converter(ns, "float64")
+    other = converter("array_api_strict" if ns.endswith("device1") else "numpy", "float64")
+    for f in (linear.logistic_loss, linear.logistic_gradient):
+        with pytest.raises(TypeError, match="'y'"):
+            f(c(WL), c(XL), other(YL))
+    with pytest.raises(TypeError, match="'y'"):
+        linear.logistic_gd(c(XL), other(YL), 0.1, 2)

@@ -117,3 +117,19 @@ def test_every_public_function_is_covered():
             continue
         takes_arrays = any(isinstance(v, Array) for v in cons.values())
         assert name in covered or not takes_arrays, name
+
+
+@pytest.mark.parametrize("ns", ["array_api_strict", "array_api_strict_device1", "torch"])
+def test_labels_follow_the_data(ns):
+    """Labels of another library or device are refused by name (they take no part in the dtype
+    agreement of the floating arrays, so validation alone would not compare their library)."""
+    c = converter(ns, "float64")
+    y_elsewhere = converter("array_api_strict" if ns.endswith("device1") else "numpy", "float64")
+    for call in (
+        lambda y: svm.dual_objective(c(ALPHA), y, c(K)),
+        lambda y: svm.primal_objective(c(W), 0.3, c(X), y, C),
+        lambda y: svm.functional_margins(c(W), 0.3, c(X), y),
+        lambda y: svm.decision_function(c(ALPHA), 0.3, y, c(K[:4])),
+    ):
+        with pytest.raises(TypeError, match="'y'"):
+            call(y_elsewhere(Y))

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .._host import labels_follow
 from .._validation import Array, Boolean, Instance, Integer, Real, check, namespace, validate
 from ..svm._common import LABELS, both_labels
 from .kernels import KERNEL, SAMPLES, Kernel, _gram
@@ -51,6 +52,7 @@ class KernelSVM:
         check(self.__deepqed_constraints__, vars(self))
 
 
+@labels_follow("X")
 @validate(
     kernel=KERNEL,
     X=SAMPLES,

@@ -24,6 +24,7 @@ import array_api_compat
 import numpy as np
 import scipy.special
 
+from .._host import labels_follow
 from .._validation import (
     Array,
     Boolean,
@@ -123,6 +124,7 @@ def _lstsq(H: Any, b: Any) -> Any:
     return Q @ (inv * (Q.T @ b))
 
 
+@labels_follow("X")
 @validate(**_PROBLEM)
 def logistic_losses(w: Any, X: Any, y: Any) -> Any:
     r"""Per-sample losses $\ell(x_i^\top w, y_i) = \log(1 + e^{-\tilde y_i x_i^\top w})$.
@@ -137,6 +139,7 @@ def logistic_losses(w: Any, X: Any, y: Any) -> Any:
     return _losses(w, X, y)
 
 
+@labels_follow("X")
 @validate(**_PROBLEM)
 def logistic_loss(w: Any, X: Any, y: Any) -> Any:
     r"""$\mathcal L(w) = \frac1m\sum_i\ell(x_i^\top w, y_i)$ ({prf:ref}`def-lin-logistic`); a
@@ -144,6 +147,7 @@ def logistic_loss(w: Any, X: Any, y: Any) -> Any:
     return _loss(w, X, y)
 
 
+@labels_follow("X")
 @validate(**_PROBLEM)
 def logistic_gradient(w: Any, X: Any, y: Any) -> Any:
     r"""$\nabla\mathcal L(w) = \frac1m X^\top(\operatorname{sigmoid}(Xw) - y)$
@@ -151,6 +155,7 @@ def logistic_gradient(w: Any, X: Any, y: Any) -> Any:
     return _gradient(w, X, y)
 
 
+@labels_follow("X")
 @validate(**_PROBLEM)
 def logistic_hessian(w: Any, X: Any, y: Any) -> Any:
     r"""$\nabla^2\mathcal L(w) = \frac1m X^\top\operatorname{diag}(p\odot(1-p))X$, $p =
@@ -195,6 +200,7 @@ class LogisticFit:
         check(self.__deepqed_constraints__, vars(self))
 
 
+@labels_follow("X")
 @validate(
     X=DESIGN,
     y=LABELS01,
@@ -268,6 +274,7 @@ def logistic_newton(
     return LogisticFit(w, k, converged, gnorm)
 
 
+@labels_follow("X")
 @validate(
     X=DESIGN,
     y=LABELS01,

@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .._host import labels_follow
 from .._validation import namespace, validate
 from ._common import ALPHA, C_FINITE, C_HARD, GRAM, LABELS, OFFSET, SAMPLES, symmetric
 
@@ -51,6 +52,7 @@ def _f64(alpha: Any, y: Any) -> tuple[Any, Any]:
     return xp.astype(alpha, xp.float64, copy=False), xp.astype(y, xp.float64, copy=False)
 
 
+@labels_follow("alpha")
 @validate(alpha=ALPHA, y=LABELS, K=GRAM)
 def dual_objective(alpha: Any, y: Any, K: Any) -> float:
     r"""$D(\alpha) = \mathbf 1^\top\alpha - \frac12(\alpha\odot y)^\top K(\alpha\odot y)$ (equation `svm-dual`).
@@ -64,6 +66,7 @@ def dual_objective(alpha: Any, y: Any, K: Any) -> float:
     return float(namespace(alpha).sum(alpha) - 0.5 * v @ (K @ v))
 
 
+@labels_follow("alpha")
 @validate(alpha=ALPHA, y=LABELS, K=GRAM)
 def dual_gradient(alpha: Any, y: Any, K: Any) -> Any:
     r"""$G = \nabla f(\alpha) = y\odot K(\alpha\odot y) - \mathbf 1_m$, the gradient of $f = -D$; shape $(m,)$."""
@@ -79,6 +82,7 @@ def _masks(alpha: Any, y: Any, C: float) -> tuple[Any, Any]:
     return up, low
 
 
+@labels_follow("alpha")
 @validate(alpha=ALPHA, y=LABELS, C=C_HARD)
 def index_sets(alpha: Any, y: Any, C: float) -> tuple[Any, Any]:
     r"""Boolean masks of $I_{\mathrm{up}}(\alpha)$ and $I_{\mathrm{low}}(\alpha)$, each of shape $(m,)$."""
@@ -96,6 +100,7 @@ def _violation(alpha: Any, y: Any, G: Any, C: float) -> tuple[float, float]:
     return beta_up, beta_low
 
 
+@labels_follow("alpha")
 @validate(alpha=ALPHA, y=LABELS, K=GRAM, C=C_HARD)
 def kkt_violation(alpha: Any, y: Any, K: Any, C: float) -> float:
     r"""$\operatorname{viol}(\alpha) = \max\{\beta_{\mathrm{up}}(\alpha) - \beta_{\mathrm{low}}(\alpha), 0\}$, the maximal violation of the KKT conditions.
@@ -125,6 +130,7 @@ def _offset(alpha: Any, y: Any, G: Any, C: float) -> float:
     return 0.5 * (beta_up + beta_low)
 
 
+@labels_follow("alpha")
 @validate(alpha=ALPHA, y=LABELS, K=GRAM, C=C_HARD)
 def offset(alpha: Any, y: Any, K: Any, C: float) -> float:
     r"""The offset $b$ of {prf:ref}`prop-svm-offset`.
@@ -138,12 +144,14 @@ def offset(alpha: Any, y: Any, K: Any, C: float) -> float:
     return _offset(alpha, y, _gradient(alpha, y, symmetric(K)), C)
 
 
+@labels_follow("X")
 @validate(alpha=ALPHA, y=LABELS, X=SAMPLES)
 def primal_weights(alpha: Any, y: Any, X: Any) -> Any:
     r"""$w = \sum_i\alpha_iy_ix_i = X^\top(\alpha\odot y)$, shape $(d,)$ (linear kernel, equation `svm-w-from-alpha`)."""
     return X.T @ (alpha * namespace(X).astype(y, X.dtype))
 
 
+@labels_follow("alpha")
 @validate(alpha=ALPHA, y=LABELS, C=C_HARD)
 def dual_feasibility_error(alpha: Any, y: Any, C: float) -> float:
     r"""$\max\{|y^\top\alpha|, \max_i(-\alpha_i)_+, \max_i(\alpha_i - C)_+\}$: $0$ iff ``alpha`` is dual feasible."""
@@ -155,6 +163,7 @@ def dual_feasibility_error(alpha: Any, y: Any, C: float) -> float:
     return max(abs(float(y @ alpha)), lower, upper)
 
 
+@labels_follow("alpha")
 @validate(alpha=ALPHA, b=OFFSET, y=LABELS, K=GRAM, C=C_FINITE)
 def duality_gap(alpha: Any, b: float, y: Any, K: Any, C: float) -> float:
     r"""$P(w, b) - D(\alpha)$ at $w = \sum_i\alpha_iy_i\phi(x_i)$, computed as $\sum_i\bigl(C(r_i)_+ - \alpha_ir_i\bigr)$.

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._host import labels_follow
 from .._validation import Array, namespace, validate
 from ._common import ALPHA, C_FINITE, GRAM, LABELS, OFFSET, SAMPLES, WEIGHTS, symmetric
 
@@ -33,6 +34,7 @@ def hinge(s: Any) -> Any:
 _PRIMAL = validate(w=WEIGHTS, b=OFFSET, X=SAMPLES, y=LABELS, C=C_FINITE)
 
 
+@labels_follow("X")
 @_PRIMAL
 def primal_objective(w: Any, b: float, X: Any, y: Any, C: float) -> float:
     r"""$P(w, b) = \frac12\|w\|^2 + C\sum_i\max\{0, 1 - y_i(\langle w, x_i\rangle + b)\}$ (equation `svm-hinge-primal`)."""
@@ -41,6 +43,7 @@ def primal_objective(w: Any, b: float, X: Any, y: Any, C: float) -> float:
     return float(0.5 * (w @ w) + C * xp.sum(hinge(margins)))
 
 
+@labels_follow("X")
 @_PRIMAL
 def primal_subgradient(w: Any, b: float, X: Any, y: Any, C: float) -> tuple[Any, float]:
     r"""A subgradient $(g_w, g_b)\in\partial P(w, b)$ ({prf:ref}`prop-svm-subgradient`).
@@ -56,6 +59,7 @@ def primal_subgradient(w: Any, b: float, X: Any, y: Any, C: float) -> tuple[Any,
     return w - C * (X.T @ coeff), float(-C * xp.sum(coeff))
 
 
+@labels_follow("K")
 @validate(alpha=ALPHA, b=OFFSET, y=LABELS, K=GRAM, C=C_FINITE)
 def kernel_primal_objective(alpha: Any, b: float, y: Any, K: Any, C: float) -> float:
     r"""$P$ at $w = \sum_i\alpha_iy_i\phi(x_i)$: $\frac12 v^\top Kv + C\sum_i\operatorname{hinge}(y_i((Kv)_i + b))$, $v = \alpha\odot y$.

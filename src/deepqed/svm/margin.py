@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._host import labels_follow
 from .._validation import fail, namespace, validate
 from ._common import LABELS, OFFSET, SAMPLES, WEIGHTS
 
@@ -24,6 +25,7 @@ def _functional(w: Any, b: float, X: Any, y: Any) -> Any:
     return namespace(X).astype(y, X.dtype) * (X @ w + b)
 
 
+@labels_follow("X")
 @_MARGIN
 def functional_margins(w: Any, b: float, X: Any, y: Any) -> Any:
     r"""$\bigl(y_i(\langle w, x_i\rangle + b)\bigr)_{i\in[m]}$, shape $(m,)$, dtype of ``X``
@@ -31,6 +33,7 @@ def functional_margins(w: Any, b: float, X: Any, y: Any) -> Any:
     return _functional(w, b, X, y)
 
 
+@labels_follow("X")
 @_MARGIN
 def geometric_margin(w: Any, b: float, X: Any, y: Any) -> float:
     r"""$\gamma(w, b) = \min_i y_i(\langle w, x_i\rangle + b)/\|w\|$; requires $w\ne0$."""

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from .._host import from_numpy, to_numpy
+from .._host import from_numpy, labels_follow, to_numpy
 from .._validation import Array, Boolean, Integer, Real, check, fail, namespace, validate
 from ._common import ALPHA, C_HARD, GRAM, LABELS, OFFSET, both_labels, symmetric
 from .dual import _masks, _offset, _violation
@@ -301,6 +301,7 @@ def _solve(
     return alpha, s, iterations
 
 
+@labels_follow("K_test_train")
 @validate(alpha=ALPHA, b=OFFSET, y=LABELS, K_test_train=Array(shape=("m_test", "m")))
 def decision_function(alpha: Any, b: float, y: Any, K_test_train: Any) -> Any:
     r"""$f(x) = \sum_i\alpha_iy_ik(x_i, x) + b$ for each test point: ``K_test_train @ (alpha * y) + b``.
