@@ -59,15 +59,15 @@ def labels_follow(
     ``labels`` does. Arguments that are not arrays are left to ``validate``."""
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        sig = inspect.signature(fn)
+        names = list(inspect.signature(fn).parameters)
+        i_y, i_X = names.index(labels), names.index(data)
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            try:
-                bound = sig.bind(*args, **kwargs).arguments
-            except TypeError:
-                return fn(*args, **kwargs)  # validate reports it
-            y, X = bound.get(labels), bound.get(data)
+            y = args[i_y] if i_y < len(args) else kwargs.get(labels)
+            X = args[i_X] if i_X < len(args) else kwargs.get(data)
+            if type(y) is np.ndarray and type(X) is np.ndarray:
+                return fn(*args, **kwargs)  # the common case, decided at once
             if (
                 _is_array(y)
                 and _is_array(X)

@@ -64,10 +64,9 @@ class ConvergenceWarning(RuntimeWarning):
 _PROBLEM = {"w": WEIGHTS, "X": DESIGN, "y": LABELS01}
 
 
-def _expit(z: Any) -> Any:
+def _expit(xp: Any, z: Any) -> Any:
     """``scipy.special.expit`` on NumPy; elsewhere $e^{-|z|}$ in $(0, 1]$ and
     $1/(1+e^{-|z|})$ or $e^{-|z|}/(1+e^{-|z|})$ by the sign of $z$ (no overflow)."""
-    xp = namespace(z)
     if array_api_compat.is_numpy_namespace(xp):
         return scipy.special.expit(z)
     E = xp.exp(-xp.abs(z))
@@ -79,31 +78,31 @@ def sigmoid(z: Any) -> Any:
     r"""$\operatorname{sigmoid}(z) = 1/(1+e^{-z})$, elementwise, without overflow
     (``scipy.special.expit`` on NumPy arrays, the same function from $e^{-|z|}$ in other
     namespaces); shape, namespace, device and dtype of ``z``."""
-    return _expit(z)
+    return _expit(namespace(z), z)
 
 
-def _margins(w: Any, X: Any, y: Any) -> Any:
-    return (2 * namespace(X).astype(y, X.dtype) - 1) * (X @ w)
+# The kernels below take the namespace ``xp`` of ``X`` from their caller (one lookup per call of a
+# public function, not one per step of an iteration).
+def _margins(xp: Any, w: Any, X: Any, y: Any) -> Any:
+    return (2 * xp.astype(y, X.dtype) - 1) * (X @ w)
 
 
-def _losses(w: Any, X: Any, y: Any) -> Any:
-    xp = namespace(X)
-    z = -_margins(w, X, y)
+def _losses(xp: Any, w: Any, X: Any, y: Any) -> Any:
+    z = -_margins(xp, w, X, y)
     return xp.logaddexp(xp.zeros_like(z), z)
 
 
-def _loss(w: Any, X: Any, y: Any) -> Any:
-    xp = namespace(X)
-    return xp.asarray(xp.mean(_losses(w, X, y)), dtype=X.dtype)
+def _loss(xp: Any, w: Any, X: Any, y: Any) -> Any:
+    return xp.asarray(xp.mean(_losses(xp, w, X, y)), dtype=X.dtype)
 
 
-def _gradient(w: Any, X: Any, y: Any) -> Any:
-    return X.T @ (_expit(X @ w) - namespace(X).astype(y, X.dtype)) / X.shape[0]
+def _gradient(xp: Any, w: Any, X: Any, y: Any) -> Any:
+    return X.T @ (_expit(xp, X @ w) - xp.astype(y, X.dtype)) / X.shape[0]
 
 
-def _hessian(w: Any, X: Any) -> Any:
+def _hessian(xp: Any, w: Any, X: Any) -> Any:
     z = X @ w
-    d = _expit(z) * _expit(-z)
+    d = _expit(xp, z) * _expit(xp, -z)
     H = X.T @ (d[:, None] * X) / X.shape[0]
     return 0.5 * (H + H.T)
 
@@ -136,7 +135,7 @@ def logistic_losses(w: Any, X: Any, y: Any) -> Any:
     Returns:
         shape ``(m,)``, dtype of ``X``.
     """
-    return _losses(w, X, y)
+    return _losses(namespace(X), w, X, y)
 
 
 @labels_follow("X")
@@ -144,7 +143,7 @@ def logistic_losses(w: Any, X: Any, y: Any) -> Any:
 def logistic_loss(w: Any, X: Any, y: Any) -> Any:
     r"""$\mathcal L(w) = \frac1m\sum_i\ell(x_i^\top w, y_i)$ ({prf:ref}`def-lin-logistic`); a
     0-dimensional array of the dtype of ``X``. Shapes as in :func:`logistic_losses`."""
-    return _loss(w, X, y)
+    return _loss(namespace(X), w, X, y)
 
 
 @labels_follow("X")
@@ -152,7 +151,7 @@ def logistic_loss(w: Any, X: Any, y: Any) -> Any:
 def logistic_gradient(w: Any, X: Any, y: Any) -> Any:
     r"""$\nabla\mathcal L(w) = \frac1m X^\top(\operatorname{sigmoid}(Xw) - y)$
     ({prf:ref}`prop-lin-logistic-derivatives`); shape ``(n,)``."""
-    return _gradient(w, X, y)
+    return _gradient(namespace(X), w, X, y)
 
 
 @labels_follow("X")
@@ -162,7 +161,7 @@ def logistic_hessian(w: Any, X: Any, y: Any) -> Any:
     \operatorname{sigmoid}(Xw)$ ({prf:ref}`prop-lin-logistic-derivatives`); $p_i(1-p_i)$ is
     computed as $\operatorname{sigmoid}(z_i)\operatorname{sigmoid}(-z_i)$ (no cancellation).
     ``y`` is validated but not used (the Hessian does not depend on it). Shape ``(n, n)``."""
-    return _hessian(w, X)
+    return _hessian(namespace(X), w, X)
 
 
 @validate(X=DESIGN)
@@ -242,24 +241,24 @@ def logistic_newton(
     xp = namespace(X)
     tol = 0.1 * math.sqrt(eps(X)) if tol is None else tol
     w = xp.zeros(X.shape[1], dtype=X.dtype, device=array_api_compat.device(X)) if w0 is None else w0
-    f = float(_loss(w, X, y))
-    g = _gradient(w, X, y)
+    f = float(_loss(xp, w, X, y))
+    g = _gradient(xp, w, X, y)
     k = 0
     while float(xp.max(xp.abs(g))) > tol and k < max_iter:
-        H = _hessian(w, X)
+        H = _hessian(xp, w, X)
         d = _lstsq(H, -g)
         slope = float(g @ d)
         alpha = 1.0
         for _ in range(60):
             w_new = w + alpha * d
-            f_new = float(_loss(w_new, X, y))
+            f_new = float(_loss(xp, w_new, X, y))
             if f_new <= f + 1e-4 * alpha * slope:
                 break
             alpha *= 0.5
         else:
             break  # no decrease representable: at the floating-point floor
         w, f = w_new, f_new
-        g = _gradient(w, X, y)
+        g = _gradient(xp, w, X, y)
         k += 1
     gnorm = float(xp.max(xp.abs(g)))
     converged = bool(gnorm <= tol)
@@ -300,6 +299,6 @@ def logistic_gd(X: Any, y: Any, eta: float, steps: int, w0: Any | None = None) -
     out = [w]
     c = eta / X.shape[0]
     for _ in range(T):
-        w = w - c * (X.T @ (_expit(X @ w) - y))
+        w = w - c * (X.T @ (_expit(xp, X @ w) - y))
         out.append(w)
     return xp.stack(out)
