@@ -207,3 +207,26 @@ def test_labels_follow_the_data(ns):
             f(c(WL), c(XL), other(YL))
     with pytest.raises(TypeError, match="'y'"):
         linear.logistic_gd(c(XL), other(YL), 0.1, 2)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_autograd_through_the_objectives(dt):
+    """On torch, the objectives are differentiable by autograd, and their gradients are the
+    library's closed forms (sums of m = 30 or 12 products: ``SUM`` epsilons)."""
+    c = converter("torch", dt)
+    for objective, gradient, (w, Xa, ya) in (
+        (linear.logistic_loss, linear.logistic_gradient, (WL, XL, YL)),
+        (linear.least_squares_objective, linear.least_squares_gradient, (W, X, Y)),
+    ):
+        w_t = c(w).requires_grad_(True)
+        value = objective(w_t, c(Xa), c(ya))
+        assert value.ndim == 0 and str(value.dtype).endswith(dt)
+        value.backward()
+        want = host(gradient(c(w), c(Xa), c(ya)))
+        scale = max(1.0, float(np.max(np.abs(want))))
+        np.testing.assert_allclose(host(w_t.grad), want, rtol=0, atol=3 * SUM * EPS[dt] * scale)
+    w_t = c(W).requires_grad_(True)
+    linear.ridge_objective(w_t, c(X), c(Y), 0.3).backward()
+    want = linear.least_squares_gradient(W, X, Y) + 0.3 * W
+    scale = max(1.0, float(np.max(np.abs(want))))
+    np.testing.assert_allclose(host(w_t.grad), want, rtol=0, atol=3 * SUM * EPS[dt] * scale)

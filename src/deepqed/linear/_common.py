@@ -27,6 +27,7 @@ __all__ = [
     "WEIGHTS",
     "LABELS01",
     "eps",
+    "zero_dim",
 ]
 
 #: The design matrix $X$, one sample per row: shape ``(m, n)``, float32 or float64, finite, of any
@@ -43,6 +44,15 @@ LABELS01 = Array(shape=("m",), dtype="real", values=(0, 1), same_dtype=False)
 def eps(X: Any) -> float:
     """The machine epsilon of the dtype of the array ``X`` (of any namespace)."""
     return float(array_api_compat.array_namespace(X).finfo(X.dtype).eps)
+
+
+def zero_dim(xp: Any, value: Any, X: Any) -> Any:
+    """A reduction's ``value`` as a 0-dimensional array of the dtype of ``X``: NumPy reductions
+    return scalars, other namespaces 0-dimensional arrays already (kept as they are, so that an
+    autograd graph through them survives)."""
+    if array_api_compat.is_numpy_namespace(xp):
+        return np.asarray(value, dtype=X.dtype)
+    return value
 
 
 def _limit(eps: float) -> float:

@@ -18,7 +18,15 @@ import scipy.linalg
 
 from .._host import from_numpy, to_numpy
 from .._validation import Optional, Real, namespace, validate
-from ._common import DESIGN, TARGETS, WEIGHTS, IllConditionedWarning, eps, warn_if_ill_conditioned
+from ._common import (
+    DESIGN,
+    TARGETS,
+    WEIGHTS,
+    IllConditionedWarning,
+    eps,
+    warn_if_ill_conditioned,
+    zero_dim,
+)
 
 __all__ = [
     "IllConditionedWarning",
@@ -47,7 +55,7 @@ def least_squares_objective(w: Any, X: Any, y: Any) -> Any:
         a 0-dimensional array of that dtype.
     """
     r = X @ w - y
-    return namespace(X).asarray(0.5 * (r @ r), dtype=X.dtype)
+    return zero_dim(namespace(X), 0.5 * (r @ r), X)
 
 
 @validate(X=DESIGN)

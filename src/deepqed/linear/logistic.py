@@ -35,7 +35,7 @@ from .._validation import (
     namespace,
     validate,
 )
-from ._common import DESIGN, LABELS01, WEIGHTS, eps
+from ._common import DESIGN, LABELS01, WEIGHTS, eps, zero_dim
 
 __all__ = [
     "ConvergenceWarning",
@@ -93,7 +93,7 @@ def _losses(xp: Any, w: Any, X: Any, y: Any) -> Any:
 
 
 def _loss(xp: Any, w: Any, X: Any, y: Any) -> Any:
-    return xp.asarray(xp.mean(_losses(xp, w, X, y)), dtype=X.dtype)
+    return zero_dim(xp, xp.mean(_losses(xp, w, X, y)), X)
 
 
 def _gradient(xp: Any, w: Any, X: Any, y: Any) -> Any:

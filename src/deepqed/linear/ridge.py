@@ -21,7 +21,7 @@ import scipy.linalg
 
 from .._host import from_numpy, to_numpy
 from .._validation import Real, namespace, validate
-from ._common import DESIGN, TARGETS, WEIGHTS, warn_if_ill_conditioned
+from ._common import DESIGN, TARGETS, WEIGHTS, warn_if_ill_conditioned, zero_dim
 
 #: $\lambda > 0$ (finite); the noise level $\sigma\ge 0$.
 _LAM = Real(0, None, closed="neither")
@@ -42,7 +42,7 @@ def ridge_objective(w: Any, X: Any, y: Any, lam: float) -> Any:
     r"""$f_\lambda(w) = \frac12\|Xw-y\|^2 + \frac\lambda2\|w\|^2$ ({prf:ref}`def-lin-ridge`);
     shapes ``(n,)``, ``(m, n)``, ``(m,)``; a 0-dimensional array of the dtype of ``X``."""
     r = X @ w - y
-    return namespace(X).asarray(0.5 * (r @ r) + 0.5 * lam * (w @ w), dtype=X.dtype)
+    return zero_dim(namespace(X), 0.5 * (r @ r) + 0.5 * lam * (w @ w), X)
 
 
 def _shifted_gram_solve(X: Any, lam: float, B: Any) -> Any:
