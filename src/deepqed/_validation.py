@@ -483,7 +483,7 @@ class Array(Constraint):
 
     def _check_entries(self, name: str, xp: Any, x: Any) -> None:
         if self.values is not None:
-            ok = xp.zeros(x.shape, dtype=xp.bool)
+            ok = xp.zeros(x.shape, dtype=xp.bool, device=array_api_compat.device(x))
             for v in self.values:
                 ok = ok | (x == v)
             if not bool(xp.all(ok)):

@@ -1,5 +1,11 @@
 """Kernel methods: PSD kernels and Gram matrices, kernel ridge regression, the kernel SVM, random
-Fourier features and random ReLU features (chapter *Kernel methods*)."""
+Fourier features and random ReLU features (chapter *Kernel methods*).
+
+The functions take arrays of any array API namespace (NumPy, PyTorch on CPU or CUDA, ...) in
+float32 or float64 and return arrays of that namespace and device. The Cholesky solve of kernel
+ridge regression (LAPACK) and the SMO loop of the kernel SVM run in NumPy on the host, as their
+docstrings say; the samplers (``init_relu_weights``, ``spectral_sample``, ``rff_init``) draw
+NumPy arrays from a NumPy generator."""
 
 from .kernels import (
     KERNELS,

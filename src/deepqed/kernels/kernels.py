@@ -20,18 +20,21 @@ $z_j^\top$. With $Z$ omitted, $Z = X$ and $K$ is the Gram matrix of the sample $
 | :class:`ArcCosine` | $\frac{1}{2\pi}\|x\|\|z\|(\sin\theta + (\pi - \theta)\cos\theta)$ | |
 
 The parametrisations are scikit-learn's (``gamma``, ``coef0`` = $c$, ``degree`` = $q$), so that
-``Gaussian(gamma)`` is ``kernel="rbf"`` with the same ``gamma``. Arrays are NumPy, float32 or
-float64; the Gram matrix has the dtype of the inputs.
+``Gaussian(gamma)`` is ``kernel="rbf"`` with the same ``gamma``. Arrays are of any array API
+namespace (NumPy, PyTorch on CPU or CUDA, ...), float32 or float64; the Gram matrix has the
+namespace, device and dtype of the inputs.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
+import array_api_compat
 import numpy as np
 
-from .._validation import Array, Instance, Integer, Optional, Real, check, validate
+from .._validation import Array, Instance, Integer, Optional, Real, check, namespace, validate
 
 __all__ = [
     "Linear",
@@ -63,7 +66,7 @@ def _fields(obj: Any) -> None:
 class Linear:
     r"""The linear kernel $k(x, z) = x^\top z$."""
 
-    def matrix(self, X: np.ndarray, Z: np.ndarray) -> np.ndarray:
+    def matrix(self, X: Any, Z: Any) -> Any:
         return X @ Z.T
 
 
@@ -81,7 +84,7 @@ class Polynomial:
     def __post_init__(self) -> None:
         _fields(self)
 
-    def matrix(self, X: np.ndarray, Z: np.ndarray) -> np.ndarray:
+    def matrix(self, X: Any, Z: Any) -> Any:
         return (self.gamma * (X @ Z.T) + self.c) ** int(self.degree)
 
 
@@ -97,8 +100,8 @@ class Gaussian:
     def __post_init__(self) -> None:
         _fields(self)
 
-    def matrix(self, X: np.ndarray, Z: np.ndarray) -> np.ndarray:
-        return np.exp(-self.gamma * _squared_distances(X, Z))
+    def matrix(self, X: Any, Z: Any) -> Any:
+        return namespace(X).exp(-self.gamma * _squared_distances(X, Z))
 
 
 @dataclass(frozen=True)
@@ -114,9 +117,10 @@ class Laplacian:
     def __post_init__(self) -> None:
         _fields(self)
 
-    def matrix(self, X: np.ndarray, Z: np.ndarray) -> np.ndarray:
-        D1 = np.sum(np.abs(X[:, None, :] - Z[None, :, :]), axis=2)  # (m, p), ||x_i - z_j||_1
-        return np.exp(-self.gamma * D1)
+    def matrix(self, X: Any, Z: Any) -> Any:
+        xp = namespace(X)
+        D1 = xp.sum(xp.abs(X[:, None, :] - Z[None, :, :]), axis=2)  # (m, p), ||x_i - z_j||_1
+        return xp.exp(-self.gamma * D1)
 
 
 @dataclass(frozen=True)
@@ -129,16 +133,18 @@ class ArcCosine:
 
     and $k(x, z) = 0$ if $x = 0$ or $z = 0$. (Cho and Saul's $k_1$ is twice this.)"""
 
-    def matrix(self, X: np.ndarray, Z: np.ndarray) -> np.ndarray:
-        nx = np.sqrt(np.sum(X * X, axis=1))[:, None]  # (m, 1)
-        nz = np.sqrt(np.sum(Z * Z, axis=1))[None, :]  # (1, p)
+    def matrix(self, X: Any, Z: Any) -> Any:
+        xp = namespace(X)
+        nx = xp.sqrt(xp.sum(X * X, axis=1))[:, None]  # (m, 1)
+        nz = xp.sqrt(xp.sum(Z * Z, axis=1))[None, :]  # (1, p)
         N = nx * nz
-        safe = np.where(N > 0, N, np.ones_like(N))
-        cos = np.clip((X @ Z.T) / safe, -1.0, 1.0)
-        theta = np.arccos(cos)
-        sin = np.sqrt(np.maximum((1 - cos) * (1 + cos), 0))  # 1 -/+ cos exact near cos = +/-1
-        K = N / (2 * np.pi) * (sin + (np.pi - theta) * cos)
-        return np.where(N > 0, K, np.zeros_like(K)).astype(X.dtype, copy=False)
+        safe = xp.where(N > 0, N, xp.ones_like(N))
+        cos = xp.clip((X @ Z.T) / safe, -1.0, 1.0)
+        theta = xp.acos(cos)
+        sin2 = (1 - cos) * (1 + cos)  # 1 -/+ cos exact near cos = +/-1
+        sin = xp.sqrt(xp.maximum(sin2, xp.zeros_like(sin2)))
+        K = N / (2 * math.pi) * (sin + (math.pi - theta) * cos)
+        return xp.astype(xp.where(N > 0, K, xp.zeros_like(K)), X.dtype, copy=False)
 
 
 Kernel = Linear | Polynomial | Gaussian | Laplacian | ArcCosine
@@ -157,10 +163,10 @@ KERNELS: dict[str, Kernel] = {
 KERNEL = Instance(
     (Linear, Polynomial, Gaussian, Laplacian, ArcCosine), what="a kernel of deepqed.kernels"
 )
-#: Samples $X\in\mathbb R^{m\times d}$, one per row (NumPy, float32 or float64).
-SAMPLES = Array(shape=("m", "d"), numpy=True)
+#: Samples $X\in\mathbb R^{m\times d}$, one per row (any array API namespace, float32 or float64).
+SAMPLES = Array(shape=("m", "d"))
 #: A second batch $Z\in\mathbb R^{p\times d}$.
-OTHERS = Array(shape=("p", "d"), numpy=True)
+OTHERS = Array(shape=("p", "d"))
 
 
 #: Pairs whose squared distance from the expansion is at most this many times its rounding bound
@@ -170,30 +176,51 @@ NEAR = 64.0
 _CHUNK = 1 << 20
 
 
-def _squared_distances(X: np.ndarray, Z: np.ndarray) -> np.ndarray:
+def _squared_distances(X: Any, Z: Any) -> Any:
+    xp = namespace(X)
     same = Z is X
-    centre = X.mean(axis=0) if same else np.concatenate([X, Z]).mean(axis=0)
+    centre = xp.mean(X, axis=0) if same else xp.mean(xp.concat([X, Z]), axis=0)
     Xc = X - centre
     Zc = Xc if same else Z - centre
-    sx = np.sum(Xc * Xc, axis=1)[:, None]
-    sz = np.sum(Zc * Zc, axis=1)[None, :]
-    D = np.maximum(sx + sz - 2 * (Xc @ Zc.T), 0)
+    sx = xp.sum(Xc * Xc, axis=1)[:, None]
+    sz = xp.sum(Zc * Zc, axis=1)[None, :]
+    D = sx + sz - 2 * (Xc @ Zc.T)
+    D = xp.maximum(D, xp.zeros_like(D))
     # rounding bound of the expansion, 2 gamma_{d+2} (|x|^2 + |z|^2), with room
-    u = float(np.finfo(X.dtype).eps) / 2
+    u = float(xp.finfo(X.dtype).eps) / 2
     tol = 4 * (X.shape[1] + 3) * u * (sx + sz)
-    rows, cols = np.nonzero(tol * NEAR >= D)
-    step = max(1, _CHUNK // max(1, X.shape[1]))
-    for s in range(0, rows.size, step):
-        r, c = rows[s : s + step], cols[s : s + step]
-        diff = Xc[r] - Zc[c]
-        D[r, c] = np.sum(diff * diff, axis=1)
+    near = tol * NEAR >= D
+    if array_api_compat.is_numpy_namespace(xp):
+        rows, cols = np.nonzero(near)
+        step = max(1, _CHUNK // max(1, X.shape[1]))
+        for s in range(0, rows.size, step):
+            r, c = rows[s : s + step], cols[s : s + step]
+            diff = Xc[r] - Zc[c]
+            D[r, c] = np.sum(diff * diff, axis=1)
+        if same:
+            np.fill_diagonal(D, 0)
+        return D
+    # other namespaces have no scattered assignment: recompute blocks of rows that hold a near
+    # pair from their (rows, p, d) differences and select the recomputed entries
+    m, p = D.shape
+    step = max(1, _CHUNK // max(1, p * X.shape[1]))
+    blocks = []
+    for s in range(0, m, step):
+        e = min(s + step, m)
+        block, near_block = D[s:e, :], near[s:e, :]
+        if bool(xp.any(near_block)):
+            diff = Xc[s:e, None, :] - Zc[None, :, :]
+            block = xp.where(near_block, xp.sum(diff * diff, axis=2), block)
+        blocks.append(block)
+    D = xp.concat(blocks) if len(blocks) > 1 else blocks[0]
     if same:
-        np.fill_diagonal(D, 0)
+        eye = xp.eye(m, dtype=D.dtype, device=array_api_compat.device(D))
+        D = xp.where(eye == 1, xp.zeros_like(D), D)
     return D
 
 
 @validate(X=SAMPLES, Z=OTHERS)
-def squared_distances(X: np.ndarray, Z: np.ndarray) -> np.ndarray:
+def squared_distances(X: Any, Z: Any) -> Any:
     r"""$D_{ij} = \|x_i - z_j\|^2$, shape ``(m, p)``, in the dtype of ``X``.
 
     One matrix product instead of an ``(m, p, d)`` array of differences: with both batches
@@ -210,12 +237,12 @@ def squared_distances(X: np.ndarray, Z: np.ndarray) -> np.ndarray:
     return _squared_distances(X, Z)
 
 
-def _gram(kernel: Kernel, X: np.ndarray, Z: np.ndarray | None = None) -> np.ndarray:
-    return np.asarray(kernel.matrix(X, X if Z is None else Z), dtype=X.dtype)
+def _gram(kernel: Kernel, X: Any, Z: Any | None = None) -> Any:
+    return namespace(X).astype(kernel.matrix(X, X if Z is None else Z), X.dtype, copy=False)
 
 
 @validate(kernel=KERNEL, X=SAMPLES, Z=Optional(OTHERS))
-def gram(kernel: Kernel, X: np.ndarray, Z: np.ndarray | None = None) -> np.ndarray:
+def gram(kernel: Kernel, X: Any, Z: Any | None = None) -> Any:
     r"""The matrix $K_{ij} = k(x_i, z_j)$ (Definition `def-psd-kernel`).
 
     Arguments:
@@ -252,12 +279,12 @@ class PSDCheck:
         return self.min_eigenvalue >= -self.tolerance and self.asymmetry <= self.tolerance
 
 
-@validate(K=Array(shape=("n", "n"), numpy=True), rtol=Optional(Real(0, None)))
-def psd_check(K: np.ndarray, *, rtol: float | None = None) -> PSDCheck:
+@validate(K=Array(shape=("n", "n")), rtol=Optional(Real(0, None)))
+def psd_check(K: Any, *, rtol: float | None = None) -> PSDCheck:
     r"""Whether the square matrix ``K`` is symmetric positive semi-definite up to rounding.
 
-    The eigenvalues of $\tfrac12(K + K^\top)$ are computed by ``numpy.linalg.eigvalsh`` in
-    float64; $K$ passes if $\lambda_{\min}\ge-\tau$ and $\max_{ij}|K_{ij} - K_{ji}|\le\tau$, with
+    The eigenvalues of $\tfrac12(K + K^\top)$ are computed by ``eigvalsh`` of the namespace of
+    ``K`` in float64; $K$ passes if $\lambda_{\min}\ge-\tau$ and $\max_{ij}|K_{ij} - K_{ji}|\le\tau$, with
     $\tau = \mathrm{rtol}\cdot\max(1, \max_i|\lambda_i|)$ and by default
     $\mathrm{rtol} = 10\,n\,\epsilon_{\mathrm{mach}}$ ($\epsilon_{\mathrm{mach}}$ the machine epsilon of
     ``K``'s dtype, ``numpy.finfo(dtype).eps``): a
@@ -267,10 +294,11 @@ def psd_check(K: np.ndarray, *, rtol: float | None = None) -> PSDCheck:
         K: shape ``(n, n)``, float32 or float64.
         rtol: the relative tolerance $\ge 0$; default $10\,n\,\epsilon_{\mathrm{mach}}$.
     """
+    xp = namespace(K)
     n = K.shape[0]
     if rtol is None:
-        rtol = 10 * n * float(np.finfo(K.dtype).eps)
-    K64 = np.asarray(K, dtype=np.float64)
-    ev = np.linalg.eigvalsh((K64 + K64.T) / 2)
-    tol = rtol * max(1.0, float(np.max(np.abs(ev))))
-    return PSDCheck(float(ev[0]), float(np.max(np.abs(K64 - K64.T))), tol)
+        rtol = 10 * n * float(xp.finfo(K.dtype).eps)
+    K64 = xp.astype(K, xp.float64)
+    ev = xp.linalg.eigvalsh((K64 + K64.T) / 2)
+    tol = rtol * max(1.0, float(xp.max(xp.abs(ev))))
+    return PSDCheck(float(ev[0]), float(xp.max(xp.abs(K64 - K64.T))), tol)

@@ -22,10 +22,13 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
+import array_api_compat
 import numpy as np
 import scipy.linalg
 
+from .._host import from_numpy, to_numpy
 from .._validation import (
     Array,
     IllConditionedWarning,
@@ -34,6 +37,8 @@ from .._validation import (
     ShapeError,
     check,
     fail,
+    namespace,
+    received,
     validate,
 )
 from .kernels import KERNEL, SAMPLES, Kernel, _gram
@@ -51,11 +56,13 @@ __all__ = [
 
 #: $\lambda > 0$, finite.
 LAM = Real(0, None, closed="neither")
-_TARGETS = Array(shape=("m",), numpy=True)
+_TARGETS = Array(shape=("m",))
 
 
-def _shifted_solve(K: np.ndarray, y: np.ndarray, shift: float) -> np.ndarray:
-    """The solve of :func:`shifted_solve` on validated arguments."""
+def _shifted_solve(K: Any, y: Any, shift: float) -> Any:
+    """The solve of :func:`shifted_solve` on validated arguments (on the host, in LAPACK; the
+    result in the namespace and on the device of ``K``)."""
+    like, K, y = K, to_numpy(K), to_numpy(y)
     A = K + shift * np.eye(K.shape[0], dtype=K.dtype)
     potrf, pocon, potrs = scipy.linalg.lapack.get_lapack_funcs(("potrf", "pocon", "potrs"), (A,))
     anorm = float(np.max(np.sum(np.abs(A), axis=0)))
@@ -74,17 +81,22 @@ def _shifted_solve(K: np.ndarray, y: np.ndarray, shift: float) -> np.ndarray:
             stacklevel=4,
         )
     alpha, info = potrs(c, y, lower=True)
-    return np.asarray(alpha, dtype=K.dtype)
+    return from_numpy(np.asarray(alpha, dtype=K.dtype), like)
 
 
-@validate(K=Array(shape=("m", "m"), numpy=True), y=_TARGETS, shift=LAM)
-def shifted_solve(K: np.ndarray, y: np.ndarray, shift: float) -> np.ndarray:
+@validate(K=Array(shape=("m", "m")), y=_TARGETS, shift=LAM)
+def shifted_solve(K: Any, y: Any, shift: float) -> Any:
     r"""Solve $(K + s I)\,\alpha = y$ for symmetric PSD $K$ and $s > 0$ by Cholesky.
 
     Warns :class:`IllConditionedWarning` when LAPACK's estimate of the reciprocal condition
     number (``pocon``, 1-norm) is below $100\varepsilon$, i.e. when the relative error bound
     $\kappa\varepsilon$ exceeds $1\%$. Raises ``numpy.linalg.LinAlgError`` if $K + sI$ is not
     numerically positive definite.
+
+    The factorisation and the estimate are LAPACK's (``potrf``, ``pocon``, ``potrs`` through
+    SciPy), which need NumPy: arrays of another namespace are copied to the host, and ``alpha`` is
+    returned in the namespace and on the device of ``K`` (likewise in :func:`krr_fit` and
+    :func:`~deepqed.kernels.feature_ridge`).
 
     Arguments:
         K: shape ``(m, m)``; y: shape ``(m,)``; both of one dtype (float32 or float64);
@@ -104,8 +116,8 @@ class KRRModel:
     """
 
     kernel: Kernel
-    X: np.ndarray
-    alpha: np.ndarray
+    X: Any
+    alpha: Any
     lam: float
 
     __deepqed_constraints__ = {"kernel": KERNEL, "X": SAMPLES, "alpha": _TARGETS, "lam": LAM}
@@ -114,7 +126,7 @@ class KRRModel:
         check(self.__deepqed_constraints__, vars(self))
 
 
-def _test_points(model_X: np.ndarray, X_test: np.ndarray) -> None:
+def _test_points(model_X: Any, X_test: Any) -> None:
     """``X_test`` must have the width and dtype of the training inputs."""
     if X_test.shape[1] != model_X.shape[1]:
         fail(
@@ -123,12 +135,21 @@ def _test_points(model_X: np.ndarray, X_test: np.ndarray) -> None:
             f"shape {tuple(X_test.shape)}",
             kind=ShapeError,
         )
+    if namespace(X_test) is not namespace(model_X) or array_api_compat.device(
+        X_test
+    ) != array_api_compat.device(model_X):
+        fail(
+            "X_test",
+            "be an array of the library and device of the training inputs",
+            received(X_test),
+            kind=TypeError,
+        )
     if X_test.dtype != model_X.dtype:
         fail("X_test", f"have dtype {model_X.dtype} (of the training inputs)", f"{X_test.dtype}")
 
 
 @validate(kernel=KERNEL, X=SAMPLES, y=_TARGETS, lam=LAM)
-def krr_fit(kernel: Kernel, X: np.ndarray, y: np.ndarray, lam: float) -> KRRModel:
+def krr_fit(kernel: Kernel, X: Any, y: Any, lam: float) -> KRRModel:
     r"""Fit kernel ridge regression: $\alpha = (K + m\lambda I_m)^{-1}y$ (Proposition
     `prop-krr-closed-form`).
 
@@ -143,8 +164,8 @@ def krr_fit(kernel: Kernel, X: np.ndarray, y: np.ndarray, lam: float) -> KRRMode
     return KRRModel(kernel, X, _shifted_solve(K, y, m * lam), lam)
 
 
-@validate(model=Instance(KRRModel), X_test=Array(shape=("m_test", "d"), numpy=True))
-def krr_predict(model: KRRModel, X_test: np.ndarray) -> np.ndarray:
+@validate(model=Instance(KRRModel), X_test=Array(shape=("m_test", "d")))
+def krr_predict(model: KRRModel, X_test: Any) -> Any:
     r"""$\hat f(x) = \sum_i\alpha_i k(x, x_i)$ for each row $x^\top$ of ``X_test``
     (shape ``(m_test, d)``, the width and dtype of the training inputs); returns shape
     ``(m_test,)``."""
@@ -156,13 +177,14 @@ def krr_predict(model: KRRModel, X_test: np.ndarray) -> np.ndarray:
 def rkhs_norm(model: KRRModel) -> float:
     r"""$\|\hat f\|_{\mathcal H_k} = \sqrt{\alpha^\top K\alpha}$ (Lemma `lem-rkhs-span-norm`),
     computed in float64 and clipped at $0$ against rounding."""
-    K = _gram(model.kernel, model.X).astype(np.float64)
-    a = model.alpha.astype(np.float64)
+    xp = namespace(model.X)
+    K = xp.astype(_gram(model.kernel, model.X), xp.float64)
+    a = xp.astype(model.alpha, xp.float64)
     return math.sqrt(max(float(a @ K @ a), 0.0))
 
 
-@validate(K=Array(shape=("m", "m"), numpy=True), y=_TARGETS, alpha=_TARGETS, lam=LAM)
-def krr_objective(K: np.ndarray, y: np.ndarray, alpha: np.ndarray, lam: float) -> float:
+@validate(K=Array(shape=("m", "m")), y=_TARGETS, alpha=_TARGETS, lam=LAM)
+def krr_objective(K: Any, y: Any, alpha: Any, lam: float) -> float:
     r"""$J\bigl(\sum_i\alpha_ik(\cdot, x_i)\bigr) = \frac1m\|K\alpha - y\|^2
     + \lambda\,\alpha^\top K\alpha$
     for ``K`` shape ``(m, m)``, ``y``, ``alpha`` shape ``(m,)``."""

@@ -12,10 +12,10 @@ $$
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-import numpy as np
-
-from .._validation import Array, Boolean, Instance, Integer, Real, check, validate
+from .._host import labels_follow
+from .._validation import Array, Boolean, Instance, Integer, Real, check, namespace, validate
 from ..svm._common import LABELS, both_labels
 from .kernels import KERNEL, SAMPLES, Kernel, _gram
 from .krr import _test_points
@@ -27,12 +27,13 @@ __all__ = ["KernelSVM", "ksvm_fit", "ksvm_decision"]
 class KernelSVM:
     r"""A fitted kernel SVM: ``kernel``, training inputs ``X`` ``(m, d)``, labels ``y`` ``(m,)``
     in $\{-1, +1\}$, dual variables ``alpha`` ``(m,)`` in $[0, C]$, offset ``b``, and the solver's
-    ``converged`` flag and ``kkt_violation``."""
+    ``converged`` flag and ``kkt_violation``; the arrays are float64, in the namespace and on the
+    device of the training inputs."""
 
     kernel: Kernel
-    X: np.ndarray
-    y: np.ndarray
-    alpha: np.ndarray
+    X: Any
+    y: Any
+    alpha: Any
     b: float
     converged: bool
     kkt_violation: float
@@ -41,7 +42,7 @@ class KernelSVM:
         "kernel": KERNEL,
         "X": SAMPLES,
         "y": LABELS,
-        "alpha": Array(shape=("m",), numpy=True),
+        "alpha": Array(shape=("m",)),
         "b": Real(),
         "converged": Boolean(),
         "kkt_violation": Real(0, None),
@@ -51,6 +52,7 @@ class KernelSVM:
         check(self.__deepqed_constraints__, vars(self))
 
 
+@labels_follow("X")
 @validate(
     kernel=KERNEL,
     X=SAMPLES,
@@ -61,14 +63,18 @@ class KernelSVM:
 )
 def ksvm_fit(
     kernel: Kernel,
-    X: np.ndarray,
-    y: np.ndarray,
+    X: Any,
+    y: Any,
     C: float,
     *,
     tol: float = 1e-6,
     max_iter: int = 100_000,
 ) -> KernelSVM:
     r"""Solve the kernel SVM dual with ``deepqed.svm.smo`` on $K = \operatorname{gram}(k, X)$.
+
+    The Gram matrix is formed in the namespace of ``X``; the SMO loop runs in NumPy on the host
+    (see :func:`deepqed.svm.smo`), and the model's arrays are float64 in the namespace and on the
+    device of ``X``.
 
     Arguments:
         kernel: a kernel of :mod:`deepqed.kernels`.
@@ -80,28 +86,30 @@ def ksvm_fit(
     from ..svm import smo
 
     both_labels(y)
-    X64 = np.asarray(X, dtype=np.float64)
-    y64 = y.astype(np.float64)
+    xp = namespace(X)
+    X64 = xp.astype(X, xp.float64)
+    y64 = xp.astype(y, xp.float64)
     sol = smo(_gram(kernel, X64), y64, C, tol=tol, max_iter=max_iter)
     return KernelSVM(
         kernel,
         X64,
         y64,
-        np.asarray(sol.alpha),
+        sol.alpha,
         float(sol.b),
         bool(sol.converged),
         float(sol.kkt_violation),
     )
 
 
-@validate(model=Instance(KernelSVM), X_test=Array(shape=("m_test", "d"), numpy=True))
-def ksvm_decision(model: KernelSVM, X_test: np.ndarray) -> np.ndarray:
+@validate(model=Instance(KernelSVM), X_test=Array(shape=("m_test", "d")))
+def ksvm_decision(model: KernelSVM, X_test: Any) -> Any:
     r"""$\hat g(x) = \sum_i\alpha_iy_ik(x, x_i) + b$ for each row of ``X_test`` (shape
-    ``(m_test, d)``, float32 or float64, computed in float64); returns shape ``(m_test,)``,
-    float64."""
+    ``(m_test, d)``, float32 or float64, computed in float64, of the namespace and device of the
+    training inputs); returns shape ``(m_test,)``, float64."""
     from ..svm import decision_function
 
-    X_test = np.asarray(X_test, dtype=np.float64)
+    xp = namespace(X_test)
+    X_test = xp.astype(X_test, xp.float64)
     _test_points(model.X, X_test)
     K_test = _gram(model.kernel, X_test, model.X)
-    return np.asarray(decision_function(model.alpha, model.b, model.y, K_test))
+    return decision_function(model.alpha, model.b, model.y, K_test)

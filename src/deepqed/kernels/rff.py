@@ -33,6 +33,7 @@ from .._validation import (
     ShapeError,
     check,
     fail,
+    namespace,
     validate,
 )
 from .kernels import Gaussian, Kernel, Laplacian
@@ -52,14 +53,14 @@ __all__ = [
 @dataclass(frozen=True)
 class RFFParams:
     r"""Frequencies $\omega_j^\top$ (rows of ``omega``, shape ``(D, d)``) and phases ``b``
-    (shape ``(D,)``)."""
+    (shape ``(D,)``), of one array API namespace, device and dtype."""
 
-    omega: np.ndarray
-    b: np.ndarray
+    omega: Any
+    b: Any
 
     __deepqed_constraints__ = {
-        "omega": Array(shape=("D", "d"), numpy=True),
-        "b": Array(shape=("D",), numpy=True),
+        "omega": Array(shape=("D", "d")),
+        "b": Array(shape=("D",)),
     }
 
     def __post_init__(self) -> None:
@@ -86,7 +87,8 @@ def spectral_sample(
 ) -> np.ndarray:
     r"""$D$ independent draws from the spectral measure of ``kernel`` on $\mathbb R^d$, shape
     ``(D, d)``: $N(0, 2\gamma I_d)$ for :class:`Gaussian`, i.i.d. Cauchy$(0, \gamma)$ coordinates
-    for :class:`Laplacian`, of dtype ``dtype`` (``numpy.float32`` or ``numpy.float64``)."""
+    for :class:`Laplacian`, of dtype ``dtype`` (``numpy.float32`` or ``numpy.float64``): a NumPy
+    array, drawn from the NumPy generator ``rng``."""
     return _spectral_sample(kernel, d, D, rng, dtype)
 
 
@@ -95,14 +97,15 @@ def rff_init(
     kernel: Kernel, d: int, D: int, *, rng: np.random.Generator, dtype: Any = np.float64
 ) -> RFFParams:
     r"""Draw $\omega_j\sim\mu$ and $b_j\sim U[0, 2\pi]$, $j\in[D]$, independently (Definition
-    `def-rff`)."""
+    `def-rff`), as NumPy arrays from the NumPy generator ``rng`` (for another namespace build
+    ``RFFParams(xp.asarray(p.omega), xp.asarray(p.b))``)."""
     omega = _spectral_sample(kernel, d, D, rng, dtype)
     b = rng.uniform(0.0, 2 * math.pi, size=omega.shape[0]).astype(dtype)
     return RFFParams(omega, b)
 
 
-@validate(params=Instance(RFFParams), X=Array(shape=("m", "d"), numpy=True))
-def rff_features(params: RFFParams, X: np.ndarray) -> np.ndarray:
+@validate(params=Instance(RFFParams), X=Array(shape=("m", "d")))
+def rff_features(params: RFFParams, X: Any) -> Any:
     r"""$Z = \sqrt{2/D}\cos(X\Omega^\top + \mathbf 1_m b^\top)$, rows $z(x_i)^\top$.
 
     Arguments:
@@ -118,21 +121,23 @@ def rff_features(params: RFFParams, X: np.ndarray) -> np.ndarray:
         fail(
             "X",
             f"have shape (m, {omega.shape[1]}) (d of params.omega)",
-            f"shape {X.shape}",
+            f"shape {tuple(X.shape)}",
             kind=ShapeError,
         )
     if X.dtype != omega.dtype:
         fail("X", f"have dtype {omega.dtype} (of params.omega)", str(X.dtype))
+    xp = namespace(X)
     D = omega.shape[0]
-    return (math.sqrt(2.0 / D) * np.cos(X @ omega.T + b)).astype(X.dtype, copy=False)
+    return xp.astype(math.sqrt(2.0 / D) * xp.cos(X @ omega.T + b), X.dtype, copy=False)
 
 
-@validate(omega=Array(shape=("D", "d"), numpy=True), X=Array(shape=("m", "d"), numpy=True))
-def rff_paired_features(omega: np.ndarray, X: np.ndarray) -> np.ndarray:
+@validate(omega=Array(shape=("D", "d")), X=Array(shape=("m", "d")))
+def rff_paired_features(omega: Any, X: Any) -> Any:
     r"""$\tilde z(x) = D^{-1/2}\bigl(\cos\omega_j^\top x,\ \sin\omega_j^\top x\bigr)_{j=1}^D$, shape
     ``(m, 2D)``; $\tilde z(x)^\top\tilde z(x') = \frac1D\sum_j\cos\omega_j^\top(x - x')$."""
+    xp = namespace(X)
     T = X @ omega.T
-    return np.concatenate([np.cos(T), np.sin(T)], axis=1) / math.sqrt(omega.shape[0])
+    return xp.concat([xp.cos(T), xp.sin(T)], axis=1) / math.sqrt(omega.shape[0])
 
 
 @validate(kernel=_SHIFT_INVARIANT, d=Integer(1))

@@ -2,8 +2,10 @@ r"""Linear models (chapter *Linear models*): least squares, ridge regression, gr
 least squares and its spectral filter, logistic regression.
 
 Modules: :mod:`.least_squares`, :mod:`.ridge`, :mod:`.gd`, :mod:`.logistic`, :mod:`.separability`. All functions take
-NumPy arrays of dtype float32 or float64, one sample per row of ``X`` (shape ``(m, n)``), and
-compute in that dtype; every argument is validated by its declared constraint
+arrays of any array API namespace (NumPy, PyTorch on CPU or CUDA, ...) of dtype float32 or
+float64, one sample per row of ``X`` (shape ``(m, n)``), and compute in that namespace, on that
+device and in that dtype (the Cholesky solves and the linear programme of :mod:`.separability`
+run in SciPy on the host and return to the caller's namespace, as their docstrings say); every argument is validated by its declared constraint
 (:mod:`deepqed._validation`), and a wrong one is reported by name.
 """
 

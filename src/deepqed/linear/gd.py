@@ -11,14 +11,16 @@ ridge's $r_\lambda(s) = s/(s^2+\lambda)$ ({prf:ref}`thm-lin-early-stopping`).
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Any
 
-from .._validation import Array, Integer, Optional, Real, fail, validate
+import array_api_compat
+
+from .._validation import Array, Integer, Optional, Real, fail, namespace, validate
 from ._common import DESIGN, TARGETS, WEIGHTS
 
 _ETA = Real(0, None, closed="neither")
 #: Singular values $s_1, \dots, s_k$ (a vector, float32 or float64).
-_SINGULAR = Array(shape=("k",), numpy=True)
+_SINGULAR = Array(shape=("k",))
 
 __all__ = [
     "least_squares_gradient",
@@ -31,16 +33,14 @@ __all__ = [
 
 
 @validate(w=WEIGHTS, X=DESIGN, y=TARGETS)
-def least_squares_gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+def least_squares_gradient(w: Any, X: Any, y: Any) -> Any:
     r"""$\nabla f(w) = X^\top(Xw - y)$ for $f(w) = \frac12\|Xw-y\|^2$; shapes ``(n,)``,
     ``(m, n)``, ``(m,)``; returns shape ``(n,)``."""
     return X.T @ (X @ w - y)
 
 
 @validate(X=DESIGN, y=TARGETS, eta=_ETA, steps=Integer(0), w0=Optional(WEIGHTS))
-def gd_least_squares(
-    X: np.ndarray, y: np.ndarray, eta: float, steps: int, w0: np.ndarray | None = None
-) -> np.ndarray:
+def gd_least_squares(X: Any, y: Any, eta: float, steps: int, w0: Any | None = None) -> Any:
     r"""The iterates of {prf:ref}`alg-lin-gd`: $w_{t+1} = w_t - \eta X^\top(Xw_t - y)$.
 
     Arguments:
@@ -53,34 +53,33 @@ def gd_least_squares(
     Returns:
         $(w_0, \dots, w_T)$ stacked, shape ``(T + 1, n)``, dtype of ``X``.
     """
+    xp = namespace(X)
     T = steps
-    w = np.zeros(X.shape[1], dtype=X.dtype) if w0 is None else w0
-    out = np.empty((T + 1, X.shape[1]), dtype=X.dtype)
-    out[0] = w
+    w = xp.zeros(X.shape[1], dtype=X.dtype, device=array_api_compat.device(X)) if w0 is None else w0
+    out = [w]
     g_y = X.T @ y  # X^T y once; each step costs two matrix-vector products
-    e = X.dtype.type(eta)
-    for t in range(T):
-        w = w - e * (X.T @ (X @ w) - g_y)
-        out[t + 1] = w
-    return out
+    for _ in range(T):
+        w = w - eta * (X.T @ (X @ w) - g_y)
+        out.append(w)
+    return xp.stack(out)
 
 
 @validate(X=DESIGN)
-def smoothness_constant(X: np.ndarray) -> float:
+def smoothness_constant(X: Any) -> float:
     r"""$\beta = \|X\|_{\mathrm{op}}^2 = s_1^2$, the Lipschitz constant of $\nabla f$."""
-    return float(np.linalg.svd(X, compute_uv=False)[0]) ** 2
+    return float(namespace(X).linalg.svdvals(X)[0]) ** 2
 
 
 @validate(X=DESIGN)
-def strong_convexity_constant(X: np.ndarray) -> float:
+def strong_convexity_constant(X: Any) -> float:
     r"""$\mu = \lambda_{\min}(X^\top X) = s_n^2$ ($0$ when $m < n$)."""
     if X.shape[0] < X.shape[1]:
         return 0.0
-    return float(np.linalg.svd(X, compute_uv=False)[-1]) ** 2
+    return float(namespace(X).linalg.svdvals(X)[-1]) ** 2
 
 
 @validate(s=_SINGULAR, eta=_ETA, t=Integer(0))
-def gd_filter(s: np.ndarray, eta: float, t: int) -> np.ndarray:
+def gd_filter(s: Any, eta: float, t: int) -> Any:
     r"""$g_t(s) = \bigl(1 - (1 - \eta s^2)^t\bigr)/s$, elementwise, for $s > 0$
     ({prf:ref}`prop-lin-gd-filter`).
 
@@ -94,18 +93,20 @@ def gd_filter(s: np.ndarray, eta: float, t: int) -> np.ndarray:
     Returns:
         shape ``(k,)``, dtype of ``s``.
     """
-    if np.any(s <= 0):
-        fail("s", "have positive entries (singular values s_i > 0)", f"min(s) = {np.min(s)!r}")
+    xp = namespace(s)
+    if bool(xp.any(s <= 0)):
+        fail(
+            "s", "have positive entries (singular values s_i > 0)", f"min(s) = {float(xp.min(s))!r}"
+        )
     x = eta * s * s
     small = x < 1
-    one_minus = np.empty_like(s)
-    one_minus[small] = -np.expm1(t * np.log1p(-x[small]))
-    one_minus[~small] = 1 - (1 - x[~small]) ** t
+    x_small = xp.where(small, x, xp.zeros_like(x))  # log1p(-x) only where it is finite
+    one_minus = xp.where(small, -xp.expm1(t * xp.log1p(-x_small)), 1 - (1 - x) ** t)
     return one_minus / s
 
 
 @validate(s=_SINGULAR, lam=_ETA)
-def ridge_filter(s: np.ndarray, lam: float) -> np.ndarray:
+def ridge_filter(s: Any, lam: float) -> Any:
     r"""$r_\lambda(s) = s/(s^2 + \lambda)$, elementwise ({prf:ref}`thm-lin-ridge-solution`);
     ``s`` of shape ``(k,)``, $\lambda > 0$."""
     return s / (s * s + lam)

@@ -15,12 +15,16 @@ $\nabla^2\mathcal L(w) = \frac1m X^\top D X$, $D = \operatorname{diag}(p_i(1-p_i
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
+import array_api_compat
 import numpy as np
 import scipy.special
 
+from .._host import labels_follow
 from .._validation import (
     Array,
     Boolean,
@@ -28,9 +32,10 @@ from .._validation import (
     Optional,
     Real,
     check,
+    namespace,
     validate,
 )
-from ._common import DESIGN, LABELS01, WEIGHTS
+from ._common import DESIGN, LABELS01, WEIGHTS, eps, zero_dim
 
 __all__ = [
     "ConvergenceWarning",
@@ -59,38 +64,68 @@ class ConvergenceWarning(RuntimeWarning):
 _PROBLEM = {"w": WEIGHTS, "X": DESIGN, "y": LABELS01}
 
 
-@validate(z=Array(numpy=True))
-def sigmoid(z: np.ndarray) -> np.ndarray:
+def _expit(xp: Any, z: Any) -> Any:
+    """``scipy.special.expit`` on NumPy; elsewhere $e^{-|z|}$ in $(0, 1]$ and
+    $1/(1+e^{-|z|})$ or $e^{-|z|}/(1+e^{-|z|})$ by the sign of $z$ (no overflow)."""
+    if array_api_compat.is_numpy_namespace(xp):
+        return scipy.special.expit(z)
+    E = xp.exp(-xp.abs(z))
+    return xp.where(z >= 0, 1.0 / (1.0 + E), E / (1.0 + E))
+
+
+@validate(z=Array())
+def sigmoid(z: Any) -> Any:
     r"""$\operatorname{sigmoid}(z) = 1/(1+e^{-z})$, elementwise, without overflow
-    (``scipy.special.expit``); shape and dtype of ``z``."""
-    return scipy.special.expit(z)
+    (``scipy.special.expit`` on NumPy arrays, the same function from $e^{-|z|}$ in other
+    namespaces); shape, namespace, device and dtype of ``z``."""
+    return _expit(namespace(z), z)
 
 
-def _margins(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-    return (2 * y.astype(X.dtype) - 1) * (X @ w)
+# The kernels below take the namespace ``xp`` of ``X`` from their caller (one lookup per call of a
+# public function, not one per step of an iteration).
+def _margins(xp: Any, w: Any, X: Any, y: Any) -> Any:
+    return (2 * xp.astype(y, X.dtype) - 1) * (X @ w)
 
 
-def _losses(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-    return np.logaddexp(X.dtype.type(0), -_margins(w, X, y))
+def _losses(xp: Any, w: Any, X: Any, y: Any) -> Any:
+    z = -_margins(xp, w, X, y)
+    return xp.logaddexp(xp.zeros_like(z), z)
 
 
-def _loss(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-    return np.asarray(np.mean(_losses(w, X, y)), dtype=X.dtype)
+def _loss(xp: Any, w: Any, X: Any, y: Any) -> Any:
+    return zero_dim(xp, xp.mean(_losses(xp, w, X, y)), X)
 
 
-def _gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-    return X.T @ (scipy.special.expit(X @ w) - y.astype(X.dtype)) / X.dtype.type(X.shape[0])
+def _gradient(xp: Any, w: Any, X: Any, y: Any) -> Any:
+    return X.T @ (_expit(xp, X @ w) - xp.astype(y, X.dtype)) / X.shape[0]
 
 
-def _hessian(w: np.ndarray, X: np.ndarray) -> np.ndarray:
+def _hessian(xp: Any, w: Any, X: Any) -> Any:
     z = X @ w
-    d = scipy.special.expit(z) * scipy.special.expit(-z)
-    H = X.T @ (d[:, None] * X) / X.dtype.type(X.shape[0])
+    d = _expit(xp, z) * _expit(xp, -z)
+    H = X.T @ (d[:, None] * X) / X.shape[0]
     return 0.5 * (H + H.T)
 
 
+def _lstsq(H: Any, b: Any) -> Any:
+    r"""The minimum-norm least-squares solution of $Hd = b$ for a symmetric ``H``:
+    ``numpy.linalg.lstsq`` on NumPy; elsewhere (the array API has no ``lstsq``)
+    $\sum_{|\lambda_i| > r}\lambda_i^{-1}(q_i^\top b)q_i$ from the eigendecomposition, with
+    LAPACK's default cut-off $r = n\varepsilon\max_i|\lambda_i|$ (the singular values of a
+    symmetric matrix are the $|\lambda_i|$)."""
+    xp = namespace(H)
+    if array_api_compat.is_numpy_namespace(xp):
+        return np.linalg.lstsq(H, b, rcond=None)[0]
+    lam, Q = xp.linalg.eigh(H)
+    cut = H.shape[0] * eps(H) * float(xp.max(xp.abs(lam)))
+    keep = xp.abs(lam) > cut
+    inv = xp.where(keep, 1.0 / xp.where(keep, lam, xp.ones_like(lam)), xp.zeros_like(lam))
+    return Q @ (inv * (Q.T @ b))
+
+
+@labels_follow("X")
 @validate(**_PROBLEM)
-def logistic_losses(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+def logistic_losses(w: Any, X: Any, y: Any) -> Any:
     r"""Per-sample losses $\ell(x_i^\top w, y_i) = \log(1 + e^{-\tilde y_i x_i^\top w})$.
 
     Arguments:
@@ -100,34 +135,37 @@ def logistic_losses(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
     Returns:
         shape ``(m,)``, dtype of ``X``.
     """
-    return _losses(w, X, y)
+    return _losses(namespace(X), w, X, y)
 
 
+@labels_follow("X")
 @validate(**_PROBLEM)
-def logistic_loss(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+def logistic_loss(w: Any, X: Any, y: Any) -> Any:
     r"""$\mathcal L(w) = \frac1m\sum_i\ell(x_i^\top w, y_i)$ ({prf:ref}`def-lin-logistic`); a
     0-dimensional array of the dtype of ``X``. Shapes as in :func:`logistic_losses`."""
-    return _loss(w, X, y)
+    return _loss(namespace(X), w, X, y)
 
 
+@labels_follow("X")
 @validate(**_PROBLEM)
-def logistic_gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+def logistic_gradient(w: Any, X: Any, y: Any) -> Any:
     r"""$\nabla\mathcal L(w) = \frac1m X^\top(\operatorname{sigmoid}(Xw) - y)$
     ({prf:ref}`prop-lin-logistic-derivatives`); shape ``(n,)``."""
-    return _gradient(w, X, y)
+    return _gradient(namespace(X), w, X, y)
 
 
+@labels_follow("X")
 @validate(**_PROBLEM)
-def logistic_hessian(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+def logistic_hessian(w: Any, X: Any, y: Any) -> Any:
     r"""$\nabla^2\mathcal L(w) = \frac1m X^\top\operatorname{diag}(p\odot(1-p))X$, $p =
     \operatorname{sigmoid}(Xw)$ ({prf:ref}`prop-lin-logistic-derivatives`); $p_i(1-p_i)$ is
     computed as $\operatorname{sigmoid}(z_i)\operatorname{sigmoid}(-z_i)$ (no cancellation).
     ``y`` is validated but not used (the Hessian does not depend on it). Shape ``(n, n)``."""
-    return _hessian(w, X)
+    return _hessian(namespace(X), w, X)
 
 
 @validate(X=DESIGN)
-def hessian_lipschitz(X: np.ndarray) -> float:
+def hessian_lipschitz(X: Any) -> float:
     r"""$M = \frac{1}{6\sqrt3\,m}\sum_{i=1}^m\|x_i\|^3$, a Lipschitz constant of
     $w\mapsto\nabla^2\mathcal L(w)$ in the operator norm ({prf:ref}`prop-lin-newton-quadratic`),
     computed in float64.
@@ -135,8 +173,9 @@ def hessian_lipschitz(X: np.ndarray) -> float:
     Arguments:
         X: shape ``(m, n)``, float32 or float64.
     """
-    norms = np.linalg.norm(np.asarray(X, dtype=np.float64), axis=1)
-    return float(SIGMOID_SECOND_DERIVATIVE_MAX * np.sum(norms**3) / X.shape[0])
+    xp = namespace(X)
+    norms = xp.linalg.vector_norm(xp.astype(X, xp.float64), axis=1)
+    return float(SIGMOID_SECOND_DERIVATIVE_MAX * xp.sum(norms**3) / X.shape[0])
 
 
 @dataclass(frozen=True)
@@ -144,13 +183,13 @@ class LogisticFit:
     """Result of :func:`logistic_newton`: the last iterate ``w`` (shape ``(n,)``), the number of
     Newton steps taken, whether ``max(abs(grad)) <= tol`` was reached, and that gradient norm."""
 
-    w: np.ndarray
+    w: Any
     iterations: int
     converged: bool
     gradient_norm: float
 
     __deepqed_constraints__ = {
-        "w": Array(ndim=1, numpy=True),
+        "w": Array(ndim=1),
         "iterations": Integer(0),
         "converged": Boolean(),
         "gradient_norm": Real(0, None),
@@ -160,6 +199,7 @@ class LogisticFit:
         check(self.__deepqed_constraints__, vars(self))
 
 
+@labels_follow("X")
 @validate(
     X=DESIGN,
     y=LABELS01,
@@ -168,10 +208,10 @@ class LogisticFit:
     max_iter=Integer(0),
 )
 def logistic_newton(
-    X: np.ndarray,
-    y: np.ndarray,
+    X: Any,
+    y: Any,
     *,
-    w0: np.ndarray | None = None,
+    w0: Any | None = None,
     tol: float | None = None,
     max_iter: int = 100,
 ) -> LogisticFit:
@@ -198,29 +238,29 @@ def logistic_newton(
     Returns:
         a :class:`LogisticFit`.
     """
-    eps = float(np.finfo(X.dtype).eps)
-    tol = 0.1 * float(np.sqrt(eps)) if tol is None else tol
-    w = np.zeros(X.shape[1], dtype=X.dtype) if w0 is None else w0
-    f = float(_loss(w, X, y))
-    g = _gradient(w, X, y)
+    xp = namespace(X)
+    tol = 0.1 * math.sqrt(eps(X)) if tol is None else tol
+    w = xp.zeros(X.shape[1], dtype=X.dtype, device=array_api_compat.device(X)) if w0 is None else w0
+    f = float(_loss(xp, w, X, y))
+    g = _gradient(xp, w, X, y)
     k = 0
-    while float(np.max(np.abs(g))) > tol and k < max_iter:
-        H = _hessian(w, X)
-        d = np.linalg.lstsq(H, -g, rcond=None)[0]
+    while float(xp.max(xp.abs(g))) > tol and k < max_iter:
+        H = _hessian(xp, w, X)
+        d = _lstsq(H, -g)
         slope = float(g @ d)
         alpha = 1.0
         for _ in range(60):
-            w_new = w + X.dtype.type(alpha) * d
-            f_new = float(_loss(w_new, X, y))
+            w_new = w + alpha * d
+            f_new = float(_loss(xp, w_new, X, y))
             if f_new <= f + 1e-4 * alpha * slope:
                 break
             alpha *= 0.5
         else:
             break  # no decrease representable: at the floating-point floor
         w, f = w_new, f_new
-        g = _gradient(w, X, y)
+        g = _gradient(xp, w, X, y)
         k += 1
-    gnorm = float(np.max(np.abs(g)))
+    gnorm = float(xp.max(xp.abs(g)))
     converged = bool(gnorm <= tol)
     if not converged:
         warnings.warn(
@@ -233,6 +273,7 @@ def logistic_newton(
     return LogisticFit(w, k, converged, gnorm)
 
 
+@labels_follow("X")
 @validate(
     X=DESIGN,
     y=LABELS01,
@@ -240,9 +281,7 @@ def logistic_newton(
     steps=Integer(0),
     w0=Optional(WEIGHTS),
 )
-def logistic_gd(
-    X: np.ndarray, y: np.ndarray, eta: float, steps: int, w0: np.ndarray | None = None
-) -> np.ndarray:
+def logistic_gd(X: Any, y: Any, eta: float, steps: int, w0: Any | None = None) -> Any:
     r"""Gradient descent $w_{t+1} = w_t - \eta\nabla\mathcal L(w_t)$ on the logistic loss.
 
     Arguments:
@@ -253,13 +292,13 @@ def logistic_gd(
     Returns:
         $(w_0, \dots, w_T)$, shape ``(T + 1, n)``, dtype of ``X``.
     """
+    xp = namespace(X)
     T = steps
-    y = y.astype(X.dtype)
-    w = np.zeros(X.shape[1], dtype=X.dtype) if w0 is None else w0
-    out = np.empty((T + 1, X.shape[1]), dtype=X.dtype)
-    out[0] = w
-    c = X.dtype.type(eta / X.shape[0])
-    for t in range(T):
-        w = w - c * (X.T @ (scipy.special.expit(X @ w) - y))
-        out[t + 1] = w
-    return out
+    y = xp.astype(y, X.dtype)
+    w = xp.zeros(X.shape[1], dtype=X.dtype, device=array_api_compat.device(X)) if w0 is None else w0
+    out = [w]
+    c = eta / X.shape[0]
+    for _ in range(T):
+        w = w - c * (X.T @ (_expit(xp, X @ w) - y))
+        out.append(w)
+    return xp.stack(out)

@@ -16,11 +16,13 @@ the cone $\{v : Av\ge0\}$, and makes the value independent of the scale of the d
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.optimize
 
-from .._validation import Array, Integer, Optional, Real, check, validate
+from .._host import from_numpy, to_numpy
+from .._validation import Array, Integer, Optional, Real, check, namespace, validate
 from ._common import DESIGN, LABELS01
 
 __all__ = ["Separability", "separability", "SEPARABILITY_TOL"]
@@ -39,17 +41,17 @@ class Separability:
         direction: a $v\ne0$ with $\tilde y_ix_i^\top v\ge0$ for all $i$ (up to the solver's
             tolerance), shape ``(n,)``, float64: the programme's solution if its value exceeds
             :data:`SEPARABILITY_TOL`, else a vector of $\ker X$ if the rank is below $n$, else
-            ``None``.
+            ``None``; in the namespace and on the device of ``X``.
     """
 
     value: float
     rank: int
-    direction: np.ndarray | None
+    direction: Any | None
 
     __deepqed_constraints__ = {
         "value": Real(0, None),
         "rank": Integer(0),
-        "direction": Optional(Array(ndim=1, numpy=True)),
+        "direction": Optional(Array(ndim=1)),
     }
 
     def __post_init__(self) -> None:
@@ -62,10 +64,14 @@ class Separability:
 
 
 @validate(X=DESIGN, y=LABELS01)
-def separability(X: np.ndarray, y: np.ndarray) -> Separability:
+def separability(X: Any, y: Any) -> Separability:
     r"""Decide whether some $v\ne0$ has $\tilde y_ix_i^\top v\ge0$ for all $i$
     ({prf:ref}`prop-lin-logistic-minimiser`): the linear programme of the module docstring and
     the rank of $X$.
+
+    The programme is solved by SciPy (HiGHS), which needs NumPy: arrays of another namespace are
+    copied to the host, and ``direction`` is returned in the namespace and on the device of ``X``
+    (float64).
 
     Arguments:
         X: shape ``(m, n)``, float32 or float64 (solved in float64).
@@ -75,9 +81,9 @@ def separability(X: np.ndarray, y: np.ndarray) -> Separability:
         a :class:`Separability`; ``.unique_minimiser`` is ``True`` exactly when the logistic
         objective has a (unique) minimiser.
     """
-    X64 = np.asarray(X, dtype=np.float64)
+    X64 = np.asarray(to_numpy(X), dtype=np.float64)
     m, n = X64.shape
-    A = (2.0 * np.asarray(y, dtype=np.float64) - 1.0)[:, None] * X64
+    A = (2.0 * np.asarray(to_numpy(y), dtype=np.float64) - 1.0)[:, None] * X64
     scale = np.max(np.abs(A), axis=1)
     A = A[scale > 0] / scale[scale > 0, None]  # rows of sup norm 1; zero rows ask nothing
     s = np.linalg.svd(X64, compute_uv=False)
@@ -98,4 +104,6 @@ def separability(X: np.ndarray, y: np.ndarray) -> Separability:
             direction = np.asarray(res.x, dtype=np.float64)
     if direction is None and rank < n:
         direction = np.linalg.svd(X64)[2][-1].copy()  # a unit vector of ker X
+    if direction is not None:
+        direction = from_numpy(direction, X, dtype=namespace(X).float64)
     return Separability(value, rank, direction)

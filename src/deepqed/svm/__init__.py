@@ -1,6 +1,6 @@
 r"""Support vector machines: hinge loss and primal, the dual and its KKT conditions, SMO.
 
-Chapter *Support vector machines* (``book/svm``). Modules: :mod:`.hinge` (hinge loss, soft-margin
+Chapter *Support vector machines* (``book/svm``), on every array API namespace. Modules: :mod:`.hinge` (hinge loss, soft-margin
 primal objective and a subgradient), :mod:`.dual` (dual objective, gradient, KKT violation, offset,
 primal recovery), :mod:`.smo` (the SMO solver with second-order working-set selection).
 """

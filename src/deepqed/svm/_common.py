@@ -10,22 +10,20 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from .._validation import Array, Real, fail
+from .._validation import Array, Real, fail, namespace
 
 __all__ = ["LABELS", "GRAM", "ALPHA", "SAMPLES", "WEIGHTS", "C_FINITE", "C_HARD", "OFFSET"]
 
 #: Labels $y\in\{-1, +1\}^m$, shape ``(m,)``.
-LABELS = Array(shape=("m",), dtype="real", values=(-1, 1), same_dtype=False, numpy=True)
+LABELS = Array(shape=("m",), dtype="real", values=(-1, 1), same_dtype=False)
 #: A Gram matrix $K\in\mathbb R^{m\times m}$ (symmetric: checked by :func:`symmetric`).
-GRAM = Array(shape=("m", "m"), numpy=True)
+GRAM = Array(shape=("m", "m"))
 #: Dual variables $\alpha\in\mathbb R^m$.
-ALPHA = Array(shape=("m",), numpy=True)
+ALPHA = Array(shape=("m",))
 #: Samples $X\in\mathbb R^{m\times d}$, one per row.
-SAMPLES = Array(shape=("m", "d"), numpy=True)
+SAMPLES = Array(shape=("m", "d"))
 #: A weight vector $w\in\mathbb R^d$.
-WEIGHTS = Array(shape=("d",), numpy=True)
+WEIGHTS = Array(shape=("d",))
 #: $C\in(0, \infty)$.
 C_FINITE = Real(0, None, closed="neither")
 #: $C\in(0, \infty]$ (``math.inf``: the hard margin).
@@ -34,15 +32,17 @@ C_HARD = Real(0, None, closed="neither", inf=True)
 OFFSET = Real()
 
 
-def symmetric(K: np.ndarray) -> np.ndarray:
-    r"""The float64 matrix $\frac12(K + K^\top)$ of a validated square ``K``, which must be
+def symmetric(K: Any) -> Any:
+    r"""The float64 matrix $\frac12(K + K^\top)$ of a validated square ``K`` (in its namespace and
+    on its device), which must be
     symmetric up to rounding: $\max_{ij}|K_{ij} - K_{ji}|\le 100\,\varepsilon\max(1,
     \max_{ij}|K_{ij}|)$, $\varepsilon$ the machine epsilon of ``K.dtype`` (a product ``X @ X.T``
     need not be exactly symmetric)."""
-    K64 = K.astype(np.float64, copy=False)
-    asym = float(np.max(np.abs(K64 - K64.T)))
-    scale = max(1.0, float(np.max(np.abs(K64))))
-    if asym > 100.0 * float(np.finfo(K.dtype).eps) * scale:
+    xp = namespace(K)
+    K64 = xp.astype(K, xp.float64, copy=False)
+    asym = float(xp.max(xp.abs(K64 - K64.T)))
+    scale = max(1.0, float(xp.max(xp.abs(K64))))
+    if asym > 100.0 * float(xp.finfo(K.dtype).eps) * scale:
         fail("K", "be symmetric", f"max |K - K^T| = {asym:.3g}")
     return 0.5 * (K64 + K64.T)
 
@@ -50,5 +50,6 @@ def symmetric(K: np.ndarray) -> np.ndarray:
 def both_labels(y: Any) -> None:
     """Both labels must occur (otherwise $y^\\top\\alpha = 0$ forces $\\alpha = 0$ and the offset
     is not determined by the data)."""
-    if not (np.any(y > 0) and np.any(y < 0)):
+    xp = namespace(y)
+    if not (bool(xp.any(y > 0)) and bool(xp.any(y < 0))):
         fail("y", "contain both labels -1 and +1", f"only {int(y[0]):+d}")

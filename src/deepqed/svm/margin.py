@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from .._validation import fail, validate
+from .._host import labels_follow
+from .._validation import fail, namespace, validate
 from ._common import LABELS, OFFSET, SAMPLES, WEIGHTS
 
 __all__ = ["functional_margins", "geometric_margin"]
@@ -22,21 +21,24 @@ __all__ = ["functional_margins", "geometric_margin"]
 _MARGIN = validate(w=WEIGHTS, b=OFFSET, X=SAMPLES, y=LABELS)
 
 
-def _functional(w: Any, b: float, X: Any, y: Any) -> np.ndarray:
-    return y.astype(X.dtype) * (X @ w + X.dtype.type(b))
+def _functional(w: Any, b: float, X: Any, y: Any) -> Any:
+    return namespace(X).astype(y, X.dtype) * (X @ w + b)
 
 
+@labels_follow("X")
 @_MARGIN
-def functional_margins(w: Any, b: float, X: Any, y: Any) -> np.ndarray:
+def functional_margins(w: Any, b: float, X: Any, y: Any) -> Any:
     r"""$\bigl(y_i(\langle w, x_i\rangle + b)\bigr)_{i\in[m]}$, shape $(m,)$, dtype of ``X``
     (``w`` has the dtype of ``X``)."""
     return _functional(w, b, X, y)
 
 
+@labels_follow("X")
 @_MARGIN
 def geometric_margin(w: Any, b: float, X: Any, y: Any) -> float:
     r"""$\gamma(w, b) = \min_i y_i(\langle w, x_i\rangle + b)/\|w\|$; requires $w\ne0$."""
-    norm = float(np.linalg.norm(w))
+    xp = namespace(X)
+    norm = float(xp.sqrt(w @ w))  # the Euclidean norm, as numpy.linalg.norm computes it
     if norm == 0.0:
         fail("w", "be nonzero (the geometric margin divides by ||w||)", "w = 0")
-    return float(np.min(_functional(w, b, X, y))) / norm
+    return float(xp.min(_functional(w, b, X, y))) / norm

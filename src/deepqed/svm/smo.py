@@ -15,6 +15,12 @@ Hard margin: ``C = math.inf`` is allowed (the box becomes $\alpha\ge 0$). It has
 when the data are linearly separable in the feature space of $K$; otherwise the dual is unbounded and
 the solver either meets a two-variable subproblem without a minimiser (``ValueError``) or stops at
 ``max_iter`` with ``converged=False``.
+
+The loop is sequential (one pair of coordinates per iteration, $O(m)$ work each) and runs in NumPy
+on the host: :func:`smo`, :func:`two_variable_step` and :func:`select_working_set` copy arrays of
+another namespace (PyTorch on CPU or CUDA, ...) to NumPy and return arrays in the namespace and
+on the device of their arguments. :func:`decision_function` computes in the namespace of its
+arguments.
 """
 
 from __future__ import annotations
@@ -25,7 +31,8 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import Array, Boolean, Integer, Real, check, fail, validate
+from .._host import from_numpy, labels_follow, to_numpy
+from .._validation import Array, Boolean, Integer, Real, check, fail, namespace, validate
 from ._common import ALPHA, C_HARD, GRAM, LABELS, OFFSET, both_labels, symmetric
 from .dual import _masks, _offset, _violation
 
@@ -40,21 +47,22 @@ class DualSolution:
     r"""Result of :func:`smo`.
 
     Attributes:
-        alpha: the dual variables, float64 array of shape $(m,)$, $0\le\alpha_i\le C$, $y^\top\alpha=0$.
+        alpha: the dual variables, float64 array of shape $(m,)$ (in the namespace and on the device
+            of ``K``), $0\le\alpha_i\le C$, $y^\top\alpha=0$.
         b: the offset ({prf:ref}`prop-svm-offset`).
         iterations: number of two-variable updates performed.
         kkt_violation: $\operatorname{viol}(\alpha) = \max\{\beta_{\mathrm{up}}(\alpha) - \beta_{\mathrm{low}}(\alpha), 0\}$ at the returned ``alpha``.
         converged: whether ``kkt_violation <= tol`` was reached within ``max_iter`` updates.
     """
 
-    alpha: np.ndarray
+    alpha: Any
     b: float
     iterations: int
     kkt_violation: float
     converged: bool
 
     __deepqed_constraints__ = {
-        "alpha": Array(ndim=1, numpy=True),
+        "alpha": Array(ndim=1),
         "b": OFFSET,
         "iterations": Integer(0),
         "kkt_violation": Real(0, None),
@@ -134,7 +142,7 @@ def _indices(i: int, j: int, m: int) -> None:
 
 
 @validate(alpha=ALPHA, y=LABELS, K=GRAM, C=C_HARD, i=Integer(0), j=Integer(0))
-def two_variable_step(alpha: Any, y: Any, K: Any, C: float, i: int, j: int) -> np.ndarray:
+def two_variable_step(alpha: Any, y: Any, K: Any, C: float, i: int, j: int) -> Any:
     r"""Minimise $f$ exactly over $(\alpha_i, \alpha_j)$, the other coordinates fixed.
 
     Implements {prf:ref}`thm-svm-two-variable`: with $u = y_ie_i - y_je_j$,
@@ -143,9 +151,12 @@ def two_variable_step(alpha: Any, y: Any, K: Any, C: float, i: int, j: int) -> n
     $t^\star = \min\{\max\{-g/a, t_{\min}\}, t_{\max}\}$ if $a > 0$ (an end of the segment if $a\le 0$).
 
     Arguments: ``alpha`` $(m,)$ dual feasible, ``y`` $(m,)$, ``K`` $(m, m)$, $C\in(0,\infty]$,
-    indices $i\ne j$. Returns the new ``alpha`` (a float64 copy, shape $(m,)$).
+    indices $i\ne j$. Returns the new ``alpha`` (a float64 copy, shape $(m,)$, in the namespace and
+    on the device of ``alpha``; computed in NumPy).
     """
     _indices(i, j, K.shape[0])
+    like = alpha
+    alpha, y, K = to_numpy(alpha), to_numpy(y), to_numpy(K)
     K = symmetric(K)
     y = y.astype(np.float64)
     alpha = np.array(alpha, dtype=np.float64)
@@ -157,7 +168,7 @@ def two_variable_step(alpha: Any, y: Any, K: Any, C: float, i: int, j: int) -> n
         )
     G = y * (K @ (alpha * y)) - 1.0
     alpha[i], alpha[j] = _pair_update(alpha, y, G, K, C, i, j)
-    return alpha
+    return from_numpy(alpha, like, dtype=namespace(like).float64)
 
 
 def _select(
@@ -189,8 +200,9 @@ def select_working_set(alpha: Any, y: Any, K: Any, C: float) -> tuple[int, int]:
     $i\in\operatorname{argmax}_{t\in I_{\mathrm{up}}} -y_tG_t$ and
     $j\in\operatorname{argmin}\{-\kappa_{it}^2/\bar a_{it} : t\in I_{\mathrm{low}},\ -y_tG_t < -y_iG_i\}$ with
     $\kappa_{it} = -y_iG_i + y_tG_t$, $\bar a_{it} = a_{it}$ if $a_{it} > 0$ else $\tau$. Returns
-    ``(-1, -1)`` if there is no violating pair (then ``alpha`` is optimal).
+    ``(-1, -1)`` if there is no violating pair (then ``alpha`` is optimal). Computed in NumPy.
     """
+    alpha, y, K = to_numpy(alpha), to_numpy(y), to_numpy(K)
     K = symmetric(K)
     y = y.astype(np.float64)
     alpha = np.asarray(alpha, dtype=np.float64)
@@ -217,8 +229,12 @@ def smo(K: Any, y: Any, C: float, *, tol: float = 1e-6, max_iter: int = 100_000)
     Cost: $O(m)$ operations per iteration plus two rows of $K$. The number of iterations depends on
     the problem: a few times $m$ for a Gaussian kernel, but up to $10^4$–$10^5$ for a linear kernel
     with large $C$ on overlapping classes (LIBSVM needs as many there).
+
+    The loop runs in NumPy on the host (``K`` and ``y`` of another namespace are copied there
+    once); ``alpha`` is returned in float64 in the namespace and on the device of ``K``.
     """
     both_labels(y)
+    like, K, y = K, to_numpy(K), to_numpy(y)
     K = symmetric(K)
     y = y.astype(np.float64)
     alpha, s, iterations = _solve(K, y, C, tol, max_iter)
@@ -226,7 +242,7 @@ def smo(K: Any, y: Any, C: float, *, tol: float = 1e-6, max_iter: int = 100_000)
     beta_up, beta_low = _violation(alpha, y, G, C)
     violation = max(beta_up - beta_low, 0.0) if not math.isinf(beta_up - beta_low) else 0.0
     return DualSolution(
-        alpha=alpha,
+        alpha=from_numpy(alpha, like, dtype=namespace(like).float64),
         b=_offset(alpha, y, G, C),
         iterations=iterations,
         kkt_violation=float(violation),
@@ -285,14 +301,16 @@ def _solve(
     return alpha, s, iterations
 
 
-@validate(alpha=ALPHA, b=OFFSET, y=LABELS, K_test_train=Array(shape=("m_test", "m"), numpy=True))
-def decision_function(alpha: Any, b: float, y: Any, K_test_train: Any) -> np.ndarray:
+@labels_follow("K_test_train")
+@validate(alpha=ALPHA, b=OFFSET, y=LABELS, K_test_train=Array(shape=("m_test", "m")))
+def decision_function(alpha: Any, b: float, y: Any, K_test_train: Any) -> Any:
     r"""$f(x) = \sum_i\alpha_iy_ik(x_i, x) + b$ for each test point: ``K_test_train @ (alpha * y) + b``.
 
     Arguments: ``alpha`` $(m,)$, ``b`` a real number, ``y`` $(m,)$ labels, ``K_test_train``
     $(m_{\mathrm{test}}, m)$ with entries $k(x^{\mathrm{test}}_r, x_i)$. Returns shape
-    $(m_{\mathrm{test}},)$ in the dtype of ``K_test_train``.
+    $(m_{\mathrm{test}},)$ in the namespace, on the device and in the dtype of ``K_test_train``.
     """
+    xp = namespace(K_test_train)
     dtype = K_test_train.dtype
-    v = (np.asarray(alpha, np.float64) * y).astype(dtype)
-    return K_test_train @ v + dtype.type(b)
+    v = xp.astype(xp.astype(alpha, xp.float64) * xp.astype(y, xp.float64), dtype)
+    return K_test_train @ v + b
