@@ -60,7 +60,7 @@ def equality_pattern(index: Any) -> tuple[int, ...]:
     return _canonical(tuple(int(v) for v in index))
 
 
-@validate(n=Integer(1, 12), k=Integer(0, 4), l=Integer(0, 4))
+@validate(n=Integer(1, 12), k=Integer(0, 8), l=Integer(0, 8))
 def orbit_basis(n: int, k: int, l: int) -> np.ndarray:
     r"""The orbit basis of $\operatorname{Hom}_{S_n}(\mathbb R^{n^k}, \mathbb R^{n^l})$: for each
     equality pattern $\pi$ of $l + k$ positions with at most $n$ blocks, the indicator tensor
