@@ -25,6 +25,7 @@ have mean 5/6. So R(A) has 5 on the diagonal and 5/6 off it: gamma = 5/6 and
 lambda + gamma = 5, lambda = 25/6 = 4.1667.""",
     mistakes=(
         Mistake("lam", 5.0, "5 is lambda + gamma, the diagonal of lambda I + gamma 1 1^T"),
+        Mistake("gam", 5.0, "5 is the sum of the six off-diagonal entries: take their mean"),
         Mistake(
             "gam",
             20 / 9,
@@ -38,5 +39,6 @@ lambda + gamma = 5, lambda = 25/6 = 4.1667.""",
         WrongAnswers(
             {"lam": LAMBDA, "gam": 20 / 9}, "mean of all entries", answer("gam"), "off-diagonal"
         ),
+        WrongAnswers({"lam": LAMBDA, "gam": 5.0}, "sum of the off-diagonal", answer("gam"), "mean"),
     ),
 )

@@ -31,5 +31,11 @@ S_3: the identity has 3 fixed points, the three transpositions 1, the two 3-cycl
         WrongAnswers(
             {"m3_n2": 4, "m3_n5": 5, "m4_n3": 15}, "Bell for n = 3", answer("m4_n3"), "n >= 4"
         ),
+        WrongAnswers(
+            {"m3_n2": 4, "m3_n5": 1, "m4_n3": 14},
+            "the first moment",
+            answer("m3_n5"),
+            "mean of fix",
+        ),
     ),
 )
