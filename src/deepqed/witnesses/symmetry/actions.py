@@ -138,7 +138,7 @@ def trained_deepsets_layers_are_equivariant(
                 np.abs(H) @ np.abs(Lam)
                 + np.abs(H).sum(axis=1, keepdims=True) @ np.abs(Gam)
                 + np.abs(b)
-            )
+            )[:, s]  # rows in the order of H[:, s], as Zp and Z[:, s]
             worst[layer] = max(worst[layer], float(np.max(np.abs(Zp - Z[:, s]) / M)))
             H = np.maximum(Z, 0)
     tol = 2 * gamma(n + width + 2, dtype)
