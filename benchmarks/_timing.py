@@ -170,7 +170,7 @@ def machine_info(threads: int) -> dict[str, Any]:
 
     blas = sorted(
         {
-            f"{p.get('internal_api')} {p.get('version')}"
+            f"{p.get('internal_api')} {p.get('version')} {p.get('architecture')}"
             for p in threadpool_info()
             if p.get("user_api") == "blas"
         }

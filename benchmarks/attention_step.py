@@ -2,18 +2,24 @@ r"""Forward and backward pass of a multi-head self-attention layer: deepqed agai
 
 One timed call is: $Y = \operatorname{MHA}(X, X)$ (Definition `def-att-mha`) and the gradients
 of $\langle dY, Y\rangle$ with respect to all parameters and to $X$ (Proposition
-`prop-att-mha-backward`), for a fixed upstream gradient ``dY``. Two implementations of the same
-work, on the same data, dtype and thread count:
+`prop-att-mha-backward`), for a fixed upstream gradient ``dY``. Three implementations of the
+same work, on the same data, dtype and thread count:
 
-``ours``   ``deepqed.attention.mha_forward`` + ``mha_backward`` on NumPy arrays;
-``torch``  ``torch.nn.MultiheadAttention`` (batch first, same weights), ``need_weights=False``
-           (so that PyTorch uses ``F.scaled_dot_product_attention``), ``Y.backward(dY)`` with
-           ``X.requires_grad``, parameter gradients reset to ``None`` after each call.
+``ours``        ``deepqed.attention.mha_forward`` + ``mha_backward`` on NumPy arrays;
+``torch``       ``torch.nn.MultiheadAttention`` (batch first, same weights), ``need_weights=False``
+                (so that PyTorch uses ``F.scaled_dot_product_attention``), ``Y.backward(dY)``
+                with ``X.requires_grad``, parameter gradients reset to ``None`` after each call;
+``ours@torch``  deepqed's code again, on torch tensors (through the array API).
 
 Threads: ``torch.set_num_threads(T)`` and ``threadpoolctl.threadpool_limits(T)`` (NumPy's
 OpenBLAS and OpenMP) for the whole run (``--threads``, default 2). Before timing, every
-configuration checks that both return the same output and gradients. Timing as in
+configuration checks that the three return the same output and gradients. Timing as in
 ``mlp_step.py`` (``_timing.compare``: interleaved blocks, medians, a pause before each block).
+
+Run with the two OpenBLAS variables of the project's machines unset, so that NumPy's BLAS picks
+its kernels for the CPU as on a reader's machine (the header records which kernel ran)::
+
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/attention_step.py
 
 Usage::
 
@@ -40,7 +46,7 @@ from _timing import compare, format_time, limit_threads, machine_info  # noqa: E
 
 from deepqed import attention  # noqa: E402
 
-SETTLE_S = {"ours": 0.02, "torch": 0.15}
+SETTLE_S = {"ours": 0.02, "torch": 0.15, "ours@torch": 0.02}
 TOLERANCE = {"float32": 2e-4, "float64": 1e-10}  # relative to the largest entry
 
 #: (batch, sequence length, d_model, heads)
@@ -113,20 +119,30 @@ def ours_step_fn(cfg: Config, theta, X, dY):
     return step
 
 
+def at_torch(theta, X, dY):
+    """The same problem as torch tensors, for ``ours@torch``."""
+    return theta.map(torch.from_numpy), torch.from_numpy(X), torch.from_numpy(dY)
+
+
 def check_equivalent(cfg: Config, theta, X, dY) -> None:
-    ours = ours_step_fn(cfg, theta, X, dY)()
     ref = torch_step_fn(cfg, theta, X, dY)()
     tol = TOLERANCE[cfg.dtype]
-    for k, (a, r) in enumerate(zip(ours, ref)):
-        r = r.numpy()
-        assert a.dtype == r.dtype, (cfg, k, a.dtype, r.dtype)
-        scale = float(np.max(np.abs(r))) or 1.0
-        np.testing.assert_allclose(a, r, rtol=tol, atol=tol * scale, err_msg=f"{cfg}, array {k}")
+    for label, ours in (
+        ("ours", ours_step_fn(cfg, theta, X, dY)()),
+        ("ours@torch", [a.numpy() for a in ours_step_fn(cfg, *at_torch(theta, X, dY))()]),
+    ):
+        for k, (a, r) in enumerate(zip(ours, ref)):
+            r = r.numpy()
+            assert a.dtype == r.dtype, (label, cfg, k, a.dtype, r.dtype)
+            scale = float(np.max(np.abs(r))) or 1.0
+            np.testing.assert_allclose(
+                a, r, rtol=tol, atol=tol * scale, err_msg=f"{label}, {cfg}, array {k}"
+            )
 
 
 HEADER = (
     f"{'dtype':<8} {'batch':>5} {'seq':>5} {'d':>5} {'heads':>5} {'ours':>10} "
-    f"{'torch':>10} {'ours/torch':>10} {'spread':>6}"
+    f"{'torch':>10} {'ours@torch':>10} {'ours/torch':>10} {'@torch/torch':>12} {'spread':>6}"
 )
 
 
@@ -170,6 +186,7 @@ def main(argv=None) -> int:
             stmts = {
                 "ours": ours_step_fn(cfg, theta, X, dY),
                 "torch": torch_step_fn(cfg, theta, X, dY),
+                "ours@torch": ours_step_fn(cfg, *at_torch(theta, X, dY)),
             }
             timings = compare(
                 stmts,
@@ -181,19 +198,29 @@ def main(argv=None) -> int:
             )
             t = {k: v.median for k, v in timings.items()}
             spread = max(v.spread for v in timings.values())
-            ratio = t["ours"] / t["torch"]
+            ratio, ratio_t = t["ours"] / t["torch"], t["ours@torch"] / t["torch"]
             print(
                 f"{cfg.dtype:<8} {cfg.batch:>5} {cfg.seq:>5} {cfg.d_model:>5} {cfg.heads:>5} "
-                f"{format_time(t['ours']):>10} {format_time(t['torch']):>10} {ratio:>10.2f} "
+                f"{format_time(t['ours']):>10} {format_time(t['torch']):>10} "
+                f"{format_time(t['ours@torch']):>10} {ratio:>10.2f} {ratio_t:>12.2f} "
                 f"{spread:>6.2f}",
                 flush=True,
             )
-            results.append({**cfg.__dict__, "seconds": t, "ratio": ratio, "spread": spread})
+            results.append(
+                {
+                    **cfg.__dict__,
+                    "seconds": t,
+                    "ratio": ratio,
+                    "ratio_ours_at_torch_torch": ratio_t,
+                    "spread": spread,
+                }
+            )
     elapsed = time.perf_counter() - start
     print()
     for dt in dtypes + ["all"]:
-        rs = [r["ratio"] for r in results if dt in ("all", r["dtype"])]
-        print(f"# ours/torch {dt:<8} geometric mean {geomean(rs):.2f}, max {max(rs):.2f}")
+        for label, key in (("ours/torch", "ratio"), ("@torch/torch", "ratio_ours_at_torch_torch")):
+            rs = [r[key] for r in results if dt in ("all", r["dtype"])]
+            print(f"# {label:<12} {dt:<8} geometric mean {geomean(rs):.2f}, max {max(rs):.2f}")
     print(f"# {len(results)} configurations in {elapsed:.0f} s")
     if args.json:
         args.json.write_text(json.dumps({"machine": info, "results": results}, indent=1))

@@ -3,19 +3,26 @@ r"""Forward + backward over a sequence: deepqed's recurrent layers against PyTor
 One timed call is: the forward pass over $T$ steps and backpropagation through time for the
 objective $\sum_t\langle G_t, H_t\rangle$ with fixed random $G_t$ (every objective's gradient is
 that of this one with $G_t = \partial\mathcal L/\partial H_t$), returning the gradients with
-respect to all weights and biases. Two implementations of the same work:
+respect to all weights and biases. Three implementations of the same work:
 
-``ours``   ``deepqed.rnn``: ``rnn_forward`` + ``rnn_backward`` (tanh Elman network, Algorithm
-           `alg-rnn-bptt`), ``lstm_forward`` + ``lstm_backward``, ``gru_forward`` + ``gru_backward``
-           on NumPy arrays;
-``torch``  ``torch.nn.RNN`` / ``nn.LSTM`` / ``nn.GRU`` (torch's fused CPU kernels) with the same
-           weights, ``out = module(X)``, ``torch.autograd.grad((out * G).sum(), parameters)``.
+``ours``        ``deepqed.rnn``: ``rnn_forward`` + ``rnn_backward`` (tanh Elman network, Algorithm
+                `alg-rnn-bptt`), ``lstm_forward`` + ``lstm_backward``, ``gru_forward`` +
+                ``gru_backward`` on NumPy arrays;
+``torch``       ``torch.nn.RNN`` / ``nn.LSTM`` / ``nn.GRU`` (torch's fused CPU kernels) with the
+                same weights, ``out = module(X)``, ``torch.autograd.grad((out * G).sum(), ...)``;
+``ours@torch``  deepqed's code again, on torch tensors (through the array API).
 
 For float32 on CPU, ``nn.LSTM`` and ``nn.GRU`` run oneDNN's fused recurrent kernels (GEMMs with the
 gate arithmetic fused in); ``--no-onednn`` times torch with ``torch.backends.mkldnn.flags(enabled=
 False)`` instead, its ATen kernels with autograd. Both use the same dtype and thread count (``torch.set_num_threads`` and
 ``threadpoolctl.threadpool_limits`` for NumPy's BLAS; see ``_timing.limit_threads``). Inputs have
-dimension $d = n$. Before timing, every configuration checks that both return the same gradients.
+dimension $d = n$. Before timing, every configuration checks that the three return the same
+gradients.
+
+Run with the two OpenBLAS variables of the project's machines unset, so that NumPy's BLAS picks
+its kernels for the CPU as on a reader's machine (the header records which kernel ran)::
+
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/rnn_step.py
 
 Usage::
 
@@ -43,11 +50,11 @@ from _timing import compare, format_time, limit_threads, machine_info  # noqa: E
 
 from deepqed import rnn  # noqa: E402
 
-SETTLE_S = {"ours": 0.02, "torch": 0.15}
+SETTLE_S = {"ours": 0.02, "torch": 0.15, "ours@torch": 0.02}
 TOLERANCE = {"float32": 2e-4, "float64": 1e-10}  # relative to the largest gradient entry
 HEADER = (
     f"{'model':<5} {'dtype':<8} {'T':>4} {'m':>4} {'n':>5} {'ours':>10} {'torch':>10} "
-    f"{'ours/torch':>10} {'spread':>6}"
+    f"{'ours@torch':>10} {'ours/torch':>10} {'@torch/torch':>12} {'spread':>6}"
 )
 
 
@@ -110,17 +117,26 @@ def torch_fn(module: torch.nn.Module, X: np.ndarray, G: np.ndarray, onednn: bool
     return step
 
 
+def at_torch(theta: Any, X: np.ndarray, G: np.ndarray) -> tuple[Any, Any, Any]:
+    """The same problem as torch tensors, for ``ours@torch``."""
+    return theta.map(torch.from_numpy), torch.from_numpy(X), torch.from_numpy(G)
+
+
 def check_equivalent(cfg: Config) -> None:
     theta, module, X, G = make_problem(cfg)
-    ours = ours_fn(cfg, theta, X, G)()
     ref = [g.numpy() for g in torch_fn(module, X, G)()]
-    pairs = [(ours.W, ref[0]), (ours.U, ref[1]), (ours.b, ref[2])]
-    if cfg.model == "gru":
-        pairs.append((ours.c, ref[3][2 * cfg.n :]))
-    scale = max(float(np.max(np.abs(r))) for _, r in pairs)
-    err = max(float(np.max(np.abs(a.astype(np.float64) - r))) for a, r in pairs) / scale
-    if not err <= TOLERANCE[cfg.dtype]:
-        raise AssertionError(f"{cfg}: gradients differ from torch autograd (relative {err:.2e})")
+    for label, grads in (
+        ("ours", ours_fn(cfg, theta, X, G)()),
+        ("ours@torch", ours_fn(cfg, *at_torch(theta, X, G))()),
+    ):
+        arrays = [np.asarray(a) for a in grads.arrays()]
+        pairs = [(arrays[0], ref[0]), (arrays[1], ref[1]), (arrays[2], ref[2])]
+        if cfg.model == "gru":
+            pairs.append((arrays[3], ref[3][2 * cfg.n :]))
+        scale = max(float(np.max(np.abs(r))) for _, r in pairs)
+        err = max(float(np.max(np.abs(a.astype(np.float64) - r))) for a, r in pairs) / scale
+        if not err <= TOLERANCE[cfg.dtype] or any(a.dtype != r.dtype for a, r in pairs):
+            raise AssertionError(f"{cfg}: {label} differs from torch autograd ({err:.2e})")
 
 
 def grid(args: argparse.Namespace) -> list[Config]:
@@ -136,6 +152,15 @@ def grid(args: argparse.Namespace) -> list[Config]:
 
 def geomean(xs: list[float]) -> float:
     return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else float("nan")
+
+
+def summary(rows: list[dict[str, Any]]) -> str:
+    """Geometric mean and max of ours/torch and ours@torch/torch over ``rows``."""
+    parts = []
+    for label, key in (("ours/torch", "ratio"), ("@torch/torch", "ratio_ours_at_torch_torch")):
+        rs = [r[key] for r in rows]
+        parts.append(f"{label} geometric mean {geomean(rs):.2f}, max {max(rs):.2f}")
+    return "; ".join(parts)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -178,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
                 {
                     "ours": ours_fn(cfg, theta, X, G),
                     "torch": torch_fn(module, X, G, not args.no_onednn),
+                    "ours@torch": ours_fn(cfg, *at_torch(theta, X, G)),
                 },
                 repeat=repeat,
                 rounds=rounds,
@@ -187,29 +213,31 @@ def main(argv: list[str] | None = None) -> int:
             )
             t = {k: v.median for k, v in timings.items()}
             spread = max(v.spread for v in timings.values())
-            ratio = t["ours"] / t["torch"]
+            ratio, ratio_t = t["ours"] / t["torch"], t["ours@torch"] / t["torch"]
             print(
                 f"{cfg.model:<5} {cfg.dtype:<8} {cfg.T:>4} {cfg.m:>4} {cfg.n:>5} "
-                f"{format_time(t['ours']):>10} {format_time(t['torch']):>10} {ratio:>10.2f} "
+                f"{format_time(t['ours']):>10} {format_time(t['torch']):>10} "
+                f"{format_time(t['ours@torch']):>10} {ratio:>10.2f} {ratio_t:>12.2f} "
                 f"{spread:>6.2f}",
                 flush=True,
             )
-            results.append({**cfg.__dict__, "seconds": t, "ratio": ratio, "spread": spread})
+            results.append(
+                {
+                    **cfg.__dict__,
+                    "seconds": t,
+                    "ratio": ratio,
+                    "ratio_ours_at_torch_torch": ratio_t,
+                    "spread": spread,
+                }
+            )
     elapsed = time.perf_counter() - start
     print()
     for model in args.models:
         for dt in ("float32", "float64"):
-            rs = [r["ratio"] for r in results if r["model"] == model and r["dtype"] == dt]
-            if rs:
-                print(
-                    f"# {model:<5} {dt:<8} ours/torch geometric mean {geomean(rs):.2f}, "
-                    f"max {max(rs):.2f}"
-                )
-    rs = [r["ratio"] for r in results]
-    print(
-        f"# all      ours/torch geometric mean {geomean(rs):.2f}, max {max(rs):.2f}; "
-        f"{len(results)} configurations in {elapsed:.0f} s"
-    )
+            sel = [r for r in results if r["model"] == model and r["dtype"] == dt]
+            if sel:
+                print(f"# {model:<5} {dt:<8} " + summary(sel))
+    print(f"# all            {summary(results)}; {len(results)} configurations in {elapsed:.0f} s")
     if args.json:
         args.json.write_text(
             json.dumps({"machine": info, "repeat": repeat, "results": results}, indent=1)

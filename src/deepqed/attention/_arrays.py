@@ -1,20 +1,21 @@
 """Constraints shared by the attention package: masks, and queries, keys and values with leading
-batch axes (NumPy arrays, float32 or float64)."""
+batch axes (arrays of any array-API library, float32 or float64)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+import array_api_compat
 import numpy as np
 
 from .._validation import Array, Constraint, Optional, ShapeError, fail, received
 
-__all__ = ["MASK", "SEQUENCE_AXES", "agree", "check_qkv", "check_mask_shape"]
+__all__ = ["MASK", "SEQUENCE_AXES", "agree", "check_qkv", "check_mask_shape", "check_mask_like"]
 
 #: Queries, keys, values, their gradients and the weights: ``(..., n, d)`` with at most two
 #: leading batch axes.
-SEQUENCE_AXES = Array(ndim=(2, 3, 4), numpy=True)
+SEQUENCE_AXES = Array(ndim=(2, 3, 4))
 
 
 @dataclass(frozen=True)
@@ -27,14 +28,18 @@ class _Mask(Constraint):
         return "a boolean or an additive (entries in R or -inf) mask"
 
     def check(self, name: str, value: Any, ctx: Any) -> Any:
-        if not isinstance(value, np.ndarray) or value.dtype not in (
-            np.dtype(bool),
-            np.dtype(np.float32),
-            np.dtype(np.float64),
+        kind = None
+        if array_api_compat.is_array_api_obj(value) and not isinstance(
+            value, (bool, int, float, complex, np.generic)
         ):
+            xp = array_api_compat.array_namespace(value)
+            for k, dtypes in (("bool", (xp.bool,)), ("floating", (xp.float32, xp.float64))):
+                if value.dtype in dtypes:
+                    kind = k
+        if kind is None:
             fail(
                 name,
-                "be a numpy.ndarray of dtype bool (True = may attend) or float32/float64 "
+                "be an array of dtype bool (True = may attend) or float32/float64 "
                 "(additive, entries in R or -inf)",
                 received(value),
                 kind=TypeError,
@@ -42,9 +47,9 @@ class _Mask(Constraint):
         if value.ndim < 2 or any(k == 0 for k in value.shape):
             raise ShapeError(
                 f"argument {name!r} must have at least two axes (..., n_q, n_k), none empty, "
-                f"got shape {value.shape}"
+                f"got shape {tuple(value.shape)}"
             )
-        if value.dtype != np.dtype(bool) and (np.any(np.isnan(value)) or np.any(value == np.inf)):
+        if kind == "floating" and bool(xp.any(xp.isnan(value)) or xp.any(value == xp.inf)):
             fail(name, "have entries in R or -inf (an additive mask)", "NaN or +inf")
         return value
 
@@ -77,11 +82,30 @@ def check_mask_shape(mask: np.ndarray | None, scores: tuple[int, ...]) -> None:
     if mask is None:
         return
     try:
-        ok = np.broadcast_shapes(mask.shape, scores) == tuple(scores)
+        ok = np.broadcast_shapes(tuple(mask.shape), tuple(scores)) == tuple(scores)
     except ValueError:
         ok = False
     if not ok:
         raise ShapeError(
             f"argument 'mask' must broadcast to the scores' shape {tuple(scores)} "
-            f"(..., n_q, n_k), got shape {mask.shape}"
+            f"(..., n_q, n_k), got shape {tuple(mask.shape)}"
+        )
+
+
+def check_mask_like(mask: Any, Q: Any) -> None:
+    """A mask comes from the library and device of the queries ``Q``."""
+    if mask is None:
+        return
+    try:
+        array_api_compat.array_namespace(mask, Q)
+        same = array_api_compat.device(mask) == array_api_compat.device(Q)
+    except TypeError:
+        same = False
+    if not same:
+        fail(
+            "mask",
+            f"come from the library and device of the queries ({type(Q).__name__} on "
+            f"{array_api_compat.device(Q)})",
+            received(mask),
+            kind=TypeError,
         )

@@ -79,7 +79,7 @@ def forward(
     """``(O, P)``; ``out`` (any strides) receives O."""
     scale = Q.dtype.type(1 / math.sqrt(Q.shape[-1]))
     S = np.matmul(Q * scale, np.swapaxes(K, -1, -2))  # the factor on (n, d_k), not (n, n_k)
-    M = _additive_mask(mask, causal, Q.shape[-2], K.shape[-2], S.dtype)
+    M = _additive_mask(mask, causal, Q.shape[-2], K.shape[-2], S)
     if M is not None:
         S += M
     P = softmax_rows_(S)

@@ -9,7 +9,8 @@ Y = H + \sigma\bigl(\operatorname{LN}_2(H)W_1^\top + \mathbf 1b_1^\top\bigr)W_2^
 
 with self-attention, row-wise layer norms and $\sigma$ from :data:`deepqed.nn.ACTIVATIONS`
 (GELU by default). Shapes: ``X``, ``H``, ``Y``: ``(B, n, d)``; ``W1``: ``(d_ff, d)``,
-``b1``: ``(d_ff,)``, ``W2``: ``(d, d_ff)``, ``b2``: ``(d,)``.
+``b1``: ``(d_ff,)``, ``W2``: ``(d, d_ff)``, ``b2``: ``(d,)``. Arrays come from any array-API
+library; results keep its namespace, device and dtype.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from .._validation import (
     Real,
     check,
     check_against,
+    namespace,
     validate,
 )
 from ..nn import ACTIVATIONS
@@ -55,15 +57,15 @@ class BlockParameters:
     b2: np.ndarray  # (d,)
 
     __deepqed_constraints__ = {
-        "gamma1": Array(shape=("d",), numpy=True),
-        "beta1": Array(shape=("d",), numpy=True),
+        "gamma1": Array(shape=("d",)),
+        "beta1": Array(shape=("d",)),
         "attn": Instance(MHAParameters),
-        "gamma2": Array(shape=("d",), numpy=True),
-        "beta2": Array(shape=("d",), numpy=True),
-        "W1": Array(shape=("d_ff", "d"), numpy=True),
-        "b1": Array(shape=("d_ff",), numpy=True),
-        "W2": Array(shape=("d", "d_ff"), numpy=True),
-        "b2": Array(shape=("d",), numpy=True),
+        "gamma2": Array(shape=("d",)),
+        "beta2": Array(shape=("d",)),
+        "W1": Array(shape=("d_ff", "d")),
+        "b1": Array(shape=("d_ff",)),
+        "W2": Array(shape=("d", "d_ff")),
+        "b2": Array(shape=("d",)),
     }
 
     def __post_init__(self) -> None:
@@ -78,13 +80,24 @@ class BlockParameters:
             out.extend(v.arrays() if isinstance(v, MHAParameters) else (v,))
         return tuple(out)
 
+    def map(self, f: Any) -> BlockParameters:
+        """Apply ``f`` to every array (for example to convert to another namespace)."""
+        return BlockParameters(
+            **{
+                k.name: (v.map(f) if isinstance(v, MHAParameters) else f(v))
+                for k in fields(self)
+                for v in (getattr(self, k.name),)
+            }
+        )
+
 
 @validate(d=Integer(1), heads=Integer(1), d_ff=Integer(1), rng=Generator(), dtype=DType())
 def init_block(
     d: int, heads: int, d_ff: int, *, rng: np.random.Generator, dtype: Any = np.float64
 ) -> BlockParameters:
     r"""Random parameters: weights $\mathcal N(0, 1/\text{fan-in})$, small random $\gamma-1$,
-    $\beta$ and biases (so that no parameter sits at a special value); ``heads`` divides ``d``."""
+    $\beta$ and biases (so that no parameter sits at a special value); ``heads`` divides ``d``.
+    Returns NumPy arrays; convert with :meth:`BlockParameters.map`."""
     _check_heads(d, heads)
 
     def n(*shape: int, scale: float, mean: float = 0.0) -> np.ndarray:
@@ -118,9 +131,9 @@ class BlockCache:
         "ln1": Instance(LayerNormCache),
         "attn": Instance(MHACache),
         "ln2": Instance(LayerNormCache),
-        "U2": Array(shape=("B", "n", "d"), numpy=True, finite=False),
-        "Z": Array(shape=("B", "n", "d_ff"), numpy=True, finite=False),
-        "A": Array(shape=("B", "n", "d_ff"), numpy=True, finite=False),
+        "U2": Array(shape=("B", "n", "d"), finite=False),
+        "Z": Array(shape=("B", "n", "d_ff"), finite=False),
+        "A": Array(shape=("B", "n", "d_ff"), finite=False),
     }
 
     def __post_init__(self) -> None:
@@ -129,7 +142,7 @@ class BlockCache:
 
 @validate(
     theta=Instance(BlockParameters),
-    X=Array(shape=("B", "n", "d"), numpy=True),
+    X=Array(shape=("B", "n", "d")),
     activation=Options(*ACTIVATIONS),
     causal=Boolean(),
     eps=Real(0, None),
@@ -146,14 +159,14 @@ def block_forward(
 
     Returns ``(Y, cache)`` with ``Y`` of shape ``(B, n, d)``."""
     check_against(theta.attn, "theta.attn", X=(("B", "n", "d"), X))
-    act = ACTIVATIONS[activation]
+    xp, act = namespace(X), ACTIVATIONS[activation]
     U1, ln1 = _ln._forward(X, theta.gamma1, theta.beta1, eps)
     M, attn = mha_forward(theta.attn, U1, causal=causal)
     H = X + M
     U2, ln2 = _ln._forward(H, theta.gamma2, theta.beta2, eps, "X")
     Z = U2 @ theta.W1.T
     Z += theta.b1
-    A = act.sigma(np, Z)
+    A = act.sigma(xp, Z)
     Y = A @ theta.W2.T
     Y += theta.b2
     Y += H
@@ -163,7 +176,7 @@ def block_forward(
 @validate(
     theta=Instance(BlockParameters),
     cache=Instance(BlockCache),
-    dY=Array(shape=("B", "n", "d"), numpy=True),
+    dY=Array(shape=("B", "n", "d")),
     activation=Options(*ACTIVATIONS),
 )
 def block_backward(
@@ -183,16 +196,16 @@ def block_backward(
         dY=(("B", "n", "d"), dY),
         **{"cache.U2": (("B", "n", "d"), cache.U2)},
     )
-    act = ACTIVATIONS[activation]
+    xp, act = namespace(dY), ACTIVATIONS[activation]
     d = theta.attn.d_model
-    dY2 = dY.reshape(-1, d)
-    A2 = cache.A.reshape(-1, cache.A.shape[-1])
+    dY2 = xp.reshape(dY, (-1, d))
+    A2 = xp.reshape(cache.A, (-1, cache.A.shape[-1]))
     dW2 = dY2.T @ A2
-    db2 = dY2.sum(axis=0)
-    dZ = (dY2 @ theta.W2) * act.derivative(np, cache.Z.reshape(A2.shape), A2)
-    dW1 = dZ.T @ cache.U2.reshape(-1, d)
-    db1 = dZ.sum(axis=0)
-    dU2 = (dZ @ theta.W1).reshape(dY.shape)
+    db2 = xp.sum(dY2, axis=0)
+    dZ = (dY2 @ theta.W2) * act.derivative(xp, xp.reshape(cache.Z, A2.shape), A2)
+    dW1 = dZ.T @ xp.reshape(cache.U2, (-1, d))
+    db1 = xp.sum(dZ, axis=0)
+    dU2 = xp.reshape(dZ @ theta.W1, dY.shape)
     dH_ln, dgamma2, dbeta2 = _ln._backward(dU2, theta.gamma2, cache.ln2)
     dH = dY + dH_ln
     dattn, dU1, _ = mha_backward(theta.attn, cache.attn, dH)

@@ -4,6 +4,8 @@ Implements Definition `def-att-layernorm` and Proposition `prop-att-layernorm-ja
 normalised axis is the last one, of size ``n`` (= d_model); every other axis is a batch axis:
 ``X`` has shape ``(..., n)``, ``gamma`` and ``beta`` shape ``(n,)``.
 
+Arrays come from any array-API library; results keep its namespace, device and dtype.
+
 $$\mu = \tfrac1n\mathbf 1^\top x,\quad \sigma^2 = \tfrac1n\|x - \mu\mathbf 1\|^2,\quad
 s = \sqrt{\sigma^2 + \varepsilon},\quad \hat x = (x - \mu\mathbf 1)/s,\quad
 y = \gamma\odot\hat x + \beta.$$
@@ -15,16 +17,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from array_api_compat import device
 
-from .._validation import Array, Instance, Real, check, fail, validate
+from .._validation import Array, Instance, Real, check, fail, namespace, validate
 
 __all__ = ["LayerNormCache", "layernorm_forward", "layernorm_backward", "layernorm_jacobian"]
 
 EPS = 1e-5  #: torch.nn.LayerNorm's default epsilon
 
 #: Rows to normalise: ``(..., n)`` with at most three leading axes.
-_ROWS = Array(ndim=(1, 2, 3, 4), numpy=True)
-_VECTOR = Array(shape=("n",), numpy=True)
+_ROWS = Array(ndim=(1, 2, 3, 4))
+_VECTOR = Array(shape=("n",))
 
 
 @dataclass(frozen=True)
@@ -35,8 +38,8 @@ class LayerNormCache:
     inv_s: np.ndarray
 
     __deepqed_constraints__ = {
-        "X_hat": Array(ndim=(1, 2, 3, 4), numpy=True, finite=False),
-        "inv_s": Array(ndim=(1, 2, 3, 4), numpy=True, finite=False),
+        "X_hat": Array(ndim=(1, 2, 3, 4), finite=False),
+        "inv_s": Array(ndim=(1, 2, 3, 4), finite=False),
     }
 
     def __post_init__(self) -> None:
@@ -81,18 +84,19 @@ def layernorm_forward(
 def _forward(
     X: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float, name: str = "X"
 ) -> tuple[np.ndarray, LayerNormCache]:
-    mu = X.mean(axis=-1, keepdims=True)
+    xp = namespace(X)
+    mu = xp.mean(X, axis=-1, keepdims=True)
     Xc = X - mu
-    var = np.mean(Xc * Xc, axis=-1, keepdims=True)
-    var += X.dtype.type(eps)
-    if np.any(var == 0):
+    var = xp.mean(Xc * Xc, axis=-1, keepdims=True)
+    var += eps  # rounded to the dtype of X
+    if bool(xp.any(var == 0)):
         fail(
             name,
             "have no constant row when eps = 0 (layer normalisation of a constant row is "
             "undefined: sigma = 0; use eps > 0)",
             "a constant row",
         )
-    inv_s = 1 / np.sqrt(var)
+    inv_s = 1 / xp.sqrt(var)
     X_hat = Xc
     X_hat *= inv_s
     Y = X_hat * gamma
@@ -128,13 +132,13 @@ def layernorm_backward(
 def _backward(
     dY: np.ndarray, gamma: np.ndarray, cache: LayerNormCache
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    X_hat = cache.X_hat
+    xp, X_hat = namespace(dY), cache.X_hat
     axes = tuple(range(X_hat.ndim - 1))
-    dgamma = np.sum(dY * X_hat, axis=axes)
-    dbeta = np.sum(dY, axis=axes)
+    dgamma = xp.sum(dY * X_hat, axis=axes)
+    dbeta = xp.sum(dY, axis=axes)
     G = dY * gamma
-    dX = G - G.mean(axis=-1, keepdims=True)
-    dX -= X_hat * np.mean(G * X_hat, axis=-1, keepdims=True)
+    dX = G - xp.mean(G, axis=-1, keepdims=True)
+    dX -= X_hat * xp.mean(G * X_hat, axis=-1, keepdims=True)
     dX *= cache.inv_s
     return dX, dgamma, dbeta
 
@@ -145,8 +149,8 @@ def layernorm_jacobian(x: Any, gamma: Any, eps: float = EPS) -> np.ndarray:
     - \tfrac1n\hat x\hat x^\top\bigr)$ for one vector ``x`` of shape ``(n,)``; returns ``(n, n)``
     (Proposition `prop-att-layernorm-jacobian`, part 1). With ``eps = 0`` a constant ``x`` raises
     ``ValueError``."""
-    n = x.shape[0]
-    _, cache = _forward(x, gamma, np.zeros_like(gamma), eps, "x")
+    xp, n = namespace(x), x.shape[0]
+    _, cache = _forward(x, gamma, xp.zeros_like(gamma), eps, "x")
     x_hat, inv_s = cache.X_hat, cache.inv_s[0]
-    M = np.eye(n, dtype=x.dtype) - 1 / n - np.outer(x_hat, x_hat) / n
+    M = xp.eye(n, dtype=x.dtype, device=device(x)) - 1 / n - x_hat[:, None] * x_hat[None, :] / n
     return (gamma * inv_s)[:, None] * M

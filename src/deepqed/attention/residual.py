@@ -5,6 +5,9 @@ Proposition `prop-att-plain-stack`. Layer $l$ is $F_l(x) = \tanh(W_lx + b_l)$ wi
 $W_l\in\mathbb R^{n\times n}$, $b_l\in\mathbb R^n$; the *residual* stack applies
 $x\mapsto x + F_l(x)$, the *plain* stack $x\mapsto F_l(x)$, for $l = 1, \dots, L$. Since
 $\tanh'\in(0, 1]$, $\|DF_l(x)\|_{op}\le\|W_l\|_{op}$.
+
+:func:`random_stack` draws NumPy float64 arrays from a NumPy ``Generator``; :func:`stack_jacobian`
+takes arrays of any array-API library and returns them in its namespace, device and dtype.
 """
 
 from __future__ import annotations
@@ -13,8 +16,20 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from array_api_compat import device
 
-from .._validation import Array, Boolean, Generator, Instance, Integer, Real, check, fail, validate
+from .._validation import (
+    Array,
+    Boolean,
+    Generator,
+    Instance,
+    Integer,
+    Real,
+    check,
+    fail,
+    namespace,
+    validate,
+)
 
 __all__ = ["stack_jacobian", "random_stack"]
 
@@ -42,7 +57,7 @@ def random_stack(
     return Ws, bs
 
 
-@validate(Ws=_SEQUENCE, bs=_SEQUENCE, x=Array(shape=("n",), numpy=True), residual=Boolean())
+@validate(Ws=_SEQUENCE, bs=_SEQUENCE, x=Array(shape=("n",)), residual=Boolean())
 def stack_jacobian(
     Ws: Sequence[Any], bs: Sequence[Any], x: Any, *, residual: bool
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -62,16 +77,17 @@ def stack_jacobian(
     """
     if len(Ws) != len(bs):
         fail("bs", f"hold as many biases as 'Ws' has weights, {len(Ws)}", f"{len(bs)}")
-    constraints: dict[str, Any] = {"x": Array(shape=("n",), numpy=True)}
+    constraints: dict[str, Any] = {"x": Array(shape=("n",))}
     values: dict[str, Any] = {"x": x}
     for l, (W, b) in enumerate(zip(Ws, bs)):
-        constraints[f"Ws[{l}]"] = Array(shape=("n", "n"), numpy=True)
-        constraints[f"bs[{l}]"] = Array(shape=("n",), numpy=True)
+        constraints[f"Ws[{l}]"] = Array(shape=("n", "n"))
+        constraints[f"bs[{l}]"] = Array(shape=("n",))
         values[f"Ws[{l}]"], values[f"bs[{l}]"] = W, b
     check(constraints, values)
-    J = np.eye(x.shape[0], dtype=x.dtype)
+    xp = namespace(x)
+    J = xp.eye(x.shape[0], dtype=x.dtype, device=device(x))
     for W, b in zip(Ws, bs):
-        T = np.tanh(W @ x + b)
+        T = xp.tanh(W @ x + b)
         DW = (1 - T * T)[:, None] * W
         if residual:
             x, J = x + T, J + DW @ J

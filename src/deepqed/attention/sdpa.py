@@ -15,9 +15,11 @@ in $\mathbb R\cup\{-\infty\}$ added to the scores), broadcastable to ``(..., n_q
 masked gets the weights $0$ (so the output row is $0$ and no gradient flows through it), which is
 what PyTorch's ``scaled_dot_product_attention`` returns.
 
-The kernels :func:`_softmax_rows`, :func:`_sdpa` and :func:`_sdpa_backward` are the plain code
-that the book shows; multi-head attention runs the same equations in the faster kernels of
-:mod:`._sdpa_fast`, which the tests compare with these.
+Arrays come from any array-API library (NumPy, torch on CPU or CUDA, ...); results keep the
+namespace, device and dtype of the inputs. The kernels :func:`_softmax_rows`, :func:`_sdpa` and
+:func:`_sdpa_backward` are the plain code that the book shows; on NumPy arrays multi-head
+attention runs the same equations in the faster kernels of :mod:`._sdpa_fast`, which the tests
+compare with these.
 """
 
 from __future__ import annotations
@@ -26,9 +28,10 @@ import math
 from typing import Any
 
 import numpy as np
+from array_api_compat import device
 
-from .._validation import Array, Boolean, Integer, fail, validate
-from ._arrays import MASK, SEQUENCE_AXES, agree, check_mask_shape, check_qkv
+from .._validation import Array, Boolean, Integer, fail, namespace, validate
+from ._arrays import MASK, SEQUENCE_AXES, agree, check_mask_like, check_mask_shape, check_qkv
 
 __all__ = [
     "softmax_rows",
@@ -44,16 +47,18 @@ __all__ = [
 def _softmax_rows(S):
     """Row-wise softmax of scores in R or -inf (Definition def-att-sdpa): each row shifted by its
     maximum; a fully masked row (every entry -inf) gives the zero row."""
-    c = np.max(S, axis=-1, keepdims=True)  # row maxima, -inf on a fully masked row
-    c = np.where(c == -np.inf, 0, c)
-    E = np.exp(S - c)  # e^(S_ij - c_i), exactly 0 where S_ij = -inf
-    Z = np.sum(E, axis=-1, keepdims=True)
-    return E / np.where(Z == 0, 1, Z)  # a fully masked row: 0 / 1 = 0
+    xp = namespace(S)  # NumPy, torch, ...
+    c = xp.max(S, axis=-1, keepdims=True)  # row maxima, -inf on a fully masked row
+    c = xp.where(c == -xp.inf, xp.zeros_like(c), c)
+    E = xp.exp(S - c)  # e^(S_ij - c_i), exactly 0 where S_ij = -inf
+    Z = xp.sum(E, axis=-1, keepdims=True)
+    return E / xp.where(Z == 0, xp.ones_like(Z), Z)  # a fully masked row: 0 / 1 = 0
 
 
 def _sdpa(Q, K, V, M):
     """O = softmax(Q K^T / sqrt(d_k) + M) V and the weights P (M: None or additive)."""
-    S = Q @ np.swapaxes(K, -1, -2) / math.sqrt(Q.shape[-1])
+    xp = namespace(Q, K, V)
+    S = Q @ xp.matrix_transpose(K) / math.sqrt(Q.shape[-1])
     if M is not None:
         S = S + M
     P = _softmax_rows(S)
@@ -62,20 +67,22 @@ def _sdpa(Q, K, V, M):
 
 def _sdpa_backward(dO, Q, K, V, P):
     """Theorem thm-att-sdpa-backward: (dQ, dK, dV) from dO and the forward pass's weights P."""
-    dV = np.swapaxes(P, -1, -2) @ dO
-    dP = dO @ np.swapaxes(V, -1, -2)
-    dS = P * (dP - np.sum(dP * P, axis=-1, keepdims=True))
+    xp = namespace(dO, Q, K, V, P)
+    dV = xp.matrix_transpose(P) @ dO
+    dP = dO @ xp.matrix_transpose(V)
+    dS = P * (dP - xp.sum(dP * P, axis=-1, keepdims=True))
     dQ = dS @ K / math.sqrt(Q.shape[-1])
-    dK = np.swapaxes(dS, -1, -2) @ Q / math.sqrt(Q.shape[-1])
+    dK = xp.matrix_transpose(dS) @ Q / math.sqrt(Q.shape[-1])
     return dQ, dK, dV
 
 
-def _additive_mask(
-    mask: np.ndarray | None, causal: bool, n_q: int, n_k: int, dtype: Any
-) -> np.ndarray | None:
+def _additive_mask(mask: Any, causal: bool, n_q: int, n_k: int, like: Any) -> Any:
     """The additive mask $M$ of Definition `def-att-sdpa` (0 where attention is allowed, $-\\infty$
-    elsewhere, or the given additive entries), combined with the causal mask; ``None`` for no
-    mask."""
+    elsewhere, or the given additive entries), combined with the causal mask, in the namespace,
+    device and dtype of the array ``like``; ``None`` for no mask."""
+    if not isinstance(like, np.ndarray):
+        return _additive_mask_xp(mask, causal, n_q, n_k, like)
+    dtype = like.dtype
     M = None
     if mask is not None:
         M = np.where(mask, 0.0, -np.inf) if mask.dtype == np.bool_ else mask
@@ -86,19 +93,40 @@ def _additive_mask(
     return M
 
 
+def _additive_mask_xp(mask: Any, causal: bool, n_q: int, n_k: int, like: Any) -> Any:
+    """:func:`_additive_mask` in the namespace, device and dtype of the array ``like``."""
+    xp, dev = namespace(like), device(like)
+    M = None
+    if mask is not None:
+        if mask.dtype == xp.bool:
+            zero = xp.zeros(mask.shape, dtype=like.dtype, device=dev)
+            M = xp.where(mask, zero, zero - xp.inf)
+        else:
+            M = xp.astype(mask, like.dtype)
+    if causal:
+        i = xp.arange(n_q, device=dev)[:, None]
+        j = xp.arange(n_k, device=dev)[None, :]
+        zero = xp.zeros((n_q, n_k), dtype=like.dtype, device=dev)
+        C = xp.where(j <= i, zero, zero - xp.inf)
+        M = C if M is None else M + C
+    return M
+
+
 # --- the public functions ---------------------------------------------------------------------
 @validate(n_q=Integer(1), n_k=Integer(1))
 def causal_mask(n_q: int, n_k: int) -> np.ndarray:
-    r"""Boolean mask of shape ``(n_q, n_k)``: entry $(i, j)$ is ``True`` iff $j \le i$."""
+    r"""Boolean mask of shape ``(n_q, n_k)``: entry $(i, j)$ is ``True`` iff $j \le i$ (a NumPy
+    array; the functions build it in the queries' namespace themselves when ``causal=True``)."""
     return np.tri(n_q, n_k, dtype=bool)
 
 
 def _check_scores(name: str, S: np.ndarray) -> None:
-    if np.any(np.isnan(S)) or np.any(S == np.inf):
+    xp = namespace(S)
+    if bool(xp.any(xp.isnan(S))) or bool(xp.any(S == xp.inf)):
         fail(name, "have entries in R or -inf", "NaN or +inf")
 
 
-@validate(S=Array(ndim=(1, 2, 3, 4), numpy=True, finite=False))
+@validate(S=Array(ndim=(1, 2, 3, 4), finite=False))
 def softmax_rows(S: np.ndarray) -> np.ndarray:
     r"""Row-wise softmax on the last axis, stable, with $-\infty$ entries allowed.
 
@@ -117,7 +145,7 @@ def softmax_rows(S: np.ndarray) -> np.ndarray:
     return _softmax_rows(S)
 
 
-@validate(dP=Array(ndim=(1, 2, 3, 4), numpy=True), P=Array(ndim=(1, 2, 3, 4), numpy=True))
+@validate(dP=Array(ndim=(1, 2, 3, 4)), P=Array(ndim=(1, 2, 3, 4)))
 def softmax_rows_backward(dP: np.ndarray, P: np.ndarray) -> np.ndarray:
     r"""Row-wise softmax Jacobian applied to the upstream gradient (Lemma `lem-att-softmax-backward`).
 
@@ -127,7 +155,7 @@ def softmax_rows_backward(dP: np.ndarray, P: np.ndarray) -> np.ndarray:
     of the same shape (a new array).
     """
     agree("dP", dP, "P", P, "the same shape", dP.shape == P.shape)
-    return P * (dP - np.sum(dP * P, axis=-1, keepdims=True))
+    return P * (dP - namespace(P).sum(dP * P, axis=-1, keepdims=True))
 
 
 @validate(Q=SEQUENCE_AXES, K=SEQUENCE_AXES, mask=MASK, causal=Boolean())
@@ -137,10 +165,11 @@ def attention_scores(
     r"""$S = QK^\top/\sqrt{d_k} + M$, shape ``(..., n_q, n_k)`` (Definition `def-att-sdpa`)."""
     agree("Q", Q, "K", K, "the same leading batch axes", Q.shape[:-2] == K.shape[:-2])
     agree("Q", Q, "K", K, "the same last axis d_k", Q.shape[-1] == K.shape[-1])
-    scores = Q.shape[:-1] + (K.shape[-2],)
+    scores = tuple(Q.shape[:-1]) + (K.shape[-2],)
     check_mask_shape(mask, scores)
-    S = Q @ np.swapaxes(K, -1, -2) / math.sqrt(Q.shape[-1])
-    M = _additive_mask(mask, causal, Q.shape[-2], K.shape[-2], S.dtype)
+    check_mask_like(mask, Q)
+    S = Q @ namespace(Q, K).matrix_transpose(K) / math.sqrt(Q.shape[-1])
+    M = _additive_mask(mask, causal, Q.shape[-2], K.shape[-2], S)
     return S if M is None else S + M
 
 
@@ -164,8 +193,9 @@ def sdpa_forward(
         :func:`sdpa_backward`).
     """
     check_qkv(Q, K, V)
-    check_mask_shape(mask, Q.shape[:-1] + (K.shape[-2],))
-    M = _additive_mask(mask, causal, Q.shape[-2], K.shape[-2], Q.dtype)
+    check_mask_shape(mask, tuple(Q.shape[:-1]) + (K.shape[-2],))
+    check_mask_like(mask, Q)
+    M = _additive_mask(mask, causal, Q.shape[-2], K.shape[-2], Q)
     return _sdpa(Q, K, V, M)
 
 

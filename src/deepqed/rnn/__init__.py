@@ -1,7 +1,8 @@
 r"""Recurrent networks: the Elman RNN, LSTM and GRU (forward and backward), Jacobian products,
 gradient clipping and the adding problem. Chapter *Recurrent networks* (``book/rnn``).
 
-Arrays are NumPy, time-major: inputs ``X`` of shape ``(T, m, d)``, states ``H`` of shape
+Arrays come from any array-API library (NumPy, torch on CPU or CUDA, ...; results keep the
+inputs' namespace, device and dtype), time-major: inputs ``X`` of shape ``(T, m, d)``, states ``H`` of shape
 ``(T + 1, m, n)`` with ``H[0]`` the initial state; batches are rows. The gated cells are written
 once as plain code (:func:`lstm_cell`, :func:`gru_cell` and their backward rules); the layers run
 the same equations in fused private kernels, tested against the cells.

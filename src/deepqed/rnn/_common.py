@@ -1,5 +1,5 @@
 r"""Pieces shared by the recurrent networks: the declared shapes of sequences and states, the
-sigmoid, and the in-place activations of the fused kernels (NumPy).
+sigmoid (any array-API namespace), and the in-place activations of the NumPy fused kernels.
 
 Sequences are *time-major* and batches are rows: an input sequence is ``X`` of shape
 ``(T, m, d)`` (time steps, batch, input dimension), as in ``torch.nn.RNN`` with its default
@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import Array, Optional, check, fail, received
+from .._validation import Array, Optional, check, fail, namespace, received
 
 __all__ = [
     "SEQUENCE",
@@ -29,13 +29,13 @@ __all__ = [
 ]
 
 #: Inputs ``X``, shape ``(T, m, d)``.
-SEQUENCE = Array(shape=("T", "m", "d"), numpy=True)
+SEQUENCE = Array(shape=("T", "m", "d"))
 #: Per-step arrays of the state's shape, ``(T, m, n)`` (the direct gradients ``G``).
-STEPS = Array(shape=("T", "m", "n"), numpy=True)
+STEPS = Array(shape=("T", "m", "n"))
 #: One step's input ``X_t``, shape ``(m, d)``.
-INPUT = Array(shape=("m", "d"), numpy=True)
+INPUT = Array(shape=("m", "d"))
 #: A state ``(m, n)``.
-STATE = Array(shape=("m", "n"), numpy=True)
+STATE = Array(shape=("m", "n"))
 #: An initial state ``(m, n)``, or ``None`` for zeros.
 OPTIONAL_STATE = Optional(STATE)
 
@@ -48,18 +48,18 @@ def check_steps(name: str, H: Any, T: int) -> None:
 
 
 def check_grads(grads: Any) -> None:
-    """The arrays $g_1, \\dots, g_K$ of a gradient: NumPy floating arrays, finite, of any shapes
-    (dtypes may differ between arrays)."""
+    """The arrays $g_1, \\dots, g_K$ of a gradient: floating arrays (any array-API library),
+    finite, of any shapes (dtypes may differ between arrays)."""
     check(
-        {f"grads[{i}]": Array(numpy=True, same_dtype=False) for i in range(len(grads))},
+        {f"grads[{i}]": Array(same_dtype=False) for i in range(len(grads))},
         {f"grads[{i}]": g for i, g in enumerate(grads)},
     )
 
 
-def sigmoid(a: np.ndarray) -> np.ndarray:
+def sigmoid(a: Any) -> Any:
     r"""$\operatorname{sigmoid}(a) = 1/(1 + e^{-a})$, computed as $\tfrac12(1 + \tanh\tfrac a2)$,
-    which never overflows (a new array of the dtype of ``a``)."""
-    return 0.5 * (1.0 + np.tanh(0.5 * a))
+    which never overflows (a new array of the namespace, device and dtype of ``a``)."""
+    return 0.5 * (1.0 + namespace(a).tanh(0.5 * a))
 
 
 def sigmoid_(a: np.ndarray) -> np.ndarray:

@@ -16,6 +16,10 @@ Both activations have a derivative that is a function of the *value* $h = \sigma
 $\tanh'(z) = 1 - h^2$ and $\operatorname{ReLU}'(z) = \mathbb 1[h > 0]$ (the convention
 $\operatorname{ReLU}'(0) = 0$ of the feedforward chapter), so the forward pass stores only $H$.
 
+Arrays come from any array-API library (NumPy, torch on CPU or CUDA, ...); results keep the
+namespace, device and dtype of the inputs. NumPy arrays run the kernels below, which write into
+preallocated buffers; other libraries run the same equations in :mod:`._xp`.
+
 Speed: the input projections $X_tU^\top$ of all $t$ are one matrix product before the loop; the
 loops do one product per step; the weight gradients are one product each after the loop, over
 $\Delta$ stacked in time (Algorithm ``alg-rnn-bptt``).
@@ -27,6 +31,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import array_api_compat
 import numpy as np
 
 from .._validation import (
@@ -40,8 +45,10 @@ from .._validation import (
     Real,
     check,
     check_against,
+    namespace,
     validate,
 )
+from . import _xp
 from ._common import OPTIONAL_STATE, SEQUENCE, STEPS, check_grads, check_steps, relu_, tanh_
 
 __all__ = [
@@ -75,9 +82,9 @@ class RNNParameters:
     b: np.ndarray
 
     __deepqed_constraints__ = {
-        "W": Array(shape=("n", "n"), numpy=True),
-        "U": Array(shape=("n", "d"), numpy=True),
-        "b": Array(shape=("n",), numpy=True),
+        "W": Array(shape=("n", "n")),
+        "U": Array(shape=("n", "d")),
+        "b": Array(shape=("n",)),
     }
 
     def __post_init__(self) -> None:
@@ -98,6 +105,10 @@ class RNNParameters:
     def arrays(self) -> tuple[np.ndarray, ...]:
         return (self.W, self.U, self.b)
 
+    def map(self, f: Any) -> RNNParameters:
+        """Apply ``f`` to every array (for example to convert to another namespace)."""
+        return RNNParameters(*(f(a) for a in self.arrays()))
+
 
 @dataclass(frozen=True)
 class RNNForward:
@@ -107,7 +118,7 @@ class RNNForward:
     activation: str
 
     __deepqed_constraints__ = {
-        "H": Array(ndim=3, numpy=True, finite=False),
+        "H": Array(ndim=3, finite=False),
         "activation": Options(*ACTIVATIONS),
     }
 
@@ -117,7 +128,7 @@ class RNNForward:
     @property
     def output(self) -> np.ndarray:
         """$(H_1, \\dots, H_T)$, shape ``(T, m, n)``: torch's ``output`` of ``nn.RNN``."""
-        return self.H[1:]
+        return self.H[1:, ...]
 
 
 @dataclass(frozen=True)
@@ -131,10 +142,10 @@ class RNNGradient:
     H0: np.ndarray
 
     __deepqed_constraints__ = {
-        "W": Array(shape=("n", "n"), numpy=True, finite=False),
-        "U": Array(shape=("n", "d"), numpy=True, finite=False),
-        "b": Array(shape=("n",), numpy=True, finite=False),
-        "H0": Array(shape=(None, "n"), numpy=True, finite=False),
+        "W": Array(shape=("n", "n"), finite=False),
+        "U": Array(shape=("n", "d"), finite=False),
+        "b": Array(shape=("n",), finite=False),
+        "H0": Array(shape=(None, "n"), finite=False),
     }
 
     def __post_init__(self) -> None:
@@ -161,6 +172,8 @@ def init_rnn(
         rng: the source of randomness.
         dtype: float32 or float64.
         scale: $s > 0$, or ``None`` for $1/\sqrt n$.
+
+    Returns NumPy arrays; convert with :meth:`RNNParameters.map`.
     """
     s = 1.0 / math.sqrt(n) if scale is None else scale
     W = rng.uniform(-s, s, (n, n))
@@ -169,7 +182,7 @@ def init_rnn(
     return RNNParameters(W.astype(dtype), U.astype(dtype), b.astype(dtype))
 
 
-@validate(H=Array(numpy=True, nonempty=False), activation=Options(*ACTIVATIONS))
+@validate(H=Array(nonempty=False), activation=Options(*ACTIVATIONS))
 def sigma_prime_from_value(H: np.ndarray, activation: str) -> np.ndarray:
     r"""$\sigma'(Z)$ from $H = \sigma(Z)$: $1 - H\odot H$ (tanh) or $\mathbb 1[H > 0]$ (ReLU).
 
@@ -178,6 +191,9 @@ def sigma_prime_from_value(H: np.ndarray, activation: str) -> np.ndarray:
 
 
 def _sigma_prime(H: np.ndarray, activation: str) -> np.ndarray:
+    if not isinstance(H, np.ndarray):
+        xp = namespace(H)
+        return 1.0 - H * H if activation == "tanh" else xp.astype(H > 0, H.dtype)
     if activation == "tanh":
         D = np.multiply(H, H)
         np.subtract(1.0, D, out=D)
@@ -213,6 +229,11 @@ def _forward(
     theta: RNNParameters, X: np.ndarray, H0: np.ndarray | None, activation: str
 ) -> RNNForward:
     T, m, n = X.shape[0], X.shape[1], theta.n
+    if not isinstance(X, np.ndarray):
+        xp = namespace(X)
+        if H0 is None:
+            H0 = xp.zeros((m, n), dtype=theta.dtype, device=array_api_compat.device(X))
+        return RNNForward(_xp.elman_forward(xp, *theta.arrays(), X, H0, activation), activation)
     H = np.empty((T + 1, m, n), dtype=theta.dtype)
     H[0] = 0.0 if H0 is None else H0
     # P_t = X_t U^T + 1 b^T for all t at once, written into H[1:], then Z_t = H_{t-1} W^T + P_t.
@@ -288,6 +309,9 @@ def _backward(
     H = fwd.H
     T, m, n = X.shape[0], X.shape[1], theta.n
     k = T if truncation is None else truncation
+    if not isinstance(X, np.ndarray):
+        grads = _xp.elman_backward(namespace(X), theta.W, X, H, G, fwd.activation, k)
+        return RNNGradient(*grads)
     Delta = _sigma_prime(H[1:], fwd.activation)  # sigma'(Z_t), (T, m, n)
     W = theta.W
     carry = np.zeros((m, n), dtype=theta.dtype)  # Delta_{t+1} W
@@ -331,7 +355,10 @@ def rnn_loss_and_gradient(
         theta, "theta", X=(("T", "m", "d"), X), G=(("T", "m", "n"), G), H0=(("m", "n"), H0)
     )
     fwd = _forward(theta, X, H0, activation)
-    value = float(np.vdot(fwd.H[1:], G))
+    if isinstance(X, np.ndarray):
+        value = float(np.vdot(fwd.H[1:], G))
+    else:
+        value = float(namespace(X).sum(fwd.H[1:, ...] * G))
     return value, _backward(theta, fwd, X, G, truncation)
 
 
@@ -346,10 +373,17 @@ def global_norm(grads: tuple[np.ndarray, ...] | list[np.ndarray]) -> float:
 
 
 def _global_norm(grads: tuple[np.ndarray, ...] | list[np.ndarray]) -> float:
-    peak = max((float(np.max(np.abs(g))) for g in grads if g.size), default=0.0)
+    if all(isinstance(g, np.ndarray) for g in grads):
+        peak = max((float(np.max(np.abs(g))) for g in grads if g.size), default=0.0)
+        if peak == 0.0:
+            return 0.0
+        total = sum(float(np.sum(np.square(g.astype(np.float64) / peak))) for g in grads)
+        return peak * math.sqrt(total)
+    nonempty = [(namespace(g), g) for g in grads if math.prod(g.shape)]
+    peak = max((float(xp.max(xp.abs(g))) for xp, g in nonempty), default=0.0)
     if peak == 0.0:
         return 0.0
-    total = sum(float(np.sum(np.square(g.astype(np.float64) / peak))) for g in grads)
+    total = sum(float(xp.sum(xp.square(xp.astype(g, xp.float64) / peak))) for xp, g in nonempty)
     return peak * math.sqrt(total)
 
 
@@ -369,9 +403,15 @@ def clip_global_norm(
         tau: threshold $\tau > 0$.
 
     Returns:
-        the clipped arrays (new arrays, same shapes and dtypes) and $\|g\|$.
+        the clipped arrays (new arrays, same namespaces, devices, shapes and dtypes) and
+        $\|g\|$.
     """
     check_grads(grads)
     norm = _global_norm(grads)
     factor = 1.0 if norm <= tau else tau / norm
-    return tuple(g * g.dtype.type(factor) for g in grads), norm
+    return tuple(_scale(g, factor) for g in grads), norm
+
+
+def _scale(g: Any, factor: float) -> Any:
+    """``factor * g`` in the dtype of ``g`` (the factor rounded to that dtype first)."""
+    return g * g.dtype.type(factor) if isinstance(g, np.ndarray) else g * factor

@@ -29,7 +29,8 @@ $[\bar A^r, \bar A^s, \bar A^n]$ and $\nabla_c$ those of $\bar Q^n$.
 
 The step (:func:`gru_cell`, :func:`gru_cell_backward`) is written as the equations read; the
 layer (:func:`gru_forward`, :func:`gru_backward`) runs the same equations in the fused kernels of
-:mod:`._gru_fused`, which the tests compare with the step.
+:mod:`._gru_fused` (NumPy) and :mod:`._xp` (other array-API libraries: torch, ...), which the
+tests compare with the step. Results keep the namespace, device and dtype of the inputs.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import array_api_compat
 import numpy as np
 
 from .._validation import (
@@ -49,10 +51,11 @@ from .._validation import (
     check,
     check_against,
     fail,
+    namespace,
     received,
     validate,
 )
-from . import _gru_fused
+from . import _gru_fused, _xp
 from ._common import INPUT, OPTIONAL_STATE, SEQUENCE, STATE, STEPS, check_steps, sigmoid
 
 __all__ = [
@@ -70,13 +73,13 @@ __all__ = [
 # --- one step, as the equations read --------------------------------------------------------
 def _gru_cell(W, U, b, c, X_t, H_prev):
     """One step of (eq-rnn-gru): H_t and (R_t, S_t, N_t, Q^n_t) from X_t and H_{t-1}."""
-    n = H_prev.shape[1]
+    xp, n = namespace(W, X_t, H_prev), H_prev.shape[1]  # xp: NumPy, torch, ...
     A_t = X_t @ U.T + b  # [A^r, A^s, A^n], shape (m, 3n)
     Q_t = H_prev @ W.T  # [Q^r, Q^s, Q^n - c]
     Qn_t = Q_t[:, 2 * n :] + c
     R_t = sigmoid(A_t[:, :n] + Q_t[:, :n])  # reset gate
     S_t = sigmoid(A_t[:, n : 2 * n] + Q_t[:, n : 2 * n])  # update gate
-    N_t = np.tanh(A_t[:, 2 * n :] + R_t * Qn_t)  # candidate
+    N_t = xp.tanh(A_t[:, 2 * n :] + R_t * Qn_t)  # candidate
     H_t = (1 - S_t) * N_t + S_t * H_prev
     return H_t, (R_t, S_t, N_t, Qn_t)
 
@@ -84,15 +87,15 @@ def _gru_cell(W, U, b, c, X_t, H_prev):
 def _gru_cell_backward(W, X_t, H_prev, cache, Hbar_t):
     """Theorem thm-rnn-gru-backward, one step: from Hbar_t to the step's terms of the gradients
     and the part of Hbar_{t-1} that passes through the step."""
-    R_t, S_t, N_t, Qn_t = cache
+    xp, (R_t, S_t, N_t, Qn_t) = namespace(W, X_t, H_prev), cache
     Abar_s = Hbar_t * (H_prev - N_t) * S_t * (1 - S_t)
     Abar_n = Hbar_t * (1 - S_t) * (1 - N_t**2)
     Abar_r = Abar_n * Qn_t * R_t * (1 - R_t)
     Qbar_n = Abar_n * R_t
-    Qbar_t = np.concatenate([Abar_r, Abar_s, Qbar_n], axis=1)  # gradient of Q_t
-    Abar_t = np.concatenate([Abar_r, Abar_s, Abar_n], axis=1)  # gradient of A_t
+    Qbar_t = xp.concat([Abar_r, Abar_s, Qbar_n], axis=1)  # gradient of Q_t
+    Abar_t = xp.concat([Abar_r, Abar_s, Abar_n], axis=1)  # gradient of A_t
     dW, dU = Qbar_t.T @ H_prev, Abar_t.T @ X_t
-    db, dc = Abar_t.sum(axis=0), Qbar_n.sum(axis=0)
+    db, dc = xp.sum(Abar_t, axis=0), xp.sum(Qbar_n, axis=0)
     return dW, dU, db, dc, Hbar_t * S_t + Qbar_t @ W
 
 
@@ -105,7 +108,7 @@ def _check_three_blocks(name: str, x: np.ndarray, rows: int, n: int) -> None:
 @dataclass(frozen=True)
 class GRUParameters:
     r"""$(W, U, b, c)$: ``W`` ``(3n, n)``, ``U`` ``(3n, d)``, ``b`` ``(3n,)``, ``c`` ``(n,)``;
-    NumPy arrays of one dtype (float32 or float64)."""
+    arrays of one library, device and dtype (float32 or float64)."""
 
     W: np.ndarray
     U: np.ndarray
@@ -113,10 +116,10 @@ class GRUParameters:
     c: np.ndarray
 
     __deepqed_constraints__ = {
-        "W": Array(shape=("3n", "n"), numpy=True),
-        "U": Array(shape=("3n", "d"), numpy=True),
-        "b": Array(shape=("3n",), numpy=True),
-        "c": Array(shape=("n",), numpy=True),
+        "W": Array(shape=("3n", "n")),
+        "U": Array(shape=("3n", "d")),
+        "b": Array(shape=("3n",)),
+        "c": Array(shape=("n",)),
     }
 
     def __post_init__(self) -> None:
@@ -138,6 +141,10 @@ class GRUParameters:
     def arrays(self) -> tuple[np.ndarray, ...]:
         return (self.W, self.U, self.b, self.c)
 
+    def map(self, f: Any) -> GRUParameters:
+        """Apply ``f`` to every array (for example to convert to another namespace)."""
+        return GRUParameters(*(f(a) for a in self.arrays()))
+
 
 @dataclass(frozen=True)
 class GRUForward:
@@ -149,9 +156,9 @@ class GRUForward:
     Qn: np.ndarray
 
     __deepqed_constraints__ = {
-        "H": Array(shape=("T + 1", "m", "n"), numpy=True, finite=False),
-        "gates": Array(shape=("T", "m", "3n"), numpy=True, finite=False),
-        "Qn": Array(shape=("T", "m", "n"), numpy=True, finite=False),
+        "H": Array(shape=("T + 1", "m", "n"), finite=False),
+        "gates": Array(shape=("T", "m", "3n"), finite=False),
+        "Qn": Array(shape=("T", "m", "n"), finite=False),
     }
 
     def __post_init__(self) -> None:
@@ -162,7 +169,7 @@ class GRUForward:
 
     @property
     def output(self) -> np.ndarray:
-        return self.H[1:]
+        return self.H[1:, ...]
 
 
 @dataclass(frozen=True)
@@ -176,11 +183,11 @@ class GRUGradient:
     H0: np.ndarray
 
     __deepqed_constraints__ = {
-        "W": Array(shape=("3n", "n"), numpy=True, finite=False),
-        "U": Array(shape=("3n", "d"), numpy=True, finite=False),
-        "b": Array(shape=("3n",), numpy=True, finite=False),
-        "c": Array(shape=("n",), numpy=True, finite=False),
-        "H0": Array(shape=(None, "n"), numpy=True, finite=False),
+        "W": Array(shape=("3n", "n"), finite=False),
+        "U": Array(shape=("3n", "d"), finite=False),
+        "b": Array(shape=("3n",), finite=False),
+        "c": Array(shape=("n",), finite=False),
+        "H0": Array(shape=(None, "n"), finite=False),
     }
 
     def __post_init__(self) -> None:
@@ -198,6 +205,8 @@ def init_gru(d: int, n: int, *, rng: np.random.Generator, dtype: Any = np.float6
     Arguments:
         d, n: input and state dimensions, $\ge 1$. rng: the source of randomness.
         dtype: float32 or float64.
+
+    Returns NumPy arrays; convert with :meth:`GRUParameters.map`.
     """
     s = 1.0 / math.sqrt(n)
     arrays = (
@@ -243,9 +252,12 @@ def gru_forward(theta: GRUParameters, X: np.ndarray, H0: np.ndarray | None = Non
     """Forward pass of Definition ``def-rnn-gru`` over a sequence ``X`` ``(T, m, d)``; ``H0`` of
     shape ``(m, n)`` (default zeros). Returns :class:`GRUForward`."""
     check_against(theta, "theta", X=(("T", "m", "d"), X), H0=(("m", "n"), H0))
+    xp = namespace(X)
     if H0 is None:
-        H0 = np.zeros((X.shape[1], theta.n), dtype=theta.dtype)
-    return GRUForward(*_gru_fused.forward(*theta.arrays(), X, H0))
+        H0 = xp.zeros((X.shape[1], theta.n), dtype=theta.dtype, device=array_api_compat.device(X))
+    if isinstance(X, np.ndarray):
+        return GRUForward(*_gru_fused.forward(*theta.arrays(), X, H0))
+    return GRUForward(*_xp.gru_forward(xp, *theta.arrays(), X, H0))
 
 
 @validate(theta=Instance(GRUParameters), fwd=Instance(GRUForward), X=SEQUENCE, G=STEPS)
@@ -269,4 +281,7 @@ def gru_backward(
         },
     )
     check_steps("fwd", fwd.H, X.shape[0])
-    return GRUGradient(*_gru_fused.backward(theta.W, X, fwd.H, fwd.gates, fwd.Qn, G))
+    cache = (fwd.H, fwd.gates, fwd.Qn)
+    if isinstance(X, np.ndarray):
+        return GRUGradient(*_gru_fused.backward(theta.W, X, *cache, G))
+    return GRUGradient(*_xp.gru_backward(namespace(X), theta.W, X, *cache, G))

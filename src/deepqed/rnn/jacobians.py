@@ -15,9 +15,12 @@ $$
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Any
 
-from .._validation import Array, Instance, Integer, fail, received, validate
+import numpy as np
+from array_api_compat import device
+
+from .._validation import Array, Instance, Integer, fail, namespace, received, validate
 from .elman import RNNForward, RNNParameters, _sigma_prime
 from .lstm import LSTMForward
 
@@ -56,10 +59,11 @@ def hidden_jacobian(theta: RNNParameters, fwd: RNNForward, i: int, s: int, t: in
     ``i``, shape ``(n, n)``; ``fwd`` from :func:`~deepqed.rnn.rnn_forward`."""
     _check_fwd(theta, fwd)
     _check_indices(fwd.H, i, s, t)
-    D = _sigma_prime(fwd.H[s + 1 : t + 1, i], fwd.activation)  # (t - s, n)
-    P = np.eye(theta.n, dtype=theta.dtype)
+    xp = namespace(theta.W)
+    D = _sigma_prime(fwd.H[s + 1 : t + 1, i, :], fwd.activation)  # (t - s, n)
+    P = xp.eye(theta.n, dtype=theta.dtype, device=device(theta.W))
     for k in range(t - s):
-        P = D[k][:, None] * (theta.W @ P)  # J_k P
+        P = D[k, :][:, None] * (theta.W @ P)  # J_k P
     return P
 
 
@@ -70,30 +74,35 @@ def jacobian_norms(theta: RNNParameters, fwd: RNNForward, i: int, s: int) -> np.
     _check_fwd(theta, fwd)
     _check_indices(fwd.H, i, s)
     T = fwd.H.shape[0] - 1
-    D = _sigma_prime(fwd.H[s + 1 :, i], fwd.activation).astype(np.float64)
-    W = theta.W.astype(np.float64)
-    P = np.eye(theta.n)
-    out = np.empty(T - s + 1)
-    out[0] = 1.0
+    xp = namespace(theta.W)
+    D = xp.astype(_sigma_prime(fwd.H[s + 1 :, i, :], fwd.activation), xp.float64)
+    W = xp.astype(theta.W, xp.float64)
+    P = xp.eye(theta.n, dtype=xp.float64, device=device(W))
+    out = [xp.ones((), dtype=xp.float64, device=device(W))]
     for k in range(T - s):
-        P = D[k][:, None] * (W @ P)
-        out[k + 1] = np.linalg.norm(P, 2)
-    return out
+        P = D[k, :][:, None] * (W @ P)
+        out.append(_op_norm(xp, P))
+    return xp.stack(out)
 
 
-@validate(W=Array(shape=("n", "n"), numpy=True), kmax=Integer(0))
+def _op_norm(xp: Any, P: Any) -> Any:
+    r"""$\|P\|_{\mathrm{op}}$, the largest singular value (LAPACK's SVD for NumPy)."""
+    return np.linalg.norm(P, 2) if isinstance(P, np.ndarray) else xp.linalg.matrix_norm(P, ord=2)
+
+
+@validate(W=Array(shape=("n", "n")), kmax=Integer(0))
 def linear_power_norms(W: np.ndarray, kmax: int) -> np.ndarray:
     r"""$\bigl(\|W^k\|_{\mathrm{op}}\bigr)_{k=0,\dots,k_{\max}}$: the Jacobian norms of the linear
     RNN $h_t = Wh_{t-1} + Ux_t + b$ (Proposition ``prop-rnn-linear-spectral``); ``W`` of shape
     ``(n, n)``, returns float64 of shape ``(kmax + 1,)``."""
-    W = W.astype(np.float64)
-    P = np.eye(W.shape[0])
-    out = np.empty(kmax + 1)
-    out[0] = 1.0
-    for k in range(1, kmax + 1):
+    xp = namespace(W)
+    W = xp.astype(W, xp.float64)
+    P = xp.eye(W.shape[0], dtype=xp.float64, device=device(W))
+    out = [xp.ones((), dtype=xp.float64, device=device(W))]
+    for _ in range(kmax):
         P = W @ P
-        out[k] = np.linalg.norm(P, 2)
-    return out
+        out.append(_op_norm(xp, P))
+    return xp.stack(out)
 
 
 @validate(fwd=Instance(LSTMForward), i=Integer(0), s=Integer(0))
@@ -102,5 +111,12 @@ def cell_path_products(fwd: LSTMForward, i: int, s: int) -> np.ndarray:
     ``(T - s + 1, n)``, float64: the diagonals of the cell-path Jacobian products."""
     _check_indices(fwd.C, i, s)
     n = fwd.C.shape[2]
-    F = fwd.gates[s:, i, n : 2 * n].astype(np.float64)
-    return np.concatenate([np.ones((1, n)), np.cumprod(F, axis=0)])
+    if isinstance(fwd.C, np.ndarray):
+        F = fwd.gates[s:, i, n : 2 * n].astype(np.float64)
+        return np.concatenate([np.ones((1, n)), np.cumprod(F, axis=0)])
+    xp = namespace(fwd.C)
+    F = xp.astype(fwd.gates[s:, i, n : 2 * n], xp.float64)
+    out = [xp.ones((n,), dtype=xp.float64, device=device(F))]
+    for k in range(F.shape[0]):
+        out.append(out[-1] * F[k, :])
+    return xp.stack(out)

@@ -30,7 +30,8 @@ $\nabla_{C_0} = \bar C_1\odot F_1$.
 
 The step (:func:`lstm_cell`, :func:`lstm_cell_backward`) is written as the equations read; the
 layer (:func:`lstm_forward`, :func:`lstm_backward`) runs the same equations in the fused kernels
-of :mod:`._lstm_fused`, which the tests compare with the step.
+of :mod:`._lstm_fused` (NumPy) and :mod:`._xp` (other array-API libraries: torch, ...), which the
+tests compare with the step. Results keep the namespace, device and dtype of the inputs.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import array_api_compat
 import numpy as np
 
 from .._validation import (
@@ -51,10 +53,11 @@ from .._validation import (
     check,
     check_against,
     fail,
+    namespace,
     received,
     validate,
 )
-from . import _lstm_fused
+from . import _lstm_fused, _xp
 from ._common import INPUT, OPTIONAL_STATE, SEQUENCE, STATE, STEPS, check_steps, sigmoid
 
 __all__ = [
@@ -72,24 +75,24 @@ __all__ = [
 # --- one step, as the equations read --------------------------------------------------------
 def _lstm_cell(W, U, b, X_t, H_prev, C_prev):
     """One step of (eq-rnn-lstm): H_t, C_t and the gates from X_t, H_{t-1}, C_{t-1}."""
-    n = H_prev.shape[1]
+    xp, n = namespace(W, X_t, H_prev), H_prev.shape[1]  # xp: NumPy, torch, ...
     A_t = H_prev @ W.T + X_t @ U.T + b  # [A^i, A^f, A^g, A^o], shape (m, 4n)
     I_t = sigmoid(A_t[:, :n])  # input gate
     F_t = sigmoid(A_t[:, n : 2 * n])  # forget gate
-    Gamma_t = np.tanh(A_t[:, 2 * n : 3 * n])  # candidate
+    Gamma_t = xp.tanh(A_t[:, 2 * n : 3 * n])  # candidate
     O_t = sigmoid(A_t[:, 3 * n :])  # output gate
     C_t = F_t * C_prev + I_t * Gamma_t
-    H_t = O_t * np.tanh(C_t)
+    H_t = O_t * xp.tanh(C_t)
     return H_t, C_t, (I_t, F_t, Gamma_t, O_t)
 
 
 def _lstm_cell_backward(W, X_t, H_prev, C_prev, C_t, gates, Hbar_t, CbarF_next):
     """Theorem thm-rnn-lstm-backward, one step: from Hbar_t and CbarF_next = Cbar_{t+1} * F_{t+1}
     to the step's terms of the gradients, Abar_t W (for H_{t-1}) and Cbar_t * F_t (for C_{t-1})."""
-    I_t, F_t, Gamma_t, O_t = gates
-    tanhC_t = np.tanh(C_t)
+    xp, (I_t, F_t, Gamma_t, O_t) = namespace(W, X_t, C_t), gates
+    tanhC_t = xp.tanh(C_t)
     Cbar_t = CbarF_next + Hbar_t * O_t * (1 - tanhC_t**2)
-    Abar_t = np.concatenate(
+    Abar_t = xp.concat(
         [
             Cbar_t * Gamma_t * I_t * (1 - I_t),  # Abar^i
             Cbar_t * C_prev * F_t * (1 - F_t),  # Abar^f
@@ -98,7 +101,7 @@ def _lstm_cell_backward(W, X_t, H_prev, C_prev, C_t, gates, Hbar_t, CbarF_next):
         ],
         axis=1,
     )
-    dW, dU, db = Abar_t.T @ H_prev, Abar_t.T @ X_t, Abar_t.sum(axis=0)
+    dW, dU, db = Abar_t.T @ H_prev, Abar_t.T @ X_t, xp.sum(Abar_t, axis=0)
     return dW, dU, db, Abar_t @ W, Cbar_t * F_t
 
 
@@ -111,16 +114,16 @@ def _check_four_blocks(name: str, x: np.ndarray, rows: int, n: int) -> None:
 @dataclass(frozen=True)
 class LSTMParameters:
     r"""$(W, U, b)$: ``W`` ``(4n, n)``, ``U`` ``(4n, d)``, ``b`` ``(4n,)``; gate blocks i, f, g,
-    o; NumPy arrays of one dtype (float32 or float64)."""
+    o; arrays of one library, device and dtype (float32 or float64)."""
 
     W: np.ndarray
     U: np.ndarray
     b: np.ndarray
 
     __deepqed_constraints__ = {
-        "W": Array(shape=("4n", "n"), numpy=True),
-        "U": Array(shape=("4n", "d"), numpy=True),
-        "b": Array(shape=("4n",), numpy=True),
+        "W": Array(shape=("4n", "n")),
+        "U": Array(shape=("4n", "d")),
+        "b": Array(shape=("4n",)),
     }
 
     def __post_init__(self) -> None:
@@ -142,6 +145,10 @@ class LSTMParameters:
     def arrays(self) -> tuple[np.ndarray, ...]:
         return (self.W, self.U, self.b)
 
+    def map(self, f: Any) -> LSTMParameters:
+        """Apply ``f`` to every array (for example to convert to another namespace)."""
+        return LSTMParameters(*(f(a) for a in self.arrays()))
+
 
 @dataclass(frozen=True)
 class LSTMForward:
@@ -154,10 +161,10 @@ class LSTMForward:
     tanhC: np.ndarray
 
     __deepqed_constraints__ = {
-        "H": Array(shape=("T + 1", "m", "n"), numpy=True, finite=False),
-        "C": Array(shape=("T + 1", "m", "n"), numpy=True, finite=False),
-        "gates": Array(shape=("T", "m", "4n"), numpy=True, finite=False),
-        "tanhC": Array(shape=("T", "m", "n"), numpy=True, finite=False),
+        "H": Array(shape=("T + 1", "m", "n"), finite=False),
+        "C": Array(shape=("T + 1", "m", "n"), finite=False),
+        "gates": Array(shape=("T", "m", "4n"), finite=False),
+        "tanhC": Array(shape=("T", "m", "n"), finite=False),
     }
 
     def __post_init__(self) -> None:
@@ -168,7 +175,7 @@ class LSTMForward:
 
     @property
     def output(self) -> np.ndarray:
-        return self.H[1:]
+        return self.H[1:, ...]
 
 
 @dataclass(frozen=True)
@@ -182,11 +189,11 @@ class LSTMGradient:
     C0: np.ndarray
 
     __deepqed_constraints__ = {
-        "W": Array(shape=("4n", "n"), numpy=True, finite=False),
-        "U": Array(shape=("4n", "d"), numpy=True, finite=False),
-        "b": Array(shape=("4n",), numpy=True, finite=False),
-        "H0": Array(shape=("m", "n"), numpy=True, finite=False),
-        "C0": Array(shape=("m", "n"), numpy=True, finite=False),
+        "W": Array(shape=("4n", "n"), finite=False),
+        "U": Array(shape=("4n", "d"), finite=False),
+        "b": Array(shape=("4n",), finite=False),
+        "H0": Array(shape=("m", "n"), finite=False),
+        "C0": Array(shape=("m", "n"), finite=False),
     }
 
     def __post_init__(self) -> None:
@@ -207,6 +214,8 @@ def init_lstm(
     Arguments:
         d, n: input and state dimensions, $\ge 1$. rng: the source of randomness.
         dtype: float32 or float64. forget_bias: a real number added to the forget gate's bias.
+
+    Returns NumPy arrays; convert with :meth:`LSTMParameters.map`.
     """
     s = 1.0 / math.sqrt(n)
     W = rng.uniform(-s, s, (4 * n, n))
@@ -271,10 +280,13 @@ def lstm_forward(
     ``C0`` of shape ``(m, n)`` (default zeros). Returns :class:`LSTMForward`."""
     check_against(theta, "theta", X=(("T", "m", "d"), X), H0=(("m", "n"), H0), C0=(("m", "n"), C0))
     m, n = X.shape[1], theta.n
-    zeros = np.zeros((m, n), dtype=theta.dtype)
+    xp = namespace(X)
+    zeros = xp.zeros((m, n), dtype=theta.dtype, device=array_api_compat.device(X))
     H0 = zeros if H0 is None else H0
     C0 = zeros if C0 is None else C0
-    return LSTMForward(*_lstm_fused.forward(*theta.arrays(), X, H0, C0))
+    if isinstance(X, np.ndarray):
+        return LSTMForward(*_lstm_fused.forward(*theta.arrays(), X, H0, C0))
+    return LSTMForward(*_xp.lstm_forward(xp, *theta.arrays(), X, H0, C0))
 
 
 @validate(
@@ -311,5 +323,9 @@ def lstm_backward(
         },
     )
     check_steps("fwd", fwd.H, X.shape[0])
-    grads = _lstm_fused.backward(theta.W, X, fwd.H, fwd.C, fwd.gates, fwd.tanhC, G, GC)
+    cache = (fwd.H, fwd.C, fwd.gates, fwd.tanhC)
+    if isinstance(X, np.ndarray):
+        grads = _lstm_fused.backward(theta.W, X, *cache, G, GC)
+    else:
+        grads = _xp.lstm_backward(namespace(X), theta.W, X, *cache, G, GC)
     return LSTMGradient(*grads)

@@ -9,6 +9,11 @@ Model: a recurrent layer (:mod:`.elman` with tanh, or :mod:`.lstm`) read out lin
 step, $\hat y = H_T w + w_0\mathbf 1_m$ ($w\in\mathbb R^n$, $w_0\in\mathbb R$); objective the
 mean squared error $\mathcal L = \frac1m\|\hat y - y\|^2$; optimizer Adam (Algorithm
 ``alg-rnn-adam``) on the gradient clipped by global norm (Definition ``def-rnn-clipping``).
+
+:func:`adam_init`, :func:`adam_update` and :func:`model_loss` take arrays of any array-API library
+(results in the same namespace, device and dtype); :func:`adding_problem` draws from a NumPy
+``Generator`` and returns NumPy arrays, and :func:`train_adding` is the book's experiment, run on
+NumPy (its data come from the generator, its loop is timed with one BLAS thread).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import array_api_compat
 import numpy as np
 from threadpoolctl import threadpool_limits
 
@@ -34,10 +40,12 @@ from .._validation import (
     check,
     check_against,
     fail,
+    namespace,
     validate,
 )
 from ._common import check_grads
 from .elman import RNNParameters, _backward, _forward, _global_norm, init_rnn
+from .gru import _xp
 from .lstm import LSTMParameters, _lstm_fused, init_lstm
 
 __all__ = [
@@ -100,13 +108,13 @@ _ARRAYS = Instance((tuple, list), "a tuple or list of arrays")
 
 
 def _check_like(name: str, arrays: Any, like: Any, like_name: str) -> None:
-    """``arrays``: NumPy floating arrays with the shapes of ``like``, one by one."""
+    """``arrays``: floating arrays with the shapes of ``like``, one by one."""
     check_grads(arrays)
     if len(arrays) != len(like) or any(a.shape != b.shape for a, b in zip(arrays, like)):
         fail(
             name,
             f"hold arrays of the shapes of {like_name!r}, {[b.shape for b in like]}",
-            f"shapes {[np.shape(a) for a in arrays]}",
+            f"shapes {[tuple(a.shape) for a in arrays]}",
         )
 
 
@@ -114,9 +122,8 @@ def _check_like(name: str, arrays: Any, like: Any, like_name: str) -> None:
 def adam_init(params: tuple[np.ndarray, ...]) -> AdamState:
     """Zero moments (the shapes and dtypes of ``params``), $k = 0$."""
     check_grads(params)
-    return AdamState(
-        tuple(np.zeros_like(p) for p in params), tuple(np.zeros_like(p) for p in params), 0
-    )
+    zeros = tuple(namespace(p).zeros_like(p) for p in params)
+    return AdamState(zeros, tuple(namespace(p).zeros_like(p) for p in params), 0)
 
 
 @validate(
@@ -153,10 +160,11 @@ def adam_update(
     for p, g, M, V in zip(params, grads, state.M, state.V, strict=True):
         M = beta1 * M + (1.0 - beta1) * g
         V = beta2 * V + (1.0 - beta2) * (g * g)
-        step = (M / c1) / (np.sqrt(V / c2) + eps)
-        new_p.append((p - alpha * step).astype(p.dtype))
-        new_M.append(M.astype(p.dtype))
-        new_V.append(V.astype(p.dtype))
+        xp = namespace(p)
+        step = (M / c1) / (xp.sqrt(V / c2) + eps)
+        new_p.append(xp.astype(p - alpha * step, p.dtype))
+        new_M.append(xp.astype(M, p.dtype))
+        new_V.append(xp.astype(V, p.dtype))
     return tuple(new_p), AdamState(tuple(new_M), tuple(new_V), k)
 
 
@@ -178,21 +186,26 @@ def _rnn_backward(theta: RNNParameters, fwd: Any, X: np.ndarray, G: np.ndarray) 
 
 
 def _lstm_forward(theta: LSTMParameters, X: np.ndarray) -> tuple[np.ndarray, Any]:
-    zeros = np.zeros((X.shape[1], theta.n), dtype=theta.dtype)
-    cache = _lstm_fused.forward(*theta.arrays(), X, zeros, zeros)
+    xp = namespace(X)
+    zeros = xp.zeros((X.shape[1], theta.n), dtype=theta.dtype, device=array_api_compat.device(X))
+    if isinstance(X, np.ndarray):
+        cache = _lstm_fused.forward(*theta.arrays(), X, zeros, zeros)
+    else:
+        cache = _xp.lstm_forward(xp, *theta.arrays(), X, zeros, zeros)
     return cache[0], cache
 
 
 def _lstm_backward(theta: LSTMParameters, cache: Any, X: np.ndarray, G: np.ndarray) -> Any:
-    H, C, gates, tanhC = cache
-    return _lstm_fused.backward(theta.W, X, H, C, gates, tanhC, G, None)[:3]
+    if isinstance(X, np.ndarray):
+        return _lstm_fused.backward(theta.W, X, *cache, G, None)[:3]
+    return _xp.lstm_backward(namespace(X), theta.W, X, *cache, G, None)[:3]
 
 
 @validate(
     model=Options(*MODELS),
     params=_ARRAYS,
-    X=Array(shape=("T", "m", "d"), numpy=True),
-    y=Array(shape=("m",), numpy=True),
+    X=Array(shape=("T", "m", "d")),
+    y=Array(shape=("m",)),
     gradient=Boolean(),
 )
 def model_loss(
@@ -232,17 +245,22 @@ def _model_loss(
     gradient: bool,
 ) -> tuple[float, tuple[np.ndarray, ...] | None]:
     H, cache = forward(theta, X)
-    HT = H[-1]
+    HT = H[-1, ...]
     r = HT @ w + w0[0] - y  # residuals, (m,)
     m = y.shape[0]
     value = float(r @ r) / m
     if not gradient:
         return value, None
-    G = np.zeros_like(H[1:])
     e = (2.0 / m) * r
-    G[-1] = np.outer(e, w)
+    if isinstance(X, np.ndarray):
+        G = np.zeros_like(H[1:])
+        G[-1] = np.outer(e, w)
+        grad = backward(theta, cache, X, G)
+        return value, (*grad, HT.T @ e, np.array([e.sum()], dtype=w.dtype))
+    xp = namespace(X)
+    G = xp.concat([xp.zeros_like(H[1:-1, ...]), (e[:, None] * w[None, :])[None, ...]])
     grad = backward(theta, cache, X, G)
-    return value, (*grad, HT.T @ e, np.array([e.sum()], dtype=w.dtype))
+    return value, (*grad, HT.T @ e, xp.reshape(xp.sum(e), (1,)))
 
 
 @dataclass(frozen=True)
