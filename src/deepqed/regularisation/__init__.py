@@ -15,7 +15,7 @@ from .implicit import (
     quadratic_flows,
     quadratic_leading_terms,
 )
-from .margin import MaxMargin, logistic_gd_path, max_margin, max_margin_dual, residual_limit
+from .margin import logistic_gd_path, max_margin, max_margin_dual, residual_limit
 from .noise import dropout_objective, dropout_ridge, input_noise_objective, input_noise_ridge
 
 __all__ = [
@@ -29,7 +29,6 @@ __all__ = [
     "quadratic_leading_terms",
     "logistic_flow",
     "imbalances",
-    "MaxMargin",
     "max_margin",
     "max_margin_dual",
     "logistic_gd_path",
