@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from deepqed import linear
+from deepqed import linear, nn
 from deepqed import regularisation as reg
 from deepqed.regularisation.margin import MaxMargin
 from deepqed.witnesses.regularisation import balance as W_bal
@@ -40,7 +40,22 @@ def _offset_max_margin_dual(X, y, tol=1e-10):
     return MaxMargin(_offset_max_margin(X, y), mm.alpha, 0.3)
 
 
+def _half_bias_gradient(arch, theta, X, Y, loss="squared_error"):
+    value, grad = nn.loss_and_gradient(arch, theta, X, Y, loss)
+    return value, nn.Parameters(grad.W, tuple(0.5 * b for b in grad.b))
+
+
 BROKEN = [
+    (
+        W_bal.euler_identity_holds,
+        {"loss_and_gradient": _half_bias_gradient},
+        "backpropagation with half the bias gradient",
+    ),
+    (
+        W_bal.linear_networks_conserve_a_matrix,
+        {"loss_and_gradient": _half_bias_gradient},
+        "backpropagation with half the bias gradient (matrix identity)",
+    ),
     (
         W_noise.input_noise_is_ridge,
         {"input_noise_objective": lambda w, X, y, s: reg.input_noise_objective(w, X, y, s / 2)},

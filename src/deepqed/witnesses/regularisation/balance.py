@@ -85,7 +85,9 @@ def _defect(activation: str, Z: np.ndarray, G: np.ndarray) -> np.ndarray:
 
 
 @single_threaded
-def euler_identity_holds(rng: np.random.Generator) -> Evidence:
+def euler_identity_holds(
+    rng: np.random.Generator, *, loss_and_gradient=nn.loss_and_gradient
+) -> Evidence:
     r"""Lemma `lem-reg-euler`: for networks with hidden activations drawn from identity, ReLU and
     leaky ReLU, torch autograd's gradients satisfy
     $\langle\mathrm dW^l_{j,:}, W^l_{j,:}\rangle + \mathrm db^l_jb^l_j = \langle\mathrm dW^{l+1}_{:,j},
@@ -100,7 +102,7 @@ def euler_identity_holds(rng: np.random.Generator) -> Evidence:
         hidden = tuple("tanh" if tanh else EULER[int(rng.integers(0, 3))] for _ in range(depth - 1))
         arch, theta, X, Y = _network(rng, hidden)
         grad, Zs, Gs, _ = _torch_gradient(arch, theta, X, Y)
-        _, grad6 = nn.loss_and_gradient(arch, theta, X, Y)
+        _, grad6 = loss_and_gradient(arch, theta, X, Y)
         tol = 8 * (X.shape[0] * max(arch.widths) * depth + max(arch.widths)) * U64
         for l in range(depth - 1):
             lhs, rhs, scale = _sides(theta, grad, l)
@@ -244,19 +246,22 @@ def gradient_flow_conserves_imbalances(
 
 
 @single_threaded
-def linear_networks_conserve_a_matrix(rng: np.random.Generator) -> Evidence:
+def linear_networks_conserve_a_matrix(
+    rng: np.random.Generator, *, loss_and_gradient=nn.loss_and_gradient
+) -> Evidence:
     r"""Corollary `cor-reg-linear-balanced`: for linear networks (depth 2 to 4), (a) at random
     parameters $W^l\mathrm dW^{l\top} + b^l\mathrm db^{l\top} = \mathrm dW^{l+1\top}W^{l+1}$ with
-    torch autograd's gradient, to rounding; (b) along the flow (DOP853, $T = 1$) the matrices
+    torch autograd's gradient and with chapter 6's, to rounding; (b) along the flow (DOP853, $T = 1$) the matrices
     $W^lW^{l\top} + b^lb^{l\top} - W^{l+1\top}W^{l+1}$ do not change, within ten times the
     integrator's a posteriori error estimate."""
     alg, flow = 0.0, 0.0
     for _ in range(4):
         depth = int(rng.integers(2, 5))
         arch, theta, X, Y = _network(rng, ("identity",) * (depth - 1))
-        grad, *_ = _torch_gradient(arch, theta, X, Y)
+        grad_torch, *_ = _torch_gradient(arch, theta, X, Y)
+        _, grad_ch6 = loss_and_gradient(arch, theta, X, Y)
         tol = 8 * (X.shape[0] * max(arch.widths) * depth + max(arch.widths)) * U64
-        for l in range(depth - 1):
+        for grad, l in ((g, l) for g in (grad_torch, grad_ch6) for l in range(depth - 1)):
             M = theta.W[l] @ grad.W[l].T + np.outer(theta.b[l], grad.b[l])
             N = grad.W[l + 1].T @ theta.W[l + 1]
             scale = np.abs(theta.W[l]) @ np.abs(grad.W[l]).T + np.abs(
