@@ -9,6 +9,7 @@ import importlib.util
 import math
 import random
 import re
+import zlib
 from pathlib import Path
 
 import pytest
@@ -44,11 +45,17 @@ def _fresh_seed() -> int:
     return random.randrange(10, 2**31)
 
 
+#: Each run checks the reproducibility of one witness in this many (which ones changes with the
+#: run's seed), so that over a few runs every witness is run twice at one seed.
+REPRODUCED_ONE_IN = 3
+
+
 @pytest.mark.parametrize("witness", WITNESSES, ids=IDS)
 def test_witness_passes_at_a_fresh_seed_and_is_reproducible(witness):
-    """Every witness passes at a fresh seed (a witness must pass at any seed), and runs again to
-    the same result. Seed 0 is the built book's: ``tests/book/test_build.py`` requires every
-    statement's box to show its witnesses passed."""
+    """Every witness passes at a fresh seed (a witness must pass at any seed); one in
+    :data:`REPRODUCED_ONE_IN`, drawn afresh each run, runs again to the same result. Seed 0 is
+    the built book's: ``tests/book/test_build.py`` requires every statement's box to show its
+    witnesses passed."""
     seed = _fresh_seed()
     ev = verify.evaluate(witness, seed)
     assert ev.passed, f"seed {seed}: {ev}"
@@ -59,7 +66,8 @@ def test_witness_passes_at_a_fresh_seed_and_is_reproducible(witness):
         assert not re.search(r"\{[a-z:-]+\}`", c.what + c.units), c.what
         assert "$" not in c.units, c.units
     assert verify._tier_problem(witness, ev) == ""
-    assert verify.evaluate(witness, seed) == ev, f"seed {seed}: not reproducible"
+    if (zlib.crc32(f"{witness.label}/{witness.name}".encode()) + seed) % REPRODUCED_ONE_IN == 0:
+        assert verify.evaluate(witness, seed) == ev, f"seed {seed}: not reproducible"
 
 
 def _broken_lists() -> list[tuple]:
