@@ -35,6 +35,7 @@ PACKAGES = (
     "generalisation",
     "optimisation",
     "initialisation",
+    "wide",
 )
 
 _EXAMPLE_DIR = Path(__file__).with_name("api")
