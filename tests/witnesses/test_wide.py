@@ -103,12 +103,12 @@ BROKEN = [
         "Hoeffding's radius halved (weakened constant)",
     ),
     (
-        W_tan.tangent_kernel_matches_autograd,
+        W_tan.deep_tangent_kernel_matches_autograd,
         {"mlp_jacobian": _jacobian_relu_prime_one},
         "ReLU' = 1 in backpropagation",
     ),
     (
-        W_tan.tangent_kernel_matches_autograd,
+        W_tan.deep_tangent_kernel_matches_autograd,
         {"mlp_ntk": _ntk_without_first_layer},
         "tangent kernel without the first layer's term",
     ),
