@@ -26,9 +26,10 @@ def kernel_lower_bound_gives_linear_convergence(
     r"""Lemma `lem-wide-flow`: (1) attained: for a linear model $u = A\theta$ ($A$ random
     $6\times 20$) with $r(0)$ the eigenvector of $AA^\top$ for $\lambda_{\min}$, the exact flow
     $e^{-tAA^\top}r(0)$ (SciPy's `expm`) has $\|r(t)\|/(e^{-\lambda t}\|r(0)\|) = 1$ at
-    $t\in\{0.5, 1, 2\}$; (2) the two-layer $\tanh$ network ($n = 6$, $d = 8$, $m = 256$), flow
+    $t\in\{0.5, 1, 2\}$; (2) the two-layer $\tanh$ network ($n = 6$, $d = 8$, $m = 1024$), flow
     integrated on $[0, 2]$ with 200 steps: with $\lambda$ the smallest $\lambda_{\min}(\Theta)$ on the
-    grid minus its largest possible drop between grid points ($2M\Lambda\cdot M\|r(0)\|\Delta t$),
+    grid minus its largest possible drop within $\Delta t/2$ of a grid point
+    ($2M\Lambda\cdot M\|r(0)\|\Delta t/2$; instances redrawn until this is positive),
     the residual and the largest per-neuron movement stay below the lemma's bounds (parts 1 and 3)."""
     A = rng.standard_normal((6, 20))
     lam, Q = np.linalg.eigh(A @ A.T)
@@ -40,33 +41,37 @@ def kernel_lower_bound_gives_linear_convergence(
             np.linalg.norm(rt) / flow_bounds(float(np.linalg.norm(r0)), float(lam[0]), t, 0.0)[0]
         )
     worst_att = max(att, key=lambda q: abs(q - 1))
-    n, d, m, T, steps = 6, 8, 256, 2.0, 200
-    X = _unit(rng, n, d)
-    y = _signs(rng, n)
-    W = rng.standard_normal((m, d))
-    a = _signs(rng, m)
-
-    def resid(W):
-        return np.tanh(X @ W.T) @ a / math.sqrt(m) - y
-
-    def vel(W):
-        return -np.einsum("i,imd->md", resid(W), tanh_jacobian(X, W, a))
-
+    n, d, m, T, steps = 6, 8, 1024, 2.0, 200
     dt = T / steps
-    W0, lams, res, move = W.copy(), [], [], []
-    for k in range(steps + 1):
-        J = tanh_jacobian(X, W, a).reshape(n, -1)
-        lams.append(np.linalg.eigvalsh(J @ J.T)[0])
-        res.append(np.linalg.norm(resid(W)))
-        move.append(np.sqrt(np.max(np.sum((W - W0) ** 2, axis=1))))
-        if k < steps:
-            k1 = vel(W)
-            k2 = vel(W + dt / 2 * k1)
-            k3 = vel(W + dt / 2 * k2)
-            k4 = vel(W + dt * k3)
-            W = W + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
-    M, Lam = wd.lazy_constants(X, m)
-    lam_low = min(lams) - 2 * M * Lam * M * res[0] * dt
+    for _ in range(20):  # draw until the lemma's hypothesis lambda > 0 is certified
+        X = _unit(rng, n, d)
+        y = _signs(rng, n)
+        W = rng.standard_normal((m, d))
+        a = _signs(rng, m)
+
+        def resid(W, X=X, y=y, a=a):
+            return np.tanh(X @ W.T) @ a / math.sqrt(m) - y
+
+        def vel(W, X=X, a=a, resid=resid):
+            return -np.einsum("i,imd->md", resid(W), tanh_jacobian(X, W, a))
+
+        W0, lams, res, move = W.copy(), [], [], []
+        for k in range(steps + 1):
+            J = tanh_jacobian(X, W, a).reshape(n, -1)
+            lams.append(np.linalg.eigvalsh(J @ J.T)[0])
+            res.append(np.linalg.norm(resid(W)))
+            move.append(np.sqrt(np.max(np.sum((W - W0) ** 2, axis=1))))
+            if k < steps:
+                k1 = vel(W)
+                k2 = vel(W + dt / 2 * k1)
+                k3 = vel(W + dt / 2 * k2)
+                k4 = vel(W + dt * k3)
+                W = W + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+        M, Lam = wd.lazy_constants(X, m)
+        # every time is within dt/2 of a grid point, where the speed is at most M ||r(0)||
+        lam_low = min(lams) - 2 * M * Lam * M * res[0] * dt / 2
+        if lam_low > 0:
+            break
     beta = np.linalg.norm(X) / math.sqrt(m)
     t = np.linspace(0, T, steps + 1)
     bnd = np.array([flow_bounds(res[0], lam_low, float(s), beta) for s in t])
