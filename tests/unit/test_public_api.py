@@ -35,6 +35,7 @@ PACKAGES = (
     "generalisation",
     "optimisation",
     "initialisation",
+    "wide",
     "regularisation",
     "symmetry",
 )
