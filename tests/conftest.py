@@ -35,6 +35,11 @@ _BOOK_TESTS = Path(__file__).parent / "book"
 
 def _selects_book_tests(config: pytest.Config) -> bool:
     """Whether the command line's paths include the book's tests (``tests/book``)."""
+    here = Path(config.invocation_params.dir)
+    for ignored in config.getoption("ignore") or []:
+        p = (here / ignored).resolve()
+        if p == _BOOK_TESTS or p in _BOOK_TESTS.parents:
+            return False
     args = [a.split("::")[0] for a in config.args if not a.startswith("-")] or ["."]
     for a in args:
         p = (Path(config.invocation_params.dir) / a).resolve()
@@ -56,6 +61,13 @@ def pytest_configure(config: pytest.Config) -> None:
     folder = Path(tempfile.mkdtemp(prefix="deepqed-test-books-"))
     os.environ[book_builds.ENV] = str(folder)  # inherited by the worker processes
     config._deepqed_books = (folder, book_builds.start(folder))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The tests of the built book last (a stable sort keeps pytest-randomly's order of the rest):
+    the session builds the book beside the other tests, and a test process that reached a book
+    test early would wait for the build, idle."""
+    items.sort(key=lambda item: item.get_closest_marker("book") is not None)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

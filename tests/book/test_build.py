@@ -131,8 +131,9 @@ def test_a_broken_chapter_fails_with_file_and_line(built_book, tmp_path):
         capture_output=True,
         text=True,
         timeout=900,
-        # FORCE_COLOR (set by some CI runners) must not colour the lines the build reads
-        env={**os.environ, "DEEPQED_BOOK_DIR": str(book), "COLUMNS": "60", "FORCE_COLOR": "1"},
+        # CI=true (set by CI runners; Sphinx then colours its output) must not colour the lines
+        # the build reads
+        env={**os.environ, "DEEPQED_BOOK_DIR": str(book), "COLUMNS": "60", "CI": "true"},
     )
     assert proc.returncode == 1
     # not a terminal: progress in plain lines, one per step, with no terminal control sequences

@@ -185,7 +185,7 @@ def hinf_is_positive_definite(rng: np.random.Generator, *, h_infinity=wd.h_infin
     ($n\le 12$, $d\le 4$, including $n > d$, where $XX^\top$ is singular), $\lambda_{\min}(H^\infty)$
     exceeds the rounding bound $4nu\|H^\infty\|$ of `eigvalsh`; necessity: with two inputs on the
     same ray, and with the six points $\pm x_1, \pm x_2, \pm x_3$ in $\mathbb R^2$
-    ({ref}`ex-wide-antiparallel`), $\lambda_{\min}(H^\infty) = 0$ to that rounding."""
+    (the chapter's exercise on antiparallel inputs), $\lambda_{\min}(H^\infty) = 0$ to that rounding."""
     u = float(np.finfo(np.float64).eps) / 2
     worst, at, bound = math.inf, "", 0.0
     for _ in range(5):
