@@ -40,9 +40,25 @@ def _statement_problems(book: Book) -> list[str]:
     return out
 
 
+def _math_problems(book: Book) -> list[str]:
+    """A ``$`` that MyST reads as text (:func:`deepqed.myst.stray_dollars`), in any Markdown file
+    of the book: the reader would see the TeX source instead of the formula."""
+    out = []
+    for path in sorted(book.root.rglob("*.md")):
+        if any(p.startswith(("_", ".")) for p in path.relative_to(book.root).parts):
+            continue
+        for line in myst.stray_dollars(path.read_text(encoding="utf-8")):
+            out.append(
+                f"{path}:{line}: a '$' in this paragraph is not read as mathematics, so the "
+                "reader sees raw TeX (display math '$$' inside a paragraph or list item needs a "
+                "blank line before and after it)"
+            )
+    return out
+
+
 def registry_problems(book: Book) -> list[str]:
     """Disagreements between the text and the registry (exercises aside)."""
-    out = list(book.problems_reading) + _statement_problems(book)
+    out = list(book.problems_reading) + _statement_problems(book) + _math_problems(book)
     seen: dict[str, object] = {}
     for s in book.statements:
         if s.label in seen:

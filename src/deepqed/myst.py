@@ -37,6 +37,7 @@ __all__ = [
     "headings",
     "iter_directives",
     "parse",
+    "stray_dollars",
     "title",
     "toctrees",
 ]
@@ -167,6 +168,29 @@ def iter_directives(items: tuple[Directive, ...]) -> Iterator[Directive]:
     for d in items:
         yield d
         yield from iter_directives(d.children)
+
+
+def _stray_dollars(text: str, offset: int) -> Iterator[int]:
+    for tok in _parser().parse(text):
+        if tok.type in ("fence", "colon_fence") and tok.info.strip().startswith("{"):
+            options, rest, used = _split_options(tok.content)
+            yield from _stray_dollars("\n".join(rest), offset + tok.map[0] + 1 + used)
+        elif tok.type == "inline" and any(
+            c.type == "text" and "$" in c.content for c in tok.children or ()
+        ):
+            yield offset + tok.map[0] + 1
+
+
+def stray_dollars(text: str) -> list[int]:
+    r"""The 1-based lines of the paragraphs (or headings, table cells) of a MyST text in which a
+    ``$`` is left as text: MyST did not read it as mathematics, and the reader would see raw TeX.
+
+    The classic case is display mathematics that interrupts a paragraph of a list item without a
+    blank line before it: ``$$`` is then read as an empty inline formula, and the TeX between
+    the two ``$$`` lines as inline mathematics between two stray dollars. Code blocks and inline
+    code are not text, so a ``$`` there is not reported.
+    """
+    return sorted(set(_stray_dollars(text, 0)))
 
 
 def directives(path: Path) -> list[Directive]:

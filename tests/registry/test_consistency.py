@@ -190,3 +190,11 @@ def test_parts_and_numbers_span_several_toctrees(tmp_path):
     assert book.statement("thm-three-2").name == "Theorem 3.2"
     with pytest.raises(ValueError, match="unknown chapter 'four'"):
         book.chapter("four")
+
+
+def test_raw_tex_in_a_chapter_is_reported(tmp_path):
+    """Display math without a blank line before it in a list item: the reader would see '$$'."""
+    book = _copy_statements(tmp_path, extra="\n\n1. For every $r$,\n   $$\n   r\n   $$\n")
+    problems = consistency.problems(book)
+    assert len(problems) == 1 and "feedforward" in problems[0]
+    assert "not read as mathematics" in problems[0]

@@ -69,3 +69,19 @@ def test_headings_title_and_toctrees(tmp_path):
     (toc,) = myst.toctrees(p)
     assert toc.caption == "Part I Foundations" and toc.numbered
     assert toc.entries == ("a/index", "b/index")
+
+
+def test_a_dollar_left_as_text_is_found_with_its_line():
+    """Display math that interrupts a list item's paragraph is read as two stray dollars around
+    inline math; with blank lines around it, or in code, a dollar is not text."""
+    tight = "1. For every $r$,\n   $$\n   x < y\n   $$\n"
+    loose = "1. For every $r$,\n\n   $$\n   x < y\n   $$\n"
+    code = "```python\nprint('$5')\n```\n\nCosts `$5`.\n"
+    assert myst.stray_dollars(tight) == [1]
+    assert myst.stray_dollars(loose) == []
+    assert myst.stray_dollars(code) == []
+    nested = (
+        "Text $a$.\n\n::::{exercise} E\n:label: ex-a\n\n:::{solution}\n\n" + tight + ":::\n::::\n"
+    )
+    assert myst.stray_dollars(nested) == [8]
+    assert myst.stray_dollars("A price of 5$ in a heading\n") == [1]
