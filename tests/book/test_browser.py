@@ -168,58 +168,53 @@ def _report(page, url: str, width: int) -> dict:
 
 
 @pytest.fixture(scope="module")
-def reports(server):
-    """One report per chapter and width, and the requests and errors of the whole session."""
+def chromium():
+    """Debian's Chromium, launched once per test process through Playwright."""
     from playwright.sync_api import sync_playwright
 
     assert Path(CHROMIUM).exists(), "Debian's chromium is not installed (scripts/test installs it)"
-    session: dict = {"console_errors": [], "page_errors": [], "failed": [], "external": []}
-    out: dict = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        page = browser.new_page()
-
-        def route(r):
-            if r.request.url.startswith(server):
-                r.continue_()
-            else:
-                session["external"].append(r.request.url)
-                r.abort()
-
-        page.route("**/*", route)
-        page.on("console", lambda m: m.type == "error" and session["console_errors"].append(m.text))
-        page.on("pageerror", lambda e: session["page_errors"].append(str(e)))
-        page.on("requestfailed", lambda r: session["failed"].append(r.url))
-        for chapter in BOOK.chapters:
-            url = f"{server}/{Path(chapter.source).with_suffix('.html').as_posix()}"
-            for width in WIDTHS:
-                out[chapter.slug, width] = _report(page, url, width)
+        yield browser
         browser.close()
-    return out, session
 
 
-CASES = pytest.mark.parametrize(
-    "chapter,width",
-    [(c, w) for c in BOOK.chapters for w in WIDTHS],
-    ids=[f"{c.slug}-{w}px" for c in BOOK.chapters for w in WIDTHS],
-)
+def _offline_page(chromium, server, errors: list[str], **options):
+    """A new page on which every request outside the book's server is refused; console errors,
+    page errors, failed and refused requests are appended to ``errors``."""
+    page = chromium.new_page(**options)
+
+    def route(r):
+        if r.request.url.startswith(server):
+            r.continue_()
+        else:
+            errors.append(f"request outside the book: {r.request.url}")
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: errors.append(f"failed request: {r.url}"))
+    return page
 
 
-@pytest.fixture
-def seen(reports, chapter, width):
-    return reports[0][chapter.slug, width]
+@pytest.fixture(scope="module")
+def browser_page(chromium, server):
+    """One page for the chapters, reused by the tests of this process, and its error list."""
+    errors: list[str] = []
+    page = _offline_page(chromium, server, errors)
+    yield page, errors
+    page.close()
 
 
-@CASES
-def test_mathematics_is_typeset_and_none_is_cut_off(seen, chapter, width):
+def _mathematics_is_typeset_and_none_is_cut_off(seen, chapter, width):
     assert seen["math"] > 50
     assert seen["math_errors"] == 0
     assert seen["clipped"] == [], seen["clipped"][:10]
     assert seen["page_width"] <= width + 1, "the page scrolls sideways"
 
 
-@CASES
-def test_no_raw_tex(seen, chapter, width):
+def _no_raw_tex(seen, chapter, width):
     text = seen["text"]
     assert not re.search(r"\$[^$\n]{1,200}\$", text), "raw $...$ left in the text"
     for delimiter in ("\\(", "\\[", "$$"):
@@ -232,8 +227,7 @@ def test_no_raw_tex(seen, chapter, width):
     assert not re.search(r"\{(prf:ref|numref|eq|ref|doc)\}`", text)
 
 
-@CASES
-def test_statements_are_numbered_and_their_badges_open(seen, chapter, width):
+def _statements_are_numbered_and_their_badges_open(seen, chapter, width):
     """Chapters are numbered in one sequence across the parts, and so are their statements; each
     statement has one badge, closed until clicked, which then shows its witnesses."""
     assert seen["number"] == f"{chapter.number}.", seen["number"]
@@ -253,14 +247,12 @@ def test_statements_are_numbered_and_their_badges_open(seen, chapter, width):
     assert is_open and shown and ("Verified by" in body or "Not tested" in body or "cited" in body)
 
 
-@CASES
-def test_solutions_are_hidden_until_clicked(seen, chapter, width):
+def _solutions_are_hidden_until_clicked(seen, chapter, width):
     assert seen["solutions_hidden"] and not any(seen["solutions_hidden"])
     assert seen["solution_shown"][0] and sum(seen["solution_shown"]) == 1
 
 
-@CASES
-def test_the_navigation_opens(seen, chapter, width):
+def _the_navigation_opens(seen, chapter, width):
     before_width, before_class, before_dialog = seen["nav_before"]
     after_width, after_class, after_dialog = seen["nav_after"]
     if width < 992:  # a phone: the sidebar opens as a dialog with the table of contents
@@ -271,57 +263,76 @@ def test_the_navigation_opens(seen, chapter, width):
         assert "pst-sidebar-hidden" in after_class
 
 
-@CASES
-def test_figures_load(seen, chapter, width):
+def _figures_load(seen, chapter, width):
     images = seen["images"]
     assert len(images) >= 2
     assert all(w and w > 0 for _, w in images), images
 
 
-def test_no_errors_and_no_network(reports):
-    session = reports[1]
-    assert session["console_errors"] == []
-    assert session["page_errors"] == []
-    assert session["failed"] == []
-    assert session["external"] == []
+def _no_errors_and_no_network(seen, chapter, width):
+    assert seen["errors"] == []
 
 
-def test_the_witnesses_page_fits_a_phone(server):
+#: What every chapter page must show its reader, each a function of the page's report.
+CHECKS = (
+    _mathematics_is_typeset_and_none_is_cut_off,
+    _no_raw_tex,
+    _statements_are_numbered_and_their_badges_open,
+    _solutions_are_hidden_until_clicked,
+    _the_navigation_opens,
+    _figures_load,
+    _no_errors_and_no_network,
+)
+
+
+@pytest.mark.parametrize(
+    "chapter,width",
+    [(c, w) for c in BOOK.chapters for w in WIDTHS],
+    ids=[f"{c.slug}-{w}px" for c in BOOK.chapters for w in WIDTHS],
+)
+def test_what_a_reader_sees_and_can_do(browser_page, server, chapter, width):
+    """One page load per chapter and width (the parametrised tests spread over the test
+    processes); every check runs on its report, and the failure names each check that failed."""
+    page, errors = browser_page
+    del errors[:]
+    url = f"{server}/{Path(chapter.source).with_suffix('.html').as_posix()}"
+    seen = _report(page, url, width)
+    seen["errors"] = list(errors)
+    failed = []
+    for check in CHECKS:
+        try:
+            check(seen, chapter, width)
+        except AssertionError as exc:
+            failed.append(f"{check.__name__.strip('_').replace('_', ' ')}: {exc}")
+    assert not failed, "\n\n".join(failed)
+
+
+def test_the_witnesses_page_fits_a_phone(chromium, server):
     """At 400 px the Witnesses tables become cards: nothing widens the page, mathematics typeset."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 400, "height": 900})
-        page.route(
-            "**/*", lambda r: r.continue_() if r.request.url.startswith(server) else r.abort()
-        )
-        page.goto(f"{server}/witnesses.html", wait_until="networkidle")
-        _typeset(page)
-        width = page.evaluate("() => document.documentElement.scrollWidth")
-        math = page.evaluate("() => document.querySelectorAll('mjx-container').length")
-        text = page.evaluate(VISIBLE_TEXT)
-        browser.close()
+    errors: list[str] = []
+    page = _offline_page(chromium, server, errors, viewport={"width": 400, "height": 900})
+    page.goto(f"{server}/witnesses.html", wait_until="networkidle")
+    _typeset(page)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    math = page.evaluate("() => document.querySelectorAll('mjx-container').length")
+    text = page.evaluate(VISIBLE_TEXT)
+    page.close()
+    assert errors == []
     assert width <= 401
     assert math > 50
     assert not re.search(r"\\[A-Za-z]{2,}|\$[^$\n]{1,200}\$", text)
 
 
-def test_search_finds_a_statement_by_its_label(server):
+def test_search_finds_a_statement_by_its_label(chromium, server):
     """Searching a label (``thm-...``) lists the statement with its number first."""
-    from playwright.sync_api import sync_playwright
-
     statement = next(s for s in BOOK.statements if s.kind == "theorem")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        page = browser.new_page()
-        page.route(
-            "**/*", lambda r: r.continue_() if r.request.url.startswith(server) else r.abort()
-        )
-        page.goto(f"{server}/search.html?q={statement.label}", wait_until="networkidle")
-        page.wait_for_selector("#search-results ul.search li", timeout=30000)
-        first = page.locator("#search-results ul.search li").first
-        text, href = first.inner_text(), first.locator("a").first.get_attribute("href")
-        browser.close()
+    errors: list[str] = []
+    page = _offline_page(chromium, server, errors)
+    page.goto(f"{server}/search.html?q={statement.label}", wait_until="networkidle")
+    page.wait_for_selector("#search-results ul.search li", timeout=30000)
+    first = page.locator("#search-results ul.search li").first
+    text, href = first.inner_text(), first.locator("a").first.get_attribute("href")
+    page.close()
+    assert errors == []
     assert statement.name in text and statement.label in text, text
     assert href.endswith(f"#{statement.label}"), href
