@@ -157,3 +157,42 @@ def run(case: Case, ns: str, dt: str) -> None:
     reference = case.pick(case.fn(**case.build(converter("numpy", ref_dt))))
     result = case.pick(case.fn(**case.build(converter(ns, dt))))
     assert_matches(result, reference, ns, dt, case, case.id)
+
+
+# --- for the hand-written tests (rnn, attention, cnn) ------------------------------------------
+#: torch on every device present (CUDA only where a GPU is; the tests never require one).
+TORCH_DEVICES = ("cpu",) + (("cuda",) if torch.cuda.is_available() else ())
+#: Unit roundoff ``u = eps / 2`` of each dtype, the unit of the rounding-error bounds.
+UNIT_ROUNDOFF = {"float32": 2.0**-24, "float64": 2.0**-53}
+
+
+def _cast(ns: str) -> Callable[[Any, str], Any]:
+    if ns == "numpy":
+        return lambda a, dt: np.asarray(a, dtype=dt)
+    if ns == "array_api_strict":
+        return lambda a, dt: xs.asarray(np.asarray(a), dtype=getattr(xs, dt))
+    device = ns.removeprefix("torch-")
+    return lambda a, dt: torch.tensor(np.asarray(a), dtype=getattr(torch, dt), device=device)
+
+
+#: ``name -> (cast(a, dt), to_numpy(r), array class)``: every number of ``a`` cast to the floating
+#: dtype ``dt`` in that namespace (torch on each of :data:`TORCH_DEVICES`).
+BACKENDS = {
+    ns: (_cast(ns), host, CLASSES["torch" if ns.startswith("torch") else ns])
+    for ns in ("numpy", "array_api_strict", *(f"torch-{d}" for d in TORCH_DEVICES))
+}
+
+
+def assert_same(result: Any, reference: Any, ns: str, dt: str, tol: float) -> None:
+    """``result`` has the class, device and dtype of backend ``ns`` and equals ``reference``
+    (NumPy, float64) to ``tol`` relative to the largest entry of ``reference`` (at least 1)."""
+    _, to_numpy, cls = BACKENDS[ns]
+    assert isinstance(result, cls), type(result)
+    assert str(result.dtype).endswith(dt), result.dtype
+    if ns.startswith("torch-"):
+        assert result.device.type == ns.removeprefix("torch-"), result.device
+    ref = np.asarray(reference, dtype=np.float64)
+    got = np.asarray(to_numpy(result)).astype(np.float64)
+    assert got.shape == ref.shape, (got.shape, ref.shape)
+    scale = max(float(np.max(np.abs(ref))), 1.0) if ref.size else 1.0
+    np.testing.assert_allclose(got, ref, rtol=0, atol=tol * scale)

@@ -18,30 +18,12 @@ import array_api_strict as xs
 import numpy as np
 import pytest
 import torch
+from array_backends import BACKENDS, UNIT_ROUNDOFF, assert_same
 
 from deepqed import attention
 
 B, N, N_K, D, HEADS, D_FF = 2, 5, 4, 8, 2, 12
-DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-NAMESPACES = {
-    "numpy": (lambda a, dt: np.asarray(a, dtype=dt), np.asarray, np.ndarray),
-    "array_api_strict": (
-        lambda a, dt: xs.asarray(np.asarray(a), dtype=getattr(xs, dt)),
-        np.asarray,
-        type(xs.asarray(0.0)),
-    ),
-    **{
-        f"torch-{dev}": (
-            lambda a, dt, dev=dev: torch.tensor(
-                np.asarray(a), dtype=getattr(torch, dt), device=dev
-            ),
-            lambda r: r.cpu().numpy(),
-            torch.Tensor,
-        )
-        for dev in DEVICES
-    },
-}
-UNIT_ROUNDOFF = {"float32": 2.0**-24, "float64": 2.0**-53}
+NAMESPACES = BACKENDS
 params = pytest.mark.parametrize(
     "ns,dt", [(n, d) for n in NAMESPACES for d in UNIT_ROUNDOFF], ids=lambda v: str(v)
 )
@@ -54,14 +36,7 @@ def tol(dt: str) -> float:
 def same(result, reference, ns, dt):
     """``result`` has the namespace and dtype of the inputs and equals ``reference`` (NumPy
     float64) to ``tol(dt)`` relative to the largest entry of ``reference``."""
-    _, to_np, cls = NAMESPACES[ns]
-    assert isinstance(result, cls), type(result)
-    assert str(result.dtype).endswith(dt), result.dtype
-    ref = np.asarray(reference, dtype=np.float64)
-    scale = max(float(np.max(np.abs(ref))), 1.0)
-    got = to_np(result).astype(np.float64)
-    assert got.shape == ref.shape
-    np.testing.assert_allclose(got, ref, rtol=0, atol=tol(dt) * scale)
+    assert_same(result, reference, ns, dt, tol(dt))
 
 
 RNG = np.random.default_rng(0)

@@ -16,27 +16,16 @@ upper bound of the number of terms.
 from __future__ import annotations
 
 import array_api_compat
-import array_api_strict as xs
 import numpy as np
 import pytest
 import torch
+from array_backends import BACKENDS, UNIT_ROUNDOFF
 
 from deepqed import cnn
 from deepqed.cnn import _fast
 
-UNIT = {"float32": 2.0**-24, "float64": 2.0**-53}
-DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-NAMESPACES = {
-    "numpy": (lambda a, dt: np.asarray(a, dtype=dt), np.ndarray),
-    "array_api_strict": (lambda a, dt: xs.asarray(a, dtype=getattr(xs, dt)), type(xs.asarray(0))),
-    **{
-        f"torch-{d}": (
-            lambda a, dt, d=d: torch.tensor(np.asarray(a), dtype=getattr(torch, dt), device=d),
-            torch.Tensor,
-        )
-        for d in DEVICES
-    },
-}
+UNIT = UNIT_ROUNDOFF
+NAMESPACES = {ns: (cast, cls) for ns, (cast, _, cls) in BACKENDS.items()}
 params = pytest.mark.parametrize("ns,dt", [(n, d) for n in NAMESPACES for d in UNIT])
 
 # A geometry with everything at once: unequal strides, padding and dilation per axis.
