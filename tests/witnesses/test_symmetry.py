@@ -43,6 +43,12 @@ def _reynolds_one_sided(A, rho_in, rho_out):
     return np.einsum("jk,gkl->jl", A, rho_in.astype(A.dtype)) / A.dtype.type(rho_in.shape[0])
 
 
+def _reynolds_transpose(A, rho_in, rho_out):
+    d = A.dtype
+    acc = np.einsum("gji,jk,gkl->il", rho_out.astype(d), A, rho_in.astype(d))
+    return acc / d.type(rho_in.shape[0])
+
+
 def _reynolds_sum(A, rho_in, rho_out):
     return sym.reynolds(A, rho_in, rho_out) * rho_in.shape[0]
 
@@ -120,6 +126,11 @@ BROKEN = [
         W_lin.reynolds_is_the_orthogonal_projection,
         {"reynolds": _reynolds_sum},
         "forgets the factor 1/|G|",
+    ),
+    (
+        W_lin.reynolds_is_the_orthogonal_projection,
+        {"reynolds": _reynolds_transpose},
+        "rho_out(g)^T for rho_out(g)^{-1} (right only for orthogonal representations)",
     ),
     (
         W_lin.reynolds_is_the_orthogonal_projection,
