@@ -25,6 +25,17 @@ def _layer_first_element(X, Lam, Gam, b):
     return X @ Lam + X[:, :1] @ Gam + b
 
 
+def _correlation_zero_padded(X, W):
+    Z = np.zeros((X.shape[0], W.shape[0]) + X.shape[2:], dtype=X.dtype)
+    n1, n2 = X.shape[2:]
+    for a1 in range(n1):
+        for a2 in range(n2):
+            shifted = np.zeros_like(X)
+            shifted[:, :, : n1 - a1, : n2 - a2] = X[:, :, a1:, a2:]  # x_{i + a}, 0 outside
+            Z += np.einsum("oc,mcuv->mouv", W[:, :, a1, a2], shifted)
+    return Z
+
+
 def _bell_regardless_of_n(n, k, l):
     return sym.equivariant_dimension(max(k + l, 1), k, l)
 
@@ -87,6 +98,11 @@ BROKEN = [
         W_act.trained_deepsets_layers_are_equivariant,
         {"deepsets_layer": _layer_first_element},
         "pools the first element instead of the sum",
+    ),
+    (
+        W_act.trained_deepsets_layers_are_equivariant,
+        {"circular_correlation": _correlation_zero_padded},
+        "zero padding instead of circular (not shift-equivariant)",
     ),
     (
         W_lin.shift_equivariant_maps_are_circular_correlations,
