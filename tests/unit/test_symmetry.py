@@ -124,6 +124,23 @@ def test_reynolds_fixes_equivariant_maps_and_the_character_formula_counts_them()
     assert sym.character_dimension(rin, rout) == Fraction(5)
 
 
+def test_reynolds_inverts_non_orthogonal_representations():
+    perms = sym.symmetric_group(3)
+    P = np.stack([sym.permutation_representation(g, 1) for g in perms])
+    M = np.array([[1, 2, 0], [0, 1, 0], [0, 3, 1]])  # det 1
+    Minv = np.array([[1, -2, 0], [0, 1, 0], [0, -3, 1]])
+    assert np.array_equal(M @ Minv, np.eye(3, dtype=np.int64))
+    rho = np.einsum("ij,gjk,kl->gil", M, P, Minv)
+    A = np.random.default_rng(0).standard_normal((3, 3))
+    RA = sym.reynolds(A, rho, rho)
+    for R in rho:
+        np.testing.assert_allclose(RA @ R, R @ RA, atol=1e-12)
+    rho_f = rho + 0.0  # floating input: inverses by numpy.linalg.inv
+    np.testing.assert_allclose(sym.reynolds(A, rho_f, rho_f), RA, atol=1e-12)
+    with pytest.raises(ValueError, match="rho_out"):
+        sym.reynolds(A, rho, np.zeros((6, 3, 3)))
+
+
 def test_power_sums_and_newton():
     X = np.array([[0, 3, 3], [1, 1, 4]])
     P = sym.power_sums(X, 3)

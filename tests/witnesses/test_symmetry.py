@@ -25,6 +25,17 @@ def _layer_first_element(X, Lam, Gam, b):
     return X @ Lam + X[:, :1] @ Gam + b
 
 
+def _correlation_zero_padded(X, W):
+    Z = np.zeros((X.shape[0], W.shape[0]) + X.shape[2:], dtype=X.dtype)
+    n1, n2 = X.shape[2:]
+    for a1 in range(n1):
+        for a2 in range(n2):
+            shifted = np.zeros_like(X)
+            shifted[:, :, : n1 - a1, : n2 - a2] = X[:, :, a1:, a2:]  # x_{i + a}, 0 outside
+            Z += np.einsum("oc,mcuv->mouv", W[:, :, a1, a2], shifted)
+    return Z
+
+
 def _bell_regardless_of_n(n, k, l):
     return sym.equivariant_dimension(max(k + l, 1), k, l)
 
@@ -41,6 +52,12 @@ def _projection_mean_of_all(A):
 
 def _reynolds_one_sided(A, rho_in, rho_out):
     return np.einsum("jk,gkl->jl", A, rho_in.astype(A.dtype)) / A.dtype.type(rho_in.shape[0])
+
+
+def _reynolds_transpose(A, rho_in, rho_out):
+    d = A.dtype
+    acc = np.einsum("gji,jk,gkl->il", rho_out.astype(d), A, rho_in.astype(d))
+    return acc / d.type(rho_in.shape[0])
 
 
 def _reynolds_sum(A, rho_in, rho_out):
@@ -83,6 +100,11 @@ BROKEN = [
         "pools the first element instead of the sum",
     ),
     (
+        W_act.trained_deepsets_layers_are_equivariant,
+        {"circular_correlation": _correlation_zero_padded},
+        "zero padding instead of circular (not shift-equivariant)",
+    ),
+    (
         W_lin.shift_equivariant_maps_are_circular_correlations,
         {
             "circular_kernel": lambda A: np.roll(
@@ -120,6 +142,11 @@ BROKEN = [
         W_lin.reynolds_is_the_orthogonal_projection,
         {"reynolds": _reynolds_sum},
         "forgets the factor 1/|G|",
+    ),
+    (
+        W_lin.reynolds_is_the_orthogonal_projection,
+        {"reynolds": _reynolds_transpose},
+        "rho_out(g)^T for rho_out(g)^{-1} (right only for orthogonal representations)",
     ),
     (
         W_lin.reynolds_is_the_orthogonal_projection,

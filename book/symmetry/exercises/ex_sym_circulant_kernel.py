@@ -58,8 +58,9 @@ Returns:
         Diagnosis(
             "w",
             lambda kw: _first_column(**kw),
-            "the first column is w_{-a mod n}, the kernel of the convolution sum_a w_a x_{i - a}; "
-            "the cross-correlation's kernel is the first row",
+            "the first column v_i = w_{-i mod n} is the kernel of the same map written as a "
+            "circular convolution, (A x)_i = sum_a v_a x_{(i - a) mod n}; the cross-correlation's "
+            "kernel w is the first row",
         ),
     ),
     wrong=(

@@ -13,10 +13,10 @@ from __future__ import annotations
 from ...registry import Unwitnessed, Witness
 from . import actions, linear, sets
 
-_BY_LABEL = {w.label: w for w in (*actions.CLAIMS, *linear.CLAIMS, *sets.CLAIMS)}
+_ALL = (*actions.CLAIMS, *linear.CLAIMS, *sets.CLAIMS)
 
 CLAIMS: tuple[Witness | Unwitnessed, ...] = tuple(
-    _BY_LABEL[label]
+    entry
     for label in (
         "def-sym-action",
         "prop-sym-composition",
@@ -28,6 +28,8 @@ CLAIMS: tuple[Witness | Unwitnessed, ...] = tuple(
         "prop-sym-pooling",
         "thm-sym-sum-decomposition",
     )
+    for entry in _ALL
+    if entry.label == label
 )
 
 __all__ = ["CLAIMS"]

@@ -2,8 +2,8 @@ r"""Witnesses of Sections "Groups acting on arrays" and "Invariance by pooling":
 `def-sym-action`, `prop-sym-composition`, `prop-sym-pooling`.
 
 Instances: random permutations of $[n]_0$, $n\le 6$, acting on tensors of order $k\le 3$ with
-channels; random shifts of images; Deep Sets networks trained by gradient descent (torch, in the
-dtype under test); group averages of random multilayer perceptrons over $S_4$ and over cyclic
+channels; random shifts of images; Deep Sets networks trained by Adam (torch, in the dtype under test) and
+random circular CNNs; group averages of random multilayer perceptrons over $S_4$ and over cyclic
 shifts. Equivariance of computed layers is compared with the rounding bound of the two
 summation orders (Higham 2002, Section 3.1), layer by layer."""
 
@@ -117,13 +117,19 @@ def trained_deepsets_layers_are_equivariant(
     dtype: np.dtype = np.dtype("float64"),
     *,
     deepsets_layer=sym.deepsets_layer,
+    circular_correlation=sym.circular_correlation,
 ) -> Evidence:
     r"""Proposition `prop-sym-composition`, on trained networks: a two-layer Deep Sets network
     ($n = 6$ elements, width $8$) is trained by Adam (torch autograd through the library's
     layer) to $y_i = |x_i - \bar x|$. For fresh sets $X$ and random $\sigma$, each trained layer
     satisfies $L(P_\sigma X) = P_\sigma L(X)$ up to the rounding of two summation orders,
     $2\gamma_{n + C + 2}M$ with $M = |X||\Lambda| + \mathbf 1\mathbf 1^\top|X||\Gamma| + |b|$
-    entrywise (the second layer is tested on the first layer's ReLU features)."""
+    entrywise (the second layer is tested on the first layer's ReLU features). Item 3 end to
+    end: the whole trained network satisfies $N(P_\sigma X) = P_\sigma N(X)$, and a random
+    two-layer circular CNN ($2\to3\to2$ channels, $4\times5$ images, full-size kernels,
+    per-channel biases) satisfies $N(S_tx) = S_tN(x)$, up to the rounding bound propagated
+    through both layers (``_network_gap``). Item 2: ReLU and $z\mapsto z/(1 + z^2)$ commute
+    with $P_\sigma$ and $S_t$ exactly (mismatches counted)."""
     n, width = 6, 8
     params, first, last = _train_deepsets(rng, dtype, deepsets_layer, n, width, 60)
     worst = [0.0, 0.0]
@@ -142,8 +148,61 @@ def trained_deepsets_layers_are_equivariant(
             worst[layer] = max(worst[layer], float(np.max(np.abs(Zp - Z[:, s]) / M)))
             H = np.maximum(Z, 0)
     tol = 2 * gamma(n + width + 2, dtype)
+    # item 3, end to end: the trained network N = L_2 ReLU L_1 on permuted sets
+    K = n + width + 2
+
+    def ds(P):
+        Lam, Gam, b = P
+        absL, absG = np.abs(Lam).astype(np.float64), np.abs(Gam).astype(np.float64)
+        return (
+            lambda H: deepsets_layer(H, Lam, Gam, b),
+            lambda E: E @ absL + E.sum(axis=1, keepdims=True) @ absG,
+            np.abs(b).astype(np.float64),
+            K,
+        )
+
+    net = 0.0
+    for _ in range(8):
+        X = rng.standard_normal((16, n, 1)).astype(dtype)
+        s = rng.permutation(n)
+        net = max(net, _network_gap((ds(params[:3]), ds(params[3:])), X, lambda Z: Z[:, s], dtype))
+    # the shifts, end to end: a random circular CNN with per-channel (invariant) biases
+    C0, C1, C2, sz = 2, 3, 2, (4, 5)
+    N = sz[0] * sz[1]
+
+    def conv(C_in, C_out):
+        W = (rng.standard_normal((C_out, C_in) + sz) / np.sqrt(C_in * N)).astype(dtype)
+        b = rng.standard_normal(C_out).astype(dtype)
+        absW = np.abs(W).astype(np.float64)
+        return (
+            lambda H: circular_correlation(H, W) + b[:, None, None],
+            lambda E: circular_correlation(E, absW),
+            np.abs(b).astype(np.float64)[:, None, None],
+            C_in * N + 2,
+        )
+
+    cnn_layers = (conv(C0, C1), conv(C1, C2))
+    shift_gap = 0.0
+    for _ in range(4):
+        X = rng.standard_normal((4, C0) + sz).astype(dtype)
+        t = (int(rng.integers(-6, 7)), int(rng.integers(-6, 7)))
+        shift_gap = max(
+            shift_gap,
+            _network_gap(cnn_layers, X, lambda Z, t=t: np.roll(Z, t, axis=(2, 3)), dtype),
+        )
+    # item 2: entrywise maps (IEEE operations, correctly rounded: no position dependence)
+    acts = (lambda Z: np.maximum(Z, 0), lambda Z: Z / (1 + Z * Z))
+    moved = 0
+    for sigma_ in acts:
+        Z = rng.standard_normal((3, 6, 4)).astype(dtype)
+        s = rng.permutation(6)
+        moved += int(np.sum(sigma_(Z[:, s]) != sigma_(Z)[:, s]))
+        Zi = rng.standard_normal((2, 2) + sz).astype(dtype)
+        moved += int(
+            np.sum(sigma_(np.roll(Zi, (1, 3), (2, 3))) != np.roll(sigma_(Zi), (1, 3), (2, 3)))
+        )
     return Evidence(
-        8 * 16,
+        8 * 16 + 8 * 16 + 4 * 4,
         (
             error(
                 r"trained layer 1: $|L(P_\sigma X) - P_\sigma L(X)|/M$",
@@ -158,8 +217,55 @@ def trained_deepsets_layers_are_equivariant(
                 tol,
                 units="relative to M",
             ),
+            error(
+                r"trained network: $|N(P_\sigma X) - P_\sigma N(X)|$ / propagated rounding bound",
+                net,
+                1.0,
+                units="multiples of the rounding bound",
+            ),
+            error(
+                r"circular CNN: $|N(S_tx) - S_tN(x)|$ / propagated rounding bound",
+                shift_gap,
+                1.0,
+                units="multiples of the rounding bound",
+            ),
+            equal(
+                r"entries where an entrywise map does not commute with $P_\sigma$ or $S_t$",
+                moved,
+                0,
+                0,
+            ),
         ),
     )
+
+
+def _network_gap(layers, X: np.ndarray, act, dtype: np.dtype) -> float:
+    r"""$\max|N(gX) - gN(X)|$ over the rounding bound, for the computed two-layer network
+    $N(X) = L_2(\mathrm{ReLU}(L_1X))$ and an exact action ``act`` (a permutation or a roll).
+
+    Each layer is ``(apply, lin_abs, b_abs, K)``: the computed affine map, the entrywise absolute
+    linear part $E\mapsto|L|E$, $|b|$, and the length $K$ of the longest chain of roundings in
+    one output entry, so that $|\hat L(H) - L(H)|\le\gamma_KM(H)$ with
+    $M(H) = |L||H| + |b|$. ReLU is 1-Lipschitz, so $|\hat H - H|\le E_1 = \gamma_{K_1}M_1(X)$,
+    and $|\hat N(X) - N(X)|\le\gamma_{K_2}M_2(\hat H) + |L_2|E_1$. As $N(gX) = gN(X)$ exactly
+    (item 3), $|\hat N(gX) - g\hat N(X)|$ is at most the sum of the two bounds, for $gX$ and
+    (moved by $g$) for $X$. The bound is evaluated in float64 from nonnegative terms, and enlarged
+    by $1 + \gamma_{64}$ in float64 for that evaluation."""
+    (f1, abs1, b1, K1), (f2, abs2, b2, K2) = layers
+    Xg = act(X)
+    H, Hg = np.maximum(f1(X), 0), np.maximum(f1(Xg), 0)
+    Y, Yg = f2(H), f2(Hg)
+
+    def a64(Z):
+        return np.abs(Z).astype(np.float64)
+
+    E1 = gamma(K1, dtype) * (abs1(a64(X)) + b1)
+    E1g = gamma(K1, dtype) * (abs1(a64(Xg)) + b1)
+    bound = (
+        gamma(K2, dtype) * (abs2(a64(Hg)) + b2 + act(abs2(a64(H)) + b2)) + abs2(E1g) + act(abs2(E1))
+    ) * (1 + gamma(64))
+    gap = np.abs((Yg - act(Y)).astype(np.float64))
+    return float(np.max(np.divide(gap, bound, out=np.where(gap > 0, np.inf, 0.0), where=bound > 0)))
 
 
 def _mlp(rng: np.random.Generator, n: int, width: int):
@@ -298,8 +404,9 @@ CLAIMS = (
     Witness(
         "prop-sym-composition",
         trained_deepsets_layers_are_equivariant,
-        "Deep Sets layers trained by Adam commute with permutations up to the rounding of two "
-        "summation orders",
+        "Deep Sets layers and the whole network trained by Adam commute with permutations, a "
+        "two-layer circular CNN with shifts, up to propagated rounding bounds; entrywise maps "
+        "exactly",
         strength="exact",
         dtypes=("float32", "float64"),
     ),

@@ -273,6 +273,98 @@ def _cyclic_group(C_in: int, C_out: int, n: tuple[int, int]):
     return rin, rout
 
 
+def _unimodular(rng: np.random.Generator, d: int) -> tuple[np.ndarray, np.ndarray]:
+    r"""A random integer matrix $M = UL$ ($U$ unit upper, $L$ unit lower triangular, sparse
+    off-diagonal entries in $\{-1, 0, 1\}$), so $\det M = 1$, with its integer inverse, checked
+    exactly ($MM^{-1} = I$ in integer arithmetic)."""
+    U = np.triu(rng.integers(-1, 2, size=(d, d)) * (rng.random((d, d)) < 0.3), 1) + np.eye(
+        d, dtype=np.int64
+    )
+    L = np.tril(rng.integers(-1, 2, size=(d, d)) * (rng.random((d, d)) < 0.3), -1) + np.eye(
+        d, dtype=np.int64
+    )
+    M = (U @ L).astype(np.int64)
+    Minv = np.array(sympy.Matrix(M.tolist()).inv().tolist(), dtype=np.int64)
+    if not np.array_equal(M @ Minv, np.eye(d, dtype=np.int64)):
+        raise AssertionError("integer inverse of a unimodular matrix")  # cannot happen
+    return M, Minv
+
+
+def _conjugated_group(rng: np.random.Generator, n: int, k: int, l: int):
+    r"""$S_n$ acting by $M_k\rho_k(g)M_k^{-1}$ and $M_l\rho_l(g)M_l^{-1}$, $M$ random unimodular:
+    representations by integer matrices that are not orthogonal; $B\mapsto M_lBM_k^{-1}$ maps
+    the orbit basis onto their equivariant maps."""
+    rin, rout = _tensor_group(n, k, l)
+    Mi, Mi_inv = _unimodular(rng, n**k)
+    Mo, Mo_inv = _unimodular(rng, n**l)
+    rin_c = np.einsum("ij,gjk,kl->gil", Mi, rin, Mi_inv)
+    rout_c = np.einsum("ij,gjk,kl->gil", Mo, rout, Mo_inv)
+    rout_inv = np.einsum("ij,gkj,kl->gil", Mo, rout, Mo_inv)  # M rho(g)^T M^{-1}, exact
+    B = np.tensordot(
+        rng.integers(-3, 4, size=sym.equivariant_dimension(n, k, l)), sym.orbit_basis(n, k, l), 1
+    ).reshape(n**l, n**k)  # integer: M_l B M_k^{-1} is exact
+    gens = transposition_and_cycle(n)
+    gin = [Mi @ sym.permutation_representation(g, k) @ Mi_inv for g in gens]
+    gout = [Mo @ sym.permutation_representation(g, l) @ Mo_inv for g in gens]
+    return rin_c, rout_c, rout_inv, Mo @ B @ Mi_inv, gin, gout
+
+
+def _general_reynolds_defects(
+    rng: np.random.Generator, dtype: np.dtype, reynolds, character_dimension
+) -> tuple[dict[str, float], int]:
+    r"""Item 1 (and 3) of `thm-sym-reynolds` for representations that are not orthogonal,
+    entrywise. With $T(X) = \frac1{|G|}\sum_g|\rho_{\mathrm{out}}(g)^{-1}||X||\rho_{\mathrm{in}}(g)|$
+    and $K = p + q + |G| + 3$ (the longest chain of roundings in one entry of a sum of $|G|pq$
+    triple products and a division), the computed $\hat R$ of $\mathcal R(A)$ is within
+    $\gamma_KT(|A|)$ of it. Hence (exact $\mathcal R(A)$ being equivariant, idempotent and
+    fixing $B$): $|\hat R\rho_{\mathrm{in}}(h) - \rho_{\mathrm{out}}(h)\hat R|\le
+    \gamma_K(T(|A|)|\rho_{\mathrm{in}}| + |\rho_{\mathrm{out}}|T(|A|)) + \gamma_{\max(p, q)+1}
+    (|\hat R||\rho_{\mathrm{in}}| + |\rho_{\mathrm{out}}||\hat R|)$;
+    $|\mathcal R(\hat R) - \hat R|\le\gamma_{K+1}(T(T(|A|)) + T(|A|) + T(|\hat R|))$;
+    $|\mathcal R(B) - B|\le\gamma_KT(|B|)$ for $B$ equivariant (exact, integer). Returns the
+    worst ratios to these bounds (bounds computed in float64 from nonnegative terms) and the
+    number of groups where the character formula differs from the exact nullity."""
+    worst = {"equiv": 0.0, "idem": 0.0, "fix": 0.0}
+    dim_bad = 0
+    for n, k, l in ((4, 1, 1), (3, 2, 1)):
+        rin, rout, rout_inv, B, gin, gout = _conjugated_group(rng, n, k, l)
+        G, p, q = rin.shape[0], rout.shape[1], rin.shape[1]
+        gK = gamma(p + q + G + 3, dtype)
+        ain, aout_inv, aout = (np.abs(r).astype(np.float64) for r in (rin, rout_inv, rout))
+
+        def T(X: np.ndarray, ain=ain, aout_inv=aout_inv) -> np.ndarray:
+            return np.einsum("gij,jk,gkl->il", aout_inv, X, ain) / ain.shape[0]
+
+        A = rng.standard_normal((p, q)).astype(dtype)
+        RA = reynolds(A, rin, rout)
+        TA = T(np.abs(A).astype(np.float64))
+        aR = np.abs(RA).astype(np.float64)
+        for g in range(G):
+            Pin, Pout = rin[g].astype(dtype), rout[g].astype(dtype)
+            gap = np.abs((RA @ Pin - Pout @ RA).astype(np.float64))
+            bound = gK * (TA @ ain[g] + aout[g] @ TA) + gamma(max(p, q) + 1, dtype) * (
+                aR @ ain[g] + aout[g] @ aR
+            )
+            worst["equiv"] = max(worst["equiv"], float(np.max(gap / bound)))
+        gap = np.abs((reynolds(RA, rin, rout) - RA).astype(np.float64))
+        bound = gamma(p + q + G + 4, dtype) * (T(TA) + TA + T(aR))
+        worst["idem"] = max(worst["idem"], float(np.max(gap / bound)))
+        Bd = B.astype(dtype)  # integer entries, exact
+        gap = np.abs((reynolds(Bd, rin, rout) - Bd).astype(np.float64))
+        bound = gK * T(np.abs(B).astype(np.float64))
+        worst["fix"] = max(
+            worst["fix"],
+            float(
+                np.max(np.divide(gap, bound, out=np.where(gap > 0, np.inf, 0.0), where=bound > 0))
+            ),
+        )
+        dim_bad += int(
+            character_dimension(rin, rout)
+            != Fraction(exact_nullity(commutant_constraints(gin, gout)))
+        )
+    return worst, dim_bad
+
+
 @single_threaded
 def reynolds_is_the_orthogonal_projection(
     rng: np.random.Generator,
@@ -288,7 +380,10 @@ def reynolds_is_the_orthogonal_projection(
     $\langle A - \mathcal R(A), B\rangle = 0$, all up to multiples of $\gamma_{|G|+1}$ (relative
     to $\max|A|$, $\max|B|$, $\sum(|A| + |\mathcal R(A)|)|B|$); and the trace
     $\frac1{|G|}\sum_g\chi_{\mathrm{out}}(g)\chi_{\mathrm{in}}(g)$ equals the exact null space
-    dimension."""
+    dimension. Item 1 holds for every representation: the same checks (and the trace formula)
+    run on $S_4$ on $\mathbb R^4$ and $S_3$ on $\mathbb R^{3\times 3}\to\mathbb R^3$ conjugated by
+    random unimodular integer matrices (not orthogonal), against the entrywise rounding bounds
+    of ``_general_reynolds_defects``."""
     worst = {"equiv": 0.0, "idem": 0.0, "fix": 0.0, "orth": 0.0}
     dim_bad = 0
     groups = []
@@ -332,8 +427,9 @@ def reynolds_is_the_orthogonal_projection(
         nullity = exact_nullity(commutant_constraints(gin, gout))
         char = character_dimension(rin, rout)
         dim_bad += int(char != Fraction(nullity))
+    general, general_dim_bad = _general_reynolds_defects(rng, dtype, reynolds, character_dimension)
     return Evidence(
-        len(groups),
+        len(groups) + 2,
         (
             error(
                 r"$|\mathcal R(A)\rho(g) - \rho(g)\mathcal R(A)|$ / $(\gamma\max|A|)$",
@@ -361,6 +457,30 @@ def reynolds_is_the_orthogonal_projection(
             ),
             equal(
                 "groups where the character formula differs from the exact nullity", dim_bad, 0, 0
+            ),
+            error(
+                r"non-orthogonal $\rho$: $|\mathcal R(A)\rho(g) - \rho(g)\mathcal R(A)|$ / bound",
+                general["equiv"],
+                1.0,
+                units="multiples of the rounding bound",
+            ),
+            error(
+                r"non-orthogonal $\rho$: $|\mathcal R(\mathcal R(A)) - \mathcal R(A)|$ / bound",
+                general["idem"],
+                1.0,
+                units="multiples of the rounding bound",
+            ),
+            error(
+                r"non-orthogonal $\rho$: $|\mathcal R(B) - B|$, $B$ equivariant / bound",
+                general["fix"],
+                1.0,
+                units="multiples of the rounding bound",
+            ),
+            equal(
+                "non-orthogonal groups where the character formula differs from the exact nullity",
+                general_dim_bad,
+                0,
+                0,
             ),
         ),
     )

@@ -3,7 +3,9 @@ r"""Witness of Section "Invariance by pooling": `thm-sym-sum-decomposition`.
 Instances: random integer multisets; ideal Prouhet–Tarry–Escott pairs (two multisets of size
 $n$ with equal power sums of degrees $1, \dots, n - 1$; Borwein and Ingalls, *The
 Prouhet–Tarry–Escott problem revisited*, Enseign. Math. 40, 1994, give such pairs for small
-$n$). Everything is exact: integers, rationals, SymPy polynomials and roots."""
+$n$). Everything is exact: integers, rationals, SymPy polynomials and roots. Item 3 (a
+continuous $\varrho$ exists) is a topological existence statement, proved in the text and
+registered as unwitnessed."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import numpy as np
 import sympy
 
 from ... import symmetry as sym
-from ...registry import Witness
+from ...registry import Unwitnessed, Witness
 from .._common import Evidence, equal, single_threaded
 
 #: Pairs of multisets of size n with p_1, ..., p_{n-1} equal and p_n different (inputs).
@@ -94,5 +96,11 @@ CLAIMS = (
         "the n power sums are invariant and determine the multiset (Newton's identities and "
         "roots, exactly); n - 1 power sums do not (Prouhet-Tarry-Escott pairs)",
         strength="exact",
+    ),
+    Unwitnessed(
+        "thm-sym-sum-decomposition",
+        "item 3 (for every continuous invariant f a continuous rho with f = rho o Phi exists) "
+        "is an existence statement proved by compactness and the Tietze extension theorem; no "
+        "finite computation exhibits rho on all of R^n. Items 1, 2 and 4 are witnessed exactly",
     ),
 )
