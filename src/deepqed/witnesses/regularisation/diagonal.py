@@ -4,7 +4,7 @@ r"""Witnesses of Section "Kernel and rich regimes of diagonal linear networks": 
 Instances: Gaussian designs $X\in\mathbb R^{m\times n}$ with $m < n$ (rank $m$ almost surely) and
 targets $y = Xw^\star$ for a sparse $w^\star$. The gradient flow of $(u, v)$ is integrated by SciPy's
 ``DOP853`` (error estimated a posteriori from two tolerances); the limit is compared with the
-library's Newton solution of the dual and with SciPy's SLSQP minimising $Q_\alpha$ over the
+library's Newton solution of the dual and with SciPy's SLSQP minimising $\Psi_\alpha$ over the
 interpolants (an independent primal solver); $\ell_1$ and $\ell_2$ interpolants come from linear
 programming (HiGHS) and chapter 3's ``min_norm_least_squares``.
 """
@@ -40,7 +40,7 @@ def diagonal_network_definition(
 ) -> Evidence:
     r"""Definition `def-reg-diagonal`: (a) the library's $(\nabla_uF, \nabla_vF)$ equals torch
     autograd's gradient of $\frac12\|X(u\odot u - v\odot v) - y\|^2$, to rounding ($16(mn + n)u$
-    relative); (b) the library's $Q_\alpha(w)$ equals $\alpha^2\sum_i\int_0^{w_i/\alpha^2}
+    relative); (b) the library's $\Psi_\alpha(w)$ equals $\alpha^2\sum_i\int_0^{w_i/\alpha^2}
     \operatorname{arcsinh}(t/2)\,\mathrm dt$ by adaptive quadrature (``scipy.integrate.quad``, error
     estimate $\le10^{-12}$ relative), checking $q' = \operatorname{arcsinh}(\cdot/2)$ and $q(0) = 0$."""
     g_err, q_err = 0.0, 0.0
@@ -70,7 +70,7 @@ def diagonal_network_definition(
         (
             error("gradient vs torch autograd, over the rounding bound", g_err, 1.0, units="ratio"),
             error(
-                r"$Q_\alpha$ vs quadrature of $\operatorname{arcsinh}(t/2)$, relative error over $10^{-11}$",
+                r"$\Psi_\alpha$ vs quadrature of $\operatorname{arcsinh}(t/2)$, relative error over $10^{-11}$",
                 q_err,
                 1.0,
                 units="ratio",
@@ -111,7 +111,7 @@ def flow_converges_to_the_potential_minimiser(
     at the time $T = 28\log(10)/\kappa$, where the proof's contraction factor $e^{-\kappa T}$ is
     $10^{-28}$ (so that the flow's remaining distance to its limit, $e^{-\kappa T}\|\mu^\ast\|$ on
     the dual curve times the Lipschitz constant of $\mu\mapsto w$ on the path, is far below the
-    integrator's error), equals the library's limit within the same estimate; (3) SLSQP minimising $Q_\alpha$ subject to $Xw = y$ (started at
+    integrator's error), equals the library's limit within the same estimate; (3) SLSQP minimising $\Psi_\alpha$ subject to $Xw = y$ (started at
     $X^+y$) finds the same point within $10^{-5}$ relative (its optimality tolerance $10^{-12}$ on
     the objective gives about $10^{-6}$ on the point, the potential being strongly convex with modulus
     $\ge1/\sqrt{4 + (\|w\|_\infty/\alpha^2)^2}$)."""
@@ -162,7 +162,7 @@ def flow_converges_to_the_potential_minimiser(
                 units="ratio",
             ),
             error(
-                r"SLSQP's minimiser of $Q_\alpha$ vs the library's limit, relative error over $10^{-5}$",
+                r"SLSQP's minimiser of $\Psi_\alpha$ vs the library's limit, relative error over $10^{-5}$",
                 primal,
                 1.0,
                 units="ratio",
@@ -341,7 +341,7 @@ CLAIMS = (
     Witness(
         "def-reg-diagonal",
         diagonal_network_definition,
-        "Gradient of the diagonal network against torch autograd; the potential Q_alpha against "
+        "Gradient of the diagonal network against torch autograd; the potential Psi_alpha against "
         "quadrature of its derivative arcsinh(z/2)",
         strength="exact",
     ),
@@ -349,7 +349,7 @@ CLAIMS = (
         "thm-reg-diagonal",
         flow_converges_to_the_potential_minimiser,
         "Integrated gradient flow stays in the mirror form 2 alpha^2 sinh(X^T nu) and converges to "
-        "the library's limit, which SLSQP confirms minimises Q_alpha over the interpolants",
+        "the library's limit, which SLSQP confirms minimises Psi_alpha over the interpolants",
         strength="exact",
     ),
     Witness(
