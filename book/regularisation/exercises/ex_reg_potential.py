@@ -1,4 +1,4 @@
-r"""Exercise ``ex-reg-potential`` (implementation): the potential $Q_\alpha$ of diagonal networks."""
+r"""Exercise ``ex-reg-potential`` (implementation): the potential $\Psi_\alpha$ of diagonal networks."""
 
 import numpy as np
 from hypothesis import strategies as st
@@ -8,7 +8,7 @@ from deepqed.exercises.strategies import dtypes
 
 
 def potential(w, alpha):
-    r"""$Q_\alpha(w) = \alpha^2\sum_iq(w_i/\alpha^2)$, $q(z) = 2 - \sqrt{4 + z^2} +
+    r"""$\Psi_\alpha(w) = \alpha^2\sum_iq(w_i/\alpha^2)$, $q(z) = 2 - \sqrt{4 + z^2} +
     z\operatorname{arcsinh}(z/2)$, with $2 - \sqrt{4 + z^2} = -z^2/(2 + \sqrt{4 + z^2})$."""
     a2 = alpha * alpha
     z = w / a2
@@ -54,7 +54,7 @@ EXERCISE = Implement(
     title="The potential of a diagonal linear network",
     function="potential",
     parameters=("w", "alpha"),
-    docstring=r"""Q_alpha(w) = alpha^2 sum_i q(w_i / alpha^2), q(z) = 2 - sqrt(4 + z^2) + z arcsinh(z/2)
+    docstring=r"""Psi_alpha(w) = alpha^2 sum_i q(w_i / alpha^2), q(z) = 2 - sqrt(4 + z^2) + z arcsinh(z/2)
 (eq-reg-potential).
 
 Arguments:

@@ -1,12 +1,12 @@
-r"""Diagonal linear networks: the potential $Q_\alpha$ and the limit of gradient flow.
+r"""Diagonal linear networks: the potential $\Psi_\alpha$ and the limit of gradient flow.
 
 Section "Kernel and rich regimes of diagonal linear networks" of the chapter *Regularisation*. The
 network $w = u\odot u - v\odot v$ trained by gradient flow on $f(w) = \frac12\|Xw - y\|^2$ from
-$u = v = \alpha\mathbf 1$ converges to $w^\infty_\alpha = \operatorname{argmin}\{Q_\alpha(w) : Xw = y\}$
-(Theorem `thm-reg-diagonal`), $Q_\alpha(w) = \alpha^2\sum_iq(w_i/\alpha^2)$,
+$u = v = \alpha\mathbf 1$ converges to $w^\infty_\alpha = \operatorname{argmin}\{\Psi_\alpha(w) : Xw = y\}$
+(Theorem `thm-reg-diagonal`), $\Psi_\alpha(w) = \alpha^2\sum_iq(w_i/\alpha^2)$,
 $q(z) = 2 - \sqrt{4 + z^2} + z\operatorname{arcsinh}(z/2)$, and
 $w^\infty_\alpha = 2\alpha^2\sinh(X^\top\nu^\ast)$ where $\nu^\ast$ minimises the strictly convex
-$\Psi(\nu) = 2\alpha^2\sum_i\cosh((X^\top\nu)_i) - y^\top\nu$.
+$J(\nu) = 2\alpha^2\sum_i\cosh((X^\top\nu)_i) - y^\top\nu$.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def _q(z: np.ndarray) -> np.ndarray:
 
 @validate(w=Array(ndim=1, numpy=True), alpha=SCALE)
 def potential(w: np.ndarray, alpha: float) -> np.ndarray:
-    r"""$Q_\alpha(w) = \alpha^2\sum_iq(w_i/\alpha^2)$ of {eq}`eq-reg-potential`, with
+    r"""$\Psi_\alpha(w) = \alpha^2\sum_iq(w_i/\alpha^2)$ of {eq}`eq-reg-potential`, with
     $2 - \sqrt{4 + z^2}$ evaluated as $-z^2/(2 + \sqrt{4 + z^2})$ (no cancellation for small $z$).
     ``w`` of shape ``(n,)``; a 0-d array of its dtype."""
     a2 = alpha * alpha
@@ -66,8 +66,8 @@ def diagonal_gd(X: np.ndarray, y: np.ndarray, alpha: float, eta: float, steps: i
 @validate(X=DESIGN, y=TARGETS, alpha=SCALE, tol=STEP)
 def diagonal_limit(X: np.ndarray, y: np.ndarray, alpha: float, tol: float = 1e-12) -> np.ndarray:
     r"""$w^\infty_\alpha = 2\alpha^2\sinh(X^\top\nu^\ast)$ of {prf:ref}`thm-reg-diagonal`, with
-    $\nu^\ast$ the minimiser of $\Psi(\nu) = 2\alpha^2\sum_i\cosh((X^\top\nu)_i) - y^\top\nu$ found by
-    Newton's method, backtracking on $\|\nabla\Psi\|$, stopped when $\|Xw - y\|\le$ ``tol`` $\cdot(\|y\| + \|X\|_{\mathrm{op}}\|w\|)$. Requires $X$ of rank $m$. Computed in float64; shape ``(n,)``."""
+    $\nu^\ast$ the minimiser of $J(\nu) = 2\alpha^2\sum_i\cosh((X^\top\nu)_i) - y^\top\nu$ found by
+    Newton's method, backtracking on $\|\nabla J\|$, stopped when $\|Xw - y\|\le$ ``tol`` $\cdot(\|y\| + \|X\|_{\mathrm{op}}\|w\|)$. Requires $X$ of rank $m$. Computed in float64; shape ``(n,)``."""
     X64, y64 = X.astype(np.float64), y.astype(np.float64)
     m = X64.shape[0]
     if np.linalg.matrix_rank(X64) < m:
@@ -89,7 +89,7 @@ def diagonal_limit(X: np.ndarray, y: np.ndarray, alpha: float, tol: float = 1e-1
         hess = 2 * a2 * (X64 * np.cosh(X64.T @ nu)) @ X64.T
         step = np.linalg.solve(hess, -grad)
         t = 1.0
-        while True:  # backtrack on the merit ||grad Psi||, for which the Newton step descends
+        while True:  # backtrack on the merit ||grad J||, for which the Newton step descends
             w_new, grad_new = residual(nu + t * step)
             with np.errstate(over="ignore", invalid="ignore"):
                 shrunk = np.linalg.norm(grad_new) <= (1 - 1e-4 * t) * size

@@ -5,10 +5,11 @@ chapter 3's $y\in\{0, 1\}^m$ with $\tilde y = 2y - 1$; the homogeneous hard-marg
 $\hat w = \operatorname{argmin}\{\|w\| : \tilde y_ix_i^\top w\ge1\}$ ({prf:ref}`def-reg-max-margin`)
 is solved by chapter 4's SMO on the mirrored data $(x_i, \tilde y_i), (-x_i, -\tilde y_i)$
 ({prf:ref}`lem-reg-symmetrised`). Gradient descent on the mean logistic loss satisfies
-$w_t = \hat w\log t + \rho_t$ with $\rho_t$ bounded ({prf:ref}`thm-reg-max-margin`); when the support
-vectors are a basis of $\mathbb R^n$, $w_t - \hat w\log t - \tilde w$ stays bounded for the $\tilde w$
-with $\frac\eta m e^{-\tilde y_ix_i^\top\tilde w} = \alpha_i$ on the support vectors (Soudry et al.
-2018, their loss being the sum, step $\eta/m$); the chapter's witness observes it shrinking.
+$w_t = \hat w\log t + \rho_t$ with $\rho_t$ bounded ({prf:ref}`thm-reg-max-margin`); for almost every
+data set whose support vectors span $\mathbb R^n$, $\rho_t\to\tilde w$, the $\tilde w$ with
+$\frac\eta m e^{-\tilde y_ix_i^\top\tilde w} = \alpha_i$ on the support vectors (Soudry et al.
+2018, their loss being the sum, step $\eta/m$); the chapter's witness observes
+$\|w_t - \hat w\log t - \tilde w\|$ shrinking.
 """
 
 from __future__ import annotations
@@ -99,8 +100,8 @@ def logistic_gd_path(
 def residual_limit(X: np.ndarray, y: np.ndarray, eta: float, threshold: float = 1e-8) -> np.ndarray:
     r"""$\tilde w$ with $\frac\eta me^{-\tilde y_ix_i^\top\tilde w} = \alpha_i$ for the support
     vectors ($\alpha_i >$ ``threshold``), when they form a basis of $\mathbb R^n$: Soudry et al.'s
-    (2018) offset, $w_t - \hat w\log t - \tilde w$ bounded (for the step $\eta/m$ of their summed
-    loss).
+    (2018) limit of the residual, $w_t - \hat w\log t\to\tilde w$ for almost every such data set
+    (for the step $\eta/m$ of their summed loss).
     Raises ``ValueError`` naming ``X`` when they do not. Shape ``(n,)``, float64."""
     mm = max_margin_dual(X, y)
     Z = (2.0 * y.astype(np.float64) - 1.0)[:, None] * X.astype(np.float64)

@@ -83,8 +83,11 @@ def mirrored_svm_is_homogeneous(
     $b^\star = 0$ and $w^\star = \sum_i\alpha_i\tilde y_ix_i$ satisfying the KKT conditions of the
     homogeneous problem: $\alpha\ge0$, $\min_i\tilde y_ix_i^\top w^\star = 1$, and
     $\alpha_i(\tilde y_ix_i^\top w^\star - 1) = 0$ (sufficient for optimality of a convex quadratic
-    program), within $10^3$ times the solver's tolerance. Reported for contrast: the support vector
-    machine with offset on the original data, which solves a different problem."""
+    program), within $10^3$ times the solver's tolerance. Contrast: the support vector machine with
+    offset on the original data solves a different problem; its $w$ must differ from $\hat w$ by
+    more than ten times the tolerance used above (relative), the largest difference
+    over the six instances being compared (the offset solution coincides with $\hat w$ only when its
+    offset vanishes, which random data do not produce)."""
     offset, kkt, differ = 0.0, 0.0, 0.0
     for _ in range(6):
         m = int(rng.integers(4, 13))
@@ -103,16 +106,19 @@ def mirrored_svm_is_homogeneous(
         )
         sol = svm.smo(X @ X.T, 2 * y - 1, math.inf, tol=SMO_TOL)
         w_off = (sol.alpha * (2 * y - 1)) @ X
-        differ = max(differ, float(np.linalg.norm(w_off - mm.w) / np.linalg.norm(mm.w)))
+        differ = max(
+            differ,
+            float(np.linalg.norm(w_off - mm.w) / np.linalg.norm(mm.w)) / (10 * scale),
+        )
     return Evidence(
         6,
         (
             error(r"$|b^\star|$ over the solver's tolerance", offset, 1.0, units="ratio"),
             error("homogeneous KKT residuals over the solver's tolerance", kkt, 1.0, units="ratio"),
             error(
-                f"for contrast: the SVM with offset on the original data differs by up to {differ:.2f} "
-                "(relative; reported)",
-                0.0,
+                "contrast, the SVM with offset on the original data differs from $\\hat w$: ten "
+                "times the tolerance over the largest relative difference",
+                1 / differ if differ > 0 else math.inf,
                 1.0,
                 units="ratio",
             ),
@@ -202,6 +208,9 @@ CLAIMS = (
         "w_t - w_hat log t approaches the predicted limit w_tilde",
         strength="cited",
         reason="Soudry, Hoffer, Nacson, Gunasekar and Srebro, The implicit bias of gradient descent "
-        "on separable data, JMLR 19(70), 2018: main theorem and its rate corollary",
+        "on separable data, JMLR 19(70), 2018: Theorem 3 (w_t = w_hat log t + rho_t, rho_t = "
+        "O(log log t), bounded for almost every data set), the result after it on the limit w_tilde "
+        "of rho_t when the support vectors span the data, and the rates of their section "
+        "'Implications: rates of convergence' (direction and margin O(1/log t), loss O(1/t))",
     ),
 )

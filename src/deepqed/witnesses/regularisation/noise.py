@@ -3,8 +3,10 @@ r"""Witnesses of Section "Noise as a penalty": `prop-reg-input-noise`, `prop-reg
 Instances: random designs $X$ and targets $y$ (Gaussian entries, random sizes), random $w$. The
 expectations are computed *exactly* by enumerating every noise pattern of a small problem
 ($mn\le10$: $2^{mn}$ sign patterns for Rademacher noise $\pm s$, $2^{mn}$ masks for dropout, with
-their probabilities), and estimated by Monte Carlo (Gaussian noise, larger problems) with intervals
-at level $1 - 10^{-6}$. The minimisers are compared with least squares on an augmented design
+their probabilities), and estimated by Monte Carlo (Gaussian noise, random masks, larger problems)
+with non-asymptotic confidence intervals at level $1 - 10^{-6}$: for Gaussian noise a
+median-of-means interval with the exact variance, for dropout Hoeffding's inequality for the
+bounded values (see the witnesses). The minimisers are compared with least squares on an augmented design
 (NumPy's ``lstsq``), which does not use the library's formulas.
 
 Rounding of the enumeration: the expectation is a weighted mean of $N\le2^{10}$ nonnegative terms
@@ -21,17 +23,26 @@ import itertools
 import math
 
 import numpy as np
-from scipy import stats
 
 from ... import regularisation as reg
 from ...registry import Witness
 from .._common import Evidence, error, interval, single_threaded
 
 LEVEL = 1 - 1e-6
+DELTA = 1 - LEVEL
+# median of means: K groups, each mean off by more than 2 sd/sqrt(group size) with probability at
+# most 1/4 (Chebyshev); the median is off only if at least K/2 groups are, probability at most
+# exp(-2K(1/4)^2) = exp(-K/8) (Hoeffding's inequality for the number of failed groups)
+GROUPS = math.ceil(8 * math.log(1 / DELTA))
 
 
-def _z(k: int) -> float:
-    return float(stats.norm.ppf(1 - (1 - LEVEL) / (2 * k)))
+def _median_of_means(vals: np.ndarray, sd: float) -> tuple[float, float]:
+    r"""The median of the means of ``GROUPS`` equal groups and the half-width $2\,\mathrm{sd}
+    \sqrt{K/R}$ of its interval at level $1 - e^{-K/8}\ge$ ``LEVEL`` (``sd`` the exact standard
+    deviation of one value)."""
+    size = len(vals) // GROUPS
+    means = vals[: size * GROUPS].reshape(GROUPS, size).mean(axis=1)
+    return float(np.median(means)), 2 * sd / math.sqrt(size)
 
 
 def _u(dtype: np.dtype) -> float:
@@ -67,7 +78,10 @@ def input_noise_is_ridge(
     r"""Proposition `prop-reg-input-noise`: (a) for Rademacher noise $\pm s$ the expectation, by
     enumeration of all $2^{mn}$ sign patterns ($mn\le10$), equals the library's
     $\frac12\|Xw - y\|^2 + \frac{ms^2}2\|w\|^2$ to rounding; (b) for Gaussian noise ($m, n$ up to $8$,
-    $20000$ draws) a Monte Carlo interval contains it; (c) the library's minimiser equals least
+    $20160$ draws) a median-of-means interval contains it: the rows of $\Xi w$ are independent
+    $N(0, \sigma^2)$, $\sigma = s\|w\|$, so one value $\frac12\sum_i(r_i + \sigma g_i)^2$
+    ($r = Xw - y$) has the exact variance $\sum_i(\sigma^2r_i^2 + \sigma^4/2)$, which the interval
+    uses (not an estimate); (c) the library's minimiser equals least
     squares on $[X; \sqrt m\,sI]$; (d) necessity of $\mathbb E[\Xi^\top\Xi] = ms^2I$: noise
     $\xi_i = s\varepsilon_i\mathbf 1$ (one sign per row) gives the penalty $\frac{ms^2}2(\mathbf 1^\top w)^2$
     instead."""
@@ -101,13 +115,14 @@ def input_noise_is_ridge(
         ref_d = 0.5 * np.sum((X @ w - y) ** 2) + 0.5 * m * s * s * np.sum(w) ** 2
         necessity_err = max(necessity_err, abs(mean_d - ref_d) / ((2 * n + 20) * u * 4 * scale_d))
     # (b) Gaussian noise, Monte Carlo
-    m, n, R = int(rng.integers(2, 9)), int(rng.integers(2, 9)), 20000
+    m, n, R = int(rng.integers(2, 9)), int(rng.integers(2, 9)), 180 * GROUPS
     X, y, w = _problem(rng, m, n)
     s = float(rng.uniform(0.1, 1.0))
     r = (X[None] + s * rng.standard_normal((R, m, n))) @ w - y
     vals = 0.5 * np.sum(r * r, axis=1)
-    est, se = float(vals.mean()), float(vals.std(ddof=1)) / math.sqrt(R)
-    z = _z(1)
+    sigma2 = s * s * float(w @ w)
+    res0 = X @ w - y
+    est, half = _median_of_means(vals, math.sqrt(float(np.sum(sigma2 * res0**2 + sigma2**2 / 2))))
     ref = float(input_noise_objective(w.astype(dtype), X.astype(dtype), y.astype(dtype), s))
     # (c) minimiser against augmented least squares
     lam = m * s * s
@@ -126,10 +141,11 @@ def input_noise_is_ridge(
                 at=at,
             ),
             interval(
-                "Gaussian noise: Monte Carlo mean of $\\frac12\\|(X + \\Xi)w - y\\|^2$",
+                "Gaussian noise: median of means of $\\frac12\\|(X + \\Xi)w - y\\|^2$ "
+                "(exact variance)",
                 est,
-                est - z * se,
-                est + z * se,
+                est - half,
+                est + half,
                 ref,
                 level=LEVEL,
                 at=f"m = {m}, n = {n}, s = {s:.3g}",
@@ -162,7 +178,9 @@ def dropout_is_weighted_ridge(
     r"""Proposition `prop-reg-dropout`: (a) the expectation over all $2^{mn}$ masks ($mn\le10$,
     weighted by $p^{|R|}(1-p)^{mn - |R|}$) equals the library's
     $\frac12\|Xw - y\|^2 + \frac{1-p}{2p}w^\top Dw$ to rounding; (b) Monte Carlo ($m, n$ up to $8$,
-    $20000$ masks) within an interval; (c) the library's $\hat w_p$ equals least squares on
+    $20000$ masks): every value lies in $[0, B]$, $B = \frac12\sum_i(\sum_j|X_{ij}w_j|/p + |y_i|)^2$,
+    so by Hoeffding's inequality the mean is within $B\sqrt{\log(2/\delta)/(2R)}$ of the expectation
+    with probability at least $1 - \delta$, $\delta = 10^{-6}$; (c) the library's $\hat w_p$ equals least squares on
     $[X; \sqrt{(1-p)/p}\,D^{1/2}]$."""
     u = _u(dtype)
     worst, enum_err, enum_tol, at = -1.0, 0.0, 1.0, ""
@@ -192,8 +210,8 @@ def dropout_is_weighted_ridge(
     Rm = rng.random((R, m, n)) < p
     r = (Rm * X[None] / p) @ w - y
     vals = 0.5 * np.sum(r * r, axis=1)
-    est, se = float(vals.mean()), float(vals.std(ddof=1)) / math.sqrt(R)
-    z = _z(1)
+    B = 0.5 * float(np.sum((np.abs(X) @ np.abs(w) / p + np.abs(y)) ** 2))
+    est, half = float(vals.mean()), B * math.sqrt(math.log(2 / DELTA) / (2 * R))
     ref = float(dropout_objective(w.astype(dtype), X.astype(dtype), y.astype(dtype), p))
     D = np.sum(X * X, axis=0)
     P = math.sqrt((1 - p) / p) * np.diag(np.sqrt(D))
@@ -211,10 +229,10 @@ def dropout_is_weighted_ridge(
                 at=at,
             ),
             interval(
-                "Monte Carlo mean of $\\frac12\\|\\tilde Xw - y\\|^2$",
+                "Monte Carlo mean of $\\frac12\\|\\tilde Xw - y\\|^2$ (Hoeffding interval)",
                 est,
-                est - z * se,
-                est + z * se,
+                est - half,
+                est + half,
                 ref,
                 level=LEVEL,
                 at=f"m = {m}, n = {n}, p = {p:.2f}",
