@@ -101,9 +101,11 @@ def wide_networks_are_lazy(
 ) -> Evidence:
     r"""Corollary `cor-wide-width-lazy`: the centred two-layer $\tanh$ network at $\alpha = 1$
     ($n = 6$, $d = 3$, flow on $[0, 1]$, 40 steps), widths $m = 2^6, \dots, 2^{10}$, two networks
-    per width: the distance to the linearised flow and the root-mean-square per-neuron movement
-    below the corollary's bounds (ratios), and the fitted slope of the mean movement in $m$ equal
-    to $-\frac12$ (tolerance $0.15$: the prefactor fluctuates by $O(m^{-1/2})$ around its limit).
+    per width: the distance to the linearised flow and the largest per-neuron movement
+    $\max_r\|w_r(t) - w_r(0)\|$ below the corollary's bounds (ratios, pointwise on the time grid),
+    and the fitted slope of the mean of $\sup_t\max_r\|w_r(t) - w_r(0)\|$ in $m$ equal to
+    $-\frac12$ (tolerance $0.15$: the prefactor fluctuates by $O(m^{-1/2})$ around its limit, and
+    the maximum over $m$ neurons grows slowly with $m$).
     The distance decays faster than the bound's $m^{-1/2}$ (about $1/m$: with output weights of
     random sign the first-order drift of the kernel averages out), so its rate is not pinned."""
     n, d, T, steps, reps = 6, 3, 1.0, 40, 2
@@ -114,15 +116,17 @@ def wide_networks_are_lazy(
     move, rdist, rmove = [], [], []
     for m in ms:
         M, Lam = lazy_constants(X, int(m))
-        dd, mm = [], []
+        dd, mm, rr = [], [], []
         for _ in range(reps):
             W0 = rng.standard_normal((int(m), d))
             run = lazy_flow(X, y, W0, _signs(rng, int(m)), 1.0, T, steps)
             dd.append(float(np.linalg.norm(run.V - run.V_lin, axis=1).max()))
-            mm.append(float(run.movement.max()) / math.sqrt(m))
+            mm.append(float(run.neuron_movement.max()))
+            # the bound ||X||_F t ||y|| / sqrt(m) grows with t: compare pointwise on the grid
+            rr.append(float(np.max(run.neuron_movement[1:] / (M * run.t[1:] * ny / math.sqrt(m)))))
         move.append(np.mean(mm))
         rdist.append(max(dd) / (M * M * Lam * T * T * ny * ny))
-        rmove.append(max(mm) / (M * T * ny / math.sqrt(m)))  # M = ||X||_F
+        rmove.append(max(rr))  # M = ||X||_F
     kd, km = int(np.argmax(rdist)), int(np.argmax(rmove))
     return Evidence(
         reps * len(ms),
@@ -131,14 +135,14 @@ def wide_networks_are_lazy(
                 r"$\sup_t\|h - \bar h\|$ / bound", rdist[kd], 1.0, units="ratio", at=f"m = {ms[kd]}"
             ),
             upper(
-                r"$\sup_t\|W(t) - W_0\|_F/\sqrt m$ / per-neuron bound",
+                r"$\max_r\|w_r(t) - w_r(0)\|/(\|X\|_Ft\|y\|/\sqrt m)$ (largest)",
                 rmove[km],
                 1.0,
                 units="ratio",
                 at=f"m = {ms[km]}",
             ),
             rate(
-                r"slope of $\sup_t\|W(t) - W_0\|_F/\sqrt m$ in $m$",
+                r"slope of $\sup_t\max_r\|w_r(t) - w_r(0)\|$ in $m$",
                 slope(ms.astype(float), np.array(move)),
                 -0.5,
                 0.15,
