@@ -168,6 +168,6 @@ def two_layer_gd(
 
 @validate(n=Integer(1), lambda0=Real(0, None, closed="neither"), delta=Real(0, 1, closed="neither"))
 def du_width(n: int, lambda0: float, delta: float) -> float:
-    r"""$n^6/(\lambda_0^4\delta^3)$: the width that Theorem `thm-wide-du` requires, up to the
-    unspecified absolute constant of its $\Omega(\cdot)$."""
+    r"""$n^6/(\lambda_0^4\delta^3)$: the width that Theorem `thm-wide-du` requires, up to a
+    constant $c_1$ depending only on the bound $C$ of the targets."""
     return float(n) ** 6 / (lambda0**4 * delta**3)
