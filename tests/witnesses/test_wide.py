@@ -203,6 +203,15 @@ BROKEN = [
         },
         "learning rate not scaled by m^(2 gamma - 1)",
     ),
+    (
+        W_lazy.mean_field_neurons_move,
+        {
+            "mean_movement_lower_bound": lambda m, gamma, du, x_norms: (
+                1.1 * wide.mean_movement_lower_bound(m, gamma, du, x_norms)
+            )
+        },
+        "lower bound of part 3 multiplied by 1.1 (weakened constant)",
+    ),
 ]
 
 
