@@ -159,8 +159,8 @@ BROKEN = [
     (
         W_train.linearised_training_closed_form,
         {
-            "kernel_regression_limit": lambda K, Theta, f0, r0: (
-                f0 - K @ np.linalg.solve(Theta + 1e-3 * np.eye(len(r0)), r0)
+            "kernel_regression_limit": lambda Theta_test, Theta, f0, r0: (
+                f0 - Theta_test @ np.linalg.solve(Theta + 1e-3 * np.eye(len(r0)), r0)
             )
         },
         "ridge instead of interpolation in the limit",

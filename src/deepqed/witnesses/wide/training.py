@@ -214,7 +214,7 @@ def linearised_training_closed_form(
     J = rng.standard_normal((n, P)) / math.sqrt(P)
     Jt = rng.standard_normal((p, P)) / math.sqrt(P)
     u0, y, f0 = rng.standard_normal(n), rng.standard_normal(n), rng.standard_normal(p)
-    Theta, Kt = J @ J.T, Jt @ J.T
+    Theta, Theta_test = J @ J.T, Jt @ J.T
     lam, Q = np.linalg.eigh(Theta)
     eta = float(1 / lam[-1])
     r0 = u0 - y
@@ -226,14 +226,14 @@ def linearised_training_closed_form(
     closed = linearised_residuals(Theta, r0, eta, K)
     tol = 8 * (K + 1) * (P + n) * U64
     e_res = float(np.max(np.linalg.norm(closed - np.array(loop), axis=1)) / np.linalg.norm(r0))
-    pred = linearised_predictions(Kt, Theta, f0, r0, eta, K)
+    pred = linearised_predictions(Theta_test, Theta, f0, r0, eta, K)
     e_pred = float(np.linalg.norm(pred - (f0 + Jt @ theta)) / np.linalg.norm(r0))
-    limit = kernel_regression_limit(Kt, Theta, f0, r0)
+    limit = kernel_regression_limit(Theta_test, Theta, f0, r0)
     mn = f0 + Jt @ linear.min_norm_least_squares(J, y - u0)
     kappa = float(lam[-1] / lam[0])
     e_mn = float(np.linalg.norm(limit - mn) / np.linalg.norm(r0))
     e_inf = float(
-        np.linalg.norm(limit - linearised_predictions(Kt, Theta, f0, r0, eta, 10**6))
+        np.linalg.norm(limit - linearised_predictions(Theta_test, Theta, f0, r0, eta, 10**6))
         / np.linalg.norm(r0)
     )
     eta_bad = 2.2 / float(lam[-1])
