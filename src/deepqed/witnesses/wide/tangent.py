@@ -308,7 +308,7 @@ CLAIMS = (
         "thm-wide-ntk-limit",
         tangent_kernel_converges,
         "E Theta = Theta^inf at depth 2 (interval), Theta = Theta^inf at depth 1; error slope -1/2 "
-        "at depth 3",
+        "at depth 3 (observed)",
         strength="cited",
         reason="Jacot, Gabriel and Hongler, Neural tangent kernel, NeurIPS 2018, section 4 "
         "(sequential limit, Lipschitz activations); Arora et al., On exact computation with an "
