@@ -24,7 +24,7 @@ def _arguments(draw):
         "Theta": Theta,
         "r0": draw(float_arrays(f64, (n,), bound=3.0)),
         "eta": eta,
-        "k": draw(st.integers(1, 12)),
+        "k": draw(st.integers(0, 12)),
     }
 
 

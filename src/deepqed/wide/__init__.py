@@ -3,7 +3,7 @@ and its infinite-width limit, the two-layer Gram matrices $H(W)$ and $H^\infty$,
 on wide two-layer networks, linearised training in closed form, and lazy training under output
 scaling."""
 
-from .bounds import du_movement_bound, flow_bounds, lazy_bounds
+from .bounds import du_movement_bound, flow_bounds, lazy_bounds, mean_movement_lower_bound
 from .lazy import lazy_constants, lazy_flow, tanh_jacobian
 from .linearised import kernel_regression_limit, linearised_predictions, linearised_residuals
 from .tangent import mlp_init, mlp_jacobian, mlp_ntk, mlp_output, ntk_limit
@@ -38,6 +38,7 @@ __all__ = [
     "flow_bounds",
     "lazy_bounds",
     "du_movement_bound",
+    "mean_movement_lower_bound",
     "tanh_jacobian",
     "lazy_flow",
     "lazy_constants",

@@ -1,15 +1,18 @@
 r"""The bounds of the chapter *Wide networks* as formulas, so that witnesses and exercises compute
 them in one place: convergence while the kernel stays positive definite (Lemma `lem-wide-flow`),
 lazy training (Theorem `thm-wide-lazy`) and gradient descent on wide two-layer networks (Theorem
-`thm-wide-du`)."""
+`thm-wide-du`), and the per-neuron movement under the two scalings (Proposition
+`prop-wide-scaling`)."""
 
 from __future__ import annotations
 
 import math
 
-from .._validation import Integer, Real, validate
+import numpy as np
 
-__all__ = ["flow_bounds", "lazy_bounds", "du_movement_bound"]
+from .._validation import Array, Integer, Real, validate
+
+__all__ = ["flow_bounds", "lazy_bounds", "du_movement_bound", "mean_movement_lower_bound"]
 
 _NONNEG = Real(0, None)
 _POS = Real(0, None, closed="neither")
@@ -35,3 +38,21 @@ def du_movement_bound(n: int, m: int, r0: float, lambda0: float) -> float:
     r"""$4\sqrt n\,\|u(0) - y\|/(\sqrt m\,\lambda_0)$, the per-neuron movement of Theorem
     `thm-wide-du`; ``r0`` $= \|u(0) - y\|$."""
     return 4 * math.sqrt(n) * r0 / (math.sqrt(m) * lambda0)
+
+
+@validate(
+    m=Integer(1),
+    gamma=_NONNEG,
+    du=Array(shape=("n",), numpy=True),
+    x_norms=Array(shape=("n",), numpy=True),
+)
+def mean_movement_lower_bound(m: int, gamma: float, du: np.ndarray, x_norms: np.ndarray) -> float:
+    r"""$m^{\gamma - 1}\max_i|u_i(K) - u_i(0)|/\|x_i\|$: the lower bound of part 3 of Proposition
+    `prop-wide-scaling` on the mean per-neuron movement $\frac1m\sum_r\|w_r(K) - w_r(0)\|$;
+    ``du`` $= u(K) - u(0)$, ``x_norms`` $= (\|x_i\|)_i$ (inputs $x_i = 0$, which have
+    $u_i(K) = u_i(0)$, are skipped)."""
+    du = np.abs(np.asarray(du, dtype=np.float64))
+    nz = np.asarray(x_norms, dtype=np.float64) > 0
+    if not np.any(nz):
+        return 0.0
+    return float(m ** (gamma - 1) * np.max(du[nz] / np.asarray(x_norms, dtype=np.float64)[nz]))

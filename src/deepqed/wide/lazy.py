@@ -51,12 +51,15 @@ class LazyRun:
         V: residuals $v(t) = \alpha h(W(t)) - y$, shape ``(K + 1, n)``.
         V_lin: linearised residuals $\bar v(t) = -e^{-t\Theta_0}y$, shape ``(K + 1, n)``.
         movement: $\|W(t) - W_0\|_F$, shape ``(K + 1,)``.
+        neuron_movement: the largest per-neuron movement $\max_r\|w_r(t) - w_r(0)\|$, shape
+            ``(K + 1,)`` (Corollary `cor-wide-width-lazy`).
     """
 
     t: np.ndarray
     V: np.ndarray
     V_lin: np.ndarray
     movement: np.ndarray
+    neuron_movement: np.ndarray
 
 
 @validate(
@@ -94,7 +97,7 @@ def lazy_flow(
 
     dt = T / steps
     W = W0.copy()
-    V, move = [residual(W)], [0.0]
+    V, move, neuron = [residual(W)], [0.0], [0.0]
     for _ in range(steps):
         k1 = velocity(W)
         k2 = velocity(W + dt / 2 * k1)
@@ -103,12 +106,13 @@ def lazy_flow(
         W = W + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
         V.append(residual(W))
         move.append(float(np.linalg.norm(W - W0)))
+        neuron.append(float(np.sqrt(np.max(np.sum((W - W0) ** 2, axis=1)))))
     J0 = _J(X, W0, a).reshape(X.shape[0], -1)
     lam, Q = np.linalg.eigh(J0 @ J0.T)
     t = np.linspace(0.0, T, steps + 1)
     c = Q.T @ V[0]
     V_lin = (np.exp(-np.outer(t, np.maximum(lam, 0))) * c) @ Q.T
-    return LazyRun(t, np.stack(V), V_lin, np.array(move))
+    return LazyRun(t, np.stack(V), V_lin, np.array(move), np.array(neuron))
 
 
 @validate(X=_X, m=Integer(1))

@@ -58,7 +58,7 @@ def linearised_residuals(Theta: np.ndarray, r0: np.ndarray, eta: float, steps: i
 
 
 @validate(
-    K=Array(shape=("p", "n"), numpy=True),
+    Theta_test=Array(shape=("p", "n"), numpy=True),
     Theta=_THETA,
     f0=Array(shape=("p",), numpy=True),
     r0=Array(shape=("n",), numpy=True),
@@ -66,29 +66,34 @@ def linearised_residuals(Theta: np.ndarray, r0: np.ndarray, eta: float, steps: i
     steps=Integer(0),
 )
 def linearised_predictions(
-    K: np.ndarray, Theta: np.ndarray, f0: np.ndarray, r0: np.ndarray, eta: float, steps: int
+    Theta_test: np.ndarray,
+    Theta: np.ndarray,
+    f0: np.ndarray,
+    r0: np.ndarray,
+    eta: float,
+    steps: int,
 ) -> np.ndarray:
     r"""$f^{\mathrm{lin}}(x; \theta_k) = f(x; \theta_0) - \Theta(x, X)G_kr_0$ at $p$ points, with
-    ``K`` $= \Theta(x, X)$ (shape ``(p, n)``), ``f0`` $= f(x; \theta_0)$ (shape ``(p,)``) and
+    ``Theta_test`` $= \Theta(x, X)$ (shape ``(p, n)``), ``f0`` $= f(x; \theta_0)$ (shape ``(p,)``) and
     $k$ = ``steps``; shape ``(p,)``."""
     lam, Q = _eig(Theta)
-    return f0 - K @ (Q @ (_g(lam, eta, steps) * (Q.T @ r0)))
+    return f0 - Theta_test @ (Q @ (_g(lam, eta, steps) * (Q.T @ r0)))
 
 
 @validate(
-    K=Array(shape=("p", "n"), numpy=True),
+    Theta_test=Array(shape=("p", "n"), numpy=True),
     Theta=_THETA,
     f0=Array(shape=("p",), numpy=True),
     r0=Array(shape=("n",), numpy=True),
 )
 def kernel_regression_limit(
-    K: np.ndarray, Theta: np.ndarray, f0: np.ndarray, r0: np.ndarray
+    Theta_test: np.ndarray, Theta: np.ndarray, f0: np.ndarray, r0: np.ndarray
 ) -> np.ndarray:
     r"""The limit $k\to\infty$ for $\Theta\succ0$ and $0 < \eta < 2/\lambda_{\max}(\Theta)$:
-    $f(x; \theta_0) - \Theta(x, X)\Theta^{-1}r_0$, kernel regression with the tangent kernel
+    $f(x; \theta_0) - \Theta(x, X)\Theta^{-1}r_0$ with ``Theta_test`` $= \Theta(x, X)$, kernel regression with the tangent kernel
     (Proposition `prop-wide-linearised`), shape ``(p,)``. Raises if $\Theta$ is singular to
     working precision."""
     lam, Q = _eig(Theta)
     if lam.min() <= Theta.shape[0] * np.finfo(Theta.dtype).eps * lam.max():
         fail("Theta", "be positive definite", f"smallest eigenvalue {lam.min():.3g}")
-    return f0 - K @ (Q @ ((Q.T @ r0) / lam))
+    return f0 - Theta_test @ (Q @ ((Q.T @ r0) / lam))

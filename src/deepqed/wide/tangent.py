@@ -118,7 +118,8 @@ def _arccos_of(S: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     F = Q * np.sqrt(np.maximum(lam, 0))  # F F^T = S (up to rounding): rows are feature vectors
     K = ArcCosine().matrix(F, F)
     _, theta = _angles(F)
-    return K, (np.pi - theta) / (2 * np.pi)
+    live = np.diag(S) > 0  # P(g_i > 0, g_j > 0) = 0 when g_i = 0 almost surely
+    return K, np.where(np.outer(live, live), (np.pi - theta) / (2 * np.pi), 0.0)
 
 
 @validate(X=_X, depth=Integer(1), c_w=_CW)
@@ -128,18 +129,19 @@ def ntk_limit(X: np.ndarray, depth: int, c_w: float = 2.0) -> np.ndarray:
     for $l = 2, \dots, L$
 
     $$\Sigma^l = c_w\,k_{\arccos}(\Sigma^{l-1}),\qquad
-    \dot\Sigma^l = c_w\,\frac{\pi - \theta^{l-1}}{2\pi},\qquad
-    \Theta^l = \Theta^{l-1}\odot\dot\Sigma^l + \Sigma^l,$$
+    \Theta^l = \Theta^{l-1}\odot c_w\kappa_0(\Sigma^{l-1}) + \Sigma^l,$$
 
-    where $k_{\arccos}(\Sigma)_{ij} = \mathbb E[\operatorname{ReLU}(u_i)\operatorname{ReLU}(u_j)]$
-    for $u\sim N(0, \Sigma)$ is chapter 5's arc-cosine kernel of the rows of any $F$ with
-    $FF^\top = \Sigma$ (here from the eigendecomposition), and $\theta^{l-1}_{ij}$ is the angle
-    between rows $i$ and $j$ of that $F$, computed as in `h_infinity`. Computed in float64."""
+    where $k_{\arccos}(\Sigma)_{ij} = \mathbb E[\operatorname{ReLU}(g_i)\operatorname{ReLU}(g_j)]$
+    for $g\sim N(0, \Sigma)$ is chapter 5's arc-cosine kernel of the rows of any $F$ with
+    $FF^\top = \Sigma$ (here from the eigendecomposition), and
+    $\kappa_0(\Sigma)_{ij} = \mathbb P(g_i > 0, g_j > 0) = (\pi - \vartheta_{ij})/(2\pi)$ with
+    $\vartheta_{ij}$ the angle between rows $i$ and $j$ of that $F$, computed as in `h_infinity`
+    ($\kappa_0(\Sigma)_{ij} = 0$ if $\Sigma_{ii}\Sigma_{jj} = 0$). Computed in float64."""
     X64 = X.astype(np.float64)
     S = c_w * (X64 @ X64.T) / X.shape[1]
     T = S.copy()
     for _ in range(depth - 1):
-        K, Sdot = _arccos_of(S)
+        K, kappa0 = _arccos_of(S)
         S = c_w * K
-        T = T * (c_w * Sdot) + S
+        T = T * (c_w * kappa0) + S
     return T

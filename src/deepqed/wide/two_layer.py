@@ -61,10 +61,11 @@ def two_layer_jacobian(
 def two_layer_gram(X: np.ndarray, W: np.ndarray, a: np.ndarray, gamma: float = 0.5) -> np.ndarray:
     r"""The tangent kernel of the first layer (Lemma `lem-wide-two-layer-kernel`),
 
-    $$H(W)_{ij} = m^{-2\gamma}\,x_i^\top x_j\sum_{r=1}^ma_r^2\,\mathbf 1\{w_r^\top x_i > 0,\
-    w_r^\top x_j > 0\},$$
+    $$\Theta_\gamma(W)_{ij} = m^{1 - 2\gamma}H(W)_{ij} = m^{-2\gamma}\,x_i^\top x_j\sum_{r=1}^ma_r^2\,
+    \mathbf 1\{w_r^\top x_i > 0,\ w_r^\top x_j > 0\},$$
 
-    shape ``(n, n)``; $H(W) = JJ^\top$ for $J$ the Jacobian flattened to ``(n, m d)``."""
+    shape ``(n, n)``; $\Theta_\gamma(W) = JJ^\top$ for $J$ the Jacobian flattened to ``(n, m d)``,
+    and for $\gamma = \frac12$ and $a\in\{-1, 1\}^m$ it is the Gram matrix $H(W)$."""
     m = W.shape[0]
     S = (X @ W.T > 0).astype(X.dtype)  # (n, m)
     return (X @ X.T) * ((S * (a * a)) @ S.T) / X.dtype.type(m ** (2 * gamma))
@@ -168,6 +169,6 @@ def two_layer_gd(
 
 @validate(n=Integer(1), lambda0=Real(0, None, closed="neither"), delta=Real(0, 1, closed="neither"))
 def du_width(n: int, lambda0: float, delta: float) -> float:
-    r"""$n^6/(\lambda_0^4\delta^3)$: the width that Theorem `thm-wide-du` requires, up to the
-    unspecified absolute constant of its $\Omega(\cdot)$."""
+    r"""$n^6/(\lambda_0^4\delta^3)$: the width that Theorem `thm-wide-du` requires, up to a
+    constant $c_1$ depending only on the bound $C$ of the targets."""
     return float(n) ** 6 / (lambda0**4 * delta**3)

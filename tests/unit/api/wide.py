@@ -59,13 +59,22 @@ EXAMPLES = [
     Example(wide.lazy_bounds, lambda rng: {"M": 2.0, "Lam": 0.1, "t": 1.0, "y": 1.5, "alpha": 4.0}),
     Example(wide.du_movement_bound, lambda rng: {"n": 8, "m": 100, "r0": 2.0, "lambda0": 0.2}),
     Example(
+        wide.mean_movement_lower_bound,
+        lambda rng: {
+            "m": 64,
+            "gamma": 1.0,
+            "du": rng.standard_normal(3),
+            "x_norms": np.abs(rng.standard_normal(3)),
+        },
+    ),
+    Example(
         wide.linearised_residuals,
         lambda rng: {"Theta": _psd(rng), "r0": rng.standard_normal(3), "eta": 0.1, "steps": 4},
     ),
     Example(
         wide.linearised_predictions,
         lambda rng: {
-            "K": rng.standard_normal((2, 3)),
+            "Theta_test": rng.standard_normal((2, 3)),
             "Theta": _psd(rng),
             "f0": rng.standard_normal(2),
             "r0": rng.standard_normal(3),
@@ -76,7 +85,7 @@ EXAMPLES = [
     Example(
         wide.kernel_regression_limit,
         lambda rng: {
-            "K": rng.standard_normal((2, 3)),
+            "Theta_test": rng.standard_normal((2, 3)),
             "Theta": _psd(rng),
             "f0": rng.standard_normal(2),
             "r0": rng.standard_normal(3),

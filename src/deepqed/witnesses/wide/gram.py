@@ -106,8 +106,12 @@ def hinf_closed_form_and_fluctuations(
     r"""Proposition `prop-wide-hinf`: (1) each entry of $H^\infty$ (closed form, 5 inputs of
     different norms, one pair parallel and one opposite) lies in the Monte Carlo interval from
     $4\\cdot10^4$ draws of $w$; (2) $m\,\mathbb E\|H(0) - H^\infty\|_F^2$ estimated from 4000 networks of
-    width $m = 8$ lies in an interval containing $\sum_{ij}V_{ij}$; (3) the entries of
-    $\mathbb E K(0)$ against chapter 5's arc-cosine kernel."""
+    width $m = 8$ lies in an interval containing $\sum_{ij}V_{ij}$; (3) on 3 random networks
+    ($n = 5$, $d = 3$, $m\le 40$, $a\in\{-1, 1\}^m$) the tangent kernel $JJ^\top$ with respect to
+    $(W, a)$, $J$ from `torch.func.jacrev` in both arguments, equals $H(W) + H^a(W)$ with the
+    library's $H(W)$ and $H^a(W)$ from its definition (tolerance $4(m(d + 1) + 2)u$ relative), and
+    the entries of $\mathbb E H^a(0)$ lie in Monte Carlo intervals around chapter 5's arc-cosine
+    kernel."""
     n, d, N = 5, 3, 40_000
     X = rng.standard_normal((n, d)) * rng.uniform(0.5, 2.0, size=(n, 1))
     X[3] = 1.7 * X[0]  # parallel
@@ -145,12 +149,32 @@ def hinf_closed_form_and_fluctuations(
     i, j = iu[0][worst], iu[1][worst]
     comps.append(
         interval(
-            f"$\\mathbb E K(0)_{{{i + 1}{j + 1}}}$ vs arc-cosine kernel (worst entry)",
+            f"$\\mathbb E H^a(0)_{{{i + 1}{j + 1}}}$ vs arc-cosine kernel (worst entry)",
             float(est[i, j]),
             float(est[i, j] - z * se[i, j] - slack[i, j]),
             float(est[i, j] + z * se[i, j] + slack[i, j]),
             float(K[i, j]),
             level=LEVEL,
+        )
+    )
+    e_both, tol_both = 0.0, 0.0
+    for _ in range(3):
+        mb = int(rng.integers(2, 41))
+        Wb, ab = rng.standard_normal((mb, d)), _signs(rng, mb)
+        tX = torch.from_numpy(X)
+
+        def fwd(tW, ta, tX=tX, mb=mb):
+            return torch.relu(tX @ tW.T) @ ta / math.sqrt(mb)
+
+        JW, Ja = torch.func.jacrev(fwd, argnums=(0, 1))(torch.from_numpy(Wb), torch.from_numpy(ab))
+        Jb = np.concatenate([JW.numpy().reshape(n, -1), Ja.numpy()], axis=1)
+        Rb = np.maximum(X @ Wb.T, 0)
+        Ha = Rb @ Rb.T / mb  # H^a(W)_{ij} = (1/m) sum_r ReLU(w_r^T x_i) ReLU(w_r^T x_j)
+        e_both = max(e_both, relative_error(two_layer_gram(X, Wb, ab) + Ha, Jb @ Jb.T))
+        tol_both = max(tol_both, 4 * (mb * (d + 1) + 2) * U64)
+    comps.append(
+        error(
+            r"tangent kernel in $(W, a)$ (torch.func.jacrev) vs $H(W) + H^a(W)$", e_both, tol_both
         )
     )
     runs, m = 4000, 8
@@ -238,24 +262,42 @@ def h0_concentrates(
     inputs in $\mathbb R^4$, $\delta = 0.1$: the Clopper–Pearson lower bound (level
     $1 - 10^{-6}$) on the probability that some $|H(0)_{ij} - H^\infty_{ij}| > R_{ij}$ is at most
     $\delta$; the empirical $(1 - \delta)$-quantile of $\max_{ij}|H(0)_{ij} - H^\infty_{ij}|/R_{ij}$
-    is at most $1$ (its ratio shows the slack of Hoeffding and the union bound); on the event,
-    $\|H(0) - H^\infty\|\le\|R\|_F$."""
+    is at most $1$ (its ratio shows the slack of Hoeffding and the union bound); the final claim:
+    at the width $m^* = \lceil 2n^2\log(2n^2/\delta)/\lambda_0^2\rceil$ (inputs redrawn until
+    $m^*\le 2^{16}$), 40 networks, the Clopper–Pearson lower bound on the probability that
+    $\lambda_{\min}(H(0)) < \lambda_0/2$ is at most $\delta$, and on the event every
+    $\lambda_{\min}(H(0))\ge\lambda_0/2$ (ratio; `eigvalsh` is accurate to $4nu\|H(0)\|$, far below
+    the margin)."""
     runs, m, n, d, delta = 1000, 32, 6, 4, 0.1
     X = _unit(rng, n, d)
     Hinf = h_infinity(X)
     Rad = h0_deviation_radius(X, m, delta)
     ratio = np.empty(runs)
-    spec = []
     for t in range(runs):
         D = two_layer_gram(X, rng.standard_normal((m, d)), _signs(rng, m)) - Hinf
         ratio[t] = np.max(np.abs(D) / Rad)
-        if ratio[t] <= 1:
-            spec.append(np.linalg.norm(D, 2) / np.linalg.norm(Rad))
     k = int(np.sum(ratio > 1))
     lo = float(clopper_pearson(np.array([k]), runs, alpha=1 - LEVEL)[0][0])
     q = float(np.quantile(ratio, 1 - delta))
+    # the final claim, at the width the corollary names
+    for _ in range(50):
+        Xs = _unit(rng, n, d)
+        Hs = h_infinity(Xs)
+        lam0 = float(np.linalg.eigvalsh(Hs)[0])
+        ms = math.ceil(2 * n * n * math.log(2 * n * n / delta) / lam0**2)
+        if ms <= 2**16:
+            break
+    Rs = h0_deviation_radius(Xs, ms, delta)
+    nets, bad, worst = 40, 0, math.inf
+    for _ in range(nets):
+        H0 = two_layer_gram(Xs, rng.standard_normal((ms, d)), _signs(rng, ms))
+        lmin = float(np.linalg.eigvalsh(H0)[0])
+        bad += int(lmin < lam0 / 2)
+        if np.all(np.abs(H0 - Hs) <= Rs):
+            worst = min(worst, lmin / (lam0 / 2))
+    lo_min = float(clopper_pearson(np.array([bad]), nets, alpha=1 - LEVEL)[0][0])
     return Evidence(
-        runs,
+        runs + nets,
         (
             upper(
                 r"P(some $|H(0)_{ij} - H^\infty_{ij}| > R_{ij}$), lower confidence bound",
@@ -272,10 +314,18 @@ def h0_concentrates(
                 at=f"m = {m}, n = {n}, delta = {delta}",
             ),
             upper(
-                r"$\|H(0) - H^\infty\|/\|R\|_F$ on the event (largest)",
-                float(max(spec)) if spec else 0.0,
+                r"P($\lambda_{\min}(H(0)) < \lambda_0/2$) at $m^*$, lower confidence bound",
+                lo_min,
+                delta,
+                units="probability",
+                at=f"{bad} of {nets} networks, m* = {ms}",
+            ),
+            lower(
+                r"$\lambda_{\min}(H(0))/(\lambda_0/2)$ on the event at $m^*$ (smallest)",
+                worst,
                 1.0,
                 units="ratio",
+                at=f"m* = {ms}, lambda_0 = {lam0:.3g}",
             ),
         ),
     )
@@ -297,7 +347,8 @@ CLAIMS = (
     Witness(
         "prop-wide-hinf",
         hinf_closed_form_and_fluctuations,
-        "H^inf and E K(0) against Monte Carlo intervals; m E||H(0) - H^inf||_F^2 = sum V_ij",
+        "H^inf and E H^a(0) against Monte Carlo intervals; m E||H(0) - H^inf||_F^2 = sum V_ij; "
+        "tangent kernel in (W, a) = H + H^a against torch.func.jacrev",
         strength="exact",
     ),
     Witness(
@@ -311,8 +362,8 @@ CLAIMS = (
     Witness(
         "cor-wide-h0-concentration",
         h0_concentrates,
-        "Hoeffding's radius for H(0) - H^inf: failure probability below delta, quantile ratio, "
-        "spectral norm on the event",
+        "Hoeffding's radius for H(0) - H^inf: failure probability below delta, quantile ratio; "
+        "lambda_min(H(0)) >= lambda_0 / 2 at the corollary's width",
         strength="validity",
         reason="Hoeffding's inequality with a union bound over n^2 entries is not attained",
     ),
