@@ -352,8 +352,13 @@ def gradient_step_drift_is_exact(
     r"""Proposition `prop-reg-balanced-gd`: one step of chapter 6's ``sgd_step`` with
     $\eta\in[0.05, 0.5]$ changes each imbalance (the library's ``imbalances``) by exactly
     $\eta^2Q^l_j(\mathrm d\theta)$ for Euler activations, and by that minus $2\eta$ times the
-    defect for $\tanh$; to rounding, $16(n_{\max} + 2)u$ times $\|W^l_{j,:}\|^2 + (b^l_j)^2 +
-    \|W^{l+1}_{:,j}\|^2$ plus the defect's rounding."""
+    defect for $\tanh$. By algebra, $Q(\theta - \eta g) - Q(\theta) - \eta^2Q(g) = -2\eta r$ for
+    any $g$, with $r$ the incoming minus outgoing $\langle g, \theta\rangle$ of the unit; the
+    proposition is that $r$ equals the defect. The computed gradient satisfies that only to the
+    rounding bound of `lem-reg-euler`'s witness, $8(mn_{\max}L + n_{\max})u$ times the sum $s$ of
+    the absolute products, so the tolerance is $2\eta$ times that bound (with the defect's
+    size) plus the rounding of the three imbalances, $16(n_{\max} + 2)u$ times the squared
+    norms of the unit's rows and columns in $\theta$, $\theta^+$ and $\eta g$."""
     worst, worst_tanh = 0.0, 0.0
     for trial in range(8):
         depth = int(rng.integers(2, 5))
@@ -366,17 +371,21 @@ def gradient_step_drift_is_exact(
         _, _, Gs, _ = _torch_gradient(arch, theta, X, Y)
         _, Zs, _, _ = _torch_gradient(arch, theta, X, Y)
         tol_base = 16 * (max(arch.widths) + 2) * U64
+        tol_euler = 8 * (X.shape[0] * max(arch.widths) * depth + max(arch.widths)) * U64
+
+        def size(p, l):
+            return np.sum(p.W[l] ** 2, axis=1) + p.b[l] ** 2 + np.sum(p.W[l + 1] ** 2, axis=0)
+
         for l, (q_new, q_old, q_g) in enumerate(
             zip(imbalances(new), imbalances(theta), imbalances(grad))
         ):
             d = _defect(hidden[l], Zs[l], Gs[l])
             pred = eta * eta * q_g - 2 * eta * d
-            size = (
-                np.sum(theta.W[l] ** 2, axis=1)
-                + theta.b[l] ** 2
-                + np.sum(theta.W[l + 1] ** 2, axis=0)
-            )
-            tol = tol_base * (size + 2 * eta * np.abs(d) * X.shape[0] * max(arch.widths))
+            _, _, scale = _sides(theta, grad, l)
+            rounding = size(theta, l) + size(new, l) + eta * eta * size(grad, l)
+            tol = tol_base * (
+                rounding + 2 * eta * np.abs(d) * X.shape[0] * max(arch.widths)
+            ) + 2 * eta * tol_euler * (scale + np.abs(d))
             err = float(np.max(np.abs(q_new - q_old - pred) / tol))
             if tanh:
                 worst_tanh = max(worst_tanh, err)

@@ -97,7 +97,9 @@ def function_space_step(
     $\rho_i = \eta^2\bigl(g^\top\nabla^2u_i(\theta)g/3 + g^\top\nabla^2u_i(\theta^+)g/6\bigr)$
     (integrate $(\eta - s)\,g^\top\nabla^2u_i(\theta - sg)g$). Checked: the measured remainder
     equals this expression with the Hessians of `torch.func.hessian` (tolerance: $8(P + 5)u$ times
-    the magnitudes $|u_i(\theta)| + |u_i(\theta^+)| + \eta|(\Theta r)_i|$ that cancel, plus
+    the magnitudes of what cancels: the network on $|X|$ and $|W|$ (every product of the forward
+    pass in absolute value) at $\theta$ and $\theta^+$, $|y_i|$, and $\eta\sqrt{\Theta_{ii}}
+    \sum_j\sqrt{\Theta_{jj}}|r_j|\ge\eta\sum_j|\Theta_{ij}r_j|$, plus
     $8Pu\,\eta^2\beta_i\|g\|^2$ for the quadratic forms), $|\rho_i|\le\frac{\eta^2}2\beta_i
     \|\nabla\mathcal L\|^2$ with $\beta_i$ the larger Hessian norm at the endpoints, and the fitted
     log–log slope of $\|\rho\|$ against $\eta$ is $2$ (tolerance $0.1$: $\rho$ is
@@ -163,7 +165,20 @@ def function_space_step(
             if not flips(eta0):
                 break
             eta0 /= 2
-        Theta_r = mlp_ntk(X, Ws, c_w) @ r
+        Theta = mlp_ntk(X, Ws, c_w)
+        Theta_r = Theta @ r
+        # magnitudes that bound the rounding of what cancels in rho: the network evaluated on
+        # |X| and |W| (every product of the forward pass in absolute value), and
+        # sum_j |Theta_ij r_j| <= sqrt(Theta_ii) sum_j sqrt(Theta_jj)|r_j| (Cauchy-Schwarz)
+        root = np.sqrt(np.maximum(np.diag(Theta), 0.0))
+        Theta_r_size = root * (root @ np.abs(r))
+
+        def magnitude(Ws_, X=X, c_w=c_w):
+            a = np.abs(X)
+            for W in Ws_:
+                a = math.sqrt(c_w / W.shape[1]) * (a @ np.abs(W).T)
+            return a[:, 0]
+
         # the Hessian is affine along the segment (u is a polynomial of degree 3 there): two
         # evaluations give it at every point of the longest segment
         H0 = hessians(Ws)
@@ -184,7 +199,7 @@ def function_space_step(
             )
             exact = eta * eta * (A / 3 + B / 6)
             scale = (
-                8 * (P + 5) * U64 * (np.abs(r + y) + np.abs(up) + eta * np.abs(Theta_r))
+                8 * (P + 5) * U64 * (magnitude(Ws) + magnitude(Wp) + np.abs(y) + eta * Theta_r_size)
                 + 8 * P * U64 * eta * eta * beta * gnorm * gnorm
             )
             diff = np.abs(rho_i - exact)  # 0 where u_i is locally constant (scale 0 there)
