@@ -78,8 +78,8 @@ def input_noise_is_ridge(
     r"""Proposition `prop-reg-input-noise`: (a) for Rademacher noise $\pm s$ the expectation, by
     enumeration of all $2^{mn}$ sign patterns ($mn\le10$), equals the library's
     $\frac12\|Xw - y\|^2 + \frac{ms^2}2\|w\|^2$ to rounding; (b) for Gaussian noise ($m, n$ up to $8$,
-    $20160$ draws) a median-of-means interval contains it: the rows of $\Xi w$ are independent
-    $N(0, \sigma^2)$, $\sigma = s\|w\|$, so one value $\frac12\sum_i(r_i + \sigma g_i)^2$
+    $180\cdot\lceil 8\log 10^6\rceil = 19980$ draws in 111 groups) a median-of-means interval
+    contains it: the rows of $\Xi w$ are independent $N(0, \sigma^2)$, $\sigma = s\|w\|$, so one value $\frac12\sum_i(r_i + \sigma g_i)^2$
     ($r = Xw - y$) has the exact variance $\sum_i(\sigma^2r_i^2 + \sigma^4/2)$, which the interval
     uses (not an estimate); (c) the library's minimiser equals least
     squares on $[X; \sqrt m\,sI]$; (d) necessity of $\mathbb E[\Xi^\top\Xi] = ms^2I$: noise
