@@ -79,6 +79,15 @@ def _sides(theta, grad, l):
     return lhs, rhs, scale
 
 
+def _defect_size(activation: str, Z: np.ndarray, G: np.ndarray) -> np.ndarray:
+    r"""$\sum_i|G_{ij}|(|\sigma'(Z_{ij})Z_{ij}| + |\sigma(Z_{ij})|)$ for $\tanh$ (0 for Euler): the
+    magnitude that bounds the rounding of the defect (its terms cancel for small $Z$)."""
+    if activation != "tanh":
+        return np.zeros(Z.shape[1])
+    t = np.tanh(Z)
+    return np.sum(np.abs(G) * (np.abs((1 - t * t) * Z) + np.abs(t)), axis=0)
+
+
 def _defect(activation: str, Z: np.ndarray, G: np.ndarray) -> np.ndarray:
     r"""$\sum_iG_{ij}(\sigma'(Z_{ij})Z_{ij} - \sigma(Z_{ij}))$ for $\tanh$ (and $0$ for Euler)."""
     if activation != "tanh":
@@ -97,7 +106,9 @@ def euler_identity_holds(
     W^{l+1}_{:,j}\rangle$ for every hidden unit, to rounding ($8(mn_{\max}L + n_{\max})u$ times the sum
     of the absolute values of the products); and chapter 6's ``loss_and_gradient`` does too. For
     $\tanh$ the difference equals the defect $\sum_iG^l_{ij}(\sigma'(Z^l_{ij})Z^l_{ij} -
-    \sigma(Z^l_{ij}))$, which is not small (necessity)."""
+    \sigma(Z^l_{ij}))$, which is not small (necessity); its tolerance adds to the sum the magnitude
+    $\sum_i|G^l_{ij}|(|\sigma'(Z^l_{ij})Z^l_{ij}| + |\sigma(Z^l_{ij})|)$ that bounds the defect's own
+    rounding."""
     worst_torch, worst_ch6, worst_tanh, defect_size = 0.0, 0.0, 0.0, 0.0
     for trial in range(8):
         depth = int(rng.integers(2, 5))
@@ -110,7 +121,8 @@ def euler_identity_holds(
         for l in range(depth - 1):
             lhs, rhs, scale = _sides(theta, grad, l)
             d = _defect(hidden[l], Zs[l], Gs[l])
-            err = np.max(np.abs(lhs - rhs - d) / (scale + np.abs(d) + 1e-300) / tol)
+            d_size = _defect_size(hidden[l], Zs[l], Gs[l])
+            err = np.max(np.abs(lhs - rhs - d) / (scale + d_size + 1e-300) / tol)
             if tanh:
                 worst_tanh = max(worst_tanh, float(err))
                 defect_size = max(defect_size, float(np.max(np.abs(d) / scale)))
@@ -356,9 +368,11 @@ def gradient_step_drift_is_exact(
     any $g$, with $r$ the incoming minus outgoing $\langle g, \theta\rangle$ of the unit; the
     proposition is that $r$ equals the defect. The computed gradient satisfies that only to the
     rounding bound of `lem-reg-euler`'s witness, $8(mn_{\max}L + n_{\max})u$ times the sum $s$ of
-    the absolute products, so the tolerance is $2\eta$ times that bound (with the defect's
-    size) plus the rounding of the three imbalances, $16(n_{\max} + 2)u$ times the squared
-    norms of the unit's rows and columns in $\theta$, $\theta^+$ and $\eta g$."""
+    the absolute products (and, for $\tanh$, the magnitude of the defect's terms), so the
+    tolerance is $2\eta$ times that bound plus the rounding of the three imbalances, $16(n_{\max} + 2)u$ times the squared
+    norms of the unit's rows and columns in $\theta$, $\theta^+$ and $\eta g$ (which also covers
+    the rounding of the step $\theta - \eta g$ itself, at most $u(|\theta^+| + |\eta g|)$ an
+    entry)."""
     worst, worst_tanh = 0.0, 0.0
     for trial in range(8):
         depth = int(rng.integers(2, 5))
@@ -383,9 +397,8 @@ def gradient_step_drift_is_exact(
             pred = eta * eta * q_g - 2 * eta * d
             _, _, scale = _sides(theta, grad, l)
             rounding = size(theta, l) + size(new, l) + eta * eta * size(grad, l)
-            tol = tol_base * (
-                rounding + 2 * eta * np.abs(d) * X.shape[0] * max(arch.widths)
-            ) + 2 * eta * tol_euler * (scale + np.abs(d))
+            d_size = _defect_size(hidden[l], Zs[l], Gs[l])
+            tol = tol_base * rounding + 2 * eta * tol_euler * (scale + d_size)
             err = float(np.max(np.abs(q_new - q_old - pred) / tol))
             if tanh:
                 worst_tanh = max(worst_tanh, err)

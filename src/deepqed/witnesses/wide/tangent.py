@@ -100,7 +100,8 @@ def function_space_step(
     the magnitudes of what cancels: the network on $|X|$ and $|W|$ (every product of the forward
     pass in absolute value) at $\theta$ and $\theta^+$, $|y_i|$, and $\eta\sqrt{\Theta_{ii}}
     \sum_j\sqrt{\Theta_{jj}}|r_j|\ge\eta\sum_j|\Theta_{ij}r_j|$, plus
-    $8Pu\,\eta^2\beta_i\|g\|^2$ for the quadratic forms), $|\rho_i|\le\frac{\eta^2}2\beta_i
+    $8Pu\,\eta^2\max(\|\nabla^2u_i(\theta)\|_F, \|\nabla^2u_i(\theta^+)\|_F)\|g\|^2$ for the
+    quadratic forms, since $|g|^\top|H||g|\le\|H\|_F\|g\|^2$), $|\rho_i|\le\frac{\eta^2}2\beta_i
     \|\nabla\mathcal L\|^2$ with $\beta_i$ the larger Hessian norm at the endpoints, and the fitted
     log–log slope of $\|\rho\|$ against $\eta$ is $2$ (tolerance $0.1$: $\rho$ is
     $c_2\eta^2 + c_3\eta^3$ here)."""
@@ -198,9 +199,11 @@ def function_space_step(
                 np.linalg.norm(H0, 2, axis=(1, 2)), np.linalg.norm(Hp, 2, axis=(1, 2))
             )
             exact = eta * eta * (A / 3 + B / 6)
+            # the rounding of g^T H g is at most gamma_P |g|^T|H||g| <= gamma_P ||H||_F ||g||^2
+            habs = np.maximum(np.linalg.norm(H0, axis=(1, 2)), np.linalg.norm(Hp, axis=(1, 2)))
             scale = (
                 8 * (P + 5) * U64 * (magnitude(Ws) + magnitude(Wp) + np.abs(y) + eta * Theta_r_size)
-                + 8 * P * U64 * eta * eta * beta * gnorm * gnorm
+                + 8 * P * U64 * eta * eta * habs * gnorm * gnorm
             )
             diff = np.abs(rho_i - exact)  # 0 where u_i is locally constant (scale 0 there)
             ratio = np.divide(diff, scale, out=np.zeros_like(diff), where=diff > 0)
