@@ -85,7 +85,8 @@ def deep_tangent_kernel_matches_autograd(
 def function_space_step(
     rng: np.random.Generator, *, mlp_ntk=wd.mlp_ntk, mlp_jacobian=wd.mlp_jacobian
 ) -> Evidence:
-    r"""Proposition `prop-wide-function-flow`: (1) for 4 random networks of depth 3 the
+    r"""Proposition `prop-wide-function-flow`: (1) for 4 random networks of depth 3 (one whose
+    gradient vanishes, a hidden layer dead on every input, is drawn again) the
     directional derivative of $u$ along $-\nabla\mathcal L$ (`torch.func.jvp`) equals
     $-\Theta(\theta)(u - y)$ with the library's kernel, to rounding ($4Nu$ as in `def-wide-ntk`);
     (2) one step at $\eta = \eta_02^{-k}$, $k = 0, \dots, 5$ ($\eta_0 = 0.02/\|\nabla\mathcal L\|$,
@@ -108,16 +109,19 @@ def function_space_step(
     e_jvp, tol, slopes = 0.0, 0.0, []
     e_rem, q_bound, at_bound = 0.0, 0.0, ""
     for net in range(4):
-        n, m, d, c_w = 4, int(rng.integers(4, 10)), 3, 2.0
-        widths = np.array([d, m, m, 1])
-        X = rng.standard_normal((n, d))
-        y = rng.standard_normal(n)
-        Ws = wd.mlp_init(widths, rng)
-        forward = _torch_forward(X, c_w)
-        tWs = tuple(torch.from_numpy(W) for W in Ws)
-        r = forward(*tWs).numpy() - y
-        J = mlp_jacobian(X, Ws, c_w)
-        g = [np.einsum("i,ijk->jk", r, Jl) for Jl in J]
+        for _ in range(100):  # a network whose hidden layer is dead on every input has g = 0
+            n, m, d, c_w = 4, int(rng.integers(4, 10)), 3, 2.0
+            widths = np.array([d, m, m, 1])
+            X = rng.standard_normal((n, d))
+            y = rng.standard_normal(n)
+            Ws = wd.mlp_init(widths, rng)
+            forward = _torch_forward(X, c_w)
+            tWs = tuple(torch.from_numpy(W) for W in Ws)
+            r = forward(*tWs).numpy() - y
+            J = mlp_jacobian(X, Ws, c_w)
+            g = [np.einsum("i,ijk->jk", r, Jl) for Jl in J]
+            if any(np.any(gl != 0) for gl in g):
+                break
         _, du = torch.func.jvp(forward, tWs, tuple(torch.from_numpy(-gl) for gl in g))
         P = sum(W.size for W in Ws)
         e_jvp = max(e_jvp, relative_error(-mlp_ntk(X, Ws, c_w) @ r, du.numpy()))
