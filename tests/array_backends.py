@@ -196,3 +196,21 @@ def assert_same(result: Any, reference: Any, ns: str, dt: str, tol: float) -> No
     assert got.shape == ref.shape, (got.shape, ref.shape)
     scale = max(float(np.max(np.abs(ref))), 1.0) if ref.size else 1.0
     np.testing.assert_allclose(got, ref, rtol=0, atol=tol * scale)
+
+
+def uncovered(module: Any, covered: set[str]) -> list[str]:
+    """The public functions of ``module`` that take an array (declared by their
+    ``@validate`` constraints, optional arrays included) and are not in ``covered``."""
+    from deepqed._validation import Array
+
+    out = []
+    for name in module.__all__:
+        f = getattr(module, name)
+        cons = getattr(f, "__deepqed_constraints__", None)
+        if not callable(f) or isinstance(f, type) or cons is None:
+            continue
+        if name not in covered and any(
+            isinstance(v, Array) or "Optional" in type(v).__name__ for v in cons.values()
+        ):
+            out.append(name)
+    return out
