@@ -39,13 +39,25 @@ def _arguments(draw):
         x = np.concatenate((x, [(means[a] + means[b]) / 2]))
     priors = np.array(weights, dtype=np.float64) / sum(weights)
     sds = np.array(sds, dtype=np.float64)
-    G = _log_joint(x, priors, means, sds)
-    top = np.sort(G, axis=1)
-    # keep exact ties at the maximum, drop near ties (where correct formulas may round apart)
-    exact = G.max(axis=1) == top[:, -2]
-    keep = exact | (top[:, -1] - top[:, -2] > 1e-7 * (1 + np.abs(top[:, -1])))
+    keep = _clear_or_exact(x, weights, means, sds, _log_joint(x, priors, means, sds))
     assume(keep.any())
     return {"x": x[keep], "priors": priors, "means": means, "sds": sds}
+
+
+def _clear_or_exact(x, weights, means, sds, G):
+    """Which inputs have one clear winner, or a tie that every correct formula rounds alike.
+
+    Near the maximum (within 1e-7 relative) correct formulas may round two scores apart, so an
+    input is kept only if a single class is near the maximum, or if every class near it has the
+    same prior and sd and the same |x - mu_y|: then all their terms are bit-identical in any
+    formula. A tie of the real scores between classes with different priors (log 0.2 - log 2 =
+    log 0.1 - log 1) rounds differently in different formulas and is dropped."""
+    near = G >= G.max(axis=1, keepdims=True) - 1e-7 * (1 + np.abs(G.max(axis=1, keepdims=True)))
+    keep = np.empty(len(x), dtype=bool)
+    for i, row in enumerate(near):
+        (tied,) = np.nonzero(row)
+        keep[i] = len({(weights[k], sds[k], abs(x[i] - means[k])) for k in tied}) == 1
+    return keep
 
 
 def _no_priors(x, priors, means, sds):
