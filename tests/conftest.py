@@ -89,15 +89,16 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 @pytest.fixture
 def small_book(tmp_path, monkeypatch):
     """A factory of small throwaway books (``tests/testbook.py``): ``small_book("failing")``
-    writes one whose first chapter also has a failing witness, puts its witness package on
+    writes one whose first chapter also has a failing witness (``notebooks=True``: chapters
+    executed by MyST-NB), puts its witness package on
     ``sys.path`` and returns the :class:`deepqed.registry.Book`."""
     from testbook import make_book
 
     made = []
 
-    def make(*misbehaving: str) -> registry.Book:
+    def make(*misbehaving: str, notebooks: bool = False) -> registry.Book:
         root = tmp_path / f"small{len(made)}"
-        book, _ = make_book(root, misbehaving=misbehaving)
+        book, _ = make_book(root, misbehaving=misbehaving, notebooks=notebooks)
         monkeypatch.syspath_prepend(str(root / "pkg"))
         made.append(book)
         return registry.load(book)

@@ -24,6 +24,30 @@ deepqed_witness_package = "{package}"
 suppress_warnings = ["myst.header"]
 """
 
+#: With ``notebooks=True``: MyST-NB in place of the MyST parser, executing the code cells as the
+#: real book does (a failing cell is reported, not raised).
+NOTEBOOK_CONF = """
+extensions[0] = "myst_nb"
+nb_execution_mode = "force"
+nb_execution_raise_on_error = False
+nb_execution_show_tb = True
+"""
+
+#: The front matter that makes MyST-NB read a MyST file as a notebook.
+JUPYTEXT = """\
+---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+"""
+
 INDEX = """\
 # A small book
 
@@ -180,17 +204,20 @@ MISBEHAVING = {
 }
 
 
-def make_book(root: Path, *, misbehaving: tuple[str, ...] = ()) -> tuple[Path, str]:
+def make_book(
+    root: Path, *, misbehaving: tuple[str, ...] = (), notebooks: bool = False
+) -> tuple[Path, str]:
     """Write the small book under ``root / "book"`` and its witness package under
-    ``root / "pkg"``; return the book folder and the package name."""
+    ``root / "pkg"``; return the book folder and the package name. With ``notebooks``, the
+    chapters are notebooks executed by MyST-NB, as the real book's are."""
     package = f"smallbook_{uuid.uuid4().hex[:12]}"
     book = root / "book"
     (book / "alpha" / "exercises").mkdir(parents=True)
     (book / "beta").mkdir(parents=True)
-    (book / "conf.py").write_text(CONF.format(package=package))
+    (book / "conf.py").write_text(CONF.format(package=package) + (NOTEBOOK_CONF * notebooks))
     (book / "index.md").write_text(INDEX.format())
     (book / "witnesses.md").write_text(WITNESSES_PAGE)
-    (book / "alpha" / "index.md").write_text(ALPHA + ALPHA_EXERCISE)
+    (book / "alpha" / "index.md").write_text(JUPYTEXT * notebooks + ALPHA + ALPHA_EXERCISE)
     (book / "alpha" / "exercises" / "ex_alpha_prove.py").write_text(ALPHA_EXERCISE_SPEC)
     (book / "beta" / "index.md").write_text(BETA)
     pkg = root / "pkg" / package

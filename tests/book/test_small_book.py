@@ -118,3 +118,46 @@ def test_badges_proofs_figures_index_search_and_downloads(small_book, tmp_path):
     assert (out / "alpha" / "alpha.md").read_text() == (
         book.root / "alpha" / "index.md"
     ).read_text()
+
+
+def test_a_broken_chapter_fails_with_file_and_line(small_book, tmp_path):
+    """``deepqed book`` on a book whose chapter has a dangling reference and a failing code cell
+    fails and reports each with file and line, in plain progress lines (also with ``CI=true``,
+    set by CI runners, with which Sphinx would colour its output)."""
+    book = small_book(notebooks=True)
+    chapter = book.root / "alpha" / "index.md"
+    lines = chapter.read_text().splitlines()
+    lines += ["", "```{code-cell} ipython3", "x = 1", "```"]
+    lines += ["", "See {ref}`sec-no-such-section`."]
+    ref_line = len(lines)
+    lines += ["", "```{code-cell} ipython3"]
+    cell_line = len(lines)
+    lines += ['raise ValueError("deliberately broken cell")', "```"]
+    chapter.write_text("\n".join(lines) + "\n")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(book.root.parent / "pkg"), *sys.path]),
+        "DEEPQED_BOOK_DIR": str(book.root),
+        "COLUMNS": "60",
+        "CI": "true",
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "deepqed", "book", "--out", str(tmp_path / "html")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
+    assert proc.returncode == 1
+    # not a terminal: progress in plain lines, one per step, with no terminal control sequences
+    assert "\x1b[" not in proc.stderr
+    assert "building the book: reading sources" in proc.stderr
+    assert re.search(
+        rf"alpha/index\.md:{ref_line}: WARNING: undefined label: 'sec-no-such-section'",
+        proc.stderr,
+    ), proc.stderr
+    assert re.search(
+        rf"alpha/index\.md:{cell_line}: WARNING: deepqed: a code cell failed: "
+        r"ValueError: deliberately broken cell",
+        proc.stderr,
+    ), proc.stderr
