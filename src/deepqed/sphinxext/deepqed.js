@@ -26,7 +26,9 @@
   }
   /* An inline formula wider than its line cannot break (MathJax 3 has no inline line breaking):
    * mark it so that the stylesheet lets it scroll sideways instead of running out of the text
-   * column. Measured again when the width changes or a collapsed block opens. */
+   * column. Measured again when the text column's width changes (a resized window, and the
+   * sidebar's sliding in or out after it, which fires no resize event: a ResizeObserver) or a
+   * collapsed block opens. */
   function markWide() {
     var formulas = document.querySelectorAll("span.math > mjx-container");
     for (var i = 0; i < formulas.length; i++) {
@@ -52,6 +54,21 @@
     forward(".secondary-toggle");
     if (document.querySelector("span.math")) whenTypeset();
     window.addEventListener("resize", markWide);
+    var column = document.querySelector("main") || document.body;
+    if (window.ResizeObserver && column) {
+      var lastWidth = -1;
+      var pending = false;
+      new ResizeObserver(function (entries) {
+        var width = entries[entries.length - 1].contentRect.width;
+        if (width === lastWidth || pending) return;  // heights change when formulas are marked
+        lastWidth = width;
+        pending = true;
+        window.requestAnimationFrame(function () {
+          pending = false;
+          markWide();
+        });
+      }).observe(column);
+    }
     document.addEventListener("toggle", markWide, true);
     document.addEventListener("click", function (event) {
       if (event.target.closest && event.target.closest(".toggle-button, button.toggle-button")) {
