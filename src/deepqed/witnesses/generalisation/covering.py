@@ -127,7 +127,8 @@ def two_layer_lipschitz_sharp(
     pairs, near pairs and pairs along the gradient — against $\Lambda = R\sqrt{1 + r^2}$; at the
     aligned parameter $W = cx^\top/\alpha$, $b = c/\alpha$ ($c > 0$) with $\|\theta\| = R$, the ratio
     along $-\nabla_\theta f$ with step $h = 10^{-6}R$ is within $h/(2R)$ of $\Lambda$ ($f$ is a
-    quadratic form along the segment, with second derivative at most $\sqrt{1 + r^2}$)."""
+    quadratic form along the segment, with second derivative at most $\sqrt{1 + r^2}$), plus the
+    rounding of the difference quotient."""
     worst, att, n_inst = None, None, 0
     for _ in range(6):
         N, d = int(rng.integers(1, 8)), int(rng.integers(1, 5))
@@ -170,8 +171,15 @@ def two_layer_lipschitz_sharp(
         th2 = [W - h * grad[0] / g, b - h * grad[1] / g, v - h * grad[2] / g]
         ratio = abs(float(_two_layer((W, b, v), x[None])[0] - _two_layer(th2, x[None])[0])) / h
         dev = abs(ratio - Lam) / Lam
+
+        def size(t):  # |v|^T(|W||x| + |b|): each f within gamma_{d+2} of it
+            return float(np.abs(t[2]) @ (np.abs(t[0]) @ np.abs(x) + np.abs(t[1])))
+
+        # the two values of f, and th2's entries rounded (f is bilinear: within 2u size(th2)),
+        # over h; relative to Lambda
+        rounding = (gamma(d + 2) * (size((W, b, v)) + size(th2)) + 3 * gamma(1) * size(th2)) / h
         if att is None or dev > att[0]:
-            att = (dev, ratio, Lam, h / (2 * R) + 1e-9)
+            att = (dev, ratio, Lam, h / (2 * R) + rounding / Lam)
     return Evidence(
         n_inst,
         (

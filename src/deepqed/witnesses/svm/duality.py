@@ -719,19 +719,30 @@ def kkt_conditions_at_optimum(
             g_tol = C * m * 1e-9 + 1e-12 * (1 + abs(value))
         e_gap.append(gap(alpha, b_a, y, K, C))
         t_gap.append(g_tol)
+        ay = alpha * y
+        quad = float(np.abs(ay) @ np.abs(K) @ np.abs(ay))  # the rounding scale of D's quadratic
         G = (
             max(value - dual(alpha, y, K), 0.0)
             + abs(b) * abs(float(y @ alpha))
-            + 8 * m * U64 * (value + float(np.sum(alpha)))
+            + 8 * m * U64 * (value + float(np.sum(alpha)) + quad)
         )
         e_svm.append(float(np.linalg.norm(w - X.T @ (alpha * y))))
         t_svm.append(math.sqrt(2 * G))
         f = X @ w + b
         e_scs.append(float(np.sum(alpha * np.abs(y * f - 1 + xi)) + np.sum((C - alpha) * xi)))
+        # sum_i alpha_i t_i + sum_i (C - alpha_i) xi_i = P - D - ||w - v||^2/2 + b y^T alpha
+        # (t_i = y_i f_i - 1 + xi_i, v = X^T(alpha y)), at most G; the measured sum takes |t_i|,
+        # and |t| = t + 2 max(0, -t) where SLSQP's point is slightly infeasible
         t_scs.append(
             G
-            + float(np.sum(alpha * np.maximum(0.0, -(y * f - 1 + xi))))
-            + 8 * (m + d + 2) * U64 * float(np.sum(alpha * (np.abs(f) + 1 + xi)) + C * np.sum(xi))
+            + 2 * float(np.sum(alpha * np.maximum(0.0, -(y * f - 1 + xi))))
+            + 8
+            * (m + d + 2)
+            * U64
+            * float(
+                np.sum(alpha * (np.abs(X) @ np.abs(w) + abs(b) + 1 + np.abs(xi)))
+                + C * np.sum(np.abs(xi))
+            )
         )
     return Evidence(
         n,
