@@ -51,7 +51,7 @@ from .isolation import Abort, Limits
 from .result import CheckOutcome, CheckResult, fmt
 from .spec import OUTPUT_TYPE, RUNS, CheckId, Compute, Implement, Prove
 
-__all__ = ["check", "check_function", "fresh_seed"]
+__all__ = ["check", "check_function", "draw_inputs", "fresh_seed"]
 
 
 def fresh_seed() -> int:
@@ -101,18 +101,10 @@ def _time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, old)
 
 
-def _search(spec: Implement, fn: Runner, seed: int) -> tuple[list[CheckOutcome], bool]:
-    """Survey every check on ``max_examples`` inputs drawn from ``seed``, then shrink each
-    failing check's input.
+def _settings(spec: Implement) -> Any:
+    from hypothesis import HealthCheck, Phase, Verbosity, settings
 
-    Returns the outcomes and whether the function raised ``NotImplementedError`` on every input
-    (an untouched stub).
-    """
-    from hypothesis import HealthCheck, Phase, Verbosity, find, settings
-    from hypothesis.errors import NoSuchExample, Unsatisfiable
-
-    checks = build_checks(spec)
-    config = settings(
+    return settings(
         database=None,
         derandomize=False,
         max_examples=spec.max_examples,
@@ -122,11 +114,47 @@ def _search(spec: Implement, fn: Runner, seed: int) -> tuple[list[CheckOutcome],
         report_multiple_bugs=False,
         phases=(Phase.generate, Phase.shrink),
     )
+
+
+def draw_inputs(spec: Implement, seed: int) -> list[dict[str, Any]]:
+    """The ``max_examples`` inputs of the survey, drawn from ``seed``.
+
+    The survey never fails an input (its test function returns ``False``), so what Hypothesis
+    draws does not depend on the submission: the inputs can be drawn before the submission's
+    process has started (:func:`.submission.check_file` draws them while it starts)."""
+    from hypothesis import find
+    from hypothesis.errors import NoSuchExample, Unsatisfiable
+
+    drawn: list[dict[str, Any]] = []
+
+    def record(kwargs: dict[str, Any]) -> bool:
+        drawn.append(kwargs)
+        return False
+
+    with contextlib.suppress(NoSuchExample, Unsatisfiable):
+        find(spec.arguments, record, settings=_settings(spec), random=random.Random(seed))
+    return drawn
+
+
+def _search(
+    spec: Implement, fn: Runner, seed: int, inputs: list[dict[str, Any]] | None = None
+) -> tuple[list[CheckOutcome], bool]:
+    """Survey every check on the inputs of :func:`draw_inputs` (``inputs``, or drawn here from
+    ``seed``), then shrink each failing check's input.
+
+    Returns the outcomes and whether the function raised ``NotImplementedError`` on every input
+    (an untouched stub).
+    """
+    from hypothesis import find
+    from hypothesis.errors import NoSuchExample, Unsatisfiable
+
+    checks = build_checks(spec)
+    config = _settings(spec)
     counts = {c.id: 0 for c in checks}
     first_failure: dict[CheckId, dict[str, Any]] = {}
     samples: list[Context] = []
 
-    def survey(kwargs: dict[str, Any]) -> bool:
+    for kwargs in draw_inputs(spec, seed) if inputs is None else inputs:
         ctx = Context(spec, fn, kwargs)
         status = evaluate(checks, ctx)
         ctx.status = status
@@ -136,10 +164,6 @@ def _search(spec: Implement, fn: Runner, seed: int) -> tuple[list[CheckOutcome],
             counts[check_id] += 1
             if failure is not None and check_id not in first_failure:
                 first_failure[check_id] = copy.deepcopy(kwargs)
-        return False
-
-    with contextlib.suppress(NoSuchExample, Unsatisfiable):
-        find(spec.arguments, survey, settings=config, random=random.Random(seed))
 
     outcomes: list[CheckOutcome] = []
     stub = False
@@ -261,10 +285,12 @@ def check_function(
     runner: Runner | None = None,
     *,
     seed: int | None = None,
+    inputs: list[dict[str, Any]] | None = None,
 ) -> CheckResult:
     """Check ``fn`` (in this process), or, with ``runner``, whatever the runner calls (the
     function of a file, in a worker process; ``fn`` is then ``None``), on inputs drawn from
-    ``seed`` (default: a fresh one)."""
+    ``seed`` (default: a fresh one; ``inputs``: those of ``draw_inputs(spec, seed)``, already
+    drawn)."""
     start = time.perf_counter()
     seed = fresh_seed() if seed is None else int(seed)
     result = CheckResult(spec.id, spec.title, "unusable", file=file, seed=seed)
@@ -276,7 +302,7 @@ def check_function(
         buffer = io.StringIO()
         try:
             with quiet(buffer), _time_limit(timeout if runner is None else 0):
-                result.checks, stub = _search(spec, runner or local_runner(fn), seed)
+                result.checks, stub = _search(spec, runner or local_runner(fn), seed, inputs)
         except _TimeUp:
             result.message = f"the check did not finish within {timeout:g} s (an endless loop?)"
         except Abort as e:

@@ -115,7 +115,8 @@ class Worker:
     false) with the submission's bytes copied in, then ``load`` once and ``call`` per input.
 
     Raises :class:`SandboxUnavailable` when the sandbox cannot be started here, :class:`Abort`
-    when the worker does not start within ``Limits.start_seconds``."""
+    when the worker does not start within ``Limits.start_seconds`` (with ``wait=False``, the
+    start is only awaited by :meth:`ready`, which ``load`` calls)."""
 
     def __init__(
         self,
@@ -125,6 +126,7 @@ class Worker:
         source: bytes = b"",
         label: str = "",
         blocked: list[str] | None = None,
+        wait: bool = True,
     ) -> None:
         self.limits = limits
         self.sandbox = sandbox
@@ -191,8 +193,20 @@ class Worker:
         finally:
             for fd in opened:
                 os.close(fd)
+        self._started = False
+        if wait:
+            self.ready()
+
+    def ready(self) -> None:
+        """Wait for the worker's first message (once). A worker constructed with
+        ``wait=False`` starts while the caller does other work (draws the inputs); this raises
+        what the constructor would have: :class:`SandboxUnavailable` when bubblewrap could not
+        create the sandbox, :class:`Abort` when the worker does not start in time."""
+        if self._started:
+            return
+        self._started = True
         try:
-            hello = self._receive(limits.start_seconds, "while starting", starting=True)
+            hello = self._receive(self.limits.start_seconds, "while starting", starting=True)
         except BaseException:
             self.close()
             raise
@@ -302,6 +316,7 @@ class Worker:
     ) -> dict[str, Any]:
         """Run the file's ``source`` in the worker (``path`` names it in tracebacks); the
         worker's description of what it found."""
+        self.ready()
         what = "while the file was being imported"
         until = min(time.monotonic() + self.limits.call_seconds, self.deadline)
         inside = str(path)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import catalogue
-from .check import check_function, fresh_seed
+from .check import check_function, draw_inputs, fresh_seed
 from .checks import Call, Failure, Runner
 from .isolation import Abort, Limits, SandboxUnavailable, Worker
 from .result import CheckResult
@@ -301,9 +301,23 @@ def check_file(
     except SandboxUnavailable as e:
         result.message = f"the sandbox could not start: {e}"
         return _done(result, start)
+    # the inputs are drawn while the worker starts (they do not depend on the submission)
+    try:
+        inputs = draw_inputs(spec, seed) if isinstance(spec, Implement) else None
+    except BaseException:
+        worker.close()
+        raise
+    try:
+        worker = _ready(worker, limits, sub, fallback, warn)
+    except Abort as e:
+        result.message = e.message
+        return _done(result, start)
+    except SandboxUnavailable as e:
+        result.message = f"the sandbox could not start: {e}"
+        return _done(result, start)
     with worker:
         try:
-            checked = _run(spec, worker, path, sub.text, limits, seed, reveal)
+            checked = _run(spec, worker, path, sub.text, limits, seed, reveal, inputs)
             checked.exercise, checked.title = spec.id, spec.title
             result = checked
         except Abort as e:
@@ -337,19 +351,48 @@ def _start(
     fallback: bool,
     warn: Callable[[str], None] | None,
 ) -> Worker:
+    """The worker process, started but not yet awaited (:func:`_ready`)."""
     label = str(sub.path)
     if sandbox:
         try:
-            return Worker(limits, sandbox=True, source=sub.data, label=label)
+            return Worker(limits, sandbox=True, source=sub.data, label=label, wait=False)
         except SandboxUnavailable as e:
             if not fallback:
                 raise
-            if warn is not None:
-                warn(
-                    f"{e}: the submission runs without the sandbox, in a plain process "
-                    "(it could read your files; see the README's threat model)"
-                )
+            _warn_fallback(e, warn)
+    return _plain_worker(limits, sub)
+
+
+def _plain_worker(limits: Limits, sub: Submission) -> Worker:
+    label = str(sub.path)
     return Worker(limits, sandbox=False, source=sub.data, label=label, blocked=blocked_paths())
+
+
+def _warn_fallback(e: SandboxUnavailable, warn: Callable[[str], None] | None) -> None:
+    if warn is not None:
+        warn(
+            f"{e}: the submission runs without the sandbox, in a plain process "
+            "(it could read your files; see the README's threat model)"
+        )
+
+
+def _ready(
+    worker: Worker,
+    limits: Limits,
+    sub: Submission,
+    fallback: bool,
+    warn: Callable[[str], None] | None,
+) -> Worker:
+    """``worker`` once it has started; where bubblewrap could not create the sandbox, a plain
+    worker process instead if ``fallback``."""
+    try:
+        worker.ready()
+        return worker
+    except SandboxUnavailable as e:
+        if not worker.sandbox or not fallback:
+            raise
+        _warn_fallback(e, warn)
+    return _plain_worker(limits, sub)
 
 
 def _run(
@@ -360,6 +403,7 @@ def _run(
     limits: Limits,
     seed: int,
     reveal: bool,
+    inputs: list[dict[str, Any]] | None = None,
 ) -> CheckResult:
     if isinstance(spec, Compute):
         names = [a.name for a in spec.answers]
@@ -375,5 +419,11 @@ def _run(
     if problem := _load_problem(info, spec, limits):
         return CheckResult(spec.id, spec.title, "unusable", problem, file=str(path))
     return check_function(
-        spec, None, str(path), limits.check_seconds, runner=worker_runner(worker, spec), seed=seed
+        spec,
+        None,
+        str(path),
+        limits.check_seconds,
+        runner=worker_runner(worker, spec),
+        seed=seed,
+        inputs=inputs,
     )
