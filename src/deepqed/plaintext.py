@@ -129,6 +129,8 @@ def references(text: str, book: Book | None = None) -> str:
     """``text`` with every cross-reference role, and every bare label of a statement, figure or
     equation ("Proposition prop-loss-gradients"), replaced by what the built book prints
     ("Proposition 6.4")."""
+    if not _ROLE.search(text) and not _BARE.search(text):
+        return text  # nothing to resolve: the table is not read (a check's report is quick)
     table = numbers(book)
     text = _ROLE.sub(lambda m: _resolve(m.group(1), m.group(2), table), text)
 
