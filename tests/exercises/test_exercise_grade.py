@@ -6,6 +6,7 @@ Run this file as root and as an ordinary user: both must pass.
 from __future__ import annotations
 
 import csv
+import importlib
 import json
 import os
 import signal
@@ -340,3 +341,40 @@ def test_grade_refuses_without_the_sandbox_unless_told(cli, tmp_path, no_namespa
     assert told.exit_code == 0 and "warning: --no-sandbox" in told.output
     with open(tmp_path / "r.csv", newline="") as f:
         assert [r["verdict"] for r in csv.DictReader(f)] == ["passed", "failed"]
+
+
+def test_the_inputs_of_an_exercise_are_drawn_once_for_every_file(tmp_path, monkeypatch):
+    """The grader draws each implement exercise's inputs once, before it forks the grading
+    processes, which check every file of that exercise on them: draws are logged with the
+    drawing process's id, and only the grader draws, once per exercise."""
+    # the module (the package's `check` is the function of the same name)
+    check_module = importlib.import_module("deepqed.exercises.check")
+    submission_module = importlib.import_module("deepqed.exercises.submission")
+
+    log = tmp_path / "draws.log"
+    original = check_module.draw_inputs
+
+    def logged(spec, seed):
+        with open(log, "a") as f:
+            f.write(f"{os.getpid()} {spec.id}\n")
+        return original(spec, seed)
+
+    monkeypatch.setattr(check_module, "draw_inputs", logged)
+    monkeypatch.setattr(submission_module, "draw_inputs", logged)
+    sig, ce = (get(i).exercise for i in ("ex-ff-sigmoid-prime", "ex-ff-ce-grad"))
+    for name in ("ada", "bob", "cy"):
+        (tmp_path / "class" / name).mkdir(parents=True)
+        reference_submission(tmp_path / "class" / name, sig)
+    wrong_submission(tmp_path / "class" / "ada", ce, 0)
+    reference_submission(tmp_path / "class" / "bob", ce)
+    rows = grade(tmp_path / "class", workers=2, seed=5)
+    verdicts = sorted((r.student, r.exercise, r.verdict) for r in rows)
+    assert verdicts == [
+        ("ada", "ex-ff-ce-grad", "failed"),
+        ("ada", "ex-ff-sigmoid-prime", "passed"),
+        ("bob", "ex-ff-ce-grad", "passed"),
+        ("bob", "ex-ff-sigmoid-prime", "passed"),
+        ("cy", "ex-ff-sigmoid-prime", "passed"),
+    ]
+    draws = log.read_text().split("\n")[:-1]
+    assert sorted(draws) == [f"{os.getpid()} ex-ff-ce-grad", f"{os.getpid()} ex-ff-sigmoid-prime"]

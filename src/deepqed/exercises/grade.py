@@ -25,6 +25,7 @@ characters (:func:`.result.printable`), and CSV cells that a spreadsheet would r
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -155,11 +156,15 @@ def _row(found: Found, **fields_: Any) -> Row:
     )
 
 
-def _check_one(path: Path, limits: Limits, seed: int, sandbox: bool) -> dict[str, Any]:
+def _check_one(
+    path: Path, limits: Limits, seed: int, sandbox: bool, drawn: dict[str, list[Any]]
+) -> dict[str, Any]:
     """In the grading process: check one file, the fields of its row."""
     from .submission import check_file
 
-    result = check_file(path, limits=limits, seed=seed, sandbox=sandbox, fallback=not sandbox)
+    result = check_file(
+        path, limits=limits, seed=seed, sandbox=sandbox, fallback=not sandbox, drawn=drawn
+    )
     message = result.message.splitlines()[0] if result.message else ""
     if result.verdict == "failed" and not message:
         failed = result.failed_checks
@@ -210,7 +215,13 @@ class _Job:
 
 
 def _fork_job(
-    found: Found, limits: Limits, seed: int, sandbox: bool, others: list[int], deadline: float
+    found: Found,
+    limits: Limits,
+    seed: int,
+    sandbox: bool,
+    others: list[int],
+    deadline: float,
+    drawn: dict[str, list[Any]],
 ) -> _Job:
     r, w = os.pipe()
     try:
@@ -230,7 +241,7 @@ def _fork_job(
                     pass
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # the grader handles Ctrl-C
             _die_with_parent()
-            fields_ = _check_one(found.path, limits, seed, sandbox)
+            fields_ = _check_one(found.path, limits, seed, sandbox, drawn)
             data = json.dumps(fields_).encode("utf-8")
             view = memoryview(data)
             while view:
@@ -297,7 +308,8 @@ def grade(
 ) -> list[Row]:
     """Grade every submission of ``folder`` with ``workers`` grading processes at a time; one
     row per ``.py`` entry, in file order. The inputs of every check are drawn from ``seed``
-    (default: a fresh one, given in every row). ``sandbox=False`` runs the submissions without
+    (default: a fresh one, given in every row): they are drawn here, once per exercise, and
+    every file of an exercise is checked on the same inputs. ``sandbox=False`` runs the submissions without
     the sandbox (refused by the command line unless asked for). ``progress(row)`` is called as
     each file is done. A grading process still running ``grace_seconds`` after the limits of
     its check (``start_seconds + check_seconds``) is killed."""
@@ -309,7 +321,7 @@ def grade(
     seed = fresh_seed() if seed is None else int(seed)
     found = submissions(folder)
     catalogue.exercises()  # loaded once, inherited by the grading processes
-    import hypothesis  # noqa: F401  (imported once, here)
+    drawn = _draw_once(found, seed)
 
     rows: dict[str, Row] = {}
 
@@ -330,7 +342,7 @@ def grade(
                 f = queue.pop()
                 try:
                     job = _fork_job(
-                        f, limits, seed, sandbox, list(running), time.monotonic() + allowed
+                        f, limits, seed, sandbox, list(running), time.monotonic() + allowed, drawn
                     )
                 except OSError as e:  # no process or pipe to be had: this file only
                     message = f"no grading process could be started: {e.strerror or e}"
@@ -373,6 +385,32 @@ def grade(
             if f.rel not in rows:
                 rows[f.rel] = _row(f, seed=seed, message=interrupted)
     return [rows[f.rel] for f in found]
+
+
+def _draw_once(found: list[Found], seed: int) -> dict[str, list[Any]]:
+    """The survey's inputs of every implement exercise that a file's header names, drawn from
+    ``seed`` in this process: the grading processes, forked from it, find them drawn (the inputs
+    depend only on the exercise and the seed, :func:`.check.draw_inputs`). A header is read as
+    ``check_file`` reads it (no link followed, the size limit first); nothing is run."""
+    from . import catalogue
+    from .check import draw_inputs
+    from .spec import Implement
+    from .submission import read_header
+
+    ids = set()
+    for f in found:
+        if not f.problem:
+            with contextlib.suppress(OSError):
+                ids.add(read_header(f.path))
+    drawn: dict[str, list[Any]] = {}
+    for exercise_id in sorted(i for i in ids if i):
+        try:
+            spec = catalogue.spec(exercise_id)
+        except catalogue.UnknownExercise:
+            continue
+        if isinstance(spec, Implement):
+            drawn[spec.id] = draw_inputs(spec, seed)
+    return drawn
 
 
 def _kill(pid: int) -> None:

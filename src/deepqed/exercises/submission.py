@@ -16,7 +16,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -252,6 +252,7 @@ def check_file(
     fallback: bool = True,
     reveal: bool = False,
     warn: Callable[[str], None] | None = None,
+    drawn: Mapping[str, list[dict[str, Any]]] | None = None,
 ) -> CheckResult:
     """Check a submission file whose header line names the exercise, in a worker process.
 
@@ -260,7 +261,8 @@ def check_file(
     why), else the verdict is ``unusable``. With ``sandbox=False`` the plain worker process is
     used without trying. ``seed`` draws the
     inputs (default: a fresh one); ``reveal`` shows the expected values of a compute exercise's
-    wrong answers."""
+    wrong answers. ``drawn``: inputs already drawn from ``seed``, by exercise id (those of
+    :func:`.check.draw_inputs`; the grader draws them once per exercise)."""
     path = Path(path)
     limits = limits or Limits()
     start = time.perf_counter()
@@ -303,7 +305,10 @@ def check_file(
         return _done(result, start)
     # the inputs are drawn while the worker starts (they do not depend on the submission)
     try:
-        inputs = draw_inputs(spec, seed) if isinstance(spec, Implement) else None
+        inputs = None
+        if isinstance(spec, Implement):
+            known = drawn.get(spec.id) if drawn is not None else None
+            inputs = known if known is not None else draw_inputs(spec, seed)
     except BaseException:
         worker.close()
         raise
