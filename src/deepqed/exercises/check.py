@@ -300,6 +300,9 @@ def check_function(
         result.message = problem
     else:
         buffer = io.StringIO()
+        # drawn before the time limit starts: it limits the function's calls, and an alarm
+        # inside Hypothesis's generation would leave it inconsistent
+        inputs = draw_inputs(spec, seed) if inputs is None else inputs
         try:
             with quiet(buffer), _time_limit(timeout if runner is None else 0):
                 result.checks, stub = _search(spec, runner or local_runner(fn), seed, inputs)
