@@ -174,8 +174,9 @@ def test_verify_rows_read_like_the_book():
         )
 
 
-def test_verify_is_tab_separated_when_piped():
-    label = next(s.label for s in BOOK.statements if s.kind == "definition")
+def test_verify_is_tab_separated_when_piped(small_book, monkeypatch):
+    monkeypatch.setenv("DEEPQED_BOOK_DIR", str(small_book().root))
+    label = "def-alpha-square"
     res = runner.invoke(app, ["verify", "--label", label])
     assert res.exit_code == 0, res.output
     lines = [line for line in res.stdout.splitlines() if "\t" in line]
@@ -183,12 +184,15 @@ def test_verify_is_tab_separated_when_piped():
     assert all(line.split("\t")[2] == label for line in lines[1:]) and len(lines) >= 2
 
 
-def test_verify_table_in_a_terminal_keeps_labels_whole(monkeypatch):
+def test_verify_table_in_a_terminal_keeps_labels_whole(small_book, monkeypatch):
+    """A narrow terminal (40 columns, less than the table's width) wraps other columns, never a
+    label."""
     import importlib
 
     module = importlib.import_module("deepqed.cli.verify")  # the package's `verify` is the command
-    label = max((s.label for s in BOOK.statements if s.kind == "definition"), key=len)
+    monkeypatch.setenv("DEEPQED_BOOK_DIR", str(small_book().root))
+    label = "thm-alpha-bound"
     monkeypatch.setattr(module, "is_terminal", lambda: True)
-    res = runner.invoke(app, ["verify", "--label", label], env={"COLUMNS": "80"})
+    res = runner.invoke(app, ["verify", "--label", label], env={"COLUMNS": "40"})
     assert res.exit_code == 0, res.output
     assert label in res.stdout
