@@ -44,6 +44,16 @@ def max_margin_dual(X: np.ndarray, y: np.ndarray, tol: float = 1e-10) -> MaxMarg
     ``X`` if the data are not separable through the origin."""
     Z = (2.0 * y.astype(np.float64) - 1.0)[:, None] * X.astype(np.float64)
     m = Z.shape[0]
+    # separable through the origin iff some w has Z w >= 1: a linear feasibility problem
+    # (HiGHS) answers at once, where SMO on inseparable data would run to its iteration limit
+    from scipy.optimize import linprog
+
+    n = Z.shape[1]
+    feasible = linprog(
+        np.zeros(n), A_ub=-Z, b_ub=-np.ones(m), bounds=[(None, None)] * n, method="highs"
+    )
+    if feasible.status == 2:  # infeasible
+        fail("X", "be linearly separable through the origin", "data the hard margin cannot fit")
     M = np.vstack([Z, -Z])
     labels = np.r_[np.ones(m), -np.ones(m)]
     try:
