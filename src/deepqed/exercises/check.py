@@ -5,7 +5,8 @@ depends on passed.
 
 One search (``max_examples`` inputs, no example database) evaluates every check on every input.
 Each check that failed somewhere is then searched again on its own with :func:`hypothesis.find`,
-which shrinks the failing input; the report shows that input, expected and got, the worst error
+which shrinks the failing input (unless an input already shrunk for an earlier check fails it
+too: that input is reported for it); the report shows that input, expected and got, the worst error
 and the tolerance, and, where a known mistake matches, its likely cause.
 
 The inputs are drawn from a seed, fresh for every check unless one is given: a submission cannot
@@ -168,6 +169,7 @@ def _search(
     outcomes: list[CheckOutcome] = []
     stub = False
     names = {c.id: c.name for c in checks}
+    shrunk_inputs: list[dict[str, Any]] = []
     for c in checks:
         if c.id not in first_failure:
             if counts[c.id]:
@@ -192,10 +194,16 @@ def _search(
             status = evaluate(checks, Context(spec, fn, kwargs), only=check_id)
             return status.get(check_id) is not None
 
-        try:
-            shrunk = find(spec.arguments, fails, settings=config, random=random.Random(seed))
-        except (NoSuchExample, Unsatisfiable):
-            shrunk = first_failure[c.id]
+        # an input already shrunk for an earlier check that fails this one too is reported for
+        # it as well (a wrong formula usually fails several outputs on the same inputs): one
+        # shrink instead of one per check
+        shrunk = next((k for k in shrunk_inputs if fails(k)), None)
+        if shrunk is None:
+            try:
+                shrunk = find(spec.arguments, fails, settings=config, random=random.Random(seed))
+            except (NoSuchExample, Unsatisfiable):
+                shrunk = first_failure[c.id]
+            shrunk_inputs.append(shrunk)
         ctx = Context(spec, fn, shrunk)
         failure = evaluate(checks, ctx, only=c.id).get(c.id) or Failure(
             "failed on an input that no longer fails when run again (a non-deterministic function?)"
