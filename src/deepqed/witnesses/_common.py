@@ -38,6 +38,7 @@ __all__ = [
     "central_difference",
     "check_vjp",
     "relative_error",
+    "torch_softplus",
 ]
 
 
@@ -63,6 +64,15 @@ def single_threaded(check: Callable[..., Any]) -> Callable[..., Any]:
             torch.set_num_threads(before)
 
     return wrapper
+
+
+def torch_softplus(s: torch.Tensor) -> torch.Tensor:
+    r"""$\log(1 + e^s)$ in torch, smooth everywhere (``torch.logaddexp(0, s)``).
+
+    ``torch.nn.functional.softplus`` returns $s$ itself above its ``threshold`` (20): off by
+    up to $e^{-20}\approx 2\cdot10^{-9}$ there, and its second derivative jumps to 0, which
+    an oracle compared at rounding level must not do."""
+    return torch.logaddexp(torch.zeros_like(s), s)
 
 
 def nan_max(values: Iterable[float]) -> float:

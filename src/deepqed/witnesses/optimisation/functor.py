@@ -14,7 +14,7 @@ import torch
 from ... import nn, optimisation
 from ...optimisation.learners import Learner, ParaMap, tree_flatten
 from ...registry import Witness
-from .._common import Evidence, error, single_threaded
+from .._common import Evidence, error, single_threaded, torch_softplus
 
 U64 = np.finfo(np.float64).eps
 
@@ -76,7 +76,7 @@ def _torch_reference(params, names, a, c, eps):
             h = {
                 "tanh": torch.tanh,
                 "sigmoid": torch.sigmoid,
-                "softplus": torch.nn.functional.softplus,
+                "softplus": torch_softplus,
                 "gelu": torch.nn.functional.gelu,
             }[name](h)
     E = 0.5 * torch.sum((h - torch.from_numpy(c)) ** 2)

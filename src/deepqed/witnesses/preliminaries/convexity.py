@@ -27,7 +27,7 @@ import torch
 
 from ... import calculus
 from ...registry import Witness
-from .._common import Evidence, equal, error, lower, single_threaded, upper
+from .._common import Evidence, equal, error, lower, single_threaded, torch_softplus, upper
 from ._common import gamma
 
 Function = Callable[[np.ndarray], float]
@@ -76,7 +76,7 @@ def _fl(X: np.ndarray, y: np.ndarray, lam: float):
 
 def _torch_logistic(X, y, lam):
     Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
-    return lambda w: torch.nn.functional.softplus(-yt * (Xt @ w)).mean() + lam / 2 * w @ w
+    return lambda w: torch_softplus(-yt * (Xt @ w)).mean() + lam / 2 * w @ w
 
 
 def _torch_grad(F, w: np.ndarray) -> np.ndarray:
