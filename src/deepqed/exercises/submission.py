@@ -297,22 +297,15 @@ def check_file(
         return _done(result, start)
     try:
         worker = _start(limits, sub, sandbox, fallback, warn)
-    except Abort as e:
-        result.message = e.message
-        return _done(result, start)
-    except SandboxUnavailable as e:
-        result.message = f"the sandbox could not start: {e}"
-        return _done(result, start)
-    # the inputs are drawn while the worker starts (they do not depend on the submission)
-    try:
-        inputs = None
-        if isinstance(spec, Implement):
-            known = drawn.get(spec.id) if drawn is not None else None
-            inputs = known if known is not None else draw_inputs(spec, seed)
-    except BaseException:
-        worker.close()
-        raise
-    try:
+        # the inputs are drawn while the worker starts (they do not depend on the submission)
+        try:
+            inputs = None
+            if isinstance(spec, Implement):
+                known = drawn.get(spec.id) if drawn is not None else None
+                inputs = known if known is not None else draw_inputs(spec, seed)
+        except BaseException:
+            worker.close()
+            raise
         worker = _ready(worker, limits, sub, fallback, warn)
     except Abort as e:
         result.message = e.message
