@@ -115,6 +115,22 @@ def test_activation_table_derivative_agrees():
         )
 
 
+@pytest.mark.parametrize("name", sorted(nn.ACTIVATIONS))
+def test_table_derivative_is_a_new_array(name):
+    """The backward sweep multiplies G into ``derivative``'s result in place (NumPy), so it must be
+    a new array of Z's shape and dtype, sharing no memory with Z or A."""
+    act = nn.ACTIVATIONS[name]
+    Z = np.random.default_rng(1).standard_normal((5, 4)).astype(np.float32)
+    A = act.sigma(np, Z)
+    Z0, A0 = Z.copy(), A.copy()
+    D = act.derivative(np, Z, A)
+    assert isinstance(D, np.ndarray) and D.shape == Z.shape and D.dtype == Z.dtype
+    assert not np.shares_memory(D, Z) and not np.shares_memory(D, A)
+    D *= 3.0
+    np.testing.assert_array_equal(Z, Z0)
+    np.testing.assert_array_equal(A, A0)
+
+
 @pytest.mark.parametrize("dtype,eps", [(np.float64, 2.0**-53), (np.float32, 2.0**-24)])
 def test_saturating_derivatives_are_relatively_accurate(dtype, eps):
     """sigma' and tanh' in the saturated range, against mpmath with 30 digits: relative error of

@@ -294,6 +294,15 @@ def softmax_jacobian(z: Any) -> Any:
 
 
 # --- the table of scalar activations ----------------------------------------------------------
+def _one_minus_square(A: Any) -> Any:
+    r"""$1 - A\odot A$ as a new array; on NumPy in place on the one temporary $A\odot A$ (the same
+    numbers, one fresh array instead of two: a fresh large array costs page faults)."""
+    D = A * A
+    if type(D) is np.ndarray:
+        return np.subtract(1.0, D, out=D)
+    return 1.0 - D
+
+
 @dataclass(frozen=True)
 class Activation:
     r"""A scalar activation $\sigma$ with its derivative $\sigma'$.
@@ -302,7 +311,8 @@ class Activation:
     ``sigma(xp, Z)``, ``sigma_prime(xp, Z)``, and ``derivative(xp, Z, A)``, which returns
     $\sigma'(Z)$ given both $Z$ and $A = \sigma(Z)$, using whichever is cheaper (for example
     $\sigma' = A(1-A)$ for the sigmoid, whose *absolute* error is a few units of $u$: what the
-    backward sweep needs, where $\sigma'(Z)$ multiplies $G$). A witness checks that ``derivative``
+    backward sweep needs, where $\sigma'(Z)$ multiplies $G$); its result is a new array, which the
+    caller may overwrite (the backward sweep multiplies $G$ into it). A witness checks that ``derivative``
     agrees with ``sigma_prime`` to that absolute accuracy and that ``sigma_prime`` is the
     derivative of ``sigma``.
     """
@@ -332,7 +342,7 @@ ACTIVATIONS: dict[str, Activation] = {
         Activation(
             "sigmoid", _sigmoid, _sigmoid_prime, lambda xp, Z, A: A * (1.0 - A), r"1/(1+e^{-z})"
         ),
-        Activation("tanh", _tanh, _tanh_prime, lambda xp, Z, A: 1.0 - A * A, r"\tanh z"),
+        Activation("tanh", _tanh, _tanh_prime, lambda xp, Z, A: _one_minus_square(A), r"\tanh z"),
         Activation("relu", _relu, _relu_prime, lambda xp, Z, A: _relu_prime(xp, Z), r"\max(z,0)"),
         Activation(
             "leaky_relu",

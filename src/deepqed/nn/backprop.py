@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import array_api_compat
+import numpy as np
 
 from .. import losses as _losses
 from .._validation import Array, Boolean, Instance, Options, Real, validate
@@ -86,13 +87,30 @@ def _backprop(
     db: list[Any] = [None] * L
     for l in range(L, 0, -1):
         act = ACTIVATIONS[arch.activations[l - 1]]
-        Delta = G * act.derivative(xp, fwd.Z[l], fwd.A[l])  # Delta^l = G^l . sigma_l'(Z^l)
+        Delta = _hadamard(G, act.derivative(xp, fwd.Z[l], fwd.A[l]))  # G^l . sigma_l'(Z^l)
         dW[l - 1] = Delta.T @ fwd.A[l - 1]  # grad_{W^l} = Delta^l^T A^{l-1}
         db[l - 1] = xp.sum(Delta, axis=0)  # grad_{b^l} = Delta^l^T 1_m
         if l > 1 or input_gradient:
             G = _product(xp, Delta, theta.W[l - 1])  # G^{l-1} = Delta^l W^l
     grad = _unchecked(Parameters, W=tuple(dW), b=tuple(db))
     return (grad, G) if input_gradient else grad
+
+
+def _hadamard(G: Any, D: Any) -> Any:
+    r"""$G\odot D$ for $D$ a new array of $G$'s shape (``Activation.derivative``'s result): on NumPy
+    multiplied into $D$ in place, the same numbers (multiplication commutes) without a third
+    ``(m, n_l)`` array. Only where $D$ and $G$ have the same memory order: ``G * D`` would take
+    that order too, so that the sums over $\Delta^l$ that follow add in the same order."""
+    if (
+        type(D) is np.ndarray
+        and D.shape == G.shape
+        and D.dtype == G.dtype
+        and D.flags.c_contiguous == G.flags.c_contiguous
+        and D.flags.f_contiguous == G.flags.f_contiguous
+    ):
+        D *= G
+        return D
+    return G * D
 
 
 @validate(
