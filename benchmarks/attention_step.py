@@ -92,11 +92,15 @@ def torch_module(theta: attention.MHAParameters) -> torch.nn.MultiheadAttention:
     return mha
 
 
-def torch_step_fn(cfg: Config, theta, X, dY):
-    mha = torch_module(theta)
-    Xt = torch.from_numpy(X).requires_grad_()
-    dYt = torch.from_numpy(dY)
-    mask = torch.triu(torch.ones(cfg.seq, cfg.seq, dtype=torch.bool), 1) if cfg.causal else None
+def torch_step_fn(cfg: Config, theta, X, dY, device: str = "cpu"):
+    mha = torch_module(theta).to(device)
+    Xt = torch.from_numpy(X).to(device).requires_grad_()
+    dYt = torch.from_numpy(dY).to(device)
+    mask = (
+        torch.triu(torch.ones(cfg.seq, cfg.seq, dtype=torch.bool, device=device), 1)
+        if cfg.causal
+        else None
+    )
 
     def step():
         Y = mha(Xt, Xt, Xt, need_weights=False, attn_mask=mask, is_causal=cfg.causal)[0]
@@ -119,9 +123,13 @@ def ours_step_fn(cfg: Config, theta, X, dY):
     return step
 
 
-def at_torch(theta, X, dY):
-    """The same problem as torch tensors, for ``ours@torch``."""
-    return theta.map(torch.from_numpy), torch.from_numpy(X), torch.from_numpy(dY)
+def at_torch(theta, X, dY, device: str = "cpu"):
+    """The same problem as torch tensors on ``device``, for ``ours@torch``."""
+
+    def to(a):
+        return torch.from_numpy(a).to(device)
+
+    return theta.map(to), to(X), to(dY)
 
 
 def check_equivalent(cfg: Config, theta, X, dY) -> None:

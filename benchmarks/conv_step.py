@@ -105,8 +105,8 @@ def ours_fn(cfg: Config, X, W, b, G):
     return step
 
 
-def ours_at_torch_fn(cfg: Config, X, W, b, G):
-    return ours_fn(cfg, *(torch.from_numpy(a) for a in (X, W, b, G)))
+def ours_at_torch_fn(cfg: Config, X, W, b, G, device: str = "cpu"):
+    return ours_fn(cfg, *(torch.from_numpy(a).to(device) for a in (X, W, b, G)))
 
 
 def reference_fn(cfg: Config, X, W, b, G):
@@ -117,9 +117,9 @@ def reference_fn(cfg: Config, X, W, b, G):
     return step
 
 
-def torch_fn(cfg: Config, X, W, b, G):
-    Xt, Wt, bt = (torch.tensor(a, requires_grad=True) for a in (X, W, b))
-    Gt = torch.from_numpy(G)
+def torch_fn(cfg: Config, X, W, b, G, device: str = "cpu"):
+    Xt, Wt, bt = (torch.tensor(a, requires_grad=True, device=device) for a in (X, W, b))
+    Gt = torch.from_numpy(G).to(device)
 
     def step():
         Z = F.conv2d(Xt, Wt, bt, stride=cfg.stride, padding=cfg.padding)

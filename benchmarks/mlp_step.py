@@ -104,10 +104,12 @@ def torch_loss(
     return 0.5 * F.mse_loss(A, Y, reduction="sum") / A.shape[0]
 
 
-def torch_step_fn(cfg: Config, theta: nn.Parameters, X: np.ndarray, Y: np.ndarray):
-    W = [torch.tensor(w, requires_grad=True) for w in theta.W]
-    b = [torch.tensor(v, requires_grad=True) for v in theta.b]
-    Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
+def torch_step_fn(
+    cfg: Config, theta: nn.Parameters, X: np.ndarray, Y: np.ndarray, device: str = "cpu"
+):
+    W = [torch.tensor(w, requires_grad=True, device=device) for w in theta.W]
+    b = [torch.tensor(v, requires_grad=True, device=device) for v in theta.b]
+    Xt, Yt = torch.from_numpy(X).to(device), torch.from_numpy(Y).to(device)
     params = [p for pair in zip(W, b) for p in pair]
 
     def step() -> None:

@@ -106,7 +106,9 @@ def ours_fn(cfg: Config, theta: Any, X: np.ndarray, G: np.ndarray):
 
 
 def torch_fn(module: torch.nn.Module, X: np.ndarray, G: np.ndarray, onednn: bool = True):
-    Xt, Gt = torch.from_numpy(X), torch.from_numpy(G)
+    """Autograd through ``module`` on the device of its parameters."""
+    device = module.weight_hh_l0.device
+    Xt, Gt = torch.from_numpy(X).to(device), torch.from_numpy(G).to(device)
     params = [module.weight_hh_l0, module.weight_ih_l0, module.bias_ih_l0, module.bias_hh_l0]
 
     def step():
@@ -117,9 +119,13 @@ def torch_fn(module: torch.nn.Module, X: np.ndarray, G: np.ndarray, onednn: bool
     return step
 
 
-def at_torch(theta: Any, X: np.ndarray, G: np.ndarray) -> tuple[Any, Any, Any]:
-    """The same problem as torch tensors, for ``ours@torch``."""
-    return theta.map(torch.from_numpy), torch.from_numpy(X), torch.from_numpy(G)
+def at_torch(theta: Any, X: np.ndarray, G: np.ndarray, device: str = "cpu") -> tuple[Any, Any, Any]:
+    """The same problem as torch tensors on ``device``, for ``ours@torch``."""
+
+    def to(a: np.ndarray) -> torch.Tensor:
+        return torch.from_numpy(a).to(device)
+
+    return theta.map(to), to(X), to(G)
 
 
 def check_equivalent(cfg: Config) -> None:
