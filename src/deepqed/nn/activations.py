@@ -311,10 +311,10 @@ class Activation:
     ``sigma(xp, Z)``, ``sigma_prime(xp, Z)``, and ``derivative(xp, Z, A)``, which returns
     $\sigma'(Z)$ given both $Z$ and $A = \sigma(Z)$, using whichever is cheaper (for example
     $\sigma' = A(1-A)$ for the sigmoid, whose *absolute* error is a few units of $u$: what the
-    backward sweep needs, where $\sigma'(Z)$ multiplies $G$); its result is a new array, which the
-    caller may overwrite (the backward sweep multiplies $G$ into it). A witness checks that ``derivative``
-    agrees with ``sigma_prime`` to that absolute accuracy and that ``sigma_prime`` is the
-    derivative of ``sigma``.
+    backward sweep needs, where $\sigma'(Z)$ multiplies $G$); its result is a new array, which
+    the caller may overwrite (the backward sweep multiplies $G$ into it). A witness checks that
+    ``derivative`` agrees with ``sigma_prime`` to that absolute accuracy and that
+    ``sigma_prime`` is the derivative of ``sigma``.
     """
 
     name: str
