@@ -11,6 +11,7 @@ dtype under test, relative to the largest entry of the reference (at least 1).
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 from collections.abc import Callable
 from typing import Any
@@ -214,3 +215,18 @@ def uncovered(module: Any, covered: set[str]) -> list[str]:
         ):
             out.append(name)
     return out
+
+
+def referenced(test_file: str, module_name: str) -> set[str]:
+    """The attributes of ``module_name`` (``cnn.conv2d`` -> ``conv2d``) that the code of
+    ``test_file`` names: for test modules whose cases are written as functions rather than a
+    table, the functions they exercise on every backend."""
+    with open(test_file, encoding="utf-8") as f:
+        tree = ast.parse(f.read())
+    return {
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == module_name
+    }

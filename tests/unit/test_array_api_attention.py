@@ -18,7 +18,7 @@ import array_api_strict as xs
 import numpy as np
 import pytest
 import torch
-from array_backends import BACKENDS, UNIT_ROUNDOFF, assert_same
+from array_backends import BACKENDS, UNIT_ROUNDOFF, assert_same, referenced, uncovered
 
 from deepqed import attention
 
@@ -187,3 +187,10 @@ def test_mask_from_another_library():
         attention.sdpa_forward(
             torch.tensor(Q), torch.tensor(K), torch.tensor(V), mask=np.ones((N, N_K), dtype=bool)
         )
+
+
+def test_every_public_function_is_covered():
+    """Each public function of ``attention`` that takes an array is named in this file, whose
+    tests run on every backend: a guard against a new function without a backend test (the
+    samplers and the containers take no array)."""
+    assert uncovered(attention, referenced(__file__, "attention")) == []

@@ -19,7 +19,7 @@ import array_api_compat
 import numpy as np
 import pytest
 import torch
-from array_backends import BACKENDS, UNIT_ROUNDOFF
+from array_backends import BACKENDS, UNIT_ROUNDOFF, referenced, uncovered
 
 from deepqed import cnn
 from deepqed.cnn import _fast
@@ -287,3 +287,10 @@ def test_arguments_of_two_libraries_are_rejected():
     theta, X, Y = network_problem()
     with pytest.raises(TypeError, match="different array libraries"):
         cnn.cnn_forward(ARCH, theta, torch.tensor(X))
+
+
+def test_every_public_function_is_covered():
+    """Each public function of ``cnn`` that takes an array is named in this file, whose
+    tests run on every backend: a guard against a new function without a backend test (the
+    samplers and the containers take no array)."""
+    assert uncovered(cnn, referenced(__file__, "cnn")) == []

@@ -16,7 +16,7 @@ import array_api_strict as xs
 import numpy as np
 import pytest
 import torch
-from array_backends import BACKENDS, UNIT_ROUNDOFF, assert_same
+from array_backends import BACKENDS, UNIT_ROUNDOFF, assert_same, referenced, uncovered
 
 from deepqed import rnn
 from deepqed.rnn import tasks
@@ -251,3 +251,10 @@ def test_layers_against_cells(ns, dt):
     for a, b in zip(g.arrays(), total):
         np.testing.assert_allclose(xp_ns[1](a), xp_ns[1](b), atol=tol(dt) * T)
     np.testing.assert_allclose(xp_ns[1](g.H0), xp_ns[1](dH), atol=tol(dt))
+
+
+def test_every_public_function_is_covered():
+    """Each public function of ``rnn`` that takes an array is named in this file, whose
+    tests run on every backend: a guard against a new function without a backend test (the
+    samplers and the containers take no array)."""
+    assert uncovered(rnn, referenced(__file__, "rnn")) == []
