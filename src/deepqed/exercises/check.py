@@ -6,8 +6,8 @@ depends on passed.
 One search (``max_examples`` inputs, no example database) evaluates every check on every input.
 Each check that failed somewhere is then searched again on its own with :func:`hypothesis.find`,
 which shrinks the failing input (unless an input already shrunk for an earlier check fails it
-too: that input is reported for it); the report shows that input, expected and got, the worst error
-and the tolerance, and, where a known mistake matches, its likely cause.
+too: that input is reported for it); the report shows that input, expected and got, the worst
+error and the tolerance, and, where a known mistake matches, its likely cause.
 
 The inputs are drawn from a seed, fresh for every check unless one is given: a submission cannot
 know them in advance (a table of the inputs of an earlier run is worthless), and the report

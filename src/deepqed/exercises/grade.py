@@ -309,9 +309,9 @@ def grade(
     """Grade every submission of ``folder`` with ``workers`` grading processes at a time; one
     row per ``.py`` entry, in file order. The inputs of every check are drawn from ``seed``
     (default: a fresh one, given in every row): they are drawn here, once per exercise, and
-    every file of an exercise is checked on the same inputs. ``sandbox=False`` runs the submissions without
-    the sandbox (refused by the command line unless asked for). ``progress(row)`` is called as
-    each file is done. A grading process still running ``grace_seconds`` after the limits of
+    every file of an exercise is checked on the same inputs. ``sandbox=False`` runs the
+    submissions without the sandbox (refused by the command line unless asked for).
+    ``progress(row)`` is called as each file is done. A grading process still running ``grace_seconds`` after the limits of
     its check (``start_seconds + check_seconds``) is killed."""
     from . import catalogue
     from .check import fresh_seed
