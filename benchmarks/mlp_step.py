@@ -4,7 +4,8 @@ One step is: forward pass (Algorithm `alg-forward`), the loss, backpropagation (
 `alg-backprop`) and the update $\theta \leftarrow \theta - \eta\nabla_\theta\mathcal L$. Three
 implementations of the same step on the same network, data, dtype and thread count:
 
-``ours``        ``deepqed.nn.loss_and_gradient`` + ``deepqed.nn.sgd_step`` on NumPy arrays;
+``ours``        ``deepqed.nn.loss_and_gradient`` + ``deepqed.nn.sgd_step`` on NumPy arrays, the
+                update in place as torch's (``out=theta, overwrite_grad=True``);
 ``torch``       the network written with ``torch.nn.functional``, tensors with ``requires_grad``,
                 ``loss.backward()`` and an in-place update under ``torch.no_grad()``;
 ``ours@torch``  deepqed's code again, on torch tensors (it accepts them through the array API).
@@ -39,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import array_api_compat
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -124,12 +126,14 @@ def torch_step_fn(
 
 
 def ours_step_fn(cfg: Config, theta: nn.Parameters, X: Any, Y: Any):
+    """deepqed's step on a copy of ``theta``, updated in place as torch's is (``out=theta``, and
+    the gradient, which the step discards as torch's ``p.grad = None`` does, as scratch)."""
     arch = cfg.arch
-    state = {"theta": theta}
+    theta = theta.map(lambda a: array_api_compat.array_namespace(a).asarray(a, copy=True))
 
     def step() -> None:
-        _, grad = nn.loss_and_gradient(arch, state["theta"], X, Y, loss=cfg.loss)
-        state["theta"] = nn.sgd_step(state["theta"], grad, ETA)
+        _, grad = nn.loss_and_gradient(arch, theta, X, Y, loss=cfg.loss)
+        nn.sgd_step(theta, grad, ETA, out=theta, overwrite_grad=True)
 
     return step
 

@@ -89,6 +89,10 @@ def test_network(ns, dt, loss):
     stepped = nn.sgd_step(theta_x, grad, 0.1).arrays()
     for s, r in zip(stepped, nn.sgd_step(theta, ref, 0.1).arrays()):
         _same(s, r, ns, dt)
+    in_place = theta.map(lambda a: make(a.copy(), dt))  # (make may share a's memory)
+    assert nn.sgd_step(in_place, grad, 0.1, out=in_place) is in_place
+    for s, r in zip(in_place.arrays(), nn.sgd_step(theta, ref, 0.1).arrays()):
+        _same(s, r, ns, dt)
     V = gradcheck.random_direction(theta_x, rng=np.random.default_rng(2))
     assert all(
         isinstance(v, NAMESPACES[ns][2]) and v.dtype == w.dtype

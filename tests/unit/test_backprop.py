@@ -106,20 +106,6 @@ def test_torch_tensors_give_torch_gradients():
         np.testing.assert_allclose(a, b.numpy(), rtol=1e-14, atol=1e-15)
 
 
-def test_sgd_step():
-    arch = nn.Architecture((2, 3, 1), ("sigmoid", "identity"))
-    theta = nn.init_parameters(arch, rng=np.random.default_rng(0))
-    X, Y = np.random.default_rng(1).standard_normal((8, 2)), np.ones((8, 1))
-    value, grad = nn.loss_and_gradient(arch, theta, X, Y)
-    new = nn.sgd_step(theta, grad, 0.1)
-    for t, g, n in zip(theta.arrays(), grad.arrays(), new.arrays()):
-        np.testing.assert_array_equal(n, t - 0.1 * g)
-    smaller, _ = nn.loss_and_gradient(arch, nn.sgd_step(theta, grad, 1e-3), X, Y)
-    assert float(smaller) < float(value)  # a descent direction
-    with pytest.raises(ValueError, match="'eta'"):
-        nn.sgd_step(theta, grad, 0.0)
-
-
 def test_loss_argument_errors():
     arch = nn.Architecture((2, 1), ("identity",))
     theta = nn.init_parameters(arch, rng=np.random.default_rng(0))

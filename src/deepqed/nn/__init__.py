@@ -1,4 +1,4 @@
-"""Neural networks: activations, multilayer perceptrons, backpropagation."""
+"""Neural networks: activations, multilayer perceptrons, backpropagation, the gradient step."""
 
 from .activations import (
     ACTIVATIONS,
@@ -21,8 +21,9 @@ from .activations import (
     tanh,
     tanh_prime,
 )
-from .backprop import backprop, loss_and_gradient, sgd_step
+from .backprop import backprop, loss_and_gradient
 from .mlp import Architecture, Forward, Parameters, forward, init_parameters, realization
+from .sgd import sgd_step
 
 __all__ = [
     "ACTIVATIONS",

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import array_api_compat
 import numpy as np
 
 from .. import losses as _losses
-from .._validation import Array, Boolean, Instance, Options, Real, validate
+from .._validation import Array, Boolean, Instance, Options, validate
 from .activations import ACTIVATIONS
 from .mlp import (
     Architecture,
@@ -26,11 +25,10 @@ from .mlp import (
     _forward,
     _product,
     _unchecked,
-    check_like,
     check_network,
 )
 
-__all__ = ["backprop", "loss_and_gradient", "sgd_step"]
+__all__ = ["backprop", "loss_and_gradient"]
 
 #: The names of the losses of ``deepqed.losses.LOSSES`` (written out: ``deepqed.losses`` imports
 #: this package, so its table may not exist yet when this module is imported; a unit test checks
@@ -140,41 +138,3 @@ def loss_and_gradient(
     spec = _losses.LOSSES[loss]
     value = spec.value(xp, fwd.output, Y)
     return value, _backprop(xp, arch, theta, fwd, spec.grad(xp, fwd.output, Y))
-
-
-@validate(
-    theta=Instance(Parameters),
-    grad=Instance(Parameters),
-    eta=Real(0.0, None, closed="neither"),
-)
-def sgd_step(theta: Parameters, grad: Parameters, eta: float) -> Parameters:
-    r"""One gradient step $\theta \leftarrow \theta - \eta\,\nabla_\theta\mathcal L$ (a new container).
-
-    Arguments:
-        theta: the parameters.
-        grad: $\nabla_\theta\mathcal L$ with ``theta``'s shapes, namespace and dtype (for example
-            from :func:`loss_and_gradient`); NaN and infinities are passed through.
-        eta: the step size $\eta > 0$, a finite real number.
-    """
-    check_like("grad", grad, theta)
-    return _unchecked(
-        Parameters,
-        W=tuple(_step(W, dW, eta) for W, dW in zip(theta.W, grad.W)),
-        b=tuple(_step(b, db, eta) for b, db in zip(theta.b, grad.b)),
-    )
-
-
-def _step(w: Any, dw: Any, eta: float) -> Any:
-    r"""$w - \eta\,\nabla w$ as a new array (``w``, ``dw``: same shape, namespace and dtype).
-
-    Written as ``(-eta) dw``, then ``+= w`` in place on that fresh array: one allocation instead
-    of two, which matters for large $W^l$ (a new large array costs page faults). PyTorch has the
-    fused ``torch.add(w, dw, alpha=-eta)``: one allocation and one pass.
-    """
-    if array_api_compat.is_torch_array(w):
-        import torch  # (already loaded: w is a tensor)
-
-        return torch.add(w, dw, alpha=-eta)  # w - eta dw, one pass
-    new = dw * (-eta)  # -eta grad (a fresh array) ...
-    new += w  # ... + theta
-    return new

@@ -261,6 +261,13 @@ def check_like(name: str, P: Parameters, theta: Parameters) -> Any:
     layers, shapes, library, device and dtype; return the namespace. Errors name ``name``."""
     if len(P.W) != len(theta.W):
         fail(name, f"hold {len(theta.W)} layers (as theta)", f"{len(P.W)} layers")
+    if type(theta.W[0]) is np.ndarray:  # the common case, decided without the general machinery
+        dtype = theta.W[0].dtype
+        if all(
+            type(a) is np.ndarray and a.dtype == dtype and a.shape == t.shape
+            for a, t in zip(P.arrays(), theta.arrays())
+        ):
+            return np
     constraints: dict[str, Constraint] = {}
     values: dict[str, Any] = {}
     for k, (a, t) in enumerate(zip(P.arrays(), theta.arrays())):
