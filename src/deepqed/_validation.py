@@ -34,6 +34,7 @@ import functools
 import inspect
 import math
 import numbers
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -74,10 +75,29 @@ _NUMPY_NAMESPACE = array_api_compat.array_namespace(np.empty(0))
 
 def _array_namespace(x: Any) -> Any:
     """``array_api_compat.array_namespace(x)`` for one array, without its cost for a plain
-    ``numpy.ndarray`` (the same module object either way)."""
+    ``numpy.ndarray`` or ``torch.Tensor`` (the same module object either way)."""
     if type(x) is np.ndarray:
         return _NUMPY_NAMESPACE
+    torch = sys.modules.get("torch")  # (a tensor exists only once torch is imported)
+    if torch is not None and type(x) is torch.Tensor:
+        return _torch_namespace()
     return array_api_compat.array_namespace(x)
+
+
+@functools.cache
+def _torch_namespace() -> Any:
+    """array-api-compat's namespace of ``torch.Tensor`` (looked up once)."""
+    import torch
+
+    return array_api_compat.array_namespace(torch.empty(0))
+
+
+def _device(x: Any) -> Any:
+    """``array_api_compat.device(x)``; a tensor's ``.device`` directly (the same object)."""
+    torch = sys.modules.get("torch")
+    if torch is not None and type(x) is torch.Tensor:
+        return x.device
+    return array_api_compat.device(x)
 
 
 class ShapeError(ValueError):
@@ -524,7 +544,7 @@ def _all_finite(xp: Any, x: Any) -> bool:
     """
     if type(x) is np.ndarray:
         return bool(np.isfinite(x).all())  # (the namespace's wrappers cost more than a small test)
-    if array_api_compat.is_torch_namespace(xp) and math.isfinite(float(xp.sum(x.detach()))):
+    if array_api_compat.is_torch_namespace(xp) and math.isfinite(float(x.detach().sum())):
         return True
     return bool(xp.all(xp.isfinite(x)))
 
@@ -534,7 +554,7 @@ def _agree(arrays: list[tuple[str, Any]]) -> Any:
     device or (for floating arrays) dtype."""
     first_name, first = arrays[0]
     xp = _array_namespace(first)
-    device = array_api_compat.device(first)
+    device = _device(first)
     for k, v in arrays[1:]:
         if _array_namespace(v) is not xp:
             raise TypeError(
@@ -546,7 +566,7 @@ def _agree(arrays: list[tuple[str, Any]]) -> Any:
                 f"arguments {first_name!r} and {k!r} have different dtypes "
                 f"({first.dtype} and {v.dtype}); convert one of them explicitly"
             )
-        if array_api_compat.device(v) != device:
+        if _device(v) != device:
             raise TypeError(
                 f"arguments {first_name!r} and {k!r} live on different devices "
                 f"({device} and {array_api_compat.device(v)})"
