@@ -182,6 +182,30 @@ def test_the_fast_path_computes_the_reference_step(ns, dt, geometry, need_dX):
             assert_close(f, to_numpy(r), 2 * B, N, ns, dt)
 
 
+@pytest.mark.parametrize("ns", [n for n in NAMESPACES if n != "numpy"])
+@pytest.mark.parametrize("dt", list(UNIT))
+@pytest.mark.parametrize(
+    "geometry", [dict(stride=1, padding=1), dict(stride=1, padding=(2, 0), dilation=(2, 1))]
+)
+def test_the_input_gradient_as_a_correlation(ns, dt, geometry):
+    """The second form of the fast path's dX (stride 1, zero padding; chosen by shape, so called
+    here directly) on every namespace, against the reference step: the same bound as above."""
+    X, W, b, G = conv_problem(6, geometry)
+    a = make(ns, dt)
+    xp = array_api_compat.array_namespace(a(X))
+    _, cache = cnn.conv2d_forward(a(X), a(W), a(b), **geometry)
+    ref, _, _ = cnn.conv2d_backward(a(G), a(W), cache)
+    _, cache_abs = cnn.conv2d_forward(np.abs(X), np.abs(W), np.abs(b), **geometry)
+    B, _, _ = cnn.conv2d_backward(np.abs(G), np.abs(W), cache_abs)
+    m, C, H, Wd = X.shape
+    G2 = xp.reshape(_fast._to_chwn(xp, a(G)), (W.shape[0], -1))
+    got = _fast._from_chwn(
+        xp, _fast._correlate_rows(xp, a(W), G2, (C, H, Wd, m), cnn.Geometry(**geometry))
+    )
+    N = max(G.shape[0] * G.shape[2] * G.shape[3], 9 * G.shape[1] * W.shape[2] * W.shape[3])
+    assert_close(got, to_numpy(ref), 2 * B, N, ns, dt)
+
+
 ARCH = cnn.CNNArchitecture(
     in_channels=2, image_size=7, channels=(3, 4), kernel_size=3, padding=1, pool=2, classes=5
 )

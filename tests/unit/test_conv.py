@@ -206,3 +206,35 @@ def test_counts():
         "backward": 314_572_800,
         "bias_adds": 128 * 64 * 16 * 16,
     }
+
+
+@settings(max_examples=40, deadline=None)
+@given(conv_problems(modes=("zeros",)))
+def test_both_forms_of_the_input_gradient_agree_with_the_reference(problem):
+    """For stride 1 and zero padding the fast path forms dX either by the buffered col2im or by
+    the correlation of G with the kernel, whichever moves less memory: both against cnn.conv's
+    reference col2im, whatever the shapes would choose."""
+    from deepqed.cnn import _fast
+
+    X, W, b, s, p, d, mode = problem
+    g = cnn.Geometry(stride=1, padding=p, dilation=d)
+    Z, cache = cnn.conv2d_forward(X, W, b, stride=1, padding=p, dilation=d)
+    G = np.random.default_rng(3).standard_normal(Z.shape)
+    dX, _, _ = cnn.conv2d_backward(G, W, cache)
+    m, C, H, Wd = X.shape
+    G2 = _fast._to_chwn(np, G).reshape(W.shape[0], -1)
+    for form in (_fast._col2im_matmul, _fast._correlate_rows):
+        got = _fast._from_chwn(np, form(np, W, G2, (C, H, Wd, m), g))
+        np.testing.assert_allclose(got, dX, rtol=1e-12, atol=1e-12, err_msg=form.__name__)
+
+
+def test_the_correlation_form_is_chosen_where_it_moves_less():
+    from deepqed.cnn import _fast
+
+    g = cnn.Geometry(padding=2)
+    assert _fast._by_correlation(g, 16, 32, 8, 8, 5, 5)  # 3 * 32*12*8 <= 2 * 16*5*8*8
+    assert not _fast._by_correlation(cnn.Geometry(padding=1), 16, 32, 8, 8, 3, 3)  # 7680 > 6144
+    assert not _fast._by_correlation(g, 1, 16, 28, 28, 5, 5)  # one input channel: few additions
+    assert not _fast._by_correlation(cnn.Geometry(stride=2, padding=2), 16, 32, 8, 8, 5, 5)
+    circular = cnn.Geometry(padding=2, padding_mode="circular")
+    assert not _fast._by_correlation(circular, 16, 32, 8, 8, 5, 5)
