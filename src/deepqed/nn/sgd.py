@@ -1,12 +1,14 @@
 r"""The gradient step $\theta \leftarrow \theta - \eta\,\nabla_\theta\mathcal L$ on a
-:class:`~deepqed.nn.Parameters` container (the update of Algorithm `alg-backprop`'s training loop).
+:class:`~deepqed.nn.Parameters` container: the update of the training loops of the chapter
+*Feedforward networks and backpropagation*, with the gradient of :func:`loss_and_gradient`.
 
 By default the step builds a new container and touches neither argument. Two options let a
 training loop avoid the new arrays, each of which costs page faults as it is first written (on
 NumPy, one per layer and step): ``out`` writes the result into existing arrays (``out=theta``:
 the step in place, as PyTorch's ``p.sub_(p.grad, alpha=eta)``), and ``overwrite_grad`` lets the
 step use the gradient's arrays as scratch (as SciPy's ``overwrite_a``). Every form gives the same
-numbers, $\mathrm{fl}(w - \mathrm{fl}(\eta\,\mathrm dw))$ entrywise.
+numbers: $\mathrm{fl}(w - \mathrm{fl}(\eta\,\mathrm dw))$ entrywise on NumPy, the result of
+one kernel (``torch.add`` with ``alpha``, which may fuse the product and the sum) on torch.
 """
 
 from __future__ import annotations
