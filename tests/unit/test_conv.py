@@ -234,6 +234,8 @@ def test_the_correlation_form_is_chosen_where_it_moves_less():
     g = cnn.Geometry(padding=2)
     assert _fast._by_correlation(g, 16, 32, 8, 8, 5, 5)  # 3 * 32*12*8 <= 2 * 16*5*8*8
     assert not _fast._by_correlation(cnn.Geometry(padding=1), 16, 32, 8, 8, 3, 3)  # 7680 > 6144
+    # it would move less (3*1*10*8 <= 2*64*3*36), but multiply the 64 - 36 border zeros of G
+    assert not _fast._by_correlation(cnn.Geometry(), 64, 1, 8, 8, 3, 3)
     assert not _fast._by_correlation(g, 1, 16, 28, 28, 5, 5)  # one input channel: few additions
     assert not _fast._by_correlation(cnn.Geometry(stride=2, padding=2), 16, 32, 8, 8, 5, 5)
     circular = cnn.Geometry(padding=2, padding_mode="circular")

@@ -179,3 +179,65 @@ def test_sgd_step_in_place_on_one_flat_buffer():
         assert nn.sgd_step(P, g, 0.1, out=P) is P
         for got, want in zip(P.arrays(), expected.arrays()):
             np.testing.assert_allclose(np.asarray(got), want, rtol=4e-16, atol=1e-300)
+
+
+def test_sgd_step_sees_memory_shared_through_any_owner():
+    """Overlap is decided by the bytes arrays span, not by which object owns them: views made by
+    ``as_strided`` or ``frombuffer``, and tensors over NumPy memory, are caught as well."""
+    from numpy.lib.stride_tricks import as_strided
+
+    theta, grad = _step_problem(np.float64)
+    zeros = theta.map(np.zeros_like)
+    W0 = grad.W[0]
+    strided = nn.Parameters((as_strided(W0, W0.shape, W0.strides),) + zeros.W[1:], zeros.b)
+    with pytest.raises(ValueError, match=r"'out\[0\]' must not share memory with grad\[0\]"):
+        nn.sgd_step(theta, grad, 0.1, out=strided)
+    memory = bytearray(8 * 200)
+    g0 = np.frombuffer(memory, dtype=np.float64, count=24).reshape(6, 4)
+    o0 = np.frombuffer(memory, dtype=np.float64, count=24, offset=8).reshape(6, 4)
+    g0[...] = grad.W[0]
+    G = nn.Parameters((g0,) + grad.W[1:], grad.b)
+    with pytest.raises(ValueError, match=r"'out\[0\]' must not share memory with grad\[0\]"):
+        nn.sgd_step(theta, G, 0.1, out=nn.Parameters((o0,) + zeros.W[1:], zeros.b))
+    flat = np.zeros(200)
+    gv, ov = flat[:24].reshape(6, 4), flat[1:25].reshape(6, 4)
+    gv[...] = grad.W[0]
+    gt = nn.Parameters((gv,) + grad.W[1:], grad.b).map(torch.from_numpy)
+    zt = zeros.map(torch.from_numpy)
+    ot = nn.Parameters((torch.from_numpy(ov),) + zt.W[1:], zt.b)  # another storage, same bytes
+    with pytest.raises(ValueError, match=r"'out\[0\]' must not share memory with grad\[0\]"):
+        nn.sgd_step(theta.map(torch.from_numpy), gt, 0.1, out=ot)
+
+
+def test_sgd_step_refuses_arrays_that_overlap_themselves():
+    """A written array with a stride 0 would receive several results in one place: refused before
+    anything is written (also on torch, whose own error would come after earlier layers)."""
+    from numpy.lib.stride_tricks import as_strided
+
+    theta, grad = _step_problem(np.float64)
+    out = theta.map(np.zeros_like)
+    out = nn.Parameters(out.W, (out.b[0], as_strided(np.zeros(1), (3,), (0,))))
+    with pytest.raises(ValueError, match=r"'out\[3\]' must hold each entry in memory of its own"):
+        nn.sgd_step(theta, grad, 0.1, out=out)
+    assert not np.any(out.W[0])  # nothing written
+    G = nn.Parameters(grad.W, (grad.b[0], as_strided(np.array([0.5]), (3,), (0,))))
+    with pytest.raises(ValueError, match=r"'grad\[3\]' must hold each entry in memory of its own"):
+        nn.sgd_step(theta, G, 0.1, overwrite_grad=True)
+    nn.sgd_step(theta, G, 0.1)  # only read: fine
+    tt = theta.map(torch.from_numpy)
+    ot = theta.map(lambda a: torch.zeros(a.shape, dtype=torch.float64))
+    ot = nn.Parameters(ot.W, (ot.b[0], torch.zeros(1, dtype=torch.float64).expand(3)))
+    with pytest.raises(ValueError, match=r"'out\[3\]' must hold each entry in memory of its own"):
+        nn.sgd_step(tt, grad.map(torch.from_numpy), 0.1, out=ot)
+    assert not torch.any(ot.W[0])
+
+
+def test_sgd_step_refuses_a_step_size_the_dtype_cannot_hold():
+    theta, grad = _step_problem(np.float32)
+    with pytest.raises(ValueError, match=r"'eta' must be at most the largest float32"):
+        nn.sgd_step(theta, grad, 1e39)
+    with pytest.raises(ValueError, match=r"'eta' must be at most the largest torch.float32"):
+        nn.sgd_step(theta.map(torch.from_numpy), grad.map(torch.from_numpy), 1e39)
+    nn.sgd_step(
+        theta.map(lambda a: a.astype(np.float64)), grad.map(lambda a: a.astype(np.float64)), 1e39
+    )

@@ -187,9 +187,10 @@ def _correlate_rows(
     ``Gw[o, b, y', x] = G[o, y' - (k_1-1)d_1 + p_1, x + p_2 - b d_2]``; the rows $y$ of
     $\mathrm dX$ for kernel row $a$ then read the contiguous band $y' = y + (k_1-1-a)d_1$, so
     $\mathrm dX$ is a sum of $k_1$ products $W_a\,\mathrm{Gw}_a$ with $W_a$ of shape
-    (C, C_out k_2). The same arithmetic as :func:`_col2im_matmul` (inner dimension $C_{out}k_2$
-    instead of $C_{out}$); it copies $G$ $k_2$ times where that adds $k_1k_2$ windows of
-    $\mathrm dX$'s size (see :func:`_by_correlation`)."""
+    (C, C_out k_2): $k_1k_2CC_{out}n_1n_2$ multiply-adds per image, where
+    :func:`_col2im_matmul` does $k_1k_2CC_{out}n_1'n_2'$ (the same where the output has the
+    input's size; more where it is smaller, the zeros of $G$'s border being multiplied too).
+    It copies $G$ $k_2$ times where that adds $k_1k_2$ windows (see :func:`_by_correlation`)."""
     C, H, Wd, m = shape_cf
     C_out, _, kh, kw = W.shape
     Ho, Wo = g.out_shape(H, Wd, kh, kw)
@@ -225,14 +226,16 @@ def _by_correlation(g: Geometry, C: int, C_out: int, H: int, Wd: int, kh: int, k
     r"""Whether :func:`conv2d_backward` forms $\mathrm dX$ by :func:`_correlate_rows`: for stride 1
     and zero padding, where copying $G$ $k_2$ times ($C_{out}k_2(n_1 + (k_1-1)d_1)n_2$ entries per
     image) moves at most two thirds of what adding the $k_1k_2$ windows does
-    ($Ck_1k_2n_1'n_2'$). Measured (steps of the convolution benchmark, each form timed in turn):
+    ($Ck_1k_2n_1'n_2'$), and its products do at most a quarter more multiply-adds
+    ($n_1n_2 \le \frac54 n_1'n_2'$). Measured (steps of the convolution benchmark, each form timed in turn):
     below that ratio the correlation took 0.87-1.00 of col2im's time in float32 and 0.87-1.04 in
     float64; near 1 the two were within 10% either way, and with one input channel the
     correlation took 1.25-1.55 times as long."""
     if g.stride != (1, 1) or g.padding_mode != "zeros":
         return False
     Ho, Wo = g.out_shape(H, Wd, kh, kw)
-    return 3 * C_out * (H + (kh - 1) * g.dilation[0]) * Wd <= 2 * C * kh * Ho * Wo
+    moves_less = 3 * C_out * (H + (kh - 1) * g.dilation[0]) * Wd <= 2 * C * kh * Ho * Wo
+    return moves_less and 4 * H * Wd <= 5 * Ho * Wo
 
 
 # --- the step -----------------------------------------------------------------------------------

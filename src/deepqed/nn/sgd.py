@@ -45,7 +45,7 @@ def sgd_step(
         theta: the parameters.
         grad: $\nabla_\theta\mathcal L$ with ``theta``'s shapes, namespace and dtype (for example
             from :func:`loss_and_gradient`); NaN and infinities are passed through.
-        eta: the step size $\eta > 0$, a finite real number.
+        eta: the step size $\eta > 0$, a finite real number that ``theta``'s dtype can hold.
         out: ``None`` (the default) for a new container, or a :class:`Parameters` with
             ``theta``'s shapes, namespace and dtype whose arrays receive the result, for example
             ``out=theta`` for the step in place.
@@ -59,11 +59,15 @@ def sgd_step(
 
     Raises:
         ValueError: an array that would be written (of ``out``, and of ``grad`` with
-            ``overwrite_grad``) is read-only or shares memory with another array of the call,
-            other than ``out``'s being ``theta``'s own: it would be overwritten before being
-            read.
+            ``overwrite_grad``) is read-only, may overlap itself, or spans bytes that another
+            array of the call spans too (other than ``out[k]`` being ``theta[k]`` itself): it
+            could be overwritten before being read. ``eta`` is larger than ``theta``'s dtype
+            can hold.
     """
-    check_like("grad", grad, theta)
+    xp = check_like("grad", grad, theta)
+    largest = float(xp.finfo(theta.W[0].dtype).max)
+    if eta > largest:  # eta itself would round to infinity
+        fail("eta", f"be at most the largest {theta.W[0].dtype} ({largest:.4g})", f"{eta:.4g}")
     if out is not None and out is not theta:
         check_like("out", out, theta)
     numpy = type(theta.W[0]) is np.ndarray
@@ -134,67 +138,82 @@ def _step_into(o: Any, w: Any, dw: Any, eta: float, overwrite: bool) -> None:
 
 
 def _check_writes(written: list[tuple[str, list[Any]]], read: list[tuple[str, list[Any]]]) -> None:
-    r"""Refuse a call whose written arrays (``(name, Parameters.arrays())`` pairs) are read-only or
-    share memory with another array of the call. The arrays are written one after the other, so
-    an overlap would overwrite entries before they are read. The one overlap allowed is
-    ``out[k]`` being ``theta[k]`` itself (where ``out`` is ``theta``, ``read`` omits ``theta``).
+    r"""Refuse a call whose written arrays (``(name, Parameters.arrays())`` pairs) are read-only, may
+    overlap themselves (a stride 0, say), or may share memory with another array of the call:
+    the arrays are written one after the other, so an overlap would overwrite entries before they
+    are read. The one overlap allowed is ``out[k]`` being ``theta[k]`` itself (where ``out`` is
+    ``theta``, ``read`` omits ``theta``).
 
-    NumPy arrays can share memory only through a common base (the views NumPy records; memory
-    shared through other buffer objects is not seen), and ``numpy.may_share_memory`` decides for
-    those pairs; torch tensors on one storage are compared by the bytes they span. Other
-    libraries of the array API expose no memory: there an array is refused where it *is* another.
+    "May share memory" means that the byte ranges the two arrays span intersect, whatever object
+    owns the memory (NumPy's ``may_share_memory``; disjoint but interleaved views are refused
+    too). Libraries of the array API other than NumPy and torch expose no memory: there an array
+    is refused where it *is* another argument's.
     """
-    first = written[0][1][0]
+    entries = [(name, k, a, True) for name, arrays in written for k, a in enumerate(arrays)]
+    entries += [(name, k, a, False) for name, arrays in read for k, a in enumerate(arrays)]
+    for name, k, a, is_written in entries:
+        if is_written and isinstance(a, np.ndarray) and not a.flags.writeable:
+            fail(f"{name}[{k}]", "be a writeable array", "a read-only array")
+        if is_written and _may_overlap_itself(a):
+            fail(f"{name}[{k}]", "hold each entry in memory of its own", "overlapping strides")
+    first = entries[0][2]
     if isinstance(first, np.ndarray):
-
-        def key(a: Any) -> Any:
-            while isinstance(a.base, np.ndarray):
-                a = a.base
-            return id(a.base if a.base is not None else a)
-
-        def overlap(a: Any, b: Any) -> bool:
-            return bool(np.may_share_memory(a, b))
-
+        spans = [_numpy_span(a) for _, _, a, _ in entries]
     elif array_api_compat.is_torch_array(first):
+        spans = [_torch_span(a) for _, _, a, _ in entries]
+    else:  # identity only: an identical array is an interval of its own id
+        spans = [(id(a), id(a) + 1) for _, _, a, _ in entries]
+    order = sorted(range(len(entries)), key=lambda i: spans[i][0])
+    clashes = []  # (written entry, other entry), entries in argument order
+    for p, i in enumerate(order):
+        for j in order[p + 1 :]:
+            if spans[j][0] >= spans[i][1]:
+                break  # sorted by start: no later interval meets entry i
+            (ni, ki, ai, wi), (nj, kj, aj, wj) = entries[i], entries[j]
+            if not (wi or wj) or (ai is aj and {ni, nj} == {"out", "theta"} and ki == kj):
+                continue  # two arrays only read, or out[k] is theta[k]: the step in place
+            clashes.append(tuple(sorted((i, j))) if wi == wj else ((i, j) if wi else (j, i)))
+    if clashes:  # the first in argument order, whatever the addresses
+        i, j = min(clashes)
+        (n1, k1, _, _), (n2, k2, _, _) = entries[i], entries[j]
+        fail(f"{n1}[{k1}]", f"not share memory with {n2}[{k2}]", "one that may")
 
-        def key(a: Any) -> Any:
-            return a.untyped_storage().data_ptr()
 
-        def overlap(a: Any, b: Any) -> bool:  # the byte ranges the two tensors span
-            (sa, ea), (sb, eb) = _span(a), _span(b)
-            return sa < eb and sb < ea
-
+def _may_overlap_itself(a: Any) -> bool:
+    """Whether two entries of ``a`` may lie at one address: the strides, sorted by size, do not
+    each step over all that the smaller ones span (a sufficient test of no overlap, which every
+    contiguous array and every slice or transpose of one passes)."""
+    if isinstance(a, np.ndarray):
+        if a.flags.c_contiguous or a.flags.f_contiguous:
+            return False
+        strides, unit = a.strides, a.itemsize
+    elif array_api_compat.is_torch_array(a):
+        if a.is_contiguous():
+            return False
+        strides, unit = a.stride(), 1
     else:
-
-        def key(a: Any) -> Any:
-            return id(a)
-
-        def overlap(a: Any, b: Any) -> bool:
+        return False  # (no memory to inspect)
+    span = unit
+    for stride, n in sorted((abs(st), n) for n, st in zip(a.shape, strides) if n > 1):
+        if stride < span:
             return True
-
-    for name, arrays in written:
-        for k, o in enumerate(arrays):
-            if isinstance(o, np.ndarray) and not o.flags.writeable:
-                fail(f"{name}[{k}]", "be a writeable array", "a read-only array")
-    groups = written + read
-    keys = {id(a): key(a) for _, arrays in groups for a in arrays}
-    if len(set(keys.values())) == sum(len(arrays) for _, arrays in groups):
-        return  # no two arrays on one base or storage (the usual case): nothing can overlap
-    for g, (name, arrays) in enumerate(written):
-        for k, o in enumerate(arrays):
-            mine = keys[id(o)]
-            for h, (other, others) in enumerate(groups):
-                if h < g:
-                    continue  # (pairs of two written groups are compared once)
-                for j in range(k + 1 if h == g else 0, len(others)):
-                    a = others[j]
-                    if a is o and (name, other, j) == ("out", "theta", k):
-                        continue  # out[k] is theta[k]: the step in place
-                    if keys[id(a)] == mine and overlap(o, a):
-                        fail(f"{name}[{k}]", f"not share memory with {other}[{j}]", "one that does")
+        span += (n - 1) * stride
+    return False
 
 
-def _span(t: Any) -> tuple[int, int]:
-    """The bytes ``[start, end)`` a (non-empty) torch tensor spans in memory."""
-    extent = 1 + sum((n - 1) * abs(st) for n, st in zip(t.shape, t.stride()))
+def _numpy_span(a: np.ndarray) -> tuple[int, int]:
+    """The bytes ``[start, end)`` a (non-empty) NumPy array spans in memory."""
+    start = end = a.__array_interface__["data"][0]
+    for n, st in zip(a.shape, a.strides):
+        if st < 0:
+            start += (n - 1) * st
+        else:
+            end += (n - 1) * st
+    return start, end + a.itemsize
+
+
+def _torch_span(t: Any) -> tuple[int, int]:
+    """The bytes ``[start, end)`` a (non-empty) torch tensor spans in memory (torch's strides are
+    not negative)."""
+    extent = 1 + sum((n - 1) * st for n, st in zip(t.shape, t.stride()))
     return t.data_ptr(), t.data_ptr() + extent * t.element_size()
