@@ -227,10 +227,10 @@ def _by_correlation(g: Geometry, C: int, C_out: int, H: int, Wd: int, kh: int, k
     and zero padding, where copying $G$ $k_2$ times ($C_{out}k_2(n_1 + (k_1-1)d_1)n_2$ entries per
     image) moves at most two thirds of what adding the $k_1k_2$ windows does
     ($Ck_1k_2n_1'n_2'$), and its products do at most a quarter more multiply-adds
-    ($n_1n_2 \le \frac54 n_1'n_2'$). Measured (steps of the convolution benchmark, each form timed in turn):
-    below that ratio the correlation took 0.87-1.00 of col2im's time in float32 and 0.87-1.04 in
-    float64; near 1 the two were within 10% either way, and with one input channel the
-    correlation took 1.25-1.55 times as long."""
+    ($n_1n_2 \le \frac54 n_1'n_2'$). Measured (steps of the convolution benchmark, each form
+    timed in turn): where both hold, the correlation took 0.87-1.00 of col2im's time in float32
+    and 0.87-1.04 in float64; at a memory ratio near 1 the two were within 10% either way, and
+    with one input channel the correlation took 1.25-1.55 times as long."""
     if g.stride != (1, 1) or g.padding_mode != "zeros":
         return False
     Ho, Wo = g.out_shape(H, Wd, kh, kw)

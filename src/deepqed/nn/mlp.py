@@ -267,7 +267,7 @@ def check_like(name: str, P: Parameters, theta: Parameters) -> Any:
             type(a) is np.ndarray and a.dtype == dtype and a.shape == t.shape
             for a, t in zip(P.arrays(), theta.arrays())
         ):
-            return np
+            return namespace(theta.W[0])  # (the namespace the general check returns)
     constraints: dict[str, Constraint] = {}
     values: dict[str, Any] = {}
     for k, (a, t) in enumerate(zip(P.arrays(), theta.arrays())):

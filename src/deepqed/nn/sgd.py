@@ -138,8 +138,8 @@ def _step_into(o: Any, w: Any, dw: Any, eta: float, overwrite: bool) -> None:
 
 
 def _check_writes(written: list[tuple[str, list[Any]]], read: list[tuple[str, list[Any]]]) -> None:
-    r"""Refuse a call whose written arrays (``(name, Parameters.arrays())`` pairs) are read-only, may
-    overlap themselves (a stride 0, say), or may share memory with another array of the call:
+    r"""Refuse a call whose written arrays (``(name, Parameters.arrays())`` pairs) are read-only,
+    may overlap themselves (a stride 0, say), or may share memory with another array of the call:
     the arrays are written one after the other, so an overlap would overwrite entries before they
     are read. The one overlap allowed is ``out[k]`` being ``theta[k]`` itself (where ``out`` is
     ``theta``, ``read`` omits ``theta``).
