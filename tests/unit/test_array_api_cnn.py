@@ -157,16 +157,24 @@ def test_pooling(ns, dt, k, s):
 
 @pytest.mark.parametrize("ns", [n for n in NAMESPACES if n != "numpy"])
 @pytest.mark.parametrize("dt", list(UNIT))
-@pytest.mark.parametrize("geometry", GEOMETRIES)
+@pytest.mark.parametrize(
+    ("geometry", "banded"),
+    [(geometry, False) for geometry in GEOMETRIES]
+    # the banded copy of X needs a row stride of 1 (test_conv checks the refusal)
+    + [(geometry, True) for geometry in GEOMETRIES if cnn.Geometry(**geometry).stride[0] == 1],
+)
 @pytest.mark.parametrize("need_dX", [True, False])
-def test_the_fast_path_computes_the_reference_step(ns, dt, geometry, need_dX):
-    """cnn._fast (the training path) against the reference step of cnn.conv, both on the same
-    namespace and dtype: the same products in another order, so the same bound twice."""
+def test_the_fast_path_computes_the_reference_step(ns, dt, geometry, banded, need_dX):
+    """cnn._fast (the training path; with im2col(X) or, for row stride 1, X's banded copy)
+    against the reference step of cnn.conv, both on the same namespace and dtype: the same
+    products in another order, so the same bound twice."""
+    g = cnn.Geometry(**geometry)
     X, W, b, G = conv_problem(6, geometry)
     a = make(ns, dt)
     xp = array_api_compat.array_namespace(a(X))
     Z, cache = cnn.conv2d_forward(a(X), a(W), a(b), **geometry)
-    Zf, cache_f = _fast.conv2d_forward(xp, a(X), a(W), a(b), cnn.Geometry(**geometry))
+    Zf, cache_f = _fast.conv2d_forward(xp, a(X), a(W), a(b), g, banded=banded)
+    assert cache_f.banded is banded
     Z_abs, cache_abs = cnn.conv2d_forward(np.abs(X), np.abs(W), np.abs(b), **geometry)
     K = W.shape[1] * W.shape[2] * W.shape[3] + 1
     assert_close(Zf, to_numpy(Z), 2 * Z_abs, K, ns, dt)

@@ -175,17 +175,24 @@ def test_dynamic_checks_name_the_argument():
         cnn.col2im(np.ones((18, 9)), (1, 2, 5), 3)
 
 
-@settings(max_examples=40, deadline=None)
-@given(conv_problems(), st.booleans())
-def test_the_fast_path_computes_the_reference_step(problem, need_dX):
-    """cnn._fast (the training path: another memory layout, strided copies, a buffered col2im)
-    against the reference step of cnn.conv, to rounding."""
+@settings(max_examples=60, deadline=None)
+@given(conv_problems(), st.booleans(), st.sampled_from([None, False, True]))
+def test_the_fast_path_computes_the_reference_step(problem, need_dX, banded):
+    """cnn._fast (the training path: another memory layout, strided copies, a buffered col2im;
+    for row stride 1 optionally the banded copy of X) against the reference step of cnn.conv,
+    to rounding."""
     from deepqed.cnn import _fast
 
     X, W, b, s, p, d, mode = problem
     kw = dict(stride=s, padding=p, dilation=d, padding_mode=mode)
     Z, cache = cnn.conv2d_forward(X, W, b, **kw)
-    Zf, cache_f = _fast.conv2d_forward(np, X, W, b, cnn.Geometry(**kw))
+    if banded and s[0] != 1:  # the banded copy needs a row stride of 1, and says so
+        with pytest.raises(ValueError, match="banded=True needs a row stride of 1"):
+            _fast.conv2d_forward(np, X, W, b, cnn.Geometry(**kw), banded=True)
+        banded = None
+    Zf, cache_f = _fast.conv2d_forward(np, X, W, b, cnn.Geometry(**kw), banded=banded)
+    if banded is not None:
+        assert cache_f.banded is banded
     np.testing.assert_allclose(Zf, Z, rtol=1e-13, atol=1e-13)
     G = np.random.default_rng(2).standard_normal(Z.shape)
     ref = cnn.conv2d_backward(G, W, cache, need_dX=need_dX)
@@ -240,3 +247,22 @@ def test_the_correlation_form_is_chosen_where_it_moves_less():
     assert not _fast._by_correlation(cnn.Geometry(stride=2, padding=2), 16, 32, 8, 8, 5, 5)
     circular = cnn.Geometry(padding=2, padding_mode="circular")
     assert not _fast._by_correlation(circular, 16, 32, 8, 8, 5, 5)
+
+
+def test_the_banded_copy_is_kept_for_row_stride_1_and_wide_products():
+    """X's banded copy replaces im2col(X) for row stride 1, more than one kernel row and an inner
+    dimension C k_2 of at least 64; its copy is k_1 n_1' / (n_1' + (k_1 - 1) d_1) times smaller."""
+    from deepqed.cnn import _fast
+
+    assert _fast._by_bands(cnn.Geometry(padding=2), 16, 5, 5)  # C k_2 = 80
+    assert _fast._by_bands(cnn.Geometry(stride=(1, 2), padding_mode="circular"), 32, 3, 3)
+    assert not _fast._by_bands(cnn.Geometry(padding=1), 16, 3, 3)  # C k_2 = 48
+    assert not _fast._by_bands(cnn.Geometry(stride=(2, 1)), 64, 3, 3)  # row stride 2
+    assert not _fast._by_bands(cnn.Geometry(), 64, 1, 3)  # one kernel row: im2col is the copy
+    X = np.random.default_rng(0).standard_normal((4, 16, 32, 32)).astype(np.float32)
+    W = np.ones((8, 16, 3, 3), dtype=np.float32)
+    g = cnn.Geometry(padding=1)
+    _, banded = _fast.conv2d_forward(np, X, W, None, g, banded=True)
+    _, full = _fast.conv2d_forward(np, X, W, None, g, banded=False)
+    assert banded.banded and not full.banded
+    assert banded.cols.shape == (16 * 3, 34 * 32 * 4) and full.cols.shape == (16 * 9, 32 * 32 * 4)
