@@ -44,6 +44,18 @@ def test_gru_matches_torch(dtype):
     np.testing.assert_allclose(ref[3][: 2 * n].numpy(), g.b[: 2 * n], rtol=tol, atol=tol)
 
 
+@pytest.mark.filterwarnings("error")  # the overflow of e^{-a} is expected, and silenced
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gru_large_preactivations_are_finite(dtype):
+    rng = np.random.default_rng(2)
+    theta = rnn.init_gru(2, 3, rng=rng, dtype=dtype)
+    theta = rnn.GRUParameters(*(a * 1e3 for a in theta.arrays()))
+    fwd = rnn.gru_forward(theta, (rng.standard_normal((4, 2, 2)) * 100).astype(dtype))
+    assert np.all(np.isfinite(fwd.H))
+    gates = fwd.gates[..., :6]  # [R, S]
+    assert np.any(gates == 0) and np.any(gates == 1) and np.all((0 <= gates) & (gates <= 1))
+
+
 def test_gru_validation():
     rng = np.random.default_rng(1)
     theta = rnn.init_gru(2, 3, rng=rng)

@@ -61,12 +61,17 @@ def test_lstm_shapes_defaults_and_validation():
         rnn.lstm_backward(theta, fwd, X, np.zeros((5, 2, 3)))
 
 
-def test_lstm_large_preactivations_are_finite():
+@pytest.mark.filterwarnings("error")  # the overflow of e^{-a} is expected, and silenced
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_lstm_large_preactivations_are_finite(dtype):
     rng = np.random.default_rng(2)
-    theta = rnn.init_lstm(2, 3, rng=rng)
+    theta = rnn.init_lstm(2, 3, rng=rng, dtype=dtype)
     theta = rnn.LSTMParameters(theta.W * 1e3, theta.U * 1e3, theta.b * 1e3)
-    fwd = rnn.lstm_forward(theta, rng.standard_normal((4, 2, 2)) * 100)
+    X = (rng.standard_normal((4, 2, 2)) * 100).astype(dtype)
+    fwd = rnn.lstm_forward(theta, X)
     assert np.all(np.isfinite(fwd.H)) and np.all(np.isfinite(fwd.C))
+    sig = np.concatenate([fwd.gates[..., :6], fwd.gates[..., 9:]], axis=-1)
+    assert np.any(sig == 0) and np.any(sig == 1) and np.all((0 <= sig) & (sig <= 1))
 
 
 def test_cell_path_products():
