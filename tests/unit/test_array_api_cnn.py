@@ -158,14 +158,14 @@ def test_pooling(ns, dt, k, s):
 @pytest.mark.parametrize("ns", [n for n in NAMESPACES if n != "numpy"])
 @pytest.mark.parametrize("dt", list(UNIT))
 @pytest.mark.parametrize(
-    ("geometry", "banded"),
+    ("geometry", "by_rows"),
     [(geometry, False) for geometry in GEOMETRIES]
-    # the banded copy of X needs a row stride of 1 (test_conv checks the refusal)
-    + [(geometry, True) for geometry in GEOMETRIES if cnn.Geometry(**geometry).stride[0] == 1],
+    # the copy by rows needs a row dilation of 1 (test_conv checks the refusal)
+    + [(geometry, True) for geometry in GEOMETRIES if cnn.Geometry(**geometry).dilation[0] == 1],
 )
 @pytest.mark.parametrize("need_dX", [True, False])
-def test_the_fast_path_computes_the_reference_step(ns, dt, geometry, banded, need_dX):
-    """cnn._fast (the training path; with im2col(X) or, for row stride 1, X's banded copy)
+def test_the_fast_path_computes_the_reference_step(ns, dt, geometry, by_rows, need_dX):
+    """cnn._fast (the training path; with im2col(X) or, for row dilation 1, X copied by rows)
     against the reference step of cnn.conv, both on the same namespace and dtype: the same
     products in another order, so the same bound twice."""
     g = cnn.Geometry(**geometry)
@@ -173,8 +173,8 @@ def test_the_fast_path_computes_the_reference_step(ns, dt, geometry, banded, nee
     a = make(ns, dt)
     xp = array_api_compat.array_namespace(a(X))
     Z, cache = cnn.conv2d_forward(a(X), a(W), a(b), **geometry)
-    Zf, cache_f = _fast.conv2d_forward(xp, a(X), a(W), a(b), g, banded=banded)
-    assert cache_f.banded is banded
+    Zf, cache_f = _fast.conv2d_forward(xp, a(X), a(W), a(b), g, by_rows=by_rows)
+    assert cache_f.by_rows is by_rows
     Z_abs, cache_abs = cnn.conv2d_forward(np.abs(X), np.abs(W), np.abs(b), **geometry)
     K = W.shape[1] * W.shape[2] * W.shape[3] + 1
     assert_close(Zf, to_numpy(Z), 2 * Z_abs, K, ns, dt)

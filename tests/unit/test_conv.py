@@ -177,22 +177,21 @@ def test_dynamic_checks_name_the_argument():
 
 @settings(max_examples=60, deadline=None)
 @given(conv_problems(), st.booleans(), st.sampled_from([None, False, True]))
-def test_the_fast_path_computes_the_reference_step(problem, need_dX, banded):
+def test_the_fast_path_computes_the_reference_step(problem, need_dX, by_rows):
     """cnn._fast (the training path: another memory layout, strided copies, a buffered col2im;
-    for row stride 1 optionally the banded copy of X) against the reference step of cnn.conv,
-    to rounding."""
+    im2col(X) or, for row dilation 1, X copied once per kernel column and read by output rows)
+    against the reference step of cnn.conv, to rounding."""
     from deepqed.cnn import _fast
 
     X, W, b, s, p, d, mode = problem
     kw = dict(stride=s, padding=p, dilation=d, padding_mode=mode)
     Z, cache = cnn.conv2d_forward(X, W, b, **kw)
-    if banded and s[0] != 1:  # the banded copy needs a row stride of 1, and says so
-        with pytest.raises(ValueError, match="banded=True needs a row stride of 1"):
-            _fast.conv2d_forward(np, X, W, b, cnn.Geometry(**kw), banded=True)
-        banded = None
-    Zf, cache_f = _fast.conv2d_forward(np, X, W, b, cnn.Geometry(**kw), banded=banded)
-    if banded is not None:
-        assert cache_f.banded is banded
+    if by_rows and d[0] != 1:  # the copy by rows needs a row dilation of 1, and says so
+        with pytest.raises(ValueError, match="by_rows=True needs a row dilation of 1"):
+            _fast.conv2d_forward(np, X, W, b, cnn.Geometry(**kw), by_rows=True)
+        by_rows = None
+    Zf, cache_f = _fast.conv2d_forward(np, X, W, b, cnn.Geometry(**kw), by_rows=by_rows)
+    assert cache_f.by_rows is (d[0] == 1 if by_rows is None else by_rows)
     np.testing.assert_allclose(Zf, Z, rtol=1e-13, atol=1e-13)
     G = np.random.default_rng(2).standard_normal(Z.shape)
     ref = cnn.conv2d_backward(G, W, cache, need_dX=need_dX)
@@ -249,20 +248,18 @@ def test_the_correlation_form_is_chosen_where_it_moves_less():
     assert not _fast._by_correlation(circular, 16, 32, 8, 8, 5, 5)
 
 
-def test_the_banded_copy_is_kept_for_row_stride_1_and_wide_products():
-    """X's banded copy replaces im2col(X) for row stride 1, more than one kernel row and an inner
-    dimension C k_2 of at least 64; its copy is k_1 n_1' / (n_1' + (k_1 - 1) d_1) times smaller."""
+def test_the_copy_by_rows_replaces_im2col_without_row_dilation():
+    """X copied once per kernel column, one block per padded image row, replaces im2col(X)
+    wherever the row dilation is 1; it is k_1 n_1' / ((n_1' - 1) s_1 + k_1) times smaller."""
     from deepqed.cnn import _fast
 
-    assert _fast._by_bands(cnn.Geometry(padding=2), 16, 5, 5)  # C k_2 = 80
-    assert _fast._by_bands(cnn.Geometry(stride=(1, 2), padding_mode="circular"), 32, 3, 3)
-    assert not _fast._by_bands(cnn.Geometry(padding=1), 16, 3, 3)  # C k_2 = 48
-    assert not _fast._by_bands(cnn.Geometry(stride=(2, 1)), 64, 3, 3)  # row stride 2
-    assert not _fast._by_bands(cnn.Geometry(), 64, 1, 3)  # one kernel row: im2col is the copy
     X = np.random.default_rng(0).standard_normal((4, 16, 32, 32)).astype(np.float32)
     W = np.ones((8, 16, 3, 3), dtype=np.float32)
-    g = cnn.Geometry(padding=1)
-    _, banded = _fast.conv2d_forward(np, X, W, None, g, banded=True)
-    _, full = _fast.conv2d_forward(np, X, W, None, g, banded=False)
-    assert banded.banded and not full.banded
-    assert banded.cols.shape == (16 * 3, 34 * 32 * 4) and full.cols.shape == (16 * 9, 32 * 32 * 4)
+    _, rows = _fast.conv2d_forward(np, X, W, None, cnn.Geometry(padding=1))
+    _, full = _fast.conv2d_forward(np, X, W, None, cnn.Geometry(padding=1), by_rows=False)
+    assert rows.by_rows and not full.by_rows
+    assert rows.cols.shape == (34, 16 * 3 * 32 * 4) and full.cols.shape == (16 * 9, 32 * 32 * 4)
+    _, strided = _fast.conv2d_forward(np, X, W, None, cnn.Geometry(stride=2, padding=1))
+    assert strided.by_rows and strided.cols.shape == (15 * 2 + 3, 16 * 3 * 16 * 4)
+    _, dilated = _fast.conv2d_forward(np, X, W, None, cnn.Geometry(dilation=(2, 1)))
+    assert not dilated.by_rows and dilated.cols.shape == (16 * 9, 28 * 30 * 4)

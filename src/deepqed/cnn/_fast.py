@@ -13,11 +13,16 @@ What differs from the reference, and why (float32, batches of tens of small imag
 * The windows of all images are copied into ``cols`` by one strided view
   (``numpy.lib.stride_tricks.as_strided``) and one ``numpy.copyto``, instead of one slice per
   kernel offset.
-* For row stride 1 and products with an inner dimension $C_{in}k_2 \ge 64$ not even that: $X$ is
-  copied once per kernel column (:func:`_bands`), and the rows of $\operatorname{im2col}(X)$ for
-  kernel row $a$ are a contiguous band of that copy, so that $Z_2$ and $\mathrm dW$ are $k_1$
-  products over views. The copy that the cache keeps is $k_1n_1'/(n_1'+(k_1-1)d_1)$ times
-  smaller (2.8 for a 3 x 3 kernel on 32 x 32 images, padding 1).
+* Without row dilation ($d_1 = 1$) not even that: $X$ is copied once per kernel column into
+  ``Xr`` of :func:`_rows`, one block of $C_{in}k_2$ rows $\times$ $n_2'm$ columns per padded image
+  row, so that the $k_1$ consecutive blocks from image row $i s_1$ on are, stacked, exactly the
+  columns of $\operatorname{im2col}(X)$ for output row $i$ (rows $(a, c, b)$): $Z_2$ and
+  $\mathrm dW$ are one batched product over these overlapping views (:func:`_row_blocks`). The
+  copy is $k_1n_1'/((n_1'-1)s_1 + k_1)$ times smaller than $\operatorname{im2col}(X)$ (2.8 for a
+  3 x 3 kernel on 32 x 32 images, padding 1), and the products' inner dimension stays
+  $C_{in}k_1k_2$. Step for step on the convolution benchmark's float32 grid it costs what
+  im2col costs, to within the noise (paired medians 0.94-1.16, geometric mean 1.01): what it
+  saves is the memory the cache holds.
 * ``dX = col2im(W_2^T G_2)`` is formed a kernel row at a time in one reused buffer, instead of
   writing all of $W_2^\top G_2$ (the size of ``cols``) into fresh memory and reading it back;
   for stride 1 and zero padding, where it moves less memory, as the correlation of $G$ with the
@@ -49,19 +54,18 @@ __all__ = ["Cache", "conv2d_forward", "conv2d_backward"]
 @dataclass(frozen=True)
 class Cache:
     r"""What :func:`conv2d_backward` needs: the input shape $(m, C_{in}, n_1, n_2)$, the geometry,
-    and the copies of $X$ that $\operatorname{im2col}(X)$ is made of, in one of two forms:
+    and the copy of $X$ that $\operatorname{im2col}(X)$ is made of, in one of two forms:
 
-    * ``banded=False``: ``cols`` $=\operatorname{im2col}(X)$ with its columns in the order
+    * ``by_rows=False``: ``cols`` $=\operatorname{im2col}(X)$ with its columns in the order
       $(i_1, i_2, \mu)$, shape ``(C_in k_1 k_2, n_1' n_2' m)``;
-    * ``banded=True`` (row stride 1, see :func:`_by_bands`): ``cols`` is the smaller copy of
-      :func:`_bands`, shape ``(C_in k_2, r n_2' m)`` with $r = n_1' + (k_1-1)d_1$, whose column
-      band ``a`` (:func:`_band`) is the block of rows $(c, a, \cdot)$ of
-      $\operatorname{im2col}(X)$."""
+    * ``by_rows=True`` (row dilation 1, see :func:`_rows`): ``cols`` is ``Xr``, shape
+      ``(R, C_in k_2 n_2' m)`` with $R = (n_1'-1)s_1 + k_1$, whose blocks :func:`_row_blocks` are
+      the columns of $\operatorname{im2col}(X)$ for each output row, rows ordered $(a, c, b)$."""
 
     cols: Any
     input_shape: tuple[int, int, int, int]
     geometry: Geometry
-    banded: bool = False
+    by_rows: bool = False
 
 
 # --- the layout (C, n_1, n_2, m) and back -------------------------------------------------------
@@ -156,53 +160,57 @@ def _im2col(xp: Any, Xc: Any, kh: int, kw: int, g: Geometry) -> Any:
     return cols.reshape(C * kh * kw, Ho * Wo * m)
 
 
-def _bands(xp: Any, Xc: Any, kh: int, kw: int, g: Geometry) -> Any:
-    r"""``Xc`` (C, n_1, n_2, m) -> ``Xw`` (C k_2, r n_2' m), contiguous, $r = n_1' + (k_1-1)d_1$,
-    for row stride $s_1 = 1$: ``Xw[(c, b), (y, j, mu)]`` $= \tilde X_{c,\,y,\,j s_2 + b d_2,\,\mu}$
-    (the padded input, its columns shifted by each kernel column $b$).
+def _rows(xp: Any, Xc: Any, kh: int, kw: int, g: Geometry) -> Any:
+    r"""``Xc`` (C, n_1, n_2, m) -> ``Xr`` (R, C k_2 n_2' m), contiguous, $R = (n_1'-1)s_1 + k_1$,
+    for row dilation $d_1 = 1$: ``Xr[y, (c, b, j, mu)]`` $= \tilde X_{c,\,y,\,j s_2 + b d_2,\,\mu}$,
+    the padded input's row $y$ with its columns shifted by each kernel column $b$.
 
-    Row $(c, a, b)$ of $\operatorname{im2col}(X)$ at column $(i, j, \mu)$ is
-    $\tilde X_{c,\,i + a d_1,\,j s_2 + b d_2,\,\mu}$ = ``Xw[(c, b), ((i + a d_1), j, mu)]``: for each
-    kernel row $a$ the rows $(c, a, \cdot)$ of $\operatorname{im2col}(X)$ are the contiguous column
-    band :func:`_band` of ``Xw``. ``Xw`` holds $k_2 r$ rows of the image per channel where
-    $\operatorname{im2col}$ holds $k_1k_2n_1'$: the copy shrinks by $k_1n_1'/r$ (2.8 for a
-    3 x 3 kernel on 32 x 32 images with padding 1), at the price of $k_1$ products with inner
-    dimension $C k_2$ instead of one with $C k_1 k_2$."""
+    Entry $((a, c, b), (j, \mu))$ of the columns of $\operatorname{im2col}(X)$ for output row $i$
+    is $\tilde X_{c,\,i s_1 + a,\,j s_2 + b d_2,\,\mu}$ = ``Xr[i s_1 + a, (c, b, j, mu)]``: the
+    $k_1$ consecutive rows of ``Xr`` from $i s_1$ on, each read as a $(C k_2, n_2'm)$ matrix and
+    stacked, are that $(k_1 C k_2, n_2'm)$ matrix (:func:`_row_blocks`). ``Xr`` holds $R$ image
+    rows per channel and kernel column where $\operatorname{im2col}$ holds $k_1 n_1'$."""
     C, H, W, m = Xc.shape
     Ho, Wo = g.out_shape(H, W, kh, kw)
     Xp = _pad(xp, Xc, g) if any(g.padding) else contiguous(Xc)
-    (_, sw), (dh, dw) = g.stride, g.dilation
-    r = Ho + (kh - 1) * dh
+    (sh, sw), dw = g.stride, g.dilation[1]
+    R = (Ho - 1) * sh + kh
     if array_api_compat.is_torch_array(Xp):
         sC, sH, sW, sN = Xp.stride()
-        windows = Xp.as_strided((C, kw, r, Wo, m), (sC, dw * sW, sH, sw * sW, sN))
-        return windows.reshape(C * kw, r * Wo * m)
+        windows = Xp.as_strided((R, C, kw, Wo, m), (sH, sC, dw * sW, sw * sW, sN))
+        return windows.reshape(R, C * kw * Wo * m)
     if not array_api_compat.is_numpy_array(Xp):
-        Xw = xp.empty((C, kw, r, Wo, m), dtype=Xp.dtype, device=device(Xp))
+        Xr = xp.empty((R, C, kw, Wo, m), dtype=Xp.dtype, device=device(Xp))
         for b in range(kw):
-            Xw[:, b, ...] = Xp[:, :r, b * dw : b * dw + sw * (Wo - 1) + 1 : sw, :]
-        return xp.reshape(Xw, (C * kw, r * Wo * m))
+            columns = slice(b * dw, b * dw + sw * (Wo - 1) + 1, sw)
+            Xr[:, :, b, ...] = xp.permute_dims(Xp[:, :R, columns, :], (1, 0, 2, 3))
+        return xp.reshape(Xr, (R, C * kw * Wo * m))
     sC, sH, sW, sN = Xp.strides
     windows = as_strided(
-        Xp, shape=(C, kw, r, Wo, m), strides=(sC, dw * sW, sH, sw * sW, sN), writeable=False
+        Xp, shape=(R, C, kw, Wo, m), strides=(sH, sC, dw * sW, sw * sW, sN), writeable=False
     )
-    Xw = np.empty((C, kw, r, Wo, m), dtype=Xp.dtype)
-    np.copyto(Xw, windows)
-    return Xw.reshape(C * kw, r * Wo * m)
+    Xr = np.empty((R, C, kw, Wo, m), dtype=Xp.dtype)
+    np.copyto(Xr, windows)
+    return Xr.reshape(R, C * kw * Wo * m)
 
 
-def _band(Xw: Any, a: int, step: int, n: int) -> Any:
-    r"""The rows $(c, a, \cdot)$ of $\operatorname{im2col}(X)$, shape ``(C k_2, n)``, as a view of
-    :func:`_bands`' ``Xw``: its columns ``a step`` to ``a step + n``, where ``step`` $= d_1n_2'm$
-    (the kernel row's offset, $a d_1$ image rows) and ``n`` $= n_1'n_2'm$."""
-    return Xw[:, a * step : a * step + n]
-
-
-def _by_bands(g: Geometry, C: int, kh: int, kw: int) -> bool:
-    r"""Whether :func:`conv2d_forward` keeps :func:`_bands` instead of $\operatorname{im2col}(X)$:
-    for row stride 1, more than one kernel row, and products whose inner dimension $C k_2$ is at
-    least 64 (below it the $k_1$ thin products cost more than the copy saves)."""
-    return g.stride[0] == 1 and kh > 1 and C * kw >= 64
+def _row_blocks(xp: Any, Xr: Any, kh: int, n_out: int, stride: int, wm: int) -> Any:
+    r"""The columns of $\operatorname{im2col}(X)$ for each output row $i < n_1'$ (``n_out``), as an
+    ``(n_1', k_1 C k_2, n_2'm)`` array (``wm`` $= n_2'm$): block $i$ is rows $i s_1$ to
+    $i s_1 + k_1 - 1$ of ``Xr`` (:func:`_rows`) read as one matrix, rows $(a, c, b)$. On NumPy
+    and PyTorch a strided view of the contiguous ``Xr`` (consecutive blocks overlap where
+    $s_1 < k_1$); other libraries stack copies."""
+    width = Xr.shape[1]
+    K = kh * (width // wm)
+    if array_api_compat.is_torch_array(Xr):
+        return Xr.as_strided((n_out, K, wm), (stride * width, wm, 1))
+    if array_api_compat.is_numpy_array(Xr):
+        e = Xr.itemsize
+        return as_strided(
+            Xr, shape=(n_out, K, wm), strides=(stride * width * e, wm * e, e), writeable=False
+        )
+    rows = [xp.reshape(Xr[i * stride : i * stride + kh, :], (K, wm)) for i in range(n_out)]
+    return xp.stack(rows)
 
 
 def _col2im_matmul(
@@ -301,41 +309,43 @@ def _by_correlation(g: Geometry, C: int, C_out: int, H: int, Wd: int, kh: int, k
 
 # --- the step -----------------------------------------------------------------------------------
 def conv2d_forward(
-    xp: Any, X: Any, W: Any, b: Any, g: Geometry, *, banded: bool | None = None
+    xp: Any, X: Any, W: Any, b: Any, g: Geometry, *, by_rows: bool | None = None
 ) -> tuple[Any, Cache]:
     r"""$Z = K_W(X) + b$ as :func:`deepqed.cnn.conv2d_forward`, and the cache in this layout.
 
-    ``banded``: keep :func:`_bands` and form $W_2\operatorname{im2col}(X)$ as the sum over kernel
-    rows $a$ of $W_{:,:,a,:}$ times band $a$ (``None``: where :func:`_by_bands` says so; ``True``
-    needs row stride 1)."""
+    ``by_rows``: keep :func:`_rows`' copy and form $W_2\operatorname{im2col}(X)$ one output row
+    at a time, as one batched product over :func:`_row_blocks` (``None``: wherever the row
+    dilation is 1; ``True`` needs it; ``False``: im2col)."""
     m, C, H, Wd = X.shape
     C_out, _, kh, kw = W.shape
     Ho, Wo = g.out_shape(H, Wd, kh, kw)
-    if banded is None:
-        banded = _by_bands(g, C, kh, kw)
-    elif banded and g.stride[0] != 1:
-        raise ValueError(f"banded=True needs a row stride of 1, got stride {g.stride}")
-    if not banded:
+    if by_rows is None:
+        by_rows = g.dilation[0] == 1
+    elif by_rows and g.dilation[0] != 1:
+        raise ValueError(f"by_rows=True needs a row dilation of 1, got dilation {g.dilation}")
+    if not by_rows:
         cols = _im2col(xp, _chwn_view(xp, X), kh, kw, g)  # (C k_1 k_2, n_1' n_2' m)
         Z2 = xp.reshape(W, (C_out, -1)) @ cols  # (C_out, n_1' n_2' m)
     else:
-        cols = _bands(xp, _chwn_view(xp, X), kh, kw, g)  # (C k_2, r n_2' m)
-        step, n = g.dilation[0] * Wo * m, Ho * Wo * m
-        numpy = array_api_compat.is_numpy_array(cols)
-        Z2 = buf = None
-        for a in range(kh):  # Z_2 = sum_a W_{:,:,a,:} (rows (c, a, .) of im2col(X))
-            Wa = contiguous(xp.reshape(W[:, :, a, :], (C_out, C * kw)))
-            if Z2 is None:
-                Z2 = Wa @ _band(cols, a, step, n)
-            elif numpy:
-                buf = np.matmul(Wa, _band(cols, a, step, n), out=buf)
-                Z2 += buf
-            else:
-                Z2 = Z2 + Wa @ _band(cols, a, step, n)
+        cols = _rows(xp, _chwn_view(xp, X), kh, kw, g)  # (R, C k_2 n_2' m)
+        blocks = _row_blocks(xp, cols, kh, Ho, g.stride[0], Wo * m)  # (n_1', k_1 C k_2, n_2' m)
+        Wr = _weights_by_rows(xp, W)  # (C_out, k_1 C k_2), columns (a, c, b)
+        if array_api_compat.is_numpy_array(cols):  # row i of Z_2 written in place: Z_2 = W_2 im2col
+            Z2 = np.empty((C_out, Ho * Wo * m), dtype=cols.dtype)
+            np.matmul(Wr, blocks, out=Z2.reshape(C_out, Ho, Wo * m).transpose(1, 0, 2))
+        else:
+            Z2 = xp.reshape(xp.permute_dims(Wr @ blocks, (1, 0, 2)), (C_out, Ho * Wo * m))
     if b is not None:
         Z2 += xp.reshape(b, (C_out, 1))
     Z = _from_chwn(xp, xp.reshape(Z2, (C_out, Ho, Wo, m)))
-    return Z, Cache(cols, (m, C, H, Wd), g, banded)
+    return Z, Cache(cols, (m, C, H, Wd), g, by_rows)
+
+
+def _weights_by_rows(xp: Any, W: Any) -> Any:
+    """``W`` (C_out, C, k_1, k_2) -> (C_out, k_1 C k_2), columns $(a, c, b)$: the weights in the
+    row order of :func:`_row_blocks`."""
+    C_out, C, kh, kw = W.shape
+    return contiguous(xp.reshape(xp.permute_dims(W, (0, 2, 1, 3)), (C_out, kh * C * kw)))
 
 
 def conv2d_backward(
@@ -348,12 +358,12 @@ def conv2d_backward(
     Ho, Wo = G.shape[2:]
     G2 = xp.reshape(_to_chwn(xp, G), (C_out, Ho * Wo * m))
     kh, kw = W.shape[2:]
-    if cache.banded:  # dW_{:,:,a,:} = G_2 (band a)^T, kernel row by kernel row
-        step, n = g.dilation[0] * Wo * m, Ho * Wo * m
-        dW = xp.stack(
-            [xp.reshape(G2 @ _band(cache.cols, a, step, n).T, (C_out, C, kw)) for a in range(kh)],
-            axis=2,
-        )
+    if cache.by_rows:  # dW = sum over output rows i of G_2's columns of row i times block i^T
+        wm = Wo * m
+        blocks = _row_blocks(xp, cache.cols, kh, Ho, g.stride[0], wm)
+        Gi = xp.permute_dims(xp.reshape(G2, (C_out, Ho, wm)), (1, 0, 2))  # (n_1', C_out, n_2'm)
+        dWr = xp.sum(Gi @ xp.permute_dims(blocks, (0, 2, 1)), axis=0)  # (C_out, k_1 C k_2)
+        dW = contiguous(xp.permute_dims(xp.reshape(dWr, (C_out, kh, C, kw)), (0, 2, 1, 3)))
     else:
         dW = xp.reshape(G2 @ cache.cols.T, W.shape)  # sum_mu,i Delta x~
     db = xp.sum(G2, axis=1)  # sum_mu,i Delta

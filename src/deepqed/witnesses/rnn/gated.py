@@ -251,7 +251,8 @@ def cell_path_jacobian(
             lambda c: cell(x, (h, c[None]))[1][0], torch.from_numpy(fwd.C[t - 1, 0].copy())
         ).numpy()
         F = fwd.gates[:, 0, n : 2 * n]
-        # f = (1 + tanh(a/2))/2 has absolute error ~2u: relative 2u/f; torch's sigmoid and its
+        # lstm_forward's f = 1/(1 + e^{-a}) has a relative error <= 4u (rnn._lstm_fused.forward),
+        # inside the 4u/f allowed for a sigmoid accurate to 2u absolutely; torch's sigmoid and its
         # argument (n + d + 1 terms) add their rounding
         tol = 16 * (n + theta.d + 2) * U64 + 4 * U64 / float(np.min(F[t - 1]))
         jac.append((relative_error(J, np.diag(F[t - 1])), tol, f"t = {t}, n = {n}"))
@@ -300,8 +301,8 @@ def cell_path_jacobian(
         fwd = rnn.lstm_forward(rnn.LSTMParameters(W, U, b), X, -np.ones((1, n)))
         bound = forget_gate_bound(b[n : 2 * n], W[n : 2 * n], U[n : 2 * n] @ X[0, 0])
         f = fwd.gates[0, 0, n : 2 * n]
-        # f = (1 + tanh(a/2))/2 has absolute error ~2u (relative 2u/f where tanh is near -1), and
-        # its argument a = W^f h_0 + U^f x_1 + b^f the rounding of n + d + 1 terms
+        # f = 1/(1 + e^{-a}) has a relative error <= 4u (rnn._lstm_fused.forward), inside the 4u/f
+        # allowed, and its argument a = W^f h_0 + U^f x_1 + b^f the rounding of n + d + 1 terms
         terms = np.abs(b[n : 2 * n]) + np.abs(W[n : 2 * n]).sum(1) + np.abs(U[n : 2 * n] @ X[0, 0])
         tol = 4 * U64 / f + 4 * (n + d + 4) * U64 * terms
         attain_gate.extend(zip(f / bound, tol))
