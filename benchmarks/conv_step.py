@@ -6,9 +6,10 @@ $G = \partial\mathcal L/\partial Z$ (Theorem `thm-cnn-conv-backward`). Implement
 same data, dtype and thread count:
 
 ``ours``        deepqed's convolution step as the network trains with it
-                (``deepqed.cnn._fast``, the step of ``cnn_loss_and_gradient`` and ``train``: im2col
-                with the batch index innermost, three matrix products, dX a kernel row at a time),
-                on NumPy arrays;
+                (``deepqed.cnn._fast``, the step of ``cnn_loss_and_gradient`` and ``train``: the
+                batch index innermost; im2col, or where the row stride is below the kernel's
+                height X copied once per kernel column and read by output rows; dX a kernel row at
+                a time or as a correlation), on NumPy arrays;
 ``ours@torch``  the same code on torch tensors (it is written in the array API: torch's GEMM and
                 copy kernels do the work);
 ``torch``       ``torch.nn.functional.conv2d`` on tensors with ``requires_grad`` and

@@ -190,6 +190,46 @@ def test_the_fast_path_computes_the_reference_step(ns, dt, geometry, by_rows, ne
             assert_close(f, to_numpy(r), 2 * B, N, ns, dt)
 
 
+# (batch, channels in, channels out, image, kernel, geometry) where a reshape of the strided
+# windows can be a view: one image, one channel, one-column kernels, width-1 images
+AWKWARD = [
+    (1, 1, 1, (4, 4), (1, 1), dict(stride=2)),
+    (1, 2, 1, (3, 1), (2, 1), dict()),
+    (1, 2, 2, (3, 1), (3, 1), dict()),
+    (1, 1, 2, (5, 4), (3, 1), dict(stride=(1, 3), padding=(1, 0))),
+    (1, 3, 2, (6, 5), (3, 2), dict(stride=(2, 2), padding=1, padding_mode="circular")),
+    (2, 1, 3, (4, 7), (2, 3), dict(stride=(1, 2), dilation=(1, 2))),
+]
+
+
+@pytest.mark.parametrize("ns", list(NAMESPACES))
+@pytest.mark.parametrize("dt", list(UNIT))
+@pytest.mark.parametrize("shape", AWKWARD)
+def test_the_copy_by_rows_on_awkward_shapes(ns, dt, shape):
+    """The fast path with X copied by rows (forced, whatever the rule would choose) against the
+    reference step on every namespace, for shapes where the copy's memory layout is easy to get
+    wrong; the same bound as above."""
+    m, C, C_out, image, kernel, geometry = shape
+    rng = np.random.default_rng(11)
+    X, W = rng.standard_normal((m, C, *image)), rng.standard_normal((C_out, C, *kernel))
+    b = rng.standard_normal(C_out)
+    G = rng.standard_normal(cnn.conv2d(X, W, b, **geometry).shape)
+    a = make(ns, dt)
+    xp = array_api_compat.array_namespace(a(X))
+    Zf, cache_f = _fast.conv2d_forward(xp, a(X), a(W), a(b), cnn.Geometry(**geometry), by_rows=True)
+    assert cache_f.by_rows
+    Z_ref, cache_ref = cnn.conv2d_forward(X, W, b, **geometry)
+    Z_abs, cache_abs = cnn.conv2d_forward(np.abs(X), np.abs(W), np.abs(b), **geometry)
+    assert_close(Zf, Z_ref, 2 * Z_abs, W[0].size + 1, ns, dt)
+    fast = _fast.conv2d_backward(xp, a(G), a(W), cache_f)
+    refs = cnn.conv2d_backward(G, W, cache_ref)
+    bounds = cnn.conv2d_backward(np.abs(G), np.abs(W), cache_abs)
+    N = max(G.shape[0] * G.shape[2] * G.shape[3], 9 * G.shape[1] * W.shape[2] * W.shape[3])
+    for f, r, B in zip(fast, refs, bounds):
+        assert f.shape == r.shape
+        assert_close(f, r, 2 * B, N, ns, dt)
+
+
 @pytest.mark.parametrize("ns", [n for n in NAMESPACES if n != "numpy"])
 @pytest.mark.parametrize("dt", list(UNIT))
 @pytest.mark.parametrize(

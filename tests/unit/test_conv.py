@@ -191,7 +191,8 @@ def test_the_fast_path_computes_the_reference_step(problem, need_dX, by_rows):
             _fast.conv2d_forward(np, X, W, b, cnn.Geometry(**kw), by_rows=True)
         by_rows = None
     Zf, cache_f = _fast.conv2d_forward(np, X, W, b, cnn.Geometry(**kw), by_rows=by_rows)
-    assert cache_f.by_rows is (d[0] == 1 if by_rows is None else by_rows)
+    rule = d[0] == 1 and s[0] < W.shape[2]  # no row dilation, a copy smaller than im2col
+    assert cache_f.by_rows is (rule if by_rows is None else by_rows)
     np.testing.assert_allclose(Zf, Z, rtol=1e-13, atol=1e-13)
     G = np.random.default_rng(2).standard_normal(Z.shape)
     ref = cnn.conv2d_backward(G, W, cache, need_dX=need_dX)
@@ -248,9 +249,10 @@ def test_the_correlation_form_is_chosen_where_it_moves_less():
     assert not _fast._by_correlation(circular, 16, 32, 8, 8, 5, 5)
 
 
-def test_the_copy_by_rows_replaces_im2col_without_row_dilation():
-    """X copied once per kernel column, one block per padded image row, replaces im2col(X)
-    wherever the row dilation is 1; it is k_1 n_1' / ((n_1' - 1) s_1 + k_1) times smaller."""
+def test_the_copy_by_rows_replaces_im2col_where_it_is_smaller():
+    """X copied once per kernel column, one block per padded image row, replaces im2col(X) where
+    the row dilation is 1 and the row stride is below the kernel's height: it is
+    k_1 n_1' / ((n_1' - 1) s_1 + k_1) times smaller, larger for s_1 > k_1."""
     from deepqed.cnn import _fast
 
     X = np.random.default_rng(0).standard_normal((4, 16, 32, 32)).astype(np.float32)
@@ -263,3 +265,10 @@ def test_the_copy_by_rows_replaces_im2col_without_row_dilation():
     assert strided.by_rows and strided.cols.shape == (15 * 2 + 3, 16 * 3 * 16 * 4)
     _, dilated = _fast.conv2d_forward(np, X, W, None, cnn.Geometry(dilation=(2, 1)))
     assert not dilated.by_rows and dilated.cols.shape == (16 * 9, 28 * 30 * 4)
+    one = np.ones((8, 16, 1, 1), dtype=np.float32)  # s_1 = 2 > k_1 = 1: im2col is the smaller
+    _, pointwise = _fast.conv2d_forward(np, X, one, None, cnn.Geometry(stride=2))
+    assert not pointwise.by_rows and pointwise.cols.shape == (16, 16 * 16 * 4)
+    _, forced = _fast.conv2d_forward(np, X, one, None, cnn.Geometry(stride=2), by_rows=True)
+    assert forced.by_rows and forced.cols.size > pointwise.cols.size
+    _, square = _fast.conv2d_forward(np, X, W, None, cnn.Geometry(stride=3))  # s_1 = k_1
+    assert not square.by_rows

@@ -13,7 +13,8 @@ What differs from the reference, and why (float32, batches of tens of small imag
 * The windows of all images are copied into ``cols`` by one strided view
   (``numpy.lib.stride_tricks.as_strided``) and one ``numpy.copyto``, instead of one slice per
   kernel offset.
-* Without row dilation ($d_1 = 1$) not even that: $X$ is copied once per kernel column into
+* Without row dilation ($d_1 = 1$) and for a row stride below the kernel's height, not even
+  that: $X$ is copied once per kernel column into
   ``Xr`` of :func:`_rows`, one block of $C_{in}k_2$ rows $\times$ $n_2'm$ columns per padded image
   row, so that the $k_1$ consecutive blocks from image row $i s_1$ on are, stacked, exactly the
   columns of $\operatorname{im2col}(X)$ for output row $i$ (rows $(a, c, b)$): $Z_2$ and
@@ -178,7 +179,8 @@ def _rows(xp: Any, Xc: Any, kh: int, kw: int, g: Geometry) -> Any:
     if array_api_compat.is_torch_array(Xp):
         sC, sH, sW, sN = Xp.stride()
         windows = Xp.as_strided((R, C, kw, Wo, m), (sH, sC, dw * sW, sw * sW, sN))
-        return windows.reshape(R, C * kw * Wo * m)
+        # reshape returns a view where the strides allow one: _row_blocks needs the copy
+        return windows.reshape(R, C * kw * Wo * m).contiguous()
     if not array_api_compat.is_numpy_array(Xp):
         Xr = xp.empty((R, C, kw, Wo, m), dtype=Xp.dtype, device=device(Xp))
         for b in range(kw):
@@ -192,6 +194,14 @@ def _rows(xp: Any, Xc: Any, kh: int, kw: int, g: Geometry) -> Any:
     Xr = np.empty((R, C, kw, Wo, m), dtype=Xp.dtype)
     np.copyto(Xr, windows)
     return Xr.reshape(R, C * kw * Wo * m)
+
+
+def _by_rows(g: Geometry, kh: int) -> bool:
+    r"""Whether :func:`conv2d_forward` copies $X$ by rows (:func:`_rows`) instead of into
+    $\operatorname{im2col}(X)$: where the row dilation is 1 and the copy is smaller,
+    $(n_1'-1)s_1 + k_1 < k_1n_1'$, i.e. $s_1 < k_1$ (with one output row the two copies are
+    the same size, and it takes im2col's)."""
+    return g.dilation[0] == 1 and g.stride[0] < kh
 
 
 def _row_blocks(xp: Any, Xr: Any, kh: int, n_out: int, stride: int, wm: int) -> Any:
@@ -314,13 +324,13 @@ def conv2d_forward(
     r"""$Z = K_W(X) + b$ as :func:`deepqed.cnn.conv2d_forward`, and the cache in this layout.
 
     ``by_rows``: keep :func:`_rows`' copy and form $W_2\operatorname{im2col}(X)$ one output row
-    at a time, as one batched product over :func:`_row_blocks` (``None``: wherever the row
-    dilation is 1; ``True`` needs it; ``False``: im2col)."""
+    at a time, as one batched product over :func:`_row_blocks` (``None``: where :func:`_by_rows`
+    says so; ``True`` needs a row dilation of 1; ``False``: im2col)."""
     m, C, H, Wd = X.shape
     C_out, _, kh, kw = W.shape
     Ho, Wo = g.out_shape(H, Wd, kh, kw)
     if by_rows is None:
-        by_rows = g.dilation[0] == 1
+        by_rows = _by_rows(g, kh)
     elif by_rows and g.dilation[0] != 1:
         raise ValueError(f"by_rows=True needs a row dilation of 1, got dilation {g.dilation}")
     if not by_rows:

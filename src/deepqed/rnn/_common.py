@@ -64,13 +64,15 @@ def sigmoid(a: Any) -> Any:
 
 def sigmoid_(a: np.ndarray) -> np.ndarray:
     r"""In place: $\operatorname{sigmoid}(a) = 1/(1 + e^{-a})$, four passes (negation, ``exp``,
-    $+1$, reciprocal), accurate to a few ulps relative to the result everywhere (the form
-    $\tfrac12(1 + \tanh\tfrac a2)$ of :func:`sigmoid` only to a few units of $u$ absolutely, and
-    NumPy's ``exp`` costs half its ``tanh`` in float32, a third in float64).
+    $+1$, reciprocal), accurate to a few ulps relative to the result wherever the result is a
+    normal number (the form $\tfrac12(1 + \tanh\tfrac a2)$ of :func:`sigmoid` only to a few units
+    of $u$ absolutely, and NumPy's ``exp`` costs half its ``tanh`` in float32, a third in
+    float64).
 
-    Where $e^{-a}$ overflows ($a < -88.7$ in float32, $-709.8$ in float64) the result is
-    $1/\infty = 0$, within the smallest normal number of the true value: call it under
-    ``numpy.errstate(over="ignore")`` (the fused kernels enter it once per sequence)."""
+    Where the result is subnormal or $e^{-a}$ overflows ($a < -87.3$ in float32, $-708.4$ in
+    float64) it is within a quarter of the smallest normal number of the true value ($1/\infty =
+    0$ where $e^{-a}$ overflows): call it under ``numpy.errstate(over="ignore", under="ignore")``
+    (the fused kernels enter it once per sequence)."""
     np.negative(a, out=a)
     np.exp(a, out=a)
     a += 1.0

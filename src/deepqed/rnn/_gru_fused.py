@@ -34,7 +34,8 @@ def forward(
     Qn = np.empty((T, m, n), dtype=dt)
     WT = W.T
     Q = np.empty((m, 3 * n), dtype=dt)
-    with np.errstate(over="ignore"):  # e^{-a} = inf for a << 0: the gate is 1/inf = 0
+    # e^{-a} = inf for a << 0 gives the gate 1/inf = 0, e^{-a} = 0 for a >> 0 gives 1
+    with np.errstate(over="ignore", under="ignore"):
         for t in range(1, T + 1):
             a = gates[t - 1]
             np.matmul(H[t - 1], WT, out=Q)

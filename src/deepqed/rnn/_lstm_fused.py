@@ -43,9 +43,12 @@ def forward(
     """``(H, C, gates, tanhC)`` of shapes ``(T + 1, m, n)``, ``(T + 1, m, n)``, ``(T, m, 4n)``,
     ``(T, m, n)``; ``gates[t - 1]`` $= [I_t, F_t, \\Gamma_t, O_t]$.
 
-    Accuracy of the gates, given the computed pre-activations (multiplying every term by $-1$ or
-    $-2$ scales each rounded partial sum exactly, unless one exceeds half the largest float,
-    1.7e38 in float32, where the gate has long saturated):
+    Accuracy of the gates, given the computed pre-activations. Multiplying every term by $-1$ or
+    $-2$ scales each rounded product and partial sum exactly (fused multiply-adds included),
+    except where one of them overflows (above half the largest float, 1.7e38 in float32: the gate
+    has long saturated, and an infinite pre-activation gives the right limit) or is subnormal
+    (below the smallest normal number, 1.2e-38 in float32: the difference is a part in $10^6$ of
+    that number, far below the rounding of the gate). Then:
     NumPy's ``exp`` is accurate to 3 ulps in float32 and 1 in float64 (its own tests), so the
     sigmoid gates $1/(1 + e^{-a})$ to a relative $8u$ and $4u$ ($u$ the unit roundoff; the
     addition and the reciprocal add $u$ each), and $\\Gamma = 2\\operatorname{sigmoid}(2A^g) - 1$ to
@@ -59,13 +62,15 @@ def forward(
     C[0] = C0
     gates = np.matmul(X.reshape(T * m, -1), U.T).reshape(T, m, 4 * n)  # X_t U^T, all t
     gates += b
-    scale = _gate_scale(n, dt)  # exact: -1 and -2 only flip the sign and the exponent
-    gates *= scale
-    WT = W.T * scale
     tanhC = np.empty((T, m, n), dtype=dt)
     tmp = np.empty((m, 4 * n), dtype=dt)
     ig = np.empty((m, n), dtype=dt)
-    with np.errstate(over="ignore"):  # e^{-a} = inf for a << 0: the gate is 1/inf = 0
+    # e^{-a} = inf for a << 0 gives the gate 1/inf = 0, and -2a = -inf for a > 1.7e38 (float32)
+    # the gate 1; e^{-a} = 0 (underflow) for a >> 0 gives 1: all the right limits
+    with np.errstate(over="ignore", under="ignore"):
+        scale = _gate_scale(n, dt)  # exact: -1 and -2 only flip the sign and the exponent
+        gates *= scale
+        WT = W.T * scale
         for t in range(1, T + 1):
             a = gates[t - 1]
             np.matmul(H[t - 1], WT, out=tmp)
