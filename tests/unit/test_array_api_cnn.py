@@ -194,6 +194,7 @@ def test_the_fast_path_computes_the_reference_step(ns, dt, geometry, by_rows, ne
 # windows can be a view: one image, one channel, one-column kernels, width-1 images
 AWKWARD = [
     (1, 1, 1, (4, 4), (1, 1), dict(stride=2)),
+    (1, 1, 2, (4, 4), (1, 1), dict()),  # the windows are X itself
     (1, 2, 1, (3, 1), (2, 1), dict()),
     (1, 2, 2, (3, 1), (3, 1), dict()),
     (1, 1, 2, (5, 4), (3, 1), dict(stride=(1, 3), padding=(1, 0))),
@@ -205,10 +206,12 @@ AWKWARD = [
 @pytest.mark.parametrize("ns", list(NAMESPACES))
 @pytest.mark.parametrize("dt", list(UNIT))
 @pytest.mark.parametrize("shape", AWKWARD)
-def test_the_copy_by_rows_on_awkward_shapes(ns, dt, shape):
-    """The fast path with X copied by rows (forced, whatever the rule would choose) against the
-    reference step on every namespace, for shapes where the copy's memory layout is easy to get
-    wrong; the same bound as above."""
+@pytest.mark.parametrize("by_rows", [True, False])
+def test_the_copy_of_X_on_awkward_shapes(ns, dt, shape, by_rows):
+    """The fast path with X copied by rows or into im2col (forced, whatever the rule would
+    choose) against the reference step on every namespace, for shapes where the copy's memory
+    layout is easy to get wrong, or the copy could share the input's memory; the same bound as
+    above."""
     m, C, C_out, image, kernel, geometry = shape
     rng = np.random.default_rng(11)
     X, W = rng.standard_normal((m, C, *image)), rng.standard_normal((C_out, C, *kernel))
@@ -216,8 +219,11 @@ def test_the_copy_by_rows_on_awkward_shapes(ns, dt, shape):
     G = rng.standard_normal(cnn.conv2d(X, W, b, **geometry).shape)
     a = make(ns, dt)
     xp = array_api_compat.array_namespace(a(X))
-    Zf, cache_f = _fast.conv2d_forward(xp, a(X), a(W), a(b), cnn.Geometry(**geometry), by_rows=True)
-    assert cache_f.by_rows
+    X_in = a(X.copy())  # a(X) may be X itself
+    g = cnn.Geometry(**geometry)
+    Zf, cache_f = _fast.conv2d_forward(xp, X_in, a(W), a(b), g, by_rows=by_rows)
+    assert cache_f.by_rows is by_rows
+    X_in[...] = 0  # the cache is a copy: an in-place change of the input leaves dW alone
     Z_ref, cache_ref = cnn.conv2d_forward(X, W, b, **geometry)
     Z_abs, cache_abs = cnn.conv2d_forward(np.abs(X), np.abs(W), np.abs(b), **geometry)
     assert_close(Zf, Z_ref, 2 * Z_abs, W[0].size + 1, ns, dt)

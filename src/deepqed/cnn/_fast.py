@@ -127,6 +127,18 @@ def _pad_adjoint(xp: Any, Gp: Any, g: Geometry, H: int, W: int) -> Any:
 
 
 # --- im2col and the buffered col2im of W_2^T G_2 -----------------------------------------------
+def _torch_copy(windows: Any, shape: tuple[int, int]) -> Any:
+    """``windows`` (a strided view of a torch tensor) reshaped to ``shape`` as a new contiguous
+    tensor. ``reshape`` returns a view where the strides allow one (one image and one channel,
+    say): the cache must neither share the input's memory (an in-place change of $X$ between the
+    passes would change $\\mathrm dW$, as it cannot on NumPy, whose copy is always new) nor have
+    other strides than a contiguous array's (:func:`_row_blocks` assumes them)."""
+    out = windows.reshape(shape).contiguous()
+    if out.untyped_storage().data_ptr() == windows.untyped_storage().data_ptr():
+        out = out.clone()
+    return out
+
+
 def _im2col(xp: Any, Xc: Any, kh: int, kw: int, g: Geometry) -> Any:
     """``Xc`` (C, n_1, n_2, m) -> ``cols`` (C k_1 k_2, n_1' n_2' m), contiguous; columns
     (i_1, i_2, mu)."""
@@ -139,7 +151,7 @@ def _im2col(xp: Any, Xc: Any, kh: int, kw: int, g: Geometry) -> Any:
         windows = Xp.as_strided(
             (C, kh, kw, Ho, Wo, m), (sC, dh * sH, dw * sW, sh * sH, sw * sW, sN)
         )
-        return windows.reshape(C * kh * kw, Ho * Wo * m)  # one copy, torch's parallel kernel
+        return _torch_copy(windows, (C * kh * kw, Ho * Wo * m))  # one copy, torch's kernel
     if not array_api_compat.is_numpy_array(Xp):  # one copy per kernel offset (a, b)
         cols = xp.empty((C, kh, kw, Ho, Wo, m), dtype=Xp.dtype, device=device(Xp))
         for a in range(kh):
@@ -179,8 +191,7 @@ def _rows(xp: Any, Xc: Any, kh: int, kw: int, g: Geometry) -> Any:
     if array_api_compat.is_torch_array(Xp):
         sC, sH, sW, sN = Xp.stride()
         windows = Xp.as_strided((R, C, kw, Wo, m), (sH, sC, dw * sW, sw * sW, sN))
-        # reshape returns a view where the strides allow one: _row_blocks needs the copy
-        return windows.reshape(R, C * kw * Wo * m).contiguous()
+        return _torch_copy(windows, (R, C * kw * Wo * m))
     if not array_api_compat.is_numpy_array(Xp):
         Xr = xp.empty((R, C, kw, Wo, m), dtype=Xp.dtype, device=device(Xp))
         for b in range(kw):
