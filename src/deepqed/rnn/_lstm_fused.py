@@ -10,7 +10,8 @@ work is arranged:
   loop;
 * the four gates are computed together from one ``exp`` over the contiguous $m\times4n$ block:
   its columns hold $-A^i_t, -A^f_t, -2A^g_t, -A^o_t$ (the columns of $W^\top$ and of the input
-  products scaled by $-1$ or $-2$ once, which is exact), so that $1/(1 + e^{\text{block}})$ is
+  products scaled by $-1$ or $-2$ once, exact but for overflow and subnormal numbers; see
+  :func:`forward`), so that $1/(1 + e^{\text{block}})$ is
   $\operatorname{sigmoid}(A)$ for the gates i, f, o and $\operatorname{sigmoid}(2A^g)$, from
   which $\Gamma_t = \tanh A^g_t = 2\operatorname{sigmoid}(2A^g_t) - 1$. The sigmoid gates are
   accurate to a few ulps relative to their value, $\Gamma_t$ to a few units of $u$ absolutely
