@@ -183,20 +183,41 @@ def machine_info(threads: int) -> dict[str, Any]:
         "python": platform.python_version(),
         "numpy": np.__version__,
         "numpy_blas": blas,
+        "numpy_simd": _numpy_simd(),
         "torch": torch.__version__,
         "torch_mkl": bool(torch.backends.mkl.is_available()),
+        "torch_cpu_capability": torch.backends.cpu.get_cpu_capability(),
     }
 
 
 def _cpu_name() -> str:
+    """The CPU's model name with its family, model and stepping: virtual machines often name only
+    the vendor's line ("AMD EPYC"), which spans generations whose vector units differ (and with
+    them NumPy's elementwise functions, several times over)."""
+    fields: dict[str, str] = {}
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
+                if not line.strip():
+                    break  # the first processor's block only
+                key, _, value = line.partition(":")
+                fields[key.strip()] = value.strip()
     except OSError:
         pass
-    return platform.processor() or "unknown"
+    name = fields.get("model name") or platform.processor() or "unknown"
+    ids = [f"{k} {fields[k]}" for k in ("cpu family", "model", "stepping") if k in fields]
+    return f"{name} ({', '.join(ids)})" if ids else name
+
+
+def _numpy_simd() -> list[str]:
+    """The SIMD extensions NumPy found on this CPU (those its dispatched loops may use)."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__  # NumPy >= 2
+    except ImportError:  # NumPy 1.x
+        from numpy.core._multiarray_umath import __cpu_features__
+    return sorted(
+        k for k, v in __cpu_features__.items() if v and k.startswith(("AVX", "X86", "FMA"))
+    )
 
 
 def format_time(seconds: float) -> str:

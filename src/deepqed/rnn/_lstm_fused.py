@@ -20,8 +20,9 @@ work is arranged:
   columns;
 * every array is preallocated and written in place (``out=``);
 * the backward pass computes the factors that do not depend on the incoming gradients for all
-  $t$ at once, so that the loop does seven operations per step, and the weight gradients are one
-  product each over $\bar A_t$ stacked in time.
+  $t$ at once, in the memory of $\bar A$ (each step's block is then multiplied in place by its
+  incoming gradients), so that the loop does seven operations per step, and the weight gradients
+  are one product each over $\bar A_t$ stacked in time.
 """
 
 from __future__ import annotations
@@ -107,8 +108,11 @@ def backward(
     # Factors of the backward equations that do not depend on the incoming gradients, for all t
     # at once (vectorised over T m 4n entries): P = [Gamma I(1-I), C_{t-1} F(1-F), I(1-Gamma^2),
     # tanh(C_t) O(1-O)] and Q = O (1 - tanh^2 C_t); the loop then does 7 operations per step.
+    # P is formed in the memory of dA, and the loop multiplies each step's block in place by the
+    # incoming gradients (the same products: multiplication commutes).
     g4 = gates.reshape(T, m, 4, n)
-    P = np.subtract(1.0, g4)
+    dA = np.subtract(1.0, gates)
+    P = dA.reshape(T, m, 4, n)
     P *= g4  # y (1 - y), every block
     P[:, :, 0] *= g4[:, :, 2]
     P[:, :, 1] *= C[:-1]
@@ -119,17 +123,16 @@ def backward(
     Q = np.multiply(tanhC, tanhC)
     np.subtract(1.0, Q, out=Q)
     Q *= g4[:, :, 3]
-    dA = np.empty((T, m, 4 * n), dtype=dt)
     dh = np.zeros((m, n), dtype=dt)  # \bar A_{t+1} W
     dc = np.zeros((m, n), dtype=dt) if GC is None else GC.copy()
     u = np.empty((m, n), dtype=dt)
     for t in range(T, 0, -1):
-        d4 = dA[t - 1].reshape(m, 4, n)
+        d4 = P[t - 1]  # P_t, becoming \bar A_t
         dh += G[t - 1]  # \bar H_t
-        np.multiply(dh, P[t - 1, :, 3], out=d4[:, 3])  # \bar A^o
+        d4[:, 3] *= dh  # \bar A^o
         np.multiply(dh, Q[t - 1], out=u)
         dc += u  # \bar C_t
-        np.multiply(dc[:, None, :], P[t - 1, :, :3], out=d4[:, :3])  # \bar A^i, ^f, ^g
+        d4[:, :3] *= dc[:, None, :]  # \bar A^i, ^f, ^g
         dc *= g4[t - 1, :, 1]  # \bar C_t F_t, for C_{t-1}
         np.matmul(dA[t - 1], W, out=dh)  # \bar A_t W, for H_{t-1}
     D2 = dA.reshape(T * m, 4 * n)

@@ -252,9 +252,9 @@ def cell_path_jacobian(
         ).numpy()
         F = fwd.gates[:, 0, n : 2 * n]
         # lstm_forward's f = 1/(1 + e^{-a}) has a relative error <= 4u (rnn._lstm_fused.forward),
-        # inside the 4u/f allowed for a sigmoid accurate to 2u absolutely; torch's sigmoid and its
-        # argument (n + d + 1 terms) add their rounding
-        tol = 16 * (n + theta.d + 2) * U64 + 4 * U64 / float(np.min(F[t - 1]))
+        # and torch's sigmoid, 1/(1 + e^{-a}) from an exp accurate to 1 ulp, the same 4u; their
+        # arguments (n + d + 1 terms each, summed in different orders) add their rounding
+        tol = 16 * (n + theta.d + 2) * U64 + 8 * U64
         jac.append((relative_error(J, np.diag(F[t - 1])), tol, f"t = {t}, n = {n}"))
         s = int(rng.integers(0, T))
         P = cell_path_products(fwd, 0, s)
@@ -301,10 +301,12 @@ def cell_path_jacobian(
         fwd = rnn.lstm_forward(rnn.LSTMParameters(W, U, b), X, -np.ones((1, n)))
         bound = forget_gate_bound(b[n : 2 * n], W[n : 2 * n], U[n : 2 * n] @ X[0, 0])
         f = fwd.gates[0, 0, n : 2 * n]
-        # f = 1/(1 + e^{-a}) has a relative error <= 4u (rnn._lstm_fused.forward), inside the 4u/f
-        # allowed, and its argument a = W^f h_0 + U^f x_1 + b^f the rounding of n + d + 1 terms
+        # f = 1/(1 + e^{-a}) (rnn._lstm_fused.forward) and the bound 1/(1 + e^{-a'}) each have a
+        # relative error <= 4u, and their arguments a = W^f h_0 + U^f x_1 + b^f and a' (equal in
+        # exact arithmetic) the rounding of n + d + 1 terms, which moves sigmoid by a relative
+        # (1 - f)|da| <= |da|
         terms = np.abs(b[n : 2 * n]) + np.abs(W[n : 2 * n]).sum(1) + np.abs(U[n : 2 * n] @ X[0, 0])
-        tol = 4 * U64 / f + 4 * (n + d + 4) * U64 * terms
+        tol = 8 * U64 + 4 * (n + d + 4) * U64 * terms
         attain_gate.extend(zip(f / bound, tol))
     worst_products = max(attain_products, key=lambda r: max(abs(r[0] - 1), abs(r[1] - 1)))
     worst_gate, gate_tol = max(attain_gate, key=lambda r: abs(r[0] - 1) / r[1])
