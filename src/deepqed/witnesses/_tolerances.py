@@ -9,7 +9,8 @@ Numerical Algorithms*, 2nd ed., SIAM 2002, Sections 1.5–1.6 and 3.1). Its rela
 the exact result is therefore at most about $N$ times the relative change $\delta$ of the result
 under a relative input perturbation of size $u$. :func:`perturbed_change` estimates $\delta$ by
 evaluating the float64 reference at inputs multiplied entrywise by $1 + ur$, $r$ uniform on
-$[-1, 1]$ (statistical condition estimation: Kenney and Laub, *Small-sample statistical condition
+$[-1, 1]$ (in float64 by $1 + sur$ with $s = 2^{13}$, the change divided by $s$; see there)
+(statistical condition estimation: Kenney and Laub, *Small-sample statistical condition
 estimates for general matrix functions*, SIAM J. Sci. Comput. 15(1), 1994), and
 :func:`rounding_tolerance` allows $4N\max(\delta, u)$: the factor covers second-order terms, the
 reference's own float64 rounding and a random perturbation's underestimate of the worst one.
@@ -64,14 +65,21 @@ def perturbed_change(
     """The largest relative change (:func:`deepqed.gradcheck.relative_error`) of
     ``reference(inputs)`` (float64, an array or a sequence of arrays) over ``samples``
     perturbations that multiply every input entry by $1 + ur$, $r$ uniform on $[-1, 1]$, with
-    $u$ the unit roundoff of ``dtype``."""
+    $u$ the unit roundoff of ``dtype``.
+
+    In float64 such a factor cannot be formed: $1 + ur$ rounds to 1 unless $r < -1/2$ (for
+    $u = 2^{-53}$), which would move a quarter of the entries, all one way. The perturbations are
+    therefore made $s$ times larger, $s = \\max(1, 2^{-40}/u)$ ($2^{13}$ for float64, 1 for
+    float32), where float64 holds them to a relative $2^{-12}$, and the change is divided by $s$:
+    its first-order part, which is what $\\delta$ estimates."""
     base = [np.asarray(a, dtype=np.float64) for a in inputs]
     ref = reference(base)
     u = unit_roundoff(dtype)
+    s = max(1.0, 2.0**-40 / u)
     worst = 0.0
     for _ in range(samples):
-        moved = [a * (1.0 + u * rng.uniform(-1.0, 1.0, a.shape)) for a in base]
-        worst = max(worst, relative_error(reference(moved), ref))
+        moved = [a * (1.0 + s * u * rng.uniform(-1.0, 1.0, a.shape)) for a in base]
+        worst = max(worst, relative_error(reference(moved), ref) / s)
     return worst
 
 
