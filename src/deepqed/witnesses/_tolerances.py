@@ -9,8 +9,8 @@ Numerical Algorithms*, 2nd ed., SIAM 2002, Sections 1.5–1.6 and 3.1). Its rela
 the exact result is therefore at most about $N$ times the relative change $\delta$ of the result
 under a relative input perturbation of size $u$. :func:`perturbed_change` estimates $\delta$ by
 evaluating the float64 reference at inputs multiplied entrywise by $1 + ur$, $r$ uniform on
-$[-1, 1]$ (in float64 by $1 + sur$ with $s = 2^{13}$, the change divided by $s$; see there)
-(statistical condition estimation: Kenney and Laub, *Small-sample statistical condition
+$[-1, 1]$ (in float64 by $1 + sur$ with $s = 2^{13}$, the change divided by $s$: see there;
+statistical condition estimation: Kenney and Laub, *Small-sample statistical condition
 estimates for general matrix functions*, SIAM J. Sci. Comput. 15(1), 1994), and
 :func:`rounding_tolerance` allows $4N\max(\delta, u)$: the factor covers second-order terms, the
 reference's own float64 rounding and a random perturbation's underestimate of the worst one.
